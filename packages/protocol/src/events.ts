@@ -1,0 +1,47 @@
+import type {
+  Ack,
+  AwarenessUpdate,
+  BoardError,
+  DocUpdate,
+  JoinRequest,
+  JoinResult,
+  LeaveRequest,
+  Role,
+} from './payloads.js';
+
+/** Event names: the contract. `domain:action`. */
+export const ClientEvent = {
+  JOIN: 'board:join',
+  LEAVE: 'board:leave',
+  DOC_UPDATE: 'doc:update',
+  AWARENESS_UPDATE: 'awareness:update',
+} as const;
+
+export const ServerEvent = {
+  DOC_UPDATE: 'doc:update',
+  AWARENESS_UPDATE: 'awareness:update',
+  ERROR: 'board:error',
+} as const;
+
+export interface ClientToServerEvents {
+  'board:join': (request: JoinRequest, ack: Ack<JoinResult>) => void;
+  'board:leave': (request: LeaveRequest, ack?: Ack) => void;
+  'doc:update': (message: DocUpdate, ack: Ack) => void;
+  'awareness:update': (message: AwarenessUpdate, ack?: Ack) => void;
+}
+
+export interface ServerToClientEvents {
+  'doc:update': (message: DocUpdate) => void;
+  'awareness:update': (message: AwarenessUpdate) => void;
+  'board:error': (error: BoardError) => void;
+}
+
+/** Between server nodes over the Redis adapter (`serverSideEmit`). */
+// biome-ignore lint/suspicious/noEmptyInterface: reserved for the cluster; kept so the generics line up.
+export interface InterServerEvents {}
+
+/** Per-socket state the server keeps in `socket.data`. */
+export interface SocketData {
+  /** Boards this socket has joined, with its role on each. */
+  boards: Map<string, Role>;
+}

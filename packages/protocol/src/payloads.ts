@@ -1,0 +1,48 @@
+import type { ErrorCode, ErrorPayload } from './errors.js';
+
+export const Role = { EDITOR: 'editor', VIEWER: 'viewer' } as const;
+export type Role = (typeof Role)[keyof typeof Role];
+
+/** Every ack answers either `{ ok: true, ...result }` or `{ ok: false, error }`. */
+export type AckResult<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ErrorPayload };
+export type Ack<T extends object = object> = (result: AckResult<T>) => void;
+
+export interface JoinRequest {
+  boardId: string;
+  protocol: number;
+  /** The client's Yjs state vector (`Y.encodeStateVector(doc)`); empty document: `[0]`. */
+  stateVector: Uint8Array;
+  token?: string;
+}
+
+export interface JoinResult {
+  role: Role;
+  /** What the client lacks: `Y.encodeStateAsUpdate(serverDoc, request.stateVector)`. */
+  update: Uint8Array;
+  /** The server's state vector; the client answers with `Y.encodeStateAsUpdate(doc, stateVector)`. */
+  stateVector: Uint8Array;
+  /** Every current awareness state of the board (y-protocols awareness encoding). */
+  awareness: Uint8Array;
+}
+
+export interface LeaveRequest {
+  boardId: string;
+}
+
+/** A Yjs v1 update for one board, in either direction. */
+export interface DocUpdate {
+  boardId: string;
+  update: Uint8Array;
+}
+
+/** A y-protocols awareness update for one board, in either direction. */
+export interface AwarenessUpdate {
+  boardId: string;
+  update: Uint8Array;
+}
+
+export interface BoardError {
+  boardId?: string;
+  code: ErrorCode;
+  message: string;
+}

@@ -1,0 +1,379 @@
+/**
+ * Bounded scanners for the three Yjs binary formats that cross the wire: updates (v1), state
+ * vectors and y-protocols awareness updates.
+ *
+ * Why our own scan before Yjs sees the bytes: `Y.applyUpdate` trusts its input. A 7-byte update
+ * that claims 33 million structs makes it allocate hundreds of MB; an update truncated inside its
+ * delete set throws after it has partly applied; a struct that depends on content the receiver
+ * lacks is parked as "pending" and later fed to `Y.mergeUpdates`, which can hang (yjs#687).
+ * The scan walks the exact grammar Yjs reads (yjs 13.6 `readClientsStructRefs`,
+ * `readItemContent`, `readDeleteSet`), bounds every count by the bytes left, checks every JSON
+ * text parses, and reports every dependency, so that the caller applies only updates that Yjs
+ * will integrate completely. It allocates O(structs) and runs in O(bytes).
+ */
+import * as decoding from 'lib0/decoding';
+
+/** Clocks above this are refused: no honest document gets near it, and it keeps arithmetic exact. */
+export const MAX_CLOCK = 2 ** 40;
+/** Deepest nesting of `any` values (ContentAny, ContentDoc options) accepted. */
+export const MAX_ANY_DEPTH = 32;
+
+export class BinaryFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BinaryFormatError';
+  }
+}
+
+export interface ClientRange {
+  client: number;
+  /** First clock the update carries for this client. */
+  start: number;
+  /** One past the last clock. */
+  end: number;
+}
+
+export interface DeleteRange {
+  client: number;
+  clock: number;
+  len: number;
+}
+
+/** An ID an item of the update points at: its left or right origin, or its parent. */
+export interface Dependency {
+  client: number;
+  clock: number;
+  /** The ID of the item that depends on it. */
+  fromClient: number;
+  fromClock: number;
+}
+
+export interface ScannedUpdate {
+  structs: ClientRange[];
+  dependencies: Dependency[];
+  deletes: DeleteRange[];
+  /** Number of structs (GC and items) in the update. */
+  structCount: number;
+}
+
+const BIT6 = 32;
+const BIT7 = 64;
+const BIT8 = 128;
+const BITS5 = 31;
+const CONTENT_GC = 0;
+const CONTENT_SKIP = 10;
+
+const fail = (message: string): never => {
+  throw new BinaryFormatError(message);
+};
+
+const remaining = (d: decoding.Decoder): number => d.arr.length - d.pos;
+
+const readUint = (d: decoding.Decoder, what: string): number => {
+  if (remaining(d) <= 0) fail(`unexpected end of data reading ${what}`);
+  try {
+    return decoding.readVarUint(d);
+  } catch {
+    return fail(`invalid varint in ${what}`);
+  }
+};
+
+/** A count of items that each take at least `minBytes` bytes: bounded by what is left. */
+const readCount = (d: decoding.Decoder, what: string, minBytes: number): number => {
+  const n = readUint(d, what);
+  if (n * minBytes > remaining(d)) fail(`${what} claims ${n} entries in ${remaining(d)} bytes`);
+  return n;
+};
+
+const readClock = (d: decoding.Decoder, what: string): number => {
+  const n = readUint(d, what);
+  if (n > MAX_CLOCK) fail(`${what} ${n} is out of range`);
+  return n;
+};
+
+const readBytes = (d: decoding.Decoder, what: string): Uint8Array => {
+  const len = readUint(d, `${what} length`);
+  if (len > remaining(d)) fail(`${what} claims ${len} bytes, ${remaining(d)} left`);
+  return decoding.readUint8Array(d, len);
+};
+
+const readString = (d: decoding.Decoder, what: string): string => {
+  const start = d.pos;
+  const len = readUint(d, `${what} length`);
+  if (len > remaining(d)) fail(`${what} claims ${len} bytes, ${remaining(d)} left`);
+  d.pos = start;
+  // Decode exactly as Yjs does, so string lengths (UTF-16 units, the clock unit) agree.
+  try {
+    return decoding.readVarString(d);
+  } catch {
+    return fail(`${what} is not valid UTF-8`);
+  }
+};
+
+const readJson = (d: decoding.Decoder, what: string, allowUndefined = false): void => {
+  const text = readString(d, what);
+  if (allowUndefined && text === 'undefined') return;
+  try {
+    JSON.parse(text);
+  } catch {
+    fail(`${what} is not valid JSON`);
+  }
+};
+
+/** Skips one lib0 `any` value (lib0 `writeAny`), refusing unknown tags and deep nesting. */
+const skipAny = (d: decoding.Decoder, depth: number): void => {
+  if (depth > MAX_ANY_DEPTH) fail('value nested too deeply');
+  if (remaining(d) <= 0) fail('unexpected end of data reading a value');
+  const tag = decoding.readUint8(d);
+  switch (tag) {
+    case 127: // undefined
+    case 126: // null
+    case 121: // false
+    case 120: // true
+      return;
+    case 125: // integer
+      if (remaining(d) <= 0) fail('unexpected end of data reading an integer');
+      try {
+        decoding.readVarInt(d);
+      } catch {
+        fail('invalid integer');
+      }
+      return;
+    case 124: // float32
+      return skipFixed(d, 4);
+    case 123: // float64
+    case 122: // bigint64
+      return skipFixed(d, 8);
+    case 119: // string
+      readString(d, 'string value');
+      return;
+    case 118: {
+      // object
+      const n = readCount(d, 'object size', 2);
+      for (let i = 0; i < n; i++) {
+        readString(d, 'object key');
+        skipAny(d, depth + 1);
+      }
+      return;
+    }
+    case 117: {
+      // array
+      const n = readCount(d, 'array size', 1);
+      for (let i = 0; i < n; i++) skipAny(d, depth + 1);
+      return;
+    }
+    case 116: // Uint8Array
+      readBytes(d, 'binary value');
+      return;
+    default:
+      fail(`unknown value tag ${tag}`);
+  }
+};
+
+const skipFixed = (d: decoding.Decoder, n: number): void => {
+  if (n > remaining(d)) fail('unexpected end of data');
+  d.pos += n;
+};
+
+/** Reads one item's content and returns its length in clock units (yjs `readItemContent`). */
+const readContent = (d: decoding.Decoder, ref: number): number => {
+  switch (ref) {
+    case 1: // ContentDeleted
+      return readUint(d, 'deleted length');
+    case 2: {
+      // ContentJSON
+      const n = readCount(d, 'JSON content length', 1);
+      for (let i = 0; i < n; i++) readJson(d, 'JSON content', true);
+      return n;
+    }
+    case 3: // ContentBinary
+      readBytes(d, 'binary content');
+      return 1;
+    case 4: // ContentString
+      return readString(d, 'string content').length;
+    case 5: // ContentEmbed
+      readJson(d, 'embed content');
+      return 1;
+    case 6: // ContentFormat
+      readString(d, 'format key');
+      readJson(d, 'format value');
+      return 1;
+    case 7: {
+      // ContentType: YArray 0, YMap 1, YText 2, YXmlElement 3, YXmlFragment 4, YXmlHook 5, YXmlText 6
+      const typeRef = readUint(d, 'type ref');
+      if (typeRef > 6) fail(`unknown type ref ${typeRef}`);
+      if (typeRef === 3 || typeRef === 5) readString(d, 'type name');
+      return 1;
+    }
+    case 8: {
+      // ContentAny
+      const n = readCount(d, 'any content length', 1);
+      for (let i = 0; i < n; i++) skipAny(d, 0);
+      return n;
+    }
+    case 9: // ContentDoc
+      readString(d, 'subdocument guid');
+      skipAny(d, 0);
+      return 1;
+    default:
+      return fail(`unknown content ref ${ref}`);
+  }
+};
+
+/**
+ * Scans a Yjs v1 update completely. Throws BinaryFormatError unless the bytes are exactly one
+ * well-formed update with no skipped ranges, no empty structs and no trailing bytes.
+ */
+export function scanUpdate(update: Uint8Array): ScannedUpdate {
+  const d = decoding.createDecoder(update);
+  const structs: ClientRange[] = [];
+  const dependencies: Dependency[] = [];
+  const seen = new Set<number>();
+  let structCount = 0;
+  // Each client section takes at least 3 bytes (count, client, clock).
+  const clients = readCount(d, 'client count', 3);
+  for (let i = 0; i < clients; i++) {
+    // Each struct takes at least 2 bytes (info and a length or content).
+    const n = readCount(d, 'struct count', 2);
+    const client = readUint(d, 'client id');
+    if (seen.has(client)) fail(`client ${client} appears twice`);
+    seen.add(client);
+    const start = readClock(d, 'clock');
+    let clock = start;
+    for (let j = 0; j < n; j++) {
+      if (remaining(d) <= 0) fail('unexpected end of data reading a struct');
+      const info = decoding.readUint8(d);
+      const ref = info & BITS5;
+      let len: number;
+      if (ref === CONTENT_GC) {
+        len = readUint(d, 'GC length');
+      } else if (ref === CONTENT_SKIP) {
+        return fail('update skips a range (it was merged from non-contiguous updates)');
+      } else {
+        const hasOrigin = (info & BIT8) === BIT8;
+        const hasRightOrigin = (info & BIT7) === BIT7;
+        const depend = (what: string) => {
+          const depClient = readUint(d, `${what} client`);
+          const depClock = readClock(d, `${what} clock`);
+          if (depClient === client && depClock >= clock) {
+            fail(`item ${client}:${clock} points at its own future ${depClock}`);
+          }
+          dependencies.push({ client: depClient, clock: depClock, fromClient: client, fromClock: clock });
+        };
+        if (hasOrigin) depend('origin');
+        if (hasRightOrigin) depend('right origin');
+        if (!hasOrigin && !hasRightOrigin) {
+          const parentIsRootType = readUint(d, 'parent info') === 1;
+          if (parentIsRootType) readString(d, 'parent name');
+          else depend('parent');
+          if ((info & BIT6) === BIT6) readString(d, 'parent key');
+        }
+        len = readContent(d, ref);
+      }
+      if (len <= 0) fail(`empty struct at ${client}:${clock}`);
+      clock += len;
+      if (clock > MAX_CLOCK) fail(`clock of client ${client} out of range`);
+      structCount++;
+    }
+    structs.push({ client, start, end: clock });
+  }
+  const deletes = readDeleteRanges(d);
+  if (remaining(d) !== 0) fail(`${remaining(d)} trailing bytes after the update`);
+  return { structs, dependencies, deletes, structCount };
+}
+
+const readDeleteRanges = (d: decoding.Decoder): DeleteRange[] => {
+  const deletes: DeleteRange[] = [];
+  const clients = readCount(d, 'delete set client count', 2);
+  for (let i = 0; i < clients; i++) {
+    const client = readUint(d, 'delete set client');
+    const n = readCount(d, 'delete count', 2);
+    for (let j = 0; j < n; j++) {
+      const clock = readClock(d, 'delete clock');
+      const len = readClock(d, 'delete length');
+      if (len <= 0) fail('empty delete range');
+      if (clock + len > MAX_CLOCK) fail('delete range out of range');
+      deletes.push({ client, clock, len });
+    }
+  }
+  return deletes;
+};
+
+/** Scans a state vector (`Y.encodeStateVector`) into a map of client -> clock. */
+export function scanStateVector(bytes: Uint8Array): Map<number, number> {
+  const d = decoding.createDecoder(bytes);
+  const state = new Map<number, number>();
+  const n = readCount(d, 'state vector size', 2);
+  for (let i = 0; i < n; i++) {
+    const client = readUint(d, 'client id');
+    const clock = readClock(d, 'clock');
+    if (state.has(client)) fail(`client ${client} appears twice`);
+    state.set(client, clock);
+  }
+  if (remaining(d) !== 0) fail(`${remaining(d)} trailing bytes after the state vector`);
+  return state;
+}
+
+/**
+ * What the update needs that a document with `state` (client -> next clock) lacks, as a
+ * message; null when the document can integrate the whole update now.
+ */
+export function findMissingDependency(
+  scan: ScannedUpdate,
+  state: (client: number) => number,
+): string | null {
+  const known = new Map<number, number>();
+  const knownEnd = (client: number): number => known.get(client) ?? state(client);
+  for (const range of scan.structs) {
+    const have = state(range.client);
+    if (range.start > have) {
+      return `client ${range.client} starts at clock ${range.start}, the board has ${have}`;
+    }
+    known.set(range.client, Math.max(have, range.end));
+  }
+  for (const dep of scan.dependencies) {
+    if (dep.clock >= knownEnd(dep.client)) {
+      return `item ${dep.fromClient}:${dep.fromClock} depends on ${dep.client}:${dep.clock}, which the board lacks`;
+    }
+  }
+  for (const del of scan.deletes) {
+    if (del.clock + del.len > knownEnd(del.client)) {
+      return `deletion of ${del.client}:${del.clock}+${del.len} reaches past what the board has`;
+    }
+  }
+  return null;
+}
+
+export interface AwarenessEntry {
+  clientID: number;
+  clock: number;
+  /** The parsed state; null removes the client. */
+  state: Record<string, unknown> | null;
+}
+
+/** Scans a y-protocols awareness update; every state must be a JSON object or null. */
+export function scanAwarenessUpdate(bytes: Uint8Array): AwarenessEntry[] {
+  const d = decoding.createDecoder(bytes);
+  const n = readCount(d, 'awareness entry count', 3);
+  const entries: AwarenessEntry[] = [];
+  const seen = new Set<number>();
+  for (let i = 0; i < n; i++) {
+    const clientID = readUint(d, 'awareness client id');
+    const clock = readUint(d, 'awareness clock');
+    const text = readString(d, 'awareness state');
+    if (seen.has(clientID)) fail(`awareness client ${clientID} appears twice`);
+    seen.add(clientID);
+    let state: unknown;
+    try {
+      state = JSON.parse(text);
+    } catch {
+      return fail('awareness state is not valid JSON');
+    }
+    if (state !== null && (typeof state !== 'object' || Array.isArray(state))) {
+      fail('awareness state must be an object or null');
+    }
+    entries.push({ clientID, clock, state: state as Record<string, unknown> | null });
+  }
+  if (remaining(d) !== 0) fail(`${remaining(d)} trailing bytes after the awareness update`);
+  return entries;
+}
