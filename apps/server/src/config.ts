@@ -1,0 +1,96 @@
+/**
+ * Server configuration: every knob with its default, and `loadConfig(env)` which reads and
+ * checks the environment. Only `main.ts` calls `loadConfig`; tests build options directly.
+ */
+import path from 'node:path';
+import { DEFAULT_LIMITS, type Limits } from '@drawbridge/protocol';
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Directory with the built web app; served when it exists. */
+  staticDir: string | null;
+  logLevel: string;
+  /** Origins allowed to open a socket besides the server's own; `*` allows any. */
+  allowedOrigins: string[];
+  limits: Limits;
+  /** Idle time (ms) after the last member leaves before a board is flushed and unloaded. */
+  idleUnloadMs: number;
+  /** Appended updates after which a board's log is compacted into a snapshot. */
+  compactEvery: number;
+  sqliteSynchronous: 'FULL' | 'NORMAL';
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export const DEFAULT_IDLE_UNLOAD_MS = 30_000;
+export const DEFAULT_COMPACT_EVERY = 500;
+
+const int = (env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number => {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new ConfigError(`${name} must be an integer >= ${min}; got ${JSON.stringify(raw)}`);
+  }
+  return value;
+};
+
+export function checkLimits(limits: Limits): Limits {
+  for (const [key, value] of Object.entries(limits)) {
+    if (!Number.isSafeInteger(value) || value <= 0) {
+      throw new ConfigError(`limit ${key} must be a positive integer; got ${value}`);
+    }
+  }
+  // A client's whole offline diff must fit in one message, or it could never resync.
+  if (limits.maxMessageBytes < limits.maxBoardBytes) {
+    throw new ConfigError(
+      `MAX_MESSAGE_BYTES (${limits.maxMessageBytes}) must be >= MAX_BOARD_BYTES (${limits.maxBoardBytes})`,
+    );
+  }
+  return limits;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): ServerConfig {
+  const production = env.NODE_ENV === 'production';
+  const synchronous = (env.SQLITE_SYNCHRONOUS ?? 'FULL').toUpperCase();
+  if (synchronous !== 'FULL' && synchronous !== 'NORMAL') {
+    throw new ConfigError('SQLITE_SYNCHRONOUS must be FULL or NORMAL');
+  }
+  const limits = checkLimits({
+    maxMessageBytes: int(env, 'MAX_MESSAGE_BYTES', DEFAULT_LIMITS.maxMessageBytes, 1),
+    maxBoardBytes: int(env, 'MAX_BOARD_BYTES', DEFAULT_LIMITS.maxBoardBytes, 1),
+    maxAwarenessBytes: int(env, 'MAX_AWARENESS_BYTES', DEFAULT_LIMITS.maxAwarenessBytes, 1),
+    maxBoardsPerSocket: int(env, 'MAX_BOARDS_PER_SOCKET', DEFAULT_LIMITS.maxBoardsPerSocket, 1),
+    maxMessagesPerSecond: int(
+      env,
+      'MAX_MESSAGES_PER_SECOND',
+      DEFAULT_LIMITS.maxMessagesPerSecond,
+      1,
+    ),
+    maxAwarenessClientsPerSocket: DEFAULT_LIMITS.maxAwarenessClientsPerSocket,
+    maxStateVectorBytes: DEFAULT_LIMITS.maxStateVectorBytes,
+    maxTokenLength: DEFAULT_LIMITS.maxTokenLength,
+  });
+  return {
+    port: int(env, 'PORT', 3000),
+    host: env.HOST || (production ? '0.0.0.0' : '127.0.0.1'),
+    dataDir: path.resolve(cwd, env.DATA_DIR || 'data'),
+    staticDir: env.STATIC_DIR ? path.resolve(cwd, env.STATIC_DIR) : null,
+    logLevel: env.LOG_LEVEL || 'info',
+    allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim().replace(/\/+$/, ''))
+      .filter(Boolean),
+    limits,
+    idleUnloadMs: int(env, 'IDLE_UNLOAD_MS', DEFAULT_IDLE_UNLOAD_MS),
+    compactEvery: int(env, 'COMPACT_EVERY', DEFAULT_COMPACT_EVERY, 1),
+    sqliteSynchronous: synchronous,
+  };
+}

@@ -1,0 +1,38 @@
+import { boardRoom, ErrorCode, ProtocolError, validateAwarenessUpdate } from '@drawbridge/protocol';
+import {
+  type DrawbridgeSocket,
+  type HandlerDeps,
+  isAck,
+  relayFanout,
+  reportError,
+  toErrorPayload,
+} from './context.js';
+
+/** `awareness:update`: members (viewers too) may set the awareness client ids they own. */
+export function registerAwarenessHandlers(deps: HandlerDeps, socket: DrawbridgeSocket): void {
+  socket.on('awareness:update', (input, ack) => {
+    deps.metrics.updatesIn.inc({ event: 'awareness:update' });
+    const valid = validateAwarenessUpdate(input, deps.limits);
+    if (!valid.ok) return reportError(deps, socket, ack, valid.error);
+    const { boardId, update, entries } = valid.value;
+    deps.metrics.bytesIn.inc(update.byteLength);
+    try {
+      const room = deps.rooms.get(boardId);
+      if (!socket.data.boards.has(boardId) || !room?.hasMember(socket.id)) {
+        throw new ProtocolError(ErrorCode.NOT_JOINED, `join board ${boardId} first`);
+      }
+      const relay = room.applyAwareness(update, entries, socket.id);
+      if (relay) {
+        const name = boardRoom(boardId);
+        const fanout = relayFanout(deps, name);
+        socket.to(name).emit('awareness:update', { boardId, update: relay });
+        deps.metrics.updatesOut.inc({ event: 'awareness:update' }, fanout);
+        deps.metrics.bytesOut.inc(relay.byteLength * fanout);
+      }
+      if (isAck(ack)) ack({ ok: true });
+    } catch (error) {
+      const payload = toErrorPayload(deps, error, { boardId, socket: socket.id });
+      reportError(deps, socket, ack, payload, boardId);
+    }
+  });
+}

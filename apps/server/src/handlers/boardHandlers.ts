@@ -1,0 +1,77 @@
+import {
+  boardRoom,
+  ErrorCode,
+  ProtocolError,
+  validateJoinRequest,
+  validateLeaveRequest,
+} from '@drawbridge/protocol';
+import {
+  type DrawbridgeSocket,
+  type HandlerDeps,
+  isAck,
+  reportError,
+  toErrorPayload,
+} from './context.js';
+
+/** `board:join` and `board:leave`, and leaving every board on disconnect. */
+export function registerBoardHandlers(deps: HandlerDeps, socket: DrawbridgeSocket): void {
+  socket.on('board:join', async (input, ack) => {
+    const valid = validateJoinRequest(input, deps.limits);
+    if (!valid.ok) return reportError(deps, socket, ack, valid.error, boardIdOf(input));
+    const { boardId, token, stateVector } = valid.value;
+    const boards = socket.data.boards;
+    try {
+      if (!boards.has(boardId) && boards.size >= deps.limits.maxBoardsPerSocket) {
+        throw new ProtocolError(
+          ErrorCode.TOO_MANY_BOARDS,
+          `a connection may join at most ${deps.limits.maxBoardsPerSocket} boards`,
+        );
+      }
+      const role = await deps.authorize({ boardId, token, socket });
+      const room = await deps.rooms.acquire(boardId).catch((error: unknown) => {
+        throw new ProtocolError(ErrorCode.STORAGE_ERROR, 'the board could not be loaded', {
+          cause: error,
+        });
+      });
+      if (socket.disconnected) {
+        deps.rooms.releaseIfIdle(boardId);
+        return;
+      }
+      room.addMember(socket.id);
+      boards.set(boardId, role);
+      await socket.join(boardRoom(boardId));
+      const state = room.syncState(stateVector);
+      deps.metrics.bytesOut.inc(state.update.byteLength + state.awareness.byteLength);
+      if (isAck(ack)) ack({ ok: true, role, ...state });
+    } catch (error) {
+      reportError(deps, socket, ack, toErrorPayload(deps, error, { boardId, socket: socket.id }), boardId);
+    }
+  });
+
+  socket.on('board:leave', (input, ack) => {
+    const valid = validateLeaveRequest(input);
+    if (!valid.ok) return reportError(deps, socket, ack, valid.error, boardIdOf(input));
+    leave(deps, socket, valid.value.boardId);
+    if (isAck(ack)) ack({ ok: true });
+  });
+
+  socket.on('disconnect', () => {
+    for (const boardId of [...socket.data.boards.keys()]) leave(deps, socket, boardId);
+  });
+}
+
+function leave(deps: HandlerDeps, socket: DrawbridgeSocket, boardId: string): void {
+  if (!socket.data.boards.delete(boardId)) return;
+  const name = boardRoom(boardId);
+  void socket.leave(name);
+  const room = deps.rooms.get(boardId);
+  if (!room) return;
+  const removal = room.removeMember(socket.id);
+  if (removal) deps.io.to(name).emit('awareness:update', { boardId, update: removal });
+  deps.rooms.releaseIfIdle(boardId);
+}
+
+const boardIdOf = (input: unknown): string | undefined => {
+  const id = (input as { boardId?: unknown } | null)?.boardId;
+  return typeof id === 'string' && id.length <= 64 ? id : undefined;
+};

@@ -1,0 +1,43 @@
+import { boardRoom, ErrorCode, ProtocolError, Role, validateDocUpdate } from '@drawbridge/protocol';
+import {
+  type DrawbridgeSocket,
+  type HandlerDeps,
+  isAck,
+  relayFanout,
+  reportError,
+  toErrorPayload,
+} from './context.js';
+
+/** `doc:update`: validate, apply to the board's own doc, relay what it integrated, ack once stored. */
+export function registerSyncHandlers(deps: HandlerDeps, socket: DrawbridgeSocket): void {
+  socket.on('doc:update', async (input, ack) => {
+    deps.metrics.updatesIn.inc({ event: 'doc:update' });
+    const valid = validateDocUpdate(input, deps.limits);
+    if (!valid.ok) return reportError(deps, socket, ack, valid.error);
+    const { boardId, update, scan } = valid.value;
+    deps.metrics.bytesIn.inc(update.byteLength);
+    try {
+      const role = socket.data.boards.get(boardId);
+      const room = deps.rooms.get(boardId);
+      if (role === undefined || !room?.hasMember(socket.id)) {
+        throw new ProtocolError(ErrorCode.NOT_JOINED, `join board ${boardId} first`);
+      }
+      if (role !== Role.EDITOR) {
+        throw new ProtocolError(ErrorCode.FORBIDDEN, 'viewers cannot change the board');
+      }
+      const { relay, durable } = room.applyUpdate(update, scan, socket.id);
+      if (relay) {
+        const name = boardRoom(boardId);
+        const fanout = relayFanout(deps, name);
+        socket.to(name).emit('doc:update', { boardId, update: relay });
+        deps.metrics.updatesOut.inc({ event: 'doc:update' }, fanout);
+        deps.metrics.bytesOut.inc(relay.byteLength * fanout);
+      }
+      await durable;
+      if (isAck(ack)) ack({ ok: true });
+    } catch (error) {
+      const payload = toErrorPayload(deps, error, { boardId, socket: socket.id });
+      reportError(deps, socket, ack, payload, boardId);
+    }
+  });
+}

@@ -1,0 +1,65 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The server's Prometheus metrics, on a registry of its own (never the global one). */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly connections = new Gauge({
+    name: 'drawbridge_connections',
+    help: 'Open Socket.IO connections',
+    registers: [this.registry],
+  });
+  readonly boardsLoaded = new Gauge({
+    name: 'drawbridge_boards_loaded',
+    help: 'Boards held in memory',
+    registers: [this.registry],
+  });
+  readonly updatesIn = new Counter({
+    name: 'drawbridge_updates_in_total',
+    help: 'Messages received, by event',
+    labelNames: ['event'] as const,
+    registers: [this.registry],
+  });
+  readonly updatesOut = new Counter({
+    name: 'drawbridge_updates_out_total',
+    help: 'Messages relayed to board members, by event (one per recipient socket on this node)',
+    labelNames: ['event'] as const,
+    registers: [this.registry],
+  });
+  readonly bytesIn = new Counter({
+    name: 'drawbridge_bytes_in_total',
+    help: 'Yjs and awareness bytes received',
+    registers: [this.registry],
+  });
+  readonly bytesOut = new Counter({
+    name: 'drawbridge_bytes_out_total',
+    help: 'Yjs and awareness bytes sent (join diffs and relays, per recipient)',
+    registers: [this.registry],
+  });
+  readonly commitSeconds = new Histogram({
+    name: 'drawbridge_storage_commit_seconds',
+    help: 'Duration of one storage commit (a group of appended updates)',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [this.registry],
+  });
+  readonly commitRecords = new Histogram({
+    name: 'drawbridge_storage_commit_records',
+    help: 'Updates per storage commit (group commit batch size)',
+    buckets: [1, 2, 5, 10, 25, 50, 100, 250, 1000],
+    registers: [this.registry],
+  });
+  readonly errors = new Counter({
+    name: 'drawbridge_errors_total',
+    help: 'Requests refused or failed, by error code',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+  readonly corruptRecords = new Counter({
+    name: 'drawbridge_storage_corrupt_records_total',
+    help: 'Stored records skipped on load because their checksum did not match',
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'drawbridge_' });
+  }
+}

@@ -1,0 +1,11 @@
+export { type ServerConfig, ConfigError, checkLimits, loadConfig } from './config.js';
+export { type Clock, systemClock } from './clock.js';
+export {
+  type CreateServerOptions,
+  createServer,
+  type DrawbridgeHttpServer,
+} from './createServer.js';
+export type { Authorize, DrawbridgeServer, DrawbridgeSocket } from './handlers/context.js';
+export { Metrics } from './http/metrics.js';
+export { createLogger, type Logger, silentLogger } from './logger.js';
+export type { Storage, StoredBoard } from './storage/Storage.js';

@@ -1,0 +1,81 @@
+/**
+ * The process entry point: the only module that reads the environment, listens and handles
+ * signals. Everything else is built by `createServer`.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, loadConfig } from './config.js';
+import { createServer } from './createServer.js';
+import { Metrics } from './http/metrics.js';
+import { createLogger } from './logger.js';
+import { SqliteStorage } from './storage/SqliteStorage.js';
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`drawbridge: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.logLevel });
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const staticDir = config.staticDir ?? path.resolve(here, '../../web/dist');
+  const metrics = new Metrics();
+  const storage = new SqliteStorage({
+    file: path.join(config.dataDir, 'drawbridge.sqlite'),
+    logger: logger.child({ component: 'storage' }),
+    synchronous: config.sqliteSynchronous,
+    onCommit: ({ records, seconds }) => {
+      metrics.commitSeconds.observe(seconds);
+      metrics.commitRecords.observe(records);
+    },
+  });
+  const server = createServer({
+    storage,
+    logger,
+    metrics,
+    limits: config.limits,
+    allowedOrigins: config.allowedOrigins,
+    staticDir,
+    idleUnloadMs: config.idleUnloadMs,
+    compactEvery: config.compactEvery,
+  });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: flushing boards');
+    try {
+      await server.close();
+      logger.info({}, 'stopped cleanly');
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: reason }, 'unhandled rejection');
+  });
+
+  if (config.allowedOrigins.length === 0) {
+    logger.info({}, 'ALLOWED_ORIGINS is empty: only same-origin browsers may connect');
+  }
+  const address = await server.listen(config.port, config.host);
+  logger.info(
+    { port: address.port, host: address.address, dataDir: config.dataDir },
+    `Drawbridge listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${address.port}`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,109 @@
+import type { Logger } from '../logger.js';
+import { BoardRoom, type BoardRoomDeps } from './BoardRoom.js';
+
+export interface RoomManagerOptions extends BoardRoomDeps {
+  idleUnloadMs: number;
+  onLoaded?: (count: number) => void;
+}
+
+/**
+ * Loads boards on first use and unloads them once idle and flushed. Concurrent joins of a board
+ * that is loading share one load; a join that arrives while the board unloads waits for the
+ * unload to finish and loads it afresh, so no room is ever used after it was destroyed.
+ */
+export class RoomManager {
+  readonly #rooms = new Map<string, BoardRoom>();
+  readonly #loading = new Map<string, Promise<BoardRoom>>();
+  readonly #unloading = new Map<string, Promise<void>>();
+  readonly #idleTimers = new Map<string, NodeJS.Timeout>();
+  readonly #logger: Logger;
+  #closed = false;
+
+  constructor(private readonly options: RoomManagerOptions) {
+    this.#logger = options.logger;
+  }
+
+  get size(): number {
+    return this.#rooms.size;
+  }
+
+  get(boardId: string): BoardRoom | undefined {
+    return this.#rooms.get(boardId);
+  }
+
+  /** The loaded room, loading it if needed. Cancels a pending idle unload. */
+  async acquire(boardId: string): Promise<BoardRoom> {
+    if (this.#closed) throw new Error('room manager is closed');
+    this.#cancelIdle(boardId);
+    const room = this.#rooms.get(boardId);
+    if (room) return room;
+    let loading = this.#loading.get(boardId);
+    if (!loading) {
+      loading = this.#load(boardId);
+      this.#loading.set(boardId, loading);
+      const done = () => this.#loading.delete(boardId);
+      loading.then(done, done);
+    }
+    const loaded = await loading;
+    this.#cancelIdle(boardId);
+    return loaded;
+  }
+
+  /** Call after a member left: unloads the board once it has stayed empty for the idle time. */
+  releaseIfIdle(boardId: string): void {
+    const room = this.#rooms.get(boardId);
+    if (!room || room.memberCount > 0 || this.#idleTimers.has(boardId) || this.#closed) return;
+    const timer = setTimeout(() => {
+      this.#idleTimers.delete(boardId);
+      if (room.memberCount === 0 && this.#rooms.get(boardId) === room) void this.#unload(room);
+    }, this.options.idleUnloadMs);
+    timer.unref();
+    this.#idleTimers.set(boardId, timer);
+  }
+
+  /** Flushes and unloads every board; acquire fails afterwards. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const timer of this.#idleTimers.values()) clearTimeout(timer);
+    this.#idleTimers.clear();
+    await Promise.allSettled([...this.#loading.values()]);
+    await Promise.allSettled([...this.#unloading.values()]);
+    await Promise.allSettled([...this.#rooms.values()].map((room) => this.#unload(room)));
+  }
+
+  async #load(boardId: string): Promise<BoardRoom> {
+    const unloading = this.#unloading.get(boardId);
+    if (unloading) await unloading;
+    const room = await BoardRoom.load(boardId, this.options);
+    this.#rooms.set(boardId, room);
+    this.options.onLoaded?.(this.#rooms.size);
+    this.#logger.debug({ boardId }, 'board loaded');
+    return room;
+  }
+
+  #unload(room: BoardRoom): Promise<void> {
+    const boardId = room.boardId;
+    this.#rooms.delete(boardId);
+    this.options.onLoaded?.(this.#rooms.size);
+    const unloading = room
+      .unload()
+      .catch((error: unknown) => {
+        this.#logger.error({ boardId, err: error }, 'unload failed');
+        room.destroy();
+      })
+      .finally(() => {
+        if (this.#unloading.get(boardId) === unloading) this.#unloading.delete(boardId);
+        this.#logger.debug({ boardId }, 'board unloaded');
+      });
+    this.#unloading.set(boardId, unloading);
+    return unloading;
+  }
+
+  #cancelIdle(boardId: string): void {
+    const timer = this.#idleTimers.get(boardId);
+    if (timer) {
+      clearTimeout(timer);
+      this.#idleTimers.delete(boardId);
+    }
+  }
+}

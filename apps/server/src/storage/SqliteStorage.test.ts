@@ -1,0 +1,233 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { type CommitInfo, SqliteStorage } from './SqliteStorage.js';
+import { describeStorageContract, type StorageFixture } from './storageContract.js';
+
+/** A second connection to the same file, as an outside process damaging it would have. */
+function withConnection<T>(file: string, run: (db: Database.Database) => T): T {
+  const db = new Database(file);
+  try {
+    db.pragma('busy_timeout = 5000');
+    return run(db);
+  } finally {
+    db.close();
+  }
+}
+
+type Damage = (data: Buffer) => Buffer;
+
+const flipBits: Damage = (data) => {
+  const damaged = Buffer.from(data);
+  const i = Math.floor(damaged.length / 2);
+  damaged[i] = damaged[i]! ^ 0x5a;
+  return damaged;
+};
+
+const truncate: Damage = (data) => data.subarray(0, Math.floor(data.length / 2));
+
+function damageLastUpdate(file: string, boardId: string, damage: Damage): void {
+  withConnection(file, (db) => {
+    const row = db
+      .prepare<[string], { seq: number; data: Buffer }>(
+        'SELECT seq, data FROM updates WHERE board_id = ? ORDER BY seq DESC LIMIT 1',
+      )
+      .get(boardId);
+    if (row === undefined) throw new Error(`no update stored for ${boardId}`);
+    db.prepare('UPDATE updates SET data = ? WHERE board_id = ? AND seq = ?').run(
+      damage(row.data),
+      boardId,
+      row.seq,
+    );
+  });
+}
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'drawbridge-'));
+}
+
+function sqliteFixture(damage: Damage): () => Promise<StorageFixture> {
+  return async () => {
+    const dir = tempDir();
+    // A missing parent directory must be created by the storage.
+    const file = path.join(dir, 'data', 'boards.db');
+    const opened: SqliteStorage[] = [];
+    const open = () => {
+      const storage = new SqliteStorage({ file });
+      opened.push(storage);
+      return storage;
+    };
+    return {
+      storage: open(),
+      reopen: async () => open(),
+      corruptLastRecord: async (boardId) => damageLastUpdate(file, boardId, damage),
+      cleanup: async () => {
+        for (const storage of opened) await storage.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  };
+}
+
+describeStorageContract('SqliteStorage (bit rot)', sqliteFixture(flipBits));
+describeStorageContract('SqliteStorage (torn write)', sqliteFixture(truncate));
+
+function recordedUpdates(count: number): { doc: Y.Doc; updates: Uint8Array[] } {
+  const doc = new Y.Doc();
+  const updates: Uint8Array[] = [];
+  doc.on('update', (update: Uint8Array) => updates.push(update));
+  for (let i = 0; i < count; i++) doc.getMap('shapes').set(`shape-${i}`, { x: i });
+  return { doc, updates };
+}
+
+describe('SqliteStorage', () => {
+  let dir: string;
+  let file: string;
+  let storage: SqliteStorage | undefined;
+
+  beforeEach(() => {
+    dir = tempDir();
+    file = path.join(dir, 'boards.db');
+  });
+
+  afterEach(async () => {
+    await storage?.close();
+    storage = undefined;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('uses WAL journal mode and a versioned schema', async () => {
+    storage = new SqliteStorage({ file });
+    await storage.append('b', Uint8Array.of(1));
+    withConnection(file, (db) => {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.pragma('user_version', { simple: true })).toBe(1);
+    });
+  });
+
+  it('refuses a file from a newer schema version', async () => {
+    withConnection(file, (db) => db.pragma('user_version = 99'));
+    expect(() => new SqliteStorage({ file })).toThrow(/schema version 99/);
+  });
+
+  it('group-commits appends issued in one tick', async () => {
+    const commits: CommitInfo[] = [];
+    storage = new SqliteStorage({ file, onCommit: (info) => commits.push(info) });
+    const { updates } = recordedUpdates(200);
+    const s = storage;
+    await Promise.all(updates.map((update) => s.append('b', update)));
+
+    // Batching, not timing: 200 appends must not mean 200 fsyncs.
+    expect(commits.length).toBeLessThanOrEqual(5);
+    expect(commits.reduce((sum, c) => sum + c.records, 0)).toBe(200);
+    expect(commits.reduce((sum, c) => sum + c.bytes, 0)).toBe(
+      updates.reduce((sum, u) => sum + u.byteLength, 0),
+    );
+    for (const commit of commits) expect(commit.seconds).toBeGreaterThanOrEqual(0);
+  });
+
+  it('rejects the whole batch when its commit fails, and keeps working', async () => {
+    storage = new SqliteStorage({ file });
+    await storage.append('ok', Uint8Array.of(1));
+    withConnection(file, (db) =>
+      db.exec(`CREATE TRIGGER fail BEFORE INSERT ON updates WHEN NEW.board_id = 'poison'
+               BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`),
+    );
+
+    const batch = [
+      storage.append('ok', Uint8Array.of(2)),
+      storage.append('poison', Uint8Array.of(3)),
+    ];
+    const results = await Promise.allSettled(batch);
+    for (const result of results) {
+      expect(result.status).toBe('rejected');
+      if (result.status === 'rejected') expect(String(result.reason)).toMatch(/disk on fire/);
+    }
+
+    expect(await storage.append('ok', Uint8Array.of(4))).toBe(2);
+    expect((await storage.load('ok')).updates).toEqual([Uint8Array.of(1), Uint8Array.of(4)]);
+  });
+
+  it('skips a corrupt snapshot but still returns the updates after it', async () => {
+    storage = new SqliteStorage({ file });
+    const { doc, updates } = recordedUpdates(8);
+    const s = storage;
+    await Promise.all(updates.slice(0, 5).map((update) => s.append('b', update)));
+    await storage.compact('b', Y.encodeStateAsUpdate(doc), 5);
+    await Promise.all(updates.slice(5).map((update) => s.append('b', update)));
+    withConnection(file, (db) => {
+      const data = db.prepare('SELECT data FROM snapshots').pluck().get() as Buffer;
+      db.prepare('UPDATE snapshots SET data = ?').run(flipBits(data));
+    });
+
+    const loaded = await storage.load('b');
+    expect(loaded).toMatchObject({ corrupt: 1, lastSeq: 8, updates: updates.slice(5) });
+    expect(storage.stats('b')).toEqual({ updates: 3, snapshots: 1 });
+  });
+
+  it('detects an intact record stored under the wrong board or with a non-blob value', async () => {
+    storage = new SqliteStorage({ file });
+    await storage.append('a', Uint8Array.of(1, 2, 3));
+    await storage.append('c', Uint8Array.of(4, 5, 6));
+    withConnection(file, (db) => {
+      db.exec(`INSERT INTO updates SELECT 'b', seq, data, crc FROM updates WHERE board_id = 'a'`);
+      db.exec(`UPDATE updates SET data = 'text' WHERE board_id = 'c'`);
+    });
+
+    expect(await storage.load('b')).toEqual({ updates: [], lastSeq: 0, bytes: 0, corrupt: 1 });
+    expect((await storage.load('c')).corrupt).toBe(1);
+    expect((await storage.load('a')).updates).toEqual([Uint8Array.of(1, 2, 3)]);
+  });
+
+  it('loses no acked append when the process is killed', { timeout: 30_000 }, async () => {
+    const script = fileURLToPath(new URL('./testing/appendAndDie.ts', import.meta.url));
+    // Resolved from this file so it works whatever the cwd of the test run.
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+    const child = spawn(process.execPath, ['--import', tsx, script, file, 'crash'], {
+      cwd: path.dirname(script),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+
+    const acked = new Map<number, string>();
+    let partial = '';
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        const [tag, seq, data] = line.split(' ');
+        if (tag === 'ack' && seq !== undefined && data !== undefined) acked.set(Number(seq), data);
+      }
+      if (acked.size >= 60 && child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+      }
+    });
+    const ended = await new Promise<string>((resolve) => {
+      child.on('close', (code, signal) => resolve(signal ?? `exit ${code}`));
+    });
+    expect(ended, stderr).toBe('SIGKILL');
+    expect(acked.size).toBeGreaterThanOrEqual(60);
+
+    storage = new SqliteStorage({ file });
+    const loaded = await storage.load('crash');
+    expect(loaded.corrupt).toBe(0);
+    expect(loaded.lastSeq).toBeGreaterThanOrEqual(Math.max(...acked.keys()));
+    const stored = new Set(loaded.updates.map((u) => Buffer.from(u).toString('base64')));
+    const lost = [...acked].filter(([, data]) => !stored.has(data)).map(([seq]) => seq);
+    expect(lost).toEqual([]);
+
+    // Every stored update replays without a gap: one shape per update, none pending.
+    const doc = new Y.Doc();
+    for (const update of loaded.updates) Y.applyUpdate(doc, update);
+    expect(Object.keys(doc.getMap('shapes').toJSON())).toHaveLength(loaded.updates.length);
+  });
+});

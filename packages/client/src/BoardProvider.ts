@@ -1,0 +1,322 @@
+import {
+  ACK_TIMEOUT_MS,
+  type AckResult,
+  type ClientToServerEvents,
+  type DocUpdate,
+  ErrorCode,
+  type ErrorPayload,
+  isRetryable,
+  type JoinResult,
+  PROTOCOL_VERSION,
+  parser,
+  type Role,
+  type ServerToClientEvents,
+  toBytes,
+} from '@drawbridge/protocol';
+import { io, type Socket } from 'socket.io-client';
+import {
+  Awareness,
+  applyAwarenessUpdate,
+  encodeAwarenessUpdate,
+  removeAwarenessStates,
+} from 'y-protocols/awareness';
+import * as Y from 'yjs';
+
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/**
+ * - `connecting`: no connection yet, or joining.
+ * - `live`: joined; local changes stream to the server.
+ * - `offline`: the connection is down; changes are kept and sent on reconnect.
+ * - `failed`: the server refused the board for good (see `error`); no more retries.
+ */
+export type ConnectionStatus = 'connecting' | 'live' | 'offline' | 'failed';
+
+export interface ProviderState {
+  status: ConnectionStatus;
+  /** Local changes the server has not yet confirmed as stored. */
+  unsaved: number;
+  /** True once the first join completed: the document holds the server's content. */
+  synced: boolean;
+  role: Role | null;
+  error: ErrorPayload | null;
+}
+
+export interface BoardProviderOptions {
+  boardId: string;
+  doc: Y.Doc;
+  /** Server URL; omit to use the page's origin. Ignored when `socket` is given. */
+  url?: string;
+  /** Share one socket between providers (one socket may join several boards). */
+  socket?: ClientSocket;
+  awareness?: Awareness;
+  token?: string;
+  ackTimeoutMs?: number;
+  /** Socket.IO transports; default websocket first, then long-polling. */
+  transports?: ('websocket' | 'polling')[];
+  /** Reconnect backoff (Socket.IO's jittered exponential backoff). */
+  reconnectionDelay?: number;
+  reconnectionDelayMax?: number;
+}
+
+type Listener = (state: ProviderState) => void;
+
+/** An empty Yjs v1 update: no structs, no deletions. */
+const isEmptyUpdate = (update: Uint8Array): boolean =>
+  update.byteLength === 2 && update[0] === 0 && update[1] === 0;
+
+/**
+ * Binds a Y.Doc and its awareness to one board on a Drawbridge server, following PROTOCOL.md:
+ * join with the state vector, apply what the server sends, answer with what it lacks, stream
+ * local updates with acks, and rejoin (which is the resync) after every reconnect.
+ */
+export class BoardProvider {
+  readonly boardId: string;
+  readonly doc: Y.Doc;
+  readonly awareness: Awareness;
+  readonly socket: ClientSocket;
+  readonly #ownsSocket: boolean;
+  readonly #ackTimeoutMs: number;
+  readonly #token: string | undefined;
+  readonly #listeners = new Set<Listener>();
+  #state: ProviderState = {
+    status: 'connecting',
+    unsaved: 0,
+    synced: false,
+    role: null,
+    error: null,
+  };
+  #joined = false;
+  /** Local updates counted so far, and the highest count the server has acked. */
+  #localSeq = 0;
+  #ackedSeq = 0;
+  /** Bumped on each (re)join so answers to an older join are ignored. */
+  #joinGeneration = 0;
+  #retryTimer: ReturnType<typeof setTimeout> | null = null;
+  #destroyed = false;
+
+  constructor(options: BoardProviderOptions) {
+    this.boardId = options.boardId;
+    this.doc = options.doc;
+    this.awareness = options.awareness ?? new Awareness(options.doc);
+    this.#ackTimeoutMs = options.ackTimeoutMs ?? ACK_TIMEOUT_MS;
+    this.#token = options.token;
+    this.#ownsSocket = !options.socket;
+    this.socket =
+      options.socket ??
+      (io(options.url ?? '', {
+        parser,
+        transports: options.transports ?? ['websocket', 'polling'],
+        reconnectionDelay: options.reconnectionDelay ?? 500,
+        reconnectionDelayMax: options.reconnectionDelayMax ?? 10_000,
+        randomizationFactor: 0.5,
+        ...(options.token ? { auth: { token: options.token } } : {}),
+      }) as ClientSocket);
+
+    this.doc.on('update', this.#onDocUpdate);
+    this.awareness.on('update', this.#onAwarenessUpdate);
+    this.socket.on('connect', this.#onConnect);
+    this.socket.on('disconnect', this.#onDisconnect);
+    this.socket.on('doc:update', this.#onRemoteDoc);
+    this.socket.on('awareness:update', this.#onRemoteAwareness);
+    this.socket.on('board:error', this.#onBoardError);
+    if (this.socket.connected) this.#join();
+  }
+
+  get state(): ProviderState {
+    return this.#state;
+  }
+
+  /** Calls `listener` on every state change; returns an unsubscribe function. */
+  subscribe(listener: Listener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Resolves once `predicate(state)` holds. */
+  when(predicate: (state: ProviderState) => boolean): Promise<ProviderState> {
+    if (predicate(this.#state)) return Promise.resolve(this.#state);
+    return new Promise((resolve) => {
+      const off = this.subscribe((state) => {
+        if (predicate(state)) {
+          off();
+          resolve(state);
+        }
+      });
+    });
+  }
+
+  /** Leaves the board, detaches from the doc and awareness, closes an owned socket. */
+  destroy(): void {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    this.doc.off('update', this.#onDocUpdate);
+    this.awareness.off('update', this.#onAwarenessUpdate);
+    this.socket.off('connect', this.#onConnect);
+    this.socket.off('disconnect', this.#onDisconnect);
+    this.socket.off('doc:update', this.#onRemoteDoc);
+    this.socket.off('awareness:update', this.#onRemoteAwareness);
+    this.socket.off('board:error', this.#onBoardError);
+    if (this.socket.connected) this.socket.emit('board:leave', { boardId: this.boardId });
+    if (this.#ownsSocket) this.socket.disconnect();
+    this.#listeners.clear();
+  }
+
+  #setState(patch: Partial<ProviderState>): void {
+    this.#state = { ...this.#state, ...patch };
+    for (const listener of [...this.#listeners]) listener(this.#state);
+  }
+
+  #unsaved(): number {
+    return this.#localSeq - this.#ackedSeq;
+  }
+
+  readonly #onConnect = () => this.#join();
+
+  readonly #onDisconnect = () => {
+    this.#joined = false;
+    this.#joinGeneration++;
+    // Others' states would go stale while we cannot hear their removals.
+    const others = [...this.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID);
+    removeAwarenessStates(this.awareness, others, this);
+    if (this.#state.status !== 'failed') this.#setState({ status: 'offline' });
+  };
+
+  async #join(): Promise<void> {
+    if (this.#destroyed || this.#state.status === 'failed') return;
+    const generation = ++this.#joinGeneration;
+    this.#joined = false;
+    this.#setState({ status: 'connecting' });
+    let result: AckResult<JoinResult>;
+    try {
+      result = await this.socket.timeout(this.#ackTimeoutMs).emitWithAck('board:join', {
+        boardId: this.boardId,
+        protocol: PROTOCOL_VERSION,
+        stateVector: Y.encodeStateVector(this.doc),
+        ...(this.#token ? { token: this.#token } : {}),
+      });
+    } catch {
+      return this.#retryLater(generation);
+    }
+    if (generation !== this.#joinGeneration || this.#destroyed) return;
+    if (!result.ok) return this.#handleJoinError(result.error);
+    const update = toBytes(result.update);
+    const awareness = toBytes(result.awareness);
+    const serverState = toBytes(result.stateVector);
+    if (!update || !awareness || !serverState) {
+      return this.#handleJoinError({ code: ErrorCode.BAD_REQUEST, message: 'malformed join answer' });
+    }
+    Y.applyUpdate(this.doc, update, this);
+    applyAwarenessUpdate(this.awareness, awareness, this);
+    this.#joined = true;
+    this.#setState({ status: 'live', synced: true, role: result.role, error: null, unsaved: this.#unsaved() });
+    // Everything the server lacks, including every change made while offline, in one update.
+    const diff = Y.encodeStateAsUpdate(this.doc, serverState);
+    if (!isEmptyUpdate(diff)) this.#send(diff, this.#localSeq);
+    else if (this.#unsaved() > 0) this.#markSaved(this.#localSeq);
+    if (this.awareness.getLocalState() !== null) {
+      this.#emitAwareness([this.doc.clientID]);
+    }
+  }
+
+  #retryLater(generation: number): void {
+    if (generation !== this.#joinGeneration || this.#destroyed) return;
+    if (!this.socket.connected) return; // the reconnect will rejoin
+    if (this.#retryTimer) return;
+    this.#retryTimer = setTimeout(
+      () => {
+        this.#retryTimer = null;
+        if (this.socket.connected) void this.#join();
+      },
+      500 + Math.random() * 1000,
+    );
+  }
+
+  /** A refused join: retry what may pass later; give up (no reconnect loop) on the rest. */
+  #handleJoinError(error: ErrorPayload): void {
+    if (isRetryable(error.code)) {
+      this.#setState({ error });
+      return this.#rejoinLater();
+    }
+    this.#setState({ status: 'failed', error });
+  }
+
+  /**
+   * A refused update. Retryable ones are cured by a rejoin, which resends everything the server
+   * lacks; the others (too large, forbidden) would fail again, so they are reported, not retried.
+   */
+  #handleUpdateError(error: ErrorPayload): void {
+    this.#setState({ error });
+    if (isRetryable(error.code)) this.#rejoinLater();
+  }
+
+  #rejoinLater(): void {
+    this.#joinGeneration++;
+    this.#joined = false;
+    this.#retryLater(this.#joinGeneration);
+  }
+
+  #send(update: Uint8Array, upTo: number): void {
+    const generation = this.#joinGeneration;
+    this.socket
+      .timeout(this.#ackTimeoutMs)
+      .emitWithAck('doc:update', { boardId: this.boardId, update })
+      .then(
+        (result: AckResult) => {
+          if (result.ok) this.#markSaved(upTo);
+          else if (generation === this.#joinGeneration) this.#handleUpdateError(result.error);
+        },
+        () => {
+          if (generation === this.#joinGeneration) this.#rejoinLater();
+        },
+      );
+  }
+
+  #markSaved(upTo: number): void {
+    if (upTo <= this.#ackedSeq) return;
+    this.#ackedSeq = upTo;
+    this.#setState({ unsaved: this.#unsaved() });
+  }
+
+  readonly #onDocUpdate = (update: Uint8Array, origin: unknown) => {
+    if (origin === this) return;
+    this.#localSeq++;
+    if (this.#joined && this.socket.connected) this.#send(update, this.#localSeq);
+    this.#setState({ unsaved: this.#unsaved() });
+  };
+
+  readonly #onAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ) => {
+    if (origin === this || !this.#joined) return;
+    const mine = [...added, ...updated, ...removed].filter((id) => id === this.doc.clientID);
+    if (mine.length > 0) this.#emitAwareness(mine);
+  };
+
+  #emitAwareness(clients: number[]): void {
+    this.socket.emit('awareness:update', {
+      boardId: this.boardId,
+      update: encodeAwarenessUpdate(this.awareness, clients),
+    });
+  }
+
+  readonly #onRemoteDoc = (message: DocUpdate) => {
+    if (message?.boardId !== this.boardId) return;
+    const update = toBytes(message.update);
+    if (update) Y.applyUpdate(this.doc, update, this);
+  };
+
+  readonly #onRemoteAwareness = (message: { boardId: string; update: Uint8Array }) => {
+    if (message?.boardId !== this.boardId) return;
+    const update = toBytes(message.update);
+    if (update) applyAwarenessUpdate(this.awareness, update, this);
+  };
+
+  readonly #onBoardError = (error: { boardId?: string } & ErrorPayload) => {
+    if (error.boardId !== undefined && error.boardId !== this.boardId) return;
+    // Only requests without an ack (awareness, leave) fail this way: report, never rejoin.
+    this.#setState({ error: { code: error.code, message: error.message } });
+  };
+}

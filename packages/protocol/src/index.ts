@@ -1,0 +1,55 @@
+export {
+  ACK_TIMEOUT_MS,
+  BOARD_ID_PATTERN,
+  boardRoom,
+  DEFAULT_LIMITS,
+  type Limits,
+  PROTOCOL_VERSION,
+  type ProtocolVersion,
+} from './constants.js';
+export { ErrorCode, type ErrorPayload, isErrorCode, isRetryable, ProtocolError } from './errors.js';
+export {
+  ClientEvent,
+  type ClientToServerEvents,
+  type InterServerEvents,
+  ServerEvent,
+  type ServerToClientEvents,
+  type SocketData,
+} from './events.js';
+export { Decoder, Encoder, isPacketValid, type Packet, PacketType, parser } from './parser.js';
+export type {
+  Ack,
+  AckResult,
+  AwarenessUpdate,
+  BoardError,
+  DocUpdate,
+  JoinRequest,
+  JoinResult,
+  LeaveRequest,
+} from './payloads.js';
+export { Role } from './payloads.js';
+export {
+  isValidBoardId,
+  toBytes,
+  type ValidAwarenessUpdate,
+  type ValidDocUpdate,
+  type ValidJoinRequest,
+  type Validation,
+  validateAwarenessUpdate,
+  validateDocUpdate,
+  validateJoinRequest,
+  validateLeaveRequest,
+} from './validate.js';
+export {
+  type AwarenessEntry,
+  BinaryFormatError,
+  type ClientRange,
+  type DeleteRange,
+  type Dependency,
+  findMissingDependency,
+  MAX_CLOCK,
+  type ScannedUpdate,
+  scanAwarenessUpdate,
+  scanStateVector,
+  scanUpdate,
+} from './yjsBinary.js';
