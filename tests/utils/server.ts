@@ -2,7 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_LIMITS, type Limits } from '@drawbridge/protocol';
-import { type CreateServerOptions, createServer, type DrawbridgeHttpServer } from '@drawbridge/server';
+import {
+  type CreateServerOptions,
+  createServer,
+  type DrawbridgeHttpServer,
+} from '@drawbridge/server';
 import { SqliteStorage } from '../../apps/server/src/storage/SqliteStorage.js';
 
 export interface TestServer {

@@ -1,5 +1,5 @@
-export { type ServerConfig, ConfigError, checkLimits, loadConfig } from './config.js';
 export { type Clock, systemClock } from './clock.js';
+export { ConfigError, checkLimits, loadConfig, type ServerConfig } from './config.js';
 export {
   type CreateServerOptions,
   createServer,

@@ -205,12 +205,21 @@ export class BoardProvider {
     const awareness = toBytes(result.awareness);
     const serverState = toBytes(result.stateVector);
     if (!update || !awareness || !serverState) {
-      return this.#handleJoinError({ code: ErrorCode.BAD_REQUEST, message: 'malformed join answer' });
+      return this.#handleJoinError({
+        code: ErrorCode.BAD_REQUEST,
+        message: 'malformed join answer',
+      });
     }
     Y.applyUpdate(this.doc, update, this);
     applyAwarenessUpdate(this.awareness, awareness, this);
     this.#joined = true;
-    this.#setState({ status: 'live', synced: true, role: result.role, error: null, unsaved: this.#unsaved() });
+    this.#setState({
+      status: 'live',
+      synced: true,
+      role: result.role,
+      error: null,
+      unsaved: this.#unsaved(),
+    });
     // Everything the server lacks, including every change made while offline, in one update.
     const diff = Y.encodeStateAsUpdate(this.doc, serverState);
     if (!isEmptyUpdate(diff)) this.#send(diff, this.#localSeq);
@@ -237,9 +246,10 @@ export class BoardProvider {
   #handleJoinError(error: ErrorPayload): void {
     if (isRetryable(error.code)) {
       this.#setState({ error });
-      return this.#rejoinLater();
+      this.#rejoinLater();
+    } else {
+      this.#setState({ status: 'failed', error });
     }
-    this.#setState({ status: 'failed', error });
   }
 
   /**

@@ -140,10 +140,12 @@ const skipAny = (d: decoding.Decoder, depth: number): void => {
       }
       return;
     case 124: // float32
-      return skipFixed(d, 4);
+      skipFixed(d, 4);
+      return;
     case 123: // float64
     case 122: // bigint64
-      return skipFixed(d, 8);
+      skipFixed(d, 8);
+      return;
     case 119: // string
       readString(d, 'string value');
       return;
@@ -173,6 +175,27 @@ const skipAny = (d: decoding.Decoder, depth: number): void => {
 const skipFixed = (d: decoding.Decoder, n: number): void => {
   if (n > remaining(d)) fail('unexpected end of data');
   d.pos += n;
+};
+
+/** The options Yjs writes for a subdocument (`ContentDoc.opts`). */
+const DOC_OPTIONS: ReadonlySet<string> = new Set(['gc', 'autoLoad', 'meta']);
+
+/**
+ * A subdocument's options. Yjs runs `new Doc({ guid, ...opts, shouldLoad: opts.shouldLoad })`
+ * on them: `null`/`undefined` make `applyUpdate` throw, and keys such as `guid: null` or a
+ * non-function `gcFilter` break the document later. Only an object of the options Yjs itself
+ * writes is accepted.
+ */
+const skipDocOptions = (d: decoding.Decoder): void => {
+  if (remaining(d) <= 0) fail('unexpected end of data reading subdocument options');
+  const tag = decoding.readUint8(d);
+  if (tag !== 118) fail('subdocument options must be an object');
+  const n = readCount(d, 'subdocument options size', 2);
+  for (let i = 0; i < n; i++) {
+    const key = readString(d, 'subdocument option');
+    if (!DOC_OPTIONS.has(key)) fail(`unknown subdocument option ${JSON.stringify(key)}`);
+    skipAny(d, 1);
+  }
 };
 
 /** Reads one item's content and returns its length in clock units (yjs `readItemContent`). */
@@ -213,7 +236,7 @@ const readContent = (d: decoding.Decoder, ref: number): number => {
     }
     case 9: // ContentDoc
       readString(d, 'subdocument guid');
-      skipAny(d, 0);
+      skipDocOptions(d);
       return 1;
     default:
       return fail(`unknown content ref ${ref}`);

@@ -44,7 +44,13 @@ export function registerBoardHandlers(deps: HandlerDeps, socket: DrawbridgeSocke
       deps.metrics.bytesOut.inc(state.update.byteLength + state.awareness.byteLength);
       if (isAck(ack)) ack({ ok: true, role, ...state });
     } catch (error) {
-      reportError(deps, socket, ack, toErrorPayload(deps, error, { boardId, socket: socket.id }), boardId);
+      reportError(
+        deps,
+        socket,
+        ack,
+        toErrorPayload(deps, error, { boardId, socket: socket.id }),
+        boardId,
+      );
     }
   });
 

@@ -18,10 +18,14 @@ export function createRequestHandler(options: RouteOptions) {
       : null;
   return (req: IncomingMessage, res: ServerResponse): void => {
     const path = (req.url ?? '/').split('?')[0];
-    if (path === '/healthz') return json(res, 200, { status: 'ok' });
+    if (path === '/healthz') {
+      json(res, 200, { status: 'ok' });
+      return;
+    }
     if (path === '/readyz') {
       const ready = options.isReady();
-      return json(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable' });
+      json(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable' });
+      return;
     }
     if (path === '/metrics') {
       options.metrics.registry.metrics().then(
@@ -33,8 +37,8 @@ export function createRequestHandler(options: RouteOptions) {
       );
       return;
     }
-    if (assets) return assets(req, res, () => notFound(res));
-    notFound(res);
+    if (assets) assets(req, res, () => notFound(res));
+    else notFound(res);
   };
 }
 

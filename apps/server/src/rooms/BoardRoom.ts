@@ -82,14 +82,11 @@ export class BoardRoom {
     });
     this.awareness = new Awareness(this.doc);
     this.awareness.setLocalState(null);
-    this.awareness.on(
-      'update',
-      ({ removed }: { removed: number[] }, origin: unknown) => {
-        if (origin !== 'timeout' || removed.length === 0) return;
-        for (const id of removed) this.#release(id);
-        deps.onAwarenessBroadcast(boardId, encodeAwarenessUpdate(this.awareness, removed));
-      },
-    );
+    this.awareness.on('update', ({ removed }: { removed: number[] }, origin: unknown) => {
+      if (origin !== 'timeout' || removed.length === 0) return;
+      for (const id of removed) this.#release(id);
+      deps.onAwarenessBroadcast(boardId, encodeAwarenessUpdate(this.awareness, removed));
+    });
   }
 
   static async load(boardId: string, deps: BoardRoomDeps): Promise<BoardRoom> {
@@ -176,7 +173,11 @@ export class BoardRoom {
    * Applies an awareness update from a member, enforcing ownership of client ids. Returns the
    * re-encoded update to relay, or null when nothing changed.
    */
-  applyAwareness(update: Uint8Array, entries: AwarenessEntry[], memberId: string): Uint8Array | null {
+  applyAwareness(
+    update: Uint8Array,
+    entries: AwarenessEntry[],
+    memberId: string,
+  ): Uint8Array | null {
     const owned = this.#members.get(memberId);
     if (!owned) throw new ProtocolError(ErrorCode.NOT_JOINED, 'not a member of this board');
     const claims: number[] = [];

@@ -60,7 +60,7 @@ export class MemoryStorage implements Storage {
     // Same ordering as SqliteStorage: queued appends get seqs after anything already acked.
     this.commitQueued();
     const board = this.board(boardId);
-    if (board.snapshot !== undefined && board.snapshot.throughSeq >= throughSeq) return;
+    if (board.snapshot !== undefined && board.snapshot.throughSeq > throughSeq) return;
     if (throughSeq > board.lastSeq) {
       throw new RangeError(
         `compact(${boardId}): throughSeq ${throughSeq} is beyond the last seq ${board.lastSeq}`,

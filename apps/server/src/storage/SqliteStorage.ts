@@ -34,14 +34,9 @@ interface PendingAppend {
   reject: (error: Error) => void;
 }
 
+/** `data` is unknown because a damaged file may hold NULL or text where a blob belongs. */
 interface RecordRow {
   seq: number;
-  data: unknown;
-  crc: number;
-}
-
-interface SnapshotRow {
-  through_seq: number;
   data: unknown;
   crc: number;
 }
@@ -96,7 +91,6 @@ export class SqliteStorage implements Storage {
   private queue: PendingAppend[] = [];
   private scheduled: NodeJS.Immediate | undefined;
   private closed = false;
-
   private readonly tx: Transactions;
 
   constructor(options: SqliteStorageOptions) {
@@ -155,7 +149,7 @@ export class SqliteStorage implements Storage {
       bytes += buffer.byteLength;
     };
     if (snapshot !== undefined) {
-      accept('snapshot', snapshot.through_seq, snapshot.data, snapshot.crc);
+      accept('snapshot', snapshot.seq, snapshot.data, snapshot.crc);
     }
     for (const row of rows) accept('update', row.seq, row.data, row.crc);
     return { updates, lastSeq, bytes, corrupt };
@@ -197,11 +191,11 @@ export class SqliteStorage implements Storage {
     this.assertOpen();
     // Prepared per call: a diagnostic, not worth a statement held for the storage's lifetime.
     return this.db
-      .prepare<[string], { updates: number; snapshots: number }>(
-        `SELECT (SELECT count(*) FROM updates WHERE board_id = ?1) AS updates,
-                (SELECT count(*) FROM snapshots WHERE board_id = ?1) AS snapshots`,
+      .prepare<[{ id: string }], { updates: number; snapshots: number }>(
+        `SELECT (SELECT count(*) FROM updates WHERE board_id = @id) AS updates,
+                (SELECT count(*) FROM snapshots WHERE board_id = @id) AS snapshots`,
       )
-      .get(boardId)!;
+      .get({ id: boardId })!;
   }
 
   /** Commits the queue now; returns the error the batch was rejected with, if any. */
@@ -249,9 +243,7 @@ export class SqliteStorage implements Storage {
 type Transactions = ReturnType<typeof prepareTransactions>;
 
 function prepareTransactions(db: Database.Database) {
-  const getLastSeq = db.prepare<[string], number>(
-    'SELECT last_seq FROM boards WHERE board_id = ?',
-  );
+  const getLastSeq = db.prepare<[string], number>('SELECT last_seq FROM boards WHERE board_id = ?');
   getLastSeq.pluck();
   const setLastSeq = db.prepare<[string, number]>(
     `INSERT INTO boards (board_id, last_seq) VALUES (?, ?)
@@ -260,8 +252,8 @@ function prepareTransactions(db: Database.Database) {
   const insertUpdate = db.prepare<[string, number, Buffer, number]>(
     'INSERT INTO updates (board_id, seq, data, crc) VALUES (?, ?, ?, ?)',
   );
-  const selectSnapshot = db.prepare<[string], SnapshotRow>(
-    'SELECT through_seq, data, crc FROM snapshots WHERE board_id = ?',
+  const selectSnapshot = db.prepare<[string], RecordRow>(
+    'SELECT through_seq AS seq, data, crc FROM snapshots WHERE board_id = ?',
   );
   const selectUpdates = db.prepare<[string, number], RecordRow>(
     'SELECT seq, data, crc FROM updates WHERE board_id = ? AND seq > ? ORDER BY seq',
@@ -293,13 +285,15 @@ function prepareTransactions(db: Database.Database) {
   // One read transaction so the snapshot and the updates after it are from the same state.
   const readBoard = db.transaction((boardId: string) => {
     const snapshot = selectSnapshot.get(boardId);
-    return { snapshot, rows: selectUpdates.all(boardId, snapshot?.through_seq ?? 0) };
+    return { snapshot, rows: selectUpdates.all(boardId, snapshot?.seq ?? 0) };
   }).deferred;
 
   const writeSnapshot = db.transaction(
     (boardId: string, state: Buffer, throughSeq: number, crc: number) => {
       const current = selectSnapshot.get(boardId);
-      if (current !== undefined && current.through_seq >= throughSeq) return;
+      // Equal throughSeq replaces: the newer state may hold more than the log (an update whose
+      // append failed is only in memory), and both cover every record up to throughSeq.
+      if (current !== undefined && current.seq > throughSeq) return;
       const lastSeq = getLastSeq.get(boardId) ?? 0;
       if (throughSeq > lastSeq) {
         // Seqs up to throughSeq were never handed out; later appends would get them and load

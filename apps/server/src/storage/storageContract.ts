@@ -231,6 +231,22 @@ export function describeStorageContract(
       expectSameBoard(loaded.updates, doc);
     });
 
+    it('replaces the snapshot when compacting again through the same seq', async () => {
+      const { doc, updates } = recordingDoc();
+      edits(doc, 0, 5);
+      const seqs = await Promise.all(updates.map((update) => storage.append('b', update)));
+      await storage.compact('b', Y.encodeStateAsUpdate(doc), seqs.at(-1)!);
+      // An edit whose append failed lives only in memory; a new snapshot must still take it.
+      edit(doc, 5);
+      const state = Y.encodeStateAsUpdate(doc);
+      await storage.compact('b', state, seqs.at(-1)!);
+
+      const loaded = await storage.load('b');
+      expect(loaded.updates).toEqual([state]);
+      expect(loaded.lastSeq).toBe(seqs.at(-1));
+      expectSameBoard(loaded.updates, doc);
+    });
+
     it('never reuses seqs after compaction', async () => {
       const { doc, updates } = recordingDoc();
       edits(doc, 0, 3);

@@ -1,0 +1,68 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  connectPeer,
+  destroyAll,
+  expectConverged,
+  type Peer,
+  whenLive,
+  whenSaved,
+} from './utils/peers.js';
+import { startServer, type TestServer } from './utils/server.js';
+
+describe('offline edits', () => {
+  let server: TestServer;
+  let peers: Peer[] = [];
+  afterEach(async () => {
+    destroyAll(peers);
+    peers = [];
+    await server?.destroy();
+  });
+
+  it('edits made offline on both sides merge on reconnect', async () => {
+    server = await startServer();
+    const a = connectPeer(server.url, 'offline');
+    const b = connectPeer(server.url, 'offline');
+    peers = [a, b];
+    await Promise.all(peers.map(whenLive));
+    a.doc.getText('text').insert(0, 'shared start');
+    await whenSaved(a);
+    await expectConverged([a.doc, b.doc]);
+
+    // A drops off (train tunnel); both keep drawing.
+    a.provider.socket.disconnect();
+    await a.provider.when((s) => s.status === 'offline');
+    for (let i = 0; i < 20; i++) a.doc.getMap('shapes').set(`a-${i}`, { i });
+    a.doc.getText('text').insert(0, 'A says hi. ');
+    expect(a.provider.state.unsaved).toBe(21);
+    for (let i = 0; i < 15; i++) b.doc.getMap('shapes').set(`b-${i}`, { i });
+    b.doc.getText('text').insert(b.doc.getText('text').length, ' B was here.');
+    b.doc.getText('text').delete(0, 6);
+    await whenSaved(b);
+    expect(a.doc.getMap('shapes').has('b-0')).toBe(false);
+
+    a.provider.socket.connect();
+    await whenSaved(a);
+    await expectConverged([a.doc, b.doc]);
+    const shapes = b.doc.getMap('shapes');
+    expect(shapes.size).toBe(35);
+    expect(b.doc.getText('text').toString()).toContain('A says hi.');
+    expect(b.doc.getText('text').toString()).toContain('B was here.');
+
+    // And the server stored all of it: a fresh peer sees the merged board.
+    const c = connectPeer(server.url, 'offline');
+    peers.push(c);
+    await whenLive(c);
+    await expectConverged([a.doc, b.doc, c.doc]);
+  });
+
+  it('counts unsaved changes while offline and reports saved once acked', async () => {
+    server = await startServer();
+    const a = connectPeer(server.url, 'saved');
+    peers = [a];
+    await whenLive(a);
+    a.doc.getMap('shapes').set('x', 1);
+    expect(a.provider.state.unsaved).toBe(1);
+    await whenSaved(a);
+    expect(a.provider.state.unsaved).toBe(0);
+  });
+});
