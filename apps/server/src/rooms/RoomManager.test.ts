@@ -1,0 +1,75 @@
+import { DEFAULT_LIMITS, scanUpdate } from '@drawbridge/protocol';
+import { describe, expect, it, vi } from 'vitest';
+import * as Y from 'yjs';
+import { silentLogger } from '../logger.js';
+import { MemoryStorage } from '../storage/MemoryStorage.js';
+import { RoomManager } from './RoomManager.js';
+
+const manager = (storage: MemoryStorage, idleUnloadMs = 10) =>
+  new RoomManager({
+    storage,
+    logger: silentLogger,
+    limits: { ...DEFAULT_LIMITS },
+    compactEvery: 1000,
+    idleUnloadMs,
+    onAwarenessBroadcast: () => {},
+  });
+
+describe('RoomManager', () => {
+  it('shares one load between concurrent acquires', async () => {
+    const storage = new MemoryStorage();
+    const load = vi.spyOn(storage, 'load');
+    const rooms = manager(storage);
+    const [a, b] = await Promise.all([rooms.acquire('x'), rooms.acquire('x')]);
+    expect(a).toBe(b);
+    expect(load).toHaveBeenCalledTimes(1);
+    await rooms.close();
+  });
+
+  it('unloads an idle board after flushing it and reloads it identically', async () => {
+    const storage = new MemoryStorage();
+    const rooms = manager(storage);
+    const room = await rooms.acquire('x');
+    room.addMember('m');
+    const client = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    client.on('update', (u: Uint8Array) => updates.push(u));
+    client.getText('t').insert(0, 'keep me');
+    client.getText('t').delete(0, 5);
+    client.getMap('m').set('k', [1, 2, 3]);
+    // Not awaited: the unload must flush these itself.
+    for (const u of updates) void room.applyUpdate(u, scanUpdate(u), 'm').durable;
+    room.removeMember('m');
+    rooms.releaseIfIdle('x');
+    await vi.waitFor(() => expect(rooms.size).toBe(0));
+    const again = await rooms.acquire('x');
+    expect(again).not.toBe(room);
+    expect(Y.encodeStateVector(again.doc)).toEqual(Y.encodeStateVector(client));
+    expect(again.doc.getText('t').toString()).toBe('me');
+    expect(again.doc.getMap('m').toJSON()).toEqual({ k: [1, 2, 3] });
+    await rooms.close();
+  });
+
+  it('a join during the idle delay keeps the board loaded', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const storage = new MemoryStorage();
+      const rooms = manager(storage, 20);
+      const room = await rooms.acquire('x');
+      rooms.releaseIfIdle('x');
+      const same = await rooms.acquire('x');
+      same.addMember('m');
+      expect(same).toBe(room);
+      vi.advanceTimersByTime(1000);
+      expect(rooms.get('x')).toBe(room);
+      // With the member gone, the same delay does unload it.
+      same.removeMember('m');
+      rooms.releaseIfIdle('x');
+      vi.advanceTimersByTime(1000);
+      expect(rooms.get('x')).toBeUndefined();
+      await rooms.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

@@ -1,0 +1,63 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { connectPeer, destroyAll, expectConverged, type Peer, whenSaved } from './utils/peers.js';
+import { startServer, type TestServer, tempDir } from './utils/server.js';
+
+const metricValue = (text: string, name: string): number => {
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  return line ? Number(line.split(' ').at(-1)) : Number.NaN;
+};
+
+describe('HTTP endpoints', () => {
+  let server: TestServer;
+  let peers: Peer[] = [];
+  afterEach(async () => {
+    destroyAll(peers);
+    peers = [];
+    await server?.destroy();
+  });
+
+  it('answers health, readiness and Prometheus metrics that follow the traffic', async () => {
+    server = await startServer();
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+
+    peers = [connectPeer(server.url, 'm'), connectPeer(server.url, 'm')];
+    for (let i = 0; i < 5; i++) peers[0]!.doc.getMap('shapes').set(`k${i}`, i);
+    await Promise.all(peers.map(whenSaved));
+    await expectConverged(peers.map((p) => p.doc));
+
+    const response = await fetch(`${server.url}/metrics`);
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    const text = await response.text();
+    expect(metricValue(text, 'drawbridge_connections')).toBe(2);
+    expect(metricValue(text, 'drawbridge_boards_loaded')).toBe(1);
+    expect(
+      metricValue(text, 'drawbridge_updates_in_total{event="doc:update"}'),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      metricValue(text, 'drawbridge_updates_out_total{event="doc:update"}'),
+    ).toBeGreaterThanOrEqual(1);
+    expect(metricValue(text, 'drawbridge_bytes_in_total')).toBeGreaterThan(0);
+    expect(text).toContain('drawbridge_storage_commit_seconds_bucket');
+    expect(text).toContain('drawbridge_errors_total');
+  });
+
+  it('serves the web app, with index.html for client-side routes like /b/<id>', async () => {
+    const staticDir = tempDir('drawbridge-static-');
+    mkdirSync(path.join(staticDir, 'assets'));
+    writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>Drawbridge</title>');
+    writeFileSync(path.join(staticDir, 'assets', 'app.js'), 'console.log(1)');
+    server = await startServer({ staticDir });
+    const home = await fetch(`${server.url}/`);
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain('<title>Drawbridge</title>');
+    expect(await (await fetch(`${server.url}/b/my-board`)).text()).toContain(
+      '<title>Drawbridge</title>',
+    );
+    expect(await (await fetch(`${server.url}/assets/app.js`)).text()).toBe('console.log(1)');
+  });
+});
