@@ -54,6 +54,11 @@ export interface BoardProviderOptions {
   ackTimeoutMs?: number;
   /** Socket.IO transports; default websocket first, then long-polling. */
   transports?: ('websocket' | 'polling')[];
+  /**
+   * Origins of updates that are not new local edits (e.g. the IndexedDB persistence loading a
+   * stored copy): sent like any other when live, but not counted as unsaved changes.
+   */
+  untrackedOrigins?: unknown[];
   /** Reconnect backoff (Socket.IO's jittered exponential backoff). */
   reconnectionDelay?: number;
   reconnectionDelayMax?: number;
@@ -79,6 +84,7 @@ export class BoardProvider {
   readonly #ackTimeoutMs: number;
   readonly #token: string | undefined;
   readonly #listeners = new Set<Listener>();
+  readonly #untracked: Set<unknown>;
   #state: ProviderState = {
     status: 'connecting',
     unsaved: 0,
@@ -101,6 +107,7 @@ export class BoardProvider {
     this.awareness = options.awareness ?? new Awareness(options.doc);
     this.#ackTimeoutMs = options.ackTimeoutMs ?? ACK_TIMEOUT_MS;
     this.#token = options.token;
+    this.#untracked = new Set(options.untrackedOrigins ?? []);
     this.#ownsSocket = !options.socket;
     this.socket =
       options.socket ??
@@ -291,6 +298,10 @@ export class BoardProvider {
 
   readonly #onDocUpdate = (update: Uint8Array, origin: unknown) => {
     if (origin === this) return;
+    if (this.#untracked.has(origin)) {
+      if (this.#joined && this.socket.connected) this.#send(update, this.#localSeq);
+      return;
+    }
     this.#localSeq++;
     if (this.#joined && this.socket.connected) this.#send(update, this.#localSeq);
     this.#setState({ unsaved: this.#unsaved() });
