@@ -98,6 +98,7 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
     logger,
     metrics,
     authorize: options.authorize ?? (async () => Role.EDITOR),
+    isShuttingDown: () => closing !== null,
   };
 
   io.on('connection', (socket) => {
@@ -128,7 +129,9 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
     close() {
       closing ??= (async () => {
         ready = false;
-        // Disconnect clients first so no update arrives while boards are flushed.
+        // Refuse new work (SHUTTING_DOWN, which clients retry after reconnecting), store what
+        // was accepted and let its acks go out, then disconnect and unload.
+        await Promise.allSettled(rooms.loaded().map((room) => room.flush()));
         await new Promise<void>((resolve) => {
           io.close(() => resolve());
         });

@@ -27,6 +27,9 @@ export function registerBoardHandlers(deps: HandlerDeps, socket: DrawbridgeSocke
           `a connection may join at most ${deps.limits.maxBoardsPerSocket} boards`,
         );
       }
+      if (deps.isShuttingDown()) {
+        throw new ProtocolError(ErrorCode.SHUTTING_DOWN, 'the server is restarting');
+      }
       const role = await deps.authorize({ boardId, token, socket });
       const room = await deps.rooms.acquire(boardId).catch((error: unknown) => {
         throw new ProtocolError(ErrorCode.STORAGE_ERROR, 'the board could not be loaded', {
@@ -37,9 +40,17 @@ export function registerBoardHandlers(deps: HandlerDeps, socket: DrawbridgeSocke
         deps.rooms.releaseIfIdle(boardId);
         return;
       }
+      // A member from here on, so the board cannot be unloaded while this join waits.
       room.addMember(socket.id);
       boards.set(boardId, role);
       await socket.join(boardRoom(boardId));
+      await room.durable().catch((error: unknown) => {
+        leave(deps, socket, boardId);
+        throw new ProtocolError(ErrorCode.STORAGE_ERROR, 'the board could not be stored', {
+          cause: error,
+        });
+      });
+      if (socket.disconnected) return; // the disconnect handler has cleaned up
       const state = room.syncState(stateVector);
       deps.metrics.bytesOut.inc(state.update.byteLength + state.awareness.byteLength);
       if (isAck(ack)) ack({ ok: true, role, ...state });

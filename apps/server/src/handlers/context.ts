@@ -42,6 +42,8 @@ export interface HandlerDeps {
   logger: Logger;
   metrics: Metrics;
   authorize: Authorize;
+  /** True once shutdown began: new joins and updates are refused with SHUTTING_DOWN. */
+  isShuttingDown: () => boolean;
 }
 
 type AnyAck = (result: AckResult<never>) => void;

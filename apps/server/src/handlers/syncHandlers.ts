@@ -22,6 +22,9 @@ export function registerSyncHandlers(deps: HandlerDeps, socket: DrawbridgeSocket
       if (role === undefined || !room?.hasMember(socket.id)) {
         throw new ProtocolError(ErrorCode.NOT_JOINED, `join board ${boardId} first`);
       }
+      if (deps.isShuttingDown()) {
+        throw new ProtocolError(ErrorCode.SHUTTING_DOWN, 'the server is restarting');
+      }
       if (role !== Role.EDITOR) {
         throw new ProtocolError(ErrorCode.FORBIDDEN, 'viewers cannot change the board');
       }

@@ -217,9 +217,19 @@ export class BoardRoom {
     return changed.length > 0 ? encodeAwarenessUpdate(this.awareness, changed) : null;
   }
 
-  /** Resolves once every update applied so far is stored. */
+  /** Resolves once every update applied so far is stored (or failed to be). */
   async flush(): Promise<void> {
     while (this.#writes.size > 0) await Promise.allSettled([...this.#writes]);
+  }
+
+  /**
+   * Resolves once everything the doc holds now is stored; throws if it cannot be. A join
+   * awaits this, because the state vector it answers with tells the client what it need not
+   * resend: it must never cover an update that is only in memory.
+   */
+  async durable(): Promise<void> {
+    await this.flush();
+    if (this.#needsSnapshot) await this.compact();
   }
 
   /** Stores the whole board as one snapshot and drops the log it replaces. */

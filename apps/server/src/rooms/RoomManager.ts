@@ -27,6 +27,10 @@ export class RoomManager {
     return this.#rooms.size;
   }
 
+  loaded(): BoardRoom[] {
+    return [...this.#rooms.values()];
+  }
+
   get(boardId: string): BoardRoom | undefined {
     return this.#rooms.get(boardId);
   }
