@@ -49,7 +49,10 @@ describe('HTTP endpoints', () => {
   it('serves the web app, with index.html for client-side routes like /b/<id>', async () => {
     const staticDir = tempDir('drawbridge-static-');
     mkdirSync(path.join(staticDir, 'assets'));
-    writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>Drawbridge</title>');
+    writeFileSync(
+      path.join(staticDir, 'index.html'),
+      '<!doctype html><html><head><title>Drawbridge</title></head><body></body></html>',
+    );
     writeFileSync(path.join(staticDir, 'assets', 'app.js'), 'console.log(1)');
     server = await startServer({ staticDir });
     const home = await fetch(`${server.url}/`);

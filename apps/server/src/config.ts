@@ -20,6 +20,14 @@ export interface ServerConfig {
   /** Appended updates after which a board's log is compacted into a snapshot. */
   compactEvery: number;
   sqliteSynchronous: 'FULL' | 'NORMAL';
+  /** Signs capability tokens; unset means open boards (anyone with the link edits). */
+  authSecret: string | null;
+  /** Bearer token of `POST /api/boards/:id/links`; unset disables the API. */
+  adminToken: string | null;
+  /** Origins allowed to frame `/embed/...` pages (`*` for any); the server's own always may. */
+  embedOrigins: string[];
+  /** Public base URL used in links, Open Graph tags and oEmbed; default: from the request. */
+  publicUrl: string | null;
 }
 
 export class ConfigError extends Error {
@@ -31,6 +39,12 @@ export class ConfigError extends Error {
 
 export const DEFAULT_IDLE_UNLOAD_MS = 30_000;
 export const DEFAULT_COMPACT_EVERY = 500;
+
+const origins = (raw: string | undefined): string[] =>
+  (raw ?? '')
+    .split(',')
+    .map((origin) => origin.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
 
 const int = (env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number => {
   const raw = env[name];
@@ -84,13 +98,32 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): ServerC
     dataDir: path.resolve(cwd, env.DATA_DIR || 'data'),
     staticDir: env.STATIC_DIR ? path.resolve(cwd, env.STATIC_DIR) : null,
     logLevel: env.LOG_LEVEL || 'info',
-    allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
-      .split(',')
-      .map((origin) => origin.trim().replace(/\/+$/, ''))
-      .filter(Boolean),
+    allowedOrigins: origins(env.ALLOWED_ORIGINS),
     limits,
     idleUnloadMs: int(env, 'IDLE_UNLOAD_MS', DEFAULT_IDLE_UNLOAD_MS),
     compactEvery: int(env, 'COMPACT_EVERY', DEFAULT_COMPACT_EVERY, 1),
     sqliteSynchronous: synchronous,
+    authSecret: secret(env, 'AUTH_SECRET'),
+    adminToken: secret(env, 'ADMIN_TOKEN'),
+    embedOrigins: origins(env.EMBED_ORIGINS),
+    publicUrl: publicUrl(env.PUBLIC_URL),
   };
+}
+
+function secret(env: NodeJS.ProcessEnv, name: string): string | null {
+  const value = env[name];
+  if (!value) return null;
+  if (value.length < 32) throw new ConfigError(`${name} must be at least 32 characters`);
+  return value;
+}
+
+function publicUrl(raw: string | undefined): string | null {
+  if (!raw) return null;
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
+    return url.origin + url.pathname.replace(/\/+$/, '');
+  } catch {
+    throw new ConfigError(`PUBLIC_URL must be an http(s) URL; got ${JSON.stringify(raw)}`);
+  }
 }

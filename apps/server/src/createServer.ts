@@ -6,11 +6,12 @@ import {
   type InterServerEvents,
   type Limits,
   parser,
-  Role,
   type ServerToClientEvents,
   type SocketData,
 } from '@drawbridge/protocol';
 import { Server } from 'socket.io';
+import { createAuthorize } from './auth/authorize.js';
+import type { TokenService } from './auth/TokenService.js';
 import { type Clock, systemClock } from './clock.js';
 import { checkLimits, DEFAULT_COMPACT_EVERY, DEFAULT_IDLE_UNLOAD_MS } from './config.js';
 import { registerAwarenessHandlers } from './handlers/awarenessHandlers.js';
@@ -34,10 +35,18 @@ export interface CreateServerOptions {
   staticDir?: string | null;
   idleUnloadMs?: number;
   compactEvery?: number;
-  /** Role of a joining socket; default: everyone edits (open boards). */
+  /** Role of a joining socket; default: from `tokens`. */
   authorize?: Authorize;
   /** Pass one to also record storage metrics on it; a fresh registry otherwise. */
   metrics?: Metrics;
+  /** Capability tokens; without, boards are open (everyone with the link edits). */
+  tokens?: TokenService | null;
+  /** Bearer token for `POST /api/boards/:id/links`; the API is off without one. */
+  adminToken?: string | null;
+  /** Origins that may frame `/embed/...` pages (and open sockets). */
+  embedOrigins?: readonly string[];
+  /** Base URL for links, Open Graph tags and oEmbed; default: from each request. */
+  publicUrl?: string | null;
 }
 
 export interface DrawbridgeHttpServer {
@@ -59,10 +68,36 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
   let ready = false;
   let closing: Promise<void> | null = null;
 
+  const rooms = new RoomManager({
+    storage: options.storage,
+    logger,
+    limits,
+    compactEvery: options.compactEvery ?? DEFAULT_COMPACT_EVERY,
+    idleUnloadMs: options.idleUnloadMs ?? DEFAULT_IDLE_UNLOAD_MS,
+    onLoaded: (count) => metrics.boardsLoaded.set(count),
+    onAwarenessBroadcast: (boardId, update) =>
+      io.to(boardRoom(boardId)).emit('awareness:update', { boardId, update }),
+  });
+
+  const tokens = options.tokens ?? null;
   const httpServer = createHttpServer(
-    createRequestHandler({ metrics, isReady: () => ready, staticDir: options.staticDir ?? null }),
+    createRequestHandler({
+      metrics,
+      rooms,
+      logger,
+      tokens,
+      adminToken: options.adminToken ?? null,
+      embedOrigins: options.embedOrigins ?? [],
+      publicUrl: options.publicUrl ?? null,
+      staticDir: options.staticDir ?? null,
+      isReady: () => ready,
+    }),
   );
-  const originAllowed = createOriginCheck(options.allowedOrigins ?? []);
+  // Host pages that embed boards may also connect.
+  const originAllowed = createOriginCheck([
+    ...(options.allowedOrigins ?? []),
+    ...(options.embedOrigins ?? []),
+  ]);
   const io: DrawbridgeServer = new Server<
     ClientToServerEvents,
     ServerToClientEvents,
@@ -80,24 +115,13 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
     },
   });
 
-  const rooms = new RoomManager({
-    storage: options.storage,
-    logger,
-    limits,
-    compactEvery: options.compactEvery ?? DEFAULT_COMPACT_EVERY,
-    idleUnloadMs: options.idleUnloadMs ?? DEFAULT_IDLE_UNLOAD_MS,
-    onLoaded: (count) => metrics.boardsLoaded.set(count),
-    onAwarenessBroadcast: (boardId, update) =>
-      io.to(boardRoom(boardId)).emit('awareness:update', { boardId, update }),
-  });
-
   const deps: HandlerDeps = {
     io,
     rooms,
     limits,
     logger,
     metrics,
-    authorize: options.authorize ?? (async () => Role.EDITOR),
+    authorize: options.authorize ?? createAuthorize(tokens),
     isShuttingDown: () => closing !== null,
   };
 

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TokenService } from './auth/TokenService.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createServer } from './createServer.js';
 import { Metrics } from './http/metrics.js';
@@ -43,6 +44,10 @@ async function main(): Promise<void> {
     staticDir,
     idleUnloadMs: config.idleUnloadMs,
     compactEvery: config.compactEvery,
+    tokens: config.authSecret ? new TokenService(config.authSecret) : null,
+    adminToken: config.adminToken,
+    embedOrigins: config.embedOrigins,
+    publicUrl: config.publicUrl,
   });
 
   let stopping = false;
@@ -65,6 +70,12 @@ async function main(): Promise<void> {
     logger.error({ err: reason }, 'unhandled rejection');
   });
 
+  if (!config.authSecret) {
+    logger.warn(
+      {},
+      'AUTH_SECRET is not set: boards are open, anyone with a board link can edit it',
+    );
+  }
   if (config.allowedOrigins.length === 0) {
     logger.info({}, 'ALLOWED_ORIGINS is empty: only same-origin browsers may connect');
   }

@@ -2,14 +2,14 @@ import { generateKeyBetween, generateNKeysBetween } from 'fractional-indexing';
 import { nanoid } from 'nanoid';
 import * as Y from 'yjs';
 import { resizeShape } from './geometry.js';
+import { compareShapes } from './order.js';
+import { readShapes } from './read.js';
 import { type Bounds, type NewShape, ROOT_META, ROOT_SHAPES, type Shape } from './schema.js';
 import { isIndexKey, readName, readShape } from './validate.js';
 
 export type ShapeMap = Y.Map<unknown>;
 
-/** Paint order: by fractional index, ties (concurrent inserts) broken by id. */
-export const compareShapes = (a: Shape, b: Shape): number =>
-  a.index < b.index ? -1 : a.index > b.index ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+export { compareShapes };
 
 export interface Change {
   /** Ids of shapes added, changed or removed; all shapes when the whole board was replaced. */
@@ -63,13 +63,7 @@ export class BoardModel {
 
   /** Every valid shape in paint order. Malformed shapes are skipped. */
   shapes(): Shape[] {
-    const list: Shape[] = [];
-    for (const [id, map] of this.shapeMaps) {
-      if (!(map instanceof Y.Map)) continue;
-      const shape = readShape({ ...map.toJSON(), id });
-      if (shape) list.push(shape);
-    }
-    return list.sort(compareShapes);
+    return readShapes(this.doc);
   }
 
   /**

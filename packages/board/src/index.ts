@@ -19,6 +19,7 @@ export {
   visualBounds,
   wrapText,
 } from './geometry.js';
+export { readBoardName, readShapes } from './read.js';
 export {
   type ArrowShape,
   type Bounds,

@@ -25,6 +25,8 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   /** The token is missing, malformed, tampered with, expired or for another board. */
   UNAUTHORIZED: 'UNAUTHORIZED',
+  /** The token has expired: ask for a new link. */
+  TOKEN_EXPIRED: 'TOKEN_EXPIRED',
   /** The socket's role does not allow this (a viewer's `doc:update`, another client's awareness). */
   FORBIDDEN: 'FORBIDDEN',
   /** The board could not be loaded or the update could not be stored. Try again later. */

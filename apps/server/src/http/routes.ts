@@ -1,52 +1,98 @@
 import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isValidBoardId } from '@drawbridge/protocol';
 import sirv from 'sirv';
-import type { Metrics } from './metrics.js';
+import { accessStatus, checkAccess } from './access.js';
+import { type HttpDeps, json, notFound, withBoard } from './context.js';
+import { serveCreateLink } from './linksApi.js';
+import { serveOEmbed } from './oembed.js';
+import { APP_FRAME_POLICY, IndexHtml, serveBoardPage } from './pages.js';
+import { PreviewRenderer } from './preview.js';
 
-export interface RouteOptions {
-  metrics: Metrics;
-  /** False while starting or shutting down. */
-  isReady: () => boolean;
-  staticDir: string | null;
-}
+const BOARD_PAGE = /^\/(b|embed)\/([^/]+)\/?$/;
+const PREVIEW = /^\/b\/([^/]+)\/preview\.png$/;
+const LINKS = /^\/api\/boards\/([^/]+)\/links$/;
 
-/** Health, readiness, metrics, and the built web app (with a fallback to index.html). */
-export function createRequestHandler(options: RouteOptions) {
+/**
+ * Every HTTP route: health, readiness, metrics, the links API, oEmbed, board previews, board
+ * pages (with Open Graph tags and frame policies) and the built web app.
+ */
+export function createRequestHandler(deps: HttpDeps) {
   const assets =
-    options.staticDir && existsSync(options.staticDir)
-      ? sirv(options.staticDir, { single: true, etag: true, gzip: true })
+    deps.staticDir && existsSync(deps.staticDir)
+      ? sirv(deps.staticDir, {
+          single: true,
+          etag: true,
+          gzip: true,
+          setHeaders: (res, pathname) => {
+            if (pathname.endsWith('.html'))
+              res.setHeader('content-security-policy', APP_FRAME_POLICY);
+          },
+        })
       : null;
-  return (req: IncomingMessage, res: ServerResponse): void => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path === '/healthz') {
-      json(res, 200, { status: 'ok' });
-      return;
-    }
+  const index = new IndexHtml(deps.staticDir);
+  const previews = new PreviewRenderer();
+
+  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    if (path === '/healthz') return json(res, 200, { status: 'ok' });
     if (path === '/readyz') {
-      const ready = options.isReady();
-      json(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable' });
-      return;
+      const ready = deps.isReady();
+      return json(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable' });
     }
     if (path === '/metrics') {
-      options.metrics.registry.metrics().then(
-        (body) => {
-          res.writeHead(200, { 'content-type': options.metrics.registry.contentType });
-          res.end(body);
-        },
-        () => json(res, 500, { error: 'metrics unavailable' }),
-      );
+      const body = await deps.metrics.registry.metrics();
+      res.writeHead(200, { 'content-type': deps.metrics.registry.contentType });
+      res.end(body);
       return;
+    }
+    const links = LINKS.exec(path);
+    if (links) {
+      if (req.method !== 'POST') return json(res, 405, { error: 'use POST' }, { allow: 'POST' });
+      return serveCreateLink(deps, req, res, decodeURIComponent(links[1]!));
+    }
+    if (path === '/oembed') return serveOEmbed(deps, req, res, url.searchParams);
+    const preview = PREVIEW.exec(path);
+    if (preview) {
+      const boardId = preview[1]!;
+      if (!isValidBoardId(boardId)) return notFound(res);
+      try {
+        await checkAccess(deps, boardId, url.searchParams.get('token'));
+      } catch (error) {
+        return json(res, accessStatus(error), { error: 'not allowed' });
+      }
+      const { png, version } = await withBoard(deps, boardId, (room) =>
+        previews.render(boardId, room.doc),
+      );
+      const etag = `"${version}"`;
+      if (req.headers['if-none-match'] === etag) {
+        res.writeHead(304, { etag });
+        res.end();
+        return;
+      }
+      res.writeHead(200, {
+        'content-type': 'image/png',
+        'content-length': png.length,
+        etag,
+        'cache-control': deps.tokens ? 'private, no-cache' : 'public, no-cache',
+      });
+      res.end(png);
+      return;
+    }
+    const page = BOARD_PAGE.exec(path);
+    if (page && isValidBoardId(page[2]!)) {
+      if (await serveBoardPage(deps, index, req, res, page[2]!, page[1] === 'embed')) return;
     }
     if (assets) assets(req, res, () => notFound(res));
     else notFound(res);
   };
-}
 
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-  res.end(JSON.stringify(body));
-}
-
-function notFound(res: ServerResponse): void {
-  json(res, 404, { error: 'not found' });
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    route(req, res).catch((error: unknown) => {
+      deps.logger.error({ err: error, url: req.url }, 'HTTP request failed');
+      if (!res.headersSent) json(res, 500, { error: 'internal error' });
+      else res.destroy();
+    });
+  };
 }

@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import type { Bounds } from '@drawbridge/board';
+import { readShapes, shapesBounds, toSvg } from '@drawbridge/board';
+import { Resvg } from '@resvg/resvg-js';
+import * as Y from 'yjs';
+
+export const PREVIEW_WIDTH = 1200;
+export const PREVIEW_HEIGHT = 630;
+
+interface CachedPreview {
+  version: string;
+  png: Buffer;
+}
+
+/** Expands `area` to the preview's aspect ratio, keeping it centred. */
+function fitAspect(area: Bounds): Bounds {
+  const aspect = PREVIEW_WIDTH / PREVIEW_HEIGHT;
+  let { x, y, w, h } = area;
+  if (w / h > aspect) {
+    const nh = w / aspect;
+    y -= (nh - h) / 2;
+    h = nh;
+  } else {
+    const nw = h * aspect;
+    x -= (nw - w) / 2;
+    w = nw;
+  }
+  return { x, y, w, h };
+}
+
+/**
+ * Board thumbnails (Open Graph images): the shared shape schema rendered to SVG, rasterised by
+ * resvg. One cached PNG per board, reused while the board's state vector is unchanged.
+ */
+export class PreviewRenderer {
+  readonly #cache = new Map<string, CachedPreview>();
+  readonly #maxEntries: number;
+
+  constructor(maxEntries = 256) {
+    this.#maxEntries = maxEntries;
+  }
+
+  /** The version tag of a board's current content (used as the ETag). */
+  static version(doc: Y.Doc): string {
+    return createHash('sha256').update(Y.encodeStateVector(doc)).digest('base64url').slice(0, 22);
+  }
+
+  render(boardId: string, doc: Y.Doc): { png: Buffer; version: string } {
+    const version = PreviewRenderer.version(doc);
+    const cached = this.#cache.get(boardId);
+    if (cached?.version === version) return cached;
+    const shapes = readShapes(doc);
+    const content = shapesBounds(shapes) ?? { x: 0, y: 0, w: PREVIEW_WIDTH, h: PREVIEW_HEIGHT };
+    const padded = { x: content.x - 32, y: content.y - 32, w: content.w + 64, h: content.h + 64 };
+    const svg = toSvg(shapes, { padding: 0, background: '#ffffff', bounds: fitAspect(padded) });
+    const png = new Resvg(svg, {
+      fitTo: { mode: 'width', value: PREVIEW_WIDTH },
+      font: { loadSystemFonts: true },
+    })
+      .render()
+      .asPng();
+    const entry = { version, png };
+    this.#cache.delete(boardId);
+    this.#cache.set(boardId, entry);
+    if (this.#cache.size > this.#maxEntries) {
+      const oldest = this.#cache.keys().next().value;
+      if (oldest !== undefined) this.#cache.delete(oldest);
+    }
+    return entry;
+  }
+}
