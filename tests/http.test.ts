@@ -58,9 +58,11 @@ describe('HTTP endpoints', () => {
     const home = await fetch(`${server.url}/`);
     expect(home.status).toBe(200);
     expect(await home.text()).toContain('<title>Drawbridge</title>');
-    expect(await (await fetch(`${server.url}/b/my-board`)).text()).toContain(
-      '<title>Drawbridge</title>',
-    );
+    const board = await fetch(`${server.url}/b/my-board`);
+    const html = await board.text();
+    expect(html).toContain('<title>Untitled board · Drawbridge</title>');
+    expect(html).toContain('<meta property="og:image"');
+    expect(board.headers.get('content-security-policy')).toBe("frame-ancestors 'none'");
     expect(await (await fetch(`${server.url}/assets/app.js`)).text()).toBe('console.log(1)');
   });
 });
