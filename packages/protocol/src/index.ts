@@ -7,6 +7,20 @@ export {
   PROTOCOL_VERSION,
   type ProtocolVersion,
 } from './constants.js';
+export {
+  EMBED_API_VERSION,
+  EMBED_FRAME_SOURCE,
+  EMBED_HOST_SOURCE,
+  type EmbedConnection,
+  type EmbedEvent,
+  type EmbedMessage,
+  type EmbedStatus,
+  type EmbedTheme,
+  type HostCommand,
+  type HostMessage,
+  parseEmbedMessage,
+  parseHostMessage,
+} from './embed.js';
 export { ErrorCode, type ErrorPayload, isErrorCode, isRetryable, ProtocolError } from './errors.js';
 export {
   ClientEvent,
@@ -32,9 +46,9 @@ export {
   isValidBoardId,
   toBytes,
   type ValidAwarenessUpdate,
+  type Validation,
   type ValidDocUpdate,
   type ValidJoinRequest,
-  type Validation,
   validateAwarenessUpdate,
   validateDocUpdate,
   validateJoinRequest,
