@@ -6,8 +6,9 @@
  * `new Server(...)` and `io(...)`. `Uint8Array`s are encoded as exactly the bytes of the view
  * (never the whole underlying buffer), and arrive as `Uint8Array`.
  */
-import { Emitter } from '@socket.io/component-emitter';
+
 import { Decoder as MsgpackDecoder, Encoder as MsgpackEncoder } from '@msgpack/msgpack';
+import { Emitter } from '@socket.io/component-emitter';
 
 export const PacketType = {
   CONNECT: 0,
@@ -66,16 +67,23 @@ export class Encoder {
   readonly #msgpack = new MsgpackEncoder({ ignoreUndefined: true });
   /** `encode` (not `encodeSharedRef`) returns an exact-size copy, safe to queue and send later. */
   encode(packet: Packet): Uint8Array[] {
-    return [this.#msgpack.encode(packet)];
+    // Only the packet's own fields: socket.io-client also hands the encoder its `options`.
+    const { type, nsp, data, id } = packet;
+    return [this.#msgpack.encode({ type, nsp, data, id })];
   }
 }
 
-export class Decoder extends Emitter<Record<string, never>, Record<string, never>, { decoded: (packet: Packet) => void }> {
+export class Decoder extends Emitter<
+  Record<string, never>,
+  Record<string, never>,
+  { decoded: (packet: Packet) => void }
+> {
   readonly #msgpack = new MsgpackDecoder();
 
   /** Throws on anything but one well-formed packet; Socket.IO then closes that connection. */
   add(chunk: unknown): void {
-    if (typeof chunk === 'string') throw new Error('text frame: this server speaks the MessagePack parser');
+    if (typeof chunk === 'string')
+      throw new Error('text frame: this server speaks the MessagePack parser');
     if (!(chunk instanceof ArrayBuffer) && !ArrayBuffer.isView(chunk)) {
       throw new Error('unexpected frame type');
     }

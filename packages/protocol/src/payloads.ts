@@ -4,7 +4,9 @@ export const Role = { EDITOR: 'editor', VIEWER: 'viewer' } as const;
 export type Role = (typeof Role)[keyof typeof Role];
 
 /** Every ack answers either `{ ok: true, ...result }` or `{ ok: false, error }`. */
-export type AckResult<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ErrorPayload };
+export type AckResult<T extends object = object> =
+  | ({ ok: true } & T)
+  | { ok: false; error: ErrorPayload };
 export type Ack<T extends object = object> = (result: AckResult<T>) => void;
 
 export interface JoinRequest {

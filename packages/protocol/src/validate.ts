@@ -42,7 +42,8 @@ type Checked<T> = Validation<T>;
 
 function checkBoardId(input: Record<string, unknown>): Checked<string> {
   const { boardId } = input;
-  if (typeof boardId !== 'string') return invalid(ErrorCode.BAD_REQUEST, 'boardId must be a string');
+  if (typeof boardId !== 'string')
+    return invalid(ErrorCode.BAD_REQUEST, 'boardId must be a string');
   if (!BOARD_ID_PATTERN.test(boardId)) {
     return invalid(ErrorCode.INVALID_BOARD_ID, 'boardId must match ^[A-Za-z0-9_-]{1,64}$');
   }

@@ -165,7 +165,8 @@ export class BoardRoom {
     }
     const relay = this.#captured as Uint8Array | null;
     this.#captured = null;
-    if (!relay) return { relay: null, durable: Promise.resolve() };
+    // Nothing new, but what it carries may still be on its way to disk from an earlier update.
+    if (!relay) return { relay: null, durable: this.durable() };
     return { relay, durable: this.#persist(relay) };
   }
 

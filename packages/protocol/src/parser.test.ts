@@ -1,0 +1,311 @@
+import { encode as msgpackEncode } from '@msgpack/msgpack';
+import { describe, expect, it } from 'vitest';
+import { Decoder, Encoder, isPacketValid, type Packet, PacketType, parser } from './parser.js';
+
+/** Encodes with our Encoder and checks there is exactly one frame. */
+const encodeOne = (packet: Packet): Uint8Array => {
+  const frames = new Encoder().encode(packet);
+  expect(frames).toHaveLength(1);
+  expect(frames[0]).toBeInstanceOf(Uint8Array);
+  return frames[0]!;
+};
+
+/** Feeds one frame to a fresh Decoder; returns what it emitted (throws what it throws). */
+const decodeAll = (frame: unknown): Packet[] => {
+  const decoder = new Decoder();
+  const decoded: Packet[] = [];
+  decoder.on('decoded', (packet) => decoded.push(packet));
+  decoder.add(frame);
+  return decoded;
+};
+
+const roundTrip = (packet: Packet): Packet => {
+  const decoded = decodeAll(encodeOne(packet));
+  expect(decoded).toHaveLength(1);
+  return decoded[0]!;
+};
+
+/** An exact-size ArrayBuffer copy of the bytes. */
+const arrayBufferOf = (bytes: Uint8Array): ArrayBuffer => Uint8Array.from(bytes).buffer;
+
+const bytes = (...values: number[]) => Uint8Array.from(values);
+
+describe('Encoder and Decoder round-trip', () => {
+  const cases: [string, Packet][] = [
+    ['CONNECT with auth', { type: PacketType.CONNECT, nsp: '/', data: { token: 'cap.x' } }],
+    ['CONNECT without data', { type: PacketType.CONNECT, nsp: '/' }],
+    ['CONNECT (server answer)', { type: PacketType.CONNECT, nsp: '/', data: { sid: 'abc' } }],
+    ['DISCONNECT', { type: PacketType.DISCONNECT, nsp: '/' }],
+    [
+      'EVENT with an ack id and binary',
+      {
+        type: PacketType.EVENT,
+        nsp: '/',
+        data: ['doc:update', { boardId: 'b', update: bytes(1, 2, 3) }],
+        id: 7,
+      },
+    ],
+    [
+      'EVENT without ack',
+      { type: PacketType.EVENT, nsp: '/', data: ['awareness:update', { boardId: 'b' }] },
+    ],
+    ['EVENT with a numeric name', { type: PacketType.EVENT, nsp: '/', data: [1, 'x'] }],
+    ['EVENT with no arguments', { type: PacketType.EVENT, nsp: '/', data: ['ping'] }],
+    [
+      'EVENT in another namespace',
+      { type: PacketType.EVENT, nsp: '/admin', data: ['x', null, 1.5, true, 'é😀'] },
+    ],
+    [
+      'ACK with a join result',
+      {
+        type: PacketType.ACK,
+        nsp: '/',
+        data: [
+          {
+            ok: true,
+            role: 'editor',
+            update: bytes(0, 0),
+            stateVector: bytes(0),
+            awareness: bytes(0),
+          },
+        ],
+        id: 0,
+      },
+    ],
+    [
+      'ACK with an error',
+      {
+        type: PacketType.ACK,
+        nsp: '/',
+        data: [{ ok: false, error: { code: 'BAD_REQUEST', message: 'no' } }],
+        id: 2 ** 31,
+      },
+    ],
+    ['CONNECT_ERROR with an object', { type: 4, nsp: '/', data: { message: 'not allowed' } }],
+    ['CONNECT_ERROR with a string', { type: 4, nsp: '/', data: 'not allowed' }],
+  ];
+
+  for (const [name, packet] of cases) {
+    it(name, () => {
+      expect(isPacketValid(packet)).toBe(true);
+      expect(roundTrip(packet)).toEqual(packet);
+    });
+  }
+
+  it('binary arrives as Uint8Array, whether a Uint8Array or a Buffer was sent', () => {
+    for (const update of [bytes(5, 6, 7), Buffer.from([5, 6, 7])]) {
+      const decoded = roundTrip({ type: 2, nsp: '/', data: ['doc:update', { update }] });
+      const got = (decoded.data as [string, { update: Uint8Array }])[1].update;
+      expect(got).toBeInstanceOf(Uint8Array);
+      expect(Array.from(got)).toEqual([5, 6, 7]);
+    }
+  });
+
+  it('leaves out undefined fields (MessagePack has no undefined; nil would decode as null)', () => {
+    // socket.io-client sends `data: undefined` in CONNECT when no `auth` is set.
+    const connect = roundTrip({ type: PacketType.CONNECT, nsp: '/', data: undefined });
+    expect(connect).toEqual({ type: 0, nsp: '/' });
+    expect('data' in connect).toBe(false);
+    const event = roundTrip({
+      type: PacketType.EVENT,
+      nsp: '/',
+      data: ['board:error', { boardId: undefined, code: 'BAD_REQUEST', message: 'x' }],
+      id: undefined,
+    });
+    expect('id' in event).toBe(false);
+    expect(event.data).toEqual(['board:error', { code: 'BAD_REQUEST', message: 'x' }]);
+    expect('boardId' in (event.data as [string, object])[1]).toBe(false);
+  });
+
+  it('sends only type, nsp, data and id (not socket.io-client internals like `options`)', () => {
+    const packet = {
+      type: PacketType.EVENT,
+      nsp: '/',
+      data: ['doc:update', { boardId: 'b' }],
+      options: { compress: true },
+    };
+    const decoded = roundTrip(packet as Packet);
+    expect(Object.keys(decoded).sort()).toEqual(['data', 'nsp', 'type']);
+  });
+
+  it('accepts nil data and id from other MessagePack encoders as absent', () => {
+    const decoded = decodeAll(msgpackEncode({ type: 0, nsp: '/', data: null, id: null }));
+    expect(decoded).toEqual([{ type: 0, nsp: '/' }]);
+  });
+
+  it('exports the pair as `parser` for Socket.IO', () => {
+    expect(parser.Encoder).toBe(Encoder);
+    expect(parser.Decoder).toBe(Decoder);
+  });
+});
+
+describe('Encoder', () => {
+  it('encodes a Uint8Array view as exactly its bytes, not its whole buffer', () => {
+    const views = [
+      Buffer.alloc(8192, 0xaa).subarray(100, 105),
+      new Uint8Array(8192).fill(0xbb).subarray(10, 15),
+      Buffer.from([1, 2, 3, 4, 5]), // small Buffers are views into Node's shared 8 KiB pool
+    ];
+    for (const view of views) {
+      expect(view.buffer.byteLength).toBeGreaterThan(view.byteLength);
+      const frame = encodeOne({
+        type: PacketType.EVENT,
+        nsp: '/',
+        data: ['doc:update', { boardId: 'b', update: view }],
+      });
+      expect(frame.byteLength).toBeLessThan(64);
+      const decoded = decodeAll(frame)[0]!;
+      const update = (decoded.data as [string, { update: Uint8Array }])[1].update;
+      expect(update.byteLength).toBe(5);
+      expect(Array.from(update)).toEqual(Array.from(view));
+    }
+  });
+
+  it('returns a fresh exact-size copy each time', () => {
+    const encoder = new Encoder();
+    const first = encoder.encode({ type: 2, nsp: '/', data: ['a', bytes(1, 2, 3)] })[0]!;
+    const snapshot = Uint8Array.from(first);
+    expect(first.byteLength).toBe(first.buffer.byteLength);
+    const second = encoder.encode({ type: 2, nsp: '/', data: ['b', bytes(9, 9, 9)] })[0]!;
+    expect(second.buffer).not.toBe(first.buffer);
+    second.fill(0);
+    expect(first).toEqual(snapshot); // neither the next encode nor mutating its output touched it
+    expect(decodeAll(first)[0]!.data).toEqual(['a', bytes(1, 2, 3)]);
+  });
+});
+
+describe('Decoder', () => {
+  const frame = encodeOne({ type: 2, nsp: '/', data: ['doc:update', { update: bytes(1, 2) }] });
+  const expected = [{ type: 2, nsp: '/', data: ['doc:update', { update: bytes(1, 2) }] }];
+
+  it('decodes an ArrayBuffer, a Uint8Array, a Buffer and a view into a larger buffer', () => {
+    const larger = new Uint8Array(frame.length + 20).fill(0xff);
+    larger.set(frame, 10);
+    for (const input of [
+      arrayBufferOf(frame),
+      frame,
+      Buffer.from(frame),
+      larger.subarray(10, 10 + frame.length),
+    ]) {
+      const [packet, ...rest] = decodeAll(input);
+      expect(rest).toEqual([]);
+      const [name, payload] = packet!.data as [string, { update: Uint8Array }];
+      expect({ ...packet, data: undefined }).toEqual({ type: 2, nsp: '/', data: undefined });
+      expect(name).toBe('doc:update');
+      // From a Buffer it is a Buffer (a Uint8Array subclass): a view into the frame.
+      expect(payload.update).toBeInstanceOf(Uint8Array);
+      expect(Array.from(payload.update)).toEqual([1, 2]);
+    }
+  });
+
+  it('decodes many frames in a row with one decoder', () => {
+    const decoder = new Decoder();
+    const decoded: Packet[] = [];
+    decoder.on('decoded', (packet) => decoded.push(packet));
+    for (let i = 0; i < 3; i++) decoder.add(encodeOne({ type: 3, nsp: '/', data: [i], id: i }));
+    expect(decoded.map((p) => p.id)).toEqual([0, 1, 2]);
+  });
+
+  const garbage: [string, unknown][] = [
+    ['a text frame', '2["doc:update",{}]'],
+    ['an empty text frame', ''],
+    ['a number', 5],
+    ['null', null],
+    ['an object', { type: 2, nsp: '/', data: ['x'] }],
+    ['an array of bytes', [0x80]],
+    ['an empty frame', new Uint8Array(0)],
+    ['a never-used MessagePack byte', bytes(0xc1)],
+    ['a truncated frame', frame.subarray(0, frame.length - 1)],
+    ['trailing bytes', Uint8Array.from([...frame, 0])],
+    ['two packets in one frame', Uint8Array.from([...frame, ...frame])],
+    ['a map claiming 2^32-1 entries', bytes(0xdf, 0xff, 0xff, 0xff, 0xff)],
+    // { "__proto__": {} }: refused by the MessagePack decoder (prototype pollution).
+    [
+      'a __proto__ key',
+      Uint8Array.from([0x81, 0xa9, ...new TextEncoder().encode('__proto__'), 0x80]),
+    ],
+  ];
+
+  const invalid: [string, unknown][] = [
+    ['not an object', [2, '/', ['x']]],
+    ['a number', 2],
+    ['a string', 'packet'],
+    ['nil', null],
+    ['no nsp', { type: 2, data: ['x'] }],
+    ['a numeric nsp', { type: 2, nsp: 0, data: ['x'] }],
+    ['a fractional id', { type: 2, nsp: '/', data: ['x'], id: 1.5 }],
+    ['a string id', { type: 2, nsp: '/', data: ['x'], id: '1' }],
+    ['an unknown type', { type: 7, nsp: '/', data: ['x'] }],
+    ['BINARY_EVENT (type 5)', { type: 5, nsp: '/', data: ['x'] }],
+    ['BINARY_ACK (type 6)', { type: 6, nsp: '/', data: [] }],
+    ['a negative type', { type: -1, nsp: '/' }],
+    ['a string type', { type: '2', nsp: '/', data: ['x'] }],
+    ['no type', { nsp: '/', data: ['x'] }],
+    ['CONNECT with string data', { type: 0, nsp: '/', data: 'token' }],
+    ['CONNECT with array data', { type: 0, nsp: '/', data: [] }],
+    ['DISCONNECT with data', { type: 1, nsp: '/', data: {} }],
+    ['EVENT without data', { type: 2, nsp: '/' }],
+    ['EVENT with object data', { type: 2, nsp: '/', data: { 0: 'x' } }],
+    ['EVENT with an empty array', { type: 2, nsp: '/', data: [] }],
+    ['EVENT with an object name', { type: 2, nsp: '/', data: [{}] }],
+    ['ACK without data', { type: 3, nsp: '/', id: 1 }],
+    ['ACK with object data', { type: 3, nsp: '/', data: {}, id: 1 }],
+    ['CONNECT_ERROR with a number', { type: 4, nsp: '/', data: 5 }],
+    ['CONNECT_ERROR without data', { type: 4, nsp: '/' }],
+    ...[
+      'connect',
+      'connect_error',
+      'disconnect',
+      'disconnecting',
+      'newListener',
+      'removeListener',
+    ].map((name): [string, unknown] => [
+      `the reserved event name "${name}"`,
+      { type: 2, nsp: '/', data: [name, {}] },
+    ]),
+  ];
+
+  for (const [name, input] of garbage) {
+    it(`throws on ${name} and emits nothing`, () => {
+      const decoder = new Decoder();
+      let emitted = 0;
+      decoder.on('decoded', () => emitted++);
+      expect(() => decoder.add(input)).toThrow();
+      expect(emitted).toBe(0);
+    });
+  }
+
+  for (const [name, packet] of invalid) {
+    it(`throws on a packet with ${name} and emits nothing`, () => {
+      expect(isPacketValid(packet)).toBe(false);
+      const decoder = new Decoder();
+      let emitted = 0;
+      decoder.on('decoded', () => emitted++);
+      expect(() => decoder.add(msgpackEncode(packet))).toThrow();
+      expect(emitted).toBe(0);
+    });
+  }
+
+  it('text frames get a message that names the parser', () => {
+    expect(() => decodeAll('0{}')).toThrow(/MessagePack/);
+  });
+
+  it('stays usable after a bad frame', () => {
+    const decoder = new Decoder();
+    const decoded: Packet[] = [];
+    decoder.on('decoded', (packet) => decoded.push(packet));
+    expect(() => decoder.add(bytes(0xc1))).toThrow();
+    expect(() => decoder.add(frame.subarray(0, 3))).toThrow();
+    decoder.add(frame);
+    expect(decoded).toEqual(expected);
+  });
+
+  it('emits nothing after destroy', () => {
+    const decoder = new Decoder();
+    let emitted = 0;
+    decoder.on('decoded', () => emitted++);
+    decoder.destroy();
+    decoder.add(frame);
+    expect(emitted).toBe(0);
+  });
+});
