@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_LIMITS, type Limits } from '@drawbridge/protocol';
 import {
+  type Storage as BoardStorage,
   type CreateServerOptions,
   createServer,
   type DrawbridgeHttpServer,
@@ -14,7 +15,7 @@ export interface TestServer {
   url: string;
   port: number;
   dataDir: string;
-  storage: SqliteStorage;
+  storage: BoardStorage;
   /** Stops the server (flushing boards); keeps the data dir. */
   stop(): Promise<void>;
   /** Stops the server and deletes the data dir. */
@@ -35,10 +36,11 @@ export async function startServer(
   } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDir();
-  const storage = new SqliteStorage({ file: dbFile(dataDir) });
+  // The test's own storage when it brings one; else a real SQLite file in the data dir.
+  const storage = options.storage ?? new SqliteStorage({ file: dbFile(dataDir) });
   const server = createServer({
     ...options,
-    storage: options.storage ?? storage,
+    storage,
     limits: { ...DEFAULT_LIMITS, ...options.limits },
   });
   const address = await server.listen(options.port ?? 0, '127.0.0.1');

@@ -46,12 +46,20 @@ const origins = (raw: string | undefined): string[] =>
     .map((origin) => origin.trim().replace(/\/+$/, ''))
     .filter(Boolean);
 
-const int = (env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number => {
+const int = (
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): number => {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw new ConfigError(`${name} must be an integer >= ${min}; got ${JSON.stringify(raw)}`);
+  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ConfigError(
+      `${name} must be an integer from ${min} to ${max}; got ${JSON.stringify(raw)}`,
+    );
   }
   return value;
 };
@@ -93,7 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): ServerC
     maxTokenLength: DEFAULT_LIMITS.maxTokenLength,
   });
   return {
-    port: int(env, 'PORT', 3000),
+    port: int(env, 'PORT', 3000, 0, 65_535),
     host: env.HOST || (production ? '0.0.0.0' : '127.0.0.1'),
     dataDir: path.resolve(cwd, env.DATA_DIR || 'data'),
     staticDir: env.STATIC_DIR ? path.resolve(cwd, env.STATIC_DIR) : null,

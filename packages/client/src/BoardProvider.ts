@@ -229,8 +229,15 @@ export class BoardProvider {
     });
     // Everything the server lacks, including every change made while offline, in one update.
     const diff = Y.encodeStateAsUpdate(this.doc, serverState);
-    if (!isEmptyUpdate(diff)) this.#send(diff, this.#localSeq);
-    else if (this.#unsaved() > 0) this.#markSaved(this.#localSeq);
+    if (!isEmptyUpdate(diff)) {
+      // Content the doc held before this provider saw it (e.g. restored from IndexedDB) is
+      // unsaved too until the server acks it.
+      if (this.#unsaved() === 0) {
+        this.#localSeq++;
+        this.#setState({ unsaved: this.#unsaved() });
+      }
+      this.#send(diff, this.#localSeq);
+    } else if (this.#unsaved() > 0) this.#markSaved(this.#localSeq);
     if (this.awareness.getLocalState() !== null) {
       this.#emitAwareness([this.doc.clientID]);
     }

@@ -1,7 +1,9 @@
 import { boardRoom, ErrorCode, ProtocolError, validateAwarenessUpdate } from '@drawbridge/protocol';
 import {
+  boardIdOf,
   type DrawbridgeSocket,
   type HandlerDeps,
+  inbound,
   isAck,
   relayFanout,
   reportError,
@@ -10,10 +12,11 @@ import {
 
 /** `awareness:update`: members (viewers too) may set the awareness client ids they own. */
 export function registerAwarenessHandlers(deps: HandlerDeps, socket: DrawbridgeSocket): void {
-  socket.on('awareness:update', (input, ack) => {
+  socket.on('awareness:update', (...args: unknown[]) => {
+    const { input, ack } = inbound(args);
     deps.metrics.updatesIn.inc({ event: 'awareness:update' });
     const valid = validateAwarenessUpdate(input, deps.limits);
-    if (!valid.ok) return reportError(deps, socket, ack, valid.error);
+    if (!valid.ok) return reportError(deps, socket, ack, valid.error, boardIdOf(input));
     const { boardId, update, entries } = valid.value;
     deps.metrics.bytesIn.inc(update.byteLength);
     try {

@@ -6,8 +6,10 @@ import {
   validateLeaveRequest,
 } from '@drawbridge/protocol';
 import {
+  boardIdOf,
   type DrawbridgeSocket,
   type HandlerDeps,
+  inbound,
   isAck,
   reportError,
   toErrorPayload,
@@ -15,7 +17,8 @@ import {
 
 /** `board:join` and `board:leave`, and leaving every board on disconnect. */
 export function registerBoardHandlers(deps: HandlerDeps, socket: DrawbridgeSocket): void {
-  socket.on('board:join', async (input, ack) => {
+  socket.on('board:join', async (...args: unknown[]) => {
+    const { input, ack } = inbound(args);
     const valid = validateJoinRequest(input, deps.limits);
     if (!valid.ok) return reportError(deps, socket, ack, valid.error, boardIdOf(input));
     const { boardId, token, stateVector } = valid.value;
@@ -65,7 +68,8 @@ export function registerBoardHandlers(deps: HandlerDeps, socket: DrawbridgeSocke
     }
   });
 
-  socket.on('board:leave', (input, ack) => {
+  socket.on('board:leave', (...args: unknown[]) => {
+    const { input, ack } = inbound(args);
     const valid = validateLeaveRequest(input);
     if (!valid.ok) return reportError(deps, socket, ack, valid.error, boardIdOf(input));
     leave(deps, socket, valid.value.boardId);
@@ -87,8 +91,3 @@ function leave(deps: HandlerDeps, socket: DrawbridgeSocket, boardId: string): vo
   if (removal) deps.io.to(name).emit('awareness:update', { boardId, update: removal });
   deps.rooms.releaseIfIdle(boardId);
 }
-
-const boardIdOf = (input: unknown): string | undefined => {
-  const id = (input as { boardId?: unknown } | null)?.boardId;
-  return typeof id === 'string' && id.length <= 64 ? id : undefined;
-};

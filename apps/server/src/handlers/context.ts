@@ -46,9 +46,26 @@ export interface HandlerDeps {
   isShuttingDown: () => boolean;
 }
 
-type AnyAck = (result: AckResult<never>) => void;
+type AnyAck = (result: AckResult<Record<string, unknown>>) => void;
 
 export const isAck = (value: unknown): value is AnyAck => typeof value === 'function';
+
+/**
+ * The payload and ack of an inbound event, whatever the client sent: Socket.IO passes the ack
+ * as the last argument, so `emit(event, ack)` (no payload) or extra arguments must not turn the
+ * ack into the payload and leave the client waiting.
+ */
+export function inbound(args: unknown[]): { input: unknown; ack: AnyAck | undefined } {
+  const last = args.at(-1);
+  if (isAck(last)) return { input: args.length > 1 ? args[0] : undefined, ack: last };
+  return { input: args[0], ack: undefined };
+}
+
+/** The board id of a payload that failed validation, when it is safe to echo back. */
+export const boardIdOf = (input: unknown): string | undefined => {
+  const id = (input as { boardId?: unknown } | null)?.boardId;
+  return typeof id === 'string' && id.length <= 64 ? id : undefined;
+};
 
 /**
  * Reports a failed request: through the ack when the client sent one, else as `board:error`.

@@ -1,7 +1,9 @@
 import { boardRoom, ErrorCode, ProtocolError, Role, validateDocUpdate } from '@drawbridge/protocol';
 import {
+  boardIdOf,
   type DrawbridgeSocket,
   type HandlerDeps,
+  inbound,
   isAck,
   relayFanout,
   reportError,
@@ -10,10 +12,11 @@ import {
 
 /** `doc:update`: validate, apply to the board's own doc, relay what it integrated, ack once stored. */
 export function registerSyncHandlers(deps: HandlerDeps, socket: DrawbridgeSocket): void {
-  socket.on('doc:update', async (input, ack) => {
+  socket.on('doc:update', async (...args: unknown[]) => {
+    const { input, ack } = inbound(args);
     deps.metrics.updatesIn.inc({ event: 'doc:update' });
     const valid = validateDocUpdate(input, deps.limits);
-    if (!valid.ok) return reportError(deps, socket, ack, valid.error);
+    if (!valid.ok) return reportError(deps, socket, ack, valid.error, boardIdOf(input));
     const { boardId, update, scan } = valid.value;
     deps.metrics.bytesIn.inc(update.byteLength);
     try {

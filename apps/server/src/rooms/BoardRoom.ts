@@ -51,6 +51,8 @@ export class BoardRoom {
   #captured: Uint8Array | null = null;
   #bytes: number;
   #bytesAppended = 0;
+  /** Size of the last snapshot written (or loaded): what a compaction costs to redo. */
+  #snapshotBytes = 0;
   #lastSeq: number;
   #appendsSinceCompaction = 0;
   #compacting: Promise<void> | null = null;
@@ -75,6 +77,7 @@ export class BoardRoom {
       }
     }
     this.#bytes = stored.bytes;
+    this.#snapshotBytes = stored.updates[0]?.byteLength ?? 0;
     this.#lastSeq = stored.lastSeq;
     this.#appendsSinceCompaction = stored.updates.length;
     this.doc.on('update', (update: Uint8Array) => {
@@ -244,6 +247,7 @@ export class BoardRoom {
       const state = Y.encodeStateAsUpdate(this.doc);
       await this.deps.storage.compact(this.boardId, state, through);
       this.#bytes = state.byteLength + (this.#bytesAppended - mark);
+      this.#snapshotBytes = state.byteLength;
       this.#appendsSinceCompaction -= appendsMark;
       this.#needsSnapshot = false;
     };
@@ -274,7 +278,7 @@ export class BoardRoom {
       (seq) => {
         this.#lastSeq = Math.max(this.#lastSeq, seq);
         this.#appendsSinceCompaction++;
-        if (this.#appendsSinceCompaction >= this.deps.compactEvery) this.#compactSoon();
+        if (this.#shouldCompact()) this.#compactSoon();
       },
       (error: unknown) => {
         // The update lives in memory and at the peers, but not on disk: write a full snapshot
@@ -291,6 +295,18 @@ export class BoardRoom {
     const settled = () => this.#writes.delete(write);
     write.then(settled, settled);
     return write;
+  }
+
+  /**
+   * Compact after `compactEvery` records, but only once the log has grown by a quarter of the
+   * snapshot too: re-encoding a large board every few hundred small strokes would make each
+   * stroke's cost grow with the board. This keeps the amortised cost per stored byte constant.
+   */
+  #shouldCompact(): boolean {
+    const logBytes = this.#bytes - this.#snapshotBytes;
+    return (
+      this.#appendsSinceCompaction >= this.deps.compactEvery && logBytes >= this.#snapshotBytes / 4
+    );
   }
 
   #compactSoon(): void {
