@@ -40,9 +40,13 @@ export class PreviewRenderer {
     this.#maxEntries = maxEntries;
   }
 
-  /** The version tag of a board's current content (used as the ETag). */
+  /**
+   * The version tag of a board's current content (used as the ETag): its state vector and
+   * delete set, since a deletion does not advance the state vector.
+   */
   static version(doc: Y.Doc): string {
-    return createHash('sha256').update(Y.encodeStateVector(doc)).digest('base64url').slice(0, 22);
+    const snapshot = Y.encodeSnapshot(Y.snapshot(doc));
+    return createHash('sha256').update(snapshot).digest('base64url').slice(0, 22);
   }
 
   render(boardId: string, doc: Y.Doc): { png: Buffer; version: string } {

@@ -84,8 +84,11 @@ export function createRequestHandler(deps: HttpDeps) {
     if (page && isValidBoardId(page[2]!)) {
       if (await serveBoardPage(deps, index, req, res, page[2]!, page[1] === 'embed')) return;
     }
-    if (assets) assets(req, res, () => notFound(res));
-    else notFound(res);
+    if (!assets) return notFound(res);
+    // The app's pages (and, harmlessly, its assets) must not be framed.
+    res.setHeader('content-security-policy', APP_FRAME_POLICY);
+    res.setHeader('x-frame-options', 'DENY');
+    assets(req, res, () => notFound(res));
   };
 
   return (req: IncomingMessage, res: ServerResponse): void => {
