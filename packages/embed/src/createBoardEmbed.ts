@@ -172,8 +172,8 @@ export function createBoardEmbed(options: BoardEmbedOptions): BoardEmbed {
     iframe,
     ready,
     on(event, handler) {
-      let set = handlers.get(event);
-      if (!set) handlers.set(event, (set = new Set()));
+      const set = handlers.get(event) ?? new Set<Handler<never>>();
+      handlers.set(event, set);
       set.add(handler as Handler<never>);
       return () => set.delete(handler as Handler<never>);
     },
