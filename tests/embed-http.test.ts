@@ -76,7 +76,7 @@ describe('embedding over HTTP', () => {
     const response = await fetch(`${oembedUrl}&maxwidth=640&maxheight=480`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('application/json');
-    const body = await response.json();
+    const body = (await response.json()) as { html: string };
     expect(body).toMatchObject({
       version: '1.0',
       type: 'rich',
@@ -173,7 +173,12 @@ describe('embedding over HTTP', () => {
     expect((await mint({ authorization: `Bearer ${ADMIN}` }, { ttl: 'soon' })).status).toBe(400);
     const created = await mint({ authorization: `Bearer ${ADMIN}` }, { role: 'viewer', ttl: '1h' });
     expect(created.status).toBe(201);
-    const link = await created.json();
+    const link = (await created.json()) as {
+      url: string;
+      embedUrl: string;
+      token: string;
+      expiresAt: string;
+    };
     expect(link).toMatchObject({ board: 'secret', role: 'viewer' });
     expect(link.url).toBe(`${server.url}/b/secret#token=${encodeURIComponent(link.token)}`);
     expect(link.embedUrl).toBe(
@@ -199,7 +204,7 @@ describe('embedding over HTTP', () => {
     expect((await oembed(`${server.url}/b/secret`)).status).toBe(401);
     const embedded = await oembed(link.url);
     expect(embedded.status).toBe(200);
-    expect((await embedded.json()).html).toContain(
+    expect(((await embedded.json()) as { html: string }).html).toContain(
       `/embed/secret#token=${encodeURIComponent(link.token)}`,
     );
   });
