@@ -1,0 +1,79 @@
+import type { TextMeasurer } from '../canvas/render/TextMeasurer.js';
+import { BoardName } from '../ui/BoardName.js';
+import { CanvasView } from '../ui/CanvasView.js';
+import { EmptyHint } from '../ui/EmptyHint.js';
+import { FileActions } from '../ui/FileActions.js';
+import { PeopleList, UserName } from '../ui/People.js';
+import { RemoteCursors } from '../ui/RemoteCursors.js';
+import { StatusBadge } from '../ui/StatusBadge.js';
+import { StylePanel } from '../ui/StylePanel.js';
+import { TextEditorOverlay } from '../ui/TextEditorOverlay.js';
+import { Toasts } from '../ui/Toasts.js';
+import { Toolbar } from '../ui/Toolbar.js';
+import { ShareButton, ThemeToggle } from '../ui/TopBarButtons.js';
+import { HistoryControls, ZoomControls } from '../ui/ViewControls.js';
+import type { Preferences } from './Preferences.js';
+import type { ToastStore } from './ToastStore.js';
+import { useBoard } from './useBoard.js';
+import { useClipboard } from './useClipboard.js';
+import { useShortcuts } from './useShortcuts.js';
+import { useTheme } from './useTheme.js';
+
+interface Props {
+  boardId: string;
+  prefs: Preferences;
+  toasts: ToastStore;
+  measurer: TextMeasurer;
+}
+
+/** One board: the canvas and every panel around it. */
+export function BoardPage({ boardId, prefs, toasts, measurer }: Props) {
+  const { theme, toggle } = useTheme(prefs);
+  const board = useBoard(boardId, prefs, measurer);
+  const editor = board?.editor ?? null;
+  useShortcuts(editor);
+  useClipboard(editor);
+
+  if (!board) {
+    return (
+      <div className="loading" role="status">
+        <span className="spinner" aria-hidden="true" />
+        Opening board…
+      </div>
+    );
+  }
+  const { session, renderer, exporter } = board;
+  return (
+    <div className="board">
+      <CanvasView editor={board.editor} renderer={renderer} theme={theme} />
+      <EmptyHint editor={board.editor} />
+      <RemoteCursors presence={session.presence} editor={board.editor} />
+      <TextEditorOverlay editor={board.editor} theme={theme} />
+
+      <div className="corner corner-top-left">
+        <BoardName model={session.model} />
+        <StylePanel editor={board.editor} />
+      </div>
+      <div className="top-center">
+        <Toolbar editor={board.editor} />
+      </div>
+      <div className="corner corner-top-right">
+        <div className="presence-bar panel">
+          <PeopleList presence={session.presence} />
+          <UserName prefs={prefs} />
+          <ShareButton toasts={toasts} />
+          <ThemeToggle theme={theme} onToggle={toggle} />
+        </div>
+        <StatusBadge connection={session.connection} />
+      </div>
+      <div className="corner corner-bottom-left">
+        <ZoomControls editor={board.editor} />
+        <HistoryControls editor={board.editor} />
+      </div>
+      <div className="corner corner-bottom-right">
+        <FileActions editor={board.editor} exporter={exporter} toasts={toasts} />
+      </div>
+      <Toasts store={toasts} />
+    </div>
+  );
+}

@@ -1,0 +1,37 @@
+import type { Editor } from '../canvas/Editor.js';
+import { exportPng, exportSvg } from '../canvas/exportImage.js';
+import type { ShapeRenderer } from '../canvas/render/ShapeRenderer.js';
+import type { BoardSession } from '../collab/BoardSession.js';
+import type { DrawbridgeTestHook } from '../global.js';
+import { exportedShapes } from './files.js';
+
+/** The exports behind the buttons, also exposed on the test hook. */
+export interface Exporter {
+  png(): Promise<Blob>;
+  svg(): string;
+}
+
+export const createExporter = (editor: Editor, renderer: ShapeRenderer): Exporter => ({
+  png: () => exportPng(exportedShapes(editor), renderer),
+  svg: () => exportSvg(exportedShapes(editor), editor.measure),
+});
+
+/** Sets `window.__drawbridge` for end-to-end tests; returns the cleanup. */
+export function installTestHook(
+  session: BoardSession,
+  editor: Editor,
+  exporter: Exporter,
+): () => void {
+  const hook: DrawbridgeTestHook = {
+    doc: session.doc,
+    model: session.model,
+    provider: session.provider,
+    editor,
+    exportPng: exporter.png,
+    exportSvg: exporter.svg,
+  };
+  window.__drawbridge = hook;
+  return () => {
+    if (window.__drawbridge === hook) delete window.__drawbridge;
+  };
+}

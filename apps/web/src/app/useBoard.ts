@@ -1,0 +1,72 @@
+import { useEffect, useState } from 'react';
+import { Editor } from '../canvas/Editor.js';
+import { ShapeRenderer } from '../canvas/render/ShapeRenderer.js';
+import type { TextMeasurer } from '../canvas/render/TextMeasurer.js';
+import { BoardSession } from '../collab/BoardSession.js';
+import type { Preferences } from './Preferences.js';
+import { createExporter, type Exporter, installTestHook } from './testHooks.js';
+
+export interface OpenBoard {
+  session: BoardSession;
+  editor: Editor;
+  renderer: ShapeRenderer;
+  exporter: Exporter;
+}
+
+/**
+ * Opens a board for as long as the component is mounted: the session (document, local copy,
+ * connection, presence) and the editor over it, wired together. Null until the local copy has
+ * loaded, which does not wait for the network.
+ */
+export function useBoard(boardId: string, prefs: Preferences, measurer: TextMeasurer) {
+  const [board, setBoard] = useState<OpenBoard | null>(null);
+
+  useEffect(() => {
+    let disposed = false;
+    let cleanup: (() => void) | null = null;
+    void BoardSession.open({
+      boardId,
+      user: prefs.user,
+      storage: safeLocalStorage(),
+      net: window,
+    }).then((session) => {
+      if (disposed) {
+        session.destroy();
+        return;
+      }
+      const editor = new Editor(session.model, { measure: measurer.measure });
+      const renderer = new ShapeRenderer(measurer.measure);
+      const exporter = createExporter(editor, renderer);
+      const offPointer = editor.pointerMoved.subscribe(() =>
+        session.presence.setCursor(editor.pointer),
+      );
+      const offUser = prefs.changed.subscribe(() => {
+        if (prefs.user !== session.presence.user) session.presence.setUser(prefs.user);
+      });
+      const removeHook = installTestHook(session, editor, exporter);
+      cleanup = () => {
+        removeHook();
+        offUser();
+        offPointer();
+        editor.destroy();
+        session.destroy();
+      };
+      setBoard({ session, editor, renderer, exporter });
+    });
+    return () => {
+      disposed = true;
+      cleanup?.();
+      setBoard(null);
+    };
+  }, [boardId, prefs, measurer]);
+
+  return board;
+}
+
+export function safeLocalStorage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,35 @@
+import { useEffect } from 'react';
+import { isTyping } from '../canvas/CanvasController.js';
+import type { Editor } from '../canvas/Editor.js';
+
+/**
+ * Copy, cut and paste through the system clipboard as text, so shapes travel between boards,
+ * tabs and browsers. The clipboard events carry the data without asking for permissions;
+ * fields keep their own copy and paste.
+ */
+export function useClipboard(editor: Editor | null): void {
+  useEffect(() => {
+    if (!editor) return;
+    const ignore = (e: ClipboardEvent) => isTyping(e.target) || editor.state.editing !== null;
+    const onCopy = (e: ClipboardEvent) => {
+      if (ignore(e)) return;
+      const text = e.type === 'cut' ? editor.commands.cut() : editor.commands.copy();
+      if (!text || !e.clipboardData) return;
+      e.clipboardData.setData('text/plain', text);
+      e.preventDefault();
+    };
+    const onPaste = (e: ClipboardEvent) => {
+      if (ignore(e)) return;
+      const text = e.clipboardData?.getData('text/plain') ?? '';
+      if (editor.commands.paste(text)) e.preventDefault();
+    };
+    document.addEventListener('copy', onCopy);
+    document.addEventListener('cut', onCopy);
+    document.addEventListener('paste', onPaste);
+    return () => {
+      document.removeEventListener('copy', onCopy);
+      document.removeEventListener('cut', onCopy);
+      document.removeEventListener('paste', onPaste);
+    };
+  }, [editor]);
+}

@@ -1,0 +1,34 @@
+import type { Editor } from '../Editor.js';
+import type { CanvasTheme } from './canvasTheme.js';
+import { drawGrid } from './drawGrid.js';
+import { drawOverlay } from './drawOverlay.js';
+import type { ShapeRenderer } from './ShapeRenderer.js';
+
+/** One frame: background, grid, the visible shapes (culled by the spatial index), overlay. */
+export function renderScene(
+  ctx: CanvasRenderingContext2D,
+  editor: Editor,
+  shapes: ShapeRenderer,
+  theme: CanvasTheme,
+  dpr: number,
+): void {
+  const { camera } = editor;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.globalAlpha = 1;
+  ctx.fillStyle = theme.background;
+  ctx.fillRect(0, 0, camera.width, camera.height);
+  drawGrid(ctx, camera, theme.grid);
+
+  const scale = dpr * camera.zoom;
+  ctx.setTransform(scale, 0, 0, scale, -camera.x * scale, -camera.y * scale);
+  const editing = editor.state.editing;
+  for (const shape of editor.shapesIn(camera.viewportBounds())) {
+    const faded = editor.erasing.has(shape.id);
+    if (faded) ctx.globalAlpha = 0.25;
+    shapes.draw(ctx, shape, theme, { hideText: editing?.shape.id === shape.id });
+    if (faded) ctx.globalAlpha = 1;
+  }
+  // A new sticky shows its note while its text is typed; a new text shows only the editor.
+  if (editing?.isNew) shapes.draw(ctx, editing.shape, theme, { hideText: true });
+  drawOverlay(ctx, editor, theme);
+}

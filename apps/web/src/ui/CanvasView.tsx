@@ -1,0 +1,46 @@
+import { useEffect, useRef } from 'react';
+import { CanvasController } from '../canvas/CanvasController.js';
+import type { Editor } from '../canvas/Editor.js';
+import { RenderLoop } from '../canvas/RenderLoop.js';
+import { CANVAS_THEMES } from '../canvas/render/canvasTheme.js';
+import type { ShapeRenderer } from '../canvas/render/ShapeRenderer.js';
+
+interface Props {
+  editor: Editor;
+  renderer: ShapeRenderer;
+  theme: 'light' | 'dark';
+}
+
+/** The drawing surface: input goes to the controller, frames come from the render loop. */
+export function CanvasView({ editor, renderer, theme }: Props) {
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const loopRef = useRef<RenderLoop | null>(null);
+  const themeRef = useRef(theme);
+  themeRef.current = theme;
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+    const controller = new CanvasController(canvas, editor);
+    const loop = new RenderLoop(canvas, editor, renderer, CANVAS_THEMES[themeRef.current]);
+    loopRef.current = loop;
+    return () => {
+      controller.destroy();
+      loop.destroy();
+      loopRef.current = null;
+    };
+  }, [editor, renderer]);
+
+  useEffect(() => {
+    loopRef.current?.setTheme(CANVAS_THEMES[theme]);
+  }, [theme]);
+
+  return (
+    <canvas
+      ref={canvasRef}
+      className="board-canvas"
+      data-testid="canvas"
+      aria-label="Whiteboard canvas"
+    />
+  );
+}
