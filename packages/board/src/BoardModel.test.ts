@@ -199,3 +199,25 @@ describe('observe', () => {
     ]);
   });
 });
+
+describe('read-only boards', () => {
+  it('ignore every mutation', () => {
+    const doc = new Y.Doc();
+    const model = new BoardModel(doc);
+    const id = model.addShape(rect());
+    model.setName('Before');
+    model.stopCapturing();
+    model.readonly = true;
+    const before = Y.encodeStateAsUpdate(doc);
+    expect(model.addShape(rect(5, 5))).toBe('');
+    expect(model.duplicate([id])).toEqual([]);
+    model.moveShapes([id], 10, 10);
+    model.updateShape(id, { stroke: '#e03131' });
+    model.bringToFront([id]);
+    model.deleteShapes([id]);
+    model.setName('After');
+    model.undo();
+    expect(Y.encodeStateAsUpdate(doc)).toEqual(before);
+    expect(model.name).toBe('Before');
+  });
+});

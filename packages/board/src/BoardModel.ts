@@ -98,12 +98,27 @@ export class BoardModel {
 
   // ---- mutations (each one undoable step) ----
 
-  transact<T>(fn: () => T): T {
+  /**
+   * Read-only boards (viewers) ignore every mutation here, the one place all of them pass, so
+   * no UI path can change the document; the server refuses a viewer's updates anyway.
+   */
+  readonly = false;
+
+  transact<T>(fn: () => T, fallback?: T): T {
+    if (this.readonly) return fallback as T;
     let result: T;
     this.doc.transact(() => {
       result = fn();
     }, this.origin);
     return result!;
+  }
+
+  undo(): void {
+    if (!this.readonly) this.undoManager.undo();
+  }
+
+  redo(): void {
+    if (!this.readonly) this.undoManager.redo();
   }
 
   setName(name: string): void {
@@ -113,7 +128,7 @@ export class BoardModel {
 
   /** Adds shapes on top of the board; returns their ids. */
   addShapes(inputs: readonly NewShape[]): string[] {
-    return this.transact(() => {
+    return this.transact((): string[] => {
       const keys = generateNKeysBetween(this.#topIndex(), null, inputs.length);
       return inputs.map((input, i) => {
         const id = input.id && !this.shapeMaps.has(input.id) ? input.id : newShapeId();
@@ -125,11 +140,12 @@ export class BoardModel {
         this.shapeMaps.set(id, map);
         return id;
       });
-    });
+    }, []);
   }
 
+  /** The new shape's id ('' on a read-only board). */
   addShape(input: NewShape): string {
-    return this.addShapes([input])[0]!;
+    return this.addShapes([input])[0] ?? '';
   }
 
   /** Sets fields of one shape; only fields whose value changed are written. */
@@ -197,14 +213,6 @@ export class BoardModel {
       const keys = generateNKeysBetween(null, this.#bottomIndex(ids), moving.length);
       for (const [i, shape] of moving.entries()) this.#patch(shape.id, { index: keys[i]! });
     });
-  }
-
-  undo(): void {
-    this.undoManager.undo();
-  }
-
-  redo(): void {
-    this.undoManager.redo();
   }
 
   /** Ends the current undo step, so the next change is undone separately. */

@@ -123,6 +123,7 @@ export class BoardProvider {
     this.doc.on('update', this.#onDocUpdate);
     this.awareness.on('update', this.#onAwarenessUpdate);
     this.socket.on('connect', this.#onConnect);
+    this.socket.on('connect_error', this.#onConnectError);
     this.socket.on('disconnect', this.#onDisconnect);
     this.socket.on('doc:update', this.#onRemoteDoc);
     this.socket.on('awareness:update', this.#onRemoteAwareness);
@@ -161,6 +162,7 @@ export class BoardProvider {
     this.doc.off('update', this.#onDocUpdate);
     this.awareness.off('update', this.#onAwarenessUpdate);
     this.socket.off('connect', this.#onConnect);
+    this.socket.off('connect_error', this.#onConnectError);
     this.socket.off('disconnect', this.#onDisconnect);
     this.socket.off('doc:update', this.#onRemoteDoc);
     this.socket.off('awareness:update', this.#onRemoteAwareness);
@@ -180,6 +182,11 @@ export class BoardProvider {
   }
 
   readonly #onConnect = () => this.#join();
+
+  /** A first connection that fails is offline too, not forever "connecting". */
+  readonly #onConnectError = () => {
+    if (this.#state.status === 'connecting') this.#setState({ status: 'offline' });
+  };
 
   readonly #onDisconnect = () => {
     this.#joined = false;
