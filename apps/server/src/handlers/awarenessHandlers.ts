@@ -1,11 +1,11 @@
-import { boardRoom, ErrorCode, ProtocolError, validateAwarenessUpdate } from '@drawbridge/protocol';
+import { ErrorCode, ProtocolError, validateAwarenessUpdate } from '@drawbridge/protocol';
 import {
   boardIdOf,
   type DrawbridgeSocket,
   type HandlerDeps,
   inbound,
   isAck,
-  relayFanout,
+  relayToBoard,
   reportError,
   toErrorPayload,
 } from './context.js';
@@ -25,13 +25,7 @@ export function registerAwarenessHandlers(deps: HandlerDeps, socket: DrawbridgeS
         throw new ProtocolError(ErrorCode.NOT_JOINED, `join board ${boardId} first`);
       }
       const relay = room.applyAwareness(update, entries, socket.id);
-      if (relay) {
-        const name = boardRoom(boardId);
-        const fanout = relayFanout(deps, name);
-        socket.to(name).emit('awareness:update', { boardId, update: relay });
-        deps.metrics.updatesOut.inc({ event: 'awareness:update' }, fanout);
-        deps.metrics.bytesOut.inc(relay.byteLength * fanout);
-      }
+      if (relay) relayToBoard(deps, socket, 'awareness:update', boardId, relay);
       if (isAck(ack)) ack({ ok: true });
     } catch (error) {
       const payload = toErrorPayload(deps, error, { boardId, socket: socket.id });

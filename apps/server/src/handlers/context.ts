@@ -1,5 +1,6 @@
 import {
   type AckResult,
+  boardRoom,
   type ClientToServerEvents,
   ErrorCode,
   type ErrorPayload,
@@ -97,7 +98,20 @@ export function toErrorPayload(
   return { code: ErrorCode.INTERNAL_ERROR, message: 'internal error' };
 }
 
-/** Recipients of a relay on this node: the board's room minus the sender. */
-export function relayFanout(deps: HandlerDeps, room: string): number {
-  return Math.max(0, (deps.io.sockets.adapter.rooms.get(room)?.size ?? 1) - 1);
+/**
+ * Sends what the board integrated to its other members (across nodes with an adapter), and
+ * counts it: one message and its bytes per recipient on this node.
+ */
+export function relayToBoard(
+  deps: HandlerDeps,
+  socket: DrawbridgeSocket,
+  event: 'doc:update' | 'awareness:update',
+  boardId: string,
+  update: Uint8Array,
+): void {
+  const name = boardRoom(boardId);
+  const fanout = Math.max(0, (deps.io.sockets.adapter.rooms.get(name)?.size ?? 1) - 1);
+  socket.to(name).emit(event, { boardId, update });
+  deps.metrics.updatesOut.inc({ event }, fanout);
+  deps.metrics.bytesOut.inc(update.byteLength * fanout);
 }

@@ -1,11 +1,11 @@
-import { boardRoom, ErrorCode, ProtocolError, Role, validateDocUpdate } from '@drawbridge/protocol';
+import { ErrorCode, ProtocolError, Role, validateDocUpdate } from '@drawbridge/protocol';
 import {
   boardIdOf,
   type DrawbridgeSocket,
   type HandlerDeps,
   inbound,
   isAck,
-  relayFanout,
+  relayToBoard,
   reportError,
   toErrorPayload,
 } from './context.js';
@@ -32,13 +32,7 @@ export function registerSyncHandlers(deps: HandlerDeps, socket: DrawbridgeSocket
         throw new ProtocolError(ErrorCode.FORBIDDEN, 'viewers cannot change the board');
       }
       const { relay, durable } = room.applyUpdate(update, scan, socket.id);
-      if (relay) {
-        const name = boardRoom(boardId);
-        const fanout = relayFanout(deps, name);
-        socket.to(name).emit('doc:update', { boardId, update: relay });
-        deps.metrics.updatesOut.inc({ event: 'doc:update' }, fanout);
-        deps.metrics.bytesOut.inc(relay.byteLength * fanout);
-      }
+      if (relay) relayToBoard(deps, socket, 'doc:update', boardId, relay);
       await durable;
       if (isAck(ack)) ack({ ok: true });
     } catch (error) {
