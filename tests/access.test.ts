@@ -74,10 +74,15 @@ describe('capability tokens', () => {
       .toMatchObject({ user: { name: 'Viewer' } });
     presence.destroy();
 
+    // A board with deletions: the join answer repeats them; a viewer must not send them back.
+    editor.doc.getMap('shapes').set('temporary', 1);
+    editor.doc.getMap('shapes').delete('temporary');
+    await whenSaved(editor);
     const reader = connectPeer(server.url, 'doc', { token: viewerToken });
     peers.push(reader);
     await reader.provider.when((s) => s.status === 'live');
     await expectConverged([editor.doc, reader.doc]);
+    expect(reader.provider.state).toMatchObject({ role: 'viewer', unsaved: 0, error: null });
     expect(reader.doc.getMap('shapes').has('by-viewer')).toBe(false);
   });
 

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import {
   connectPeer,
   destroyAll,
@@ -53,6 +54,53 @@ describe('offline edits', () => {
     peers.push(c);
     await whenLive(c);
     await expectConverged([a.doc, b.doc, c.doc]);
+  });
+
+  it('a deletion made offline (which leaves the state vector as it was) still syncs', async () => {
+    server = await startServer();
+    const a = connectPeer(server.url, 'deletes');
+    const b = connectPeer(server.url, 'deletes');
+    peers = [a, b];
+    await Promise.all(peers.map(whenLive));
+    a.doc.getMap('shapes').set('doomed', { x: 1 });
+    a.doc.getMap('shapes').set('kept', { x: 2 });
+    await whenSaved(a);
+    await expectConverged([a.doc, b.doc]);
+    a.provider.socket.disconnect();
+    await a.provider.when((s) => s.status === 'offline');
+    const before = Buffer.from(Y.encodeStateVector(a.doc)).toString('base64');
+    a.doc.getMap('shapes').delete('doomed');
+    expect(Buffer.from(Y.encodeStateVector(a.doc)).toString('base64')).toBe(before);
+    a.provider.socket.connect();
+    await whenSaved(a);
+    await expectConverged([a.doc, b.doc]);
+    expect(b.doc.getMap('shapes').has('doomed')).toBe(false);
+  });
+
+  it('a rejoin with nothing new sends nothing, even on a board with deletions', async () => {
+    server = await startServer();
+    const a = connectPeer(server.url, 'quiet');
+    peers = [a];
+    await whenLive(a);
+    a.doc.getText('text').insert(0, 'hello world');
+    a.doc.getText('text').delete(0, 6);
+    await whenSaved(a);
+    const updatesIn = async () => {
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      const line = text
+        .split('\n')
+        .find((l) => l.startsWith('drawbridge_updates_in_total{event="doc:update"}'));
+      return Number(line?.split(' ').at(-1) ?? 0);
+    };
+    const sent = await updatesIn();
+    a.provider.socket.disconnect();
+    await a.provider.when((s) => s.status === 'offline');
+    a.provider.socket.connect();
+    await whenSaved(a);
+    // A later round trip proves the server has seen everything the rejoin sent.
+    a.doc.getMap('shapes').set('probe', 1);
+    await whenSaved(a);
+    expect(await updatesIn()).toBe(sent + 1);
   });
 
   it('counts unsaved changes while offline and reports saved once acked', async () => {

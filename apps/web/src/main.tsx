@@ -10,6 +10,7 @@ import './styles/base.css';
 import './styles/layout.css';
 import './styles/panels.css';
 import './styles/overlays.css';
+import './styles/embed.css';
 
 const root = document.getElementById('root');
 if (root) {

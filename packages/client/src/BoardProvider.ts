@@ -66,9 +66,17 @@ export interface BoardProviderOptions {
 
 type Listener = (state: ProviderState) => void;
 
-/** An empty Yjs v1 update: no structs, no deletions. */
-const isEmptyUpdate = (update: Uint8Array): boolean =>
-  update.byteLength === 2 && update[0] === 0 && update[1] === 0;
+/**
+ * Whether the join answer `diff` (what the server lacks, by state vector) holds anything the
+ * server does not have. It always repeats the whole delete set, so a diff without structs is
+ * news only when its deletions differ from the server's (a deletion made offline does not
+ * advance the state vector). `serverUpdate` is the join's answer, which carries the server's.
+ */
+function carriesNews(diff: Uint8Array, serverUpdate: Uint8Array): boolean {
+  const mine = Y.decodeUpdate(diff);
+  if (mine.structs.length > 0) return true;
+  return !Y.equalDeleteSets(mine.ds, Y.decodeUpdate(serverUpdate).ds);
+}
 
 /**
  * Binds a Y.Doc and its awareness to one board on a Drawbridge server, following PROTOCOL.md:
@@ -236,7 +244,9 @@ export class BoardProvider {
     });
     // Everything the server lacks, including every change made while offline, in one update.
     const diff = Y.encodeStateAsUpdate(this.doc, serverState);
-    if (!isEmptyUpdate(diff)) {
+    if (result.role === 'viewer') {
+      // The server refuses a viewer's changes; there is nothing a viewer can save.
+    } else if (carriesNews(diff, update)) {
       // Content the doc held before this provider saw it (e.g. restored from IndexedDB) is
       // unsaved too until the server acks it.
       if (this.#unsaved() === 0) {
@@ -310,14 +320,18 @@ export class BoardProvider {
     this.#setState({ unsaved: this.#unsaved() });
   }
 
+  #canSend(): boolean {
+    return this.#joined && this.socket.connected && this.#state.role !== 'viewer';
+  }
+
   readonly #onDocUpdate = (update: Uint8Array, origin: unknown) => {
     if (origin === this) return;
     if (this.#untracked.has(origin)) {
-      if (this.#joined && this.socket.connected) this.#send(update, this.#localSeq);
+      if (this.#canSend()) this.#send(update, this.#localSeq);
       return;
     }
     this.#localSeq++;
-    if (this.#joined && this.socket.connected) this.#send(update, this.#localSeq);
+    if (this.#canSend()) this.#send(update, this.#localSeq);
     this.#setState({ unsaved: this.#unsaved() });
   };
 

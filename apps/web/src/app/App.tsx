@@ -1,6 +1,8 @@
 import { useEffect, useLayoutEffect, useState } from 'react';
 import type { TextMeasurer } from '../canvas/render/TextMeasurer.js';
+import { readToken } from '../collab/token.js';
 import { BoardPage } from './BoardPage.js';
+import { EmbedPage } from './EmbedPage.js';
 import type { Preferences } from './Preferences.js';
 import { boardPath, newBoardId, parseRoute } from './routes.js';
 import type { ToastStore } from './ToastStore.js';
@@ -12,23 +14,46 @@ interface Props {
   measurer: TextMeasurer;
 }
 
-/** Routes: `/` creates a board and moves to its link; `/b/<id>` opens it. */
+interface Place {
+  pathname: string;
+  search: string;
+  hash: string;
+}
+
+const here = (): Place => ({
+  pathname: window.location.pathname,
+  search: window.location.search,
+  hash: window.location.hash,
+});
+
+/**
+ * Routes: `/` creates a board and moves to its link; `/b/<id>` opens it; `/embed/<id>` opens it
+ * without the app's chrome, for iframes. A capability token comes in the fragment
+ * (`#token=...`) and stays there: the fragment never reaches HTTP requests, and a shared URL
+ * keeps its access.
+ */
 export function App({ prefs, toasts, measurer }: Props) {
-  const [path, setPath] = useState(() => window.location.pathname);
-  const route = parseRoute(path);
+  const [place, setPlace] = useState(here);
+  const route = parseRoute(place.pathname, place.search);
+  const token = readToken(place.hash);
 
   useEffect(() => {
-    const onPopState = () => setPath(window.location.pathname);
-    window.addEventListener('popstate', onPopState);
-    return () => window.removeEventListener('popstate', onPopState);
+    const onChange = () => setPlace(here());
+    window.addEventListener('popstate', onChange);
+    window.addEventListener('hashchange', onChange);
+    return () => {
+      window.removeEventListener('popstate', onChange);
+      window.removeEventListener('hashchange', onChange);
+    };
   }, []);
 
   useLayoutEffect(() => {
     if (route.kind !== 'new') return;
-    // Replace, not push: Back should not land on `/` and make yet another board.
+    // Replace, not push: Back should not land on `/` and make yet another board. The fragment
+    // (a token for every board, say) comes along.
     const next = boardPath(newBoardId());
-    window.history.replaceState(null, '', next);
-    setPath(next);
+    window.history.replaceState(null, '', `${next}${window.location.hash}`);
+    setPlace(here());
   }, [route.kind]);
 
   if (route.kind === 'board') {
@@ -36,8 +61,21 @@ export function App({ prefs, toasts, measurer }: Props) {
       <BoardPage
         key={route.boardId}
         boardId={route.boardId}
+        token={token}
         prefs={prefs}
         toasts={toasts}
+        measurer={measurer}
+      />
+    );
+  }
+  if (route.kind === 'embed') {
+    return (
+      <EmbedPage
+        key={route.boardId}
+        boardId={route.boardId}
+        token={token}
+        options={route.options}
+        prefs={prefs}
         measurer={measurer}
       />
     );

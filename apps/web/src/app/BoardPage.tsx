@@ -1,4 +1,5 @@
 import type { TextMeasurer } from '../canvas/render/TextMeasurer.js';
+import { AccessDenied, ViewOnlyBadge } from '../ui/Access.js';
 import { BoardName } from '../ui/BoardName.js';
 import { CanvasView } from '../ui/CanvasView.js';
 import { EmptyHint } from '../ui/EmptyHint.js';
@@ -14,6 +15,7 @@ import { ShareButton, ThemeToggle } from '../ui/TopBarButtons.js';
 import { HistoryControls, ZoomControls } from '../ui/ViewControls.js';
 import type { Preferences } from './Preferences.js';
 import type { ToastStore } from './ToastStore.js';
+import { useAccess } from './useAccess.js';
 import { useBoard } from './useBoard.js';
 import { useClipboard } from './useClipboard.js';
 import { useShortcuts } from './useShortcuts.js';
@@ -21,15 +23,22 @@ import { useTheme } from './useTheme.js';
 
 interface Props {
   boardId: string;
+  /** The link's capability token (`#token=...`), if any. */
+  token: string | null;
   prefs: Preferences;
   toasts: ToastStore;
   measurer: TextMeasurer;
 }
 
-/** One board: the canvas and every panel around it. */
-export function BoardPage({ boardId, prefs, toasts, measurer }: Props) {
+/**
+ * One board: the canvas and every panel around it. A viewer's link makes it read-only (no
+ * drawing tools, style panel, history, import or renaming; pan, zoom, presence and export
+ * stay); a link the server refuses shows why instead of the board.
+ */
+export function BoardPage({ boardId, token, prefs, toasts, measurer }: Props) {
   const { theme, toggle } = useTheme(prefs);
-  const board = useBoard(boardId, prefs, measurer);
+  const board = useBoard(boardId, prefs, measurer, token);
+  const { readonly, denied } = useAccess(board, { token });
   const editor = board?.editor ?? null;
   useShortcuts(editor);
   useClipboard(editor);
@@ -42,36 +51,45 @@ export function BoardPage({ boardId, prefs, toasts, measurer }: Props) {
       </div>
     );
   }
+  if (denied) return <AccessDenied error={denied} hasToken={token !== null} />;
   const { session, renderer, exporter } = board;
   return (
-    <div className="board">
+    <div className={`board${readonly ? ' board-readonly' : ''}`}>
       <CanvasView editor={board.editor} renderer={renderer} theme={theme} />
-      <EmptyHint editor={board.editor} />
+      <EmptyHint editor={board.editor} variant={readonly ? 'view' : 'app'} />
       <RemoteCursors presence={session.presence} editor={board.editor} />
       <TextEditorOverlay editor={board.editor} theme={theme} />
 
       <div className="corner corner-top-left">
-        <BoardName model={session.model} />
-        <StylePanel editor={board.editor} />
+        <BoardName model={session.model} readonly={readonly} />
+        {!readonly && <StylePanel editor={board.editor} />}
       </div>
       <div className="top-center">
-        <Toolbar editor={board.editor} />
+        <Toolbar editor={board.editor} readonly={readonly} />
       </div>
       <div className="corner corner-top-right">
         <div className="presence-bar panel">
           <PeopleList presence={session.presence} />
           <UserName prefs={prefs} />
-          <ShareButton toasts={toasts} />
+          <ShareButton toasts={toasts} readonly={readonly} />
           <ThemeToggle theme={theme} onToggle={toggle} />
         </div>
-        <StatusBadge connection={session.connection} />
+        <div className="status-row">
+          {readonly && <ViewOnlyBadge />}
+          <StatusBadge connection={session.connection} readonly={readonly} />
+        </div>
       </div>
       <div className="corner corner-bottom-left">
         <ZoomControls editor={board.editor} />
-        <HistoryControls editor={board.editor} />
+        {!readonly && <HistoryControls editor={board.editor} />}
       </div>
       <div className="corner corner-bottom-right">
-        <FileActions editor={board.editor} exporter={exporter} toasts={toasts} />
+        <FileActions
+          editor={board.editor}
+          exporter={exporter}
+          toasts={toasts}
+          readonly={readonly}
+        />
       </div>
       <Toasts store={toasts} />
     </div>

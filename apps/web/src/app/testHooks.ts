@@ -7,13 +7,17 @@ import { exportedShapes } from './files.js';
 
 /** The exports behind the buttons, also exposed on the test hook. */
 export interface Exporter {
+  /** The selection, or the whole board when nothing is selected. */
   png(): Promise<Blob>;
   svg(): string;
+  /** The whole board, whatever is selected (an embed's `exportPng` command). */
+  boardPng(): Promise<Blob>;
 }
 
 export const createExporter = (editor: Editor, renderer: ShapeRenderer): Exporter => ({
   png: () => exportPng(exportedShapes(editor), renderer),
   svg: () => exportSvg(exportedShapes(editor), editor.measure),
+  boardPng: () => exportPng(editor.store.all(), renderer),
 });
 
 /** Sets `window.__drawbridge` for end-to-end tests; returns the cleanup. */

@@ -16,9 +16,15 @@ export interface OpenBoard {
 /**
  * Opens a board for as long as the component is mounted: the session (document, local copy,
  * connection, presence) and the editor over it, wired together. Null until the local copy has
- * loaded, which does not wait for the network.
+ * loaded, which does not wait for the network. `token` is the link's capability token; a new
+ * token reopens the board with it.
  */
-export function useBoard(boardId: string, prefs: Preferences, measurer: TextMeasurer) {
+export function useBoard(
+  boardId: string,
+  prefs: Preferences,
+  measurer: TextMeasurer,
+  token: string | null = null,
+) {
   const [board, setBoard] = useState<OpenBoard | null>(null);
 
   useEffect(() => {
@@ -29,6 +35,7 @@ export function useBoard(boardId: string, prefs: Preferences, measurer: TextMeas
       user: prefs.user,
       storage: safeLocalStorage(),
       net: window,
+      token,
     }).then((session) => {
       if (disposed) {
         session.destroy();
@@ -58,7 +65,7 @@ export function useBoard(boardId: string, prefs: Preferences, measurer: TextMeas
       cleanup?.();
       setBoard(null);
     };
-  }, [boardId, prefs, measurer]);
+  }, [boardId, prefs, measurer, token]);
 
   return board;
 }

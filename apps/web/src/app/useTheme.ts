@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useSyncExternalStore } from 'react';
-import type { Preferences } from './Preferences.js';
+import type { Preferences, ThemePreference } from './Preferences.js';
 
 const DARK_QUERY = '(prefers-color-scheme: dark)';
 
@@ -11,10 +11,16 @@ function subscribeToSystem(notify: () => void): () => void {
 
 /**
  * The theme in effect: the remembered choice, or the system's while the choice is `auto`.
- * Sets `data-theme` on <html>, which the CSS variables key on.
+ * `override` (an embed's `theme=` option or its host's `setTheme`) takes the place of the
+ * remembered choice without being remembered. Sets `data-theme` on <html>, which the CSS
+ * variables key on.
  */
-export function useTheme(prefs: Preferences): { theme: 'light' | 'dark'; toggle: () => void } {
-  const preference = useSyncExternalStore(prefs.changed.subscribe, () => prefs.theme);
+export function useTheme(
+  prefs: Preferences,
+  override: ThemePreference | null = null,
+): { theme: 'light' | 'dark'; toggle: () => void } {
+  const stored = useSyncExternalStore(prefs.changed.subscribe, () => prefs.theme);
+  const preference = override ?? stored;
   const systemDark = useSyncExternalStore(
     subscribeToSystem,
     () => window.matchMedia(DARK_QUERY).matches,

@@ -25,6 +25,7 @@ import {
   STICKY_TOOLS,
   type Style,
   type ToolId,
+  VIEW_TOOLS,
 } from './types.js';
 
 export interface EditorOptions {
@@ -114,6 +115,7 @@ export class Editor {
       editing: null,
       canUndo: false,
       canRedo: false,
+      readonly: model.readonly,
     };
     this.#tools = createTools(this);
     this.camera.onChange = () => {
@@ -149,6 +151,36 @@ export class Editor {
 
   get selection(): readonly string[] {
     return this.state.selection;
+  }
+
+  /** View only: see `setReadonly`. */
+  get readonly(): boolean {
+    return this.state.readonly;
+  }
+
+  /**
+   * Makes the board view only (or editable again). Read-only, the model ignores every write
+   * (the one place all edits pass), any gesture or text edit in progress is dropped, and only
+   * the select and hand tools remain, starting with the hand: a drag pans. Selection, pan,
+   * zoom, presence and export keep working.
+   */
+  setReadonly(readonly: boolean): void {
+    if (readonly === this.state.readonly) {
+      this.model.readonly = readonly;
+      return;
+    }
+    if (!readonly) {
+      this.model.readonly = false;
+      this.#setState({ readonly: false });
+      return;
+    }
+    // First, so that nothing the cancelled gesture would still write reaches the document.
+    this.model.readonly = true;
+    this.tool.cancel();
+    this.live.end();
+    this.hoverId = null;
+    this.marquee = null;
+    this.#setState({ readonly: true, editing: null, toolLocked: false, tool: 'hand' });
   }
 
   invalidate(): void {
@@ -189,6 +221,7 @@ export class Editor {
   }
 
   undo(): void {
+    if (this.readonly) return;
     this.cancelGesture();
     this.text.commit();
     this.model.stopCapturing();
@@ -196,6 +229,7 @@ export class Editor {
   }
 
   redo(): void {
+    if (this.readonly) return;
     this.cancelGesture();
     this.text.commit();
     this.model.stopCapturing();
@@ -205,6 +239,7 @@ export class Editor {
   // ---- tools ----
 
   setTool(tool: ToolId): void {
+    if (this.readonly && !VIEW_TOOLS.has(tool)) return;
     if (tool === this.state.tool && !this.state.editing) return;
     this.tool.cancel();
     this.text.commit();
@@ -260,7 +295,7 @@ export class Editor {
 
   /** Double-click: edit a text or sticky, or start a new text on empty board. */
   doubleClick(p: Point): void {
-    if (this.state.tool !== 'select') return;
+    if (this.state.tool !== 'select' || this.readonly) return;
     const id = this.hitTest(p);
     const shape = id ? this.store.get(id) : undefined;
     if (shape && (shape.type === 'text' || shape.type === 'sticky')) this.text.edit(shape.id);

@@ -28,6 +28,7 @@ export class EditorCommands {
 
   deleteSelection(): void {
     const editor = this.#editor;
+    if (editor.readonly) return;
     const ids = [...editor.selection];
     if (ids.length === 0) return;
     editor.cancelGesture();
@@ -37,6 +38,7 @@ export class EditorCommands {
 
   duplicate(): void {
     const editor = this.#editor;
+    if (editor.readonly) return;
     if (editor.selection.length === 0) return;
     editor.cancelGesture();
     const ids = editor.action(() => editor.model.duplicate(editor.selection));
@@ -45,6 +47,7 @@ export class EditorCommands {
 
   bringToFront(): void {
     const editor = this.#editor;
+    if (editor.readonly) return;
     if (editor.selection.length > 0) {
       editor.action(() => editor.model.bringToFront(editor.selection));
     }
@@ -52,12 +55,14 @@ export class EditorCommands {
 
   sendToBack(): void {
     const editor = this.#editor;
+    if (editor.readonly) return;
     if (editor.selection.length > 0) editor.action(() => editor.model.sendToBack(editor.selection));
   }
 
   /** Moves the selection by board units (arrow keys). */
   nudge(dx: number, dy: number): void {
     const editor = this.#editor;
+    if (editor.readonly) return;
     if (editor.selection.length > 0) {
       editor.action(() => editor.model.moveShapes(editor.selection, dx, dy));
     }
@@ -69,7 +74,9 @@ export class EditorCommands {
     return shapes.length > 0 ? serializeShapes(shapes) : null;
   }
 
+  /** Read-only boards cut nothing (copying is reading, and stays allowed). */
   cut(): string | null {
+    if (this.#editor.readonly) return null;
     const text = this.copy();
     if (text) this.deleteSelection();
     return text;
@@ -81,6 +88,7 @@ export class EditorCommands {
    */
   paste(text: string): boolean {
     const editor = this.#editor;
+    if (editor.readonly) return false;
     const shapes = parseShapes(text);
     const at = editor.pointer ?? editor.camera.screenToBoard(editor.camera.center());
     if (shapes) {
@@ -106,7 +114,7 @@ export class EditorCommands {
    */
   insert(shapes: readonly NewShape[], at?: Point): string[] {
     const editor = this.#editor;
-    if (shapes.length === 0) return [];
+    if (shapes.length === 0 || editor.readonly) return [];
     let placed = shapes;
     if (at) {
       const box = unionBounds(shapes.map((s) => ({ x: s.x, y: s.y, w: s.w, h: s.h })));
@@ -123,6 +131,7 @@ export class EditorCommands {
   /** Sets the style for new shapes and applies it to the selection. */
   setStyle(patch: Partial<Style>): void {
     const editor = this.#editor;
+    if (editor.readonly) return;
     editor.setStyleState({ ...editor.state.style, ...patch });
     const shapes = editor.selectedShapes();
     if (shapes.length === 0) return;
@@ -165,6 +174,7 @@ export class EditorCommands {
   /** Enter: edit the selected text or sticky. */
   editSelected(): boolean {
     const editor = this.#editor;
+    if (editor.readonly) return false;
     const [only] = editor.selectedShapes();
     if (editor.selection.length !== 1 || !only) return false;
     if (only.type !== 'text' && only.type !== 'sticky') return false;

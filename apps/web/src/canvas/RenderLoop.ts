@@ -13,6 +13,7 @@ export class RenderLoop {
   readonly #editor: Editor;
   readonly #shapes: ShapeRenderer;
   #theme: CanvasTheme;
+  #grid = true;
   #frame: number | null = null;
   readonly #cleanups: (() => void)[] = [];
 
@@ -52,6 +53,13 @@ export class RenderLoop {
     this.request();
   }
 
+  /** Shows or hides the dot grid. */
+  setGrid(grid: boolean): void {
+    if (grid === this.#grid) return;
+    this.#grid = grid;
+    this.request();
+  }
+
   readonly request = () => {
     this.#frame ??= requestAnimationFrame(this.#draw);
   };
@@ -72,6 +80,6 @@ export class RenderLoop {
       this.#canvas.width = pixelWidth;
       this.#canvas.height = pixelHeight;
     }
-    renderScene(this.#ctx, this.#editor, this.#shapes, this.#theme, dpr);
+    renderScene(this.#ctx, this.#editor, this.#shapes, this.#theme, dpr, this.#grid);
   };
 }

@@ -34,6 +34,7 @@ export class TextEditing {
 
   edit(id: string): void {
     const editor = this.#editor;
+    if (editor.readonly) return;
     const shape = editor.store.get(id);
     if (!shape || (shape.type !== 'text' && shape.type !== 'sticky')) return;
     this.commit();
@@ -45,6 +46,7 @@ export class TextEditing {
   /** Starts a new text (its first line centred on `at`) or sticky (centred on `at`). */
   draft(type: 'text' | 'sticky', at: Point): void {
     const editor = this.#editor;
+    if (editor.readonly) return;
     this.commit();
     const { stroke, fill, fontSize } = editor.state.style;
     const base = { id: 'draft', index: 'a0', stroke, strokeWidth: 0, fontSize, text: '' };

@@ -59,4 +59,9 @@ export interface EditorState {
   editing: TextEditing | null;
   canUndo: boolean;
   canRedo: boolean;
+  /** View only (a viewer's link, or an embed with `readonly`): no tool may change the board. */
+  readonly: boolean;
 }
+
+/** The tools a read-only board keeps: they look and move the view, never change the board. */
+export const VIEW_TOOLS: ReadonlySet<ToolId> = new Set<ToolId>(['select', 'hand']);

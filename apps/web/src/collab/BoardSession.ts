@@ -16,6 +16,8 @@ export interface SessionOptions {
   net: NetworkSignals;
   /** Server URL; the page's origin when omitted. */
   url?: string;
+  /** Capability token from the link (`#token=...`); required when the server has AUTH_SECRET. */
+  token?: string | null;
 }
 
 /**
@@ -45,6 +47,7 @@ export class BoardSession {
       doc,
       untrackedOrigins: [persistence],
       ...(options.url ? { url: options.url } : {}),
+      ...(options.token ? { token: options.token } : {}),
     });
     this.presence = new Presence(this.provider.awareness, options.user);
     this.connection = new ConnectionMonitor(
@@ -61,6 +64,12 @@ export class BoardSession {
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([
       persistence.whenSynced.catch(() => undefined),
+      // Storage refused outright (e.g. a third-party iframe with storage blocked): no need to
+      // wait for the timeout.
+      persistence._db.then(
+        () => new Promise<never>(() => {}),
+        () => undefined,
+      ),
       new Promise((resolve) => {
         timer = setTimeout(resolve, LOCAL_LOAD_TIMEOUT_MS);
       }),
@@ -76,7 +85,8 @@ export class BoardSession {
     this.presence.destroy();
     this.provider.destroy();
     this.model.destroy();
-    void this.persistence.destroy();
+    // Fails when the storage never opened; there is nothing to close then.
+    this.persistence.destroy().catch(() => undefined);
     this.doc.destroy();
   }
 }

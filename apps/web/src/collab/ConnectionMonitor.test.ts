@@ -31,6 +31,17 @@ class FakeSocket {
     this.connects++;
     this.active = true;
   }
+  /** Acked requests: answered by `answer`, as the server would. */
+  answer: (event: string, payload: unknown) => unknown = () => ({ ok: true });
+  readonly requests: { event: string; payload: unknown }[] = [];
+  timeout() {
+    return {
+      emitWithAck: async (event: string, payload: unknown) => {
+        this.requests.push({ event, payload });
+        return this.answer(event, payload);
+      },
+    };
+  }
 }
 
 class FakeNet implements NetworkSignals {
@@ -73,6 +84,36 @@ describe('ConnectionMonitor', () => {
     const { doc, monitor } = setup();
     doc.getMap('meta').set('name', 'x');
     expect(monitor.view.unsaved).toBe(1);
+  });
+
+  it('shows a viewer nothing unsaved: a viewer offers the server nothing on join', async () => {
+    const { socket, provider, monitor } = setup();
+    // The server's board has deletions (an overwritten key): every join echoes its delete set.
+    const server = new Y.Doc();
+    server.getMap('meta').set('name', 'first');
+    server.getMap('meta').set('name', 'second');
+    socket.answer = (event, payload) => {
+      if (event === 'board:join') {
+        const { stateVector } = payload as { stateVector: Uint8Array };
+        return {
+          ok: true,
+          role: 'viewer',
+          update: Y.encodeStateAsUpdate(server, stateVector),
+          awareness: new Uint8Array([0]),
+          stateVector: Y.encodeStateVector(server),
+        };
+      }
+      return {
+        ok: false,
+        error: { code: 'FORBIDDEN', message: 'viewers cannot change the board' },
+      };
+    };
+    socket.connected = true;
+    socket.emit('connect');
+    await provider.when((state) => state.status === 'live');
+    expect(provider.state).toMatchObject({ role: 'viewer', unsaved: 0, error: null });
+    expect(socket.requests.map((r) => r.event)).toEqual(['board:join']);
+    expect(monitor.view).toMatchObject({ status: 'live', unsaved: 0 });
   });
 
   it('drops the connection when the browser goes offline and reconnects when back', () => {

@@ -92,6 +92,10 @@ export class ConnectionMonitor {
     if (status === 'connecting' && (this.#connectFailed || !this.#net.navigator.onLine)) {
       status = 'offline';
     }
+    // A viewer has nothing to save. What the provider may still count is what it offered the
+    // server on joining (at least the document's delete set, which every join sends), refused
+    // since a viewer may not write. The remembered count is left to the next editor session.
+    if (state.role === 'viewer') return { status, unsaved: 0, error: state.error };
     return { status, unsaved: this.#carry.displayed(state.unsaved), error: state.error };
   }
 

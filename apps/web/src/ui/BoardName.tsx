@@ -18,7 +18,7 @@ function useBoardName(model: BoardModel): string {
 }
 
 /** The board's name, stored in the document so everyone sees the same one. */
-export function BoardName({ model }: { model: BoardModel }) {
+export function BoardName({ model, readonly = false }: { model: BoardModel; readonly?: boolean }) {
   const name = useBoardName(model);
   const [value, setValue] = useState(name);
   const [focused, setFocused] = useState(false);
@@ -52,7 +52,9 @@ export function BoardName({ model }: { model: BoardModel }) {
         className="board-name"
         data-testid="board-name"
         aria-label="Board name"
-        value={value}
+        value={readonly ? name : value}
+        readOnly={readonly}
+        title={readonly ? name : undefined}
         maxLength={LIMITS.name}
         spellCheck={false}
         onFocus={(e) => {
@@ -65,12 +67,13 @@ export function BoardName({ model }: { model: BoardModel }) {
             if (timer.current) clearTimeout(timer.current);
             timer.current = null;
             setValue(model.name);
-          } else {
+          } else if (!readonly) {
             save(value);
           }
           setFocused(false);
         }}
         onChange={(e) => {
+          if (readonly) return;
           const text = e.target.value;
           setValue(text);
           if (timer.current) clearTimeout(timer.current);

@@ -9,20 +9,25 @@ interface Props {
   editor: Editor;
   renderer: ShapeRenderer;
   theme: 'light' | 'dark';
+  /** The dot grid; on unless told otherwise (embeds with `grid=0`). */
+  grid?: boolean;
 }
 
 /** The drawing surface: input goes to the controller, frames come from the render loop. */
-export function CanvasView({ editor, renderer, theme }: Props) {
+export function CanvasView({ editor, renderer, theme, grid = true }: Props) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const loopRef = useRef<RenderLoop | null>(null);
   const themeRef = useRef(theme);
   themeRef.current = theme;
+  const gridRef = useRef(grid);
+  gridRef.current = grid;
 
   useEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas) return;
     const controller = new CanvasController(canvas, editor);
     const loop = new RenderLoop(canvas, editor, renderer, CANVAS_THEMES[themeRef.current]);
+    loop.setGrid(gridRef.current);
     loopRef.current = loop;
     return () => {
       controller.destroy();
@@ -34,6 +39,10 @@ export function CanvasView({ editor, renderer, theme }: Props) {
   useEffect(() => {
     loopRef.current?.setTheme(CANVAS_THEMES[theme]);
   }, [theme]);
+
+  useEffect(() => {
+    loopRef.current?.setGrid(grid);
+  }, [grid]);
 
   return (
     <canvas

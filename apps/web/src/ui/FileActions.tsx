@@ -10,6 +10,8 @@ interface Props {
   editor: Editor;
   exporter: Exporter;
   toasts: ToastStore;
+  /** View only: exports, but no import. */
+  readonly?: boolean;
 }
 
 function FileButton(props: {
@@ -34,7 +36,7 @@ function FileButton(props: {
 }
 
 /** Export (PNG, SVG, board file) and import; exports take the selection if there is one. */
-export function FileActions({ editor, exporter, toasts }: Props) {
+export function FileActions({ editor, exporter, toasts, readonly = false }: Props) {
   const name = () => editor.model.name;
 
   const exportPng = async () => {
@@ -87,20 +89,22 @@ export function FileActions({ editor, exporter, toasts }: Props) {
           download(boardFile(editor), fileName(name(), BOARD_FILE_EXTENSION), 'application/json')
         }
       />
-      <label
-        className="file-button"
-        title={`Add the shapes of a ${BOARD_FILE_EXTENSION} file to this board`}
-      >
-        <Icon name="open" size={17} />
-        <span>Open</span>
-        <input
-          type="file"
-          className="visually-hidden"
-          data-testid="import-file"
-          accept=".json,application/json"
-          onChange={(e) => void onImport(e)}
-        />
-      </label>
+      {!readonly && (
+        <label
+          className="file-button"
+          title={`Add the shapes of a ${BOARD_FILE_EXTENSION} file to this board`}
+        >
+          <Icon name="open" size={17} />
+          <span>Open</span>
+          <input
+            type="file"
+            className="visually-hidden"
+            data-testid="import-file"
+            accept=".json,application/json"
+            onChange={(e) => void onImport(e)}
+          />
+        </label>
+      )}
     </fieldset>
   );
 }

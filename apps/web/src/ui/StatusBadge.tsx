@@ -3,8 +3,14 @@ import { useEmitter } from './hooks.js';
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-export function statusText(view: ConnectionView): { label: string; detail: string } {
+export function statusText(
+  view: ConnectionView,
+  readonly = false,
+): { label: string; detail: string } {
   const { status, unsaved } = view;
+  if (readonly && status === 'live') {
+    return { label: 'Live', detail: 'Connected: changes others make appear as they happen.' };
+  }
   switch (status) {
     case 'live':
       return unsaved > 0
@@ -32,22 +38,34 @@ export function statusText(view: ConnectionView): { label: string; detail: strin
   }
 }
 
-/** The connection and save state, always visible. */
-export function StatusBadge({ connection }: { connection: ConnectionMonitor }) {
+/**
+ * The connection and save state, always visible. `compact` (embeds) shows only the dot; the
+ * words are its tooltip and accessible name.
+ */
+export function StatusBadge({
+  connection,
+  compact = false,
+  readonly = false,
+}: {
+  connection: ConnectionMonitor;
+  compact?: boolean;
+  /** View only: "live" rather than "saved", as there is nothing to save. */
+  readonly?: boolean;
+}) {
   const view = useEmitter(connection.changed, () => connection.view);
-  const { label, detail } = statusText(view);
+  const { label, detail } = statusText(view, readonly);
   return (
     <div
-      className={`status status-${view.status}`}
+      className={`status status-${view.status}${compact ? ' status-compact' : ''}`}
       data-testid="status"
       data-status={view.status}
       data-unsaved={view.unsaved}
       role="status"
       aria-live="polite"
-      title={detail}
+      title={compact ? `${label}. ${detail}` : detail}
     >
       <span className="status-dot" aria-hidden="true" />
-      <span className="status-label">{label}</span>
+      <span className={compact ? 'visually-hidden' : 'status-label'}>{label}</span>
     </div>
   );
 }

@@ -86,7 +86,7 @@ export function StylePanel({ editor }: { editor: Editor }) {
   const fills = onlySticky ? STICKY_COLORS : FILLS;
 
   return (
-    <aside className="style-panel panel" aria-label="Style">
+    <aside className="style-panel panel" data-testid="style-panel" aria-label="Style">
       <Section title={has('text', 'sticky') && types.size === 1 ? 'Text colour' : 'Stroke'}>
         <div className="swatches">
           {PALETTE.map((color) => (

@@ -31,11 +31,14 @@ const GROUPS: ToolId[][] = [
   ['eraser'],
 ];
 
-export function Toolbar({ editor }: { editor: Editor }) {
+/** Read-only boards keep the tools that only look: select and pan. */
+const VIEW_GROUPS: ToolId[][] = [['select', 'hand']];
+
+export function Toolbar({ editor, readonly = false }: { editor: Editor; readonly?: boolean }) {
   const { tool, toolLocked } = useEditorState(editor);
   return (
     <div className="toolbar panel" role="toolbar" aria-label="Tools">
-      {GROUPS.map((group, i) => (
+      {(readonly ? VIEW_GROUPS : GROUPS).map((group, i) => (
         <div className="toolbar-group" key={group[0]}>
           {i > 0 && <span className="toolbar-divider" aria-hidden="true" />}
           {group.map((id) => {
@@ -61,17 +64,25 @@ export function Toolbar({ editor }: { editor: Editor }) {
           })}
         </div>
       ))}
+      {!readonly && <ToolLock locked={toolLocked} onToggle={() => editor.toggleToolLock()} />}
+    </div>
+  );
+}
+
+function ToolLock({ locked, onToggle }: { locked: boolean; onToggle: () => void }) {
+  return (
+    <>
       <span className="toolbar-divider" aria-hidden="true" />
       <button
         type="button"
         className="tool-button"
         aria-label="Keep tool active"
-        aria-pressed={toolLocked}
+        aria-pressed={locked}
         title="Keep the current tool active after drawing (Q)"
-        onClick={() => editor.toggleToolLock()}
+        onClick={onToggle}
       >
-        <Icon name={toolLocked ? 'lock' : 'unlock'} size={18} />
+        <Icon name={locked ? 'lock' : 'unlock'} size={18} />
       </button>
-    </div>
+    </>
   );
 }

@@ -18,11 +18,21 @@ export function ThemeToggle(props: { theme: 'light' | 'dark'; onToggle: () => vo
 }
 
 /** Copies the board link: sharing it is how others join. */
-export function ShareButton({ toasts }: { toasts: ToastStore }) {
+export function ShareButton({
+  toasts,
+  readonly = false,
+}: {
+  toasts: ToastStore;
+  readonly?: boolean;
+}) {
   const share = async () => {
     try {
       await navigator.clipboard.writeText(window.location.href);
-      toasts.show('Link copied. Anyone with the link can join and edit.');
+      toasts.show(
+        readonly
+          ? 'Link copied. Anyone with the link can view this board.'
+          : 'Link copied. Anyone with the link can join and edit.',
+      );
     } catch {
       toasts.show(`Share this link: ${window.location.href}`);
     }

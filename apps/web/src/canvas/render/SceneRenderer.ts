@@ -4,20 +4,24 @@ import { drawGrid } from './drawGrid.js';
 import { drawOverlay } from './drawOverlay.js';
 import type { ShapeRenderer } from './ShapeRenderer.js';
 
-/** One frame: background, grid, the visible shapes (culled by the spatial index), overlay. */
+/**
+ * One frame: background, grid (unless `grid` is false), the visible shapes (culled by the
+ * spatial index), overlay.
+ */
 export function renderScene(
   ctx: CanvasRenderingContext2D,
   editor: Editor,
   shapes: ShapeRenderer,
   theme: CanvasTheme,
   dpr: number,
+  grid = true,
 ): void {
   const { camera } = editor;
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.globalAlpha = 1;
   ctx.fillStyle = theme.background;
   ctx.fillRect(0, 0, camera.width, camera.height);
-  drawGrid(ctx, camera, theme.grid);
+  if (grid) drawGrid(ctx, camera, theme.grid);
 
   const scale = dpr * camera.zoom;
   ctx.setTransform(scale, 0, 0, scale, -camera.x * scale, -camera.y * scale);

@@ -26,7 +26,9 @@ export function drawOverlay(ctx: CanvasRenderingContext2D, editor: Editor, theme
 
   const selected = editor.selectedShapes();
   const editingId = editor.state.editing?.shape.id;
-  if (selected.length > 0 && !editingId) drawSelection(ctx, selected, theme, zoom);
+  if (selected.length > 0 && !editingId) {
+    drawSelection(ctx, selected, theme, zoom, !editor.readonly);
+  }
 
   if (editor.marquee) {
     const m = editor.marquee;
@@ -41,6 +43,7 @@ function drawSelection(
   selected: Shape[],
   theme: CanvasTheme,
   zoom: number,
+  withHandles: boolean,
 ): void {
   const px = 1 / zoom;
   const only = selected.length === 1 ? selected[0] : undefined;
@@ -52,6 +55,11 @@ function drawSelection(
   }
   const frame = selectionFrame(selected, zoom);
   if (frame && !isSegment) strokeBox(ctx, frame, theme.accent, px * 1.5);
+  if (!withHandles) {
+    // Read-only: a segment has no frame, so outline it instead of its (absent) end handles.
+    if (isSegment && only) strokeBox(ctx, visualBounds(only), theme.accent, px);
+    return;
+  }
   const size = HANDLE_SIZE_PX * px;
   ctx.lineWidth = 1.5 * px;
   ctx.strokeStyle = theme.accent;

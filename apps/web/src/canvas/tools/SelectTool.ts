@@ -77,7 +77,8 @@ export class SelectTool implements Tool {
     const editor = this.#editor;
     const zoom = editor.camera.zoom;
     const selected = editor.selectedShapes();
-    const handle = handleAt(selectionHandles(selected, zoom), input, zoom);
+    // A read-only board has no handles: shapes can be selected, never moved or resized.
+    const handle = editor.readonly ? null : handleAt(selectionHandles(selected, zoom), input, zoom);
     if (handle) {
       editor.beginGesture();
       const only = selected[0];
@@ -134,6 +135,7 @@ export class SelectTool implements Tool {
         this.#hover(input);
         return;
       case 'press': {
+        if (editor.readonly) return;
         const distance = Math.hypot(input.x - drag.start.x, input.y - drag.start.y);
         if (distance * editor.camera.zoom < DRAG_THRESHOLD_PX) return;
         editor.beginGesture();
@@ -222,7 +224,8 @@ export class SelectTool implements Tool {
   #hover(p: Point): void {
     const editor = this.#editor;
     const zoom = editor.camera.zoom;
-    const handle = handleAt(selectionHandles(editor.selectedShapes(), zoom), p, zoom);
+    const handles = editor.readonly ? [] : selectionHandles(editor.selectedShapes(), zoom);
+    const handle = handleAt(handles, p, zoom);
     if (handle) {
       this.#hoverCursor = HANDLE_CURSORS[handle.id];
       editor.setHover(null);
@@ -230,6 +233,7 @@ export class SelectTool implements Tool {
     }
     const hit = editor.hitTest(p);
     editor.setHover(hit && !editor.selection.includes(hit) ? hit : null);
-    this.#hoverCursor = hit || this.#insideSelection(p) ? 'move' : 'default';
+    const movable = !editor.readonly && (hit || this.#insideSelection(p));
+    this.#hoverCursor = movable ? 'move' : hit ? 'pointer' : 'default';
   }
 }
