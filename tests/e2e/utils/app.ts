@@ -206,45 +206,17 @@ export class User {
     );
   }
 
-  async snapshot(): Promise<BoardSnapshot> {
-    const { clients, shapes } = await this.page.evaluate(() => {
-      const { doc, model } = (globalThis as unknown as PageGlobals).__drawbridge!;
-      // What Y.encodeStateVector encodes: per client, the clock after its last struct.
-      const clients: [number, number][] = [];
-      for (const [client, structs] of doc.store.clients) {
-        const last = structs[structs.length - 1];
-        if (last) clients.push([client, last.id.clock + last.length]);
-      }
-      return { clients, shapes: JSON.parse(JSON.stringify(model.shapes())) as Shape[] };
-    });
-    return {
-      stateVector: Array.from(Y.encodeStateVector(new Map(clients))),
-      shapes: shapes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
-    };
+  snapshot(): Promise<BoardSnapshot> {
+    return readSnapshot((fn) => this.page.evaluate(fn));
   }
 
   /** Waits until the model's shapes satisfy `predicate`; returns them. */
-  async waitForShapes(
+  waitForShapes(
     description: string,
     predicate: (shapes: Shape[]) => boolean,
     timeout = WAIT_MS,
   ): Promise<Shape[]> {
-    let last: Shape[] = [];
-    try {
-      await vi.waitFor(
-        async () => {
-          last = await this.shapes();
-          if (!predicate(last)) throw new Error('not yet');
-        },
-        { timeout, interval: 50 },
-      );
-    } catch (error) {
-      throw new Error(
-        `${this.label}: shapes never became ${description} within ${timeout} ms; last: ${summary(last)}`,
-        { cause: error },
-      );
-    }
-    return last;
+    return waitForShapes(this.label, () => this.shapes(), description, predicate, timeout);
   }
 
   waitForShapeCount(count: number, timeout = WAIT_MS): Promise<Shape[]> {
@@ -381,6 +353,52 @@ export class User {
 }
 
 /** A short description of shapes, for failure messages. */
+/** State vector and shapes (sorted by id) of the board open in a page or frame. */
+export async function readSnapshot(
+  evaluate: <T>(fn: () => T) => Promise<T>,
+): Promise<BoardSnapshot> {
+  const { clients, shapes } = await evaluate(() => {
+    const { doc, model } = (globalThis as unknown as PageGlobals).__drawbridge!;
+    // What Y.encodeStateVector encodes: per client, the clock after its last struct.
+    const clients: [number, number][] = [];
+    for (const [client, structs] of doc.store.clients) {
+      const last = structs[structs.length - 1];
+      if (last) clients.push([client, last.id.clock + last.length]);
+    }
+    return { clients, shapes: JSON.parse(JSON.stringify(model.shapes())) as Shape[] };
+  });
+  return {
+    stateVector: Array.from(Y.encodeStateVector(new Map(clients))),
+    shapes: shapes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+  };
+}
+
+/** Waits until `read()` satisfies `predicate`; throws with the last shapes seen. */
+export async function waitForShapes(
+  label: string,
+  read: () => Promise<Shape[]>,
+  description: string,
+  predicate: (shapes: Shape[]) => boolean,
+  timeout = WAIT_MS,
+): Promise<Shape[]> {
+  let last: Shape[] = [];
+  try {
+    await vi.waitFor(
+      async () => {
+        last = await read();
+        if (!predicate(last)) throw new Error('not yet');
+      },
+      { timeout, interval: 50 },
+    );
+  } catch (error) {
+    throw new Error(
+      `${label}: shapes never became ${description} within ${timeout} ms; last: ${summary(last)}`,
+      { cause: error },
+    );
+  }
+  return last;
+}
+
 export function summary(shapes: readonly Shape[]): string {
   return `${shapes.length} [${shapes.map((shape) => `${shape.type}:${shape.id}`).join(', ')}]`;
 }

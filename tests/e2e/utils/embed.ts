@@ -14,21 +14,22 @@ import path from 'node:path';
 import type { Shape } from '@drawbridge/board';
 import type { Browser, Frame, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, vi } from 'vitest';
-import * as Y from 'yjs';
 import { type HostPageOptions, startHostPage } from '../../../packages/embed/demo/hostPage.js';
 import { type SpawnedServer, spawnServer } from '../../utils/process.js';
 import {
   type BoardSnapshot,
   type PageGlobals,
   type Point,
+  readSnapshot,
   summary,
   type Tool,
   User,
   WAIT_MS,
+  waitForShapes,
 } from './app.js';
 import { artifactsDir, staticDir } from './paths.js';
 import type { Box } from './pixels.js';
-import { launchChromium } from './session.js';
+import { launchChromium, saveArtifactsAndClose, slug } from './session.js';
 
 export interface MintedLink {
   url: string;
@@ -84,13 +85,6 @@ export interface EmbedE2E {
   /** A file for this test's artifacts. */
   artifact(name: string): string;
 }
-
-const slug = (text: string): string =>
-  text
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 80);
 
 /** A port that was free a moment ago on `host` (the allowed host page's, known in advance). */
 function freePort(host: string): Promise<number> {
@@ -154,20 +148,7 @@ export function useEmbedE2E(file: string): EmbedE2E {
   });
 
   afterEach(async (context) => {
-    const state = context.task.result?.state ?? 'unknown';
-    const name = slug(context.task.name);
-    for (const user of users) {
-      const base = path.join(dir, `${name}-${slug(user.label)}`);
-      try {
-        if (!user.page.isClosed()) {
-          await user.page.screenshot({ path: `${base}.png`, timeout: 10_000 });
-        }
-      } catch (error) {
-        user.logs.push(`(screenshot failed: ${(error as Error).message})`);
-      }
-      writeFileSync(`${base}.log`, `${state}\n${user.logs.join('\n')}\n`);
-    }
-    await Promise.allSettled(users.map((user) => user.context.close()));
+    await saveArtifactsAndClose(dir, context.task, users);
     users = [];
     await Promise.allSettled(hosts.map((host) => host.close()));
     hosts = [];
@@ -337,43 +318,16 @@ export class EmbedFrame {
   }
 
   /** State vector and shapes (sorted by id), as `User.snapshot` reads them. */
-  async snapshot(): Promise<BoardSnapshot> {
-    const { clients, shapes } = await this.evaluate(() => {
-      const { doc, model } = (globalThis as unknown as PageGlobals).__drawbridge!;
-      const clients: [number, number][] = [];
-      for (const [client, structs] of doc.store.clients) {
-        const last = structs[structs.length - 1];
-        if (last) clients.push([client, last.id.clock + last.length]);
-      }
-      return { clients, shapes: JSON.parse(JSON.stringify(model.shapes())) as Shape[] };
-    });
-    return {
-      stateVector: Array.from(Y.encodeStateVector(new Map(clients))),
-      shapes: shapes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
-    };
+  snapshot(): Promise<BoardSnapshot> {
+    return readSnapshot((fn) => this.evaluate(fn));
   }
 
-  async waitForShapes(
+  waitForShapes(
     description: string,
     predicate: (shapes: Shape[]) => boolean,
     timeout = WAIT_MS,
   ): Promise<Shape[]> {
-    let last: Shape[] = [];
-    try {
-      await vi.waitFor(
-        async () => {
-          last = await this.shapes();
-          if (!predicate(last)) throw new Error('not yet');
-        },
-        { timeout, interval: 50 },
-      );
-    } catch (error) {
-      throw new Error(
-        `${this.label}: shapes never became ${description} within ${timeout} ms; last: ${summary(last)}`,
-        { cause: error },
-      );
-    }
-    return last;
+    return waitForShapes(this.label, () => this.shapes(), description, predicate, timeout);
   }
 
   /** The canvas in page coordinates. */

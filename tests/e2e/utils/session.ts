@@ -35,7 +35,7 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-const slug = (text: string): string =>
+export const slug = (text: string): string =>
   text
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
@@ -58,6 +58,30 @@ export interface E2E {
 }
 
 /** Registers the hooks of an end-to-end file; call once at the top of the file. */
+/**
+ * After each test, pass or fail: a screenshot and the page log of every user, kept as
+ * artifacts; then the users' browser contexts are closed.
+ */
+export async function saveArtifactsAndClose(
+  dir: string,
+  task: { name: string; result?: { state?: string } },
+  users: readonly User[],
+): Promise<void> {
+  const state = task.result?.state ?? 'unknown';
+  const name = slug(task.name);
+  for (const user of users) {
+    const base = path.join(dir, `${name}-${slug(user.label)}`);
+    try {
+      if (!user.page.isClosed())
+        await user.page.screenshot({ path: `${base}.png`, timeout: 10_000 });
+    } catch (error) {
+      user.logs.push(`(screenshot failed: ${(error as Error).message})`);
+    }
+    writeFileSync(`${base}.log`, `${state}\n${user.logs.join('\n')}\n`);
+  }
+  await Promise.allSettled(users.map((user) => user.context.close()));
+}
+
 export function useE2E(file: string): E2E {
   let server: SpawnedServer | undefined;
   let browser: Browser | undefined;
@@ -98,20 +122,7 @@ export function useE2E(file: string): E2E {
   });
 
   afterEach(async (context) => {
-    const state = context.task.result?.state ?? 'unknown';
-    const name = slug(context.task.name);
-    for (const user of users) {
-      const base = path.join(dir, `${name}-${slug(user.label)}`);
-      try {
-        if (!user.page.isClosed()) {
-          await user.page.screenshot({ path: `${base}.png`, timeout: 10_000 });
-        }
-      } catch (error) {
-        user.logs.push(`(screenshot failed: ${(error as Error).message})`);
-      }
-      writeFileSync(`${base}.log`, `${state}\n${user.logs.join('\n')}\n`);
-    }
-    await Promise.allSettled(users.map((user) => user.context.close()));
+    await saveArtifactsAndClose(dir, context.task, users);
     users = [];
   });
 
