@@ -17,12 +17,18 @@ import {
   type RawSocket,
   sendUpdate,
 } from '../utils/rawClient.js';
-import { type PageGlobals, type Point, report, type User, WAIT_MS } from './utils/app.js';
+import {
+  expectConverged,
+  type PageGlobals,
+  type Point,
+  report,
+  type User,
+  WAIT_MS,
+} from './utils/app.js';
 import {
   type DemoEvent,
   demoEvents,
   EmbedFrame,
-  expectSameBoard,
   exportFromHost,
   type MintedLink,
   useEmbedE2E,
@@ -181,7 +187,7 @@ describe('embedding a board in another site', () => {
     );
     expect(seen.find((shape) => shape.id === stroke.id)).toEqual(stroke);
     await editor.waitForSaved();
-    const agreed = await expectSameBoard(editor, viewer);
+    const agreed = await expectConverged(editor, viewer);
     expect(agreed.shapes.map((shape) => shape.id)).toContain(stroke.id);
 
     // The editor's change reached the host, after the stroke (throttled, latest state).
@@ -247,7 +253,7 @@ describe('embedding a board in another site', () => {
     );
     expect(selection).toEqual([rect.id]);
     await editor.waitForSaved();
-    await expectSameBoard(editor, viewer);
+    await expectConverged(editor, viewer);
 
     const png = decodePng(await exportFromHost(host.page, 'editor'));
     const shapes = await editor.shapes();
@@ -375,7 +381,7 @@ describe('embedding a board in another site', () => {
     expect(stateAfter).toMatchObject({ status: 'live', role: 'viewer' });
     expect(stateAfter.unsaved).toBe(stateBefore.unsaved);
     expect(await viewer.byTestId('status').getAttribute('data-unsaved')).toBe('0');
-    await expectSameBoard(editor, viewer);
+    await expectConverged(editor, viewer);
 
     // The full app with the viewer's link: a View only badge, only select and hand.
     const app = await e2e.user('app-viewer');
@@ -587,7 +593,7 @@ describe('embedding a board in another site', () => {
     );
     await editor.drawPen(wave(box.w, box.h, 0.7));
     await editor.waitForSaved();
-    const shapes = (await expectSameBoard(editor, viewer)).shapes;
+    const shapes = (await expectConverged(editor, viewer)).shapes;
 
     const link = `${boardUrl()}#token=${encodeURIComponent(viewerLink.token)}`;
     const oembed = await fetch(`${e2e.url}/oembed?url=${encodeURIComponent(link)}&format=json`);

@@ -406,11 +406,21 @@ export function summary(shapes: readonly Shape[]): string {
 export const byId = (shapes: readonly Shape[]): Shape[] =>
   [...shapes].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
+/** Anything with a label and a board snapshot: a User, or an embedded board's frame. */
+export interface Snapshots {
+  label: string;
+  snapshot(): Promise<BoardSnapshot>;
+}
+
 /**
- * Waits until both users hold the same document (equal state vectors) and the same shapes;
+ * Waits until both hold the same document (equal state vectors) and the same shapes;
  * returns what they agree on.
  */
-export async function expectConverged(a: User, b: User, timeout = WAIT_MS): Promise<BoardSnapshot> {
+export async function expectConverged(
+  a: Snapshots,
+  b: Snapshots,
+  timeout = WAIT_MS,
+): Promise<BoardSnapshot> {
   const seen: { a?: BoardSnapshot; b?: BoardSnapshot } = {};
   try {
     await vi.waitFor(
@@ -422,7 +432,7 @@ export async function expectConverged(a: User, b: User, timeout = WAIT_MS): Prom
       { timeout, interval: 100 },
     );
   } catch (error) {
-    const describe = (user: User, snapshot?: BoardSnapshot) =>
+    const describe = (user: Snapshots, snapshot?: BoardSnapshot) =>
       `\n${user.label}: state vector ${JSON.stringify(snapshot?.stateVector)}, shapes ${
         snapshot ? summary(snapshot.shapes) : '?'
       }`;

@@ -21,7 +21,6 @@ import {
   type PageGlobals,
   type Point,
   readSnapshot,
-  summary,
   type Tool,
   User,
   WAIT_MS,
@@ -400,41 +399,6 @@ export class EmbedFrame {
       { timeout, interval: 50 },
     );
   }
-}
-
-/** Anything with a label and a snapshot: a User or an EmbedFrame. */
-interface Snapshots {
-  label: string;
-  snapshot(): Promise<BoardSnapshot>;
-}
-
-/** Waits until both hold the same document (state vectors) and shapes; returns it. */
-export async function expectSameBoard(
-  a: Snapshots,
-  b: Snapshots,
-  timeout = WAIT_MS,
-): Promise<BoardSnapshot> {
-  const seen: { a?: BoardSnapshot; b?: BoardSnapshot } = {};
-  try {
-    await vi.waitFor(
-      async () => {
-        [seen.a, seen.b] = await Promise.all([a.snapshot(), b.snapshot()]);
-        expect(seen.b.stateVector).toEqual(seen.a.stateVector);
-        expect(seen.b.shapes).toEqual(seen.a.shapes);
-      },
-      { timeout, interval: 100 },
-    );
-  } catch (error) {
-    const describe = (label: string, snapshot?: BoardSnapshot) =>
-      `\n${label}: state vector ${JSON.stringify(snapshot?.stateVector)}, shapes ${
-        snapshot ? summary(snapshot.shapes) : '?'
-      }`;
-    throw new Error(
-      `${a.label} and ${b.label} did not converge within ${timeout} ms:${describe(a.label, seen.a)}${describe(b.label, seen.b)}`,
-      { cause: error },
-    );
-  }
-  return seen.a!;
 }
 
 /** A PNG Blob from the host page's `window.demo.<embed>.exportPng()`, as bytes. */
