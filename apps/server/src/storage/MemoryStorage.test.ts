@@ -2,6 +2,14 @@ import { MemoryStorage } from './MemoryStorage.js';
 import { describeStorageContract } from './storageContract.js';
 
 describeStorageContract('MemoryStorage', async () => {
-  const storage = new MemoryStorage();
-  return { storage, cleanup: () => storage.close() };
+  const storage = new MemoryStorage(true);
+  const second = storage.sharedHandle();
+  return {
+    storage,
+    openSecond: async () => second,
+    cleanup: async () => {
+      await storage.close();
+      await second.close();
+    },
+  };
 });

@@ -1,4 +1,6 @@
-import type { Storage, StoredBoard } from './Storage.js';
+import { GroupCommitQueue, type QueuedAppend } from './GroupCommitQueue.js';
+import { buildSnapshot } from './snapshot.js';
+import type { CompactionResult, CompactOptions, Storage, StoredBoard } from './Storage.js';
 
 interface BoardRecords {
   /** Survives compaction so seqs are never reused. */
@@ -7,118 +9,130 @@ interface BoardRecords {
   updates: { seq: number; data: Uint8Array }[];
 }
 
-interface PendingAppend {
-  boardId: string;
-  data: Uint8Array;
-  resolve: (seq: number) => void;
-}
-
 /**
- * The storage contract in memory, for unit tests and as the reference behaviour. It queues and
- * group-commits like the durable backends so callers see the same asynchrony and ordering.
+ * The storage contract in memory, for unit tests and as the reference behaviour. It commits
+ * through the same group-commit queue as the durable backends, so callers see the same
+ * asynchrony and ordering. `shared()` gives a second handle on the same records, as a second
+ * process has on one database.
  */
 export class MemoryStorage implements Storage {
-  private readonly boards = new Map<string, BoardRecords>();
-  private queue: PendingAppend[] = [];
-  private scheduled: NodeJS.Immediate | undefined;
-  private closed = false;
+  readonly #boards: Map<string, BoardRecords>;
+  readonly #queue: GroupCommitQueue;
+  #closed = false;
+
+  constructor(
+    readonly shared = false,
+    boards = new Map<string, BoardRecords>(),
+  ) {
+    this.#boards = boards;
+    this.#queue = new GroupCommitQueue({ commit: async (batch) => this.#commit(batch) });
+  }
+
+  /** Another writer on the same records (both handles then report `shared`). */
+  sharedHandle(): MemoryStorage {
+    return new MemoryStorage(true, this.#boards);
+  }
 
   append(boardId: string, update: Uint8Array): Promise<number> {
-    if (this.closed) return Promise.reject(closedError());
-    if (!(update instanceof Uint8Array)) {
-      return Promise.reject(new TypeError('append: update must be a Uint8Array'));
-    }
-    return new Promise<number>((resolve) => {
-      // Copy now: the caller may reuse its buffer, and load must not hand out our own copy.
-      this.queue.push({ boardId, data: update.slice(), resolve });
-      this.scheduled ??= setImmediate(() => {
-        this.scheduled = undefined;
-        this.commitQueued();
-      });
-    });
+    return this.#queue.enqueue(boardId, update);
   }
 
-  async load(boardId: string): Promise<StoredBoard> {
-    this.assertOpen();
-    this.commitQueued();
-    const board = this.boards.get(boardId);
-    if (board === undefined) return { updates: [], lastSeq: 0, bytes: 0, corrupt: 0 };
-    const records = board.snapshot === undefined ? [] : [board.snapshot.data];
-    for (const { data } of board.updates) records.push(data);
-    const updates = records.map((data) => data.slice());
-    const lastSeq = board.updates.at(-1)?.seq ?? board.snapshot?.throughSeq ?? 0;
-    const bytes = updates.reduce((sum, data) => sum + data.byteLength, 0);
-    return { updates, lastSeq, bytes, corrupt: 0 };
+  load(boardId: string): Promise<StoredBoard> {
+    return this.readSince(boardId, 0);
   }
 
-  async compact(boardId: string, state: Uint8Array, throughSeq: number): Promise<void> {
-    this.assertOpen();
-    if (!(state instanceof Uint8Array)) throw new TypeError('compact: state must be a Uint8Array');
-    if (!Number.isSafeInteger(throughSeq) || throughSeq < 0) {
-      throw new RangeError(`compact: invalid throughSeq ${throughSeq}`);
+  async readSince(boardId: string, afterSeq: number): Promise<StoredBoard> {
+    this.#assertOpen();
+    await this.#queue.flush();
+    const board = this.#boards.get(boardId);
+    const result: StoredBoard = { updates: [], lastSeq: afterSeq, bytes: 0, corrupt: 0, snapshot: false };
+    if (board === undefined) return result;
+    let after = afterSeq;
+    if (board.snapshot !== undefined && board.snapshot.throughSeq > afterSeq) {
+      result.updates.push(board.snapshot.data.slice());
+      result.snapshot = true;
+      result.lastSeq = board.snapshot.throughSeq;
+      after = board.snapshot.throughSeq;
     }
-    // Same ordering as SqliteStorage: queued appends get seqs after anything already acked.
-    this.commitQueued();
-    const board = this.board(boardId);
-    if (board.snapshot !== undefined && board.snapshot.throughSeq > throughSeq) return;
-    if (throughSeq > board.lastSeq) {
-      throw new RangeError(
-        `compact(${boardId}): throughSeq ${throughSeq} is beyond the last seq ${board.lastSeq}`,
-      );
+    for (const { seq, data } of board.updates) {
+      if (seq <= after) continue;
+      result.updates.push(data.slice());
+      result.lastSeq = seq;
     }
-    board.snapshot = { throughSeq, data: state.slice() };
+    result.bytes = result.updates.reduce((sum, data) => sum + data.byteLength, 0);
+    return result;
+  }
+
+  async headSeqs(boardIds: readonly string[]): Promise<Map<string, number>> {
+    this.#assertOpen();
+    return new Map(boardIds.map((id) => [id, this.#boards.get(id)?.lastSeq ?? 0]));
+  }
+
+  async compact(boardId: string, options: CompactOptions = {}): Promise<CompactionResult> {
+    this.#assertOpen();
+    const board = this.#boards.get(boardId);
+    const through = board?.snapshot?.throughSeq ?? 0;
+    const result: CompactionResult = {
+      compacted: false,
+      throughSeq: through,
+      snapshotBytes: board?.snapshot?.data.byteLength ?? 0,
+      records: 0,
+    };
+    const records = board?.updates ?? [];
+    if (board === undefined || records.length < (options.minRecords ?? 2) || records.length === 0) {
+      return { ...result, skipped: 'small' };
+    }
+    const parts = board.snapshot ? [board.snapshot.data, ...records.map((r) => r.data)] : records.map((r) => r.data);
+    const throughSeq = records.at(-1)!.seq;
+    const state = buildSnapshot(parts);
+    board.snapshot = { throughSeq, data: state };
     board.updates = board.updates.filter(({ seq }) => seq > throughSeq);
+    return { compacted: true, throughSeq, snapshotBytes: state.byteLength, records: records.length };
   }
 
   async flush(): Promise<void> {
-    this.assertOpen();
-    this.commitQueued();
+    this.#assertOpen();
+    await this.#queue.flush();
+  }
+
+  async ping(): Promise<void> {
+    this.#assertOpen();
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.commitQueued();
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#queue.close();
   }
 
   /** Stored records of a board, mirroring `SqliteStorage.stats`. */
-  stats(boardId: string): { updates: number; snapshots: number } {
-    const board = this.boards.get(boardId);
+  async stats(boardId: string): Promise<{ updates: number; snapshots: number }> {
+    const board = this.#boards.get(boardId);
     return {
       updates: board?.updates.length ?? 0,
       snapshots: board?.snapshot === undefined ? 0 : 1,
     };
   }
 
-  private commitQueued(): void {
-    if (this.scheduled !== undefined) {
-      clearImmediate(this.scheduled);
-      this.scheduled = undefined;
-    }
-    const batch = this.queue;
-    this.queue = [];
-    for (const { boardId, data, resolve } of batch) {
-      const board = this.board(boardId);
+  #commit(batch: readonly QueuedAppend[]): number[] {
+    return batch.map(({ boardId, data }) => {
+      const board = this.#board(boardId);
       board.lastSeq += 1;
       board.updates.push({ seq: board.lastSeq, data });
-      resolve(board.lastSeq);
-    }
+      return board.lastSeq;
+    });
   }
 
-  private board(boardId: string): BoardRecords {
-    let board = this.boards.get(boardId);
+  #board(boardId: string): BoardRecords {
+    let board = this.#boards.get(boardId);
     if (board === undefined) {
       board = { lastSeq: 0, snapshot: undefined, updates: [] };
-      this.boards.set(boardId, board);
+      this.#boards.set(boardId, board);
     }
     return board;
   }
 
-  private assertOpen(): void {
-    if (this.closed) throw closedError();
+  #assertOpen(): void {
+    if (this.#closed) throw new Error('storage is closed');
   }
-}
-
-function closedError(): Error {
-  return new Error('storage is closed');
 }

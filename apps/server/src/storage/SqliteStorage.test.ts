@@ -7,7 +7,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { type CommitInfo, SqliteStorage } from './SqliteStorage.js';
+import type { CommitInfo } from './GroupCommitQueue.js';
+import { SqliteStorage } from './SqliteStorage.js';
 import { describeStorageContract, type StorageFixture } from './storageContract.js';
 
 /** A second connection to the same file, as an outside process damaging it would have. */
@@ -65,6 +66,7 @@ function sqliteFixture(damage: Damage): () => Promise<StorageFixture> {
     };
     return {
       storage: open(),
+      openSecond: async () => open(),
       reopen: async () => open(),
       corruptLastRecord: async (boardId) => damageLastUpdate(file, boardId, damage),
       cleanup: async () => {
@@ -159,7 +161,7 @@ describe('SqliteStorage', () => {
     const { doc, updates } = recordedUpdates(8);
     const s = storage;
     await Promise.all(updates.slice(0, 5).map((update) => s.append('b', update)));
-    await storage.compact('b', Y.encodeStateAsUpdate(doc), 5);
+    await storage.compact('b');
     await Promise.all(updates.slice(5).map((update) => s.append('b', update)));
     withConnection(file, (db) => {
       const data = db.prepare('SELECT data FROM snapshots').pluck().get() as Buffer;
@@ -168,7 +170,9 @@ describe('SqliteStorage', () => {
 
     const loaded = await storage.load('b');
     expect(loaded).toMatchObject({ corrupt: 1, lastSeq: 8, updates: updates.slice(5) });
-    expect(storage.stats('b')).toEqual({ updates: 3, snapshots: 1 });
+    expect(loaded.snapshot).toBe(false);
+    expect(await storage.stats('b')).toEqual({ updates: 3, snapshots: 1 });
+    expect(doc.getMap('shapes').size).toBe(8);
   });
 
   it('detects an intact record stored under the wrong board or with a non-blob value', async () => {
@@ -180,7 +184,13 @@ describe('SqliteStorage', () => {
       db.exec(`UPDATE updates SET data = 'text' WHERE board_id = 'c'`);
     });
 
-    expect(await storage.load('b')).toEqual({ updates: [], lastSeq: 0, bytes: 0, corrupt: 1 });
+    expect(await storage.load('b')).toEqual({
+      updates: [],
+      lastSeq: 1,
+      bytes: 0,
+      corrupt: 1,
+      snapshot: false,
+    });
     expect((await storage.load('c')).corrupt).toBe(1);
     expect((await storage.load('a')).updates).toEqual([Uint8Array.of(1, 2, 3)]);
   });

@@ -1,8 +1,5 @@
+export { type CommitInfo, GroupCommitQueue, type QueuedAppend } from './GroupCommitQueue.js';
 export { MemoryStorage } from './MemoryStorage.js';
-export {
-  type CommitInfo,
-  recordChecksum,
-  SqliteStorage,
-  type SqliteStorageOptions,
-} from './SqliteStorage.js';
-export type { Storage, StoredBoard } from './Storage.js';
+export { recordChecksum } from './records.js';
+export { type CorruptRecord, SqliteStorage, type SqliteStorageOptions } from './SqliteStorage.js';
+export type { CompactionResult, CompactOptions, Storage, StoredBoard } from './Storage.js';

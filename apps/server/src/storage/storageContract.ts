@@ -1,66 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import type { Storage } from './Storage.js';
+import {
+  edit,
+  edits,
+  empty,
+  expectIncreasing,
+  expectSameBoard,
+  recordingDoc,
+  replay,
+  type StorageFixture,
+  totalBytes,
+} from './testing/contractKit.js';
+import { describeTwoWriterContract } from './storageTwoWriters.js';
 
-export interface StorageFixture {
-  storage: Storage;
-  /** Opens a new instance on the same data. The suite closes the previous instance first. */
-  reopen?: () => Promise<Storage>;
-  /** Damages the stored bytes of the board's highest-seq update (committed before the call). */
-  corruptLastRecord?: (boardId: string) => Promise<void>;
-  /** Closes every instance the fixture opened and removes its files. */
-  cleanup: () => Promise<void>;
-}
-
-/** A doc whose every local transaction is captured as one update, like a client's. */
-function recordingDoc(): { doc: Y.Doc; updates: Uint8Array[] } {
-  const doc = new Y.Doc();
-  const updates: Uint8Array[] = [];
-  doc.on('update', (update: Uint8Array) => updates.push(update));
-  return { doc, updates };
-}
-
-/** A mix of inserts, overwrites of nested content, deletes and text, so replay order matters. */
-function edit(doc: Y.Doc, i: number): void {
-  doc.transact(() => {
-    const shapes = doc.getMap<unknown>('shapes');
-    shapes.set(`shape-${i}`, { kind: 'rect', x: i, y: i * 2, label: `#${i}` });
-    if (i % 3 === 2) shapes.delete(`shape-${i - 1}`);
-    if (i % 5 === 0) doc.getText('title').insert(0, `${i} `);
-  });
-}
-
-function edits(doc: Y.Doc, from: number, count: number): void {
-  for (let i = from; i < from + count; i++) edit(doc, i);
-}
-
-function replay(updates: readonly Uint8Array[]): Y.Doc {
-  const doc = new Y.Doc();
-  for (const update of updates) Y.applyUpdate(doc, update);
-  return doc;
-}
-
-function expectSameBoard(updates: readonly Uint8Array[], expected: Y.Doc): void {
-  const doc = replay(updates);
-  expect(doc.getMap('shapes').toJSON()).toEqual(expected.getMap('shapes').toJSON());
-  expect(doc.getText('title').toString()).toBe(expected.getText('title').toString());
-  // Decoded to maps: the encoding's client order is not significant. A missing update shows up
-  // here even when the visible content happens to match.
-  expect(Y.decodeStateVector(Y.encodeStateVector(doc))).toEqual(
-    Y.decodeStateVector(Y.encodeStateVector(expected)),
-  );
-}
-
-function expectIncreasing(seqs: readonly number[]): void {
-  seqs.forEach((seq, i) => {
-    expect(Number.isSafeInteger(seq)).toBe(true);
-    expect(seq).toBeGreaterThan(i === 0 ? 0 : seqs[i - 1]!);
-  });
-}
-
-function totalBytes(updates: readonly Uint8Array[]): number {
-  return updates.reduce((sum, update) => sum + update.byteLength, 0);
-}
+export type { StorageFixture } from './testing/contractKit.js';
 
 /** The behaviour every `Storage` backend must show; see the contract in `Storage.ts`. */
 export function describeStorageContract(
@@ -81,12 +34,8 @@ export function describeStorageContract(
     });
 
     it('loads an unknown board as empty', async () => {
-      expect(await storage.load('nothing-here')).toEqual({
-        updates: [],
-        lastSeq: 0,
-        bytes: 0,
-        corrupt: 0,
-      });
+      expect(await storage.load('nothing-here')).toEqual(empty());
+      expect(await storage.headSeqs(['nothing-here'])).toEqual(new Map([['nothing-here', 0]]));
     });
 
     it('resolves appends with increasing seqs', async () => {
@@ -101,19 +50,21 @@ export function describeStorageContract(
       expect(loaded.lastSeq).toBe(seqs.at(-1));
       expect(loaded.bytes).toBe(totalBytes(updates));
       expect(loaded.corrupt).toBe(0);
+      expect(loaded.snapshot).toBe(false);
       expectSameBoard(loaded.updates, doc);
+      expect(await storage.headSeqs(['b'])).toEqual(new Map([['b', seqs.at(-1)]]));
     });
 
-    it('commits 500 appends issued in one tick, in issue order', async () => {
+    it('commits 500 appends issued in one tick, gapless and in issue order', async () => {
       const { doc, updates } = recordingDoc();
       edits(doc, 0, 500);
       expect(updates).toHaveLength(500);
       const seqs = await Promise.all(updates.map((update) => storage.append('b', update)));
-      expectIncreasing(seqs);
+      expect(seqs).toEqual(updates.map((_, i) => i + 1));
 
       const loaded = await storage.load('b');
       expect(loaded.updates).toEqual(updates);
-      expect(loaded.lastSeq).toBe(seqs.at(-1));
+      expect(loaded.lastSeq).toBe(500);
       expect(loaded.bytes).toBe(totalBytes(updates));
       expectSameBoard(loaded.updates, doc);
     });
@@ -150,6 +101,12 @@ export function describeStorageContract(
       expect(loaded.updates).toEqual([Uint8Array.of(1, 2, 3, 4)]);
       loaded.updates[0]!.fill(9);
       expect((await storage.load('b')).updates).toEqual([Uint8Array.of(1, 2, 3, 4)]);
+      // A Node Buffer's slice shares memory: the copy must not.
+      const pooled = Buffer.from([5, 6, 7]);
+      const appended = storage.append('b', pooled);
+      pooled.fill(0);
+      await appended;
+      expect((await storage.load('b')).updates.at(-1)).toEqual(Uint8Array.of(5, 6, 7));
     });
 
     it('keeps boards isolated', async () => {
@@ -170,110 +127,103 @@ export function describeStorageContract(
       for (const [b, id] of ids.entries()) {
         const loaded = await storage.load(id);
         expect(loaded.updates).toEqual(boards[b]!.updates);
+        expect(loaded.lastSeq).toBe(30);
         expectSameBoard(loaded.updates, boards[b]!.doc);
       }
+      expect(await storage.headSeqs(ids)).toEqual(new Map(ids.map((id) => [id, 30])));
     });
 
-    it('compacts to a snapshot with identical content and fewer records', async () => {
+    it('reads the records after a seq', async () => {
+      const { doc, updates } = recordingDoc();
+      edits(doc, 0, 10);
+      await Promise.all(updates.map((update) => storage.append('b', update)));
+      const since = await storage.readSince('b', 6);
+      expect(since.updates).toEqual(updates.slice(6));
+      expect(since).toMatchObject({ lastSeq: 10, snapshot: false, corrupt: 0 });
+      expect(await storage.readSince('b', 10)).toEqual(empty(10));
+    });
+
+    it('compacts stored records into a snapshot with identical content', async () => {
       const { doc, updates } = recordingDoc();
       edits(doc, 0, 40);
-      const seqs = await Promise.all(updates.map((update) => storage.append('b', update)));
-      const throughSeq = seqs.at(-1)!;
-      const state = Y.encodeStateAsUpdate(doc);
-      await storage.compact('b', state, throughSeq);
+      await Promise.all(updates.map((update) => storage.append('b', update)));
+      const result = await storage.compact('b');
+      expect(result).toMatchObject({ compacted: true, throughSeq: 40, records: 40 });
 
       const compacted = await storage.load('b');
-      expect(compacted.updates).toEqual([state]);
-      expect(compacted.lastSeq).toBe(throughSeq);
-      expect(compacted.bytes).toBe(state.byteLength);
+      expect(compacted.updates).toHaveLength(1);
+      expect(compacted).toMatchObject({ lastSeq: 40, snapshot: true, corrupt: 0 });
+      expect(compacted.bytes).toBe(result.snapshotBytes);
+      expect(compacted.bytes).toBeLessThan(totalBytes(updates));
       expectSameBoard(compacted.updates, doc);
 
       const before = updates.length;
       edits(doc, 40, 5);
       const later = updates.slice(before);
       const laterSeqs = await Promise.all(later.map((update) => storage.append('b', update)));
-      expect(laterSeqs[0]).toBeGreaterThan(throughSeq);
+      expect(laterSeqs).toEqual([41, 42, 43, 44, 45]);
 
       const loaded = await storage.load('b');
-      expect(loaded.updates).toEqual([state, ...later]);
-      expect(loaded.lastSeq).toBe(laterSeqs.at(-1));
-      expect(loaded.bytes).toBe(state.byteLength + totalBytes(later));
+      expect(loaded.updates.slice(1)).toEqual(later);
+      expect(loaded.lastSeq).toBe(45);
       expectSameBoard(loaded.updates, doc);
+      // Records that were compacted away come back as the snapshot; later ones as they are.
+      const since = await storage.readSince('b', 10);
+      expect(since.snapshot).toBe(true);
+      expect(since.updates.slice(1)).toEqual(later);
+      expect((await storage.readSince('b', 42)).updates).toEqual(later.slice(2));
     });
 
-    it('keeps updates after throughSeq when compacting part of the log', async () => {
+    it('compacts again on top of a snapshot, and skips a log that is too short', async () => {
       const { doc, updates } = recordingDoc();
       edits(doc, 0, 10);
-      const seqs = await Promise.all(updates.map((update) => storage.append('b', update)));
-      const partial = replay(updates.slice(0, 6));
-      await storage.compact('b', Y.encodeStateAsUpdate(partial), seqs[5]!);
-
+      await Promise.all(updates.map((update) => storage.append('b', update)));
+      await storage.compact('b');
+      expect(await storage.compact('b')).toMatchObject({ compacted: false, skipped: 'small' });
+      edits(doc, 10, 3);
+      await Promise.all(updates.slice(10).map((update) => storage.append('b', update)));
+      expect(await storage.compact('b', { minRecords: 5 })).toMatchObject({ compacted: false });
+      expect(await storage.compact('b', { minRecords: 3 })).toMatchObject({
+        compacted: true,
+        throughSeq: 13,
+        records: 3,
+      });
       const loaded = await storage.load('b');
-      expect(loaded.updates.slice(1)).toEqual(updates.slice(6));
-      expect(loaded.lastSeq).toBe(seqs.at(-1));
+      expect(loaded.updates).toHaveLength(1);
       expectSameBoard(loaded.updates, doc);
-    });
-
-    it('ignores a compaction older than the stored snapshot', async () => {
-      const { doc, updates } = recordingDoc();
-      edits(doc, 0, 5);
-      const stateAt5 = Y.encodeStateAsUpdate(doc);
-      edits(doc, 5, 5);
-      const stateAt10 = Y.encodeStateAsUpdate(doc);
-      const seqs = await Promise.all(updates.map((update) => storage.append('b', update)));
-
-      await storage.compact('b', stateAt10, seqs[9]!);
-      await storage.compact('b', stateAt5, seqs[4]!);
-
-      const loaded = await storage.load('b');
-      expect(loaded.updates).toEqual([stateAt10]);
-      expect(loaded.lastSeq).toBe(seqs[9]);
-      expectSameBoard(loaded.updates, doc);
-    });
-
-    it('replaces the snapshot when compacting again through the same seq', async () => {
-      const { doc, updates } = recordingDoc();
-      edits(doc, 0, 5);
-      const seqs = await Promise.all(updates.map((update) => storage.append('b', update)));
-      await storage.compact('b', Y.encodeStateAsUpdate(doc), seqs.at(-1)!);
-      // An edit whose append failed lives only in memory; a new snapshot must still take it.
-      edit(doc, 5);
-      const state = Y.encodeStateAsUpdate(doc);
-      await storage.compact('b', state, seqs.at(-1)!);
-
-      const loaded = await storage.load('b');
-      expect(loaded.updates).toEqual([state]);
-      expect(loaded.lastSeq).toBe(seqs.at(-1));
-      expectSameBoard(loaded.updates, doc);
+      expect(await storage.compact('empty-board')).toMatchObject({ compacted: false });
     });
 
     it('never reuses seqs after compaction', async () => {
       const { doc, updates } = recordingDoc();
       edits(doc, 0, 3);
       const seqs = await Promise.all(updates.map((update) => storage.append('b', update)));
-      await storage.compact('b', Y.encodeStateAsUpdate(doc), seqs.at(-1)!);
+      await storage.compact('b');
       edit(doc, 3);
       const next = await storage.append('b', updates.at(-1)!);
-      expect(next).toBeGreaterThan(seqs.at(-1)!);
+      expect(next).toBe(seqs.at(-1)! + 1);
       expectSameBoard((await storage.load('b')).updates, doc);
     });
 
-    it('rejects a compaction beyond the last committed seq', async () => {
+    it('keeps content that arrived before its dependencies through compaction', async () => {
       const { doc, updates } = recordingDoc();
-      edits(doc, 0, 2);
-      const seqs = await Promise.all(updates.map((update) => storage.append('b', update)));
-      await expect(
-        storage.compact('b', Y.encodeStateAsUpdate(doc), seqs.at(-1)! + 1),
-      ).rejects.toThrow(RangeError);
-      expect((await storage.load('b')).updates).toEqual(updates);
+      edits(doc, 0, 6);
+      // Stored out of causal order: the later edits first. Nothing may be dropped.
+      const order = [...updates.slice(3), ...updates.slice(0, 3)];
+      for (const update of order.slice(0, 4)) await storage.append('b', update);
+      await storage.compact('b');
+      for (const update of order.slice(4)) await storage.append('b', update);
+      await storage.compact('b');
+      expectSameBoard((await storage.load('b')).updates, doc);
     });
 
     it('survives close and reopen', async (context) => {
       if (fixture.reopen === undefined) context.skip();
       const { doc, updates } = recordingDoc();
       edits(doc, 0, 20);
-      const seqs = await Promise.all(updates.map((update) => storage.append('b', update)));
-      await storage.compact('b', Y.encodeStateAsUpdate(replay(updates.slice(0, 10))), seqs[9]!);
+      const seqs = await Promise.all(updates.slice(0, 10).map((update) => storage.append('b', update)));
+      await storage.compact('b');
+      seqs.push(...(await Promise.all(updates.slice(10).map((update) => storage.append('b', update)))));
       await storage.close();
 
       const reopened = await fixture.reopen!();
@@ -284,7 +234,7 @@ export function describeStorageContract(
       expectSameBoard(loaded.updates, doc);
 
       edit(doc, 20);
-      expect(await reopened.append('b', updates.at(-1)!)).toBeGreaterThan(seqs.at(-1)!);
+      expect(await reopened.append('b', updates.at(-1)!)).toBe(seqs.at(-1)! + 1);
       await reopened.close();
     });
 
@@ -302,7 +252,8 @@ export function describeStorageContract(
       const loaded = await storage.load('b');
       expect(loaded.corrupt).toBe(1);
       expect(loaded.updates).toEqual(updates.slice(0, 19));
-      expect(loaded.lastSeq).toBe(seqs[18]);
+      // The damaged record still counts as read: a reader must not ask for it again forever.
+      expect(loaded.lastSeq).toBe(seqs[19]);
       expect(loaded.bytes).toBe(totalBytes(updates.slice(0, 19)));
       expectSameBoard(loaded.updates, replay(updates.slice(0, 19)));
 
@@ -312,7 +263,7 @@ export function describeStorageContract(
 
       // The damaged record does not block the board: new appends land after it.
       const fresh = Uint8Array.of(7, 7, 7);
-      expect(await storage.append('b', fresh)).toBeGreaterThan(seqs.at(-1)!);
+      expect(await storage.append('b', fresh)).toBe(seqs.at(-1)! + 1);
       const after = await storage.load('b');
       expect(after.corrupt).toBe(1);
       expect(after.updates).toEqual([...updates.slice(0, 19), fresh]);
@@ -327,8 +278,9 @@ export function describeStorageContract(
 
       await expect(storage.append('b', Uint8Array.of(1))).rejects.toThrow(/closed/);
       await expect(storage.load('b')).rejects.toThrow(/closed/);
-      await expect(storage.compact('b', Uint8Array.of(1), 1)).rejects.toThrow(/closed/);
+      await expect(storage.compact('b')).rejects.toThrow(/closed/);
       await expect(storage.flush()).rejects.toThrow(/closed/);
+      await expect(storage.ping()).rejects.toThrow(/closed/);
       await expect(storage.close()).resolves.toBeUndefined();
 
       if (fixture.reopen !== undefined) {
@@ -338,4 +290,6 @@ export function describeStorageContract(
       }
     });
   });
+
+  describeTwoWriterContract(name, factory);
 }

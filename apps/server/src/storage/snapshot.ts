@@ -1,0 +1,17 @@
+import * as Y from 'yjs';
+
+/**
+ * One snapshot holding exactly the content of `updates` (stored records, in seq order). Applied
+ * to a fresh document with garbage collection, so deleted content costs only its id ranges.
+ * Content whose dependencies are missing stays in the result: `encodeStateAsUpdate` includes
+ * a document's pending structs, so compaction never drops a record that arrived early.
+ */
+export function buildSnapshot(updates: readonly Uint8Array[]): Uint8Array {
+  const doc = new Y.Doc({ gc: true });
+  try {
+    for (const update of updates) Y.applyUpdate(doc, update);
+    return Y.encodeStateAsUpdate(doc);
+  } finally {
+    doc.destroy();
+  }
+}

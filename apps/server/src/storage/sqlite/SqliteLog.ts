@@ -1,0 +1,142 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { QueuedAppend } from '../GroupCommitQueue.js';
+import { type RecordCheck, verifyRecord } from '../records.js';
+import { buildSnapshot } from '../snapshot.js';
+import type { CompactionResult, StoredBoard } from '../Storage.js';
+import { MIGRATIONS, prepareStatements, type Statements } from './schema.js';
+
+export interface SqliteLogOptions {
+  file: string;
+  synchronous?: 'FULL' | 'NORMAL';
+  /** Told about every record skipped because it failed its checksum. */
+  onCorrupt?: (check: RecordCheck) => void;
+}
+
+const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * The synchronous SQLite side of `SqliteStorage`: one connection, the schema and every
+ * statement. It runs in the storage worker thread, so its fsyncs never hold the event loop.
+ * Several connections (processes) may share one file: sequence numbers are taken inside
+ * IMMEDIATE transactions, and compaction commits only if no other compaction got there first.
+ */
+export class SqliteLog {
+  readonly #db: Database.Database;
+  readonly #statements: Statements;
+  readonly #onCorrupt: ((check: RecordCheck) => void) | undefined;
+
+  constructor(options: SqliteLogOptions) {
+    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+    const db = new Database(options.file);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      migrate(db, options.file);
+      this.#statements = prepareStatements(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    this.#db = db;
+    this.#onCorrupt = options.onCorrupt;
+  }
+
+  get journalMode(): string {
+    return String(this.#db.pragma('journal_mode', { simple: true }));
+  }
+
+  /** Commits the batch in one transaction; the seqs in batch order. */
+  commit(batch: readonly QueuedAppend[]): number[] {
+    return this.#statements.writeBatch(batch);
+  }
+
+  readSince(boardId: string, afterSeq: number): StoredBoard {
+    return this.#read(boardId, afterSeq).board;
+  }
+
+  /** The board after `afterSeq`, and the seq its stored snapshot covers, from one transaction. */
+  #read(boardId: string, afterSeq: number): { board: StoredBoard; snapshotSeq: number } {
+    const { snapshot, snapshotSeq, rows } = this.#statements.readSince(boardId, afterSeq);
+    const board: StoredBoard = { updates: [], lastSeq: afterSeq, bytes: 0, corrupt: 0, snapshot: false };
+    const accept = (kind: 'update' | 'snapshot', seq: number, data: unknown, crc: number) => {
+      const check: RecordCheck = { kind, boardId, seq, data, crc };
+      const reason = verifyRecord(check);
+      if (reason !== undefined) {
+        board.corrupt += 1;
+        this.#onCorrupt?.({ ...check, reason });
+      } else {
+        const buffer = data as Buffer;
+        board.updates.push(new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength));
+        board.bytes += buffer.byteLength;
+        if (kind === 'snapshot') board.snapshot = true;
+      }
+      board.lastSeq = Math.max(board.lastSeq, seq);
+    };
+    if (snapshot !== undefined) accept('snapshot', snapshot.seq, snapshot.data, snapshot.crc);
+    for (const row of rows) accept('update', row.seq, row.data, row.crc);
+    return { board, snapshotSeq };
+  }
+
+  headSeqs(boardIds: readonly string[]): Map<string, number> {
+    const heads = new Map<string, number>();
+    for (const id of boardIds) heads.set(id, this.#statements.getLastSeq.get(id) ?? 0);
+    return heads;
+  }
+
+  /**
+   * Rebuilds the board's snapshot from its stored snapshot and records, then, in one write
+   * transaction, stores it and deletes exactly the records it was built from. If another
+   * connection compacted the board in between, this one gives up (`skipped: 'locked'`).
+   */
+  compact(boardId: string, minRecords: number): CompactionResult {
+    const { board: read, snapshotSeq: current } = this.#read(boardId, 0);
+    const records = read.updates.length - (read.snapshot ? 1 : 0);
+    const result: CompactionResult = {
+      compacted: false,
+      throughSeq: current,
+      snapshotBytes: read.snapshot ? read.updates[0]!.byteLength : 0,
+      records: 0,
+    };
+    if (records + read.corrupt < minRecords || read.lastSeq <= current) {
+      return { ...result, skipped: 'small' };
+    }
+    const state = buildSnapshot(read.updates);
+    const written = this.#statements.replaceSnapshot(boardId, current, read.lastSeq, state);
+    if (!written) return { ...result, skipped: 'locked' };
+    return {
+      compacted: true,
+      throughSeq: read.lastSeq,
+      snapshotBytes: state.byteLength,
+      records: records + read.corrupt,
+    };
+  }
+
+  /** Committed rows of a board, for tests and diagnostics. */
+  stats(boardId: string): { updates: number; snapshots: number } {
+    return this.#statements.stats.get({ id: boardId })!;
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+}
+
+function migrate(db: Database.Database, file: string): void {
+  // Read the version inside the write transaction so two processes opening a fresh file cannot
+  // both run the same migration.
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      throw new Error(
+        `${file} has schema version ${version}; this server supports up to ${MIGRATIONS.length}`,
+      );
+    }
+    MIGRATIONS.slice(version).forEach((sql, i) => {
+      db.exec(sql);
+      db.pragma(`user_version = ${version + i + 1}`);
+    });
+  }).immediate();
+}

@@ -1,0 +1,109 @@
+import type Database from 'better-sqlite3';
+import type { QueuedAppend } from '../GroupCommitQueue.js';
+import { recordChecksum } from '../records.js';
+
+/**
+ * Migration i brings the file from user_version i to i + 1. Never edit a shipped entry: files in
+ * the field are at that version already; append a new one instead.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE boards (
+     board_id TEXT PRIMARY KEY NOT NULL,
+     last_seq INTEGER NOT NULL
+   ) WITHOUT ROWID;
+   CREATE TABLE updates (
+     board_id TEXT NOT NULL,
+     seq INTEGER NOT NULL,
+     data BLOB NOT NULL,
+     crc INTEGER NOT NULL,
+     PRIMARY KEY (board_id, seq)
+   );
+   CREATE TABLE snapshots (
+     board_id TEXT PRIMARY KEY NOT NULL,
+     through_seq INTEGER NOT NULL,
+     data BLOB NOT NULL,
+     crc INTEGER NOT NULL
+   );`,
+];
+
+/** `data` is unknown because a damaged file may hold NULL or text where a blob belongs. */
+export interface RecordRow {
+  seq: number;
+  data: unknown;
+  crc: number;
+}
+
+export type Statements = ReturnType<typeof prepareStatements>;
+
+export function prepareStatements(db: Database.Database) {
+  const getLastSeq = db.prepare<[string], number>('SELECT last_seq FROM boards WHERE board_id = ?');
+  getLastSeq.pluck();
+  const setLastSeq = db.prepare<[string, number]>(
+    `INSERT INTO boards (board_id, last_seq) VALUES (?, ?)
+     ON CONFLICT (board_id) DO UPDATE SET last_seq = excluded.last_seq`,
+  );
+  const insertUpdate = db.prepare<[string, number, Uint8Array, number]>(
+    'INSERT INTO updates (board_id, seq, data, crc) VALUES (?, ?, ?, ?)',
+  );
+  const selectSnapshot = db.prepare<[string], RecordRow>(
+    'SELECT through_seq AS seq, data, crc FROM snapshots WHERE board_id = ?',
+  );
+  const selectUpdates = db.prepare<[string, number], RecordRow>(
+    'SELECT seq, data, crc FROM updates WHERE board_id = ? AND seq > ? ORDER BY seq',
+  );
+  const upsertSnapshot = db.prepare<[string, number, Uint8Array, number]>(
+    `INSERT INTO snapshots (board_id, through_seq, data, crc) VALUES (?, ?, ?, ?)
+     ON CONFLICT (board_id) DO UPDATE SET
+       through_seq = excluded.through_seq, data = excluded.data, crc = excluded.crc`,
+  );
+  const deleteUpdates = db.prepare<[string, number]>(
+    'DELETE FROM updates WHERE board_id = ? AND seq <= ?',
+  );
+  const stats = db.prepare<[{ id: string }], { updates: number; snapshots: number }>(
+    `SELECT (SELECT count(*) FROM updates WHERE board_id = @id) AS updates,
+            (SELECT count(*) FROM snapshots WHERE board_id = @id) AS snapshots`,
+  );
+
+  // IMMEDIATE takes the write lock up front: a deferred transaction that upgrades to writing
+  // gets SQLITE_BUSY without waiting when another connection wrote in between.
+  const writeBatch = db.transaction((batch: readonly QueuedAppend[]) => {
+    // The next seq lives in `boards`, not in max(seq), because compaction deletes rows and a
+    // reused seq would hide the record behind the snapshot's through_seq.
+    const lastSeqs = new Map<string, number>();
+    const seqs = batch.map(({ boardId, data }) => {
+      const seq = (lastSeqs.get(boardId) ?? getLastSeq.get(boardId) ?? 0) + 1;
+      lastSeqs.set(boardId, seq);
+      insertUpdate.run(boardId, seq, data, recordChecksum('update', boardId, seq, data));
+      return seq;
+    });
+    for (const [boardId, seq] of lastSeqs) setLastSeq.run(boardId, seq);
+    return seqs;
+  }).immediate;
+
+  // One read transaction so the snapshot and the records after it are from the same state.
+  const readSince = db.transaction((boardId: string, afterSeq: number) => {
+    const snapshot = selectSnapshot.get(boardId);
+    const snapshotSeq = snapshot?.seq ?? 0;
+    if (snapshot !== undefined && snapshotSeq > afterSeq) {
+      return { snapshot, snapshotSeq, rows: selectUpdates.all(boardId, snapshotSeq) };
+    }
+    return { snapshot: undefined, snapshotSeq, rows: selectUpdates.all(boardId, afterSeq) };
+  }).deferred;
+
+  /** Stores a snapshot through `throughSeq` unless another compaction moved it off `expected`. */
+  const replaceSnapshot = db.transaction(
+    (boardId: string, expected: number, throughSeq: number, state: Uint8Array): boolean => {
+      if ((selectSnapshot.get(boardId)?.seq ?? 0) !== expected) return false;
+      upsertSnapshot.run(
+        boardId,
+        throughSeq,
+        state,
+        recordChecksum('snapshot', boardId, throughSeq, state),
+      );
+      deleteUpdates.run(boardId, throughSeq);
+      return true;
+    },
+  ).immediate;
+
+  return { getLastSeq, selectSnapshot, stats, writeBatch, readSince, replaceSnapshot };
+}

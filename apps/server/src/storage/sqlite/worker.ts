@@ -1,0 +1,25 @@
+/**
+ * The storage worker thread: owns the SQLite connection so that commits (fsync), reads of large
+ * boards and compactions never run on the server's event loop. Spoken to by `SqliteStorage`.
+ */
+import { workerData } from 'node:worker_threads';
+import type { QueuedAppend } from '../GroupCommitQueue.js';
+import { emitRpcEvent, serveRpc } from '../../workers/serveRpc.js';
+import { SqliteLog, type SqliteLogOptions } from './SqliteLog.js';
+
+const options = workerData as Omit<SqliteLogOptions, 'onCorrupt'>;
+const log = new SqliteLog({
+  ...options,
+  onCorrupt: ({ kind, boardId, seq, reason }) =>
+    emitRpcEvent('corrupt', { kind, boardId, seq, reason }),
+});
+
+serveRpc({
+  commit: (batch: QueuedAppend[]) => log.commit(batch),
+  readSince: (boardId: string, afterSeq: number) => log.readSince(boardId, afterSeq),
+  headSeqs: (boardIds: string[]) => log.headSeqs(boardIds),
+  compact: (boardId: string, minRecords: number) => log.compact(boardId, minRecords),
+  stats: (boardId: string) => log.stats(boardId),
+  ping: () => true,
+  close: () => log.close(),
+});

@@ -1,0 +1,52 @@
+import { parentPort, type TransferListItem } from 'node:worker_threads';
+import type { RpcEvent, RpcRequest, RpcResponse } from './rpc.js';
+
+/** A handler's answer, with the buffers to move (not copy) to the caller. */
+export class Transfer<T> {
+  constructor(
+    readonly value: T,
+    readonly transfer: TransferListItem[],
+  ) {}
+}
+
+type Handler = (...args: never[]) => unknown;
+
+/**
+ * The worker side of `RpcWorker`: answers each request with its handler's result (awaited) or
+ * error. Requests are handled one at a time, in arrival order.
+ */
+export function serveRpc(handlers: Record<string, Handler>): void {
+  const port = parentPort;
+  if (!port) throw new Error('serveRpc must run in a worker thread');
+  let chain: Promise<void> = Promise.resolve();
+  port.on('message', (request: RpcRequest) => {
+    chain = chain.then(async () => {
+      let response: RpcResponse;
+      let transfer: TransferListItem[] = [];
+      try {
+        const handler = handlers[request.method];
+        if (!handler) throw new Error(`unknown method ${request.method}`);
+        let result = await (handler as (...args: unknown[]) => unknown)(...request.args);
+        if (result instanceof Transfer) {
+          transfer = result.transfer;
+          result = result.value;
+        }
+        response = { id: request.id, ok: true, result };
+      } catch (error) {
+        const err = error instanceof Error ? error : new Error(String(error));
+        response = {
+          id: request.id,
+          ok: false,
+          error: { message: err.message, name: err.name, ...(err.stack ? { stack: err.stack } : {}) },
+        };
+      }
+      port.postMessage(response, transfer);
+    });
+  });
+}
+
+/** Reports something to the owning `RpcWorker`'s `onEvent`. */
+export function emitRpcEvent(event: string, payload: unknown): void {
+  const message: RpcEvent = { event, payload };
+  parentPort?.postMessage(message);
+}
