@@ -23,7 +23,10 @@ describe('HTTP endpoints', () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${server.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready' });
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      checks: { server: 'ok', storage: 'ok' },
+    });
 
     peers = [connectPeer(server.url, 'm'), connectPeer(server.url, 'm')];
     for (let i = 0; i < 5; i++) peers[0]!.doc.getMap('shapes').set(`k${i}`, i);

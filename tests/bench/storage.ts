@@ -129,7 +129,7 @@ async function runMode(
           `expected ${expectedCommits} commits`,
       );
     }
-    const stored = storage.stats(BOARD).updates;
+    const stored = (await storage.stats(BOARD)).updates;
     if (stored !== PRIME + done) {
       throw new Error(`storage ${mode}: ${stored} rows stored, expected ${PRIME + done}`);
     }

@@ -9,20 +9,29 @@ import {
   type ServerToClientEvents,
   type SocketData,
 } from '@drawbridge/protocol';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 import { createAuthorize } from './auth/authorize.js';
 import type { TokenService } from './auth/TokenService.js';
 import { type Clock, systemClock } from './clock.js';
-import { checkLimits, DEFAULT_COMPACT_EVERY, DEFAULT_IDLE_UNLOAD_MS } from './config.js';
+import type { ClusterBus } from './cluster/Bus.js';
+import { ClusterNode } from './cluster/ClusterNode.js';
+import {
+  ConfigError,
+  checkLimits,
+  DEFAULT_COMPACT_EVERY,
+  DEFAULT_IDLE_UNLOAD_MS,
+} from './config.js';
 import { registerAwarenessHandlers } from './handlers/awarenessHandlers.js';
 import { registerBoardHandlers } from './handlers/boardHandlers.js';
 import type { Authorize, DrawbridgeServer, HandlerDeps } from './handlers/context.js';
 import { installRateLimit } from './handlers/rateLimit.js';
 import { registerSyncHandlers } from './handlers/syncHandlers.js';
-import { Metrics } from './http/metrics.js';
+import type { Readiness } from './http/context.js';
 import { createOriginCheck } from './http/origin.js';
 import { createRequestHandler } from './http/routes.js';
 import { type Logger, silentLogger } from './logger.js';
+import { Metrics } from './metrics.js';
+import type { RelaySink } from './rooms/Outbox.js';
 import { RoomManager } from './rooms/RoomManager.js';
 import type { Storage } from './storage/Storage.js';
 
@@ -47,6 +56,19 @@ export interface CreateServerOptions {
   embedOrigins?: readonly string[];
   /** Base URL for links, Open Graph tags and oEmbed; default: from each request. */
   publicUrl?: string | null;
+  /** Cluster mode: needs storage shared by every node (`storage.shared`). */
+  cluster?: ClusterOptions | null;
+  /** With shared storage: how often loaded boards are checked for records they missed. */
+  gapCheckMs?: number;
+}
+
+export interface ClusterOptions {
+  /** The bus between nodes (e.g. `RedisBus`). Closed by `close`. */
+  bus: ClusterBus;
+  /** Socket.IO's adapter for cross-node socket operations (`createShardedAdapter(...)`). */
+  adapter?: ServerOptions['adapter'];
+  heartbeatMs?: number;
+  deadAfterMs?: number;
 }
 
 export interface DrawbridgeHttpServer {
@@ -54,6 +76,8 @@ export interface DrawbridgeHttpServer {
   readonly io: DrawbridgeServer;
   readonly rooms: RoomManager;
   readonly metrics: Metrics;
+  /** This node in the cluster, or null on a single node. */
+  readonly cluster: ClusterNode | null;
   listen(port: number, host: string): Promise<AddressInfo>;
   /** Disconnects every client, flushes and unloads every board, closes storage. Idempotent. */
   close(): Promise<void>;
@@ -65,19 +89,78 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
   const logger = options.logger ?? silentLogger;
   const clock = options.clock ?? systemClock;
   const metrics = options.metrics ?? new Metrics();
-  let ready = false;
+  let listening = false;
   let closing: Promise<void> | null = null;
+  if (options.cluster && !options.storage.shared) {
+    throw new ConfigError(
+      'a cluster needs storage shared by every node (PostgreSQL): two nodes on two SQLite files would silently diverge',
+    );
+  }
+  const cluster = options.cluster
+    ? new ClusterNode({
+        bus: options.cluster.bus,
+        clock,
+        logger: logger.child({ component: 'cluster' }),
+        metrics,
+        ...(options.cluster.heartbeatMs ? { heartbeatMs: options.cluster.heartbeatMs } : {}),
+        ...(options.cluster.deadAfterMs ? { deadAfterMs: options.cluster.deadAfterMs } : {}),
+      })
+    : null;
+
+  // Relays go to this node's sockets only: every node relays from its own copy of the board.
+  const relay: RelaySink = {
+    doc: (boardId, update, except) => emitLocal('doc:update', boardId, update, except),
+    awareness: (boardId, update, except) => emitLocal('awareness:update', boardId, update, except),
+  };
+  const emitLocal = (
+    event: 'doc:update' | 'awareness:update',
+    boardId: string,
+    update: Uint8Array,
+    except: string | null,
+  ) => {
+    const name = boardRoom(boardId);
+    const target = except ? io.local.to(name).except(except) : io.local.to(name);
+    target.emit(event, { boardId, update });
+    const members = io.sockets.adapter.rooms.get(name)?.size ?? 0;
+    const fanout = Math.max(0, members - (except ? 1 : 0));
+    metrics.updatesOut.inc({ event }, fanout);
+    metrics.bytesOut.inc(update.byteLength * fanout);
+  };
 
   const rooms = new RoomManager({
     storage: options.storage,
     logger,
     limits,
+    clock,
+    relay,
+    cluster,
     compactEvery: options.compactEvery ?? DEFAULT_COMPACT_EVERY,
     idleUnloadMs: options.idleUnloadMs ?? DEFAULT_IDLE_UNLOAD_MS,
+    ...(options.gapCheckMs ? { gapCheckMs: options.gapCheckMs } : {}),
     onLoaded: (count) => metrics.boardsLoaded.set(count),
-    onAwarenessBroadcast: (boardId, update) =>
-      io.to(boardRoom(boardId)).emit('awareness:update', { boardId, update }),
+    onRepaired: (_boardId, records) => {
+      metrics.gapsRepaired.inc();
+      metrics.recordsRepaired.inc(records);
+    },
   });
+
+  const readiness = async (): Promise<Readiness> => {
+    const checks: Record<string, string> = {};
+    const probe = async (name: string, ping: () => Promise<void>) => {
+      try {
+        await withTimeout(ping(), READINESS_TIMEOUT_MS);
+        checks[name] = 'ok';
+      } catch (error) {
+        checks[name] = error instanceof Error ? error.message : String(error);
+      }
+    };
+    await Promise.all([
+      probe('storage', () => options.storage.ping()),
+      ...(cluster ? [probe('bus', () => cluster.bus.ping())] : []),
+    ]);
+    checks.server = closing ? 'shutting down' : listening ? 'ok' : 'starting';
+    return { ready: Object.values(checks).every((v) => v === 'ok'), checks };
+  };
 
   const tokens = options.tokens ?? null;
   const httpServer = createHttpServer(
@@ -90,7 +173,7 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
       embedOrigins: options.embedOrigins ?? [],
       publicUrl: options.publicUrl ?? null,
       staticDir: options.staticDir ?? null,
-      isReady: () => ready,
+      readiness,
     }),
   );
   // Host pages that embed boards may also connect.
@@ -108,6 +191,7 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
     serveClient: false,
     // Engine.IO's cap on one frame: the largest legal message plus room for the envelope.
     maxHttpBufferSize: limits.maxMessageBytes + 64 * 1024,
+    ...(options.cluster?.adapter ? { adapter: options.cluster.adapter } : {}),
     allowRequest: (req, callback) => {
       const ok = originAllowed(req);
       if (!ok) logger.warn({ origin: req.headers.origin }, 'handshake refused: origin not allowed');
@@ -140,19 +224,20 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
     io,
     rooms,
     metrics,
+    cluster,
     listen(port, host) {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => {
           httpServer.off('error', reject);
-          ready = true;
+          listening = true;
+          cluster?.start();
           resolve(httpServer.address() as AddressInfo);
         });
       });
     },
     close() {
       closing ??= (async () => {
-        ready = false;
         // Refuse new work (SHUTTING_DOWN, which clients retry after reconnecting), store what
         // was accepted and let its acks go out, then disconnect and unload.
         await Promise.allSettled(rooms.loaded().map((room) => room.flush()));
@@ -160,9 +245,29 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
           io.close(() => resolve());
         });
         await rooms.close();
+        // After the boards' last notices: the other nodes drop our members' presence at once.
+        await cluster?.close();
         await options.storage.close();
       })();
       return closing;
     },
   };
+}
+
+const READINESS_TIMEOUT_MS = 2000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }

@@ -6,6 +6,6 @@ export {
   type DrawbridgeHttpServer,
 } from './createServer.js';
 export type { Authorize, DrawbridgeServer, DrawbridgeSocket } from './handlers/context.js';
-export { Metrics } from './http/metrics.js';
 export { createLogger, type Logger, silentLogger } from './logger.js';
+export { Metrics } from './metrics.js';
 export type { Storage, StoredBoard } from './storage/Storage.js';

@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { TokenService } from './auth/TokenService.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createServer } from './createServer.js';
-import { Metrics } from './http/metrics.js';
 import { createLogger } from './logger.js';
+import { Metrics } from './metrics.js';
 import { SqliteStorage } from './storage/SqliteStorage.js';
 
 async function main(): Promise<void> {

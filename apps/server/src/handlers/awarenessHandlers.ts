@@ -5,7 +5,6 @@ import {
   type HandlerDeps,
   inbound,
   isAck,
-  relayToBoard,
   reportError,
   toErrorPayload,
 } from './context.js';
@@ -24,8 +23,7 @@ export function registerAwarenessHandlers(deps: HandlerDeps, socket: DrawbridgeS
       if (!socket.data.boards.has(boardId) || !room?.hasMember(socket.id)) {
         throw new ProtocolError(ErrorCode.NOT_JOINED, `join board ${boardId} first`);
       }
-      const relay = room.applyAwareness(update, entries, socket.id);
-      if (relay) relayToBoard(deps, socket, 'awareness:update', boardId, relay);
+      room.applyAwareness(update, entries, socket.id);
       if (isAck(ack)) ack({ ok: true });
     } catch (error) {
       const payload = toErrorPayload(deps, error, { boardId, socket: socket.id });

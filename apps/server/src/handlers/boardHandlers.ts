@@ -47,14 +47,13 @@ export function registerBoardHandlers(deps: HandlerDeps, socket: DrawbridgeSocke
       room.addMember(socket.id);
       boards.set(boardId, role);
       await socket.join(boardRoom(boardId));
-      await room.durable().catch((error: unknown) => {
+      const state = await room.sync(stateVector).catch((error: unknown) => {
         leave(deps, socket, boardId);
         throw new ProtocolError(ErrorCode.STORAGE_ERROR, 'the board could not be stored', {
           cause: error,
         });
       });
       if (socket.disconnected) return; // the disconnect handler has cleaned up
-      const state = room.syncState(stateVector);
       deps.metrics.bytesOut.inc(state.update.byteLength + state.awareness.byteLength);
       if (isAck(ack)) ack({ ok: true, role, ...state });
     } catch (error) {
@@ -87,7 +86,6 @@ function leave(deps: HandlerDeps, socket: DrawbridgeSocket, boardId: string): vo
   void socket.leave(name);
   const room = deps.rooms.get(boardId);
   if (!room) return;
-  const removal = room.removeMember(socket.id);
-  if (removal) deps.io.to(name).emit('awareness:update', { boardId, update: removal });
+  room.removeMember(socket.id);
   deps.rooms.releaseIfIdle(boardId);
 }

@@ -1,6 +1,5 @@
 import {
   type AckResult,
-  boardRoom,
   type ClientToServerEvents,
   ErrorCode,
   type ErrorPayload,
@@ -12,8 +11,8 @@ import {
   type SocketData,
 } from '@drawbridge/protocol';
 import type { Server, Socket } from 'socket.io';
-import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
 import type { RoomManager } from '../rooms/RoomManager.js';
 
 export type DrawbridgeServer = Server<
@@ -96,22 +95,4 @@ export function toErrorPayload(
   }
   deps.logger.error({ ...context, err: error }, 'unexpected error in handler');
   return { code: ErrorCode.INTERNAL_ERROR, message: 'internal error' };
-}
-
-/**
- * Sends what the board integrated to its other members (across nodes with an adapter), and
- * counts it: one message and its bytes per recipient on this node.
- */
-export function relayToBoard(
-  deps: HandlerDeps,
-  socket: DrawbridgeSocket,
-  event: 'doc:update' | 'awareness:update',
-  boardId: string,
-  update: Uint8Array,
-): void {
-  const name = boardRoom(boardId);
-  const fanout = Math.max(0, (deps.io.sockets.adapter.rooms.get(name)?.size ?? 1) - 1);
-  socket.to(name).emit(event, { boardId, update });
-  deps.metrics.updatesOut.inc({ event }, fanout);
-  deps.metrics.bytesOut.inc(update.byteLength * fanout);
 }

@@ -5,7 +5,6 @@ import {
   type HandlerDeps,
   inbound,
   isAck,
-  relayToBoard,
   reportError,
   toErrorPayload,
 } from './context.js';
@@ -31,9 +30,7 @@ export function registerSyncHandlers(deps: HandlerDeps, socket: DrawbridgeSocket
       if (role !== Role.EDITOR) {
         throw new ProtocolError(ErrorCode.FORBIDDEN, 'viewers cannot change the board');
       }
-      const { relay, durable } = room.applyUpdate(update, scan, socket.id);
-      if (relay) relayToBoard(deps, socket, 'doc:update', boardId, relay);
-      await durable;
+      await room.applyUpdate(update, scan, socket.id).durable;
       if (isAck(ack)) ack({ ok: true });
     } catch (error) {
       const payload = toErrorPayload(deps, error, { boardId, socket: socket.id });

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenService } from '../auth/TokenService.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
 import type { RoomManager } from '../rooms/RoomManager.js';
-import type { Metrics } from './metrics.js';
 
 export interface HttpDeps {
   metrics: Metrics;
@@ -13,8 +13,14 @@ export interface HttpDeps {
   embedOrigins: readonly string[];
   publicUrl: string | null;
   staticDir: string | null;
-  /** False while starting or shutting down. */
-  isReady: () => boolean;
+  /** Not ready while starting or shutting down, or while storage (or the cluster bus) does not answer. */
+  readiness: () => Promise<Readiness>;
+}
+
+export interface Readiness {
+  ready: boolean;
+  /** Each dependency: 'ok', or why it is not. */
+  checks: Record<string, string>;
 }
 
 export function json(res: ServerResponse, status: number, body: unknown, headers = {}): void {

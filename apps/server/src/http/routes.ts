@@ -38,8 +38,8 @@ export function createRequestHandler(deps: HttpDeps) {
     const path = url.pathname;
     if (path === '/healthz') return json(res, 200, { status: 'ok' });
     if (path === '/readyz') {
-      const ready = deps.isReady();
-      return json(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable' });
+      const { ready, checks } = await deps.readiness();
+      return json(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', checks });
     }
     if (path === '/metrics') {
       const body = await deps.metrics.registry.metrics();

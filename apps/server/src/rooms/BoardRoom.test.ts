@@ -1,34 +1,11 @@
-import {
-  DEFAULT_LIMITS,
-  ErrorCode,
-  ProtocolError,
-  scanAwarenessUpdate,
-  scanUpdate,
-} from '@drawbridge/protocol';
+import { ErrorCode, ProtocolError, scanAwarenessUpdate, scanUpdate } from '@drawbridge/protocol';
 import { describe, expect, it, vi } from 'vitest';
-import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
+import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { silentLogger } from '../logger.js';
 import { MemoryStorage } from '../storage/MemoryStorage.js';
 import type { Storage } from '../storage/Storage.js';
-import { BoardRoom, type BoardRoomDeps } from './BoardRoom.js';
-
-const deps = (storage: Storage, overrides: Partial<BoardRoomDeps> = {}): BoardRoomDeps => ({
-  storage,
-  logger: silentLogger,
-  limits: { ...DEFAULT_LIMITS },
-  compactEvery: 1000,
-  onAwarenessBroadcast: () => {},
-  ...overrides,
-});
-
-/** Captures each update a client doc produces. */
-function clientDoc() {
-  const doc = new Y.Doc();
-  const updates: Uint8Array[] = [];
-  doc.on('update', (u: Uint8Array) => updates.push(u));
-  return { doc, updates };
-}
+import { BoardRoom } from './BoardRoom.js';
+import { clientDoc, nextTurn, recordingSink, roomDeps } from './testing/roomKit.js';
 
 const apply = (room: BoardRoom, update: Uint8Array, member = 'm1') =>
   room.applyUpdate(update, scanUpdate(update), member);
@@ -36,27 +13,60 @@ const apply = (room: BoardRoom, update: Uint8Array, member = 'm1') =>
 describe('BoardRoom', () => {
   it('applies, relays what it integrated, stores it, and reloads identically', async () => {
     const storage = new MemoryStorage();
-    const room = await BoardRoom.load('b', deps(storage));
+    const sink = recordingSink();
+    const room = await BoardRoom.load('b', roomDeps(storage, { relay: sink }));
     room.addMember('m1');
     const client = clientDoc();
     client.doc.getMap('shapes').set('s1', { x: 1 });
     client.doc.getText('text').insert(0, 'hello');
     for (const update of client.updates) {
-      const { relay, durable } = apply(room, update);
-      expect(relay).not.toBeNull();
+      const { integrated, durable } = apply(room, update);
+      expect(integrated).toBe(true);
       await durable;
     }
     expect(room.doc.getMap('shapes').toJSON()).toEqual({ s1: { x: 1 } });
     // The same update again integrates nothing: nothing to relay or store.
-    expect(apply(room, client.updates[0]!).relay).toBeNull();
+    expect(apply(room, client.updates[0]!).integrated).toBe(false);
+    await nextTurn();
+    const relayed = new Y.Doc();
+    for (const { event, update, except } of sink.relayed) {
+      expect(event).toBe('doc');
+      expect(except).toBe('m1');
+      Y.applyUpdate(relayed, update);
+    }
+    expect(Y.encodeStateVector(relayed)).toEqual(Y.encodeStateVector(client.doc));
 
-    const reloaded = await BoardRoom.load('b', deps(storage));
+    const reloaded = await BoardRoom.load('b', roomDeps(storage));
     expect(Y.encodeStateVector(reloaded.doc)).toEqual(Y.encodeStateVector(client.doc));
     expect(reloaded.doc.getText('text').toString()).toBe('hello');
   });
 
+  it('relays a turn’s changes as one frame; several origins reach everyone', async () => {
+    const sink = recordingSink();
+    const room = await BoardRoom.load('b', roomDeps(new MemoryStorage(), { relay: sink }));
+    const a = clientDoc();
+    const b = clientDoc();
+    for (let i = 0; i < 5; i++) a.doc.getMap('m').set(`a${i}`, i);
+    b.doc.getMap('m').set('b', true);
+    for (const update of a.updates) apply(room, update, 'a');
+    await nextTurn();
+    expect(sink.relayed).toHaveLength(1);
+    expect(sink.relayed[0]!.except).toBe('a');
+    apply(room, a.updates[0]!, 'a'); // nothing new: no frame
+    apply(room, b.updates[0]!, 'b');
+    a.doc.getMap('m').set('a5', 5);
+    apply(room, a.updates.at(-1)!, 'a');
+    await nextTurn();
+    expect(sink.relayed).toHaveLength(2);
+    expect(sink.relayed[1]!.except).toBeNull();
+    const seen = new Y.Doc();
+    for (const { update } of sink.relayed) Y.applyUpdate(seen, update);
+    expect(seen.getMap('m').toJSON()).toEqual(room.doc.getMap('m').toJSON());
+    await room.flush();
+  });
+
   it('refuses an update whose dependencies it lacks, leaving the board unchanged', async () => {
-    const room = await BoardRoom.load('b', deps(new MemoryStorage()));
+    const room = await BoardRoom.load('b', roomDeps(new MemoryStorage()));
     const client = clientDoc();
     client.doc.getText('text').insert(0, 'a');
     client.doc.getText('text').insert(1, 'b');
@@ -64,13 +74,19 @@ describe('BoardRoom', () => {
     expect(() => apply(room, client.updates[1]!)).toThrowError(
       expect.objectContaining({ code: ErrorCode.MISSING_DEPENDENCIES }),
     );
+    // From another node too: skipped, not parked as pending structs.
+    expect(room.applyRemoteUpdate(client.updates[1]!, scanUpdate(client.updates[1]!))).toBe(false);
     expect(Y.encodeStateAsUpdate(room.doc)).toEqual(before);
     expect(room.doc.store.pendingStructs).toBeNull();
   });
 
   it('refuses updates past the board size limit', async () => {
-    const limits = { ...DEFAULT_LIMITS, maxBoardBytes: 200, maxMessageBytes: 200 };
-    const room = await BoardRoom.load('b', deps(new MemoryStorage(), { limits }));
+    const limits = {
+      ...roomDeps(new MemoryStorage()).limits,
+      maxBoardBytes: 200,
+      maxMessageBytes: 200,
+    };
+    const room = await BoardRoom.load('b', roomDeps(new MemoryStorage(), { limits }));
     const client = clientDoc();
     client.doc.getText('text').insert(0, 'x'.repeat(150));
     client.doc.getText('text').insert(0, 'y'.repeat(150));
@@ -89,66 +105,109 @@ describe('BoardRoom', () => {
 
   it('compacts the log into a snapshot once it grows', async () => {
     const storage = new MemoryStorage();
-    const room = await BoardRoom.load('b', deps(storage, { compactEvery: 10 }));
+    const room = await BoardRoom.load('b', roomDeps(storage, { compactEvery: 10 }));
     const client = clientDoc();
     for (let i = 0; i < 25; i++) client.doc.getMap('m').set(`k${i}`, i);
     for (const update of client.updates) await apply(room, update).durable;
-    await vi.waitFor(() => expect(storage.stats('b').snapshots).toBe(1));
-    await room.flush();
-    await room.compact();
-    expect(storage.stats('b').updates).toBe(0);
-    const reloaded = await BoardRoom.load('b', deps(storage));
+    await vi.waitFor(async () => expect((await storage.stats('b')).snapshots).toBe(1));
+    await room.unload();
+    expect((await storage.stats('b')).updates).toBe(0);
+    const reloaded = await BoardRoom.load('b', roomDeps(storage));
     expect(reloaded.doc.getMap('m').toJSON()).toEqual(client.doc.getMap('m').toJSON());
   });
 
-  it('answers STORAGE_ERROR when an append fails and writes a snapshot once storage recovers', async () => {
+  it('answers STORAGE_ERROR when an append fails, and stores it before the next join answers', async () => {
     const storage = new MemoryStorage();
     let failing = true;
     const flaky: Storage = {
+      shared: false,
       load: (id) => storage.load(id),
+      readSince: (id, seq) => storage.readSince(id, seq),
+      headSeqs: (ids) => storage.headSeqs(ids),
       append: (id, u) => (failing ? Promise.reject(new Error('disk full')) : storage.append(id, u)),
-      compact: (id, s, t) =>
-        failing ? Promise.reject(new Error('disk full')) : storage.compact(id, s, t),
+      compact: (id, options) => storage.compact(id, options),
       flush: () => storage.flush(),
+      ping: () => storage.ping(),
       close: () => storage.close(),
     };
-    const room = await BoardRoom.load('b', deps(flaky));
+    const room = await BoardRoom.load('b', roomDeps(flaky));
+    room.addMember('m1');
     const client = clientDoc();
     client.doc.getMap('m').set('lost?', true);
     await expect(apply(room, client.updates[0]!).durable).rejects.toMatchObject({
       code: ErrorCode.STORAGE_ERROR,
     });
+    // A join must not claim the change while it is only in memory.
+    await expect(room.sync(new Uint8Array([0]))).rejects.toThrow(/disk full/);
     failing = false;
-    await room.unload();
-    const reloaded = await BoardRoom.load('b', deps(storage));
+    const state = await room.sync(new Uint8Array([0]));
+    const joined = new Y.Doc();
+    Y.applyUpdate(joined, state.update);
+    expect(joined.getMap('m').get('lost?')).toBe(true);
+    const reloaded = await BoardRoom.load('b', roomDeps(storage));
     expect(reloaded.doc.getMap('m').get('lost?')).toBe(true);
   });
 
+  it('catches up on a join with what another writer stored meanwhile', async () => {
+    const storage = new MemoryStorage(true);
+    const other = storage.sharedHandle();
+    const room = await BoardRoom.load('b', roomDeps(storage));
+    const client = clientDoc();
+    client.doc.getMap('m').set('from-elsewhere', 1);
+    await other.append('b', client.updates[0]!);
+    expect(room.doc.getMap('m').size).toBe(0);
+    const state = await room.sync(new Uint8Array([0]));
+    const joined = new Y.Doc();
+    Y.applyUpdate(joined, state.update);
+    expect(joined.getMap('m').toJSON()).toEqual({ 'from-elsewhere': 1 });
+    expect(room.log.appliedThrough).toBe(1);
+  });
+
   it('lets a member set only the awareness client ids it owns, and removes them on leave', async () => {
-    const room = await BoardRoom.load('b', deps(new MemoryStorage()));
+    const sink = recordingSink();
+    const room = await BoardRoom.load('b', roomDeps(new MemoryStorage(), { relay: sink }));
     room.addMember('alice');
     room.addMember('mallory');
     const aliceDoc = new Y.Doc();
     const alice = new Awareness(aliceDoc);
     alice.setLocalState({ name: 'Alice' });
     const update = encodeAwarenessUpdate(alice, [aliceDoc.clientID]);
-    expect(room.applyAwareness(update, scanAwarenessUpdate(update), 'alice')).not.toBeNull();
+    room.applyAwareness(update, scanAwarenessUpdate(update), 'alice');
     expect(() => room.applyAwareness(update, scanAwarenessUpdate(update), 'mallory')).toThrowError(
       expect.objectContaining({ code: ErrorCode.FORBIDDEN }),
     );
-    const removal = room.removeMember('alice');
-    expect(removal).not.toBeNull();
+    // Another node may not claim it either.
+    room.applyRemoteAwareness(update, scanAwarenessUpdate(update), 'node-2');
+    room.removeMember('alice');
     expect(room.awareness.getStates().has(aliceDoc.clientID)).toBe(false);
-    const other = new Awareness(new Y.Doc());
-    other.setLocalState({ name: 'stale' });
-    // The removal, applied elsewhere, clears Alice's state there too.
+    await nextTurn();
+    // Set and removed in one turn: one frame, to everyone, with the removal.
     const peer = new Awareness(new Y.Doc());
-    const { applyAwarenessUpdate } = await import('y-protocols/awareness');
     applyAwarenessUpdate(peer, update, 'test');
     expect(peer.getStates().has(aliceDoc.clientID)).toBe(true);
-    applyAwarenessUpdate(peer, removal!, 'test');
+    for (const { event, update: relayed } of sink.relayed) {
+      expect(event).toBe('awareness');
+      applyAwarenessUpdate(peer, relayed, 'test');
+    }
     expect(peer.getStates().has(aliceDoc.clientID)).toBe(false);
-    for (const a of [alice, other, peer]) a.destroy();
+    for (const a of [alice, peer]) a.destroy();
+    room.destroy();
+  });
+
+  it('drops the awareness states of a node that left', async () => {
+    const room = await BoardRoom.load('b', roomDeps(new MemoryStorage()));
+    const remote = new Awareness(new Y.Doc());
+    remote.setLocalState({ name: 'Bob' });
+    const update = encodeAwarenessUpdate(remote, [remote.clientID]);
+    room.applyRemoteAwareness(update, scanAwarenessUpdate(update), 'node-2');
+    expect(room.awareness.getStates().has(remote.clientID)).toBe(true);
+    room.addMember('impostor');
+    expect(() => room.applyAwareness(update, scanAwarenessUpdate(update), 'impostor')).toThrowError(
+      expect.objectContaining({ code: ErrorCode.FORBIDDEN }),
+    );
+    room.dropNode('node-2');
+    expect(room.awareness.getStates().has(remote.clientID)).toBe(false);
+    remote.destroy();
     room.destroy();
   });
 });

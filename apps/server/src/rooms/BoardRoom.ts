@@ -7,88 +7,75 @@ import {
   type ScannedUpdate,
   scanUpdate,
 } from '@drawbridge/protocol';
-import {
-  Awareness,
-  applyAwarenessUpdate,
-  encodeAwarenessUpdate,
-  removeAwarenessStates,
-} from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import type { Clock } from '../clock.js';
+import type { BoardReplica } from '../cluster/BoardReplica.js';
 import type { Logger } from '../logger.js';
-import type { Storage, StoredBoard } from '../storage/Storage.js';
+import type { Storage } from '../storage/Storage.js';
+import { AwarenessRegistry } from './AwarenessRegistry.js';
+import { BoardLog } from './BoardLog.js';
+import { CatchUp } from './CatchUp.js';
+import { Outbox, type RelaySink } from './Outbox.js';
 
 export interface BoardRoomDeps {
   storage: Storage;
   logger: Logger;
   limits: Limits;
   compactEvery: number;
-  /** Awareness removals the room makes by itself (timeouts), to send to every member. */
-  onAwarenessBroadcast: (boardId: string, update: Uint8Array) => void;
+  clock: Clock;
+  /** This node's sockets: where the room's batched relays go. */
+  relay: RelaySink;
+  /** Delay before a gap in the log is read from storage (a notice may just be late). */
+  gapGraceMs?: number;
+  /** Records read from storage to repair gaps (metrics). */
+  onRepaired?: (boardId: string, records: number) => void;
 }
 
-export interface AppliedUpdate {
-  /** What the board's own Y.Doc integrated, re-encoded; null when nothing was new. */
-  relay: Uint8Array | null;
-  /** Resolves once `relay` is durably stored. */
-  durable: Promise<void>;
+export interface SyncState {
+  update: Uint8Array;
+  stateVector: Uint8Array;
+  awareness: Uint8Array;
 }
-
-/** Awareness origin used for removals of a member's states on leave and disconnect. */
-const LEAVE_ORIGIN = Symbol('leave');
 
 /**
- * One board in memory: its Y.Doc, its awareness, who owns which awareness client ids, and the
- * bookkeeping that keeps storage in step. It knows nothing about sockets: members are ids, and
- * what must be relayed is returned to the caller.
+ * One board in memory on this node: its Y.Doc, its members and their awareness, its stored log
+ * (`BoardLog`) and, in a cluster, its link to the other nodes holding it (`BoardReplica`). It
+ * knows nothing about sockets: members are ids, and output goes to a `RelaySink`, batched per
+ * event-loop turn by its `Outbox`.
  */
 export class BoardRoom {
   readonly doc = new Y.Doc({ gc: true });
-  readonly awareness: Awareness;
-  /** Member id (socket id) -> awareness client ids it owns. */
-  readonly #members = new Map<string, Set<number>>();
-  /** Awareness client id -> owning member id. */
-  readonly #owners = new Map<number, string>();
+  readonly registry: AwarenessRegistry;
+  readonly log: BoardLog;
+  readonly #outbox: Outbox;
+  readonly #catchUp: CatchUp;
+  #replica: BoardReplica | null = null;
   #captured: Uint8Array | null = null;
-  #bytes: number;
-  #bytesAppended = 0;
-  /** Size of the last snapshot written (or loaded): what a compaction costs to redo. */
-  #snapshotBytes = 0;
-  #lastSeq: number;
-  #appendsSinceCompaction = 0;
-  #compacting: Promise<void> | null = null;
-  #needsSnapshot = false;
-  readonly #writes = new Set<Promise<unknown>>();
   #destroyed = false;
 
   private constructor(
     readonly boardId: string,
-    stored: StoredBoard,
+    stored: Awaited<ReturnType<Storage['load']>>,
     private readonly deps: BoardRoomDeps,
   ) {
-    const log = deps.logger;
-    for (const [index, update] of stored.updates.entries()) {
-      try {
-        scanUpdate(update);
-        Y.applyUpdate(this.doc, update, 'storage');
-      } catch (error) {
-        // A record that passed its checksum yet does not decode means a bug, not bit rot: skip
-        // it rather than make the whole board unloadable; members resend what they hold.
-        log.error({ boardId, index, err: error }, 'stored update does not decode; skipped');
-      }
-    }
-    this.#bytes = stored.bytes;
-    this.#snapshotBytes = stored.updates[0]?.byteLength ?? 0;
-    this.#lastSeq = stored.lastSeq;
-    this.#appendsSinceCompaction = stored.updates.length;
+    for (const [index, update] of stored.updates.entries()) this.#applyStored(update, index);
+    this.log = new BoardLog(boardId, stored, deps);
     this.doc.on('update', (update: Uint8Array) => {
       this.#captured = update;
     });
-    this.awareness = new Awareness(this.doc);
-    this.awareness.setLocalState(null);
-    this.awareness.on('update', ({ removed }: { removed: number[] }, origin: unknown) => {
-      if (origin !== 'timeout' || removed.length === 0) return;
-      for (const id of removed) this.#release(id);
-      deps.onAwarenessBroadcast(boardId, encodeAwarenessUpdate(this.awareness, removed));
+    this.registry = new AwarenessRegistry(
+      this.doc,
+      deps.limits.maxAwarenessClientsPerSocket,
+      (removed) => this.#awarenessChanged(removed, null, false),
+    );
+    this.#outbox = new Outbox(boardId, this.registry.awareness, deps.relay);
+    this.#catchUp = new CatchUp({
+      log: this.log,
+      graceMs: deps.gapGraceMs ?? 30,
+      apply: (update) => this.#integrate(() => this.#applyStored(update), null, false),
+      onRead: (records) => deps.onRepaired?.(boardId, records),
+      logger: deps.logger,
+      boardId,
     });
   }
 
@@ -100,223 +87,205 @@ export class BoardRoom {
     return new BoardRoom(boardId, stored, deps);
   }
 
-  get memberCount(): number {
-    return this.#members.size;
+  /** Links the room to the other nodes (cluster mode); set once, right after load. */
+  attachReplica(replica: BoardReplica): void {
+    this.#replica = replica;
   }
 
-  /** Approximate stored size: snapshot plus appended updates since. */
+  get awareness() {
+    return this.registry.awareness;
+  }
+
+  get memberCount(): number {
+    return this.registry.memberCount;
+  }
+
+  /** Approximate stored size: snapshot plus appended records since. */
   get bytes(): number {
-    return this.#bytes;
+    return this.log.bytes;
   }
 
   hasMember(memberId: string): boolean {
-    return this.#members.has(memberId);
+    return this.registry.hasMember(memberId);
   }
 
   addMember(memberId: string): void {
-    if (!this.#members.has(memberId)) this.#members.set(memberId, new Set());
+    this.registry.addMember(memberId);
   }
 
-  /** What a joining client with `stateVector` lacks, the board's state vector and awareness. */
-  syncState(stateVector: Uint8Array): {
-    update: Uint8Array;
-    stateVector: Uint8Array;
-    awareness: Uint8Array;
-  } {
+  /**
+   * What a joining client with `stateVector` lacks, the board's state vector and awareness,
+   * once everything the board holds is stored and, with shared storage, once the board holds
+   * everything stored anywhere before this call.
+   */
+  async sync(stateVector: Uint8Array): Promise<SyncState> {
+    await this.durable();
+    if (this.deps.storage.shared) await this.#catchUp.now();
+    // Pending relays first, so a member never receives a change after a join answer that has it.
+    this.#outbox.flush();
+    return this.syncState(stateVector);
+  }
+
+  syncState(stateVector: Uint8Array): SyncState {
     return {
       update: Y.encodeStateAsUpdate(this.doc, stateVector),
       stateVector: Y.encodeStateVector(this.doc),
-      awareness: encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()]),
+      awareness: this.registry.encodeAll(),
     };
   }
 
-  /**
-   * Removes a member and its awareness states. Returns the awareness update that tells the
-   * others, or null when it owned none.
-   */
-  removeMember(memberId: string): Uint8Array | null {
-    const owned = this.#members.get(memberId);
-    this.#members.delete(memberId);
-    if (!owned || owned.size === 0) return null;
-    const ids = [...owned];
-    for (const id of ids) this.#owners.delete(id);
-    const present = ids.filter((id) => this.awareness.getStates().has(id));
-    if (present.length === 0) return null;
-    removeAwarenessStates(this.awareness, present, LEAVE_ORIGIN);
-    return encodeAwarenessUpdate(this.awareness, present);
+  /** Removes a member and its awareness states; the others are told. */
+  removeMember(memberId: string): void {
+    this.#awarenessChanged(this.registry.removeMember(memberId), null, true);
   }
 
   /**
-   * Applies a scanned client update. Throws ProtocolError (board unchanged) when the update
-   * depends on content the board lacks or would grow it past its limit.
+   * Applies a scanned client update: relays what the doc integrated and stores it. Throws
+   * ProtocolError (board unchanged) when the update depends on content the board lacks or would
+   * grow it past its limit. `durable` resolves once the change is stored.
    */
-  applyUpdate(update: Uint8Array, scan: ScannedUpdate, memberId: string): AppliedUpdate {
+  applyUpdate(
+    update: Uint8Array,
+    scan: ScannedUpdate,
+    memberId: string,
+  ): { integrated: boolean; durable: Promise<void> } {
     const missing = findMissingDependency(scan, (client) => Y.getState(this.doc.store, client));
     if (missing) throw new ProtocolError(ErrorCode.MISSING_DEPENDENCIES, missing);
-    if (this.#bytes + update.byteLength > this.deps.limits.maxBoardBytes) {
+    if (this.log.bytes + update.byteLength > this.deps.limits.maxBoardBytes) {
       throw new ProtocolError(
         ErrorCode.BOARD_TOO_LARGE,
         `board ${this.boardId} would exceed ${this.deps.limits.maxBoardBytes} bytes`,
       );
     }
-    const hadPending = this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null;
-    this.#captured = null;
-    try {
-      Y.applyUpdate(this.doc, update, memberId);
-    } finally {
-      if (!hadPending) this.#dropPending();
-    }
-    const relay = this.#captured as Uint8Array | null;
-    this.#captured = null;
-    // Nothing new, but what it carries may still be on its way to disk from an earlier update.
-    if (!relay) return { relay: null, durable: this.durable() };
-    return { relay, durable: this.#persist(relay) };
+    const relay = this.#integrate(() => Y.applyUpdate(this.doc, update, memberId), memberId, true);
+    // Nothing new, but what it carries may still be on its way to storage from an earlier update.
+    if (!relay) return { integrated: false, durable: this.durable() };
+    const msg = this.#replica?.published(relay);
+    const durable = this.log.append(relay).then(
+      (seq) => {
+        if (msg !== undefined) this.#replica?.committed(msg, seq);
+      },
+      (error: unknown) => {
+        if (msg !== undefined) this.#replica?.failed(msg);
+        throw new ProtocolError(ErrorCode.STORAGE_ERROR, 'the update could not be stored', {
+          cause: error,
+        });
+      },
+    );
+    return { integrated: true, durable };
+  }
+
+  /** Applies a member's awareness update, enforcing ownership of client ids. */
+  applyAwareness(update: Uint8Array, entries: AwarenessEntry[], memberId: string): void {
+    const changed = this.registry.applyLocal(update, entries, memberId);
+    this.#awarenessChanged(changed, memberId, true);
+  }
+
+  /** Another node's update: applied and relayed unless it builds on content this doc lacks. */
+  applyRemoteUpdate(update: Uint8Array, scan: ScannedUpdate): boolean {
+    if (findMissingDependency(scan, (client) => Y.getState(this.doc.store, client))) return false;
+    this.#integrate(() => Y.applyUpdate(this.doc, update, 'remote'), null, false);
+    return true;
+  }
+
+  applyRemoteAwareness(update: Uint8Array, entries: AwarenessEntry[], nodeId: string): void {
+    this.#awarenessChanged(this.registry.applyRemote(update, entries, nodeId), null, false);
+  }
+
+  /** The awareness states of this node's members, encoded (null if none): for other nodes. */
+  localAwareness(): Uint8Array | null {
+    return this.registry.encodeLocal();
+  }
+
+  encodeAwareness(clientIds: readonly number[]): Uint8Array {
+    return this.registry.encode(clientIds);
+  }
+
+  /** Another node is gone: its members' states vanish here too. */
+  dropNode(nodeId: string): void {
+    this.#awarenessChanged(this.registry.dropNode(nodeId), null, false);
+  }
+
+  /** Storage holds records this doc lacks (a gap): read them soon. */
+  requestCatchUp(): void {
+    this.#catchUp.soon();
+  }
+
+  /** Reads what storage holds beyond this doc now. */
+  catchUpNow(): Promise<void> {
+    return this.#catchUp.now();
+  }
+
+  /** Resolves once every update applied so far has settled in storage. */
+  flush(): Promise<void> {
+    return this.log.flush();
   }
 
   /**
-   * Applies an awareness update from a member, enforcing ownership of client ids. Returns the
-   * re-encoded update to relay, or null when nothing changed.
-   */
-  applyAwareness(
-    update: Uint8Array,
-    entries: AwarenessEntry[],
-    memberId: string,
-  ): Uint8Array | null {
-    const owned = this.#members.get(memberId);
-    if (!owned) throw new ProtocolError(ErrorCode.NOT_JOINED, 'not a member of this board');
-    const claims: number[] = [];
-    for (const { clientID } of entries) {
-      const owner = this.#owners.get(clientID);
-      if (owner === undefined) claims.push(clientID);
-      else if (owner !== memberId) {
-        throw new ProtocolError(
-          ErrorCode.FORBIDDEN,
-          `awareness client ${clientID} belongs to another connection`,
-        );
-      }
-    }
-    if (owned.size + claims.length > this.deps.limits.maxAwarenessClientsPerSocket) {
-      throw new ProtocolError(
-        ErrorCode.FORBIDDEN,
-        `a connection may own at most ${this.deps.limits.maxAwarenessClientsPerSocket} awareness clients per board`,
-      );
-    }
-    for (const id of claims) {
-      owned.add(id);
-      this.#owners.set(id, memberId);
-    }
-    let changed: number[] = [];
-    const listener = (
-      { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-      origin: unknown,
-    ) => {
-      if (origin === memberId) changed = [...added, ...updated, ...removed];
-    };
-    this.awareness.on('update', listener);
-    try {
-      applyAwarenessUpdate(this.awareness, update, memberId);
-    } finally {
-      this.awareness.off('update', listener);
-    }
-    return changed.length > 0 ? encodeAwarenessUpdate(this.awareness, changed) : null;
-  }
-
-  /** Resolves once every update applied so far is stored (or failed to be). */
-  async flush(): Promise<void> {
-    while (this.#writes.size > 0) await Promise.allSettled([...this.#writes]);
-  }
-
-  /**
-   * Resolves once everything the doc holds now is stored; throws if it cannot be. A join
-   * awaits this, because the state vector it answers with tells the client what it need not
-   * resend: it must never cover an update that is only in memory.
+   * Resolves once everything the doc holds is stored (its own appends, and remote changes never
+   * confirmed stored, which it stores itself); throws if it cannot be. A join awaits this,
+   * because the state vector it answers with tells the client what it need not resend.
    */
   async durable(): Promise<void> {
-    await this.flush();
-    if (this.#needsSnapshot) await this.compact();
-  }
-
-  /** Stores the whole board as one snapshot and drops the log it replaces. */
-  compact(): Promise<void> {
-    if (this.#compacting) return this.#compacting;
-    const run = async () => {
-      await this.flush();
-      const through = this.#lastSeq;
-      const mark = this.#bytesAppended;
-      const appendsMark = this.#appendsSinceCompaction;
-      const state = Y.encodeStateAsUpdate(this.doc);
-      await this.deps.storage.compact(this.boardId, state, through);
-      this.#bytes = state.byteLength + (this.#bytesAppended - mark);
-      this.#snapshotBytes = state.byteLength;
-      this.#appendsSinceCompaction -= appendsMark;
-      this.#needsSnapshot = false;
-    };
-    this.#compacting = run().finally(() => {
-      this.#compacting = null;
-    });
-    return this.#compacting;
+    await this.log.durable();
+    await this.#replica?.adopt();
   }
 
   /** Flushes, compacts when the log has grown, and releases memory. The room is unusable after. */
   async unload(): Promise<void> {
-    await this.flush();
-    if (this.#appendsSinceCompaction > 1 || this.#needsSnapshot) await this.compact();
+    this.#outbox.flush();
+    this.#replica?.flush();
+    await this.log.flush();
+    if (this.log.recordsSinceSnapshot > 1) await this.log.compact();
     this.destroy();
   }
 
   destroy(): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
-    this.awareness.destroy();
+    this.#outbox.close();
+    this.#replica?.close();
+    this.#catchUp.close();
+    this.log.close();
+    this.registry.destroy();
     this.doc.destroy();
   }
 
-  #persist(update: Uint8Array): Promise<void> {
-    this.#bytes += update.byteLength;
-    this.#bytesAppended += update.byteLength;
-    const write = this.deps.storage.append(this.boardId, update).then(
-      (seq) => {
-        this.#lastSeq = Math.max(this.#lastSeq, seq);
-        this.#appendsSinceCompaction++;
-        if (this.#shouldCompact()) this.#compactSoon();
-      },
-      (error: unknown) => {
-        // The update lives in memory and at the peers, but not on disk: write a full snapshot
-        // as soon as storage works again, so nothing acked later depends on a missing record.
-        this.#needsSnapshot = true;
-        this.deps.logger.error({ boardId: this.boardId, err: error }, 'append failed');
-        this.#compactSoon();
-        throw new ProtocolError(ErrorCode.STORAGE_ERROR, 'the update could not be stored', {
-          cause: error,
-        });
-      },
-    );
-    this.#writes.add(write);
-    const settled = () => this.#writes.delete(write);
-    write.then(settled, settled);
-    return write;
+  /** Runs `apply`, relays what the doc integrated (returned), and publishes it if local. */
+  #integrate(apply: () => void, memberId: string | null, fromClient: boolean): Uint8Array | null {
+    const store = this.doc.store;
+    const hadPending = store.pendingStructs !== null || store.pendingDs !== null;
+    this.#captured = null;
+    try {
+      apply();
+    } finally {
+      if (fromClient && !hadPending) this.#dropPending();
+    }
+    const relay = this.#captured as Uint8Array | null;
+    this.#captured = null;
+    if (relay) this.#outbox.doc(relay, memberId);
+    return relay;
   }
 
-  /**
-   * Compact after `compactEvery` records, but only once the log has grown by a quarter of the
-   * snapshot too: re-encoding a large board every few hundred small strokes would make each
-   * stroke's cost grow with the board. This keeps the amortised cost per stored byte constant.
-   */
-  #shouldCompact(): boolean {
-    const logBytes = this.#bytes - this.#snapshotBytes;
-    return (
-      this.#appendsSinceCompaction >= this.deps.compactEvery && logBytes >= this.#snapshotBytes / 4
-    );
+  #awarenessChanged(clientIds: number[], origin: string | null, local: boolean): void {
+    if (clientIds.length === 0) return;
+    this.#outbox.awarenessChanged(clientIds, origin);
+    if (local) this.#replica?.awarenessChanged(clientIds);
   }
 
-  #compactSoon(): void {
-    if (this.#compacting || this.#destroyed) return;
-    setImmediate(() => {
-      if (this.#destroyed) return;
-      this.compact().catch((error: unknown) => {
-        this.deps.logger.error({ boardId: this.boardId, err: error }, 'compaction failed');
-      });
-    });
+  /** A stored record: scanned like a client's bytes, applied, never allowed to break the load. */
+  #applyStored(update: Uint8Array, index?: number): void {
+    try {
+      scanUpdate(update);
+      Y.applyUpdate(this.doc, update, 'storage');
+    } catch (error) {
+      // A record that passed its checksum yet does not decode means a bug, not bit rot: skip
+      // it rather than make the whole board unloadable; members resend what they hold.
+      this.deps.logger.error(
+        { boardId: this.boardId, index, err: error },
+        'stored update does not decode; skipped',
+      );
+    }
   }
 
   /**
@@ -330,12 +299,5 @@ export class BoardRoom {
     this.deps.logger.warn({ boardId: this.boardId }, 'dropped pending structs of a client update');
     store.pendingStructs = null;
     store.pendingDs = null;
-  }
-
-  #release(clientID: number): void {
-    const owner = this.#owners.get(clientID);
-    if (owner === undefined) return;
-    this.#owners.delete(clientID);
-    this.#members.get(owner)?.delete(clientID);
   }
 }

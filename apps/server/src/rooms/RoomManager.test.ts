@@ -1,19 +1,12 @@
-import { DEFAULT_LIMITS, scanUpdate } from '@drawbridge/protocol';
+import { scanUpdate } from '@drawbridge/protocol';
 import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
-import { silentLogger } from '../logger.js';
 import { MemoryStorage } from '../storage/MemoryStorage.js';
 import { RoomManager } from './RoomManager.js';
+import { roomDeps } from './testing/roomKit.js';
 
 const manager = (storage: MemoryStorage, idleUnloadMs = 10) =>
-  new RoomManager({
-    storage,
-    logger: silentLogger,
-    limits: { ...DEFAULT_LIMITS },
-    compactEvery: 1000,
-    idleUnloadMs,
-    onAwarenessBroadcast: () => {},
-  });
+  new RoomManager({ ...roomDeps(storage), idleUnloadMs });
 
 describe('RoomManager', () => {
   it('shares one load between concurrent acquires', async () => {

@@ -1,10 +1,20 @@
+import type { ClusterNode } from '../cluster/ClusterNode.js';
 import type { Logger } from '../logger.js';
 import { BoardRoom, type BoardRoomDeps } from './BoardRoom.js';
 
 export interface RoomManagerOptions extends BoardRoomDeps {
   idleUnloadMs: number;
   onLoaded?: (count: number) => void;
+  /** In a cluster: boards are subscribed before they load and linked to the other nodes. */
+  cluster?: ClusterNode | null;
+  /**
+   * With shared storage: how often every loaded board is checked against storage for records it
+   * missed (messages lost, a bus outage). Bounds how long any gap can last.
+   */
+  gapCheckMs?: number;
 }
+
+const DEFAULT_GAP_CHECK_MS = 2000;
 
 /**
  * Loads boards on first use and unloads them once idle and flushed. Concurrent joins of a board
@@ -17,10 +27,19 @@ export class RoomManager {
   readonly #unloading = new Map<string, Promise<void>>();
   readonly #idleTimers = new Map<string, NodeJS.Timeout>();
   readonly #logger: Logger;
+  readonly #gapTimer: NodeJS.Timeout | null = null;
+  #checking = false;
   #closed = false;
 
   constructor(private readonly options: RoomManagerOptions) {
     this.#logger = options.logger;
+    if (options.storage.shared) {
+      this.#gapTimer = setInterval(
+        () => void this.#checkGaps(),
+        options.gapCheckMs ?? DEFAULT_GAP_CHECK_MS,
+      );
+      this.#gapTimer.unref();
+    }
   }
 
   get size(): number {
@@ -68,6 +87,7 @@ export class RoomManager {
   /** Flushes and unloads every board; acquire fails afterwards. */
   async close(): Promise<void> {
     this.#closed = true;
+    if (this.#gapTimer) clearInterval(this.#gapTimer);
     for (const timer of this.#idleTimers.values()) clearTimeout(timer);
     this.#idleTimers.clear();
     await Promise.allSettled([...this.#loading.values()]);
@@ -78,7 +98,18 @@ export class RoomManager {
   async #load(boardId: string): Promise<BoardRoom> {
     const unloading = this.#unloading.get(boardId);
     if (unloading) await unloading;
-    const room = await BoardRoom.load(boardId, this.options);
+    const cluster = this.options.cluster;
+    // Subscribe first: whatever is published from here on reaches the room, and whatever was
+    // stored before is in the load.
+    const subscription = cluster ? await cluster.subscribe(boardId) : null;
+    let room: BoardRoom;
+    try {
+      room = await BoardRoom.load(boardId, this.options);
+    } catch (error) {
+      await cluster?.unsubscribe(boardId);
+      throw error;
+    }
+    subscription?.bind(room);
     this.#rooms.set(boardId, room);
     this.options.onLoaded?.(this.#rooms.size);
     this.#logger.debug({ boardId }, 'board loaded');
@@ -95,12 +126,33 @@ export class RoomManager {
         this.#logger.error({ boardId, err: error }, 'unload failed');
         room.destroy();
       })
+      .then(() => this.options.cluster?.unsubscribe(boardId))
       .finally(() => {
         if (this.#unloading.get(boardId) === unloading) this.#unloading.delete(boardId);
         this.#logger.debug({ boardId }, 'board unloaded');
       });
     this.#unloading.set(boardId, unloading);
     return unloading;
+  }
+
+  /** Reads, for every loaded board, what storage holds beyond it: one query for all heads. */
+  async #checkGaps(): Promise<void> {
+    if (this.#checking || this.#closed || this.#rooms.size === 0) return;
+    this.#checking = true;
+    try {
+      this.options.cluster?.sweep();
+      const heads = await this.options.storage.headSeqs([...this.#rooms.keys()]);
+      for (const [boardId, head] of heads) {
+        const room = this.#rooms.get(boardId);
+        if (!room) continue;
+        room.log.noteHead(head);
+        if (room.log.behind) room.requestCatchUp();
+      }
+    } catch (error) {
+      this.#logger.warn({ err: error }, 'gap check failed; retrying at the next one');
+    } finally {
+      this.#checking = false;
+    }
   }
 
   #cancelIdle(boardId: string): void {

@@ -113,7 +113,9 @@ export class GroupCommitQueue {
         if (seqs.length !== batch.length) {
           throw new Error(`commit returned ${seqs.length} seqs for ${batch.length} appends`);
         }
-        batch.forEach((pending, i) => pending.resolve(seqs[i]!));
+        batch.forEach((pending, i) => {
+          pending.resolve(seqs[i]!);
+        });
         this.#report({
           records: batch.length,
           bytes,

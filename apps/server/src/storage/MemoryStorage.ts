@@ -1,6 +1,6 @@
 import { GroupCommitQueue, type QueuedAppend } from './GroupCommitQueue.js';
-import { buildSnapshot } from './snapshot.js';
 import type { CompactionResult, CompactOptions, Storage, StoredBoard } from './Storage.js';
+import { buildSnapshot } from './snapshot.js';
 
 interface BoardRecords {
   /** Survives compaction so seqs are never reused. */
@@ -45,7 +45,13 @@ export class MemoryStorage implements Storage {
     this.#assertOpen();
     await this.#queue.flush();
     const board = this.#boards.get(boardId);
-    const result: StoredBoard = { updates: [], lastSeq: afterSeq, bytes: 0, corrupt: 0, snapshot: false };
+    const result: StoredBoard = {
+      updates: [],
+      lastSeq: afterSeq,
+      bytes: 0,
+      corrupt: 0,
+      snapshot: false,
+    };
     if (board === undefined) return result;
     let after = afterSeq;
     if (board.snapshot !== undefined && board.snapshot.throughSeq > afterSeq) {
@@ -82,12 +88,19 @@ export class MemoryStorage implements Storage {
     if (board === undefined || records.length < (options.minRecords ?? 2) || records.length === 0) {
       return { ...result, skipped: 'small' };
     }
-    const parts = board.snapshot ? [board.snapshot.data, ...records.map((r) => r.data)] : records.map((r) => r.data);
+    const parts = board.snapshot
+      ? [board.snapshot.data, ...records.map((r) => r.data)]
+      : records.map((r) => r.data);
     const throughSeq = records.at(-1)!.seq;
     const state = buildSnapshot(parts);
     board.snapshot = { throughSeq, data: state };
     board.updates = board.updates.filter(({ seq }) => seq > throughSeq);
-    return { compacted: true, throughSeq, snapshotBytes: state.byteLength, records: records.length };
+    return {
+      compacted: true,
+      throughSeq,
+      snapshotBytes: state.byteLength,
+      records: records.length,
+    };
   }
 
   async flush(): Promise<void> {

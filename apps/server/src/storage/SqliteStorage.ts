@@ -2,8 +2,8 @@ import { type Logger, silentLogger } from '../logger.js';
 import { RpcWorker } from '../workers/RpcWorker.js';
 import { type CommitInfo, GroupCommitQueue, type QueuedAppend } from './GroupCommitQueue.js';
 import type { RecordKind } from './records.js';
-import { SqliteLog } from './sqlite/SqliteLog.js';
 import type { CompactionResult, CompactOptions, Storage, StoredBoard } from './Storage.js';
+import { SqliteLog } from './sqlite/SqliteLog.js';
 
 export interface CorruptRecord {
   kind: RecordKind;

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Storage } from './Storage.js';
+import { describeTwoWriterContract } from './storageTwoWriters.js';
 import {
   edit,
   edits,
@@ -11,7 +12,6 @@ import {
   type StorageFixture,
   totalBytes,
 } from './testing/contractKit.js';
-import { describeTwoWriterContract } from './storageTwoWriters.js';
 
 export type { StorageFixture } from './testing/contractKit.js';
 
@@ -221,9 +221,13 @@ export function describeStorageContract(
       if (fixture.reopen === undefined) context.skip();
       const { doc, updates } = recordingDoc();
       edits(doc, 0, 20);
-      const seqs = await Promise.all(updates.slice(0, 10).map((update) => storage.append('b', update)));
+      const seqs = await Promise.all(
+        updates.slice(0, 10).map((update) => storage.append('b', update)),
+      );
       await storage.compact('b');
-      seqs.push(...(await Promise.all(updates.slice(10).map((update) => storage.append('b', update)))));
+      seqs.push(
+        ...(await Promise.all(updates.slice(10).map((update) => storage.append('b', update)))),
+      );
       await storage.close();
 
       const reopened = await fixture.reopen!();

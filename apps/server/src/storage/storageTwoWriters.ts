@@ -1,7 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { Storage } from './Storage.js';
-import { edits, expectSameBoard, recordingDoc, type StorageFixture } from './testing/contractKit.js';
+import {
+  edits,
+  expectSameBoard,
+  recordingDoc,
+  type StorageFixture,
+} from './testing/contractKit.js';
 
 /** Two writers' edits of one board, made concurrently: neither has seen the other's. */
 function concurrentEdits(count: number) {

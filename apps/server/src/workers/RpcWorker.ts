@@ -1,6 +1,6 @@
 import { type TransferListItem, Worker } from 'node:worker_threads';
-import { isRpcEvent, type RpcRequest, type RpcResponse } from './rpc.js';
 import { workerEntry } from './moduleUrl.js';
+import { isRpcEvent, type RpcRequest, type RpcResponse } from './rpc.js';
 
 export interface RpcWorkerOptions {
   /** `import.meta.url` of the module that owns the worker. */

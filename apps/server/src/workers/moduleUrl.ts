@@ -12,7 +12,11 @@ export type WorkerEntry = { url: URL } | { bootstrap: string };
  * its caller: the worker first registers tsx's loader (a worker does not inherit the loader of
  * the thread that starts it), then imports the entry.
  */
-export function workerEntry(callerUrl: string, sourcePath: string, bundledName: string): WorkerEntry {
+export function workerEntry(
+  callerUrl: string,
+  sourcePath: string,
+  bundledName: string,
+): WorkerEntry {
   if (!callerUrl.endsWith('.ts')) return { url: new URL(`./${bundledName}`, callerUrl) };
   const tsxApi = tsxEsmApi();
   const entry = new URL(sourcePath, callerUrl).href;

@@ -37,7 +37,11 @@ export function serveRpc(handlers: Record<string, Handler>): void {
         response = {
           id: request.id,
           ok: false,
-          error: { message: err.message, name: err.name, ...(err.stack ? { stack: err.stack } : {}) },
+          error: {
+            message: err.message,
+            name: err.name,
+            ...(err.stack ? { stack: err.stack } : {}),
+          },
         };
       }
       port.postMessage(response, transfer);

@@ -3,8 +3,8 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { QueuedAppend } from '../GroupCommitQueue.js';
 import { type RecordCheck, verifyRecord } from '../records.js';
-import { buildSnapshot } from '../snapshot.js';
 import type { CompactionResult, StoredBoard } from '../Storage.js';
+import { buildSnapshot } from '../snapshot.js';
 import { MIGRATIONS, prepareStatements, type Statements } from './schema.js';
 
 export interface SqliteLogOptions {
@@ -60,7 +60,13 @@ export class SqliteLog {
   /** The board after `afterSeq`, and the seq its stored snapshot covers, from one transaction. */
   #read(boardId: string, afterSeq: number): { board: StoredBoard; snapshotSeq: number } {
     const { snapshot, snapshotSeq, rows } = this.#statements.readSince(boardId, afterSeq);
-    const board: StoredBoard = { updates: [], lastSeq: afterSeq, bytes: 0, corrupt: 0, snapshot: false };
+    const board: StoredBoard = {
+      updates: [],
+      lastSeq: afterSeq,
+      bytes: 0,
+      corrupt: 0,
+      snapshot: false,
+    };
     const accept = (kind: 'update' | 'snapshot', seq: number, data: unknown, crc: number) => {
       const check: RecordCheck = { kind, boardId, seq, data, crc };
       const reason = verifyRecord(check);

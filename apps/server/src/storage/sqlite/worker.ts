@@ -3,8 +3,8 @@
  * boards and compactions never run on the server's event loop. Spoken to by `SqliteStorage`.
  */
 import { workerData } from 'node:worker_threads';
-import type { QueuedAppend } from '../GroupCommitQueue.js';
 import { emitRpcEvent, serveRpc } from '../../workers/serveRpc.js';
+import type { QueuedAppend } from '../GroupCommitQueue.js';
 import { SqliteLog, type SqliteLogOptions } from './SqliteLog.js';
 
 const options = workerData as Omit<SqliteLogOptions, 'onCorrupt'>;

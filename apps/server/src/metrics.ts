@@ -59,6 +59,57 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly clusterMessages = new Counter({
+    name: 'drawbridge_cluster_messages_total',
+    help: 'Messages between nodes over the bus, by direction (in, out) and type',
+    labelNames: ['direction', 'type'] as const,
+    registers: [this.registry],
+  });
+  readonly clusterBytes = new Counter({
+    name: 'drawbridge_cluster_bytes_total',
+    help: 'Bytes of messages between nodes, by direction (in, out)',
+    labelNames: ['direction'] as const,
+    registers: [this.registry],
+  });
+  readonly redisPublishSeconds = new Histogram({
+    name: 'drawbridge_redis_publish_seconds',
+    help: 'Round trip of one publish to Redis',
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 1],
+    registers: [this.registry],
+  });
+  readonly storageQuerySeconds = new Histogram({
+    name: 'drawbridge_storage_query_seconds',
+    help: 'Round trip of one storage operation, by operation (commit, read, heads, compact)',
+    labelNames: ['op'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+    registers: [this.registry],
+  });
+  readonly gapsRepaired = new Counter({
+    name: 'drawbridge_cluster_gaps_repaired_total',
+    help: 'Catch-ups that read records this node had missed (lost messages, outages, late joins)',
+    registers: [this.registry],
+  });
+  readonly recordsRepaired = new Counter({
+    name: 'drawbridge_cluster_records_repaired_total',
+    help: 'Records (or snapshots) read from storage by catch-ups',
+    registers: [this.registry],
+  });
+  readonly adoptedUpdates = new Counter({
+    name: 'drawbridge_cluster_adopted_updates_total',
+    help: "Other nodes' updates this node stored itself (their node died or never confirmed them)",
+    registers: [this.registry],
+  });
+  readonly lockContended = new Counter({
+    name: 'drawbridge_storage_lock_contended_total',
+    help: 'Compactions skipped because another node held the board’s advisory lock',
+    registers: [this.registry],
+  });
+  readonly nodesAlive = new Gauge({
+    name: 'drawbridge_cluster_nodes_alive',
+    help: 'Other nodes this node hears (heartbeats)',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'drawbridge_' });
   }

@@ -1,0 +1,337 @@
+import {
+  type AwarenessEntry,
+  type ScannedUpdate,
+  scanAwarenessUpdate,
+  scanUpdate,
+} from '@drawbridge/protocol';
+import * as Y from 'yjs';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
+import type { BoardLog } from '../rooms/BoardLog.js';
+import type { ClusterBus } from './Bus.js';
+import type { BoardMessage } from './messages.js';
+
+/** What a replica needs from its board. */
+export interface ReplicaHost {
+  readonly boardId: string;
+  readonly log: BoardLog;
+  /** Applies another node's update; false (and nothing applied) when it depends on content this doc lacks. */
+  applyRemoteUpdate(update: Uint8Array, scan: ScannedUpdate): boolean;
+  applyRemoteAwareness(update: Uint8Array, entries: AwarenessEntry[], nodeId: string): void;
+  /** The awareness states of this node's members, encoded, or null if none. */
+  localAwareness(): Uint8Array | null;
+  encodeAwareness(clientIds: readonly number[]): Uint8Array;
+  /** Storage holds records the doc lacks: read them. */
+  requestCatchUp(): void;
+}
+
+/** A remote update applied here but not (yet) confirmed stored by its node. */
+interface Unconfirmed {
+  update: Uint8Array;
+  at: number;
+  /** Stored by this node (adopted), still waiting for its node's notice. */
+  adopted: boolean;
+}
+
+/** One of this node's update messages and what became of its updates. */
+interface OwnMessage {
+  updates: number;
+  seqs: number[];
+  failed: number;
+}
+
+/** Remote updates unconfirmed this long are forgotten: their node stores them, or is gone. */
+const FORGET_AFTER_MS = 30_000;
+
+export interface ReplicaMetrics {
+  adopted(records: number): void;
+}
+
+/**
+ * One board's link to the other nodes holding it. Out: what this node's members changed, once
+ * per turn and before it is stored (so crossing nodes adds no storage latency), then a notice
+ * with the seqs it was stored under. In: other nodes' changes, applied to this node's document
+ * and relayed to its members; their notices tell which log records the document now holds, and
+ * any record not accounted for is a gap that `BoardLog.catchUp` reads from storage.
+ *
+ * A remote change this node applied but whose node never confirmed it stored (the node died
+ * before its commit, or the notice was lost) is stored here before this node answers a join
+ * (`adopt`), so no join ever claims content that exists only in memory.
+ */
+export class BoardReplica {
+  readonly #host: ReplicaHost;
+  readonly #bus: ClusterBus;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #metrics: ReplicaMetrics | undefined;
+  #nextMsg = 1;
+  #open: { msg: number; updates: Uint8Array[] } | null = null;
+  readonly #own = new Map<number, OwnMessage>();
+  #ownThrough = 0;
+  #notice: { msgs: number[]; stored: number[][] } | null = null;
+  #awarenessIds = new Set<number>();
+  readonly #remote = new Map<string, Map<number, Unconfirmed>>();
+  #scheduled: NodeJS.Immediate | null = null;
+  #closed = false;
+
+  constructor(options: {
+    host: ReplicaHost;
+    bus: ClusterBus;
+    clock: Clock;
+    logger: Logger;
+    metrics?: ReplicaMetrics;
+  }) {
+    this.#host = options.host;
+    this.#bus = options.bus;
+    this.#clock = options.clock;
+    this.#logger = options.logger;
+    this.#metrics = options.metrics;
+  }
+
+  get #boardId(): string {
+    return this.#host.boardId;
+  }
+
+  /** Remote updates applied here and not confirmed stored. */
+  get unconfirmed(): number {
+    let count = 0;
+    for (const entries of this.#remote.values())
+      for (const e of entries.values()) if (!e.adopted) count++;
+    return count;
+  }
+
+  // ---- out ----
+
+  /** A member's change this node integrated; returns the message it travels in. */
+  published(update: Uint8Array): number {
+    if (!this.#open) {
+      this.#open = { msg: this.#nextMsg++, updates: [] };
+      this.#own.set(this.#open.msg, { updates: 0, seqs: [], failed: 0 });
+    }
+    this.#open.updates.push(update);
+    this.#own.get(this.#open.msg)!.updates++;
+    this.#schedule();
+    return this.#open.msg;
+  }
+
+  /** An update of message `msg` was stored as record `seq`. */
+  committed(msg: number, seq: number): void {
+    this.#own.get(msg)?.seqs.push(seq);
+    this.#advance();
+  }
+
+  /** An update of message `msg` could not be stored (yet). */
+  failed(msg: number): void {
+    const own = this.#own.get(msg);
+    if (own) own.failed++;
+  }
+
+  /** Everything whose append had failed is now stored (as one record). */
+  storedAfterFailure(): void {
+    for (const own of this.#own.values()) {
+      own.updates -= own.failed;
+      own.failed = 0;
+    }
+    this.#advance();
+    this.#noticeSoon();
+  }
+
+  /** The awareness states of `clientIds` changed through this node's members. */
+  awarenessChanged(clientIds: readonly number[]): void {
+    for (const id of clientIds) this.#awarenessIds.add(id);
+    if (clientIds.length > 0) this.#schedule();
+  }
+
+  /** Tells the others this node's members' states and asks for theirs (after subscribing). */
+  announce(): void {
+    const local = this.#host.localAwareness();
+    const node = this.#bus.nodeId;
+    if (local)
+      this.#bus.publishBoard({ type: 'awareness', node, boardId: this.#boardId, update: local });
+    this.#bus.publishBoard({ type: 'query', node, boardId: this.#boardId });
+  }
+
+  /** Sends what is pending now. */
+  flush(): void {
+    if (this.#scheduled) clearImmediate(this.#scheduled);
+    this.#scheduled = null;
+    const node = this.#bus.nodeId;
+    const boardId = this.#boardId;
+    if (this.#open) {
+      const { msg, updates } = this.#open;
+      this.#open = null;
+      const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+      this.#bus.publishBoard({ type: 'update', node, boardId, msg, update });
+    }
+    if (this.#awarenessIds.size > 0) {
+      const update = this.#host.encodeAwareness([...this.#awarenessIds]);
+      this.#awarenessIds = new Set();
+      this.#bus.publishBoard({ type: 'awareness', node, boardId, update });
+    }
+    if (this.#notice) {
+      const { msgs, stored } = this.#notice;
+      this.#notice = null;
+      const head = this.#host.log.head;
+      this.#bus.publishBoard({
+        type: 'commit',
+        node,
+        boardId,
+        through: this.#ownThrough,
+        head,
+        msgs,
+        stored,
+      });
+    }
+  }
+
+  // ---- in ----
+
+  handle(message: BoardMessage): void {
+    if (this.#closed) return;
+    switch (message.type) {
+      case 'update':
+        this.#onUpdate(message.node, message.msg, message.update);
+        return;
+      case 'commit':
+        this.#onCommit(message);
+        return;
+      case 'awareness':
+        this.#onAwareness(message.node, message.update);
+        return;
+      case 'query': {
+        const local = this.#host.localAwareness();
+        if (local) {
+          this.#bus.publishBoard({
+            type: 'awareness',
+            node: this.#bus.nodeId,
+            boardId: this.#boardId,
+            update: local,
+          });
+        }
+      }
+    }
+  }
+
+  /**
+   * Stores every remote update applied here that its node has not confirmed stored. Called
+   * before a join is answered. Throws if storage fails.
+   */
+  async adopt(nodeId?: string): Promise<void> {
+    const entries: Unconfirmed[] = [];
+    for (const [node, map] of this.#remote) {
+      if (nodeId !== undefined && node !== nodeId) continue;
+      for (const entry of map.values()) if (!entry.adopted) entries.push(entry);
+    }
+    if (entries.length === 0) return;
+    const updates = entries.map((e) => e.update);
+    await this.#host.log.append(updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates));
+    for (const entry of entries) entry.adopted = true;
+    this.#metrics?.adopted(entries.length);
+    this.#noticeSoon();
+  }
+
+  /** `nodeId` left or died: store what it never confirmed, then forget it. */
+  async nodeGone(nodeId: string): Promise<void> {
+    // Kept on failure: the next join's `adopt` retries.
+    await this.adopt(nodeId);
+    this.#remote.delete(nodeId);
+  }
+
+  /** Forgets remote updates unconfirmed for too long (their node is alive: it stores them). */
+  forgetStale(): void {
+    const before = this.#clock.now() - FORGET_AFTER_MS;
+    for (const [node, map] of this.#remote) {
+      for (const [msg, entry] of map) if (entry.at < before) map.delete(msg);
+      if (map.size === 0) this.#remote.delete(node);
+    }
+  }
+
+  close(): void {
+    this.flush();
+    this.#closed = true;
+  }
+
+  #onUpdate(node: string, msg: number, update: Uint8Array): void {
+    let scan: ScannedUpdate;
+    try {
+      scan = scanUpdate(update);
+    } catch (error) {
+      this.#logger.warn(
+        { boardId: this.#boardId, node, err: error },
+        'malformed update on the bus',
+      );
+      return;
+    }
+    // Skipped when it builds on something this node missed: the gap is repaired from storage
+    // once that node's notice (or the periodic check) shows records we lack.
+    if (!this.#host.applyRemoteUpdate(update, scan)) return;
+    let map = this.#remote.get(node);
+    if (!map) {
+      map = new Map();
+      this.#remote.set(node, map);
+    }
+    map.set(msg, { update, at: this.#clock.now(), adopted: false });
+  }
+
+  #onCommit(message: Extract<BoardMessage, { type: 'commit' }>): void {
+    const map = this.#remote.get(message.node);
+    const log = this.#host.log;
+    message.msgs.forEach((msg, i) => {
+      const entry = map?.get(msg);
+      // Only what this document holds counts as applied; the rest is a gap to read.
+      if (!entry) return;
+      const seqs = message.stored[i]!;
+      const share = Math.ceil(entry.update.byteLength / Math.max(1, seqs.length));
+      for (const seq of seqs) log.markApplied(seq, share);
+    });
+    if (map) {
+      for (const msg of map.keys()) if (msg <= message.through) map.delete(msg);
+      if (map.size === 0) this.#remote.delete(message.node);
+    }
+    log.noteHead(message.head);
+    if (log.behind) this.#host.requestCatchUp();
+  }
+
+  #onAwareness(node: string, update: Uint8Array): void {
+    let entries: AwarenessEntry[];
+    try {
+      entries = scanAwarenessUpdate(update);
+    } catch (error) {
+      this.#logger.warn(
+        { boardId: this.#boardId, node, err: error },
+        'malformed awareness on the bus',
+      );
+      return;
+    }
+    this.#host.applyRemoteAwareness(update, entries, node);
+  }
+
+  /** Moves `#ownThrough` over every message whose updates all settled, into the next notice. */
+  #advance(): void {
+    for (;;) {
+      const msg = this.#ownThrough + 1;
+      const own = this.#own.get(msg);
+      if (!own || own.failed > 0 || own.seqs.length < own.updates) break;
+      if (this.#open?.msg === msg) break;
+      this.#own.delete(msg);
+      this.#ownThrough = msg;
+      this.#notice ??= { msgs: [], stored: [] };
+      this.#notice.msgs.push(msg);
+      this.#notice.stored.push(own.seqs);
+      this.#schedule();
+    }
+  }
+
+  #noticeSoon(): void {
+    this.#notice ??= { msgs: [], stored: [] };
+    this.#schedule();
+  }
+
+  #schedule(): void {
+    if (this.#closed) return;
+    this.#scheduled ??= setImmediate(() => {
+      this.#scheduled = null;
+      this.flush();
+    });
+  }
+}

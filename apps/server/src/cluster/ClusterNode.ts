@@ -1,0 +1,129 @@
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { BoardRoom } from '../rooms/BoardRoom.js';
+import { BoardReplica } from './BoardReplica.js';
+import type { ClusterBus } from './Bus.js';
+import type { BoardMessage } from './messages.js';
+import { NodeDirectory } from './NodeDirectory.js';
+
+export interface ClusterNodeOptions {
+  bus: ClusterBus;
+  clock: Clock;
+  logger: Logger;
+  metrics?: Metrics;
+  heartbeatMs?: number;
+  deadAfterMs?: number;
+}
+
+/** What a board's load gets from the cluster: messages buffered until the room exists. */
+export interface BoardSubscription {
+  /** Binds the loaded room: buffered messages are replayed, then the room announces itself. */
+  bind(room: BoardRoom): void;
+}
+
+const DEFAULT_HEARTBEAT_MS = 1000;
+const DEFAULT_DEAD_AFTER_MS = 3000;
+
+/**
+ * This node's place in the cluster: subscribes each board before it is loaded (so nothing
+ * published between the load and the subscription is missed), gives each loaded room its
+ * `BoardReplica`, tracks which nodes are alive, and after a bus outage catches every board up
+ * from storage and re-announces its members' presence.
+ */
+export class ClusterNode {
+  readonly bus: ClusterBus;
+  readonly #options: ClusterNodeOptions;
+  readonly #directory: NodeDirectory;
+  readonly #replicas = new Map<string, { room: BoardRoom; replica: BoardReplica }>();
+
+  constructor(options: ClusterNodeOptions) {
+    this.#options = options;
+    this.bus = options.bus;
+    this.#directory = new NodeDirectory({
+      bus: options.bus,
+      clock: options.clock,
+      heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+      deadAfterMs: options.deadAfterMs ?? DEFAULT_DEAD_AFTER_MS,
+      onGone: (nodeId, reason) => this.#nodeGone(nodeId, reason),
+    });
+    options.bus.onNodeMessage(() => options.metrics?.nodesAlive.set(this.#directory.alive.length));
+    options.bus.onReconnect(() => this.#reconnected());
+  }
+
+  get nodeId(): string {
+    return this.bus.nodeId;
+  }
+
+  start(): void {
+    this.#directory.start();
+  }
+
+  /** Subscribes to the board's channel; resolves once subscribed, before the board is loaded. */
+  async subscribe(boardId: string): Promise<BoardSubscription> {
+    const buffered: BoardMessage[] = [];
+    let bound: BoardReplica | null = null;
+    await this.bus.subscribeBoard(boardId, (message) => {
+      this.#directory.heard(message.node);
+      if (bound) bound.handle(message);
+      else buffered.push(message);
+    });
+    return {
+      bind: (room) => {
+        const replica = new BoardReplica({
+          host: room,
+          bus: this.bus,
+          clock: this.#options.clock,
+          logger: this.#options.logger,
+          metrics: { adopted: (n) => this.#options.metrics?.adoptedUpdates.inc(n) },
+        });
+        room.attachReplica(replica);
+        this.#replicas.set(boardId, { room, replica });
+        for (const message of buffered.splice(0)) replica.handle(message);
+        bound = replica;
+        replica.announce();
+      },
+    };
+  }
+
+  /** The board was unloaded (or its load failed). */
+  async unsubscribe(boardId: string): Promise<void> {
+    this.#replicas.delete(boardId);
+    await this.bus.unsubscribeBoard(boardId);
+  }
+
+  /** Periodic upkeep: forget remote updates their live node is responsible for. */
+  sweep(): void {
+    for (const { replica } of this.#replicas.values()) replica.forgetStale();
+  }
+
+  /** Leaves the cluster: the others drop this node's members' presence at once. */
+  async close(): Promise<void> {
+    for (const { replica } of this.#replicas.values()) replica.flush();
+    this.#directory.stop();
+    await this.bus.close();
+  }
+
+  #nodeGone(nodeId: string, reason: 'silent' | 'bye'): void {
+    this.#options.logger.info({ node: nodeId, reason }, 'node left the cluster');
+    this.#options.metrics?.nodesAlive.set(this.#directory.alive.length);
+    for (const [boardId, { room, replica }] of this.#replicas) {
+      room.dropNode(nodeId);
+      replica.nodeGone(nodeId).catch((error: unknown) => {
+        this.#options.logger.error(
+          { boardId, node: nodeId, err: error },
+          'could not store the updates of a node that left; a rejoin retries',
+        );
+      });
+    }
+  }
+
+  #reconnected(): void {
+    for (const [boardId, { room, replica }] of this.#replicas) {
+      room.catchUpNow().catch((error: unknown) => {
+        this.#options.logger.warn({ boardId, err: error }, 'catch-up after reconnect failed');
+      });
+      replica.announce();
+    }
+  }
+}

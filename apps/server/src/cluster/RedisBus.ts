@@ -1,0 +1,164 @@
+import { Redis } from 'ioredis';
+import type { Logger } from '../logger.js';
+import type { ClusterBus } from './Bus.js';
+import {
+  type BoardMessage,
+  type BusMessage,
+  decodeMessage,
+  encodeMessage,
+  type NodeMessage,
+} from './messages.js';
+
+export interface RedisBusOptions {
+  url: string;
+  nodeId: string;
+  logger: Logger;
+  /** Messages in and out, by type (metrics). */
+  onMessage?: (direction: 'in' | 'out', type: BusMessage['type'], bytes: number) => void;
+  /** Round trip of one publish (metrics). */
+  onPublishLatency?: (seconds: number) => void;
+  /**
+   * Test hook: inbound board messages for which this returns true are dropped, as if Redis had
+   * lost them. Never set outside tests.
+   */
+  dropInbound?: (message: BoardMessage) => boolean;
+}
+
+const boardChannel = (boardId: string) => `drawbridge:board:{${boardId}}`;
+const NODE_CHANNEL = 'drawbridge:nodes';
+
+/**
+ * The bus over Redis 7 pub/sub: each board on its own sharded channel (SSUBSCRIBE), so a node
+ * receives only the traffic of boards it holds; node heartbeats on one classic channel. One
+ * connection publishes (auto-pipelined, never queueing while Redis is down), one subscribes
+ * (ioredis restores its subscriptions after a reconnect).
+ */
+export class RedisBus implements ClusterBus {
+  readonly nodeId: string;
+  readonly #pub: Redis;
+  readonly #sub: Redis;
+  readonly #options: RedisBusOptions;
+  readonly #boards = new Map<string, (message: BoardMessage) => void>();
+  readonly #nodeHandlers: ((message: NodeMessage) => void)[] = [];
+  readonly #reconnectHandlers: (() => void)[] = [];
+  #everReady = false;
+  #closed = false;
+
+  constructor(options: RedisBusOptions) {
+    this.nodeId = options.nodeId;
+    this.#options = options;
+    const common = {
+      lazyConnect: false,
+      // Reconnect quickly and forever: the cluster repairs itself from storage after an outage.
+      retryStrategy: (attempt: number) => Math.min(50 * attempt, 1000),
+      maxRetriesPerRequest: 1,
+    };
+    this.#pub = new Redis(options.url, {
+      ...common,
+      enableAutoPipelining: true,
+      // Publishing into a queue while Redis is down would deliver stale messages later, and
+      // grow without bound; drop them instead.
+      enableOfflineQueue: false,
+      connectionName: `drawbridge-pub-${options.nodeId}`,
+    });
+    this.#sub = new Redis(options.url, {
+      ...common,
+      connectionName: `drawbridge-sub-${options.nodeId}`,
+    });
+    for (const client of [this.#pub, this.#sub]) {
+      client.on('error', (error: Error) => {
+        if (!this.#closed) options.logger.warn({ err: error.message }, 'redis connection error');
+      });
+    }
+    this.#sub.on('smessageBuffer', (channel: Buffer, payload: Buffer) =>
+      this.#onBoard(channel, payload),
+    );
+    this.#sub.on('messageBuffer', (_channel: Buffer, payload: Buffer) => this.#onNode(payload));
+    this.#sub.on('ready', () => {
+      if (this.#everReady) {
+        options.logger.info({}, 'redis bus reconnected');
+        for (const handler of this.#reconnectHandlers) handler();
+      }
+      this.#everReady = true;
+    });
+    void this.#sub.subscribe(NODE_CHANNEL).catch((error: unknown) => {
+      options.logger.warn({ err: error }, 'could not subscribe to the node channel yet');
+    });
+  }
+
+  get connected(): boolean {
+    return this.#pub.status === 'ready' && this.#sub.status === 'ready';
+  }
+
+  async subscribeBoard(boardId: string, handler: (message: BoardMessage) => void): Promise<void> {
+    this.#boards.set(boardId, handler);
+    await this.#sub.ssubscribe(boardChannel(boardId));
+  }
+
+  async unsubscribeBoard(boardId: string): Promise<void> {
+    this.#boards.delete(boardId);
+    if (this.#closed) return;
+    await this.#sub.sunsubscribe(boardChannel(boardId)).catch(() => undefined);
+  }
+
+  publishBoard(message: BoardMessage): void {
+    this.#publish(boardChannel(message.boardId), message, true);
+  }
+
+  publishNode(message: NodeMessage): void {
+    this.#publish(NODE_CHANNEL, message, false);
+  }
+
+  onNodeMessage(handler: (message: NodeMessage) => void): void {
+    this.#nodeHandlers.push(handler);
+  }
+
+  onReconnect(handler: () => void): void {
+    this.#reconnectHandlers.push(handler);
+  }
+
+  async ping(): Promise<void> {
+    if (!this.connected) throw new Error(`redis is ${this.#pub.status}/${this.#sub.status}`);
+    await this.#pub.ping();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#boards.clear();
+    await Promise.allSettled([this.#pub.quit(), this.#sub.quit()]);
+    this.#pub.disconnect();
+    this.#sub.disconnect();
+  }
+
+  #publish(channel: string, message: BusMessage, sharded: boolean): void {
+    if (this.#closed || this.#pub.status !== 'ready') return;
+    const bytes = Buffer.from(encodeMessage(message));
+    this.#options.onMessage?.('out', message.type, bytes.byteLength);
+    const started = process.hrtime.bigint();
+    const sent = sharded ? this.#pub.spublish(channel, bytes) : this.#pub.publish(channel, bytes);
+    sent.then(
+      () => this.#options.onPublishLatency?.(Number(process.hrtime.bigint() - started) / 1e9),
+      () => undefined, // at most once: a publish lost with the connection is repaired from storage
+    );
+  }
+
+  #onBoard(channel: Buffer, payload: Buffer): void {
+    const message = decodeMessage(payload);
+    if (!message || message.type === 'heartbeat' || message.type === 'bye') return;
+    if (message.node === this.nodeId) return;
+    // A message for a board we no longer hold (unsubscribe in flight) is ignored.
+    const handler = this.#boards.get(message.boardId);
+    if (!handler || channel.toString() !== boardChannel(message.boardId)) return;
+    this.#options.onMessage?.('in', message.type, payload.byteLength);
+    if (this.#options.dropInbound?.(message)) return;
+    handler(message);
+  }
+
+  #onNode(payload: Buffer): void {
+    const message = decodeMessage(payload);
+    if (!message || (message.type !== 'heartbeat' && message.type !== 'bye')) return;
+    if (message.node === this.nodeId) return;
+    this.#options.onMessage?.('in', message.type, payload.byteLength);
+    for (const handler of this.#nodeHandlers) handler(message);
+  }
+}

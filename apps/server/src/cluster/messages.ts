@@ -1,0 +1,87 @@
+import { isValidBoardId } from '@drawbridge/protocol';
+import { decode, encode } from '@msgpack/msgpack';
+
+/**
+ * What nodes tell each other over the bus. Board messages go to the board's channel (only nodes
+ * holding the board receive them); node messages go to one channel every node hears.
+ *
+ * - `update` (pre-commit): what the sender's document integrated from its members in one turn,
+ *   numbered per sender and board (`msg`), published before it is stored so that crossing nodes
+ *   adds no storage latency. Receivers apply it but count it as unconfirmed.
+ * - `commit`: the sender's messages up to `through` are stored; `stored[i]` lists the seqs
+ *   of message `msgs[i]`. `head` is the highest seq the sender knows of.
+ * - `awareness`: states of the sender's members (or their removal).
+ * - `query`: asks every holder of the board for its members' awareness states.
+ * - `heartbeat` / `bye`: the sender is alive / leaves (its members' states go with it).
+ */
+export type BoardMessage =
+  | { type: 'update'; node: string; boardId: string; msg: number; update: Uint8Array }
+  | {
+      type: 'commit';
+      node: string;
+      boardId: string;
+      through: number;
+      head: number;
+      msgs: number[];
+      stored: number[][];
+    }
+  | { type: 'awareness'; node: string; boardId: string; update: Uint8Array }
+  | { type: 'query'; node: string; boardId: string };
+
+export type NodeMessage = { type: 'heartbeat'; node: string } | { type: 'bye'; node: string };
+
+export type BusMessage = BoardMessage | NodeMessage;
+
+export const encodeMessage = (message: BusMessage): Uint8Array => encode(message);
+
+const NODE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const MAX_LIST = 100_000;
+
+const isCount = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+const isCounts = (value: unknown): value is number[] =>
+  Array.isArray(value) && value.length <= MAX_LIST && value.every(isCount);
+
+/**
+ * Decodes and checks the shape of a bus message; null for anything malformed (a message from
+ * an incompatible version, or bytes that are not ours). Yjs and awareness payloads are only
+ * shape-checked here: they are scanned before they touch a document, like a client's.
+ */
+export function decodeMessage(bytes: Uint8Array): BusMessage | null {
+  let value: unknown;
+  try {
+    value = decode(bytes);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  const m = value as Record<string, unknown>;
+  if (typeof m.node !== 'string' || !NODE_ID.test(m.node)) return null;
+  switch (m.type) {
+    case 'heartbeat':
+    case 'bye':
+      return { type: m.type, node: m.node };
+  }
+  if (!isValidBoardId(m.boardId)) return null;
+  const base = { node: m.node, boardId: m.boardId };
+  switch (m.type) {
+    case 'update':
+      if (!isCount(m.msg) || !(m.update instanceof Uint8Array)) return null;
+      return { type: 'update', ...base, msg: m.msg, update: m.update };
+    case 'commit': {
+      if (!isCount(m.through) || !isCount(m.head) || !isCounts(m.msgs)) return null;
+      const stored = m.stored;
+      if (!Array.isArray(stored) || stored.length !== m.msgs.length || !stored.every(isCounts)) {
+        return null;
+      }
+      return { type: 'commit', ...base, through: m.through, head: m.head, msgs: m.msgs, stored };
+    }
+    case 'awareness':
+      if (!(m.update instanceof Uint8Array)) return null;
+      return { type: 'awareness', ...base, update: m.update };
+    case 'query':
+      return { type: 'query', ...base };
+    default:
+      return null;
+  }
+}

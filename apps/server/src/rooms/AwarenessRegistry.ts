@@ -1,0 +1,168 @@
+import { type AwarenessEntry, ErrorCode, ProtocolError } from '@drawbridge/protocol';
+import {
+  Awareness,
+  applyAwarenessUpdate,
+  encodeAwarenessUpdate,
+  removeAwarenessStates,
+} from 'y-protocols/awareness';
+import type * as Y from 'yjs';
+
+/** Owner key of awareness client ids claimed through another node. */
+const remoteOwner = (nodeId: string) => `node:${nodeId}`;
+const REMOTE_PREFIX = 'node:';
+
+type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
+
+/**
+ * One board's awareness (cursors, names, selections) and who owns each awareness client id: a
+ * member (socket) of this node, or another node. A member may set only the ids it owns; ids
+ * owned elsewhere are refused, so no connection can impersonate another, on any node.
+ */
+export class AwarenessRegistry {
+  readonly awareness: Awareness;
+  /** Local member id -> the client ids it owns. */
+  readonly #members = new Map<string, Set<number>>();
+  /** Client id -> owner: a local member id, or `node:<id>`. */
+  readonly #owners = new Map<number, string>();
+
+  constructor(
+    doc: Y.Doc,
+    private readonly maxClientsPerMember: number,
+    /** Client ids whose states the awareness dropped by itself (not renewed in 30 s). */
+    onTimeout: (clientIds: number[]) => void,
+  ) {
+    this.awareness = new Awareness(doc);
+    this.awareness.setLocalState(null);
+    this.awareness.on('update', ({ removed }: AwarenessChange, origin: unknown) => {
+      if (origin !== 'timeout' || removed.length === 0) return;
+      for (const id of removed) this.#release(id);
+      onTimeout(removed);
+    });
+  }
+
+  addMember(memberId: string): void {
+    if (!this.#members.has(memberId)) this.#members.set(memberId, new Set());
+  }
+
+  hasMember(memberId: string): boolean {
+    return this.#members.has(memberId);
+  }
+
+  get memberCount(): number {
+    return this.#members.size;
+  }
+
+  /** The current states (or removals) of `clientIds`, encoded. */
+  encode(clientIds: readonly number[]): Uint8Array {
+    return encodeAwarenessUpdate(this.awareness, [...clientIds]);
+  }
+
+  /** Every state, encoded: what a joining member receives. */
+  encodeAll(): Uint8Array {
+    return encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()]);
+  }
+
+  /** The states owned by this node's members: what this node tells another that asks. */
+  encodeLocal(): Uint8Array | null {
+    const ids = [...this.#owners]
+      .filter(
+        ([id, owner]) => !owner.startsWith(REMOTE_PREFIX) && this.awareness.getStates().has(id),
+      )
+      .map(([id]) => id);
+    return ids.length > 0 ? encodeAwarenessUpdate(this.awareness, ids) : null;
+  }
+
+  /** Applies a member's update, enforcing ownership. Returns the client ids that changed. */
+  applyLocal(update: Uint8Array, entries: AwarenessEntry[], memberId: string): number[] {
+    const owned = this.#members.get(memberId);
+    if (!owned) throw new ProtocolError(ErrorCode.NOT_JOINED, 'not a member of this board');
+    const claims: number[] = [];
+    for (const { clientID } of entries) {
+      const owner = this.#owners.get(clientID);
+      if (owner === undefined) claims.push(clientID);
+      else if (owner !== memberId) {
+        throw new ProtocolError(
+          ErrorCode.FORBIDDEN,
+          `awareness client ${clientID} belongs to another connection`,
+        );
+      }
+    }
+    if (owned.size + claims.length > this.maxClientsPerMember) {
+      throw new ProtocolError(
+        ErrorCode.FORBIDDEN,
+        `a connection may own at most ${this.maxClientsPerMember} awareness clients per board`,
+      );
+    }
+    for (const id of claims) {
+      owned.add(id);
+      this.#owners.set(id, memberId);
+    }
+    return this.#apply(update, memberId);
+  }
+
+  /**
+   * Applies states another node accepted from its members. Entries for ids a member of this node
+   * owns are left out (the other node was told by an impostor or raced us); the rest become
+   * owned by that node. Returns the client ids that changed.
+   */
+  applyRemote(update: Uint8Array, entries: AwarenessEntry[], nodeId: string): number[] {
+    const owner = remoteOwner(nodeId);
+    const contested = entries.some(({ clientID }) => {
+      const current = this.#owners.get(clientID);
+      return current !== undefined && !current.startsWith(REMOTE_PREFIX);
+    });
+    if (contested) return [];
+    for (const { clientID, state } of entries) {
+      if (state === null) this.#owners.delete(clientID);
+      else this.#owners.set(clientID, owner);
+    }
+    return this.#apply(update, owner);
+  }
+
+  /** Removes a member and its states. Returns the client ids removed. */
+  removeMember(memberId: string): number[] {
+    const owned = this.#members.get(memberId);
+    this.#members.delete(memberId);
+    if (!owned) return [];
+    return this.#remove([...owned]);
+  }
+
+  /** Removes every state owned through `nodeId` (it left or died). Returns the ids removed. */
+  dropNode(nodeId: string): number[] {
+    const owner = remoteOwner(nodeId);
+    const ids = [...this.#owners].filter(([, o]) => o === owner).map(([id]) => id);
+    return this.#remove(ids);
+  }
+
+  destroy(): void {
+    this.awareness.destroy();
+  }
+
+  #remove(ids: number[]): number[] {
+    for (const id of ids) this.#release(id);
+    const present = ids.filter((id) => this.awareness.getStates().has(id));
+    if (present.length > 0) removeAwarenessStates(this.awareness, present, 'leave');
+    return present;
+  }
+
+  #apply(update: Uint8Array, origin: string): number[] {
+    let changed: number[] = [];
+    const listener = ({ added, updated, removed }: AwarenessChange, from: unknown) => {
+      if (from === origin) changed = [...added, ...updated, ...removed];
+    };
+    this.awareness.on('update', listener);
+    try {
+      applyAwarenessUpdate(this.awareness, update, origin);
+    } finally {
+      this.awareness.off('update', listener);
+    }
+    return changed;
+  }
+
+  #release(clientID: number): void {
+    const owner = this.#owners.get(clientID);
+    if (owner === undefined) return;
+    this.#owners.delete(clientID);
+    this.#members.get(owner)?.delete(clientID);
+  }
+}

@@ -1,0 +1,221 @@
+import * as Y from 'yjs';
+import type { Logger } from '../logger.js';
+import type { Storage, StoredBoard } from '../storage/Storage.js';
+
+export interface BoardLogDeps {
+  storage: Storage;
+  logger: Logger;
+  /** Records after the snapshot that make a compaction worth its cost. */
+  compactEvery: number;
+  /** Told about every compaction this log ran (metrics, tests). */
+  onCompacted?: (boardId: string, records: number) => void;
+}
+
+/** How long to wait before retrying updates whose append failed. */
+const RETRY_MS = 500;
+
+/**
+ * One board's stored log as this node sees it. Records carry gapless seqs assigned by storage in
+ * commit order across every writer; the log knows which of them the board's document has
+ * applied: `appliedThrough` is the highest seq such that every record up to it is in the doc.
+ * Anything above it that exists in storage (`head`) is a gap, repaired by `catchUp`.
+ *
+ * It also keeps what this node integrated but could not store (`#unstored`): `durable()` does
+ * not resolve until that is stored, so a join never answers with a state vector covering
+ * content only in memory.
+ */
+export class BoardLog {
+  #appliedThrough: number;
+  /** Seqs above `appliedThrough` already in the doc (own appends that committed early). */
+  readonly #appliedAbove = new Set<number>();
+  #head: number;
+  /** Seq and size of each record after the snapshot that this node knows of. */
+  #records: { seq: number; bytes: number }[] = [];
+  #snapshotBytes: number;
+  readonly #inFlight = new Set<Promise<unknown>>();
+  #unstored: Uint8Array[] = [];
+  #retry: Promise<void> | null = null;
+  #compacting: Promise<void> | null = null;
+  #closed = false;
+
+  constructor(
+    readonly boardId: string,
+    loaded: StoredBoard,
+    private readonly deps: BoardLogDeps,
+  ) {
+    this.#appliedThrough = loaded.lastSeq;
+    this.#head = loaded.lastSeq;
+    this.#snapshotBytes = loaded.snapshot ? loaded.updates[0]!.byteLength : 0;
+    // Seqs of loaded records are not returned one by one; their count and size is what matters.
+    const records = loaded.updates.slice(loaded.snapshot ? 1 : 0);
+    this.#records = records.map((update) => ({ seq: 0, bytes: update.byteLength }));
+  }
+
+  get appliedThrough(): number {
+    return this.#appliedThrough;
+  }
+
+  /** The highest seq known to exist in storage. */
+  get head(): number {
+    return this.#head;
+  }
+
+  /** True when storage holds records the doc has not applied. */
+  get behind(): boolean {
+    return this.#head > this.#appliedThrough;
+  }
+
+  /** Approximate stored size: snapshot plus the records after it. */
+  get bytes(): number {
+    return this.#snapshotBytes + this.#records.reduce((sum, r) => sum + r.bytes, 0);
+  }
+
+  /** Records known to follow the snapshot. */
+  get recordsSinceSnapshot(): number {
+    return this.#records.length;
+  }
+
+  /** Stores an update the doc integrated; resolves with its seq once committed. */
+  append(update: Uint8Array): Promise<number> {
+    const write = this.deps.storage.append(this.boardId, update).then(
+      (seq) => {
+        this.markApplied(seq, update.byteLength);
+        this.#maybeCompact();
+        return seq;
+      },
+      (error: unknown) => {
+        // The update lives in the doc and at the peers, but not in storage: keep it and store
+        // it again as soon as storage works, before any join is answered.
+        this.#unstored.push(update);
+        this.deps.logger.error({ boardId: this.boardId, err: error }, 'append failed');
+        this.#scheduleRetry();
+        throw error;
+      },
+    );
+    this.#track(write);
+    return write;
+  }
+
+  /** Notes that the record `seq` (of `bytes` bytes) is in the doc. */
+  markApplied(seq: number, bytes = 0): void {
+    if (seq <= this.#appliedThrough || this.#appliedAbove.has(seq)) return;
+    this.#records.push({ seq, bytes });
+    this.#head = Math.max(this.#head, seq);
+    this.#appliedAbove.add(seq);
+    while (this.#appliedAbove.delete(this.#appliedThrough + 1)) this.#appliedThrough++;
+  }
+
+  /** Notes that storage holds records up to `seq` (from a peer's notice or a head check). */
+  noteHead(seq: number): void {
+    this.#head = Math.max(this.#head, seq);
+  }
+
+  /**
+   * Reads every record after `appliedThrough` and hands it to `apply` (in seq order; a
+   * compacted range comes as the snapshot first). Returns how many records it read.
+   */
+  async catchUp(apply: (update: Uint8Array) => void): Promise<number> {
+    const from = this.#appliedThrough;
+    const read = await this.deps.storage.readSince(this.boardId, from);
+    if (this.#closed) return 0;
+    for (const update of read.updates) apply(update);
+    if (read.lastSeq > this.#appliedThrough) {
+      const records = read.updates.slice(read.snapshot ? 1 : 0);
+      for (const update of records) this.#records.push({ seq: 0, bytes: update.byteLength });
+      this.#appliedThrough = read.lastSeq;
+      this.#head = Math.max(this.#head, read.lastSeq);
+      for (const seq of this.#appliedAbove) if (seq <= read.lastSeq) this.#appliedAbove.delete(seq);
+      while (this.#appliedAbove.delete(this.#appliedThrough + 1)) this.#appliedThrough++;
+    }
+    return read.updates.length;
+  }
+
+  /** Resolves once every append so far has settled. */
+  async flush(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+  }
+
+  /**
+   * Resolves once everything this node integrated is stored: appends in flight have settled and
+   * updates whose append failed have been stored since. Throws if storage still fails.
+   */
+  async durable(): Promise<void> {
+    await this.flush();
+    if (this.#unstored.length > 0) await this.#storeUnstored();
+  }
+
+  /** Compacts now (when the log holds at least two records); one compaction at a time. */
+  compact(minRecords = 2): Promise<void> {
+    this.#compacting ??= this.#runCompaction(minRecords).finally(() => {
+      this.#compacting = null;
+    });
+    return this.#compacting;
+  }
+
+  /** Stops background work; the log is unusable after. */
+  close(): void {
+    this.#closed = true;
+  }
+
+  #track(write: Promise<unknown>): void {
+    this.#inFlight.add(write);
+    const settled = () => this.#inFlight.delete(write);
+    write.then(settled, settled);
+  }
+
+  /** Stores what failed earlier as one update: a merge of our own re-encodings, never of client bytes. */
+  #storeUnstored(): Promise<void> {
+    this.#retry ??= (async () => {
+      const pending = this.#unstored;
+      this.#unstored = [];
+      const merged = pending.length === 1 ? pending[0]! : Y.mergeUpdates(pending);
+      try {
+        const seq = await this.deps.storage.append(this.boardId, merged);
+        this.markApplied(seq, merged.byteLength);
+        this.deps.logger.info(
+          { boardId: this.boardId, seq },
+          'stored updates whose append had failed',
+        );
+      } catch (error) {
+        this.#unstored.unshift(...pending);
+        throw error;
+      }
+    })().finally(() => {
+      this.#retry = null;
+    });
+    return this.#retry;
+  }
+
+  #scheduleRetry(): void {
+    const timer = setTimeout(() => {
+      if (this.#closed || this.#unstored.length === 0) return;
+      this.#storeUnstored().catch(() => this.#scheduleRetry());
+    }, RETRY_MS);
+    timer.unref();
+  }
+
+  /**
+   * Compact after `compactEvery` records, but only once the log has grown by a quarter of the
+   * snapshot too: re-encoding a large board every few hundred small strokes would make each
+   * stroke's cost grow with the board. This keeps the amortised cost per stored byte constant.
+   */
+  #maybeCompact(): void {
+    if (this.#compacting || this.#closed) return;
+    const logBytes = this.bytes - this.#snapshotBytes;
+    if (this.#records.length < this.deps.compactEvery || logBytes < this.#snapshotBytes / 4) return;
+    this.compact(this.deps.compactEvery).catch((error: unknown) => {
+      this.deps.logger.error({ boardId: this.boardId, err: error }, 'compaction failed');
+    });
+  }
+
+  async #runCompaction(minRecords: number): Promise<void> {
+    await this.flush();
+    const result = await this.deps.storage.compact(this.boardId, { minRecords });
+    if (!result.compacted) return;
+    this.#snapshotBytes = result.snapshotBytes;
+    // Records this node knows by seq stay when they are newer than the snapshot; those loaded
+    // or caught up in bulk (seq 0) are older than anything that committed after them.
+    this.#records = this.#records.filter(({ seq }) => seq > result.throughSeq);
+    this.deps.onCompacted?.(this.boardId, result.records);
+  }
+}

@@ -1,0 +1,86 @@
+import type { Awareness } from 'y-protocols/awareness';
+import { encodeAwarenessUpdate } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+
+/** Where a board's batched output goes: this node's sockets in the board's room. */
+export interface RelaySink {
+  /** One frame for every member of the board on this node, except `except` when set. */
+  doc(boardId: string, update: Uint8Array, except: string | null): void;
+  awareness(boardId: string, update: Uint8Array, except: string | null): void;
+}
+
+/** Who caused a relayed change: a member (socket id) of this node, or null (another node, storage, a timeout). */
+export type Origin = string | null;
+
+/**
+ * One board's output to its members on this node, batched per event-loop turn: everything the
+ * board integrated during the turn goes out as one merged update (and one awareness update),
+ * encoded once for all members. With a single origin, its member is left out (it has the
+ * change); with several, everyone gets the frame, since a member applying its own change again
+ * is a no-op and one frame beats one per origin.
+ */
+export class Outbox {
+  #updates: Uint8Array[] = [];
+  #updateOrigins = new Set<Origin>();
+  #awarenessIds = new Set<number>();
+  #awarenessOrigins = new Set<Origin>();
+  #scheduled: NodeJS.Immediate | null = null;
+  #closed = false;
+
+  constructor(
+    private readonly boardId: string,
+    private readonly awareness: Awareness,
+    private readonly sink: RelaySink,
+  ) {}
+
+  doc(update: Uint8Array, origin: Origin): void {
+    if (this.#closed) return;
+    this.#updates.push(update);
+    this.#updateOrigins.add(origin);
+    this.#schedule();
+  }
+
+  /** The awareness states of `clientIds` changed; their current state goes out at the flush. */
+  awarenessChanged(clientIds: readonly number[], origin: Origin): void {
+    if (this.#closed || clientIds.length === 0) return;
+    for (const id of clientIds) this.#awarenessIds.add(id);
+    this.#awarenessOrigins.add(origin);
+    this.#schedule();
+  }
+
+  /** Sends what is pending now (before a member leaves, say, or the board unloads). */
+  flush(): void {
+    if (this.#scheduled) clearImmediate(this.#scheduled);
+    this.#scheduled = null;
+    if (this.#updates.length > 0) {
+      const updates = this.#updates;
+      const merged = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+      const except = single(this.#updateOrigins);
+      this.#updates = [];
+      this.#updateOrigins = new Set();
+      this.sink.doc(this.boardId, merged, except);
+    }
+    if (this.#awarenessIds.size > 0) {
+      const update = encodeAwarenessUpdate(this.awareness, [...this.#awarenessIds]);
+      const except = single(this.#awarenessOrigins);
+      this.#awarenessIds = new Set();
+      this.#awarenessOrigins = new Set();
+      this.sink.awareness(this.boardId, update, except);
+    }
+  }
+
+  close(): void {
+    this.flush();
+    this.#closed = true;
+  }
+
+  #schedule(): void {
+    this.#scheduled ??= setImmediate(() => {
+      this.#scheduled = null;
+      this.flush();
+    });
+  }
+}
+
+const single = (origins: Set<Origin>): string | null =>
+  origins.size === 1 ? ([...origins][0] ?? null) : null;
