@@ -28,6 +28,14 @@ export interface ServerConfig {
   embedOrigins: string[];
   /** Public base URL used in links, Open Graph tags and oEmbed; default: from the request. */
   publicUrl: string | null;
+  /** PostgreSQL connection string: boards live there instead of the SQLite file. */
+  databaseUrl: string | null;
+  /** Redis URL: this node joins a cluster (needs `databaseUrl`). */
+  redisUrl: string | null;
+  /** This node's name in the cluster; default: random per process. */
+  nodeId: string | null;
+  /** With shared storage: how often loaded boards are checked for records they missed. */
+  gapCheckMs: number;
 }
 
 export class ConfigError extends Error {
@@ -79,6 +87,8 @@ export function checkLimits(limits: Limits): Limits {
   return limits;
 }
 
+export const DEFAULT_GAP_CHECK_MS = 2000;
+
 export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): ServerConfig {
   const production = env.NODE_ENV === 'production';
   const synchronous = (env.SQLITE_SYNCHRONOUS ?? 'FULL').toUpperCase();
@@ -115,7 +125,43 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): ServerC
     adminToken: secret(env, 'ADMIN_TOKEN'),
     embedOrigins: origins(env.EMBED_ORIGINS),
     publicUrl: publicUrl(env.PUBLIC_URL),
+    ...cluster(env),
+    gapCheckMs: int(env, 'GAP_CHECK_MS', DEFAULT_GAP_CHECK_MS, 100),
   };
+}
+
+function cluster(
+  env: NodeJS.ProcessEnv,
+): Pick<ServerConfig, 'databaseUrl' | 'redisUrl' | 'nodeId'> {
+  const databaseUrl = serviceUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const redisUrl = serviceUrl(env, 'REDIS_URL', ['redis:', 'rediss:']);
+  if (redisUrl && !databaseUrl) {
+    throw new ConfigError(
+      'REDIS_URL is set but DATABASE_URL is not: every node of a cluster must store boards in the ' +
+        'same PostgreSQL database (nodes on their own SQLite files would silently diverge). ' +
+        'Set DATABASE_URL, or unset REDIS_URL to run a single node.',
+    );
+  }
+  const nodeId = env.NODE_ID || null;
+  if (nodeId !== null && !/^[A-Za-z0-9_-]{1,64}$/.test(nodeId)) {
+    throw new ConfigError('NODE_ID must be 1-64 letters, digits, _ or -');
+  }
+  return { databaseUrl, redisUrl, nodeId };
+}
+
+function serviceUrl(env: NodeJS.ProcessEnv, name: string, protocols: string[]): string | null {
+  const raw = env[name];
+  if (!raw) return null;
+  let protocol: string;
+  try {
+    protocol = new URL(raw).protocol;
+  } catch {
+    throw new ConfigError(`${name} is not a URL`);
+  }
+  if (!protocols.includes(protocol)) {
+    throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  }
+  return raw;
 }
 
 function secret(env: NodeJS.ProcessEnv, name: string): string | null {

@@ -1,0 +1,130 @@
+/**
+ * The world of the sync fuzz test: cluster nodes (RoomManager + ClusterNode over a FuzzNetwork
+ * and one shared MemoryStorage) and clients that edit, join, get cut off and rejoin anywhere.
+ * Every message between them waits in a queue until the test's schedule delivers it.
+ */
+import { DEFAULT_LIMITS, scanUpdate } from '@drawbridge/protocol';
+import * as Y from 'yjs';
+import { systemClock } from '../../clock.js';
+import { silentLogger } from '../../logger.js';
+import type { RelaySink } from '../../rooms/Outbox.js';
+import { RoomManager } from '../../rooms/RoomManager.js';
+import type { MemoryStorage } from '../../storage/MemoryStorage.js';
+import { ClusterNode } from '../ClusterNode.js';
+import type { FuzzBus, FuzzNetwork } from './FuzzNetwork.js';
+
+export const BOARD = 'fuzz';
+const NEVER = 2 ** 30;
+
+export interface FuzzNode {
+  id: string;
+  bus: FuzzBus;
+  rooms: RoomManager;
+  cluster: ClusterNode;
+}
+
+export class FuzzClient {
+  readonly doc = new Y.Doc();
+  node: FuzzNode | null = null;
+  memberId = '';
+  joined = false;
+  /** Client -> server, in order, until the connection is cut. */
+  toServer: Uint8Array[] = [];
+  /** Server -> client relays, in order, until the connection is cut. */
+  toClient: Uint8Array[] = [];
+  #connections = 0;
+
+  constructor(readonly name: string) {
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin !== 'server' && this.joined) this.toServer.push(update);
+    });
+  }
+
+  /** Joins the board on `node`; resolves once the join answer and the answer's diff are sent. */
+  async join(node: FuzzNode): Promise<void> {
+    this.cut();
+    this.node = node;
+    this.memberId = `${this.name}#${++this.#connections}`;
+    const memberId = this.memberId;
+    const room = await node.rooms.acquire(BOARD);
+    room.addMember(memberId);
+    const state = await room.sync(Y.encodeStateVector(this.doc));
+    if (this.memberId !== memberId) return; // cut while joining
+    Y.applyUpdate(this.doc, state.update, 'server');
+    this.joined = true;
+    const diff = Y.encodeStateAsUpdate(this.doc, state.stateVector);
+    this.toServer.push(diff);
+  }
+
+  /** The connection drops: everything in flight either way is lost. */
+  cut(): void {
+    if (this.node && this.memberId) {
+      const room = this.node.rooms.get(BOARD);
+      room?.removeMember(this.memberId);
+    }
+    this.joined = false;
+    this.memberId = '';
+    this.toServer = [];
+    this.toClient = [];
+  }
+
+  /** Delivers the oldest client message to the server; a refusal means a rejoin is needed. */
+  async sendOne(): Promise<'sent' | 'refused' | 'none'> {
+    const update = this.toServer.shift();
+    const room = this.node?.rooms.get(BOARD);
+    if (!update || !room || !this.joined) return 'none';
+    try {
+      await room.applyUpdate(update, scanUpdate(update), this.memberId).durable;
+      return 'sent';
+    } catch {
+      return 'refused';
+    }
+  }
+
+  receiveOne(): void {
+    const update = this.toClient.shift();
+    if (update) Y.applyUpdate(this.doc, update, 'server');
+  }
+}
+
+/** Routes one node's relays to its joined clients' queues. */
+function sinkFor(clients: () => FuzzClient[], node: () => FuzzNode): RelaySink {
+  return {
+    doc: (_boardId, update, except) => {
+      for (const client of clients()) {
+        if (client.node === node() && client.joined && client.memberId !== except) {
+          client.toClient.push(update.slice());
+        }
+      }
+    },
+    awareness: () => {},
+  };
+}
+
+export function createNode(
+  id: string,
+  network: FuzzNetwork,
+  storage: MemoryStorage,
+  clients: () => FuzzClient[],
+): FuzzNode {
+  const bus = network.bus(id);
+  const cluster = new ClusterNode({ bus, clock: systemClock, logger: silentLogger });
+  const node: FuzzNode = {
+    id,
+    bus,
+    cluster,
+    rooms: new RoomManager({
+      storage,
+      logger: silentLogger,
+      limits: { ...DEFAULT_LIMITS },
+      compactEvery: 25,
+      clock: systemClock,
+      relay: sinkFor(clients, () => node),
+      cluster,
+      idleUnloadMs: NEVER,
+      gapCheckMs: NEVER,
+      gapGraceMs: NEVER,
+    }),
+  };
+  return node;
+}
