@@ -9,7 +9,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { createServer } from './createServer.js';
 import { createLogger } from './logger.js';
 import { Metrics } from './metrics.js';
-import { SqliteStorage } from './storage/SqliteStorage.js';
+import { createCluster, createStorage } from './services.js';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -26,15 +26,8 @@ async function main(): Promise<void> {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const staticDir = config.staticDir ?? path.resolve(here, '../../web/dist');
   const metrics = new Metrics();
-  const storage = new SqliteStorage({
-    file: path.join(config.dataDir, 'drawbridge.sqlite'),
-    logger: logger.child({ component: 'storage' }),
-    synchronous: config.sqliteSynchronous,
-    onCommit: ({ records, seconds }) => {
-      metrics.commitSeconds.observe(seconds);
-      metrics.commitRecords.observe(records);
-    },
-  });
+  const storage = createStorage(config, logger, metrics);
+  const cluster = createCluster(config, logger, metrics);
   const server = createServer({
     storage,
     logger,
@@ -48,6 +41,8 @@ async function main(): Promise<void> {
     adminToken: config.adminToken,
     embedOrigins: config.embedOrigins,
     publicUrl: config.publicUrl,
+    cluster,
+    gapCheckMs: config.gapCheckMs,
   });
 
   let stopping = false;
@@ -81,7 +76,13 @@ async function main(): Promise<void> {
   }
   const address = await server.listen(config.port, config.host);
   logger.info(
-    { port: address.port, host: address.address, dataDir: config.dataDir },
+    {
+      port: address.port,
+      host: address.address,
+      storage: config.databaseUrl ? 'postgresql' : 'sqlite',
+      ...(config.databaseUrl ? {} : { dataDir: config.dataDir }),
+      ...(server.cluster ? { node: server.cluster.nodeId } : {}),
+    },
     `Drawbridge listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${address.port}`,
   );
 }
