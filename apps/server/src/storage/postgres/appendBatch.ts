@@ -1,7 +1,10 @@
-import type pg from 'pg';
+import pg from 'pg';
 import type { QueuedAppend } from '../GroupCommitQueue.js';
 import { recordChecksum } from '../records.js';
-import { classify, PostgresErrorCode, transaction } from './connection.js';
+import { classify, PostgresErrorCode, withClient } from './connection.js';
+
+const { escapeLiteral } = pg;
+
 import type { SeqCache } from './SeqCache.js';
 
 /** Attempts of the locking path when PostgreSQL reports a deadlock or serialization failure. */
@@ -88,12 +91,21 @@ function guessedAppendSql(recordRowsSql: string): string {
   SELECT board_id FROM bump`;
 }
 
-/** Moves each board's last_seq by its record count, in sorted order; returns the new values. */
-const BUMP_SQL = `INSERT INTO boards AS b (board_id, last_seq)
-  SELECT board_id, n FROM unnest($1::text[], $2::int8[]) WITH ORDINALITY AS t(board_id, n, ord)
-  ORDER BY ord
+/**
+ * BEGIN and the bump of each board's last_seq by its record count, in sorted order, as one
+ * simple query (one round trip; the simple protocol takes no parameters, hence the literals).
+ * Returns the new last seqs; the row locks are held until COMMIT.
+ */
+function beginAndBumpSql(groups: readonly BoardGroup[]): string {
+  const rows = groups.map(
+    ({ boardId, indices }) => `(${escapeLiteral(boardId)}, ${indices.length}::int8)`,
+  );
+  return `BEGIN;
+  INSERT INTO boards AS b (board_id, last_seq)
+  SELECT board_id, n FROM (VALUES ${rows.join(', ')}) AS t(board_id, n)
   ON CONFLICT (board_id) DO UPDATE SET last_seq = b.last_seq + EXCLUDED.last_seq
   RETURNING board_id, last_seq`;
+}
 
 /**
  * Commits a batch and resolves with each append's seq, in batch order. Seqs are gapless per
@@ -103,8 +115,8 @@ const BUMP_SQL = `INSERT INTO boards AS b (board_id, last_seq)
  *
  * When this node knows every board's last seq (its own earlier commits, reads), the batch goes
  * in one statement (one round trip). Boards another writer moved meanwhile, and batches with
- * boards we know nothing about, take the locking path: BEGIN, bump, insert, COMMIT (four round
- * trips), retried on deadlock or serialization failure. Either way each board's records of the
+ * boards we know nothing about, take the locking path: BEGIN with the bump, insert, COMMIT
+ * (three round trips), retried on deadlock or serialization failure. Either way each board's records of the
  * batch commit together or not at all.
  */
 export async function appendBatch(
@@ -197,27 +209,32 @@ function lockedAppend(
   batch: readonly QueuedAppend[],
   groups: readonly BoardGroup[],
 ): Promise<number[]> {
-  return transaction(pool, async (client) => {
-    const bumped = await client.query<{ board_id: string; last_seq: string }>(BUMP_SQL, [
-      groups.map(({ boardId }) => boardId),
-      groups.map(({ indices }) => indices.length),
-    ]);
-    const lastSeq = new Map(bumped.rows.map((row) => [row.board_id, Number(row.last_seq)]));
-    const lastSeqs = groups.map(({ boardId }) => {
-      const seq = lastSeq.get(boardId);
-      if (seq === undefined) throw new Error(`no last_seq returned for board ${boardId}`);
-      return seq;
-    });
-    const rows = recordRows(
-      batch,
-      groups,
-      groups.map(({ indices }, g) => lastSeqs[g]! - indices.length + 1),
-      1,
-    );
-    await client.query(
-      `INSERT INTO updates (board_id, seq, data, crc) VALUES ${rows.sql}`,
-      rows.values,
-    );
-    return lastSeqs;
+  return withClient(pool, async (client) => {
+    try {
+      // A multi-statement simple query answers with one result per statement.
+      const results = (await client.query(beginAndBumpSql(groups))) as unknown as pg.QueryResult[];
+      const bumped = results.at(-1)!.rows as { board_id: string; last_seq: string }[];
+      const lastSeq = new Map(bumped.map((row) => [row.board_id, Number(row.last_seq)]));
+      const lastSeqs = groups.map(({ boardId }) => {
+        const seq = lastSeq.get(boardId);
+        if (seq === undefined) throw new Error(`no last_seq returned for board ${boardId}`);
+        return seq;
+      });
+      const rows = recordRows(
+        batch,
+        groups,
+        groups.map(({ indices }, g) => lastSeqs[g]! - indices.length + 1),
+        1,
+      );
+      await client.query(
+        `INSERT INTO updates (board_id, seq, data, crc) VALUES ${rows.sql}`,
+        rows.values,
+      );
+      await client.query('COMMIT');
+      return lastSeqs;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
   });
 }
