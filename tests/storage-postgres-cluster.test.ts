@@ -136,7 +136,7 @@ describe('PostgresStorage in a cluster', () => {
   it.each([
     ['stopped', () => server.stop()],
     // SIGKILL to the postmaster and its backends: a crash, then recovery from the WAL.
-    ['killed', () => server.kill('SIGKILL').then(() => undefined)],
+    ['killed', async () => void (await server.kill('SIGKILL'))],
   ])(
     'rejects appends clearly while PostgreSQL is %s, loses nothing acked, and recovers',
     async (_, outage) => {
@@ -195,4 +195,41 @@ describe('PostgresStorage in a cluster', () => {
       }
     },
   );
+
+  it('fails appends to a hung PostgreSQL within the query timeout, and recovers when it resumes', async () => {
+    const { url } = await freshDatabase();
+    const storage = await PostgresStorage.open({
+      connectionString: url,
+      connectTimeoutMs: 500,
+      queryTimeoutMs: 500,
+    });
+    try {
+      expect(await storage.append('hung', Buffer.from('before'))).toBe(1);
+      server.pause();
+      try {
+        const during = await Promise.allSettled(
+          [1, 2, 3].map((i) => storage.append('hung', Buffer.from(`during-${i}`))),
+        );
+        for (const result of during) {
+          expect(result.status).toBe('rejected');
+          expect((result as PromiseRejectedResult).reason.message).toMatch(
+            /PostgreSQL unavailable/,
+          );
+        }
+        await expect(storage.ping()).rejects.toThrow(/PostgreSQL unavailable/);
+      } finally {
+        server.resume();
+      }
+      // The same instance commits again. The refused appends may still commit: the server
+      // reads what was sent before the timeout once it resumes (refused is not "not stored").
+      const seq = await storage.append('hung', Buffer.from('after'));
+      const stored = (await storage.load('hung')).updates.map((u) => Buffer.from(u).toString());
+      expect(stored[0]).toBe('before');
+      expect(stored[seq - 1]).toBe('after');
+      for (const data of stored)
+        expect(['before', 'during-1', 'during-2', 'during-3', 'after']).toContain(data);
+    } finally {
+      await storage.close();
+    }
+  });
 });

@@ -4,6 +4,7 @@
  * and a last-resort kill when the test process exits without cleaning up.
  */
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 
 /** A port nobody listens on right now (the kernel's choice for port 0 on 127.0.0.1). */
@@ -33,29 +34,51 @@ export interface Daemon {
   output: string[];
   /** True until the process has exited. */
   readonly running: boolean;
-  /** Sends `signal` to the process (and, with `group`, its children) unless it is gone. */
-  signal(signal: NodeJS.Signals, group?: boolean): Promise<ExitInfo>;
+  /** Sends `signal` to the process (and, with `tree`, every process below it) unless it is gone. */
+  signal(signal: NodeJS.Signals, tree?: boolean): void;
+}
+
+/**
+ * `pid` and every process below it, parents first, from /proc. A process group is not enough:
+ * PostgreSQL's backends each call setsid(), so only their parent links lead to them.
+ */
+export function processTree(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // Exited while we looked.
+    }
+    // The command name may hold spaces and parentheses: the fields after its last ')' are fixed.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const siblings = children.get(ppid) ?? [];
+    siblings.push(Number(entry));
+    children.set(ppid, siblings);
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i]!) ?? []));
+  return tree;
 }
 
 /** Processes started here and not yet known to have exited. */
 const running = new Set<ChildProcess>();
 
 // Last resort when the test process exits without stopping them (crash, bail, Ctrl-C): a
-// leftover server would hold its port and temp dir forever. Killed by their own process group.
+// leftover server would hold its port and temp dir forever. Killed by their own PIDs.
 process.on('exit', () => {
   for (const child of running) {
     try {
-      process.kill(-child.pid!, 'SIGKILL');
+      for (const pid of processTree(child.pid!)) process.kill(pid, 'SIGKILL');
     } catch {
       // Already gone.
     }
   }
 });
 
-/**
- * Starts `command` in a process group of its own, so that a SIGKILL can also reach the children
- * it forked (PostgreSQL's backends would otherwise keep its shared memory and port).
- */
+/** Starts `command` in a process group of its own, detached from the test's terminal signals. */
 export function startDaemon(command: string, args: string[], options: SpawnOptions = {}): Daemon {
   const child = spawn(command, args, {
     ...options,
@@ -99,15 +122,16 @@ export function startDaemon(command: string, args: string[], options: SpawnOptio
     get running() {
       return alive;
     },
-    signal(signal, group = false) {
-      if (alive) {
+    signal(signal, tree = false) {
+      if (!alive) return;
+      // Parent first: a dying postmaster must not start new children behind our back.
+      for (const target of tree ? processTree(pid) : [pid]) {
         try {
-          process.kill(group ? -pid : pid, signal);
+          process.kill(target, signal);
         } catch {
-          // Exited between the check and the kill.
+          // Exited between the look-up and the kill.
         }
       }
-      return exited;
     },
   };
 }
@@ -129,7 +153,8 @@ export async function waitUntilReady(
     }
     if (await probe().catch(() => false)) return;
     if (Date.now() > deadline) {
-      await daemon.signal('SIGKILL', true);
+      daemon.signal('SIGKILL', true);
+      await daemon.exited;
       throw new Error(`${what} not ready within ${timeoutMs} ms:\n${daemon.output.join('\n')}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 20));

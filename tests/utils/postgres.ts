@@ -39,8 +39,15 @@ export interface PostgresServer {
   psql(sql: string, database?: string): Promise<string>;
   /** Fast shutdown (SIGINT: sessions are cut, a clean checkpoint); the data dir is kept. */
   stop(): Promise<void>;
-  /** Sends `signal` (default SIGKILL: a crash) to the postmaster and its backends. */
+  /**
+   * Sends `signal` (default SIGKILL: a crash) to the postmaster and its backends; resolves once
+   * the postmaster has exited. For signals that do not end it, use `pause`/`resume`.
+   */
   kill(signal?: NodeJS.Signals): Promise<ExitInfo>;
+  /** SIGSTOP to the postmaster and its backends: a hung server (connections open, no answers). */
+  pause(): void;
+  /** SIGCONT: the paused server carries on. */
+  resume(): void;
   /** Stops the server if it runs, then starts it again on the same port and data dir. */
   restart(): Promise<void>;
   /** Stops the server and removes its temp dir. Safe to call twice. */
@@ -173,8 +180,11 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     const current = daemon;
     if (current === undefined || !current.running) return;
     // Fast shutdown waits for no client; SIGKILL only if even that hangs.
-    const timer = setTimeout(() => void current.signal('SIGKILL', true), 20_000);
-    await current.signal('SIGINT');
+    const timer = setTimeout(() => current.signal('SIGKILL', true), 20_000);
+    // A paused server would never act on SIGINT.
+    current.signal('SIGCONT', true);
+    current.signal('SIGINT');
+    await current.exited;
     clearTimeout(timer);
   };
 
@@ -209,10 +219,16 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     },
     psql,
     stop,
-    // The whole process group: backends orphaned by a dead postmaster would keep its shared
-    // memory and block a restart.
-    kill: (signal = 'SIGKILL') =>
-      daemon?.signal(signal, true) ?? Promise.resolve({ code: null, signal: null }),
+    // The postmaster and its backends: backends orphaned by a dead postmaster would keep its
+    // shared memory and block a restart, and a paused postmaster alone would still answer.
+    async kill(signal = 'SIGKILL') {
+      const current = daemon;
+      if (current === undefined || !current.running) return { code: null, signal: null };
+      current.signal(signal, true);
+      return current.exited;
+    },
+    pause: () => daemon?.signal('SIGSTOP', true),
+    resume: () => daemon?.signal('SIGCONT', true),
     async restart() {
       await stop();
       await start();

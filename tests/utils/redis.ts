@@ -17,8 +17,12 @@ export interface RedisServer {
   readonly pid: number | undefined;
   /** SIGTERM and wait for the exit. */
   stop(): Promise<void>;
-  /** Sends `signal` (default SIGKILL). */
+  /** Sends `signal` (default SIGKILL); resolves once the server has exited. */
   kill(signal?: NodeJS.Signals): Promise<ExitInfo>;
+  /** SIGSTOP: a hung server (connections stay open, nothing is answered). */
+  pause(): void;
+  /** SIGCONT: the paused server carries on. */
+  resume(): void;
   /** Stops the server if it runs, then starts an empty one on the same port. */
   restart(): Promise<void>;
   /** Stops the server and removes its temp dir. Safe to call twice. */
@@ -79,8 +83,10 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
   const stop = async () => {
     const current = daemon;
     if (current === undefined || !current.running) return;
-    const timer = setTimeout(() => void current.signal('SIGKILL'), 10_000);
-    await current.signal('SIGTERM');
+    const timer = setTimeout(() => current.signal('SIGKILL'), 10_000);
+    current.signal('SIGCONT');
+    current.signal('SIGTERM');
+    await current.exited;
     clearTimeout(timer);
   };
   const destroy = async () => {
@@ -103,8 +109,14 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
       return daemon?.running ? daemon.pid : undefined;
     },
     stop,
-    kill: (signal = 'SIGKILL') =>
-      daemon?.signal(signal) ?? Promise.resolve({ code: null, signal: null }),
+    async kill(signal = 'SIGKILL') {
+      const current = daemon;
+      if (current === undefined || !current.running) return { code: null, signal: null };
+      current.signal(signal);
+      return current.exited;
+    },
+    pause: () => daemon?.signal('SIGSTOP'),
+    resume: () => daemon?.signal('SIGCONT'),
     async restart() {
       await stop();
       await start();

@@ -33,6 +33,13 @@ export interface PostgresStorageOptions {
   poolSize?: number;
   /** How long a call waits for a connection before it fails (default 5000 ms). */
   connectTimeoutMs?: number;
+  /**
+   * How long one query may go unanswered (default 30 000 ms): a server that hangs (paused, a
+   * network that drops packets) must fail appends, not stall the queue forever. The connection
+   * is then dropped. A COMMIT that timed out may still have committed: its appends are refused
+   * anyway, and a client that resends them adds duplicates that Yjs ignores.
+   */
+  queryTimeoutMs?: number;
 }
 
 /**
@@ -77,6 +84,7 @@ export class PostgresStorage implements Storage {
       connectionString: options.connectionString,
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+      query_timeout: options.queryTimeoutMs ?? 30_000,
       keepAlive: true,
       application_name: 'drawbridge',
     });

@@ -40,6 +40,8 @@ const UNAVAILABLE_SQLSTATES = new Set([
   '57P03', // cannot_connect_now: starting up or shutting down
   '53300', // too_many_connections
 ]);
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error/i;
 const CONFLICT_SQLSTATES = new Set(['40001', '40P01']);
 
 export function classify(error: unknown): PostgresErrorCode {
@@ -52,12 +54,9 @@ export function classify(error: unknown): PostgresErrorCode {
     }
   }
   const message = error instanceof Error ? error.message : String(error);
-  // node-postgres reports a socket that closed under a query or a pool wait only in words.
-  if (
-    /Connection terminated|connection timeout|Client has encountered a connection error/i.test(
-      message,
-    )
-  ) {
+  // node-postgres reports a socket that closed under a query, a connect that timed out and a
+  // query that got no answer in time only in words.
+  if (UNAVAILABLE_MESSAGES.test(message)) {
     return PostgresErrorCode.Unavailable;
   }
   return PostgresErrorCode.Failed;
