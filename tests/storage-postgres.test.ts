@@ -7,12 +7,13 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
-import { PostgresStorage } from '../apps/server/src/storage/PostgresStorage.js';
+import { PostgresErrorCode, PostgresStorage } from '../apps/server/src/storage/PostgresStorage.js';
 import { compactionLock } from '../apps/server/src/storage/postgres/schema.js';
 import {
   describeStorageContract,
   type StorageFixture,
 } from '../apps/server/src/storage/storageContract.js';
+import { freePort } from './utils/daemon.js';
 import { type PostgresServer, postgresBinDir, startPostgres } from './utils/postgres.js';
 
 let server: PostgresServer;
@@ -225,5 +226,24 @@ describe('PostgresStorage', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('fails to open with a clear error when PostgreSQL is unreachable or the database is missing', async () => {
+    const closed = `postgresql://postgres@127.0.0.1:${await freePort()}/drawbridge`;
+    const unreachable = PostgresStorage.open({ connectionString: closed });
+    await expect(unreachable).rejects.toThrow(/PostgreSQL unavailable while migrating the schema/);
+    await expect(unreachable).rejects.toMatchObject({
+      code: PostgresErrorCode.Unavailable,
+      retryable: true,
+    });
+
+    const missing = PostgresStorage.open({ connectionString: `${server.url}-missing` });
+    await expect(missing).rejects.toThrow(
+      /PostgreSQL error while migrating the schema: .*does not exist/,
+    );
+    await expect(missing).rejects.toMatchObject({
+      code: PostgresErrorCode.Failed,
+      retryable: false,
+    });
   });
 });

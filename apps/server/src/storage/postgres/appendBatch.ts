@@ -116,8 +116,10 @@ function beginAndBumpSql(groups: readonly BoardGroup[]): string {
  * When this node knows every board's last seq (its own earlier commits, reads), the batch goes
  * in one statement (one round trip). Boards another writer moved meanwhile, and batches with
  * boards we know nothing about, take the locking path: BEGIN with the bump, insert, COMMIT
- * (three round trips), retried on deadlock or serialization failure. Either way each board's records of the
- * batch commit together or not at all.
+ * (three round trips), retried on deadlock or serialization failure. Either way each board's
+ * records of the batch commit together or not at all. When the one-statement path committed
+ * some boards and the locking path then fails, the whole batch is refused although part of it
+ * is stored: the queue settles a batch as one, and a resent Yjs update is a harmless duplicate.
  */
 export async function appendBatch(
   pool: pg.Pool,
