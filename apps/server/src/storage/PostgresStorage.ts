@@ -1,0 +1,241 @@
+import pg from 'pg';
+import { type Logger, silentLogger } from '../logger.js';
+import { type CommitInfo, GroupCommitQueue } from './GroupCommitQueue.js';
+import { type AppendStats, appendBatch } from './postgres/appendBatch.js';
+import { compactBoard } from './postgres/compactBoard.js';
+import { storageError } from './postgres/connection.js';
+import { readBoard, readHeads } from './postgres/readBoard.js';
+import { SeqCache } from './postgres/SeqCache.js';
+import { SnapshotBuilder } from './postgres/SnapshotBuilder.js';
+import { migrate } from './postgres/schema.js';
+import type { RecordCheck } from './records.js';
+import type { CorruptRecord } from './SqliteStorage.js';
+import type { CompactionResult, CompactOptions, Storage, StoredBoard } from './Storage.js';
+
+export { PostgresErrorCode, PostgresStorageError } from './postgres/connection.js';
+
+/** What `onQuery` times: one report per storage call that reached PostgreSQL. */
+export type PostgresOp = 'migrate' | 'append' | 'read' | 'heads' | 'compact' | 'ping';
+
+export interface PostgresStorageOptions {
+  /** `postgresql://user:password@host:port/database` */
+  connectionString: string;
+  logger?: Logger;
+  /** Called after every group commit of appends (metrics). Compactions are not reported. */
+  onCommit?: (info: CommitInfo) => void;
+  /** Called for every stored record skipped because it failed its checksum. */
+  onCorrupt?: (record: CorruptRecord) => void;
+  /** Latency of each call that reached PostgreSQL, failed ones included (metrics). */
+  onQuery?: (op: PostgresOp, seconds: number) => void;
+  /** A compaction found the board's advisory lock held by another writer (metrics). */
+  onLockContended?: (boardId: string) => void;
+  /** Connections in the pool (default 10). Appends use one at a time. */
+  poolSize?: number;
+  /** How long a call waits for a connection before it fails (default 5000 ms). */
+  connectTimeoutMs?: number;
+  /**
+   * How long one query may go unanswered (default 30 000 ms): a server that hangs (paused, a
+   * network that drops packets) must fail appends, not stall the queue forever. The connection
+   * is then dropped. A COMMIT that timed out may still have committed: its appends are refused
+   * anyway, and a client that resends them adds duplicates that Yjs ignores.
+   */
+  queryTimeoutMs?: number;
+}
+
+/**
+ * Storage in PostgreSQL, shared by every node of a cluster. Appends go through the shared group
+ * commit queue, one commit in flight per instance; seqs are gapless per board in commit order
+ * across all nodes (see `appendBatch`). Compaction takes a per-board advisory lock and builds the
+ * snapshot in a worker thread (see `compactBoard`). The schema is migrated on first use, under
+ * an advisory lock, so nodes may start together; a node started while PostgreSQL is down
+ * migrates once it answers. Errors are `PostgresStorageError`s saying whether to retry.
+ */
+export class PostgresStorage implements Storage {
+  readonly shared = true;
+  readonly #pool: pg.Pool;
+  readonly #queue: GroupCommitQueue;
+  readonly #cache = new SeqCache();
+  readonly #builder: SnapshotBuilder;
+  readonly #logger: Logger;
+  readonly #options: PostgresStorageOptions;
+  readonly #appendStats: AppendStats = { fast: 0, locked: 0, conflictRetries: 0 };
+  /** Calls other than appends still running: `close` waits for them. */
+  readonly #running = new Set<Promise<unknown>>();
+  #migrated: Promise<void> | undefined;
+  #closed = false;
+
+  /** Opens the storage and migrates the schema now, so a bad URL or schema fails here. */
+  static async open(options: PostgresStorageOptions): Promise<PostgresStorage> {
+    const storage = new PostgresStorage(options);
+    try {
+      await storage.#ready();
+    } catch (error) {
+      await storage.close();
+      throw error;
+    }
+    return storage;
+  }
+
+  constructor(options: PostgresStorageOptions) {
+    this.#options = options;
+    const logger = (options.logger ?? silentLogger).child({ component: 'postgres-storage' });
+    this.#logger = logger;
+    this.#pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+      query_timeout: options.queryTimeoutMs ?? 30_000,
+      keepAlive: true,
+      application_name: 'drawbridge',
+    });
+    // An idle connection that PostgreSQL closes (restart, failover) is reported here; unheard,
+    // the 'error' event would crash the process. The pool drops it and opens a new one later.
+    this.#pool.on('error', (error) =>
+      logger.warn({ err: error }, 'idle PostgreSQL connection lost'),
+    );
+    this.#builder = new SnapshotBuilder((error) =>
+      logger.error({ err: error }, 'snapshot worker died'),
+    );
+    this.#queue = new GroupCommitQueue({
+      commit: (batch) =>
+        this.#timed('append', 'committing appends', async () => {
+          await this.#ready();
+          return appendBatch(this.#pool, this.#cache, batch, this.#appendStats);
+        }),
+      ...(options.onCommit ? { onCommit: options.onCommit } : {}),
+    });
+  }
+
+  /** How commits went so far (diagnostics, tests, the round-trip figures). */
+  get appendStats(): Readonly<AppendStats> {
+    return { ...this.#appendStats };
+  }
+
+  append(boardId: string, update: Uint8Array): Promise<number> {
+    return this.#queue.enqueue(boardId, update);
+  }
+
+  load(boardId: string): Promise<StoredBoard> {
+    return this.readSince(boardId, 0);
+  }
+
+  async readSince(boardId: string, afterSeq: number): Promise<StoredBoard> {
+    this.#assertOpen();
+    // Appends already queued are part of what the caller expects to read.
+    await this.#queue.flush();
+    return this.#track(
+      this.#timed('read', `reading board ${boardId}`, async () => {
+        await this.#ready();
+        const { board, head } = await readBoard(this.#pool, boardId, afterSeq, this.#reportCorrupt);
+        this.#cache.learn(boardId, head);
+        return board;
+      }),
+    );
+  }
+
+  async headSeqs(boardIds: readonly string[]): Promise<Map<string, number>> {
+    this.#assertOpen();
+    return this.#track(
+      this.#timed('heads', 'reading board heads', async () => {
+        await this.#ready();
+        const heads = await readHeads(this.#pool, boardIds);
+        for (const [boardId, seq] of heads) this.#cache.learn(boardId, seq);
+        return heads;
+      }),
+    );
+  }
+
+  async compact(boardId: string, options: CompactOptions = {}): Promise<CompactionResult> {
+    this.#assertOpen();
+    const deps = {
+      pool: this.#pool,
+      build: (updates: readonly Uint8Array[]) => this.#builder.build(updates),
+      onCorrupt: this.#reportCorrupt,
+      onLockContended: (id: string) => this.#hook(() => this.#options.onLockContended?.(id)),
+    };
+    return this.#track(
+      this.#timed('compact', `compacting board ${boardId}`, async () => {
+        await this.#ready();
+        return compactBoard(deps, boardId, options.minRecords ?? 2);
+      }),
+    );
+  }
+
+  async flush(): Promise<void> {
+    this.#assertOpen();
+    await this.#queue.flush();
+  }
+
+  async ping(): Promise<void> {
+    this.#assertOpen();
+    await this.#track(
+      this.#timed('ping', 'pinging', async () => {
+        await this.#ready();
+        await this.#pool.query('SELECT 1');
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#queue.close();
+    await Promise.allSettled([...this.#running]);
+    await this.#builder.close();
+    await this.#pool.end();
+  }
+
+  /**
+   * Migrates once per instance. A failure is not remembered: PostgreSQL may be down at start,
+   * and the next call tries again.
+   */
+  #ready(): Promise<void> {
+    this.#migrated ??= this.#timed('migrate', 'migrating the schema', async () => {
+      const version = await migrate(this.#pool);
+      this.#logger.info({ version }, 'PostgreSQL schema ready');
+    }).catch((error: unknown) => {
+      this.#migrated = undefined;
+      throw error;
+    });
+    return this.#migrated;
+  }
+
+  /** Runs `work`, reports its latency, and turns its failure into a `PostgresStorageError`. */
+  async #timed<T>(op: PostgresOp, doing: string, work: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await work();
+    } catch (error) {
+      throw storageError(doing, error);
+    } finally {
+      const seconds = (performance.now() - started) / 1000;
+      this.#hook(() => this.#options.onQuery?.(op, seconds));
+    }
+  }
+
+  #track<T>(call: Promise<T>): Promise<T> {
+    this.#running.add(call);
+    const done = () => this.#running.delete(call);
+    call.then(done, done);
+    return call;
+  }
+
+  readonly #reportCorrupt = ({ kind, boardId, seq, reason }: RecordCheck & { reason: string }) => {
+    const record: CorruptRecord = { kind, boardId, seq, reason };
+    this.#logger.warn(record, 'skipping corrupt record');
+    this.#hook(() => this.#options.onCorrupt?.(record));
+  };
+
+  /** A throwing metrics hook must not fail the storage call it reports on. */
+  #hook(call: () => void): void {
+    try {
+      call();
+    } catch (error) {
+      this.#logger.warn({ err: error }, 'storage hook threw');
+    }
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new Error('storage is closed');
+  }
+}

@@ -1,0 +1,119 @@
+import type pg from 'pg';
+
+/** Why a PostgreSQL call failed, in the terms a caller acts on. */
+export const PostgresErrorCode = {
+  /** The server cannot be reached or cut the connection: retry later, nothing was acked. */
+  Unavailable: 'postgres-unavailable',
+  /** Two transactions collided (deadlock, serialization): retrying the same work succeeds. */
+  Conflict: 'postgres-conflict',
+  /** Anything else: a bug, a full disk, a schema that does not match. */
+  Failed: 'postgres-failed',
+} as const;
+export type PostgresErrorCode = (typeof PostgresErrorCode)[keyof typeof PostgresErrorCode];
+
+export class PostgresStorageError extends Error {
+  override readonly name = 'PostgresStorageError';
+  readonly retryable: boolean;
+
+  constructor(
+    readonly code: PostgresErrorCode,
+    message: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(message, options);
+    this.retryable = code !== PostgresErrorCode.Failed;
+  }
+}
+
+/** Node socket errors and PostgreSQL SQLSTATEs that mean "the server is not there right now". */
+const UNAVAILABLE_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+]);
+const UNAVAILABLE_SQLSTATES = new Set([
+  '57P01', // admin_shutdown: the server is stopping
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now: starting up or shutting down
+  '53300', // too_many_connections
+]);
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error/i;
+const CONFLICT_SQLSTATES = new Set(['40001', '40P01']);
+
+export function classify(error: unknown): PostgresErrorCode {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') {
+    if (CONFLICT_SQLSTATES.has(code)) return PostgresErrorCode.Conflict;
+    // Class 08: connection exceptions.
+    if (UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_ERRNOS.has(code) || code.startsWith('08')) {
+      return PostgresErrorCode.Unavailable;
+    }
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  // node-postgres reports a socket that closed under a query, a connect that timed out and a
+  // query that got no answer in time only in words.
+  if (UNAVAILABLE_MESSAGES.test(message)) {
+    return PostgresErrorCode.Unavailable;
+  }
+  return PostgresErrorCode.Failed;
+}
+
+/** `error` as a `PostgresStorageError` saying what was being done. */
+export function storageError(doing: string, error: unknown): PostgresStorageError {
+  if (error instanceof PostgresStorageError) return error;
+  const code = classify(error);
+  const detail = error instanceof Error ? error.message : String(error);
+  const prefix =
+    code === PostgresErrorCode.Unavailable ? 'PostgreSQL unavailable' : 'PostgreSQL error';
+  return new PostgresStorageError(code, `${prefix} while ${doing}: ${detail}`, { cause: error });
+}
+
+/**
+ * Runs `work` on one pooled connection. A connection that failed is destroyed, not returned:
+ * it may be dead, or inside a transaction we could not roll back. While we hold it, a socket
+ * error between queries is caught here (the pool listens only to idle connections, and an
+ * unheard 'error' event would crash the process).
+ */
+export async function withClient<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  let failure: Error | undefined;
+  const onError = (error: Error) => {
+    failure = error;
+  };
+  client.on('error', onError);
+  try {
+    const result = await work(client);
+    client.off('error', onError);
+    client.release(failure);
+    return result;
+  } catch (error) {
+    client.off('error', onError);
+    client.release(error instanceof Error ? error : new Error(String(error)));
+    throw error;
+  }
+}
+
+/** Runs `work` inside BEGIN/COMMIT on one connection; rolls back (or drops the connection) on error. */
+export function transaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  return withClient(pool, async (client) => {
+    await client.query('BEGIN');
+    try {
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  });
+}

@@ -1,0 +1,26 @@
+/**
+ * The compaction worker of `PostgresStorage`: builds a board's snapshot from its stored records,
+ * so a large Yjs decode and encode never runs on the server's event loop.
+ */
+
+import { serveRpc, Transfer } from '../../workers/serveRpc.js';
+import { buildSnapshot } from '../snapshot.js';
+
+serveRpc({
+  /** `packed` holds the records back to back; `lengths` says where each ends. */
+  build: (packed: Uint8Array, lengths: number[]) => {
+    const updates: Uint8Array[] = [];
+    let offset = 0;
+    for (const length of lengths) {
+      updates.push(packed.subarray(offset, offset + length));
+      offset += length;
+    }
+    const snapshot = buildSnapshot(updates);
+    // Moved, not copied, to the caller; a view into a larger buffer is copied first.
+    const own =
+      snapshot.byteOffset === 0 && snapshot.byteLength === snapshot.buffer.byteLength
+        ? snapshot
+        : snapshot.slice();
+    return new Transfer(own, [own.buffer as ArrayBuffer]);
+  },
+});

@@ -1,0 +1,249 @@
+/**
+ * PostgresStorage against a private PostgreSQL server: the storage contract (with its two-writer
+ * cases) on damaged rows of two kinds, and what only PostgreSQL has: records checked against
+ * the board they sit under, the compaction lock held by another session, the hooks.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import * as Y from 'yjs';
+import { PostgresErrorCode, PostgresStorage } from '../apps/server/src/storage/PostgresStorage.js';
+import { compactionLock } from '../apps/server/src/storage/postgres/schema.js';
+import {
+  describeStorageContract,
+  type StorageFixture,
+} from '../apps/server/src/storage/storageContract.js';
+import { freePort } from './utils/daemon.js';
+import { type PostgresServer, postgresBinDir, startPostgres } from './utils/postgres.js';
+
+let server: PostgresServer;
+let databases = 0;
+
+beforeAll(async () => {
+  server = await startPostgres();
+});
+
+afterAll(async () => {
+  await server?.destroy();
+});
+
+/** One shape per update, so a snapshot built from them can be checked. */
+function shapeUpdates(count: number): Uint8Array[] {
+  const doc = new Y.Doc();
+  const updates: Uint8Array[] = [];
+  doc.on('update', (update: Uint8Array) => updates.push(update));
+  for (let i = 0; i < count; i++) doc.getMap('shapes').set(`shape-${i}`, { x: i });
+  return updates;
+}
+
+/** A SQL string literal. */
+const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+/** SQL expressions that damage `data` the way a bad disk or a torn write would. */
+const FLIP_BITS = 'set_byte(data, length(data) / 2, get_byte(data, length(data) / 2) # 90)';
+const TRUNCATE = 'substring(data FROM 1 FOR length(data) / 2)';
+
+/** A fresh database for each fixture: each test starts empty, on the one server of this file. */
+async function freshDatabase(): Promise<{ url: string; name: string }> {
+  databases += 1;
+  const name = `contract_${databases}`;
+  return { url: await server.createDatabase(name), name };
+}
+
+function postgresFixture(damage: string): () => Promise<StorageFixture> {
+  return async () => {
+    const { url, name } = await freshDatabase();
+    const opened: PostgresStorage[] = [];
+    const open = async () => {
+      const storage = await PostgresStorage.open({ connectionString: url, poolSize: 4 });
+      opened.push(storage);
+      return storage;
+    };
+    return {
+      storage: await open(),
+      openSecond: open,
+      reopen: open,
+      corruptLastRecord: async (boardId) => {
+        const updated = await server.psql(
+          `UPDATE updates SET data = ${damage}
+           WHERE board_id = ${literal(boardId)}
+             AND seq = (SELECT max(seq) FROM updates WHERE board_id = ${literal(boardId)})
+           RETURNING seq`,
+          name,
+        );
+        if (updated.trim() === '') throw new Error(`no update stored for ${boardId}`);
+      },
+      cleanup: async () => {
+        for (const storage of opened) await storage.close();
+      },
+    };
+  };
+}
+
+describeStorageContract('PostgresStorage (bit rot)', postgresFixture(FLIP_BITS));
+describeStorageContract('PostgresStorage (torn write)', postgresFixture(TRUNCATE));
+
+describe('PostgresStorage', () => {
+  let storage: PostgresStorage | undefined;
+  let database: string;
+
+  const open = async (options: Partial<Parameters<typeof PostgresStorage.open>[0]> = {}) => {
+    const fresh = await freshDatabase();
+    database = fresh.name;
+    storage = await PostgresStorage.open({ connectionString: fresh.url, ...options });
+    return storage;
+  };
+
+  afterEach(async () => {
+    await storage?.close();
+    storage = undefined;
+  });
+
+  it('detects an intact record stored under the wrong board or seq', async () => {
+    const s = await open();
+    await s.append('a', Uint8Array.of(1, 2, 3));
+    await s.append('a', Uint8Array.of(4, 5, 6));
+    await s.append('c', Uint8Array.of(7, 8, 9));
+    await server.psql(
+      `INSERT INTO updates SELECT 'b', seq, data, crc FROM updates WHERE board_id = 'a' AND seq = 1;
+       UPDATE updates SET seq = 5 WHERE board_id = 'c' AND seq = 1;`,
+      database,
+    );
+    expect(await s.load('b')).toEqual({
+      updates: [],
+      lastSeq: 1,
+      bytes: 0,
+      corrupt: 1,
+      snapshot: false,
+    });
+    expect(await s.load('c')).toMatchObject({ updates: [], lastSeq: 5, corrupt: 1 });
+    expect((await s.load('a')).updates).toEqual([Uint8Array.of(1, 2, 3), Uint8Array.of(4, 5, 6)]);
+  });
+
+  it('skips a corrupt snapshot but still returns the records after it', async () => {
+    const corrupt: unknown[] = [];
+    const s = await open({ onCorrupt: (record) => corrupt.push(record) });
+    const updates = shapeUpdates(8);
+    for (const update of updates.slice(0, 5)) await s.append('b', update);
+    expect(await s.compact('b', { minRecords: 1 })).toMatchObject({
+      compacted: true,
+      throughSeq: 5,
+    });
+    for (const update of updates.slice(5)) await s.append('b', update);
+    await server.psql(`UPDATE snapshots SET data = ${FLIP_BITS}`, database);
+
+    const loaded = await s.load('b');
+    expect(loaded).toMatchObject({
+      corrupt: 1,
+      lastSeq: 8,
+      snapshot: false,
+      updates: updates.slice(5),
+    });
+    expect(corrupt).toEqual([
+      { kind: 'snapshot', boardId: 'b', seq: 5, reason: 'checksum mismatch' },
+    ]);
+  });
+
+  it('skips a compaction while another session holds the board lock', async () => {
+    const contended: string[] = [];
+    const s = await open({ onLockContended: (boardId) => contended.push(boardId) });
+    for (const update of shapeUpdates(5)) await s.append('b', update);
+    const [namespace, key] = compactionLock('b');
+    // Another session holds the lock until we kill it (its own PID, below).
+    const holder = spawn(
+      path.join(postgresBinDir(), 'psql'),
+      [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(server.port),
+        '-U',
+        'postgres',
+        '-d',
+        database,
+        '-X',
+        '-c',
+        `SELECT pg_advisory_lock(${namespace}, ${key}); SELECT pg_sleep(60);`,
+      ],
+      { stdio: 'ignore' },
+    );
+    const exited = new Promise((resolve) => holder.once('close', resolve));
+    const lockHolders = (held: string) =>
+      server.psql(
+        `SELECT ${held} FROM pg_locks WHERE locktype = 'advisory' AND granted
+           AND classid = ${namespace}::oid AND objid = ${key}::oid`,
+        database,
+      );
+    try {
+      await vi.waitFor(async () => expect((await lockHolders('count(*)')).trim()).toBe('1'), {
+        timeout: 10_000,
+        interval: 20,
+      });
+      expect(await s.compact('b')).toMatchObject({ compacted: false, skipped: 'locked' });
+      expect(contended).toEqual(['b']);
+      // Killing psql alone would leave its backend sleeping with the lock: end the session.
+      await lockHolders('pg_terminate_backend(pid)');
+      await vi.waitFor(async () => expect((await lockHolders('count(*)')).trim()).toBe('0'), {
+        timeout: 10_000,
+        interval: 20,
+      });
+    } finally {
+      holder.kill('SIGKILL');
+      await exited;
+    }
+    expect(await s.compact('b')).toMatchObject({ compacted: true, throughSeq: 5, records: 5 });
+  });
+
+  it('reports latencies and commits to its hooks, and survives hooks that throw', async () => {
+    const ops: string[] = [];
+    const s = await open({
+      onQuery: (op) => {
+        ops.push(op);
+        throw new Error('broken metrics');
+      },
+      onCommit: () => {
+        throw new Error('broken metrics');
+      },
+    });
+    expect(await s.append('b', Uint8Array.of(1))).toBe(1);
+    await s.headSeqs(['b']);
+    await s.load('b');
+    await s.ping();
+    expect(ops).toEqual(expect.arrayContaining(['migrate', 'append', 'heads', 'read', 'ping']));
+  });
+
+  it('commits a known board in one statement and falls back when another writer moved it', async () => {
+    const s = await open();
+    const url = `postgresql://postgres@127.0.0.1:${server.port}/${database}`;
+    const other = await PostgresStorage.open({ connectionString: url });
+    try {
+      expect(await s.append('b', Uint8Array.of(1))).toBe(1);
+      expect(await s.append('b', Uint8Array.of(2))).toBe(2);
+      expect(s.appendStats).toMatchObject({ fast: 1, locked: 1 });
+      expect(await other.append('b', Uint8Array.of(3))).toBe(3);
+      expect(await s.append('b', Uint8Array.of(4))).toBe(4);
+      expect(s.appendStats).toMatchObject({ fast: 1, locked: 2 });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('fails to open with a clear error when PostgreSQL is unreachable or the database is missing', async () => {
+    const closed = `postgresql://postgres@127.0.0.1:${await freePort()}/drawbridge`;
+    const unreachable = PostgresStorage.open({ connectionString: closed });
+    await expect(unreachable).rejects.toThrow(/PostgreSQL unavailable while migrating the schema/);
+    await expect(unreachable).rejects.toMatchObject({
+      code: PostgresErrorCode.Unavailable,
+      retryable: true,
+    });
+
+    const missing = PostgresStorage.open({ connectionString: `${server.url}-missing` });
+    await expect(missing).rejects.toThrow(
+      /PostgreSQL error while migrating the schema: .*does not exist/,
+    );
+    await expect(missing).rejects.toMatchObject({
+      code: PostgresErrorCode.Failed,
+      retryable: false,
+    });
+  });
+});
