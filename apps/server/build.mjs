@@ -1,4 +1,4 @@
-// Bundles the server into dist/main.js. Workspace packages (@drawbridge/*, shipped as
+// Bundles the server into dist/main.js (and its worker threads beside it). Workspace packages (@drawbridge/*, shipped as
 // TypeScript source) are bundled in; npm dependencies stay external and load from node_modules.
 import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
@@ -6,9 +6,14 @@ import { build } from 'esbuild';
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const external = Object.keys(pkg.dependencies).filter((name) => !name.startsWith('@drawbridge/'));
 
+// Worker threads are entries of their own, next to main.js (see src/workers/moduleUrl.ts).
 await build({
-  entryPoints: ['src/main.ts'],
-  outfile: 'dist/main.js',
+  entryPoints: {
+    main: 'src/main.ts',
+    'sqlite-worker': 'src/storage/sqlite/worker.ts',
+    'postgres-snapshot-worker': 'src/storage/postgres/snapshotWorker.ts',
+  },
+  outdir: 'dist',
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -1,6 +1,7 @@
 import { BoardProvider, type BoardProviderOptions } from '@drawbridge/client';
 import { expect, vi } from 'vitest';
 import * as Y from 'yjs';
+import { expectConverged as strictlyConverged } from '../../apps/server/src/testing/convergence.js';
 
 export interface Peer {
   doc: Y.Doc;
@@ -35,7 +36,10 @@ export const whenSaved = (peer: Peer) =>
 export const stateVector = (doc: Y.Doc): string =>
   Buffer.from(Y.encodeStateVector(doc)).toString('base64');
 
-/** Waits until every doc has the same state vector, then asserts identical content. */
+/**
+ * Waits until every doc has the same state vector, then asserts full convergence: equal delete
+ * sets, no pending structs, equal content of every root type the tests use.
+ */
 export async function expectConverged(docs: Y.Doc[], timeout = 10_000): Promise<void> {
   await vi.waitFor(
     () => {
@@ -44,9 +48,17 @@ export async function expectConverged(docs: Y.Doc[], timeout = 10_000): Promise<
     },
     { timeout, interval: 20 },
   );
-  // Deep equality: map key order reflects local insertion order, which peers need not share.
-  const content = snapshotOf(docs[0]!);
-  for (const doc of docs) expect(snapshotOf(doc)).toEqual(content);
+  await vi.waitFor(
+    () => {
+      for (const doc of docs) {
+        doc.getMap('shapes');
+        doc.getArray('order');
+        doc.getText('text');
+      }
+      strictlyConverged(docs);
+    },
+    { timeout, interval: 20 },
+  );
 }
 
 /** Every root type the tests use, as JSON. */

@@ -36,6 +36,11 @@ export interface ServerConfig {
   nodeId: string | null;
   /** With shared storage: how often loaded boards are checked for records they missed. */
   gapCheckMs: number;
+  /**
+   * Test hook (DRAWBRIDGE_TEST_DROP_BUS): bus message types this node drops on receipt, as if
+   * Redis had lost them. Empty outside tests.
+   */
+  testDropBus: string[];
 }
 
 export class ConfigError extends Error {
@@ -127,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): ServerC
     publicUrl: publicUrl(env.PUBLIC_URL),
     ...cluster(env),
     gapCheckMs: int(env, 'GAP_CHECK_MS', DEFAULT_GAP_CHECK_MS, 100),
+    testDropBus: (env.DRAWBRIDGE_TEST_DROP_BUS ?? '').split(',').filter(Boolean),
   };
 }
 

@@ -6,9 +6,9 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { createShardedAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
+import { RedisBus } from './cluster/RedisBus.js';
 import type { ServerConfig } from './config.js';
 import type { ClusterOptions } from './createServer.js';
-import { RedisBus } from './cluster/RedisBus.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { PostgresStorage } from './storage/PostgresStorage.js';
@@ -62,10 +62,18 @@ export function createCluster(
       metrics.clusterBytes.inc({ direction }, bytes);
     },
     onPublishLatency: (seconds) => metrics.redisPublishSeconds.observe(seconds),
+    ...(config.testDropBus.length > 0
+      ? { dropInbound: (message) => config.testDropBus.includes(message.type) }
+      : {}),
   });
+  if (config.testDropBus.length > 0) {
+    logger.warn({ types: config.testDropBus }, 'test hook: dropping inbound bus messages');
+  }
   const adapterClient = () => {
     const client = new Redis(url, { retryStrategy: (n: number) => Math.min(50 * n, 1000) });
-    client.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis adapter connection error'));
+    client.on('error', (error: Error) =>
+      logger.warn({ err: error.message }, 'redis adapter connection error'),
+    );
     return client;
   };
   const adapter = createShardedAdapter(adapterClient(), adapterClient(), {

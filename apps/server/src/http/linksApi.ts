@@ -12,6 +12,22 @@ const sameSecret = (a: string, b: string): boolean => {
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
+/**
+ * True when the request carries the admin token; otherwise answers 404 (API off) or 401 and
+ * returns false.
+ */
+export function isAdmin(deps: HttpDeps, req: IncomingMessage, res: ServerResponse): boolean {
+  if (!deps.adminToken) {
+    json(res, 404, { error: 'the admin API is disabled (set ADMIN_TOKEN)' });
+    return false;
+  }
+  const header = req.headers.authorization ?? '';
+  const presented = header.startsWith('Bearer ') ? header.slice(7) : '';
+  if (sameSecret(presented, deps.adminToken)) return true;
+  json(res, 401, { error: 'bad or missing admin token' }, { 'www-authenticate': 'Bearer' });
+  return false;
+}
+
 async function readJson(req: IncomingMessage): Promise<unknown> {
   let size = 0;
   const chunks: Buffer[] = [];
@@ -35,18 +51,7 @@ export async function serveCreateLink(
   res: ServerResponse,
   boardId: string,
 ): Promise<void> {
-  if (!deps.adminToken)
-    return json(res, 404, { error: 'the links API is disabled (set ADMIN_TOKEN)' });
-  const header = req.headers.authorization ?? '';
-  const presented = header.startsWith('Bearer ') ? header.slice(7) : '';
-  if (!sameSecret(presented, deps.adminToken)) {
-    return json(
-      res,
-      401,
-      { error: 'bad or missing admin token' },
-      { 'www-authenticate': 'Bearer' },
-    );
-  }
+  if (!isAdmin(deps, req, res)) return;
   if (!deps.tokens)
     return json(res, 409, { error: 'boards are open: set AUTH_SECRET to mint links' });
   if (boardId !== '*' && !isValidBoardId(boardId))

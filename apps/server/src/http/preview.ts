@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { Bounds } from '@drawbridge/board';
 import { readShapes, shapesBounds, toSvg } from '@drawbridge/board';
 import { Resvg } from '@resvg/resvg-js';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
+import { documentVersion } from './boardStatus.js';
 
 export const PREVIEW_WIDTH = 1200;
 export const PREVIEW_HEIGHT = 630;
@@ -45,8 +45,7 @@ export class PreviewRenderer {
    * delete set, since a deletion does not advance the state vector.
    */
   static version(doc: Y.Doc): string {
-    const snapshot = Y.encodeSnapshot(Y.snapshot(doc));
-    return createHash('sha256').update(snapshot).digest('base64url').slice(0, 22);
+    return documentVersion(doc);
   }
 
   render(boardId: string, doc: Y.Doc): { png: Buffer; version: string } {

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isValidBoardId } from '@drawbridge/protocol';
 import sirv from 'sirv';
 import { accessStatus, checkAccess } from './access.js';
+import { serveBoardStatus } from './boardStatus.js';
 import { type HttpDeps, json, notFound, withBoard } from './context.js';
 import { serveCreateLink } from './linksApi.js';
 import { serveOEmbed } from './oembed.js';
@@ -12,6 +13,7 @@ import { PreviewRenderer } from './preview.js';
 const BOARD_PAGE = /^\/(b|embed)\/([^/]+)\/?$/;
 const PREVIEW = /^\/b\/([^/]+)\/preview\.png$/;
 const LINKS = /^\/api\/boards\/([^/]+)\/links$/;
+const STATUS = /^\/api\/boards\/([^/]+)\/status$/;
 
 /**
  * Every HTTP route: health, readiness, metrics, the links API, oEmbed, board previews, board
@@ -52,6 +54,8 @@ export function createRequestHandler(deps: HttpDeps) {
       if (req.method !== 'POST') return json(res, 405, { error: 'use POST' }, { allow: 'POST' });
       return serveCreateLink(deps, req, res, decodeURIComponent(links[1]!));
     }
+    const status = STATUS.exec(path);
+    if (status && isValidBoardId(status[1]!)) return serveBoardStatus(deps, req, res, status[1]!);
     if (path === '/oembed') return serveOEmbed(deps, req, res, url.searchParams);
     const preview = PREVIEW.exec(path);
     if (preview) {
