@@ -56,7 +56,8 @@ export function renderSite(template: string, site: SiteOptions): string {
         // One documented line per example node: replaced by one line per real node, with the
         // documented parameters (max_fails, fail_timeout...).
         if (!upstreamDone) {
-          for (const node of site.nodes) out.push(`${indent}${[`server ${node}`, ...params].join(' ')};`);
+          for (const node of site.nodes)
+            out.push(`${indent}${[`server ${node}`, ...params].join(' ')};`);
           upstreamDone = true;
         }
         break;
@@ -106,7 +107,7 @@ export interface AccessEntry {
 }
 
 const LOG_FORMAT =
-  "'{\"remote\":\"$remote_addr\",\"upstream\":\"$upstream_addr\",\"status\":\"$status\"," +
+  '\'{"remote":"$remote_addr","upstream":"$upstream_addr","status":"$status",' +
   '"method":"$request_method","uri":"$uri","sid":"$arg_sid","transport":"$arg_transport"}\'';
 
 /** nginx's workers drop root; they need a user and group that exist here. */
