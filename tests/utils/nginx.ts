@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Daemon, freePort, run, startDaemon, waitUntilReady } from './daemon.js';
 import { repoRoot } from './process.js';
+import { selfSignedCertificate } from './tls.js';
 
 export const DOCUMENTED_CONFIG = path.join(repoRoot, 'deploy/nginx/drawbridge.conf');
 
@@ -145,40 +146,6 @@ http {
     include ${sitePath};
 }
 `;
-}
-
-export interface Certificate {
-  certificate: string;
-  key: string;
-  /** The PEM itself: clients trust it as their CA. */
-  pem: string;
-}
-
-/** A self-signed certificate for 127.0.0.1 and localhost, valid for a day. */
-export async function selfSignedCertificate(dir: string): Promise<Certificate> {
-  const certificate = path.join(dir, 'cert.pem');
-  const key = path.join(dir, 'key.pem');
-  await run('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    key,
-    '-out',
-    certificate,
-    '-days',
-    '1',
-    '-subj',
-    '/CN=127.0.0.1',
-    '-addext',
-    'subjectAltName=IP:127.0.0.1,DNS:localhost',
-  ]);
-  chmodSync(key, 0o600);
-  return { certificate, key, pem: readFileSync(certificate, 'utf8') };
 }
 
 export interface Nginx {
