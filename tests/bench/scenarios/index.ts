@@ -1,0 +1,8 @@
+/** Every scenario of `pnpm bench`, in the order they run. Adding one: a file and a line here. */
+import type { Scenario } from '../lib/scenario.js';
+import { crossNode } from './crossNode.js';
+import { fanout } from './fanout.js';
+import { latency } from './latency.js';
+import { storage } from './storage.js';
+
+export const SCENARIOS: readonly Scenario[] = [fanout, latency, storage, crossNode];
