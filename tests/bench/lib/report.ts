@@ -80,6 +80,7 @@ function ratios(m: Metric, kinds: readonly ServerKind[]): string {
   if (!m.values.drawbridge?.length || m.unit === 'ratio') return '';
   return kinds
     .filter((k) => k !== 'drawbridge' && (m.values[k]?.length ?? 0) > 0)
+    .filter((k) => Number.isFinite(advantage(m, k)) && advantage(m, k) > 0)
     .map((k) => `${advantage(m, k).toFixed(2)}x ${SHORT[k]}`)
     .join(', ');
 }

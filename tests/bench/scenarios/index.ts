@@ -3,6 +3,7 @@ import type { Scenario } from '../lib/scenario.js';
 import { crossNode } from './crossNode.js';
 import { fanout } from './fanout.js';
 import { latency } from './latency.js';
+import { flood } from './flood.js';
 import { storage } from './storage.js';
 
-export const SCENARIOS: readonly Scenario[] = [fanout, latency, storage, crossNode];
+export const SCENARIOS: readonly Scenario[] = [fanout, latency, flood, storage, crossNode];
