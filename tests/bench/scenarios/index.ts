@@ -1,9 +1,11 @@
 /** Every scenario of `pnpm bench`, in the order they run. Adding one: a file and a line here. */
 import type { Scenario } from '../lib/scenario.js';
+import { coldJoin } from './coldJoin.js';
 import { crossNode } from './crossNode.js';
 import { fanout } from './fanout.js';
 import { latency } from './latency.js';
 import { flood } from './flood.js';
+import { idle } from './idle.js';
 import { storage } from './storage.js';
 
-export const SCENARIOS: readonly Scenario[] = [fanout, latency, flood, storage, crossNode];
+export const SCENARIOS: readonly Scenario[] = [fanout, latency, flood, coldJoin, idle, storage, crossNode];
