@@ -64,8 +64,11 @@ export function startWorkers<P, R>(
   };
 
   for (let index = 0; index < count; index++) {
-    // fork reuses this process's execArgv, so the child runs TypeScript through tsx too.
-    const child = fork(workerPath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // TypeScript through tsx, whether the parent is the bench (tsx) or a test runner.
+    const child = fork(workerPath, [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     live.add(child);
     children.push(child);
     child.on('message', (message: FromWorker) => {

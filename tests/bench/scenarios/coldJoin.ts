@@ -12,8 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from '../lib/conn.js';
-import { sceneUpdate, shapeCount } from '../lib/scene.js';
 import { interleave, metric, now, type Scenario } from '../lib/scenario.js';
+import { sceneUpdate, shapeCount } from '../lib/scene.js';
 import { type ServerKind, startServer, UNLIMITED_RATE, YJS_SERVERS } from '../lib/servers.js';
 import { percentile } from '../lib/stats.js';
 import { startWorkers, type WorkerIO } from '../lib/workers.js';
@@ -34,7 +34,13 @@ export async function joinClients(p: JoinParams, io: WorkerIO): Promise<number[]
   const times = await Promise.all(
     Array.from({ length: mine }, async () => {
       const startAt = now();
-      const conn = await connect(p.kind, p.server, BOARD, { fail: () => {} }, { timeoutMs: 60_000 });
+      const conn = await connect(
+        p.kind,
+        p.server,
+        BOARD,
+        { fail: () => {} },
+        { timeoutMs: 60_000 },
+      );
       const update = conn.initial!;
       const ms = now() - startAt;
       conn.close();
@@ -44,7 +50,8 @@ export async function joinClients(p: JoinParams, io: WorkerIO): Promise<number[]
   // Checked after timing, so one joiner's check does not delay the others.
   for (const { update } of times) {
     const count = shapeCount(update);
-    if (count !== p.shapes) throw new Error(`${p.kind}: a joiner got ${count} of ${p.shapes} shapes`);
+    if (count !== p.shapes)
+      throw new Error(`${p.kind}: a joiner got ${count} of ${p.shapes} shapes`);
   }
   return times.map((t) => t.ms);
 }
@@ -68,7 +75,12 @@ async function seed(kind: ServerKind, dir: string, update: Uint8Array): Promise<
   }
 }
 
-async function measure(kind: ServerKind, dir: string, joiners: number, shapes: number): Promise<number[]> {
+async function measure(
+  kind: ServerKind,
+  dir: string,
+  joiners: number,
+  shapes: number,
+): Promise<number[]> {
   const server = await startServer(kind, { dataDir: dir });
   const group = startWorkers<JoinParams, number[]>(joiners > 1 ? 2 : 1, MODULE, 'joinClients', {
     kind,

@@ -90,7 +90,8 @@ export async function floodClients(p: FloodParams, io: WorkerIO): Promise<FloodR
         doc.off('update', capture);
         const startAt = now();
         const error = await conn.request(update!);
-        if (error !== undefined) throw new Error(`${p.kind}: probe on board ${b} refused: ${error}`);
+        if (error !== undefined)
+          throw new Error(`${p.kind}: probe on board ${b} refused: ${error}`);
         probes.push([startAt, now() - startAt]);
         const wait = startAt + PROBE_EVERY_MS - now();
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));

@@ -39,7 +39,15 @@ export async function idleClients(
     Array.from({ length: IN_FLIGHT }, async () => {
       while (next < ids.length) {
         const i = ids[next++]!;
-        conns.push(await connect(p.kind, p.server, `idle-${i % p.boards}-r${p.round}`, { fail }, { timeoutMs: 30_000 }));
+        conns.push(
+          await connect(
+            p.kind,
+            p.server,
+            `idle-${i % p.boards}-r${p.round}`,
+            { fail },
+            { timeoutMs: 30_000 },
+          ),
+        );
       }
     }),
   );
@@ -57,7 +65,7 @@ export const idle: Scenario = {
   title: 'Idle capacity: 5,000 connections over 500 boards',
   description:
     'Connections opened 100 at a time per client process (2 processes), each joining (syncing) ' +
-    'one of 500 boards, then left idle. Memory per idle connection = growth of the server\'s ' +
+    "one of 500 boards, then left idle. Memory per idle connection = growth of the server's " +
     `resident set (${SETTLE_MS / 1000} s after the last join) over the connections; connects per ` +
     'second = connections over the time to open and join them all.',
   supports: SERVER_KINDS,
@@ -86,8 +94,10 @@ export const idle: Scenario = {
         group.release('measured');
         const results = await group.results();
         const opened = results.reduce((sum, r) => sum + r.opened, 0);
-        if (opened !== connections) throw new Error(`${kind}: ${opened} of ${connections} connections opened`);
-        const elapsed = Math.max(...results.map((r) => r.endAt)) - Math.min(...results.map((r) => r.startAt));
+        if (opened !== connections)
+          throw new Error(`${kind}: ${opened} of ${connections} connections opened`);
+        const elapsed =
+          Math.max(...results.map((r) => r.endAt)) - Math.min(...results.map((r) => r.startAt));
         return {
           kbPerConnection: (after - before) / 1024 / connections,
           connectsPerSecond: (connections / elapsed) * 1000,
@@ -106,7 +116,12 @@ export const idle: Scenario = {
       ],
       notes: [
         `${connections} connections over ${boards} boards; resident set before -> after (MiB): ` +
-          runs.map((r) => `${r.kind} ${r.result.rssBeforeMiB.toFixed(0)} -> ${r.result.rssAfterMiB.toFixed(0)}`).join(', '),
+          runs
+            .map(
+              (r) =>
+                `${r.kind} ${r.result.rssBeforeMiB.toFixed(0)} -> ${r.result.rssAfterMiB.toFixed(0)}`,
+            )
+            .join(', '),
       ],
       runs,
     };

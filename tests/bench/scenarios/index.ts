@@ -3,10 +3,19 @@ import type { Scenario } from '../lib/scenario.js';
 import { coldJoin } from './coldJoin.js';
 import { crossNode } from './crossNode.js';
 import { fanout } from './fanout.js';
-import { latency } from './latency.js';
-import { mixed } from './mixed.js';
 import { flood } from './flood.js';
 import { idle } from './idle.js';
+import { latency } from './latency.js';
+import { mixed } from './mixed.js';
 import { storage } from './storage.js';
 
-export const SCENARIOS: readonly Scenario[] = [fanout, latency, flood, mixed, coldJoin, idle, storage, crossNode];
+export const SCENARIOS: readonly Scenario[] = [
+  fanout,
+  latency,
+  flood,
+  mixed,
+  coldJoin,
+  idle,
+  storage,
+  crossNode,
+];

@@ -11,8 +11,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as Y from 'yjs';
 import { type Conn, connect } from '../lib/conn.js';
-import { sceneUpdate } from '../lib/scene.js';
 import { interleave, metric, now, type Scenario } from '../lib/scenario.js';
+import { sceneUpdate } from '../lib/scene.js';
 import { startServer, UNLIMITED_RATE } from '../lib/servers.js';
 import { median, percentile } from '../lib/stats.js';
 import { startWorkers, type WorkerIO } from '../lib/workers.js';
@@ -124,7 +124,13 @@ export async function mixedClients(p: MixedParams, io: WorkerIO): Promise<MixedR
       }),
       loopFor(until, async () => {
         const started = now();
-        const conn = await connect('drawbridge', p.server, `cold-${k++ % p.coldBoards}`, { fail: () => {} }, { timeoutMs: 60_000 });
+        const conn = await connect(
+          'drawbridge',
+          p.server,
+          `cold-${k++ % p.coldBoards}`,
+          { fail: () => {} },
+          { timeoutMs: 60_000 },
+        );
         conn.close();
         coldLoads.push(now() - started);
       }),
@@ -151,7 +157,10 @@ export const mixed: Scenario = {
       const big = sceneUpdate(10_000);
       const seeding = await startServer('drawbridge', { dataDir: dir, env: UNLIMITED_RATE });
       try {
-        for (const board of ['preview-big', ...Array.from({ length: coldBoards }, (_, i) => `cold-${i}`)]) {
+        for (const board of [
+          'preview-big',
+          ...Array.from({ length: coldBoards }, (_, i) => `cold-${i}`),
+        ]) {
           const conn = await connect('drawbridge', seeding, board, { fail: () => {} });
           const error = await conn.request(big);
           conn.close();
@@ -161,7 +170,10 @@ export const mixed: Scenario = {
         await seeding.kill('SIGTERM');
       }
       const runs = await interleave(ctx, async () => {
-        const server = await startServer('drawbridge', { dataDir: dir, env: { IDLE_UNLOAD_MS: '1000' } });
+        const server = await startServer('drawbridge', {
+          dataDir: dir,
+          env: { IDLE_UNLOAD_MS: '1000' },
+        });
         const group = startWorkers<MixedParams, MixedResult>(2, MODULE, 'mixedClients', {
           server: { url: server.url, wsUrl: server.wsUrl },
           seconds,
@@ -193,8 +205,20 @@ export const mixed: Scenario = {
           metric('/healthz p99', 'ms', 'lower', runs, (r) => r.healthP99),
           metric('/healthz max', 'ms', 'lower', runs, (r) => r.healthMax),
           metric("edited boards' round trip p99", 'ms', 'lower', runs, (r) => r.roundTripP99),
-          metric('preview.png of 10,000 shapes (median)', 'ms', 'lower', runs, (r) => r.previewMedian),
-          metric('cold load of 10,000 shapes (median)', 'ms', 'lower', runs, (r) => r.coldLoadMedian),
+          metric(
+            'preview.png of 10,000 shapes (median)',
+            'ms',
+            'lower',
+            runs,
+            (r) => r.previewMedian,
+          ),
+          metric(
+            'cold load of 10,000 shapes (median)',
+            'ms',
+            'lower',
+            runs,
+            (r) => r.coldLoadMedian,
+          ),
         ],
         notes: [
           `${seconds} s per run; previews and cold loads done per run: ` +
