@@ -42,6 +42,11 @@ export interface ServerAddress {
 export interface ConnectOptions {
   /** The client's state vector; default: an empty document. */
   stateVector?: Uint8Array;
+  /**
+   * y-websocket: only an echo carrying this Yjs client's structs counts as an ack (needed on a
+   * board with several writers). Without it, any update answers the oldest pending send.
+   */
+  clientId?: number;
   timeoutMs?: number;
 }
 
@@ -288,17 +293,22 @@ async function connectYWebsocket(
       synced?.(payload);
       synced = null;
     } else if (step === SYNC_UPDATE) {
-      // Our own update's echo stands in for its ack.
-      if (acks.pending > 0) acks.shift();
-      else handlers.update?.(payload);
+      // Our own update's echo stands in for its ack (applying it again changes nothing).
+      handlers.update?.(payload);
+      if (acks.pending > 0) {
+        const mine =
+          options.clientId === undefined || Y.parseUpdateMeta(payload).to.has(options.clientId);
+        if (mine) acks.shift();
+      }
     }
   });
   ws.send(syncMessage(null, SYNC_STEP1, options.stateVector ?? EMPTY_SV));
   const state = await withTimeout(initial, timeoutMs, 'sync');
   return withRequest({
     initial: state,
-    send(update, onAck = NOOP_ACK) {
-      acks.push(onAck);
+    send(update, onAck) {
+      // No echo comes for an update that brings nothing new: only track what asks for an ack.
+      if (onAck) acks.push(onAck);
       ws.send(syncMessage(null, SYNC_UPDATE, update));
     },
     close,

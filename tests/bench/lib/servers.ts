@@ -99,14 +99,18 @@ export function startServer(kind: ServerKind, options: StartOptions = {}): Promi
     DATA_DIR: dataDir,
     ...options.env,
   };
+  // BENCH_CPU_PROF_DIR: every server writes a V8 CPU profile there when it exits.
+  const profile = process.env.BENCH_CPU_PROF_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF_DIR)}`]
+    : [];
   const child =
     kind === 'drawbridge'
-      ? spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+      ? spawn(process.execPath, [...profile, '--import', 'tsx', 'apps/server/src/main.ts'], {
           cwd: repoRoot,
           env: { LOG_LEVEL: 'info', ...env },
           stdio: ['ignore', 'pipe', 'pipe'],
         })
-      : spawn(process.execPath, [PEER_SCRIPTS[kind]], {
+      : spawn(process.execPath, [...profile, PEER_SCRIPTS[kind]], {
           cwd: peersDir,
           env,
           stdio: ['ignore', 'pipe', 'pipe'],

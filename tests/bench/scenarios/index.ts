@@ -7,6 +7,7 @@ import { flood } from './flood.js';
 import { idle } from './idle.js';
 import { latency } from './latency.js';
 import { mixed } from './mixed.js';
+import { reconnect } from './reconnect.js';
 import { storage } from './storage.js';
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -16,6 +17,7 @@ export const SCENARIOS: readonly Scenario[] = [
   mixed,
   coldJoin,
   idle,
+  reconnect,
   storage,
   crossNode,
 ];
