@@ -4,7 +4,7 @@
  * run, oriented so that above 1 always means Drawbridge did better.
  */
 import type { Metric, Scenario, ScenarioResult, Unit } from './scenario.js';
-import { SERVER_KINDS, SERVER_LABELS, type ServerKind } from './servers.js';
+import { SUBJECT_LABELS, SUBJECTS, type Subject } from './servers.js';
 import { median } from './stats.js';
 
 export interface ScenarioOutcome {
@@ -26,12 +26,14 @@ export interface Environment {
   chromium?: string;
 }
 
-const SHORT: Record<ServerKind, string> = {
+const SHORT: Record<Subject, string> = {
   drawbridge: 'Drawbridge',
   ws: 'ws',
   socketio: 'Socket.IO',
   hocuspocus: 'Hocuspocus',
   'y-websocket': 'y-websocket',
+  excalidraw: 'Excalidraw',
+  tldraw: 'tldraw',
 };
 
 export function format(value: number, unit: Unit): string {
@@ -57,26 +59,26 @@ export function format(value: number, unit: Unit): string {
   }
 }
 
-export const medianOf = (m: Metric, kind: ServerKind): number => median(m.values[kind] ?? []);
+export const medianOf = (m: Metric, kind: Subject): number => median(m.values[kind] ?? []);
 
 /** >1: Drawbridge better than `peer` on this metric. */
-export function advantage(m: Metric, peer: ServerKind): number {
+export function advantage(m: Metric, peer: Subject): number {
   const db = medianOf(m, 'drawbridge');
   const other = medianOf(m, peer);
   return m.better === 'higher' ? db / other : other / db;
 }
 
-const kindsIn = (metrics: readonly Metric[]): ServerKind[] =>
-  SERVER_KINDS.filter((kind) => metrics.some((m) => (m.values[kind]?.length ?? 0) > 0));
+const kindsIn = (metrics: readonly Metric[]): Subject[] =>
+  SUBJECTS.filter((kind) => metrics.some((m) => (m.values[kind]?.length ?? 0) > 0));
 
-function cell(m: Metric, kind: ServerKind): string {
+function cell(m: Metric, kind: Subject): string {
   const values = m.values[kind];
   if (!values || values.length === 0) return '';
   const remark = m.remarks?.[kind] ? ` (${m.remarks[kind]})` : '';
   return `${format(median(values), m.unit)}${remark}`;
 }
 
-function ratios(m: Metric, kinds: readonly ServerKind[]): string {
+function ratios(m: Metric, kinds: readonly Subject[]): string {
   if (!m.values.drawbridge?.length || m.unit === 'ratio') return '';
   return kinds
     .filter((k) => k !== 'drawbridge' && (m.values[k]?.length ?? 0) > 0)
@@ -87,7 +89,7 @@ function ratios(m: Metric, kinds: readonly ServerKind[]): string {
 
 function metricTable(rows: ReadonlyArray<{ label: string; metric: Metric }>): string {
   const kinds = kindsIn(rows.map((r) => r.metric));
-  const header = ['', ...kinds.map((k) => SERVER_LABELS[k]), 'Drawbridge vs each (>1: better)'];
+  const header = ['', ...kinds.map((k) => SUBJECT_LABELS[k]), 'Drawbridge vs each (>1: better)'];
   const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
   for (const { label, metric } of rows) {
     const better = metric.better === 'higher' ? '↑' : '↓';
@@ -154,12 +156,14 @@ export function markdownReport(
   return `${out.join('\n')}\n`;
 }
 
-const COLORS: Record<ServerKind, string> = {
+const COLORS: Record<Subject, string> = {
   drawbridge: '#1971c2',
   ws: '#868e96',
   socketio: '#adb5bd',
   hocuspocus: '#e8590c',
   'y-websocket': '#2f9e44',
+  excalidraw: '#6741d9',
+  tldraw: '#f08c00',
 };
 
 const escapeXml = (text: string) =>
@@ -191,7 +195,7 @@ export function svgChart(outcomes: readonly ScenarioOutcome[], title: string): s
       const value = medians[i]!;
       const w = Number.isFinite(value) ? Math.max(1, (value / max) * barArea) : 0;
       parts.push(
-        `<text x="${labelWidth - 8}" y="${y + bar - 2}" font-size="11" text-anchor="end">${escapeXml(SERVER_LABELS[kind])}</text>`,
+        `<text x="${labelWidth - 8}" y="${y + bar - 2}" font-size="11" text-anchor="end">${escapeXml(SUBJECT_LABELS[kind])}</text>`,
         `<rect x="${labelWidth}" y="${y}" width="${w.toFixed(1)}" height="${bar}" fill="${COLORS[kind]}"/>`,
         `<text x="${labelWidth + w + 6}" y="${y + bar - 2}" font-size="11">${escapeXml(format(value, metric.unit))}</text>`,
       );

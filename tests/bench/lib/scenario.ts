@@ -2,7 +2,7 @@
  * What a scenario is, and the helpers every scenario uses: interleaved rounds over servers,
  * metrics recorded per server and round, and clocks comparable across processes.
  */
-import { SERVER_LABELS, type ServerKind } from './servers.js';
+import { SERVER_LABELS, type ServerKind, type Subject } from './servers.js';
 
 export interface BenchOptions {
   rounds: number;
@@ -18,10 +18,10 @@ export interface Metric {
   name: string;
   unit: Unit;
   better: 'higher' | 'lower';
-  /** One value per round, per server. */
-  values: Partial<Record<ServerKind, number[]>>;
+  /** One value per round, per server (or editor). */
+  values: Partial<Record<Subject, number[]>>;
   /** A short remark per server (e.g. "no acks"). */
-  remarks?: Partial<Record<ServerKind, string>>;
+  remarks?: Partial<Record<Subject, string>>;
 }
 
 export interface ScenarioResult {
@@ -85,10 +85,10 @@ export function metric<T>(
   name: string,
   unit: Unit,
   better: 'higher' | 'lower',
-  runs: ReadonlyArray<{ kind: ServerKind; result: T }>,
+  runs: ReadonlyArray<{ kind: Subject; result: T }>,
   pick: (result: T) => number | undefined,
 ): Metric {
-  const values: Partial<Record<ServerKind, number[]>> = {};
+  const values: Partial<Record<Subject, number[]>> = {};
   for (const run of runs) {
     const value = pick(run.result);
     if (value === undefined) continue;

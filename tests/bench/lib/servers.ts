@@ -21,6 +21,16 @@ export const SERVER_LABELS: Record<ServerKind, string> = {
   'y-websocket': 'y-websocket',
 };
 
+/** What a report column can be: a server, or a peer editor of the rendering scenario. */
+export const SUBJECTS = [...SERVER_KINDS, 'excalidraw', 'tldraw'] as const;
+export type Subject = (typeof SUBJECTS)[number];
+
+export const SUBJECT_LABELS: Record<Subject, string> = {
+  ...SERVER_LABELS,
+  excalidraw: 'Excalidraw',
+  tldraw: 'tldraw',
+};
+
 /** Servers that hold Yjs documents (the others only forward bytes). */
 export const YJS_SERVERS: readonly ServerKind[] = ['drawbridge', 'hocuspocus', 'y-websocket'];
 

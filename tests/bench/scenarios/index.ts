@@ -8,6 +8,7 @@ import { idle } from './idle.js';
 import { latency } from './latency.js';
 import { mixed } from './mixed.js';
 import { reconnect } from './reconnect.js';
+import { render } from './render.js';
 import { storage } from './storage.js';
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -18,6 +19,7 @@ export const SCENARIOS: readonly Scenario[] = [
   coldJoin,
   idle,
   reconnect,
+  render,
   storage,
   crossNode,
 ];
