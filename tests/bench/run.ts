@@ -121,6 +121,7 @@ async function main(): Promise<boolean> {
   }
 
   const outcomes: ScenarioOutcome[] = [];
+  mkdirSync(outDir, { recursive: true });
   for (const scenario of selected) {
     const servers = options.servers.filter((k) => scenario.supports.includes(k));
     const started = performance.now();
@@ -139,6 +140,7 @@ async function main(): Promise<boolean> {
         options,
         servers,
         log: (message) => console.error(`   ${message}`),
+        artifactsDir: outDir,
       });
       outcomes.push({ scenario, result, seconds: (performance.now() - started) / 1000 });
     } catch (error) {

@@ -37,6 +37,8 @@ export interface ScenarioContext {
   /** The servers this scenario measures in this run. */
   servers: readonly ServerKind[];
   log(message: string): void;
+  /** Where a scenario may leave screenshots and such (the results directory). */
+  artifactsDir: string;
 }
 
 export interface Scenario {

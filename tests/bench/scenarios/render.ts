@@ -75,48 +75,63 @@ async function servePeerPages(): Promise<{ url: string; close(): Promise<void> }
   };
 }
 
+/**
+ * Records every frame interval in the page. A string, not a function: the bench runs through
+ * tsx, whose transform would add helpers (`__name`) the page does not have.
+ */
+const RECORD_FRAMES = `(() => {
+  window.__frames = [];
+  window.__stop = false;
+  let last = 0;
+  const loop = (t) => {
+    window.__frames.push(t - last);
+    last = t;
+    if (!window.__stop) requestAnimationFrame(loop);
+  };
+  requestAnimationFrame((t) => {
+    last = t;
+    requestAnimationFrame(loop);
+  });
+})()`;
+
 /** The scripted gesture, the same for every editor; returns the page's frame times. */
-async function panZoom(page: Page, seconds: number): Promise<FrameStats> {
+async function panZoom(page: Page, seconds: number, shots: string): Promise<FrameStats> {
   const { width, height } = VIEWPORT;
   await page.mouse.move(width / 2, height / 2);
-  await page.evaluate(() => {
-    const w = globalThis as unknown as {
-      __frames: number[];
-      __stop: boolean;
-      requestAnimationFrame(callback: (t: number) => void): void;
-    };
-    w.__frames = [];
-    w.__stop = false;
-    let last = performance.now();
-    const loop = (t: number) => {
-      w.__frames.push(t - last);
-      last = t;
-      if (!w.__stop) w.requestAnimationFrame(loop);
-    };
-    w.requestAnimationFrame((t) => {
-      last = t;
-      w.requestAnimationFrame(loop);
-    });
-  });
+  const before = await page.screenshot({ path: `${shots}-fitted.png` });
+  await page.evaluate(RECORD_FRAMES);
   const started = performance.now();
   for (let step = 0; ; step++) {
     const f = (performance.now() - started) / (seconds * 1000);
     if (f >= 1) break;
-    if (f < 0.25 || f >= 0.75) {
+    // A wheel notch of zoom every 8th step (in during the first quarter, out during the last),
+    // a small pan otherwise: the whole scene stays mostly on screen.
+    if (step % 8 === 0 && (f < 0.25 || f >= 0.75)) {
       await page.keyboard.down('Control');
-      await page.mouse.wheel(0, f < 0.25 ? -40 : 40);
+      await page.mouse.wheel(0, f < 0.25 ? -100 : 100);
       await page.keyboard.up('Control');
     } else {
-      const dir = Math.floor(step / 15) % 2 === 0 ? 1 : -1;
-      await page.mouse.wheel(60 * dir, 30 * dir);
+      const dir = Math.floor(step / 20) % 2 === 0 ? 1 : -1;
+      await page.mouse.wheel(40 * dir, 20 * dir);
     }
     await new Promise((resolve) => setTimeout(resolve, 16));
   }
-  const frames = await page.evaluate(() => {
-    const w = globalThis as unknown as { __frames: number[]; __stop: boolean };
-    w.__stop = true;
-    return w.__frames;
-  });
+  const frames = (await page.evaluate('window.__stop = true, window.__frames')) as number[];
+  // A page that ignored the gestures would measure idle frames: after the run, the same
+  // inputs must change the view.
+  for (let i = 0; i < 3; i++) {
+    await page.keyboard.down('Control');
+    await page.mouse.wheel(0, -100);
+    await page.keyboard.up('Control');
+  }
+  await page.mouse.wheel(200, 100);
+  await page.waitForTimeout(300);
+  const after = await page.screenshot({ path: `${shots}-moved.png` });
+  if (after.equals(before)) {
+    throw new Error(
+      `the page did not zoom or pan (screenshots ${shots}-fitted.png and -moved.png)`,
+    );
+  }
   const sorted = [...frames].sort((a, b) => a - b);
   return {
     p95: percentile(sorted, 0.95),
@@ -152,6 +167,8 @@ async function openEditor(
         polling: 100,
       },
     );
+    const shown = await page.evaluate('window.__shapes');
+    if (shown !== n) throw new Error(`${editor} holds ${String(shown)} of ${n} shapes`);
   }
   // Let the first full paints and any idle work pass before measuring.
   await page.waitForTimeout(1000);
@@ -207,7 +224,8 @@ export const render: Scenario = {
               peers: peers.url,
             });
             try {
-              const result = await panZoom(opened.page, seconds);
+              const shots = path.join(ctx.artifactsDir, `render-${editor}-${n}`);
+              const result = await panZoom(opened.page, seconds, shots);
               runs.push({ kind: editor, round, n, result });
               ctx.log(
                 `round ${round + 1} ${editor} ${n} shapes: p95 ${result.p95.toFixed(1)} ms, ${result.frames} frames`,

@@ -38,6 +38,7 @@ function App() {
           const fit = () => {
             if (api.getSceneElements().length < skeletons.length) return setTimeout(fit, 50);
             api.scrollToContent(api.getSceneElements(), { fitToContent: true, animate: false });
+            window.__shapes = api.getSceneElements().length;
             window.__ready = true;
           };
           setTimeout(fit, 0);

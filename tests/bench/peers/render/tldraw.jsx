@@ -62,9 +62,12 @@ function App() {
   return (
     <div style={{ position: 'fixed', inset: 0 }}>
       <Tldraw
+        // Its default page limit is 4,000 shapes.
+        options={{ maxShapesPerPage: 50_000 }}
         onMount={(editor) => {
           editor.createShapes(shapes());
           editor.zoomToFit({ animation: { duration: 0 } });
+          window.__shapes = editor.getCurrentPageShapeIds().size;
           window.__ready = true;
         }}
       />
