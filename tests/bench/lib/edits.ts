@@ -7,12 +7,20 @@
  * of the measurement, and every relay carries exactly the same bytes.
  */
 import * as Y from 'yjs';
-import { createRandom } from '../utils/random.js';
-import type { EditStats } from './ipc.js';
+import { createRandom } from '../../utils/random.js';
 import { percentile } from './stats.js';
 
 /** Fixed so generated updates are identical in every run. */
 export const EDITOR_CLIENT_ID = 0x5eed;
+
+export interface EditStats {
+  count: number;
+  minBytes: number;
+  p50Bytes: number;
+  maxBytes: number;
+  meanBytes: number;
+  generateMs: number;
+}
 
 export interface Edits {
   updates: Uint8Array[];
@@ -35,11 +43,11 @@ interface Stroke {
 const COLORS = ['#1e1e1e', '#e03131', '#2f9e44', '#1971c2', '#f08c00', '#6741d9'] as const;
 const MOVE_SHARE = 0.2;
 
-export function generateEdits(count: number, seed: number): Edits {
+export function generateEdits(count: number, seed: number, clientId = EDITOR_CLIENT_ID): Edits {
   const started = performance.now();
   const random = createRandom(seed);
   const doc = new Y.Doc({ gc: true });
-  doc.clientID = EDITOR_CLIENT_ID;
+  doc.clientID = clientId;
   const shapes = doc.getMap<Stroke>('shapes');
   const updates: Uint8Array[] = [];
   doc.on('update', (update: Uint8Array) => updates.push(update));
@@ -65,7 +73,7 @@ export function generateEdits(count: number, seed: number): Edits {
     }
     if (updates.length !== i + 1)
       throw new Error(`edit ${i} produced ${updates.length - i} updates`);
-    clocks[i] = Y.getState(doc.store, EDITOR_CLIENT_ID);
+    clocks[i] = Y.getState(doc.store, clientId);
     // Not `shapes.size`: it walks the whole map. Moves keep the count, new strokes add one.
     shapeCounts[i] = created;
   }

@@ -4,10 +4,11 @@
  * append before the next gives every append a commit of its own.
  */
 import { rmSync } from 'node:fs';
-import { SqliteStorage } from '../../apps/server/src/storage/SqliteStorage.js';
-import { createRandom } from '../utils/random.js';
-import { dbFile, tempDir } from '../utils/server.js';
-import { median } from './stats.js';
+import { SqliteStorage } from '../../../apps/server/src/storage/SqliteStorage.js';
+import { createRandom } from '../../utils/random.js';
+import { dbFile, tempDir } from '../../utils/server.js';
+import type { Scenario } from '../lib/scenario.js';
+import { median } from '../lib/stats.js';
 
 export const STORAGE_MODES = ['concurrent', 'window', 'serial'] as const;
 export type StorageMode = (typeof STORAGE_MODES)[number];
@@ -148,3 +149,36 @@ async function runMode(
     dirs.delete(dir);
   }
 }
+
+export const storage: Scenario = {
+  name: 'storage',
+  title: 'Storage: SQLite group commit',
+  description:
+    'SqliteStorage with synchronous FULL (one fsync per commit), in the bench process: 2,000 ' +
+    'appends issued at once (one group commit), in groups of 64, and awaited one by one.',
+  supports: ['drawbridge'],
+  async run(ctx) {
+    const dirs = new Set<string>();
+    const { runs, summary } = await benchStorage(
+      {
+        appends: ctx.options.quick ? 500 : 2000,
+        rounds: ctx.options.rounds,
+        window: 64,
+        budgetMs: 3000,
+      },
+      dirs,
+    );
+    return {
+      metrics: summary.map((s) => ({
+        name: `appends/s, ${s.label}`,
+        unit: 'per-s' as const,
+        better: 'higher' as const,
+        values: { drawbridge: runs.filter((r) => r.mode === s.mode).map((r) => r.appendsPerSec) },
+      })),
+      notes: summary.map(
+        (s) => `${s.label}: ${s.commitsPerRun} commits for ${s.appendsPerRun} appends`,
+      ),
+      runs,
+    };
+  },
+};
