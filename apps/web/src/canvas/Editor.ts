@@ -3,30 +3,32 @@ import {
   type Bounds,
   compareShapes,
   DEFAULT_STYLE,
+  entityMembers,
   estimateTextWidth,
+  inFocus,
+  isSegment,
   type Point,
   type Shape,
+  shapeBounds,
 } from '@drawbridge/board';
 import { ShapeStore } from '../model/ShapeStore.js';
 import { Emitter } from '../util/Emitter.js';
+import { ArrowBinder } from './ArrowBinder.js';
 import { Camera } from './Camera.js';
-import { EditorCommands } from './EditorCommands.js';
+import { ArrangeCommands } from './commands/ArrangeCommands.js';
+import { EditorCommands } from './commands/EditorCommands.js';
 import { shapesBox } from './handles.js';
+import { LaserTrail } from './LaserTrail.js';
 import { LiveEdits } from './LiveEdits.js';
+import { PeerLayer } from './PeerLayer.js';
 import { ShapeQuery } from './ShapeQuery.js';
 import { SpatialIndex } from './SpatialIndex.js';
 import { TextEditing } from './TextEditing.js';
 import type { Measure } from './textFit.js';
-import { createTools } from './tools/createTools.js';
+import { createTools, type ToolId, toolSpec } from './tools/registry.js';
 import type { Tool } from './tools/Tool.js';
-import {
-  type EditorState,
-  type PointerInput,
-  STICKY_TOOLS,
-  type Style,
-  type ToolId,
-  VIEW_TOOLS,
-} from './types.js';
+import type { ToolHost } from './tools/ToolHost.js';
+import type { EditorState, OverlayState, PointerInput, Style } from './types.js';
 
 export interface EditorOptions {
   measure?: Measure;
@@ -35,30 +37,29 @@ export interface EditorOptions {
   schedule?: (fn: () => void, ms: number) => () => void;
 }
 
-const DRAWING_TOOLS: ReadonlySet<ToolId> = new Set<ToolId>([
-  'pen',
-  'rect',
-  'ellipse',
-  'line',
-  'arrow',
-  'text',
-  'sticky',
-]);
-
 const defaultSchedule = (fn: () => void, ms: number) => {
   const timer = setTimeout(fn, ms);
   return () => clearTimeout(timer);
+};
+
+export const INITIAL_STYLE: Style = {
+  ...DEFAULT_STYLE,
+  textAlign: 'left',
+  startHead: 'none',
+  endHead: 'arrow',
+  route: 'straight',
 };
 
 /**
  * The editing session over one board: current tool, selection, style, camera, the spatial
  * index and in-progress gestures. It owns no DOM and no network: the canvas controller feeds
  * it board-space pointer input, React renders from `state`, the renderer reads the rest.
+ * Tools see it through the narrow ToolHost interface.
  *
  * Undo steps are delimited explicitly (`action`, `beginGesture`/`endGesture`), never by time,
  * so a slow drag is still one step and two quick clicks are two.
  */
-export class Editor {
+export class Editor implements ToolHost {
   readonly model: BoardModel;
   readonly store: ShapeStore;
   readonly index = new SpatialIndex();
@@ -66,6 +67,10 @@ export class Editor {
   readonly live: LiveEdits;
   readonly text: TextEditing;
   readonly commands: EditorCommands;
+  readonly arrange: ArrangeCommands;
+  readonly binder: ArrowBinder;
+  readonly laser: LaserTrail;
+  readonly peers: PeerLayer;
   readonly measure: Measure;
   readonly now: () => number;
 
@@ -79,10 +84,15 @@ export class Editor {
   /** The local pointer moved over the board (presence). */
   readonly pointerMoved = new Emitter();
 
-  // Render-only state: changes redraw the canvas but do not re-render React.
-  hoverId: string | null = null;
-  marquee: Bounds | null = null;
-  readonly erasing = new Set<string>();
+  /** Render-only state: changes redraw the canvas but do not re-render React. */
+  readonly overlay: OverlayState = {
+    hoverId: null,
+    marquee: null,
+    erasing: new Set(),
+    guides: [],
+    bindTarget: null,
+    found: null,
+  };
   /** Last pointer position over the canvas in board units; null when outside. */
   pointer: Point | null = null;
 
@@ -99,19 +109,25 @@ export class Editor {
     model.undoManager.captureTimeout = Number.POSITIVE_INFINITY;
     this.store = new ShapeStore(model);
     this.index.load(this.store.all());
+    this.binder = new ArrowBinder(this);
     this.live = new LiveEdits(model, {
       now: this.now,
       schedule: options.schedule ?? defaultSchedule,
       onChange: () => this.invalidate(),
+      derive: (overrides) => this.binder.follow(overrides),
     });
-    this.#query = new ShapeQuery(this.store, this.index, this.live.overrides);
+    this.#query = new ShapeQuery(this.store, this.index, this.live.shown);
     this.text = new TextEditing(this);
     this.commands = new EditorCommands(this);
+    this.arrange = new ArrangeCommands(this);
+    this.laser = new LaserTrail(this.now, () => this.invalidate());
+    this.peers = new PeerLayer(() => this.invalidate());
     this.state = {
       tool: 'select',
       toolLocked: false,
       selection: [],
-      style: { ...DEFAULT_STYLE },
+      focus: [],
+      style: { ...INITIAL_STYLE },
       editing: null,
       canUndo: false,
       canRedo: false,
@@ -139,10 +155,11 @@ export class Editor {
     this.live.end();
     for (const cleanup of this.#cleanups) cleanup();
     this.store.destroy();
-    this.stateChanged.clear();
-    this.cameraChanged.clear();
-    this.invalidated.clear();
+    for (const emitter of [this.stateChanged, this.cameraChanged, this.invalidated]) {
+      emitter.clear();
+    }
     this.pointerMoved.clear();
+    this.laser.changed.clear();
   }
 
   get tool(): Tool {
@@ -161,8 +178,8 @@ export class Editor {
   /**
    * Makes the board view only (or editable again). Read-only, the model ignores every write
    * (the one place all edits pass), any gesture or text edit in progress is dropped, and only
-   * the select and hand tools remain, starting with the hand: a drag pans. Selection, pan,
-   * zoom, presence and export keep working.
+   * the tools flagged view-only remain, starting with the hand: a drag pans. Selection, pan,
+   * zoom, presence, the laser and export keep working.
    */
   setReadonly(readonly: boolean): void {
     if (readonly === this.state.readonly) {
@@ -178,8 +195,8 @@ export class Editor {
     this.model.readonly = true;
     this.tool.cancel();
     this.live.end();
-    this.hoverId = null;
-    this.marquee = null;
+    this.overlay.hoverId = null;
+    this.overlay.marquee = null;
     this.#setState({ readonly: true, editing: null, toolLocked: false, tool: 'hand' });
   }
 
@@ -220,32 +237,34 @@ export class Editor {
     this.invalidate();
   }
 
+  /** Undo; while typing in an existing text, this undoes typing and keeps the editor open. */
   undo(): void {
-    if (this.readonly) return;
-    this.cancelGesture();
-    this.text.commit();
-    this.model.stopCapturing();
-    this.model.undo();
+    this.#history(() => this.model.undo());
   }
 
   redo(): void {
+    this.#history(() => this.model.redo());
+  }
+
+  #history(step: () => void): void {
     if (this.readonly) return;
     this.cancelGesture();
-    this.text.commit();
+    if (this.state.editing?.isNew) this.text.commit();
     this.model.stopCapturing();
-    this.model.redo();
+    step();
   }
 
   // ---- tools ----
 
   setTool(tool: ToolId): void {
-    if (this.readonly && !VIEW_TOOLS.has(tool)) return;
+    const spec = toolSpec(tool);
+    if (this.readonly && !spec.viewOnly) return;
     if (tool === this.state.tool && !this.state.editing) return;
     this.tool.cancel();
     this.text.commit();
-    this.hoverId = null;
-    const clearSelection = DRAWING_TOOLS.has(tool) || tool === 'eraser';
-    this.#setState({ tool, ...(clearSelection ? { selection: [] } : {}) });
+    this.overlay.hoverId = null;
+    const clearSelection = spec.creates !== undefined || tool === 'eraser';
+    this.#setState({ tool, ...(clearSelection ? { selection: [], focus: [] } : {}) });
   }
 
   toggleToolLock(): void {
@@ -254,7 +273,7 @@ export class Editor {
 
   /** After a tool created shapes: select them, and hand back to select unless told not to. */
   finishCreation(ids: readonly string[]): void {
-    const keep = this.state.toolLocked || STICKY_TOOLS.has(this.state.tool);
+    const keep = this.state.toolLocked || toolSpec(this.state.tool).sticky;
     this.#setState({ selection: [...ids], ...(keep ? {} : { tool: 'select' as const }) });
   }
 
@@ -286,20 +305,30 @@ export class Editor {
 
   pointerLeave(): void {
     this.pointer = null;
-    if (this.hoverId) {
-      this.hoverId = null;
-      this.invalidate();
-    }
+    this.setHover(null);
     this.pointerMoved.emit();
   }
 
-  /** Double-click: edit a text or sticky, or start a new text on empty board. */
+  /**
+   * Double-click: on a selected group, enter it and select the shape under the pointer; on a
+   * shape with text or a label, edit it; on the empty board, start a new text.
+   */
   doubleClick(p: Point): void {
     if (this.state.tool !== 'select' || this.readonly) return;
     const id = this.hitTest(p);
     const shape = id ? this.store.get(id) : undefined;
-    if (shape && (shape.type === 'text' || shape.type === 'sticky')) this.text.edit(shape.id);
-    else if (!shape) this.text.draft('text', p);
+    if (!shape) {
+      this.text.draft('text', p);
+      return;
+    }
+    const level = inFocus(shape, this.state.focus) ? this.state.focus.length : 0;
+    if (shape.groupIds.length > level) {
+      const focus = shape.groupIds.slice(0, level + 1);
+      this.#setState({ focus });
+      this.select(this.entityOf(shape.id));
+      return;
+    }
+    if (shape.type !== 'pen') this.text.edit(shape.id);
   }
 
   #trackPointer(p: Point): void {
@@ -311,7 +340,7 @@ export class Editor {
 
   /** A shape as currently shown: the in-progress value during a gesture, else the model's. */
   getShape(id: string): Shape | undefined {
-    return this.live.overrides.get(id) ?? this.store.get(id);
+    return this.live.shown.get(id) ?? this.store.get(id);
   }
 
   selectedShapes(): Shape[] {
@@ -325,38 +354,72 @@ export class Editor {
     return shapesBox(this.selectedShapes());
   }
 
-  /** Shapes that may be visible in `area`, in paint order (gesture overrides included). */
+  /** Shapes that may be visible in `area`, in paint order (gesture values included). */
   shapesIn(area: Bounds): Shape[] {
     return this.#query.shapesIn(area);
   }
 
-  /** The topmost shape under a board point, with a tolerance in screen pixels. */
-  hitTest(p: Point, tolerancePx = 6): string | null {
-    return this.#query.hitTest(p, tolerancePx / this.camera.zoom);
+  /** The topmost unlocked shape under a board point, with a tolerance in screen pixels. */
+  hitTest(p: Point, tolerancePx = 6, locked = false): string | null {
+    return this.#query.hitTest(p, tolerancePx / this.camera.zoom, locked);
   }
 
-  /** Ids of shapes lying entirely inside `box`. */
+  /** Ids of unlocked shapes lying entirely inside `box`. */
   shapesInside(box: Bounds): string[] {
     return this.#query.shapesInside(box);
+  }
+
+  /** Outline boxes of the shapes in view, except `exclude` and lines: what others snap to. */
+  snapTargets(exclude: ReadonlySet<string>): Bounds[] {
+    return this.shapesIn(this.camera.viewportBounds())
+      .filter((s) => !exclude.has(s.id) && !isSegment(s))
+      .map(shapeBounds);
   }
 
   // ---- selection ----
 
   select(ids: readonly string[]): void {
-    const unique = [...new Set(ids)].filter((id) => this.store.has(id));
+    const unique = [...new Set(ids)].filter((id) => this.store.get(id)?.locked === false);
     const current = this.state.selection;
     if (unique.length === current.length && unique.every((id, i) => id === current[i])) return;
     this.#setState({ selection: unique });
   }
 
   selectAll(): void {
-    if (this.state.tool !== 'select' && this.state.tool !== 'hand') this.setTool('select');
+    if (!toolSpec(this.state.tool).viewOnly || this.state.tool === 'laser') this.setTool('select');
+    this.#setState({ focus: [] });
     this.select(this.store.all().map((s) => s.id));
   }
 
+  /** The shapes a click on `id` selects: its group at the current level, or itself. */
+  entityOf(id: string): string[] {
+    const shape = this.store.get(id);
+    if (!shape) return [];
+    return entityMembers(shape, this.store.all(), this.state.focus).map((s) => s.id);
+  }
+
+  /** Leaves the entered groups that `id` is not in (all of them for null). */
+  focusOn(id: string | null): void {
+    const focus = this.state.focus;
+    if (focus.length === 0) return;
+    const shape = id ? this.store.get(id) : undefined;
+    if (!shape || !inFocus(shape, focus)) this.#setState({ focus: [] });
+  }
+
+  /** Escape inside a group: up one level, selecting the group just left. */
+  exitGroup(): boolean {
+    const focus = this.state.focus;
+    if (focus.length === 0) return false;
+    const left = focus[focus.length - 1]!;
+    const members = this.store.all().filter((s) => s.groupIds.includes(left));
+    this.#setState({ focus: focus.slice(0, -1) });
+    this.select(members.map((s) => s.id));
+    return true;
+  }
+
   setHover(id: string | null): void {
-    if (id === this.hoverId) return;
-    this.hoverId = id;
+    if (id === this.overlay.hoverId) return;
+    this.overlay.hoverId = id;
     this.invalidate();
   }
 
@@ -366,16 +429,11 @@ export class Editor {
 
   #onShapesChanged(ids: ReadonlySet<string>): void {
     for (const id of ids) this.index.update(id, this.store.get(id));
-    const selection = this.state.selection.filter((id) => this.store.has(id));
+    const selection = this.state.selection.filter((id) => this.store.get(id)?.locked === false);
     if (selection.length !== this.state.selection.length) this.#setState({ selection });
     const editing = this.state.editing;
-    if (
-      editing &&
-      !editing.isNew &&
-      ids.has(editing.shape.id) &&
-      !this.store.has(editing.shape.id)
-    ) {
-      // Someone deleted the shape being edited: there is nothing left to commit to.
+    if (editing && !editing.isNew && ids.has(editing.shapeId) && !this.store.has(editing.shapeId)) {
+      // Someone deleted the shape being edited: there is nothing left to edit.
       this.#setState({ editing: null });
     }
     this.invalidate();

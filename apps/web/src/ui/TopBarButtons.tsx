@@ -49,3 +49,19 @@ export function ShareButton({
     </button>
   );
 }
+
+/** Opens the keyboard shortcuts (also `?`). */
+export function HelpButton({ onClick }: { onClick: () => void }) {
+  return (
+    <button
+      type="button"
+      className="icon-button"
+      data-testid="help"
+      aria-label="Keyboard shortcuts (?)"
+      title="Keyboard shortcuts (?)"
+      onClick={onClick}
+    >
+      <Icon name="help" size={18} />
+    </button>
+  );
+}
