@@ -76,7 +76,6 @@ export function BoardPage({ boardId, token, prefs, toasts, measurer }: Props) {
         <div className="presence-bar panel">
           <PeopleList presence={session.presence} follow={follow} />
           <PresentButton presence={session.presence} />
-          <HelpButton onClick={ui.openHelp} />
           <UserName prefs={prefs} />
           <ShareButton toasts={toasts} readonly={readonly} />
           <ThemeToggle theme={theme} onToggle={toggle} />
@@ -88,6 +87,7 @@ export function BoardPage({ boardId, token, prefs, toasts, measurer }: Props) {
       </div>
       <div className="corner corner-bottom-left">
         <ZoomControls editor={board.editor} />
+        <HelpButton onClick={ui.openHelp} />
         {!readonly && <HistoryControls editor={board.editor} />}
       </div>
       <div className="corner corner-bottom-right">

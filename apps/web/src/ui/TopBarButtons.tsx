@@ -50,18 +50,20 @@ export function ShareButton({
   );
 }
 
-/** Opens the keyboard shortcuts (also `?`). */
+/** Opens the keyboard shortcuts (also `?`); Find is Ctrl+F. */
 export function HelpButton({ onClick }: { onClick: () => void }) {
   return (
-    <button
-      type="button"
-      className="icon-button"
-      data-testid="help"
-      aria-label="Keyboard shortcuts (?)"
-      title="Keyboard shortcuts (?)"
-      onClick={onClick}
-    >
-      <Icon name="help" size={18} />
-    </button>
+    <div className="button-group panel">
+      <button
+        type="button"
+        className="icon-button"
+        data-testid="help"
+        aria-label="Keyboard shortcuts (?)"
+        title="Keyboard shortcuts (?)"
+        onClick={onClick}
+      >
+        <Icon name="help" size={18} />
+      </button>
+    </div>
   );
 }
