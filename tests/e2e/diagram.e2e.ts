@@ -47,7 +47,9 @@ describe('diagrams', () => {
     const [s0, e0] = segmentEnds(byId(await a.shapes(), arrow.id) as SegmentShape);
     expect(s0.x).toBeGreaterThan(360);
     expect(e0.x).toBeLessThan(700);
-    await b.waitForShapes('with the bound arrow', (shapes) => shapes.some((s) => s.id === arrow.id));
+    await b.waitForShapes('with the bound arrow', (shapes) =>
+      shapes.some((s) => s.id === arrow.id),
+    );
     await vi.waitFor(async () => expect((await b.snapshot()).bindings).toHaveLength(2), {
       timeout: WAIT_MS,
     });
@@ -71,7 +73,10 @@ describe('diagrams', () => {
       // Pixels: ink along the new line, none along the old one's middle.
       await vi.waitFor(
         async () => {
-          expect(await inkAlong(user, along(start, end)), `${user.label}: new line`).toBeGreaterThan(0.9);
+          expect(
+            await inkAlong(user, along(start, end)),
+            `${user.label}: new line`,
+          ).toBeGreaterThan(0.9);
           const oldMiddle = along({ x: 480, y: 360 }, { x: 600, y: 360 }, 6, 0);
           expect(await inkAlong(user, oldMiddle, 2), `${user.label}: old line`).toBe(0);
         },
@@ -122,7 +127,9 @@ describe('diagrams', () => {
     );
     const pngInk = inkBox(inkMask(png));
     expect(pngInk.h).toBeGreaterThan(pngInk.w * 3);
-    const svg = await b.page.evaluate(() => (globalThis as unknown as PageGlobals).__drawbridge!.exportSvg());
+    const svg = await b.page.evaluate(() =>
+      (globalThis as unknown as PageGlobals).__drawbridge!.exportSvg(),
+    );
     expect(svg).toContain('transform="rotate(90 550 330)"');
 
     // The server's preview, rendered from its own copy of the board.
@@ -153,7 +160,11 @@ describe('diagrams', () => {
     await a.page.keyboard.press('Control+g');
     const grouped = (shapes: Shape[]) => {
       const g1 = byId(shapes, r1.id)?.groupIds;
-      return g1?.length === 1 && byId(shapes, r2.id)?.groupIds[0] === g1[0] && byId(shapes, r3.id)?.groupIds.length === 0;
+      return (
+        g1?.length === 1 &&
+        byId(shapes, r2.id)?.groupIds[0] === g1[0] &&
+        byId(shapes, r3.id)?.groupIds.length === 0
+      );
     };
     await b.waitForShapes('r1 and r2 grouped', grouped);
     // A click on one member selects the group.
@@ -161,7 +172,9 @@ describe('diagrams', () => {
     await a.click({ x: 250, y: 200 });
     expect((await a.selection()).sort()).toEqual([r1.id, r2.id].sort());
     await a.page.keyboard.press('Control+z');
-    await b.waitForShapes('ungrouped by undo', (shapes) => shapes.every((s) => s.groupIds.length === 0));
+    await b.waitForShapes('ungrouped by undo', (shapes) =>
+      shapes.every((s) => s.groupIds.length === 0),
+    );
     await a.page.keyboard.press('Control+Shift+z');
     await b.waitForShapes('grouped again by redo', grouped);
 
@@ -169,14 +182,20 @@ describe('diagrams', () => {
     await a.page.keyboard.press('Control+a');
     await a.byTestId('align-left').click();
     const aligned = (shapes: Shape[]) =>
-      byId(shapes, r3.id)?.x === 200 && byId(shapes, r1.id)?.x === 200 && byId(shapes, r2.id)?.x === 400;
+      byId(shapes, r3.id)?.x === 200 &&
+      byId(shapes, r1.id)?.x === 200 &&
+      byId(shapes, r2.id)?.x === 400;
     await b.waitForShapes('r3 aligned left', aligned);
     await vi.waitFor(
-      async () => expect(await inkAlong(b, along({ x: 200, y: 250 }, { x: 200, y: 300 }, 6, 0.1))).toBe(1),
+      async () =>
+        expect(await inkAlong(b, along({ x: 200, y: 250 }, { x: 200, y: 300 }, 6, 0.1))).toBe(1),
       { timeout: WAIT_MS, interval: 100 },
     );
     await a.page.keyboard.press('Control+z');
-    await b.waitForShapes('alignment undone in one step', (shapes) => byId(shapes, r3.id)?.x === 650);
+    await b.waitForShapes(
+      'alignment undone in one step',
+      (shapes) => byId(shapes, r3.id)?.x === 650,
+    );
 
     // Lock r3 from the context menu: it can then not be selected or moved.
     await a.clearSelection();
@@ -195,7 +214,9 @@ describe('diagrams', () => {
       async () => {
         const mask = inkMask(await b.canvasPixels());
         const [corner] = await b.toCanvas([{ x: 720, y: 250 }]);
-        expect(mask.countIn({ x: corner!.x - 14, y: corner!.y - 20, w: 14, h: 14 })).toBeGreaterThan(20);
+        expect(
+          mask.countIn({ x: corner!.x - 14, y: corner!.y - 20, w: 14, h: 14 }),
+        ).toBeGreaterThan(20);
       },
       { timeout: WAIT_MS, interval: 100 },
     );

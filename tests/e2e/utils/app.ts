@@ -3,7 +3,7 @@
  * scenarios need, all against the app's test contract (data-testid hooks and
  * `window.__drawbridge`).
  */
-import type { BoardModel, Binding, Shape } from '@drawbridge/board';
+import type { Binding, BoardModel, Shape } from '@drawbridge/board';
 import type { BoardProvider, ProviderState } from '@drawbridge/client';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { expect, vi } from 'vitest';
@@ -362,7 +362,11 @@ export class User {
   }
 
   /** Clicks at a canvas-relative point (with modifiers held, e.g. `['Shift']`). */
-  async click(at: Point, modifiers: ('Shift' | 'Control' | 'Alt')[] = [], button: 'left' | 'right' = 'left'): Promise<void> {
+  async click(
+    at: Point,
+    modifiers: ('Shift' | 'Control' | 'Alt')[] = [],
+    button: 'left' | 'right' = 'left',
+  ): Promise<void> {
     const [p] = await this.toPage([at]);
     for (const key of modifiers) await this.page.keyboard.down(key);
     await this.page.mouse.click(p!.x, p!.y, { button });

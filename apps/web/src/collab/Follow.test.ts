@@ -43,7 +43,11 @@ function pair() {
   const presenceB = new Presence(b, { name: 'Bo', color: '#0090ff' }, opts);
   const view = new View();
   const follow = new FollowController(presenceB, view);
-  view.onChange = () => follow.cameraChanged();
+  // As in the app: every camera change is published first, then reported to following.
+  view.onChange = () => {
+    presenceB.setViewport({ x: view.x, y: view.y, w: view.width / view.zoom, h: 500 });
+    follow.cameraChanged();
+  };
   return { presenceA, presenceB, view, follow, a };
 }
 

@@ -63,15 +63,20 @@ export class FollowController {
 
   /** Call on every camera change: one this controller did not make stops following. */
   cameraChanged(): void {
-    const applied = this.#applied;
-    if (this.#applying || this.#following === null || !applied) return;
-    const v = this.#view;
-    if (v.x === applied.x && v.y === applied.y && v.zoom === applied.zoom) {
-      // Only the window's size changed: show the followed area again at the new size.
-      if (v.width !== applied.width) this.#apply();
+    if (this.#applying || this.#following === null) return;
+    if (this.#movedByUser()) {
+      this.stop();
       return;
     }
-    this.stop();
+    // Only the window's size changed: show the followed area again at the new size.
+    if (this.#applied && this.#view.width !== this.#applied.width) this.#apply();
+  }
+
+  /** Whether the view moved since this controller last set it. */
+  #movedByUser(): boolean {
+    const applied = this.#applied;
+    const v = this.#view;
+    return applied !== null && (v.x !== applied.x || v.y !== applied.y || v.zoom !== applied.zoom);
   }
 
   #update(): void {
@@ -83,7 +88,9 @@ export class FollowController {
       this.follow(peer.clientId);
     }
     if (this.#following === null) return;
-    if (!this.following) {
+    // A presence change can arrive while the user's own camera change is still being
+    // reported (our view is published on every change): the user's move wins.
+    if (!this.following || (!this.#applying && this.#movedByUser())) {
       this.stop();
       return;
     }
