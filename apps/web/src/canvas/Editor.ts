@@ -6,7 +6,9 @@ import {
   entityMembers,
   estimateTextWidth,
   inFocus,
+  isBox,
   isSegment,
+  outlineContains,
   type Point,
   type Shape,
   shapeBounds,
@@ -315,7 +317,8 @@ export class Editor implements ToolHost {
    */
   doubleClick(p: Point): void {
     if (this.state.tool !== 'select' || this.readonly) return;
-    const id = this.hitTest(p);
+    // Inside an unfilled box counts too: that is where its label goes.
+    const id = this.hitTest(p) ?? this.#boxAround(p);
     const shape = id ? this.store.get(id) : undefined;
     if (!shape) {
       this.text.draft('text', p);
@@ -329,6 +332,16 @@ export class Editor implements ToolHost {
       return;
     }
     if (shape.type !== 'pen') this.text.edit(shape.id);
+  }
+
+  /** The topmost unlocked box whose outline encloses `p`. */
+  #boxAround(p: Point): string | null {
+    const candidates = this.shapesIn({ x: p.x, y: p.y, w: 0, h: 0 });
+    for (let i = candidates.length - 1; i >= 0; i--) {
+      const shape = candidates[i]!;
+      if (!shape.locked && isBox(shape) && outlineContains(shape, p)) return shape.id;
+    }
+    return null;
   }
 
   #trackPointer(p: Point): void {
