@@ -1,5 +1,4 @@
 import { generateNKeysBetween } from 'fractional-indexing';
-import { nanoid } from 'nanoid';
 import * as Y from 'yjs';
 import { BindingIndex } from './BindingIndex.js';
 import { BoardChanges, type Change } from './BoardChanges.js';
@@ -11,8 +10,9 @@ import {
   type Terminal,
   writeBinding,
 } from './bindings.js';
+import { duplicateShapes } from './duplicate.js';
 import { resizeShape } from './geometry.js';
-import { remapGroups } from './groups.js';
+import { newShapeId } from './ids.js';
 import { bottomIndex, topIndex } from './indexKeys.js';
 import { compareShapes } from './order.js';
 import { applyBindings, readShapes, readStoredShape } from './read.js';
@@ -30,9 +30,7 @@ import { readName } from './validate.js';
 
 export type ShapeMap = Y.Map<unknown>;
 export type { Change };
-export { compareShapes };
-
-export const newShapeId = (): string => nanoid(12);
+export { compareShapes, newShapeId };
 
 /**
  * The board over a Y.Doc: reads validated shapes (bound arrow ends resolved), and makes every
@@ -269,28 +267,7 @@ export class BoardModel {
 
   /** Copies of the shapes, offset, on top; returns the new ids in the same order. */
   duplicate(ids: readonly string[], offset = 24): string[] {
-    const shapes = ids.map((id) => this.getShape(id)).filter((s): s is Shape => s !== null);
-    shapes.sort(compareShapes);
-    const copies = remapGroups(
-      shapes.map(({ id: _id, index: _index, ...rest }) => ({
-        ...rest,
-        x: rest.x + offset,
-        y: rest.y + offset,
-      })),
-      newShapeId,
-    ) as NewShape[];
-    return this.transact(() => {
-      const added = this.addShapes(copies);
-      const map = new Map(shapes.map((shape, i) => [shape.id, added[i]!]));
-      for (const [original, copy] of map) {
-        for (const terminal of TERMINALS) {
-          const b = this.bindingOf(original, terminal);
-          const target = b && map.get(b.shapeId);
-          if (b && target) this.bind({ ...b, arrowId: copy, shapeId: target });
-        }
-      }
-      return added;
-    }, []);
+    return duplicateShapes(this, ids, offset);
   }
 
   bringToFront(ids: readonly string[]): void {

@@ -68,16 +68,16 @@ const bare =
 
 const simple = (type: SimpleCommand) => ({ type }) as Command;
 
-const nudge = (label: string, name: string, dx: number, dy: number): Shortcut[] => [
+const nudge = (label: string, name: string, glyph: string, dx: number, dy: number): Shortcut[] => [
   {
-    keys: name,
+    keys: glyph,
     label,
     section: 'Arrange',
     command: { type: 'nudge', dx, dy },
     match: bare(false, name),
   },
   {
-    keys: `Shift+${name}`,
+    keys: `Shift+${glyph}`,
     label: `${label} by 10`,
     section: 'Arrange',
     command: { type: 'nudge', dx: dx * 10, dy: dy * 10 },

@@ -2,13 +2,8 @@ import {
   type BoardModel,
   type Bounds,
   compareShapes,
-  DEFAULT_STYLE,
-  entityMembers,
   estimateTextWidth,
-  inFocus,
-  isBox,
   isSegment,
-  outlineContains,
   type Point,
   type Shape,
   shapeBounds,
@@ -19,6 +14,8 @@ import { ArrowBinder } from './ArrowBinder.js';
 import { Camera } from './Camera.js';
 import { ArrangeCommands } from './commands/ArrangeCommands.js';
 import { EditorCommands } from './commands/EditorCommands.js';
+import { defaultSchedule, type EditorOptions, INITIAL_STYLE } from './editorDefaults.js';
+import { GroupFocus } from './GroupFocus.js';
 import { shapesBox } from './handles.js';
 import { LaserTrail } from './LaserTrail.js';
 import { LiveEdits } from './LiveEdits.js';
@@ -26,31 +23,12 @@ import { PeerLayer } from './PeerLayer.js';
 import { ShapeQuery } from './ShapeQuery.js';
 import { SpatialIndex } from './SpatialIndex.js';
 import { TextEditing } from './TextEditing.js';
+import { ToolRouter } from './ToolRouter.js';
 import type { Measure } from './textFit.js';
-import { createTools, type ToolId, toolSpec } from './tools/registry.js';
+import type { ToolId } from './tools/registry.js';
 import type { Tool } from './tools/Tool.js';
 import type { ToolHost } from './tools/ToolHost.js';
 import type { EditorState, OverlayState, PointerInput, Style } from './types.js';
-
-export interface EditorOptions {
-  measure?: Measure;
-  now?: () => number;
-  /** Timer used to throttle live writes; returns a cancel function. */
-  schedule?: (fn: () => void, ms: number) => () => void;
-}
-
-const defaultSchedule = (fn: () => void, ms: number) => {
-  const timer = setTimeout(fn, ms);
-  return () => clearTimeout(timer);
-};
-
-export const INITIAL_STYLE: Style = {
-  ...DEFAULT_STYLE,
-  textAlign: 'left',
-  startHead: 'none',
-  endHead: 'arrow',
-  route: 'straight',
-};
 
 /**
  * The editing session over one board: current tool, selection, style, camera, the spatial
@@ -70,6 +48,8 @@ export class Editor implements ToolHost {
   readonly text: TextEditing;
   readonly commands: EditorCommands;
   readonly arrange: ArrangeCommands;
+  /** Selection and the groups entered. */
+  readonly groups: GroupFocus;
   readonly binder: ArrowBinder;
   readonly laser: LaserTrail;
   readonly peers: PeerLayer;
@@ -98,7 +78,7 @@ export class Editor implements ToolHost {
   /** Last pointer position over the canvas in board units; null when outside. */
   pointer: Point | null = null;
 
-  readonly #tools: Record<ToolId, Tool>;
+  readonly #router: ToolRouter;
   readonly #query: ShapeQuery;
   readonly #cleanups: (() => void)[] = [];
 
@@ -122,6 +102,7 @@ export class Editor implements ToolHost {
     this.text = new TextEditing(this);
     this.commands = new EditorCommands(this);
     this.arrange = new ArrangeCommands(this);
+    this.groups = new GroupFocus(this);
     this.laser = new LaserTrail(this.now, () => this.invalidate());
     this.peers = new PeerLayer(() => this.invalidate());
     this.state = {
@@ -135,7 +116,7 @@ export class Editor implements ToolHost {
       canRedo: false,
       readonly: model.readonly,
     };
-    this.#tools = createTools(this);
+    this.#router = new ToolRouter(this);
     this.camera.onChange = () => {
       this.cameraChanged.emit();
       this.invalidate();
@@ -165,7 +146,7 @@ export class Editor implements ToolHost {
   }
 
   get tool(): Tool {
-    return this.#tools[this.state.tool];
+    return this.#router.tool;
   }
 
   get selection(): readonly string[] {
@@ -256,98 +237,23 @@ export class Editor implements ToolHost {
     step();
   }
 
-  // ---- tools ----
+  // ---- tools and pointer input (see ToolRouter) ----
 
-  setTool(tool: ToolId): void {
-    const spec = toolSpec(tool);
-    if (this.readonly && !spec.viewOnly) return;
-    if (tool === this.state.tool && !this.state.editing) return;
-    this.tool.cancel();
-    this.text.commit();
-    this.overlay.hoverId = null;
-    const clearSelection = spec.creates !== undefined || tool === 'eraser';
-    this.#setState({ tool, ...(clearSelection ? { selection: [], focus: [] } : {}) });
-  }
-
-  toggleToolLock(): void {
-    this.#setState({ toolLocked: !this.state.toolLocked });
-  }
-
-  /** After a tool created shapes: select them, and hand back to select unless told not to. */
-  finishCreation(ids: readonly string[]): void {
-    const keep = this.state.toolLocked || toolSpec(this.state.tool).sticky;
-    this.#setState({ selection: [...ids], ...(keep ? {} : { tool: 'select' as const }) });
-  }
-
-  pointerDown(input: PointerInput): void {
-    this.#trackPointer(input);
-    if (this.state.editing) {
-      // A click away from the text being edited ends the edit, like the blur would.
-      this.text.commit();
-      return;
-    }
-    this.tool.down(input);
-  }
-
-  pointerMove(input: PointerInput): void {
-    this.#trackPointer(input);
-    this.tool.move(input);
-  }
-
-  pointerUp(input: PointerInput): void {
-    this.#trackPointer(input);
-    this.tool.up(input);
-  }
-
+  setTool = (tool: ToolId): void => this.#router.setTool(tool);
+  toggleToolLock = (): void => this.setState({ toolLocked: !this.state.toolLocked });
+  finishCreation = (ids: readonly string[]): void => this.#router.finishCreation(ids);
+  pointerDown = (input: PointerInput): void => this.#router.down(input);
+  pointerMove = (input: PointerInput): void => this.#router.move(input);
+  pointerUp = (input: PointerInput): void => this.#router.up(input);
+  pointerLeave = (): void => this.#router.leave();
   /** Abandons the current gesture; what was already written stays (and is one undo step). */
-  cancelGesture(): void {
-    this.tool.cancel();
-    if (this.live.active) this.endGesture();
-  }
-
-  pointerLeave(): void {
-    this.pointer = null;
-    this.setHover(null);
-    this.pointerMoved.emit();
-  }
-
+  cancelGesture = (): void => this.#router.cancel();
   /**
-   * Double-click: on a selected group, enter it and select the shape under the pointer; on a
-   * shape with text or a label, edit it; on the empty board, start a new text.
+   * Double-click: on a group, enter it and select the shape under the pointer; on a shape
+   * with text or a label (inside an unfilled box included), edit it; on the empty board, start
+   * a new text.
    */
-  doubleClick(p: Point): void {
-    if (this.state.tool !== 'select' || this.readonly) return;
-    // Inside an unfilled box counts too: that is where its label goes.
-    const id = this.hitTest(p) ?? this.#boxAround(p);
-    const shape = id ? this.store.get(id) : undefined;
-    if (!shape) {
-      this.text.draft('text', p);
-      return;
-    }
-    const level = inFocus(shape, this.state.focus) ? this.state.focus.length : 0;
-    if (shape.groupIds.length > level) {
-      const focus = shape.groupIds.slice(0, level + 1);
-      this.#setState({ focus });
-      this.select(this.entityOf(shape.id));
-      return;
-    }
-    if (shape.type !== 'pen') this.text.edit(shape.id);
-  }
-
-  /** The topmost unlocked box whose outline encloses `p`. */
-  #boxAround(p: Point): string | null {
-    const candidates = this.shapesIn({ x: p.x, y: p.y, w: 0, h: 0 });
-    for (let i = candidates.length - 1; i >= 0; i--) {
-      const shape = candidates[i]!;
-      if (!shape.locked && isBox(shape) && outlineContains(shape, p)) return shape.id;
-    }
-    return null;
-  }
-
-  #trackPointer(p: Point): void {
-    this.pointer = { x: p.x, y: p.y };
-    this.pointerMoved.emit();
-  }
+  doubleClick = (p: Point): void => this.groups.doubleClick(p);
 
   // ---- reading ----
 
@@ -392,42 +298,16 @@ export class Editor implements ToolHost {
   // ---- selection ----
 
   select(ids: readonly string[]): void {
-    const unique = [...new Set(ids)].filter((id) => this.store.get(id)?.locked === false);
-    const current = this.state.selection;
-    if (unique.length === current.length && unique.every((id, i) => id === current[i])) return;
-    this.#setState({ selection: unique });
+    this.groups.select(ids);
   }
 
   selectAll(): void {
-    if (!toolSpec(this.state.tool).viewOnly || this.state.tool === 'laser') this.setTool('select');
-    this.#setState({ focus: [] });
-    this.select(this.store.all().map((s) => s.id));
-  }
-
-  /** The shapes a click on `id` selects: its group at the current level, or itself. */
-  entityOf(id: string): string[] {
-    const shape = this.store.get(id);
-    if (!shape) return [];
-    return entityMembers(shape, this.store.all(), this.state.focus).map((s) => s.id);
-  }
-
-  /** Leaves the entered groups that `id` is not in (all of them for null). */
-  focusOn(id: string | null): void {
-    const focus = this.state.focus;
-    if (focus.length === 0) return;
-    const shape = id ? this.store.get(id) : undefined;
-    if (!shape || !inFocus(shape, focus)) this.#setState({ focus: [] });
+    this.groups.selectAll();
   }
 
   /** Escape inside a group: up one level, selecting the group just left. */
   exitGroup(): boolean {
-    const focus = this.state.focus;
-    if (focus.length === 0) return false;
-    const left = focus[focus.length - 1]!;
-    const members = this.store.all().filter((s) => s.groupIds.includes(left));
-    this.#setState({ focus: focus.slice(0, -1) });
-    this.select(members.map((s) => s.id));
-    return true;
+    return this.groups.exit();
   }
 
   setHover(id: string | null): void {

@@ -19,7 +19,11 @@ export function testEditor(doc = new Y.Doc()) {
   const clock = { now: 0 };
   const editor = new Editor(model, { now: () => clock.now, schedule: () => () => {} });
   editor.camera.setViewport(1000, 800);
-  const drag = (tool: ToolId | null, points: [number, number][], extra: Partial<PointerInput> = {}) => {
+  const drag = (
+    tool: ToolId | null,
+    points: [number, number][],
+    extra: Partial<PointerInput> = {},
+  ) => {
     if (tool) editor.setTool(tool);
     const [first, ...rest] = points;
     editor.pointerDown(at(first![0], first![1], extra));
@@ -27,7 +31,8 @@ export function testEditor(doc = new Y.Doc()) {
     const last = points[points.length - 1]!;
     editor.pointerUp(at(last[0], last[1], extra));
   };
-  const click = (x: number, y: number, extra: Partial<PointerInput> = {}) => drag(null, [[x, y]], extra);
+  const click = (x: number, y: number, extra: Partial<PointerInput> = {}) =>
+    drag(null, [[x, y]], extra);
   const shape = (id: string) => model.getShape(id)!;
   return { doc, model, editor, clock, drag, click, shape };
 }

@@ -41,8 +41,8 @@ export function menuItems(
     ];
   }
   if (shape && !editor.selection.includes(shape.id)) {
-    editor.focusOn(shape.id);
-    editor.select(editor.entityOf(shape.id));
+    editor.groups.focusOn(shape.id);
+    editor.select(editor.groups.entityOf(shape.id));
   }
   if (!shape) editor.select([]);
   const selected = editor.selectedShapes();

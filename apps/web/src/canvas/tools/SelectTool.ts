@@ -54,8 +54,8 @@ export class SelectTool implements Tool {
     const hitId = host.hitTest(input);
     const selection = host.selection;
     if (hitId) {
-      host.focusOn(hitId);
-      const entity = host.entityOf(hitId);
+      host.groups.focusOn(hitId);
+      const entity = host.groups.entityOf(hitId);
       const selected = entity.every((id) => selection.includes(id));
       if (input.shiftKey) {
         if (selected) {
@@ -74,7 +74,7 @@ export class SelectTool implements Tool {
       this.#press = { kind: 'press', start: input, hit: null, narrow: false };
       return;
     }
-    host.focusOn(null);
+    host.groups.focusOn(null);
     const base = input.shiftKey ? [...selection] : [];
     if (!input.shiftKey) host.select([]);
     this.#press = { kind: 'marquee', start: input, base };
@@ -98,7 +98,7 @@ export class SelectTool implements Tool {
       case 'marquee': {
         const box = boundsFromCorners(press.start, input);
         host.overlay.marquee = box;
-        const inside = host.shapesInside(box).flatMap((id) => host.entityOf(id));
+        const inside = host.shapesInside(box).flatMap((id) => host.groups.entityOf(id));
         host.select([...press.base, ...inside]);
         host.invalidate();
         return;

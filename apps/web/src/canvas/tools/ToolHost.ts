@@ -22,6 +22,11 @@ export interface ToolHost {
   readonly selection: readonly string[];
   readonly measure: Measure;
   readonly camera: { readonly zoom: number; panBy(dx: number, dy: number): void };
+  /** The shapes a click on a shape selects (its group at the current level); leaving groups. */
+  readonly groups: {
+    entityOf(id: string): string[];
+    focusOn(id: string | null): void;
+  };
   readonly text: {
     edit(id: string): void;
     draft(type: 'text' | 'sticky', at: Point): void;
@@ -35,10 +40,6 @@ export interface ToolHost {
   /** The topmost unlocked shape under a board point (tolerance in screen pixels). */
   hitTest(p: Point, tolerancePx?: number): string | null;
   select(ids: readonly string[]): void;
-  /** The shapes a click on `id` selects at the current group level. */
-  entityOf(id: string): string[];
-  /** Leaves entered groups that `id` is not in. */
-  focusOn(id: string | null): void;
   setHover(id: string | null): void;
   /** Outline boxes of shapes on screen that moving or resized shapes snap to. */
   snapTargets(exclude: ReadonlySet<string>): Bounds[];
