@@ -115,7 +115,7 @@ export const toFrame = (frame: SelectionFrame, p: Point): Point =>
   rotatePoint(p, centerOf(frame.padded), -frame.rotation);
 
 /**
- * Handles of a selection: both ends of a single line or arrow (and the bend of a curved one),
+ * Handles of a selection: both ends of a single line or arrow, its bend and rotate handles,
  * otherwise the frame's corners, edge midpoints when the frame is big enough on screen to tell
  * them apart, and the rotate handle above it.
  */
@@ -129,6 +129,12 @@ export function selectionHandles(shapes: readonly Shape[], zoom: number): Handle
     ];
     if (only.route !== 'elbow') {
       handles.push({ id: 'bend', ...polylineMiddle(pathPolyline(segmentPath(only))) });
+    }
+    // A line turns about the middle of its box, like any shape.
+    const frame = selectionFrame(shapes, zoom);
+    if (frame) {
+      const top = handlePoint(frame.padded, 'n');
+      handles.push({ id: 'rotate', x: top.x, y: top.y - ROTATE_HANDLE_PX / zoom });
     }
     return handles;
   }

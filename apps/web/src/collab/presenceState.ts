@@ -32,7 +32,8 @@ export interface PresenceState {
   presenting: string | null;
 }
 
-export const MAX_SELECTION = 1000;
+/** Selections travel with every presence update (each pointer move), so only this many. */
+export const MAX_SELECTION = 200;
 export const MAX_LASER_NUMBERS = 4 * 64;
 
 const COLOR = /^#[0-9a-f]{6}$/i;

@@ -177,3 +177,28 @@ describe('rotation, snapping, groups, locks', () => {
     expect(doc.store.clients.size).toBe(before);
   });
 });
+
+describe('lines', () => {
+  it('turns a single arrow by its rotate handle, about the middle of its box', () => {
+    const { model, editor, drag } = testEditor();
+    drag('arrow', [
+      [100, 100],
+      [300, 100],
+    ]);
+    const arrow = model.shapes()[0]!;
+    expect(editor.selection).toEqual([arrow.id]);
+    // Box (100..300, 100): handle at (200, 100 - (5 + 2) - 22); turned to the right of centre.
+    drag(
+      null,
+      [
+        [200, 71],
+        [260, 100],
+      ],
+      { shiftKey: true },
+    );
+    const [start, end] = segmentEnds(model.getShape(arrow.id) as SegmentShape);
+    expect(start.x).toBeCloseTo(200);
+    expect(end.x).toBeCloseTo(200);
+    expect(Math.abs(end.y - start.y)).toBeCloseTo(200);
+  });
+});
