@@ -82,7 +82,8 @@ export function StylePanel({ editor }: { editor: Editor }) {
   const onlySticky = [...types].every((t) => t === 'sticky');
   const fills = onlySticky ? STICKY_COLORS : FILLS;
   const labelled = selected.some((s) => hasLabel(s) && s.label.length > 0);
-  const texty = has('text', 'sticky') || labelled;
+  const texty =
+    has('text', 'sticky') || labelled || (editingShape !== null && hasLabel(editingShape));
 
   return (
     <aside className="style-panel panel" data-testid="style-panel" aria-label="Style">

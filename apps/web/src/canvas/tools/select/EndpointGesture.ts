@@ -86,9 +86,13 @@ export class BendGesture implements Gesture {
   }
 
   move(input: PointerInput): void {
-    const [start, end] = segmentEnds(this.#base);
+    const base = this.#base;
+    const [start, end] = segmentEnds(base);
     const bend = Math.round(bendThrough(start, end, input) * 100) / 100;
-    this.#host.live.set(this.#base, { bend, route: Math.abs(bend) < 1 ? 'straight' : 'curved' });
+    const route = Math.abs(bend) < 1 ? 'straight' : 'curved';
+    // Bound ends leave towards the new curve: resolve them with the new bend.
+    const { x, y, w, h, points } = this.#host.binder.resolve({ ...base, bend, route });
+    this.#host.live.set(base, { bend, route, x, y, w, h, points });
   }
 
   end(input: PointerInput): void {
