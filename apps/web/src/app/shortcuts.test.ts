@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type KeyLike, resolveShortcut } from './shortcuts.js';
+import { TOOLS } from '../canvas/tools/registry.js';
+import { type KeyLike, resolveShortcut, SHORTCUTS } from './shortcuts.js';
 
 const key = (k: string, extra: Partial<KeyLike> = {}): KeyLike => ({
   key: k,
@@ -65,9 +66,7 @@ describe('shortcut table', () => {
     expect(resolveShortcut(key('?', { shiftKey: true }))).toEqual({ type: 'help' });
   });
 
-  it('lists every tool of the registry once, with its key', async () => {
-    const { SHORTCUTS } = await import('./shortcuts.js');
-    const { TOOLS } = await import('../canvas/tools/registry.js');
+  it('lists every tool of the registry once, with its key', () => {
     const tools = SHORTCUTS.filter((s) => s.command?.type === 'tool');
     expect(tools.map((s) => s.keys)).toEqual(TOOLS.map((t) => t.key));
     expect(new Set(SHORTCUTS.map((s) => `${s.keys}|${s.label}`)).size).toBe(SHORTCUTS.length);

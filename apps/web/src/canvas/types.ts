@@ -1,6 +1,7 @@
 import type {
   Arrowhead,
   Bounds,
+  Guide,
   Route,
   StickyShape,
   StrokeDash,
@@ -76,7 +77,7 @@ export interface OverlayState {
   marquee: Bounds | null;
   erasing: Set<string>;
   /** Snapping guides while moving or resizing. */
-  guides: import('@drawbridge/board').Guide[];
+  guides: Guide[];
   /** The shape a dragged arrow end would bind to. */
   bindTarget: string | null;
   /** The current match of Find, outlined. */
