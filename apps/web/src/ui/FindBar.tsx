@@ -1,20 +1,8 @@
-import { type Shape, shapeBounds, shapeText } from '@drawbridge/board';
+import { shapeBounds } from '@drawbridge/board';
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { Editor } from '../canvas/Editor.js';
+import { findMatches } from './findMatches.js';
 import { Icon } from './Icon.js';
-
-/** Shapes whose text or label contains `query` (any case), in reading order: top, then left. */
-export function findMatches(shapes: readonly Shape[], query: string): Shape[] {
-  const needle = query.trim().toLocaleLowerCase();
-  if (!needle) return [];
-  return shapes
-    .filter((s) => shapeText(s).toLocaleLowerCase().includes(needle))
-    .sort((a, b) => {
-      const ba = shapeBounds(a);
-      const bb = shapeBounds(b);
-      return ba.y - bb.y || ba.x - bb.x;
-    });
-}
 
 /** Ctrl+F: finds text on the board and zooms to each match in turn (Enter, Shift+Enter). */
 export function FindBar({ editor, onClose }: { editor: Editor; onClose: () => void }) {
