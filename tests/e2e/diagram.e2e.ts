@@ -54,6 +54,8 @@ describe('diagrams', () => {
       timeout: WAIT_MS,
     });
 
+    // Nothing selected on A: its handles would be ink on its canvas.
+    await a.clearSelection();
     // B drags the right rectangle down by its top edge.
     await b.drag([
       { x: 780, y: 300 },
