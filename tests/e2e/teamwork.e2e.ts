@@ -75,7 +75,14 @@ describe('working together', () => {
       const text = stickyText(shapes, note.id);
       return text.startsWith('Plan:') && text.includes(' alpha one') && text.includes(' beta two');
     };
-    for (const user of [a, b]) await user.waitForShapes('holding both texts', both);
+    for (const user of [a, b]) {
+      try {
+        await user.waitForShapes('holding both texts', both);
+      } catch (error) {
+        const text = stickyText(await user.shapes(), note.id);
+        throw new Error(`${user.label}: the note reads ${JSON.stringify(text)}`, { cause: error });
+      }
+    }
     // B's canvas shows more text in the note than before.
     await vi.waitFor(async () => expect(await inkIn(b, inside)).toBeGreaterThan(before * 2), {
       timeout: WAIT_MS,

@@ -26,6 +26,10 @@ describe('text as Y.Text', () => {
     });
     expect(textDiff('abc', 'ac')).toEqual({ index: 1, remove: 1, insert: '' });
     expect(textDiff('aaa', 'aaaa')).toEqual({ index: 3, remove: 0, insert: 'a' });
+    // With the caret: a space typed before another space is an insert at the caret.
+    expect(textDiff('Plan: ', 'Plan:  ', 6)).toEqual({ index: 5, remove: 0, insert: ' ' });
+    expect(textDiff('Plan: ', 'Plan:  ')).toEqual({ index: 6, remove: 0, insert: ' ' });
+    expect(textDiff('aaa', 'aa', 1)).toEqual({ index: 1, remove: 1, insert: '' });
     const t = new Y.Doc().getText('t');
     t.insert(0, 'plan the day');
     applyTextDiff(t, 'plan the day', 'plan a day!');

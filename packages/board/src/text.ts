@@ -11,21 +11,46 @@ export type TextFieldName = (typeof TEXT_FIELDS)[number];
 
 export const isTextField = (key: string): key is TextFieldName => key === 'text' || key === 'label';
 
-/** The smallest single edit that turns `before` into `after`. */
+/**
+ * The smallest single edit that turns `before` into `after`. `cursor`, the caret in `after`
+ * right after the edit, places it where it was typed: a space typed next to another space is
+ * the same string either way, but not the same edit once someone else types there too.
+ */
 export function textDiff(
   before: string,
   after: string,
+  cursor?: number,
 ): { index: number; remove: number; insert: string } {
-  let start = 0;
   const max = Math.min(before.length, after.length);
-  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  if (cursor === undefined) {
+    let start = 0;
+    while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+    let end = 0;
+    while (
+      end < max - start &&
+      before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end)
+    ) {
+      end++;
+    }
+    return {
+      index: start,
+      remove: before.length - start - end,
+      insert: after.slice(start, after.length - end),
+    };
+  }
+  // The text after the caret is unchanged: match the suffix first, up to the caret, so the
+  // edit lands where it was typed.
+  const suffixLimit = Math.min(max, after.length - cursor);
   let end = 0;
   while (
-    end < max - start &&
+    end < suffixLimit &&
     before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end)
   ) {
     end++;
   }
+  let start = 0;
+  const prefixLimit = Math.min(before.length, after.length) - end;
+  while (start < prefixLimit && before.charCodeAt(start) === after.charCodeAt(start)) start++;
   return {
     index: start,
     remove: before.length - start - end,
@@ -34,8 +59,8 @@ export function textDiff(
 }
 
 /** Applies the edit from `before` to `after` to a Y.Text holding `before`. */
-export function applyTextDiff(text: Y.Text, before: string, after: string): void {
-  const { index, remove, insert } = textDiff(before, after);
+export function applyTextDiff(text: Y.Text, before: string, after: string, cursor?: number): void {
+  const { index, remove, insert } = textDiff(before, after, cursor);
   if (remove > 0) text.delete(index, remove);
   if (insert) text.insert(index, insert);
 }

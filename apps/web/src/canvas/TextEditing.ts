@@ -112,8 +112,11 @@ export class TextEditing {
     });
   }
 
-  /** The editor's text changed to `value` (the textarea reports every change). */
-  input(value: string): void {
+  /**
+   * The editor's text changed to `value` (the textarea reports every change); `cursor`, the
+   * caret after the change, says where the edit was made when the text alone is ambiguous.
+   */
+  input(value: string, cursor?: number): void {
     const editor = this.#editor;
     const editing = editor.state.editing;
     if (!editing) return;
@@ -131,7 +134,14 @@ export class TextEditing {
       const text = model.editableText(editing.shapeId, editing.field);
       if (!text) return;
       const before = text.toString();
-      if (before !== next) applyTextDiff(text, before, next);
+      if (before !== next) {
+        applyTextDiff(
+          text,
+          before,
+          next,
+          cursor === undefined ? undefined : Math.min(cursor, next.length),
+        );
+      }
       const shape = model.getStoredShape(editing.shapeId);
       if (shape?.type === 'text' || shape?.type === 'sticky') {
         model.updateShape(shape.id, fitText(shape, next, editor.measure));

@@ -33,7 +33,12 @@ export function TextEditorOverlay({ editor, theme, carets }: Props) {
 }
 
 function InPlaceText({ editor, editing, theme, carets }: Props & { editing: TextEditing }) {
+  // The textarea is uncontrolled: remote typing is written into it directly (keeping the
+  // caret), and a React render must never put back an older value, or the next keystroke
+  // would be diffed against text that lacks the other person's words. `value` mirrors it for
+  // layout only.
   const [value, setValue] = useState(() => editor.text.value);
+  const [initial] = useState(value);
   const ref = useRef<HTMLTextAreaElement>(null);
   const subscribeStore = useCallback(
     (notify: () => void) => editor.store.subscribe(notify),
@@ -121,7 +126,7 @@ function InPlaceText({ editor, editing, theme, carets }: Props & { editing: Text
         className={`text-editor${box.wrap ? ' text-editor-wrap' : ''}`}
         data-testid="text-editor"
         aria-label={label}
-        value={value}
+        defaultValue={initial}
         wrap={box.wrap ? 'soft' : 'off'}
         spellCheck={false}
         style={{
@@ -139,7 +144,7 @@ function InPlaceText({ editor, editing, theme, carets }: Props & { editing: Text
         }}
         onChange={(e) => {
           setValue(e.target.value);
-          editor.text.input(e.target.value);
+          editor.text.input(e.target.value, e.target.selectionEnd);
           publish();
         }}
         onSelect={publish}
