@@ -48,7 +48,7 @@ describe('working together', () => {
     const note = await a.drawText('sticky', { x: 400, y: 300 }, 'Plan:');
     await b.waitForIds([note.id]);
     const inside = { x: note.x + 12, y: note.y + 12, w: note.w - 24, h: note.h - 24 };
-    const before = await inkIn(b, inside);
+    const before = { A: await inkIn(a, inside), B: await inkIn(b, inside) };
 
     // Both open the note's editor, and each sees the other's caret in it.
     await Promise.all([
@@ -83,11 +83,17 @@ describe('working together', () => {
         throw new Error(`${user.label}: the note reads ${JSON.stringify(text)}`, { cause: error });
       }
     }
-    // B's canvas shows more text in the note than before.
-    await vi.waitFor(async () => expect(await inkIn(b, inside)).toBeGreaterThan(before * 2), {
-      timeout: WAIT_MS,
-      interval: 100,
-    });
+    // Both canvases show more text in the note than before.
+    for (const user of [a, b]) {
+      const baseline = before[user.label as 'A' | 'B'];
+      await vi.waitFor(
+        async () => expect(await inkIn(user, inside)).toBeGreaterThan(baseline * 2),
+        {
+          timeout: WAIT_MS,
+          interval: 100,
+        },
+      );
+    }
     const agreed = await expectConverged(a, b);
     expect(stickyText(agreed.shapes, note.id).length).toBe('Plan: alpha one beta two'.length);
   });
