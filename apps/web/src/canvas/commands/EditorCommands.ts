@@ -1,18 +1,22 @@
 import {
+  type Bounds,
   LIMITS,
   type NewShape,
+  newShapeId,
   type Point,
+  type PortableBinding,
   parseShapes,
   placeShapes,
-  type Shape,
-  STICKY_COLORS,
+  remapGroups,
   serializeShapes,
   shapesBounds,
+  textField,
   unionBounds,
 } from '@drawbridge/board';
-import type { Editor } from './Editor.js';
-import { fitText } from './textFit.js';
-import type { Style } from './types.js';
+import type { Editor } from '../Editor.js';
+import { fitText } from '../textFit.js';
+import type { Style } from '../types.js';
+import { setStyle } from './styleCommands.js';
 
 /**
  * The editor's discrete commands (buttons, shortcuts, clipboard, import). Each is one undo
@@ -68,10 +72,10 @@ export class EditorCommands {
     }
   }
 
-  /** The selection as clipboard text, or null when nothing is selected. */
+  /** The selection (with the bindings between its shapes) as clipboard text, or null. */
   copy(): string | null {
     const shapes = this.#editor.selectedShapes();
-    return shapes.length > 0 ? serializeShapes(shapes) : null;
+    return shapes.length > 0 ? serializeShapes(shapes, this.#editor.model.bindings()) : null;
   }
 
   /** Read-only boards cut nothing (copying is reading, and stays allowed). */
@@ -89,11 +93,11 @@ export class EditorCommands {
   paste(text: string): boolean {
     const editor = this.#editor;
     if (editor.readonly) return false;
-    const shapes = parseShapes(text);
+    const content = parseShapes(text);
     const at = editor.pointer ?? editor.camera.screenToBoard(editor.camera.center());
-    if (shapes) {
-      if (shapes.length === 0) return false;
-      this.insert(shapes, at);
+    if (content) {
+      if (content.shapes.length === 0) return false;
+      this.insert(content.shapes, at, content.bindings);
       return true;
     }
     const plain = text.trim().slice(0, LIMITS.textLength);
@@ -109,40 +113,46 @@ export class EditorCommands {
   }
 
   /**
-   * Adds shapes as one undo step and selects them; centred on `at` when given, else where
-   * they were (board files keep their layout).
+   * Adds shapes (and the bindings between them) as one undo step and selects them; centred
+   * on `at` when given, else where they were (board files keep their layout). Pasted groups
+   * become new groups.
    */
-  insert(shapes: readonly NewShape[], at?: Point): string[] {
+  insert(
+    shapes: readonly NewShape[],
+    at?: Point,
+    bindings: readonly PortableBinding[] = [],
+  ): string[] {
     const editor = this.#editor;
     if (shapes.length === 0 || editor.readonly) return [];
-    let placed = shapes;
+    let placed = remapGroups(shapes, newShapeId);
     if (at) {
       const box = unionBounds(shapes.map((s) => ({ x: s.x, y: s.y, w: s.w, h: s.h })));
-      if (box) placed = placeShapes(shapes, { x: at.x - box.w / 2, y: at.y - box.h / 2 });
+      if (box) placed = placeShapes(placed, { x: at.x - box.w / 2, y: at.y - box.h / 2 });
     }
     editor.cancelGesture();
     editor.text.commit();
-    const ids = editor.action(() => editor.model.addShapes(placed));
+    const ids = editor.action(() =>
+      editor.model.transact(() => {
+        const added = editor.model.addShapes(placed);
+        for (const b of bindings) {
+          const arrowId = added[b.arrow];
+          const shapeId = added[b.shape];
+          if (arrowId && shapeId) {
+            editor.model.bind({ arrowId, terminal: b.terminal, shapeId, anchor: b.anchor });
+          }
+        }
+        return added;
+      }, []),
+    );
     if (editor.state.tool !== 'select') editor.setTool('select');
+    editor.setState({ focus: [] });
     editor.select(ids);
     return ids;
   }
 
   /** Sets the style for new shapes and applies it to the selection. */
   setStyle(patch: Partial<Style>): void {
-    const editor = this.#editor;
-    if (editor.readonly) return;
-    editor.setStyleState({ ...editor.state.style, ...patch });
-    const shapes = editor.selectedShapes();
-    if (shapes.length === 0) return;
-    editor.action(() =>
-      editor.model.transact(() => {
-        for (const shape of shapes) {
-          const fields = stylePatch(shape, patch, editor.measure);
-          if (Object.keys(fields).length > 0) editor.model.updateShape(shape.id, fields);
-        }
-      }),
-    );
+    setStyle(this.#editor, patch);
   }
 
   /** Zooms in, anchored at `anchor` (screen) or the view's centre. */
@@ -163,44 +173,21 @@ export class EditorCommands {
     const { camera, store } = this.#editor;
     const bounds = shapesBounds(store.all());
     if (bounds) camera.fit(bounds);
-    else {
-      camera.zoom = 1;
-      camera.x = 0;
-      camera.y = 0;
-      camera.onChange();
-    }
+    else camera.setView(0, 0, 1);
   }
 
-  /** Enter: edit the selected text or sticky. */
+  /** Brings `area` into view (Find's matches). */
+  zoomTo(area: Bounds): void {
+    this.#editor.camera.fit(area, 96);
+  }
+
+  /** Enter: edit the selected shape's text or label. */
   editSelected(): boolean {
     const editor = this.#editor;
     if (editor.readonly) return false;
     const [only] = editor.selectedShapes();
-    if (editor.selection.length !== 1 || !only) return false;
-    if (only.type !== 'text' && only.type !== 'sticky') return false;
+    if (editor.selection.length !== 1 || !only || !textField(only)) return false;
     editor.text.edit(only.id);
     return true;
   }
-}
-
-/** The style fields that mean something for this shape type. */
-function stylePatch(
-  shape: Shape,
-  patch: Partial<Style>,
-  measure: Editor['measure'],
-): Partial<Shape> {
-  const out: Record<string, unknown> = {};
-  if (patch.stroke !== undefined) out.stroke = patch.stroke;
-  if (patch.fill !== undefined) {
-    if (shape.type === 'rect' || shape.type === 'ellipse') out.fill = patch.fill;
-    if (shape.type === 'sticky') out.fill = patch.fill === 'none' ? STICKY_COLORS[0] : patch.fill;
-  }
-  if (patch.strokeWidth !== undefined && shape.type !== 'text' && shape.type !== 'sticky') {
-    out.strokeWidth = patch.strokeWidth;
-  }
-  if (patch.fontSize !== undefined && (shape.type === 'text' || shape.type === 'sticky')) {
-    out.fontSize = patch.fontSize;
-    Object.assign(out, fitText({ ...shape, fontSize: patch.fontSize }, shape.text, measure));
-  }
-  return out as Partial<Shape>;
 }
