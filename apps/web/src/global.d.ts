@@ -2,6 +2,7 @@ import type { BoardModel } from '@drawbridge/board';
 import type { BoardProvider } from '@drawbridge/client';
 import type * as Y from 'yjs';
 import type { Editor } from './canvas/Editor.js';
+import type { FollowController } from './collab/Follow.js';
 
 /** The test hook, set once a board is open (see app/testHooks.ts). */
 export interface DrawbridgeTestHook {
@@ -9,6 +10,8 @@ export interface DrawbridgeTestHook {
   model: BoardModel;
   provider: BoardProvider;
   editor: Editor;
+  /** Whom this page follows. */
+  follow: FollowController;
   /** PNG of the selection, or of the whole board: bounds + 16 padding, at 2x, on white. */
   exportPng(): Promise<Blob>;
   /** SVG of the selection, or of the whole board. */

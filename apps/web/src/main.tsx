@@ -11,6 +11,7 @@ import './styles/layout.css';
 import './styles/panels.css';
 import './styles/overlays.css';
 import './styles/embed.css';
+import './styles/board-ui.css';
 
 const root = document.getElementById('root');
 if (root) {

@@ -5,6 +5,8 @@
 import { getStroke } from 'perfect-freehand';
 import type { Bounds, Shape } from './schema.js';
 
+export type { Bounds };
+
 export interface Point {
   x: number;
   y: number;
@@ -30,11 +32,26 @@ export function pointsBounds(points: readonly number[], stride: number): Bounds 
 
 export const strideOf = (shape: Shape): number => (shape.type === 'pen' ? 3 : 2);
 
-/** Bounds including the stroke, for culling and the spatial index. */
-export function visualBounds(shape: Shape): Bounds {
-  const pad = shape.strokeWidth / 2 + (shape.type === 'arrow' ? shape.strokeWidth * 3 : 0) + 1;
-  return { x: shape.x - pad, y: shape.y - pad, w: shape.w + pad * 2, h: shape.h + pad * 2 };
+/** Two decimals: enough for board units, and short on the wire. */
+export const round2 = (n: number): number => Math.round(n * 100) / 100;
+
+/** Absolute flat points to a shape's (x, y, w, h, relative points). */
+export function fromAbsolutePoints(absolute: readonly number[], stride: number) {
+  const b = pointsBounds(absolute, stride);
+  const x = round2(b.x);
+  const y = round2(b.y);
+  const points = absolute.map((n, i) => {
+    const axis = i % stride;
+    if (axis === 0) return round2(n - x);
+    if (axis === 1) return round2(n - y);
+    return n;
+  });
+  const rel = pointsBounds(points, stride);
+  return { x, y, w: round2(rel.x + rel.w), h: round2(rel.y + rel.h), points };
 }
+
+/** Flat [x, y, ...] from points. */
+export const flatten = (points: readonly Point[]): number[] => points.flatMap((p) => [p.x, p.y]);
 
 export function unionBounds(list: readonly Bounds[]): Bounds | null {
   if (list.length === 0) return null;
@@ -100,19 +117,6 @@ function outlineToPath(outline: number[][]): string {
   return `${d}Z`;
 }
 
-/** The two barbs of an arrow head at (x2, y2) pointing away from (x1, y1). */
-export function arrowHead(points: readonly number[], strokeWidth: number): [Point, Point, Point] {
-  const [x1 = 0, y1 = 0, x2 = 0, y2 = 0] = points;
-  const angle = Math.atan2(y2 - y1, x2 - x1);
-  const length = Math.max(10, strokeWidth * 4);
-  const spread = Math.PI / 7;
-  return [
-    { x: x2 - length * Math.cos(angle - spread), y: y2 - length * Math.sin(angle - spread) },
-    { x: x2, y: y2 },
-    { x: x2 - length * Math.cos(angle + spread), y: y2 - length * Math.sin(angle + spread) },
-  ];
-}
-
 /** Distance from p to the segment a-b. */
 export function distanceToSegment(p: Point, a: Point, b: Point): number {
   const dx = b.x - a.x;
@@ -121,59 +125,6 @@ export function distanceToSegment(p: Point, a: Point, b: Point): number {
   const t =
     lengthSq === 0 ? 0 : Math.max(0, Math.min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / lengthSq));
   return Math.hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy));
-}
-
-/** Whether a board point hits the shape, with `tolerance` board units of slack. */
-export function hitTest(shape: Shape, p: Point, tolerance: number): boolean {
-  const slack = tolerance + shape.strokeWidth / 2;
-  const b = shape;
-  if (
-    p.x < b.x - slack ||
-    p.x > b.x + b.w + slack ||
-    p.y < b.y - slack ||
-    p.y > b.y + b.h + slack
-  ) {
-    return false;
-  }
-  switch (shape.type) {
-    case 'text':
-    case 'sticky':
-      return true;
-    case 'rect': {
-      if (shape.fill !== 'none') return true;
-      const inside =
-        p.x > b.x + slack &&
-        p.x < b.x + b.w - slack &&
-        p.y > b.y + slack &&
-        p.y < b.y + b.h - slack;
-      return !inside;
-    }
-    case 'ellipse': {
-      const rx = b.w / 2;
-      const ry = b.h / 2;
-      const cx = b.x + rx;
-      const cy = b.y + ry;
-      const outer = ((p.x - cx) / (rx + slack)) ** 2 + ((p.y - cy) / (ry + slack)) ** 2 <= 1;
-      if (!outer) return false;
-      if (shape.fill !== 'none' || rx <= slack || ry <= slack) return true;
-      return ((p.x - cx) / (rx - slack)) ** 2 + ((p.y - cy) / (ry - slack)) ** 2 >= 1;
-    }
-    case 'line':
-    case 'arrow':
-    case 'pen': {
-      const stride = shape.type === 'pen' ? 3 : 2;
-      const pts = shape.points;
-      if (pts.length === stride) {
-        return Math.hypot(p.x - (b.x + pts[0]!), p.y - (b.y + pts[1]!)) <= slack;
-      }
-      for (let i = 0; i + stride + 1 < pts.length; i += stride) {
-        const a = { x: b.x + pts[i]!, y: b.y + pts[i + 1]! };
-        const c = { x: b.x + pts[i + stride]!, y: b.y + pts[i + stride + 1]! };
-        if (distanceToSegment(p, a, c) <= slack) return true;
-      }
-      return false;
-    }
-  }
 }
 
 /**
@@ -187,7 +138,7 @@ export function resizeShape(shape: Shape, to: Bounds): Partial<Shape> {
     w: Math.max(0, to.w),
     h: Math.max(0, to.h),
   };
-  if (shape.type === 'line' || shape.type === 'arrow' || shape.type === 'pen') {
+  if ('points' in shape) {
     const stride = shape.type === 'pen' ? 3 : 2;
     const sx = shape.w === 0 ? 1 : to.w / shape.w;
     const sy = shape.h === 0 ? 1 : to.h / shape.h;
@@ -238,3 +189,5 @@ export const estimateTextWidth = (fontSize: number) => (s: string) => s.length *
 export const LINE_HEIGHT = 1.25;
 export const STICKY_PADDING = 12;
 export const FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+
+export const distance = (a: Point, b: Point): number => Math.hypot(a.x - b.x, a.y - b.y);

@@ -1,47 +1,121 @@
+export { type AlignMode, alignOffsets, distributeOffsets } from './align.js';
 export { BoardModel, type Change, compareShapes, newShapeId, type ShapeMap } from './BoardModel.js';
 export {
-  arrowHead,
+  anchorAt,
+  anchorPoint,
+  BIND_GAP,
+  type Binding,
+  type BoundEnd,
+  bindingKey,
+  clipToOutline,
+  isBindable,
+  isBindTarget,
+  readBinding,
+  resolveSegment,
+  TERMINALS,
+  type Terminal,
+} from './bindings.js';
+export { shapeBounds, shapesOutline, visualBounds } from './bounds.js';
+export {
   boundsFromCorners,
   contains,
+  distance,
   distanceToSegment,
   estimateTextWidth,
   FONT_FAMILY,
-  hitTest,
+  flatten,
+  fromAbsolutePoints,
   intersects,
   LINE_HEIGHT,
   type Point,
   penPath,
   pointsBounds,
   resizeShape,
+  round2,
   STICKY_PADDING,
   strideOf,
   unionBounds,
-  visualBounds,
   wrapText,
 } from './geometry.js';
-export { readBoardName, readShapes } from './read.js';
 export {
+  entities,
+  entityKey,
+  entityMembers,
+  groupPatches,
+  hasGroupAt,
+  inFocus,
+  remapGroups,
+  ungroupPatches,
+} from './groups.js';
+export { hitTest } from './hitTest.js';
+export { diamondCorners, outlineContains, outlineCrossing } from './outline.js';
+export { dashArray, dashes, rectRadius, stickyFill, stickyRadius } from './paint.js';
+export { applyBindings, readBoardName, readShapes } from './read.js';
+export {
+  angleTo,
+  centerOf,
+  normalizeAngle,
+  rotatedBoxBounds,
+  rotatedCorners,
+  rotatePoint,
+  snapRotation,
+  toLocal,
+  toWorld,
+} from './rotation.js';
+export {
+  absolutePoints,
+  bendThrough,
+  curveControl,
+  type Direction,
+  elbowRoute,
+  type HeadGeometry,
+  pathPolyline,
+  polylineMiddle,
+  type SegmentPath,
+  segmentEnds,
+  segmentHeads,
+  segmentPath,
+} from './route.js';
+export {
+  ARROWHEADS,
+  Arrowhead,
   type ArrowShape,
   type Bounds,
+  type BoxShape,
   DEFAULT_STYLE,
+  type DiamondShape,
   type EllipseShape,
+  hasLabel,
   hasPoints,
   hasText,
+  isBox,
+  isSegment,
+  LABEL_FONT_SIZE,
   LIMITS,
   type LineShape,
   type NewShape,
   PALETTE,
   type PenShape,
   type RectShape,
+  ROOT_BINDINGS,
   ROOT_META,
   ROOT_SHAPES,
+  ROUTES,
+  Route,
+  type SegmentShape,
   SHAPE_TYPES,
   type Shape,
   type ShapeOfType,
   ShapeType,
   STICKY_COLORS,
+  STROKE_DASHES,
   type StickyShape,
+  StrokeDash,
+  shapeText,
+  TEXT_ALIGNS,
+  TextAlign,
   type TextShape,
+  textField,
 } from './schema.js';
 export {
   BOARD_FILE_EXTENSION,
@@ -49,11 +123,24 @@ export {
   type BoardFile,
   BoardFileError,
   CLIPBOARD_TYPE,
+  type ClipboardContent,
+  type PortableBinding,
   parseBoard,
   parseShapes,
   placeShapes,
   serializeBoard,
   serializeShapes,
 } from './serialize.js';
+export { type Guide, type SnapResult, snapBox, snapPoint } from './snap.js';
 export { escapeXml, type SvgOptions, shapesBounds, toSvg } from './svg.js';
+export { applyTextDiff, editableText, isTextField, type TextFieldName, textDiff } from './text.js';
+export {
+  LABEL_PADDING,
+  labelArea,
+  type PlacedText,
+  placeText,
+  segmentLabelPoint,
+  textLines,
+  wrapWidth,
+} from './textLayout.js';
 export { isColor, isIndexKey, isShapeId, readName, readShape } from './validate.js';

@@ -2,17 +2,27 @@
  * The board schema: what a Y.Doc of a Drawbridge board holds.
  *
  * ```
- * doc.getMap('meta')    name: string
- * doc.getMap('shapes')  shapeId -> Y.Map of the shape's fields (below)
+ * doc.getMap('meta')      name: string
+ * doc.getMap('shapes')    shapeId -> Y.Map of the shape's fields (below)
+ * doc.getMap('bindings')  `${arrowId}:${terminal}` -> { arrowId, terminal, shapeId, anchor }
  * ```
  * Each shape is a Y.Map so concurrent edits of different fields (one peer moves, another
  * recolours) both survive. Paint order is the `index` field, a fractional index: sorting by
  * (index, id) gives every peer the same order without coordination.
+ *
+ * Text (`text` of texts and notes, `label` of boxes and segments) is a Y.Text, so two people
+ * typing in one note keep every keystroke; boards written before that hold plain strings, which
+ * read the same and become a Y.Text on their first edit.
+ *
+ * Fields added after the first release (rotation, opacity, dash, locked, groupIds, label,
+ * textAlign, heads, route, bend) are optional in the document: a missing or unreadable value
+ * reads as its default, so older boards open unchanged.
  */
 
 export const ShapeType = {
   RECT: 'rect',
   ELLIPSE: 'ellipse',
+  DIAMOND: 'diamond',
   LINE: 'line',
   ARROW: 'arrow',
   PEN: 'pen',
@@ -25,8 +35,30 @@ export const SHAPE_TYPES: readonly ShapeType[] = Object.values(ShapeType);
 
 export const ROOT_META = 'meta';
 export const ROOT_SHAPES = 'shapes';
+export const ROOT_BINDINGS = 'bindings';
 
-/** Fields every shape has. Coordinates are board units; (x, y) is the top-left of the bounds. */
+export const StrokeDash = { SOLID: 'solid', DASHED: 'dashed', DOTTED: 'dotted' } as const;
+export type StrokeDash = (typeof StrokeDash)[keyof typeof StrokeDash];
+export const STROKE_DASHES: readonly StrokeDash[] = Object.values(StrokeDash);
+
+export const TextAlign = { LEFT: 'left', CENTER: 'center', RIGHT: 'right' } as const;
+export type TextAlign = (typeof TextAlign)[keyof typeof TextAlign];
+export const TEXT_ALIGNS: readonly TextAlign[] = Object.values(TextAlign);
+
+export const Arrowhead = {
+  NONE: 'none',
+  ARROW: 'arrow',
+  TRIANGLE: 'triangle',
+  DOT: 'dot',
+} as const;
+export type Arrowhead = (typeof Arrowhead)[keyof typeof Arrowhead];
+export const ARROWHEADS: readonly Arrowhead[] = Object.values(Arrowhead);
+
+export const Route = { STRAIGHT: 'straight', CURVED: 'curved', ELBOW: 'elbow' } as const;
+export type Route = (typeof Route)[keyof typeof Route];
+export const ROUTES: readonly Route[] = Object.values(Route);
+
+/** Fields every shape has. Coordinates are board units; (x, y) is the top-left of the frame. */
 export interface ShapeBase {
   id: string;
   type: ShapeType;
@@ -41,24 +73,57 @@ export interface ShapeBase {
   /** Fill colour `#rrggbb`, or `none`. */
   fill: string;
   strokeWidth: number;
+  /**
+   * Radians, clockwise, about the frame's centre. Always 0 for lines and arrows: their points
+   * carry their direction.
+   */
+  rotation: number;
+  /** 0..1. */
+  opacity: number;
+  dash: StrokeDash;
+  /** A locked shape cannot be selected or moved until it is unlocked. */
+  locked: boolean;
+  /** The groups the shape belongs to, outermost first. */
+  groupIds: string[];
 }
 
-export interface RectShape extends ShapeBase {
+/** Rectangles, ellipses and diamonds: a frame, with a label centred inside. */
+export interface BoxBase extends ShapeBase {
+  label: string;
+  fontSize: number;
+  textAlign: TextAlign;
+}
+export interface RectShape extends BoxBase {
   type: 'rect';
 }
-export interface EllipseShape extends ShapeBase {
+export interface EllipseShape extends BoxBase {
   type: 'ellipse';
 }
-/**
- * Lines and arrows: `points` are [x1, y1, x2, y2] relative to (x, y); the bounds enclose them.
- */
-export interface LineShape extends ShapeBase {
-  type: 'line';
-  points: number[];
+export interface DiamondShape extends BoxBase {
+  type: 'diamond';
 }
-export interface ArrowShape extends ShapeBase {
-  type: 'arrow';
+
+/**
+ * Lines and arrows: `points` are [x1, y1, ..., xn, yn] relative to (x, y), start first and end
+ * last; a straight or curved segment uses the two ends, an elbow route is the whole polyline.
+ * `bend` is how far the middle of a curved one sits off the chord (board units, to the left
+ * of start -> end). The label sits at the middle of the path.
+ */
+export interface SegmentBase extends ShapeBase {
   points: number[];
+  startHead: Arrowhead;
+  endHead: Arrowhead;
+  route: Route;
+  bend: number;
+  label: string;
+  fontSize: number;
+  textAlign: TextAlign;
+}
+export interface LineShape extends SegmentBase {
+  type: 'line';
+}
+export interface ArrowShape extends SegmentBase {
+  type: 'arrow';
 }
 /** Freehand: `points` are flat [x, y, pressure, ...] relative to (x, y). */
 export interface PenShape extends ShapeBase {
@@ -69,28 +134,49 @@ export interface TextShape extends ShapeBase {
   type: 'text';
   text: string;
   fontSize: number;
+  textAlign: TextAlign;
 }
 export interface StickyShape extends ShapeBase {
   type: 'sticky';
   text: string;
   fontSize: number;
+  textAlign: TextAlign;
 }
 
 export type Shape =
   | RectShape
   | EllipseShape
+  | DiamondShape
   | LineShape
   | ArrowShape
   | PenShape
   | TextShape
   | StickyShape;
 
+export type BoxShape = RectShape | EllipseShape | DiamondShape;
+export type SegmentShape = LineShape | ArrowShape;
 export type ShapeOfType<T extends ShapeType> = Extract<Shape, { type: T }>;
+
+/** Fields a new shape may leave out: they take their defaults. */
+type Defaulted =
+  | 'rotation'
+  | 'opacity'
+  | 'dash'
+  | 'locked'
+  | 'groupIds'
+  | 'label'
+  | 'textAlign'
+  | 'startHead'
+  | 'endHead'
+  | 'route'
+  | 'bend'
+  | 'fontSize';
 
 /** A shape as created by a tool: id and index are assigned by the model. */
 export type NewShape = Shape extends infer S
   ? S extends Shape
-    ? Omit<S, 'id' | 'index'> & { id?: string; index?: string }
+    ? Omit<S, 'id' | 'index' | Defaulted> &
+        Partial<Pick<S, Defaulted & keyof S>> & { id?: string; index?: string }
     : never
   : never;
 
@@ -111,7 +197,10 @@ export const LIMITS = {
   textLength: 10_000,
   /** Numbers in `points` (pen: 3 per point). */
   points: 30_000,
+  /** Numbers in a line's or arrow's `points` (an elbow route has a few corners). */
+  segmentPoints: 32,
   name: 200,
+  groupDepth: 16,
 } as const;
 
 export const PALETTE = [
@@ -133,10 +222,33 @@ export const DEFAULT_STYLE = {
   fill: 'none',
   strokeWidth: 4,
   fontSize: 24,
+  opacity: 1,
+  dash: 'solid' as StrokeDash,
 } as const;
 
+/** Labels of boxes and segments start smaller than free text. */
+export const LABEL_FONT_SIZE = 20;
+
+export const isBox = (shape: Shape): shape is BoxShape =>
+  shape.type === 'rect' || shape.type === 'ellipse' || shape.type === 'diamond';
+
+export const isSegment = (shape: Shape): shape is SegmentShape =>
+  shape.type === 'line' || shape.type === 'arrow';
+
 export const hasPoints = (shape: Shape): shape is LineShape | ArrowShape | PenShape =>
-  shape.type === 'line' || shape.type === 'arrow' || shape.type === 'pen';
+  isSegment(shape) || shape.type === 'pen';
 
 export const hasText = (shape: Shape): shape is TextShape | StickyShape =>
   shape.type === 'text' || shape.type === 'sticky';
+
+/** Shapes whose text lives in `label` (edited by a double-click). */
+export const hasLabel = (shape: Shape): shape is BoxShape | SegmentShape =>
+  isBox(shape) || isSegment(shape);
+
+/** The field holding a shape's editable text, if it has one. */
+export const textField = (shape: Shape): 'text' | 'label' | null =>
+  hasText(shape) ? 'text' : hasLabel(shape) ? 'label' : null;
+
+/** The text a shape shows, whichever field holds it. */
+export const shapeText = (shape: Shape): string =>
+  hasText(shape) ? shape.text : hasLabel(shape) ? shape.label : '';

@@ -70,9 +70,9 @@ describe('clipboard and files', () => {
     const source = model();
     const text = serializeShapes(source.shapes());
     const pasted = parseShapes(text);
-    expect(pasted).toHaveLength(5);
+    expect(pasted?.shapes).toHaveLength(5);
     const target = new BoardModel(new Y.Doc());
-    const ids = target.addShapes(placeShapes(pasted!, { x: 1000, y: 1000 }));
+    const ids = target.addShapes(placeShapes(pasted!.shapes, { x: 1000, y: 1000 }));
     expect(ids).toHaveLength(5);
     const xs = target.shapes().map((s) => s.x);
     expect(Math.min(...xs)).toBe(1000);
@@ -86,7 +86,40 @@ describe('clipboard and files', () => {
       version: 1,
       shapes: [{ type: 'rect' }, null, 5],
     });
-    expect(parseShapes(text)).toEqual([]);
+    expect(parseShapes(text)).toEqual({ shapes: [], bindings: [] });
+  });
+
+  it('carries bindings between the copied shapes, by position, and drops bad ones', () => {
+    const source = new BoardModel(new Y.Doc());
+    const box = { w: 100, h: 100, stroke: '#1e1e1e', fill: 'none', strokeWidth: 2 };
+    const [a, b] = source.addShapes([
+      { type: 'rect', x: 0, y: 0, ...box },
+      { type: 'ellipse', x: 300, y: 0, ...box },
+    ]);
+    const arrow = source.addShape({
+      type: 'arrow',
+      ...{ x: 50, y: 50, w: 300, h: 0, points: [0, 0, 300, 0] },
+      ...{ stroke: '#1e1e1e', fill: 'none', strokeWidth: 2 },
+    });
+    source.bind({ arrowId: arrow, terminal: 'start', shapeId: a!, anchor: { x: 0.5, y: 0.5 } });
+    source.bind({ arrowId: arrow, terminal: 'end', shapeId: b!, anchor: { x: 0.5, y: 0.5 } });
+    // Only the rectangle and the arrow: the end bound to the ellipse does not travel.
+    const picked = source.shapes().filter((s) => s.id !== b);
+    const content = parseShapes(serializeShapes(picked, source.bindings()))!;
+    expect(content.bindings).toEqual([
+      { arrow: 1, terminal: 'start', shape: 0, anchor: { x: 0.5, y: 0.5 } },
+    ]);
+    const hostile = JSON.stringify({
+      type: 'drawbridge/shapes',
+      shapes: JSON.parse(serializeShapes(picked)).shapes,
+      bindings: [
+        { arrow: 1, terminal: 'middle', shape: 0, anchor: { x: 0.5, y: 0.5 } },
+        { arrow: 0, terminal: 'end', shape: 1, anchor: { x: 0.5, y: 0.5 } },
+        { arrow: 1, terminal: 'end', shape: 9, anchor: { x: 0.5, y: 0.5 } },
+        { arrow: 1, terminal: 'end', shape: 0, anchor: { x: 5, y: 0.5 } },
+      ],
+    });
+    expect(parseShapes(hostile)!.bindings).toEqual([]);
   });
 
   it('round-trips a board file', () => {
@@ -107,10 +140,49 @@ describe('SVG export', () => {
     expect(svg).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co');
     expect(svg.match(/<rect /g)?.length).toBe(3); // background, rect, sticky note
     expect(svg).not.toContain('<ellipse');
-    expect(svg).toContain('<polyline');
+    expect(svg).toContain('<polyline'); // the arrowhead
     expect(svg).toContain('<path');
     // The sticky's text wraps into several lines.
     expect(svg.match(/<tspan/g)?.length).toBeGreaterThan(2);
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+  });
+});
+
+describe('SVG export of styles', () => {
+  const base = { stroke: '#1e1e1e', fill: 'none', strokeWidth: 4 } as const;
+
+  it('rotates, fades and dashes shapes, and draws diamonds, heads and labels', () => {
+    const m = new BoardModel(new Y.Doc());
+    m.addShapes([
+      {
+        type: 'rect',
+        ...{ x: 0, y: 0, w: 100, h: 50, ...base },
+        rotation: Math.PI / 2,
+        opacity: 0.5,
+        dash: 'dashed',
+        label: 'Start <here>',
+      },
+      { type: 'diamond', x: 200, y: 0, w: 100, h: 100, ...base, dash: 'dotted' },
+      {
+        type: 'arrow',
+        ...{ x: 0, y: 200, w: 100, h: 0, points: [0, 0, 100, 0], ...base },
+        startHead: 'dot',
+        endHead: 'triangle',
+        route: 'curved',
+        bend: 30,
+        label: 'yes',
+      },
+    ]);
+    const svg = toSvg(m.shapes(), { background: '#ffffff' });
+    expect(svg).toContain('transform="rotate(90 50 25)"');
+    expect(svg).toContain('opacity="0.5"');
+    expect(svg).toContain('stroke-dasharray="14 12"');
+    expect(svg).toContain('stroke-dasharray="0 10"');
+    expect(svg).toContain('<polygon points="250,0 300,50 250,100 200,50"');
+    expect(svg).toMatch(/<path d="M0 200Q50 140 100 200"/);
+    expect(svg).toContain('<circle');
+    expect(svg).toContain('>Start</tspan><tspan x="50" y="45">&lt;here&gt;</tspan>');
+    expect(svg).toContain('text-anchor="middle"');
+    expect(svg).toContain('>yes</tspan>');
   });
 });

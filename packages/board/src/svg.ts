@@ -2,18 +2,14 @@
  * Shapes to a standalone SVG document: the app's SVG export and the server's previews.
  * Every user-controlled string is escaped; colours and numbers come from validated shapes.
  */
-import {
-  arrowHead,
-  estimateTextWidth,
-  FONT_FAMILY,
-  LINE_HEIGHT,
-  penPath,
-  STICKY_PADDING,
-  unionBounds,
-  visualBounds,
-  wrapText,
-} from './geometry.js';
-import type { Bounds, Shape } from './schema.js';
+import { visualBounds } from './bounds.js';
+import { estimateTextWidth, FONT_FAMILY, penPath, unionBounds } from './geometry.js';
+import { diamondCorners } from './outline.js';
+import { dashArray, dashes, rectRadius, stickyFill, stickyRadius } from './paint.js';
+import { centerOf } from './rotation.js';
+import { type HeadGeometry, segmentHeads, segmentPath } from './route.js';
+import type { Bounds, SegmentShape, Shape } from './schema.js';
+import { placeText, textLines } from './textLayout.js';
 
 export function escapeXml(text: string): string {
   return (
@@ -39,59 +35,105 @@ export interface SvgOptions {
   bounds?: Bounds;
 }
 
+type Measure = (fontSize: number) => (s: string) => number;
+
 const n = (value: number): string => (Math.round(value * 100) / 100).toString();
 
 export function shapesBounds(shapes: readonly Shape[]): Bounds | null {
   return unionBounds(shapes.map(visualBounds));
 }
 
-function textLines(
-  shape: Extract<Shape, { type: 'text' | 'sticky' }>,
-  measure: (fontSize: number) => (s: string) => number,
-): string[] {
-  const width = shape.type === 'sticky' ? shape.w - STICKY_PADDING * 2 : null;
-  return wrapText(shape.text, width, measure(shape.fontSize));
+function strokeAttrs(shape: Shape): string {
+  let attrs = `stroke="${shape.stroke}" stroke-width="${n(shape.strokeWidth)}" stroke-linecap="round" stroke-linejoin="round"`;
+  if (dashes(shape)) {
+    attrs += ` stroke-dasharray="${dashArray(shape.dash, shape.strokeWidth).map(n).join(' ')}"`;
+  }
+  return attrs;
 }
 
-function shapeToSvg(shape: Shape, measure: (fontSize: number) => (s: string) => number): string {
-  const stroke = `stroke="${shape.stroke}" stroke-width="${n(shape.strokeWidth)}"`;
+const ANCHORS = { left: 'start', center: 'middle', right: 'end' } as const;
+
+/** The shape's text or label as `<text>`, and a backdrop for segment labels. */
+function textSvg(shape: Shape, ink: string, measure: Measure, backdrop?: string): string {
+  if (!('fontSize' in shape)) return '';
+  const width = measure(shape.fontSize);
+  const placed = placeText(shape, textLines(shape, width), width);
+  if (!placed || placed.lines.length === 0) return '';
+  const tspans = placed.lines
+    .map(
+      (line, i) =>
+        `<tspan x="${n(placed.anchorX)}" y="${n(placed.baselines[i]!)}">${escapeXml(line)}</tspan>`,
+    )
+    .join('');
+  const box = placed.box;
+  const back = backdrop
+    ? `<rect x="${n(box.x)}" y="${n(box.y)}" width="${n(box.w)}" height="${n(box.h)}" rx="4" fill="${backdrop}"/>`
+    : '';
+  return `${back}<text font-family="${escapeXml(FONT_FAMILY)}" font-size="${n(placed.fontSize)}" fill="${ink}" text-anchor="${ANCHORS[placed.align]}" xml:space="preserve">${tspans}</text>`;
+}
+
+function headSvg(head: HeadGeometry, shape: Shape): string {
+  const { tip, left, right } = head;
+  const stroke = `stroke="${shape.stroke}" stroke-width="${n(shape.strokeWidth)}" stroke-linecap="round" stroke-linejoin="round"`;
+  if (head.kind === 'dot') {
+    return `<circle cx="${n(tip.x)}" cy="${n(tip.y)}" r="${n(head.radius)}" fill="${shape.stroke}"/>`;
+  }
+  const pts = [left, tip, right].map((p) => `${n(p.x)},${n(p.y)}`).join(' ');
+  if (head.kind === 'triangle')
+    return `<polygon points="${pts}" fill="${shape.stroke}" ${stroke}/>`;
+  return `<polyline points="${pts}" fill="none" ${stroke}/>`;
+}
+
+function segmentSvg(shape: SegmentShape, measure: Measure, backdrop: string): string {
+  const path = segmentPath(shape);
+  const d =
+    path.kind === 'curve'
+      ? `M${n(path.from.x)} ${n(path.from.y)}Q${n(path.control.x)} ${n(path.control.y)} ${n(path.to.x)} ${n(path.to.y)}`
+      : `M${path.points.map((p) => `${n(p.x)} ${n(p.y)}`).join('L')}`;
+  const body = `<path d="${d}" fill="none" ${strokeAttrs(shape)}/>`;
+  const heads = segmentHeads(shape, path)
+    .map((head) => headSvg(head, shape))
+    .join('');
+  return `${body}${heads}${textSvg(shape, shape.stroke, measure, backdrop)}`;
+}
+
+function shapeBody(shape: Shape, measure: Measure, backdrop: string): string {
   const fill = `fill="${shape.fill}"`;
   switch (shape.type) {
     case 'rect':
-      return `<rect x="${n(shape.x)}" y="${n(shape.y)}" width="${n(shape.w)}" height="${n(shape.h)}" rx="4" ${fill} ${stroke}/>`;
+      return `<rect x="${n(shape.x)}" y="${n(shape.y)}" width="${n(shape.w)}" height="${n(shape.h)}" rx="${n(rectRadius(shape))}" ${fill} ${strokeAttrs(shape)}/>${textSvg(shape, shape.stroke, measure)}`;
     case 'ellipse':
-      return `<ellipse cx="${n(shape.x + shape.w / 2)}" cy="${n(shape.y + shape.h / 2)}" rx="${n(shape.w / 2)}" ry="${n(shape.h / 2)}" ${fill} ${stroke}/>`;
-    case 'line':
-    case 'arrow': {
-      const [x1 = 0, y1 = 0, x2 = 0, y2 = 0] = shape.points;
-      const line = `<line x1="${n(shape.x + x1)}" y1="${n(shape.y + y1)}" x2="${n(shape.x + x2)}" y2="${n(shape.y + y2)}" ${stroke} stroke-linecap="round"/>`;
-      if (shape.type === 'line') return line;
-      const head = arrowHead(shape.points, shape.strokeWidth)
-        .map((p) => `${n(shape.x + p.x)},${n(shape.y + p.y)}`)
+      return `<ellipse cx="${n(shape.x + shape.w / 2)}" cy="${n(shape.y + shape.h / 2)}" rx="${n(shape.w / 2)}" ry="${n(shape.h / 2)}" ${fill} ${strokeAttrs(shape)}/>${textSvg(shape, shape.stroke, measure)}`;
+    case 'diamond': {
+      const pts = diamondCorners(shape)
+        .map((p) => `${n(p.x)},${n(p.y)}`)
         .join(' ');
-      return `<g>${line}<polyline points="${head}" fill="none" ${stroke} stroke-linecap="round" stroke-linejoin="round"/></g>`;
+      return `<polygon points="${pts}" ${fill} ${strokeAttrs(shape)}/>${textSvg(shape, shape.stroke, measure)}`;
     }
+    case 'line':
+    case 'arrow':
+      return segmentSvg(shape, measure, backdrop);
     case 'pen': {
       const d = penPath(shape.points, shape.strokeWidth);
       return `<path transform="translate(${n(shape.x)} ${n(shape.y)})" d="${d}" fill="${shape.stroke}"/>`;
     }
     case 'text':
+      return textSvg(shape, shape.stroke, measure);
     case 'sticky': {
-      const lines = textLines(shape, measure);
-      const pad = shape.type === 'sticky' ? STICKY_PADDING : 0;
-      const lineHeight = shape.fontSize * LINE_HEIGHT;
-      const tspans = lines
-        .map(
-          (line, i) =>
-            `<tspan x="${n(shape.x + pad)}" y="${n(shape.y + pad + lineHeight * i + shape.fontSize)}">${escapeXml(line)}</tspan>`,
-        )
-        .join('');
-      const text = `<text font-family="${escapeXml(FONT_FAMILY)}" font-size="${n(shape.fontSize)}" fill="${shape.stroke}" xml:space="preserve">${tspans}</text>`;
-      if (shape.type === 'text') return text;
-      const note = `<rect x="${n(shape.x)}" y="${n(shape.y)}" width="${n(shape.w)}" height="${n(shape.h)}" rx="6" fill="${shape.fill === 'none' ? '#ffec99' : shape.fill}"/>`;
-      return `<g>${note}${text}</g>`;
+      const note = `<rect x="${n(shape.x)}" y="${n(shape.y)}" width="${n(shape.w)}" height="${n(shape.h)}" rx="${n(stickyRadius(shape))}" fill="${stickyFill(shape)}"/>`;
+      return `${note}${textSvg(shape, shape.stroke, measure)}`;
     }
   }
+}
+
+function shapeToSvg(shape: Shape, measure: Measure, backdrop: string): string {
+  const attrs: string[] = [];
+  if (shape.rotation !== 0) {
+    const c = centerOf(shape);
+    attrs.push(`transform="rotate(${n((shape.rotation * 180) / Math.PI)} ${n(c.x)} ${n(c.y)})"`);
+  }
+  if (shape.opacity < 1) attrs.push(`opacity="${n(shape.opacity)}"`);
+  return `<g${attrs.length > 0 ? ` ${attrs.join(' ')}` : ''}>${shapeBody(shape, measure, backdrop)}</g>`;
 }
 
 /** An SVG document showing `shapes` (in the given order), or of `options.bounds`. */
@@ -106,6 +148,8 @@ export function toSvg(shapes: readonly Shape[], options: SvgOptions = {}): strin
   const background = options.background
     ? `<rect x="${n(x)}" y="${n(y)}" width="${n(w)}" height="${n(h)}" fill="${escapeXml(options.background)}"/>`
     : '';
-  const body = shapes.map((shape) => shapeToSvg(shape, measure)).join('\n');
+  // Segment labels sit on a patch of the background so the line does not cross the text.
+  const backdrop = options.background ? escapeXml(options.background) : '#ffffff';
+  const body = shapes.map((shape) => shapeToSvg(shape, measure, backdrop)).join('\n');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${n(w)}" height="${n(h)}" viewBox="${n(x)} ${n(y)} ${n(w)} ${n(h)}">\n${background}${body}\n</svg>\n`;
 }

@@ -1,9 +1,26 @@
 /**
  * Reading shapes out of remote data. Anything a peer wrote may be malformed or hostile: a
- * shape that fails here is skipped (never rendered, never exported) so that one bad shape
- * cannot break the board for everyone. Pure functions over plain values.
+ * shape whose core fields fail here is skipped (never rendered, never exported) so that one
+ * bad shape cannot break the board for everyone. Fields added after the first release read as
+ * their default when missing or unreadable, so older boards open unchanged and a newer peer's
+ * unknown value never hides a shape. Pure functions over plain values.
  */
-import { LIMITS, SHAPE_TYPES, type Shape, type ShapeType } from './schema.js';
+import {
+  ARROWHEADS,
+  type Arrowhead,
+  LABEL_FONT_SIZE,
+  LIMITS,
+  ROUTES,
+  type Route,
+  SHAPE_TYPES,
+  type Shape,
+  type ShapeBase,
+  type ShapeType,
+  STROKE_DASHES,
+  type StrokeDash,
+  TEXT_ALIGNS,
+  type TextAlign,
+} from './schema.js';
 
 const COLOR = /^#[0-9a-f]{6}$/i;
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -17,14 +34,62 @@ export const isShapeId = (value: unknown): value is string =>
 export const isIndexKey = (value: unknown): value is string =>
   typeof value === 'string' && INDEX.test(value);
 
-const finite = (value: unknown, limit: number): value is number =>
+export const finite = (value: unknown, limit: number): value is number =>
   typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= limit;
 
-function readPoints(value: unknown, stride: number, min: number): number[] | null {
-  if (!Array.isArray(value) || value.length > LIMITS.points) return null;
+function readPoints(value: unknown, stride: number, min: number, max: number): number[] | null {
+  if (!Array.isArray(value) || value.length > max) return null;
   if (value.length % stride !== 0 || value.length < min) return null;
   for (const n of value) if (!finite(n, LIMITS.coordinate)) return null;
   return value as number[];
+}
+
+const oneOf = <T extends string>(list: readonly T[], value: unknown, fallback: T): T =>
+  list.includes(value as T) ? (value as T) : fallback;
+
+/** Radians in (-pi, pi]. */
+export function normalizeAngle(angle: number): number {
+  const turn = Math.PI * 2;
+  let a = angle % turn;
+  if (a <= -Math.PI) a += turn;
+  if (a > Math.PI) a -= turn;
+  return Object.is(a, -0) ? 0 : a;
+}
+
+function readGroupIds(value: unknown): string[] {
+  if (!Array.isArray(value) || value.length > LIMITS.groupDepth) return [];
+  return value.every(isShapeId) ? [...new Set(value)] : [];
+}
+
+/** Text of a Y.Text (already a string in `toJSON`) or a plain string; null when too long. */
+function readText(value: unknown): string | null {
+  if (typeof value !== 'string' || value.length > LIMITS.textLength) return null;
+  return value;
+}
+
+function readFontSize(value: unknown): number | null {
+  return finite(value, LIMITS.fontSizeMax) && value >= LIMITS.fontSizeMin ? value : null;
+}
+
+/** The optional fields every shape has, defaulted. */
+function readCommon(
+  r: Record<string, unknown>,
+): Pick<ShapeBase, 'rotation' | 'opacity' | 'dash' | 'locked' | 'groupIds'> {
+  return {
+    rotation: finite(r.rotation, 1e3) ? normalizeAngle(r.rotation) : 0,
+    opacity: finite(r.opacity, 1) ? Math.max(0, r.opacity) : 1,
+    dash: oneOf<StrokeDash>(STROKE_DASHES, r.dash, 'solid'),
+    locked: r.locked === true,
+    groupIds: readGroupIds(r.groupIds),
+  };
+}
+
+function readLabel(r: Record<string, unknown>, align: TextAlign) {
+  return {
+    label: readText(r.label ?? '') ?? '',
+    fontSize: readFontSize(r.fontSize) ?? LABEL_FONT_SIZE,
+    textAlign: oneOf<TextAlign>(TEXT_ALIGNS, r.textAlign, align),
+  };
 }
 
 /**
@@ -52,26 +117,40 @@ export function readShape(record: unknown): Shape | null {
     stroke: r.stroke,
     fill: r.fill as string,
     strokeWidth: r.strokeWidth,
+    ...readCommon(r),
   };
   switch (type) {
     case 'rect':
     case 'ellipse':
-      return { ...base, type };
+    case 'diamond':
+      return { ...base, type, ...readLabel(r, 'center') };
     case 'line':
     case 'arrow': {
-      const points = readPoints(r.points, 2, 4);
-      return points && points.length === 4 ? { ...base, type, points } : null;
+      const points = readPoints(r.points, 2, 4, LIMITS.segmentPoints);
+      if (!points) return null;
+      return {
+        ...base,
+        type,
+        points,
+        rotation: 0,
+        startHead: oneOf<Arrowhead>(ARROWHEADS, r.startHead, 'none'),
+        endHead: oneOf<Arrowhead>(ARROWHEADS, r.endHead, type === 'arrow' ? 'arrow' : 'none'),
+        route: oneOf<Route>(ROUTES, r.route, 'straight'),
+        bend: finite(r.bend, LIMITS.size) ? r.bend : 0,
+        ...readLabel(r, 'center'),
+      };
     }
     case 'pen': {
-      const points = readPoints(r.points, 3, 3);
+      const points = readPoints(r.points, 3, 3, LIMITS.points);
       return points ? { ...base, type, points } : null;
     }
     case 'text':
     case 'sticky': {
-      if (typeof r.text !== 'string' || r.text.length > LIMITS.textLength) return null;
-      const fontSize = r.fontSize;
-      if (!finite(fontSize, LIMITS.fontSizeMax) || fontSize < LIMITS.fontSizeMin) return null;
-      return { ...base, type, text: r.text, fontSize };
+      const text = readText(r.text);
+      const fontSize = readFontSize(r.fontSize);
+      if (text === null || fontSize === null) return null;
+      const textAlign = oneOf<TextAlign>(TEXT_ALIGNS, r.textAlign, 'left');
+      return { ...base, type, text, fontSize, textAlign };
     }
   }
 }

@@ -1,6 +1,9 @@
 import { encode as msgpackEncode } from '@msgpack/msgpack';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from './constants.js';
+import { ErrorCode } from './errors.js';
 import { Decoder, Encoder, isPacketValid, type Packet, PacketType, parser } from './parser.js';
+import { validateDocUpdate } from './validate.js';
 
 /** Encodes with our Encoder and checks there is exactly one frame. */
 const encodeOne = (packet: Packet): Uint8Array => {
@@ -307,5 +310,158 @@ describe('Decoder', () => {
     decoder.destroy();
     decoder.add(frame);
     expect(emitted).toBe(0);
+  });
+});
+
+/**
+ * What Socket.IO's documented `socket.io-msgpack-parser` sends: its encoder, notepack.io,
+ * writes a `Uint8Array` or `ArrayBuffer` as ext type 0 (ext 8/16/32), and `undefined` as the
+ * fixext 1 `d4 00 00`. Frames are written out by hand so each framing is exact.
+ */
+describe('Decoder: socket.io-msgpack-parser (notepack.io) encodings', () => {
+  const str = (text: string): number[] => {
+    const utf8 = [...new TextEncoder().encode(text)];
+    if (utf8.length > 31) throw new Error('fixstr only');
+    return [0xa0 | utf8.length, ...utf8];
+  };
+  /** EVENT `['doc:update', { update: <value> }]`, with `value` given as MessagePack bytes. */
+  const eventWith = (value: readonly number[]): Uint8Array =>
+    Uint8Array.from([
+      0x83,
+      ...str('type'),
+      0x02,
+      ...str('nsp'),
+      ...str('/'),
+      ...str('data'),
+      0x92,
+      ...str('doc:update'),
+      0x81,
+      ...str('update'),
+      ...value,
+    ]);
+  const updateOf = (frame: Uint8Array): unknown => {
+    const [packet, ...rest] = decodeAll(frame);
+    expect(rest).toEqual([]);
+    return (packet!.data as [string, { update: unknown }])[1].update;
+  };
+  const range = (n: number) => Array.from({ length: n }, (_, i) => (i * 7 + 3) & 0xff);
+
+  const byteArrays: [string, number[], number[]][] = [
+    ['ext 8 of 3 bytes', [0xc7, 3, 0, 1, 2, 3], [1, 2, 3]],
+    ['ext 8 of 1 byte (an empty state vector, not `undefined`)', [0xc7, 1, 0, 0], [0]],
+    ['ext 8 of 0 bytes', [0xc7, 0, 0], []],
+    ['ext 8 of 16 bytes (a fixext 16 length)', [0xc7, 16, 0, ...range(16)], range(16)],
+    ['ext 8 of 8 bytes (notepack Date length)', [0xc7, 8, 0, ...range(8)], range(8)],
+    ['ext 8 of 212 bytes (length byte 0xd4)', [0xc7, 0xd4, 0, ...range(212)], range(212)],
+    ['ext 16 of 300 bytes', [0xc8, 0x01, 0x2c, 0, ...range(300)], range(300)],
+    ['ext 32 of 4 bytes', [0xc9, 0, 0, 0, 4, 0, ...range(4)], range(4)],
+  ];
+
+  for (const [name, value, expected] of byteArrays) {
+    it(`reads ${name} of type 0 as a byte array`, () => {
+      const update = updateOf(eventWith(value));
+      expect(update).toBeInstanceOf(Uint8Array);
+      expect(Array.from(update as Uint8Array)).toEqual(expected);
+    });
+  }
+
+  it('reads them the same from an ArrayBuffer, a Buffer and a view at an offset', () => {
+    for (const value of [
+      [0xc7, 1, 0, 0],
+      [0xc7, 3, 0, 1, 2, 3],
+      [0xd4, 0, 0],
+    ]) {
+      const frame = eventWith(value);
+      const expected = updateOf(frame);
+      const larger = new Uint8Array(frame.length + 9).fill(0xd4);
+      larger.set(frame, 7);
+      for (const input of [
+        arrayBufferOf(frame),
+        Buffer.from(frame),
+        larger.subarray(7, 7 + frame.length),
+      ]) {
+        const update = updateOf(input as Uint8Array);
+        if (expected === undefined) expect(update).toBeUndefined();
+        else expect(Array.from(update as Uint8Array)).toEqual(Array.from(expected as Uint8Array));
+      }
+    }
+  });
+
+  it('reads the fixext 1 `d4 00 00` as undefined: absent packet data, absent fields', () => {
+    // socket.io-client without `auth` sends CONNECT with `data: undefined`.
+    const connect = Uint8Array.from([
+      0x83,
+      ...str('type'),
+      0x00,
+      ...str('nsp'),
+      ...str('/'),
+      ...str('data'),
+      0xd4,
+      0x00,
+      0x00,
+    ]);
+    const [packet] = decodeAll(connect);
+    expect(packet).toEqual({ type: 0, nsp: '/' });
+    expect('data' in packet!).toBe(false);
+    expect(updateOf(eventWith([0xd4, 0, 0]))).toBeUndefined();
+  });
+
+  const notBinary: [string, number[]][] = [
+    ['notepack Date (fixext 8, type 0)', [0xd7, 0, 0, 0, 0, 0, 0x5e, 0x0b, 0xe1, 0x00]],
+    ['fixext 1 of type 0 with a non-zero byte', [0xd4, 0, 1]],
+    ['fixext 2 of type 0', [0xd5, 0, 1, 2]],
+    ['fixext 4 of type 0', [0xd6, 0, 1, 2, 3, 4]],
+    ['fixext 16 of type 0', [0xd8, 0, ...range(16)]],
+    ['ext 8 of type 1', [0xc7, 3, 1, 1, 2, 3]],
+    ['ext 8 of type 127', [0xc7, 3, 0x7f, 1, 2, 3]],
+    ['ext 16 of type 5', [0xc8, 0, 3, 5, 1, 2, 3]],
+    ['fixext 1 of type 1', [0xd4, 1, 0]],
+    ['a timestamp (ext type -1)', [0xd6, 0xff, 0, 0, 0, 0]],
+  ];
+
+  for (const [name, value] of notBinary) {
+    it(`does not read ${name} as binary`, () => {
+      const update = updateOf(eventWith(value));
+      expect(update).not.toBeInstanceOf(Uint8Array);
+      expect(update).not.toBeInstanceOf(ArrayBuffer);
+      expect(update).not.toBeUndefined();
+    });
+  }
+
+  it('validation accepts ext type 0 as binary and refuses other ext types with BAD_REQUEST', () => {
+    // A one-item Yjs update: 1 client section, 1 struct, no deletions.
+    const yjs = [1, 1, 5, 0, 4, 1, 1, 116, 1, 120, 0];
+    const accepted = validateDocUpdate(
+      { boardId: 'b', update: updateOf(eventWith([0xc7, yjs.length, 0, ...yjs])) },
+      DEFAULT_LIMITS,
+    );
+    expect(accepted.ok).toBe(true);
+    for (const value of [
+      [0xc7, yjs.length, 5, ...yjs],
+      [0xd7, 0, ...range(8)],
+    ]) {
+      const refused = validateDocUpdate(
+        { boardId: 'b', update: updateOf(eventWith(value)) },
+        DEFAULT_LIMITS,
+      );
+      expect(refused).toMatchObject({ ok: false, error: { code: ErrorCode.BAD_REQUEST } });
+    }
+  });
+
+  it('decodes the board:join example of PROTOCOL.md §2.2 (as notepack.io writes it)', () => {
+    const hex =
+      '84 a4 74 79 70 65 02 a3 6e 73 70 a1 2f a4 64 61 74 61 92 aa 62 6f 61 72 64 3a 6a 6f 69 ' +
+      '6e 83 a7 62 6f 61 72 64 49 64 a2 62 31 a8 70 72 6f 74 6f 63 6f 6c 01 ab 73 74 61 74 65 ' +
+      '56 65 63 74 6f 72 c7 01 00 00 a2 69 64 00';
+    const frame = Uint8Array.from(hex.split(' '), (byte) => Number.parseInt(byte, 16));
+    expect(frame.byteLength).toBe(72);
+    expect(decodeAll(frame)).toEqual([
+      {
+        type: PacketType.EVENT,
+        nsp: '/',
+        data: ['board:join', { boardId: 'b1', protocol: 1, stateVector: bytes(0) }],
+        id: 0,
+      },
+    ]);
   });
 });

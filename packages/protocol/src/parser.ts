@@ -5,9 +5,18 @@
  * header, then the bytes); one frame halves the per-update overhead. Pass `{ parser }` to both
  * `new Server(...)` and `io(...)`. `Uint8Array`s are encoded as exactly the bytes of the view
  * (never the whole underlying buffer), and arrive as `Uint8Array`.
+ *
+ * The decoder also reads what Socket.IO's documented `socket.io-msgpack-parser` (notepack.io)
+ * sends: a byte array as MessagePack ext type 0 instead of `bin`, and `undefined` as the
+ * fixext 1 `d4 00 00` (PROTOCOL.md §2.2).
  */
 
-import { Decoder as MsgpackDecoder, Encoder as MsgpackEncoder } from '@msgpack/msgpack';
+import {
+  ExtData,
+  ExtensionCodec,
+  Decoder as MsgpackDecoder,
+  Encoder as MsgpackEncoder,
+} from '@msgpack/msgpack';
 import { Emitter } from '@socket.io/component-emitter';
 
 export const PacketType = {
@@ -63,6 +72,54 @@ export function isPacketValid(packet: unknown): packet is Packet {
   }
 }
 
+/** The frame being decoded: lets the ext type 0 decoder see how its value was framed. */
+interface DecodeContext {
+  frame: Uint8Array;
+}
+
+/** notepack.io's ext type: byte arrays (ext 8/16/32) and `undefined` (fixext 1). */
+const NOTEPACK_EXT = 0;
+/** MessagePack fixext headers by data length; ext 8/16/32 are 0xc7, 0xc8, 0xc9. */
+const FIXEXT_HEADER: Readonly<Record<number, number>> = {
+  1: 0xd4,
+  2: 0xd5,
+  4: 0xd6,
+  8: 0xd7,
+  16: 0xd8,
+};
+
+/**
+ * Where an ext value's bytes start, the frame holds `header, type` (fixext) or
+ * `header, length..., type` (ext 8/16/32) right before them. The byte two before the data is
+ * the fixext header itself, or the low byte of an ext's length, which equals the data length
+ * (1, 2, 4, 8 or 16 for the lengths a fixext can have): never a fixext header (0xd4-0xd8).
+ */
+function isFixext(data: Uint8Array, frame: Uint8Array): boolean {
+  const header = FIXEXT_HEADER[data.byteLength];
+  if (header === undefined) return false;
+  const at = data.byteOffset - 2;
+  // The MessagePack decoder hands ext data over as a view into the frame; fail closed if not.
+  if (data.buffer !== frame.buffer || at < frame.byteOffset) {
+    throw new Error('ext data is not a view into the frame');
+  }
+  return new Uint8Array(data.buffer, at, 1)[0] === header;
+}
+
+const NO_FRAME = new Uint8Array(0);
+
+const extensionCodec = new ExtensionCodec<DecodeContext>();
+extensionCodec.register({
+  type: NOTEPACK_EXT,
+  // Only decoding: this parser's own encoder always sends byte arrays as `bin`.
+  encode: () => null,
+  decode: (data, type, { frame }) => {
+    if (!isFixext(data, frame)) return data; // ext 8/16/32: a byte array, like `bin`
+    if (data.byteLength === 1 && data[0] === 0) return undefined; // notepack's `undefined`
+    // Any other fixext of type 0 (notepack's Date is fixext 8): opaque, never binary.
+    return new ExtData(type, data);
+  },
+});
+
 export class Encoder {
   readonly #msgpack = new MsgpackEncoder({ ignoreUndefined: true });
   /** `encode` (not `encodeSharedRef`) returns an exact-size copy, safe to queue and send later. */
@@ -78,7 +135,11 @@ export class Decoder extends Emitter<
   Record<string, never>,
   { decoded: (packet: Packet) => void }
 > {
-  readonly #msgpack = new MsgpackDecoder();
+  readonly #context: DecodeContext = { frame: NO_FRAME };
+  readonly #msgpack = new MsgpackDecoder<DecodeContext>({
+    extensionCodec,
+    context: this.#context,
+  });
 
   /** Throws on anything but one well-formed packet; Socket.IO then closes that connection. */
   add(chunk: unknown): void {
@@ -87,10 +148,24 @@ export class Decoder extends Emitter<
     if (!(chunk instanceof ArrayBuffer) && !ArrayBuffer.isView(chunk)) {
       throw new Error('unexpected frame type');
     }
-    const packet = this.#msgpack.decode(chunk) as Packet;
-    // MessagePack has no undefined: an absent field may arrive as nil from other encoders.
-    if (isPlainObject(packet) && packet.data === null) delete packet.data;
-    if (isPlainObject(packet) && packet.id === null) delete packet.id;
+    // A Uint8Array (a Node Buffer too) as it is, so `bin` values stay views of the same class.
+    const frame =
+      chunk instanceof Uint8Array
+        ? chunk
+        : chunk instanceof ArrayBuffer
+          ? new Uint8Array(chunk)
+          : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    this.#context.frame = frame;
+    let packet: Packet;
+    try {
+      packet = this.#msgpack.decode(frame) as Packet;
+    } finally {
+      this.#context.frame = NO_FRAME;
+    }
+    // MessagePack has no undefined: an absent field may arrive as nil (or notepack's
+    // `undefined` ext) from other encoders.
+    if (isPlainObject(packet) && packet.data == null) delete packet.data;
+    if (isPlainObject(packet) && packet.id == null) delete packet.id;
     if (!isPacketValid(packet)) throw new Error('invalid packet');
     this.emitReserved('decoded', packet);
   }

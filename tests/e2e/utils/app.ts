@@ -3,7 +3,7 @@
  * scenarios need, all against the app's test contract (data-testid hooks and
  * `window.__drawbridge`).
  */
-import type { BoardModel, Shape } from '@drawbridge/board';
+import type { Binding, BoardModel, Shape } from '@drawbridge/board';
 import type { BoardProvider, ProviderState } from '@drawbridge/client';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { expect, vi } from 'vitest';
@@ -15,8 +15,20 @@ export interface DrawbridgeHooks {
   doc: Y.Doc;
   model: BoardModel;
   provider: BoardProvider;
-  /** The app's editor; the tests only read its selection. */
-  editor: { readonly selection: readonly string[] };
+  /** The app's editor, as far as the tests read it. */
+  editor: {
+    readonly selection: readonly string[];
+    readonly camera: {
+      x: number;
+      y: number;
+      zoom: number;
+      width: number;
+      height: number;
+      boardToScreen(p: Point): Point;
+    };
+  };
+  /** Whom the page follows. */
+  follow: { readonly following: { clientId: number } | null };
   exportPng(): Promise<Blob>;
   exportSvg(): string;
 }
@@ -33,11 +45,13 @@ export type Tool =
   | 'pen'
   | 'rect'
   | 'ellipse'
+  | 'diamond'
   | 'line'
   | 'arrow'
   | 'text'
   | 'sticky'
-  | 'eraser';
+  | 'eraser'
+  | 'laser';
 
 export type ShapeType = Shape['type'];
 
@@ -52,6 +66,8 @@ export interface BoardSnapshot {
   stateVector: number[];
   /** `model.shapes()`, sorted by id. */
   shapes: Shape[];
+  /** `model.bindings()`: the arrows' bindings, as records of their own. */
+  bindings: Binding[];
 }
 
 /** With E2E_VERBOSE=1, prints measurements (pixel coverage, sizes) to tune the checks. */
@@ -324,6 +340,39 @@ export class User {
     });
   }
 
+  /** The camera: board point (x, y) at the top-left, zoom, viewport size. */
+  async camera(): Promise<{ x: number; y: number; zoom: number; width: number; height: number }> {
+    return this.page.evaluate(() => {
+      const { x, y, zoom, width, height } = (globalThis as unknown as PageGlobals).__drawbridge!
+        .editor.camera;
+      return { x, y, zoom, width, height };
+    });
+  }
+
+  /** Board points to canvas-relative points, through this page's camera. */
+  async toCanvas(points: Point[]): Promise<Point[]> {
+    const { x, y, zoom } = await this.camera();
+    return points.map((p) => ({ x: (p.x - x) * zoom, y: (p.y - y) * zoom }));
+  }
+
+  async selection(): Promise<string[]> {
+    return this.page.evaluate(() => [
+      ...(globalThis as unknown as PageGlobals).__drawbridge!.editor.selection,
+    ]);
+  }
+
+  /** Clicks at a canvas-relative point (with modifiers held, e.g. `['Shift']`). */
+  async click(
+    at: Point,
+    modifiers: ('Shift' | 'Control' | 'Alt')[] = [],
+    button: 'left' | 'right' = 'left',
+  ): Promise<void> {
+    const [p] = await this.toPage([at]);
+    for (const key of modifiers) await this.page.keyboard.down(key);
+    await this.page.mouse.click(p!.x, p!.y, { button });
+    for (const key of modifiers) await this.page.keyboard.up(key);
+  }
+
   /** Escape, until nothing is selected (exports cover the selection when there is one). */
   async clearSelection(): Promise<void> {
     await this.page.keyboard.press('Escape');
@@ -357,7 +406,7 @@ export class User {
 export async function readSnapshot(
   evaluate: <T>(fn: () => T) => Promise<T>,
 ): Promise<BoardSnapshot> {
-  const { clients, shapes } = await evaluate(() => {
+  const { clients, shapes, bindings } = await evaluate(() => {
     const { doc, model } = (globalThis as unknown as PageGlobals).__drawbridge!;
     // What Y.encodeStateVector encodes: per client, the clock after its last struct.
     const clients: [number, number][] = [];
@@ -365,11 +414,16 @@ export async function readSnapshot(
       const last = structs[structs.length - 1];
       if (last) clients.push([client, last.id.clock + last.length]);
     }
-    return { clients, shapes: JSON.parse(JSON.stringify(model.shapes())) as Shape[] };
+    return {
+      clients,
+      shapes: JSON.parse(JSON.stringify(model.shapes())) as Shape[],
+      bindings: JSON.parse(JSON.stringify(model.bindings())) as Binding[],
+    };
   });
   return {
     stateVector: Array.from(Y.encodeStateVector(new Map(clients))),
     shapes: shapes.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    bindings,
   };
 }
 
@@ -428,6 +482,7 @@ export async function expectConverged(
         [seen.a, seen.b] = await Promise.all([a.snapshot(), b.snapshot()]);
         expect(seen.b.stateVector).toEqual(seen.a.stateVector);
         expect(seen.b.shapes).toEqual(seen.a.shapes);
+        expect(seen.b.bindings).toEqual(seen.a.bindings);
       },
       { timeout, interval: 100 },
     );
@@ -443,5 +498,6 @@ export async function expectConverged(
   }
   expect(seen.b!.stateVector).toEqual(seen.a!.stateVector);
   expect(seen.b!.shapes).toEqual(seen.a!.shapes);
+  expect(seen.b!.bindings).toEqual(seen.a!.bindings);
   return seen.a!;
 }

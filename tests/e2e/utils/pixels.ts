@@ -142,3 +142,30 @@ export function darkPixels(image: Image, dark = 128): number {
   }
   return n;
 }
+
+/** Clearly coloured pixels (not grey, not white): a laser trail or a coloured outline. */
+export function colored(image: Image, minChroma = 90): Mask {
+  const mask = new Mask(image.width, image.height);
+  for (let y = 0; y < image.height; y++) {
+    for (let x = 0; x < image.width; x++) {
+      const i = (y * image.width + x) * 4;
+      const r = image.data[i]!;
+      const g = image.data[i + 1]!;
+      const b = image.data[i + 2]!;
+      if (Math.max(r, g, b) - Math.min(r, g, b) >= minChroma) mask.set(x, y);
+    }
+  }
+  return mask;
+}
+
+/** Dark pixels (ink in the light theme) as a mask. */
+export function inkMask(image: Image, dark = 128): Mask {
+  const mask = new Mask(image.width, image.height);
+  for (let y = 0; y < image.height; y++) {
+    for (let x = 0; x < image.width; x++) {
+      const i = (y * image.width + x) * 4;
+      if (luminance(image.data[i]!, image.data[i + 1]!, image.data[i + 2]!) < dark) mask.set(x, y);
+    }
+  }
+  return mask;
+}

@@ -63,6 +63,9 @@ export class RedisBus implements ClusterBus {
     });
     this.#sub = new Redis(options.url, {
       ...common,
+      // Subscriptions are restored by `#resubscribe`, which then tells the cluster to catch up:
+      // in that order, so nothing published after the catch-up's read is missed.
+      autoResubscribe: false,
       connectionName: `drawbridge-sub-${options.nodeId}`,
     });
     for (const client of [this.#pub, this.#sub]) {
@@ -74,16 +77,7 @@ export class RedisBus implements ClusterBus {
       this.#onBoard(channel, payload),
     );
     this.#sub.on('messageBuffer', (_channel: Buffer, payload: Buffer) => this.#onNode(payload));
-    this.#sub.on('ready', () => {
-      if (this.#everReady) {
-        options.logger.info({}, 'redis bus reconnected');
-        for (const handler of this.#reconnectHandlers) handler();
-      }
-      this.#everReady = true;
-    });
-    void this.#sub.subscribe(NODE_CHANNEL).catch((error: unknown) => {
-      options.logger.warn({ err: error }, 'could not subscribe to the node channel yet');
-    });
+    this.#sub.on('ready', () => void this.#resubscribe());
   }
 
   get connected(): boolean {
@@ -92,7 +86,12 @@ export class RedisBus implements ClusterBus {
 
   async subscribeBoard(boardId: string, handler: (message: BoardMessage) => void): Promise<void> {
     this.#boards.set(boardId, handler);
-    await this.#sub.ssubscribe(boardChannel(boardId));
+    // While Redis is down a board still loads (and serves this node's members); it is
+    // subscribed, and caught up from storage, when Redis is back.
+    if (this.#sub.status !== 'ready') return;
+    await this.#sub.ssubscribe(boardChannel(boardId)).catch((error: unknown) => {
+      this.#options.logger.warn({ boardId, err: error }, 'subscribe failed; retried on reconnect');
+    });
   }
 
   async unsubscribeBoard(boardId: string): Promise<void> {
@@ -128,6 +127,27 @@ export class RedisBus implements ClusterBus {
     await Promise.allSettled([this.#pub.quit(), this.#sub.quit()]);
     this.#pub.disconnect();
     this.#sub.disconnect();
+  }
+
+  /** After every (re)connect: the node channel and every held board, then the catch-up. */
+  async #resubscribe(): Promise<void> {
+    const channels = [...this.#boards.keys()].map(boardChannel);
+    try {
+      await this.#sub.subscribe(NODE_CHANNEL);
+      // In slices: one SSUBSCRIBE with thousands of channels would be one huge command.
+      for (let i = 0; i < channels.length; i += 500) {
+        await this.#sub.ssubscribe(...channels.slice(i, i + 500));
+      }
+    } catch (error) {
+      // The connection dropped again; the next 'ready' retries.
+      this.#options.logger.warn({ err: error }, 'resubscribe failed');
+      return;
+    }
+    if (this.#everReady) {
+      this.#options.logger.info({ boards: channels.length }, 'redis bus reconnected');
+      for (const handler of this.#reconnectHandlers) handler();
+    }
+    this.#everReady = true;
   }
 
   #publish(channel: string, message: BusMessage, sharded: boolean): void {

@@ -1,9 +1,11 @@
 import type { TextMeasurer } from '../canvas/render/TextMeasurer.js';
 import { AccessDenied, ViewOnlyBadge } from '../ui/Access.js';
 import { BoardName } from '../ui/BoardName.js';
+import { BoardOverlays } from '../ui/BoardOverlays.js';
 import { CanvasView } from '../ui/CanvasView.js';
 import { EmptyHint } from '../ui/EmptyHint.js';
 import { FileActions } from '../ui/FileActions.js';
+import { PresentButton } from '../ui/FollowBanner.js';
 import { PeopleList, UserName } from '../ui/People.js';
 import { RemoteCursors } from '../ui/RemoteCursors.js';
 import { StatusBadge } from '../ui/StatusBadge.js';
@@ -11,12 +13,13 @@ import { StylePanel } from '../ui/StylePanel.js';
 import { TextEditorOverlay } from '../ui/TextEditorOverlay.js';
 import { Toasts } from '../ui/Toasts.js';
 import { Toolbar } from '../ui/Toolbar.js';
-import { ShareButton, ThemeToggle } from '../ui/TopBarButtons.js';
+import { HelpButton, ShareButton, ThemeToggle } from '../ui/TopBarButtons.js';
 import { HistoryControls, ZoomControls } from '../ui/ViewControls.js';
 import type { Preferences } from './Preferences.js';
 import type { ToastStore } from './ToastStore.js';
 import { useAccess } from './useAccess.js';
 import { useBoard } from './useBoard.js';
+import { useBoardUi } from './useBoardUi.js';
 import { useClipboard } from './useClipboard.js';
 import { useShortcuts } from './useShortcuts.js';
 import { useTheme } from './useTheme.js';
@@ -40,7 +43,8 @@ export function BoardPage({ boardId, token, prefs, toasts, measurer }: Props) {
   const board = useBoard(boardId, prefs, measurer, token);
   const { readonly, denied } = useAccess(board, { token });
   const editor = board?.editor ?? null;
-  useShortcuts(editor);
+  const ui = useBoardUi();
+  useShortcuts(editor, ui);
   useClipboard(editor);
 
   if (!board) {
@@ -52,13 +56,14 @@ export function BoardPage({ boardId, token, prefs, toasts, measurer }: Props) {
     );
   }
   if (denied) return <AccessDenied error={denied} hasToken={token !== null} />;
-  const { session, renderer, exporter } = board;
+  const { session, renderer, exporter, follow, carets } = board;
   return (
     <div className={`board${readonly ? ' board-readonly' : ''}`}>
-      <CanvasView editor={board.editor} renderer={renderer} theme={theme} />
+      <CanvasView editor={board.editor} renderer={renderer} theme={theme} onMenu={ui.openMenu} />
       <EmptyHint editor={board.editor} variant={readonly ? 'view' : 'app'} />
       <RemoteCursors presence={session.presence} editor={board.editor} />
-      <TextEditorOverlay editor={board.editor} theme={theme} />
+      <TextEditorOverlay editor={board.editor} theme={theme} carets={carets} />
+      <BoardOverlays editor={board.editor} ui={ui} follow={follow} presence={session.presence} />
 
       <div className="corner corner-top-left">
         <BoardName model={session.model} readonly={readonly} />
@@ -69,7 +74,8 @@ export function BoardPage({ boardId, token, prefs, toasts, measurer }: Props) {
       </div>
       <div className="corner corner-top-right">
         <div className="presence-bar panel">
-          <PeopleList presence={session.presence} />
+          <PeopleList presence={session.presence} follow={follow} />
+          <PresentButton presence={session.presence} />
           <UserName prefs={prefs} />
           <ShareButton toasts={toasts} readonly={readonly} />
           <ThemeToggle theme={theme} onToggle={toggle} />
@@ -81,6 +87,7 @@ export function BoardPage({ boardId, token, prefs, toasts, measurer }: Props) {
       </div>
       <div className="corner corner-bottom-left">
         <ZoomControls editor={board.editor} />
+        <HelpButton onClick={ui.openHelp} />
         {!readonly && <HistoryControls editor={board.editor} />}
       </div>
       <div className="corner corner-bottom-right">

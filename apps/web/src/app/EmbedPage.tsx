@@ -4,6 +4,7 @@ import type { TextMeasurer } from '../canvas/render/TextMeasurer.js';
 import type { BoardSession } from '../collab/BoardSession.js';
 import { createEmbedBridge, type EmbedBridge } from '../embed/EmbedBridge.js';
 import { AccessDenied } from '../ui/Access.js';
+import { BoardOverlays } from '../ui/BoardOverlays.js';
 import { CanvasView } from '../ui/CanvasView.js';
 import { EmptyHint } from '../ui/EmptyHint.js';
 import { RemoteCursors } from '../ui/RemoteCursors.js';
@@ -16,6 +17,7 @@ import type { Preferences, ThemePreference } from './Preferences.js';
 import type { EmbedOptions } from './routes.js';
 import { type Access, useAccess } from './useAccess.js';
 import { type OpenBoard, useBoard } from './useBoard.js';
+import { useBoardUi } from './useBoardUi.js';
 import { useClipboard } from './useClipboard.js';
 import { useShortcuts } from './useShortcuts.js';
 import { useTheme } from './useTheme.js';
@@ -40,7 +42,8 @@ export function EmbedPage({ boardId, token, options, prefs, measurer }: Props) {
   const board = useBoard(boardId, prefs, measurer, token);
   const access = useAccess(board, { token, forceReadonly: options.readonly });
   const editor = board?.editor ?? null;
-  useShortcuts(editor);
+  const ui = useBoardUi();
+  useShortcuts(editor, ui);
   useClipboard(editor);
   useFitOnLoad(board, options.fit);
   useBridge(board, access, boardId, setThemeOverride);
@@ -55,17 +58,24 @@ export function EmbedPage({ boardId, token, options, prefs, measurer }: Props) {
   }
   if (access.denied)
     return <AccessDenied error={access.denied} hasToken={token !== null} compact />;
-  const { session, renderer } = board;
+  const { session, renderer, follow, carets } = board;
   const readonly = access.readonly;
   const tools = options.toolbar && !readonly;
   return (
     <div
       className={`board embed${readonly ? ' board-readonly' : ''}${tools ? ' embed-tools' : ''}`}
     >
-      <CanvasView editor={board.editor} renderer={renderer} theme={theme} grid={options.grid} />
+      <CanvasView
+        editor={board.editor}
+        renderer={renderer}
+        theme={theme}
+        grid={options.grid}
+        onMenu={ui.openMenu}
+      />
       <EmptyHint editor={board.editor} variant={readonly ? 'view' : 'embed'} />
       <RemoteCursors presence={session.presence} editor={board.editor} />
-      <TextEditorOverlay editor={board.editor} theme={theme} />
+      <TextEditorOverlay editor={board.editor} theme={theme} carets={carets} />
+      <BoardOverlays editor={board.editor} ui={ui} follow={follow} presence={session.presence} />
 
       {tools && (
         <>

@@ -34,7 +34,7 @@ export const exportedShapes = (editor: Editor): readonly Shape[] =>
   editor.selection.length > 0 ? editor.selectedShapes() : editor.store.all();
 
 export const boardFile = (editor: Editor): string =>
-  serializeBoard(editor.model.name, editor.store.all());
+  serializeBoard(editor.model.name, editor.store.all(), editor.model.bindings());
 
 export const BOARD_FILE_NAME_EXTENSION = BOARD_FILE_EXTENSION;
 
@@ -48,7 +48,7 @@ export async function importBoardFile(file: File, editor: Editor): Promise<numbe
   });
   const board = parseBoard(text);
   if (board.shapes.length === 0) throw new BoardFileError('This board file has no shapes.');
-  const ids = editor.commands.insert(board.shapes);
+  const ids = editor.commands.insert(board.shapes, undefined, board.bindings);
   const bounds = editor.selectionBox();
   const view = editor.camera.viewportBounds();
   if (

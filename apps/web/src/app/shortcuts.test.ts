@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type KeyLike, resolveShortcut } from './shortcuts.js';
+import { TOOLS } from '../canvas/tools/registry.js';
+import { type KeyLike, resolveShortcut, SHORTCUTS } from './shortcuts.js';
 
 const key = (k: string, extra: Partial<KeyLike> = {}): KeyLike => ({
   key: k,
@@ -47,5 +48,27 @@ describe('resolveShortcut', () => {
       type: 'zoomFit',
     });
     expect(resolveShortcut(key('c', { ctrlKey: true }))).toBeNull();
+  });
+});
+
+describe('shortcut table', () => {
+  it('maps the new tools, grouping, locking, find and help', () => {
+    expect(resolveShortcut(key('d'))).toEqual({ type: 'tool', tool: 'diamond' });
+    expect(resolveShortcut(key('k'))).toEqual({ type: 'tool', tool: 'laser' });
+    expect(resolveShortcut(key('g', { ctrlKey: true }))).toEqual({ type: 'group' });
+    expect(resolveShortcut(key('G', { ctrlKey: true, shiftKey: true }))).toEqual({
+      type: 'ungroup',
+    });
+    expect(resolveShortcut(key('L', { metaKey: true, shiftKey: true }))).toEqual({
+      type: 'lockShapes',
+    });
+    expect(resolveShortcut(key('f', { ctrlKey: true }))).toEqual({ type: 'find' });
+    expect(resolveShortcut(key('?', { shiftKey: true }))).toEqual({ type: 'help' });
+  });
+
+  it('lists every tool of the registry once, with its key', () => {
+    const tools = SHORTCUTS.filter((s) => s.command?.type === 'tool');
+    expect(tools.map((s) => s.keys)).toEqual(TOOLS.map((t) => t.key));
+    expect(new Set(SHORTCUTS.map((s) => `${s.keys}|${s.label}`)).size).toBe(SHORTCUTS.length);
   });
 });

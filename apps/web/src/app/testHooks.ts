@@ -2,6 +2,7 @@ import type { Editor } from '../canvas/Editor.js';
 import { exportPng, exportSvg } from '../canvas/exportImage.js';
 import type { ShapeRenderer } from '../canvas/render/ShapeRenderer.js';
 import type { BoardSession } from '../collab/BoardSession.js';
+import type { FollowController } from '../collab/Follow.js';
 import type { DrawbridgeTestHook } from '../global.js';
 import { exportedShapes } from './files.js';
 
@@ -25,12 +26,14 @@ export function installTestHook(
   session: BoardSession,
   editor: Editor,
   exporter: Exporter,
+  follow: FollowController,
 ): () => void {
   const hook: DrawbridgeTestHook = {
     doc: session.doc,
     model: session.model,
     provider: session.provider,
     editor,
+    follow,
     exportPng: exporter.png,
     exportSvg: exporter.svg,
   };

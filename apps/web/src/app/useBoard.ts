@@ -3,7 +3,10 @@ import { Editor } from '../canvas/Editor.js';
 import { ShapeRenderer } from '../canvas/render/ShapeRenderer.js';
 import type { TextMeasurer } from '../canvas/render/TextMeasurer.js';
 import { BoardSession } from '../collab/BoardSession.js';
+import { CaretSync } from '../collab/CaretSync.js';
+import { FollowController } from '../collab/Follow.js';
 import type { Preferences } from './Preferences.js';
+import { connectPresence } from './presenceBridge.js';
 import { createExporter, type Exporter, installTestHook } from './testHooks.js';
 
 export interface OpenBoard {
@@ -11,6 +14,8 @@ export interface OpenBoard {
   editor: Editor;
   renderer: ShapeRenderer;
   exporter: Exporter;
+  follow: FollowController;
+  carets: CaretSync;
 }
 
 /**
@@ -44,21 +49,25 @@ export function useBoard(
       const editor = new Editor(session.model, { measure: measurer.measure });
       const renderer = new ShapeRenderer(measurer.measure);
       const exporter = createExporter(editor, renderer);
-      const offPointer = editor.pointerMoved.subscribe(() =>
-        session.presence.setCursor(editor.pointer),
-      );
+      const offPresence = connectPresence(editor, session.presence);
+      const follow = new FollowController(session.presence, editor.camera);
+      const offFollow = editor.cameraChanged.subscribe(() => follow.cameraChanged());
+      const carets = new CaretSync(session.presence);
       const offUser = prefs.changed.subscribe(() => {
         if (prefs.user !== session.presence.user) session.presence.setUser(prefs.user);
       });
-      const removeHook = installTestHook(session, editor, exporter);
+      const removeHook = installTestHook(session, editor, exporter, follow);
       cleanup = () => {
         removeHook();
         offUser();
-        offPointer();
+        offFollow();
+        follow.destroy();
+        carets.destroy();
+        offPresence();
         editor.destroy();
         session.destroy();
       };
-      setBoard({ session, editor, renderer, exporter });
+      setBoard({ session, editor, renderer, exporter, follow, carets });
     });
     return () => {
       disposed = true;

@@ -1,10 +1,16 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { isTyping } from '../canvas/CanvasController.js';
 import type { Editor } from '../canvas/Editor.js';
 import { type Command, resolveShortcut } from './shortcuts.js';
 
-export function runCommand(editor: Editor, command: Command): void {
-  const { commands } = editor;
+/** What shortcuts open outside the canvas. */
+export interface ShortcutUi {
+  openFind(): void;
+  openHelp(): void;
+}
+
+export function runCommand(editor: Editor, command: Command, ui?: ShortcutUi): void {
+  const { commands, arrange } = editor;
   switch (command.type) {
     case 'tool':
       editor.setTool(command.tool);
@@ -48,11 +54,27 @@ export function runCommand(editor: Editor, command: Command): void {
     case 'toggleLock':
       editor.toggleToolLock();
       return;
+    case 'group':
+      arrange.group();
+      return;
+    case 'ungroup':
+      arrange.ungroup();
+      return;
+    case 'lockShapes':
+      arrange.setLocked(true);
+      return;
+    case 'find':
+      ui?.openFind();
+      return;
+    case 'help':
+      ui?.openHelp();
+      return;
     case 'edit':
       commands.editSelected();
       return;
     case 'escape':
-      if (editor.live.active || editor.marquee) editor.cancelGesture();
+      if (editor.live.active || editor.overlay.marquee) editor.cancelGesture();
+      else if (editor.exitGroup()) return;
       else if (editor.selection.length > 0) editor.select([]);
       else editor.setTool('select');
       return;
@@ -63,8 +85,13 @@ export function runCommand(editor: Editor, command: Command): void {
 const pointerOnScreen = (editor: Editor) =>
   editor.pointer ? editor.camera.boardToScreen(editor.pointer) : undefined;
 
-/** Board shortcuts on the window; never while typing in a field or editing text. */
-export function useShortcuts(editor: Editor | null): void {
+/**
+ * Board shortcuts on the window; never while typing in a field or editing text (Ctrl+F and
+ * `?` open their panels from anywhere but a field).
+ */
+export function useShortcuts(editor: Editor | null, ui?: ShortcutUi): void {
+  const uiRef = useRef(ui);
+  uiRef.current = ui;
   useEffect(() => {
     if (!editor) return;
     const onKeyDown = (e: KeyboardEvent) => {
@@ -77,7 +104,7 @@ export function useShortcuts(editor: Editor | null): void {
       const target = e.target as HTMLElement | null;
       if (command.type === 'edit' && target?.closest?.('button, a, label')) return;
       e.preventDefault();
-      runCommand(editor, command);
+      runCommand(editor, command, uiRef.current);
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);

@@ -41,6 +41,30 @@ export class Camera {
     this.onChange();
   }
 
+  /** Puts the board point (x, y) at the viewport's top-left, at `zoom`. */
+  setView(x: number, y: number, zoom: number): void {
+    const next = clampZoom(zoom);
+    if (x === this.x && y === this.y && next === this.zoom) return;
+    this.x = x;
+    this.y = y;
+    this.zoom = next;
+    this.onChange();
+  }
+
+  /**
+   * Shows `area` (board) as large as fits, centred, at any zoom in range: following someone
+   * shows what they see, whatever the two windows' sizes.
+   */
+  show(area: Bounds): void {
+    if (this.width <= 0 || this.height <= 0 || area.w <= 0 || area.h <= 0) return;
+    const zoom = clampZoom(Math.min(this.width / area.w, this.height / area.h));
+    this.setView(
+      area.x + area.w / 2 - this.width / 2 / zoom,
+      area.y + area.h / 2 - this.height / 2 / zoom,
+      zoom,
+    );
+  }
+
   /** Pans by a distance in screen pixels (content follows the pointer). */
   panBy(dx: number, dy: number): void {
     if (dx === 0 && dy === 0) return;

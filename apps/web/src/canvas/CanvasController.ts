@@ -33,9 +33,17 @@ export class CanvasController {
   #spaceHeld = false;
   readonly #abort = new AbortController();
 
-  constructor(canvas: HTMLCanvasElement, editor: Editor) {
+  readonly #onMenu: ((screen: Point, board: Point) => void) | undefined;
+
+  /** `onMenu`: a right-click (or long press) asks for the context menu at that point. */
+  constructor(
+    canvas: HTMLCanvasElement,
+    editor: Editor,
+    onMenu?: (screen: Point, board: Point) => void,
+  ) {
     this.#canvas = canvas;
     this.#editor = editor;
+    this.#onMenu = onMenu;
     const signal = this.#abort.signal;
     canvas.addEventListener('pointerdown', this.#onDown, { signal });
     canvas.addEventListener('pointermove', this.#onMove, { signal });
@@ -44,7 +52,7 @@ export class CanvasController {
     canvas.addEventListener('pointerleave', this.#onLeave, { signal });
     canvas.addEventListener('dblclick', this.#onDoubleClick, { signal });
     canvas.addEventListener('wheel', this.#onWheel, { signal, passive: false });
-    canvas.addEventListener('contextmenu', (e) => e.preventDefault(), { signal });
+    canvas.addEventListener('contextmenu', this.#onContextMenu, { signal });
     window.addEventListener('keydown', this.#onKey, { signal });
     window.addEventListener('keyup', this.#onKey, { signal });
     window.addEventListener('blur', () => this.#setSpace(false), { signal });
@@ -70,8 +78,24 @@ export class CanvasController {
   #input(e: PointerEvent): PointerInput {
     const p = this.#editor.camera.screenToBoard(this.#screenPoint(e));
     const pressure = e.pointerType === 'pen' && e.pressure > 0 ? e.pressure : 0.5;
-    return { x: p.x, y: p.y, pressure, shiftKey: e.shiftKey, button: e.button };
+    return {
+      x: p.x,
+      y: p.y,
+      pressure,
+      shiftKey: e.shiftKey,
+      altKey: e.altKey,
+      ctrlKey: e.ctrlKey || e.metaKey,
+      button: e.button,
+    };
   }
+
+  readonly #onContextMenu = (e: MouseEvent) => {
+    e.preventDefault();
+    if (!this.#onMenu || this.#editor.state.editing) return;
+    this.#editor.cancelGesture();
+    const screen = this.#screenPoint(e);
+    this.#onMenu(screen, this.#editor.camera.screenToBoard(screen));
+  };
 
   readonly #onDown = (e: PointerEvent) => {
     // Take focus from inputs (board name, etc.) so shortcuts work after a click on the board.

@@ -2,63 +2,44 @@ import {
   type BoardModel,
   type Bounds,
   compareShapes,
-  DEFAULT_STYLE,
   estimateTextWidth,
+  isSegment,
   type Point,
   type Shape,
+  shapeBounds,
 } from '@drawbridge/board';
 import { ShapeStore } from '../model/ShapeStore.js';
 import { Emitter } from '../util/Emitter.js';
+import { ArrowBinder } from './ArrowBinder.js';
 import { Camera } from './Camera.js';
-import { EditorCommands } from './EditorCommands.js';
+import { ArrangeCommands } from './commands/ArrangeCommands.js';
+import { EditorCommands } from './commands/EditorCommands.js';
+import { defaultSchedule, type EditorOptions, INITIAL_STYLE } from './editorDefaults.js';
+import { GroupFocus } from './GroupFocus.js';
 import { shapesBox } from './handles.js';
+import { LaserTrail } from './LaserTrail.js';
 import { LiveEdits } from './LiveEdits.js';
+import { PeerLayer } from './PeerLayer.js';
 import { ShapeQuery } from './ShapeQuery.js';
 import { SpatialIndex } from './SpatialIndex.js';
 import { TextEditing } from './TextEditing.js';
+import { ToolRouter } from './ToolRouter.js';
 import type { Measure } from './textFit.js';
-import { createTools } from './tools/createTools.js';
+import type { ToolId } from './tools/registry.js';
 import type { Tool } from './tools/Tool.js';
-import {
-  type EditorState,
-  type PointerInput,
-  STICKY_TOOLS,
-  type Style,
-  type ToolId,
-  VIEW_TOOLS,
-} from './types.js';
-
-export interface EditorOptions {
-  measure?: Measure;
-  now?: () => number;
-  /** Timer used to throttle live writes; returns a cancel function. */
-  schedule?: (fn: () => void, ms: number) => () => void;
-}
-
-const DRAWING_TOOLS: ReadonlySet<ToolId> = new Set<ToolId>([
-  'pen',
-  'rect',
-  'ellipse',
-  'line',
-  'arrow',
-  'text',
-  'sticky',
-]);
-
-const defaultSchedule = (fn: () => void, ms: number) => {
-  const timer = setTimeout(fn, ms);
-  return () => clearTimeout(timer);
-};
+import type { ToolHost } from './tools/ToolHost.js';
+import type { EditorState, OverlayState, PointerInput, Style } from './types.js';
 
 /**
  * The editing session over one board: current tool, selection, style, camera, the spatial
  * index and in-progress gestures. It owns no DOM and no network: the canvas controller feeds
  * it board-space pointer input, React renders from `state`, the renderer reads the rest.
+ * Tools see it through the narrow ToolHost interface.
  *
  * Undo steps are delimited explicitly (`action`, `beginGesture`/`endGesture`), never by time,
  * so a slow drag is still one step and two quick clicks are two.
  */
-export class Editor {
+export class Editor implements ToolHost {
   readonly model: BoardModel;
   readonly store: ShapeStore;
   readonly index = new SpatialIndex();
@@ -66,6 +47,12 @@ export class Editor {
   readonly live: LiveEdits;
   readonly text: TextEditing;
   readonly commands: EditorCommands;
+  readonly arrange: ArrangeCommands;
+  /** Selection and the groups entered. */
+  readonly groups: GroupFocus;
+  readonly binder: ArrowBinder;
+  readonly laser: LaserTrail;
+  readonly peers: PeerLayer;
   readonly measure: Measure;
   readonly now: () => number;
 
@@ -79,14 +66,19 @@ export class Editor {
   /** The local pointer moved over the board (presence). */
   readonly pointerMoved = new Emitter();
 
-  // Render-only state: changes redraw the canvas but do not re-render React.
-  hoverId: string | null = null;
-  marquee: Bounds | null = null;
-  readonly erasing = new Set<string>();
+  /** Render-only state: changes redraw the canvas but do not re-render React. */
+  readonly overlay: OverlayState = {
+    hoverId: null,
+    marquee: null,
+    erasing: new Set(),
+    guides: [],
+    bindTarget: null,
+    found: null,
+  };
   /** Last pointer position over the canvas in board units; null when outside. */
   pointer: Point | null = null;
 
-  readonly #tools: Record<ToolId, Tool>;
+  readonly #router: ToolRouter;
   readonly #query: ShapeQuery;
   readonly #cleanups: (() => void)[] = [];
 
@@ -99,25 +91,32 @@ export class Editor {
     model.undoManager.captureTimeout = Number.POSITIVE_INFINITY;
     this.store = new ShapeStore(model);
     this.index.load(this.store.all());
+    this.binder = new ArrowBinder(this);
     this.live = new LiveEdits(model, {
       now: this.now,
       schedule: options.schedule ?? defaultSchedule,
       onChange: () => this.invalidate(),
+      derive: (overrides) => this.binder.follow(overrides),
     });
-    this.#query = new ShapeQuery(this.store, this.index, this.live.overrides);
+    this.#query = new ShapeQuery(this.store, this.index, this.live.shown);
     this.text = new TextEditing(this);
     this.commands = new EditorCommands(this);
+    this.arrange = new ArrangeCommands(this);
+    this.groups = new GroupFocus(this);
+    this.laser = new LaserTrail(this.now, () => this.invalidate());
+    this.peers = new PeerLayer(() => this.invalidate());
     this.state = {
       tool: 'select',
       toolLocked: false,
       selection: [],
-      style: { ...DEFAULT_STYLE },
+      focus: [],
+      style: { ...INITIAL_STYLE },
       editing: null,
       canUndo: false,
       canRedo: false,
       readonly: model.readonly,
     };
-    this.#tools = createTools(this);
+    this.#router = new ToolRouter(this);
     this.camera.onChange = () => {
       this.cameraChanged.emit();
       this.invalidate();
@@ -139,14 +138,15 @@ export class Editor {
     this.live.end();
     for (const cleanup of this.#cleanups) cleanup();
     this.store.destroy();
-    this.stateChanged.clear();
-    this.cameraChanged.clear();
-    this.invalidated.clear();
+    for (const emitter of [this.stateChanged, this.cameraChanged, this.invalidated]) {
+      emitter.clear();
+    }
     this.pointerMoved.clear();
+    this.laser.changed.clear();
   }
 
   get tool(): Tool {
-    return this.#tools[this.state.tool];
+    return this.#router.tool;
   }
 
   get selection(): readonly string[] {
@@ -161,8 +161,8 @@ export class Editor {
   /**
    * Makes the board view only (or editable again). Read-only, the model ignores every write
    * (the one place all edits pass), any gesture or text edit in progress is dropped, and only
-   * the select and hand tools remain, starting with the hand: a drag pans. Selection, pan,
-   * zoom, presence and export keep working.
+   * the tools flagged view-only remain, starting with the hand: a drag pans. Selection, pan,
+   * zoom, presence, the laser and export keep working.
    */
   setReadonly(readonly: boolean): void {
     if (readonly === this.state.readonly) {
@@ -178,8 +178,8 @@ export class Editor {
     this.model.readonly = true;
     this.tool.cancel();
     this.live.end();
-    this.hoverId = null;
-    this.marquee = null;
+    this.overlay.hoverId = null;
+    this.overlay.marquee = null;
     this.#setState({ readonly: true, editing: null, toolLocked: false, tool: 'hand' });
   }
 
@@ -220,98 +220,46 @@ export class Editor {
     this.invalidate();
   }
 
+  /** Undo; while typing in an existing text, this undoes typing and keeps the editor open. */
   undo(): void {
-    if (this.readonly) return;
-    this.cancelGesture();
-    this.text.commit();
-    this.model.stopCapturing();
-    this.model.undo();
+    this.#history(() => this.model.undo());
   }
 
   redo(): void {
+    this.#history(() => this.model.redo());
+  }
+
+  #history(step: () => void): void {
     if (this.readonly) return;
     this.cancelGesture();
-    this.text.commit();
+    if (this.state.editing?.isNew) this.text.commit();
     this.model.stopCapturing();
-    this.model.redo();
+    step();
   }
 
-  // ---- tools ----
+  // ---- tools and pointer input (see ToolRouter) ----
 
-  setTool(tool: ToolId): void {
-    if (this.readonly && !VIEW_TOOLS.has(tool)) return;
-    if (tool === this.state.tool && !this.state.editing) return;
-    this.tool.cancel();
-    this.text.commit();
-    this.hoverId = null;
-    const clearSelection = DRAWING_TOOLS.has(tool) || tool === 'eraser';
-    this.#setState({ tool, ...(clearSelection ? { selection: [] } : {}) });
-  }
-
-  toggleToolLock(): void {
-    this.#setState({ toolLocked: !this.state.toolLocked });
-  }
-
-  /** After a tool created shapes: select them, and hand back to select unless told not to. */
-  finishCreation(ids: readonly string[]): void {
-    const keep = this.state.toolLocked || STICKY_TOOLS.has(this.state.tool);
-    this.#setState({ selection: [...ids], ...(keep ? {} : { tool: 'select' as const }) });
-  }
-
-  pointerDown(input: PointerInput): void {
-    this.#trackPointer(input);
-    if (this.state.editing) {
-      // A click away from the text being edited ends the edit, like the blur would.
-      this.text.commit();
-      return;
-    }
-    this.tool.down(input);
-  }
-
-  pointerMove(input: PointerInput): void {
-    this.#trackPointer(input);
-    this.tool.move(input);
-  }
-
-  pointerUp(input: PointerInput): void {
-    this.#trackPointer(input);
-    this.tool.up(input);
-  }
-
+  setTool = (tool: ToolId): void => this.#router.setTool(tool);
+  toggleToolLock = (): void => this.setState({ toolLocked: !this.state.toolLocked });
+  finishCreation = (ids: readonly string[]): void => this.#router.finishCreation(ids);
+  pointerDown = (input: PointerInput): void => this.#router.down(input);
+  pointerMove = (input: PointerInput): void => this.#router.move(input);
+  pointerUp = (input: PointerInput): void => this.#router.up(input);
+  pointerLeave = (): void => this.#router.leave();
   /** Abandons the current gesture; what was already written stays (and is one undo step). */
-  cancelGesture(): void {
-    this.tool.cancel();
-    if (this.live.active) this.endGesture();
-  }
-
-  pointerLeave(): void {
-    this.pointer = null;
-    if (this.hoverId) {
-      this.hoverId = null;
-      this.invalidate();
-    }
-    this.pointerMoved.emit();
-  }
-
-  /** Double-click: edit a text or sticky, or start a new text on empty board. */
-  doubleClick(p: Point): void {
-    if (this.state.tool !== 'select' || this.readonly) return;
-    const id = this.hitTest(p);
-    const shape = id ? this.store.get(id) : undefined;
-    if (shape && (shape.type === 'text' || shape.type === 'sticky')) this.text.edit(shape.id);
-    else if (!shape) this.text.draft('text', p);
-  }
-
-  #trackPointer(p: Point): void {
-    this.pointer = { x: p.x, y: p.y };
-    this.pointerMoved.emit();
-  }
+  cancelGesture = (): void => this.#router.cancel();
+  /**
+   * Double-click: on a group, enter it and select the shape under the pointer; on a shape
+   * with text or a label (inside an unfilled box included), edit it; on the empty board, start
+   * a new text.
+   */
+  doubleClick = (p: Point): void => this.groups.doubleClick(p);
 
   // ---- reading ----
 
   /** A shape as currently shown: the in-progress value during a gesture, else the model's. */
   getShape(id: string): Shape | undefined {
-    return this.live.overrides.get(id) ?? this.store.get(id);
+    return this.live.shown.get(id) ?? this.store.get(id);
   }
 
   selectedShapes(): Shape[] {
@@ -325,38 +273,46 @@ export class Editor {
     return shapesBox(this.selectedShapes());
   }
 
-  /** Shapes that may be visible in `area`, in paint order (gesture overrides included). */
+  /** Shapes that may be visible in `area`, in paint order (gesture values included). */
   shapesIn(area: Bounds): Shape[] {
     return this.#query.shapesIn(area);
   }
 
-  /** The topmost shape under a board point, with a tolerance in screen pixels. */
-  hitTest(p: Point, tolerancePx = 6): string | null {
-    return this.#query.hitTest(p, tolerancePx / this.camera.zoom);
+  /** The topmost unlocked shape under a board point, with a tolerance in screen pixels. */
+  hitTest(p: Point, tolerancePx = 6, locked = false): string | null {
+    return this.#query.hitTest(p, tolerancePx / this.camera.zoom, locked);
   }
 
-  /** Ids of shapes lying entirely inside `box`. */
+  /** Ids of unlocked shapes lying entirely inside `box`. */
   shapesInside(box: Bounds): string[] {
     return this.#query.shapesInside(box);
+  }
+
+  /** Outline boxes of the shapes in view, except `exclude` and lines: what others snap to. */
+  snapTargets(exclude: ReadonlySet<string>): Bounds[] {
+    return this.shapesIn(this.camera.viewportBounds())
+      .filter((s) => !exclude.has(s.id) && !isSegment(s))
+      .map(shapeBounds);
   }
 
   // ---- selection ----
 
   select(ids: readonly string[]): void {
-    const unique = [...new Set(ids)].filter((id) => this.store.has(id));
-    const current = this.state.selection;
-    if (unique.length === current.length && unique.every((id, i) => id === current[i])) return;
-    this.#setState({ selection: unique });
+    this.groups.select(ids);
   }
 
   selectAll(): void {
-    if (this.state.tool !== 'select' && this.state.tool !== 'hand') this.setTool('select');
-    this.select(this.store.all().map((s) => s.id));
+    this.groups.selectAll();
+  }
+
+  /** Escape inside a group: up one level, selecting the group just left. */
+  exitGroup(): boolean {
+    return this.groups.exit();
   }
 
   setHover(id: string | null): void {
-    if (id === this.hoverId) return;
-    this.hoverId = id;
+    if (id === this.overlay.hoverId) return;
+    this.overlay.hoverId = id;
     this.invalidate();
   }
 
@@ -366,16 +322,11 @@ export class Editor {
 
   #onShapesChanged(ids: ReadonlySet<string>): void {
     for (const id of ids) this.index.update(id, this.store.get(id));
-    const selection = this.state.selection.filter((id) => this.store.has(id));
+    const selection = this.state.selection.filter((id) => this.store.get(id)?.locked === false);
     if (selection.length !== this.state.selection.length) this.#setState({ selection });
     const editing = this.state.editing;
-    if (
-      editing &&
-      !editing.isNew &&
-      ids.has(editing.shape.id) &&
-      !this.store.has(editing.shape.id)
-    ) {
-      // Someone deleted the shape being edited: there is nothing left to commit to.
+    if (editing && !editing.isNew && ids.has(editing.shapeId) && !this.store.has(editing.shapeId)) {
+      // Someone deleted the shape being edited: there is nothing left to edit.
       this.#setState({ editing: null });
     }
     this.invalidate();

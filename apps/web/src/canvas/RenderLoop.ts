@@ -80,6 +80,15 @@ export class RenderLoop {
       this.#canvas.width = pixelWidth;
       this.#canvas.height = pixelHeight;
     }
-    renderScene(this.#ctx, this.#editor, this.#shapes, this.#theme, dpr, this.#grid);
+    const animating = renderScene(
+      this.#ctx,
+      this.#editor,
+      this.#shapes,
+      this.#theme,
+      dpr,
+      this.#grid,
+    );
+    // A laser trail fades frame by frame; an idle board still costs nothing.
+    if (animating) this.request();
   };
 }

@@ -5,6 +5,7 @@ import {
   hitTest,
   type Point,
   type Shape,
+  shapeBounds,
 } from '@drawbridge/board';
 import type { ShapeStore } from '../model/ShapeStore.js';
 import type { SpatialIndex } from './SpatialIndex.js';
@@ -49,22 +50,25 @@ export class ShapeQuery {
     return list.sort(compareShapes);
   }
 
-  /** The topmost shape within `tolerance` board units of `p`. */
-  hitTest(p: Point, tolerance: number): string | null {
+  /**
+   * The topmost shape within `tolerance` board units of `p`. Locked shapes are passed over
+   * (they cannot be selected) unless `locked` is set (the context menu, to unlock them).
+   */
+  hitTest(p: Point, tolerance: number, locked = false): string | null {
     const area = { x: p.x - tolerance, y: p.y - tolerance, w: tolerance * 2, h: tolerance * 2 };
     const candidates = this.shapesIn(area);
     for (let i = candidates.length - 1; i >= 0; i--) {
       const shape = candidates[i]!;
-      if (hitTest(shape, p, tolerance)) return shape.id;
+      if ((locked || !shape.locked) && hitTest(shape, p, tolerance)) return shape.id;
     }
     return null;
   }
 
-  /** Ids of shapes lying entirely inside `box`. */
+  /** Ids of unlocked shapes lying entirely inside `box`. */
   shapesInside(box: Bounds): string[] {
     return this.#index.search(box).filter((id) => {
       const shape = this.#store.get(id);
-      return shape !== undefined && contains(box, shape);
+      return shape !== undefined && !shape.locked && contains(box, shapeBounds(shape));
     });
   }
 }

@@ -1,6 +1,30 @@
-import { type Bounds, type Point, type Shape, unionBounds } from '@drawbridge/board';
+import {
+  type Bounds,
+  centerOf,
+  isSegment,
+  type Point,
+  pathPolyline,
+  polylineMiddle,
+  rotatePoint,
+  type Shape,
+  segmentEnds,
+  segmentPath,
+  shapesOutline,
+} from '@drawbridge/board';
 
-export type HandleId = 'nw' | 'n' | 'ne' | 'e' | 'se' | 's' | 'sw' | 'w' | 'start' | 'end';
+export type HandleId =
+  | 'nw'
+  | 'n'
+  | 'ne'
+  | 'e'
+  | 'se'
+  | 's'
+  | 'sw'
+  | 'w'
+  | 'start'
+  | 'end'
+  | 'bend'
+  | 'rotate';
 
 export interface Handle {
   id: HandleId;
@@ -12,21 +36,33 @@ export interface Handle {
 export const HANDLE_HIT_PX = 9;
 /** Gap between a selection and its frame, in screen pixels. */
 export const FRAME_GAP_PX = 5;
-
-/** Model bounds (without stroke) of several shapes. */
-export const shapesBox = (shapes: readonly Shape[]): Bounds | null =>
-  unionBounds(shapes.map((s) => ({ x: s.x, y: s.y, w: s.w, h: s.h })));
+/** How far above the frame the rotate handle sits, in screen pixels. */
+export const ROTATE_HANDLE_PX = 22;
 
 /**
- * The selection frame: the shapes' box plus their half stroke and a constant gap on screen,
- * so it never sits on a thick outline.
+ * A selection's frame: an upright box turned by `rotation` about its centre. One shape keeps
+ * its own rotation (its frame turns with it); several get the box around their outlines.
  */
-export function selectionFrame(shapes: readonly Shape[], zoom: number): Bounds | null {
-  const box = shapesBox(shapes);
+export interface SelectionFrame {
+  /** The shapes' box without padding (what resizing scales). */
+  box: Bounds;
+  /** The box padded by the stroke and a constant gap on screen (what is drawn). */
+  padded: Bounds;
+  rotation: number;
+}
+
+/** Model bounds (outlines, without stroke) of several shapes. */
+export const shapesBox = (shapes: readonly Shape[]): Bounds | null => shapesOutline(shapes);
+
+export function selectionFrame(shapes: readonly Shape[], zoom: number): SelectionFrame | null {
+  const only = shapes.length === 1 ? shapes[0] : undefined;
+  const turned = only && !isSegment(only) && only.rotation !== 0;
+  const box = turned ? { x: only.x, y: only.y, w: only.w, h: only.h } : shapesOutline(shapes);
   if (!box) return null;
   const stroke = Math.max(0, ...shapes.map((s) => s.strokeWidth / 2));
   const gap = FRAME_GAP_PX / zoom + stroke;
-  return { x: box.x - gap, y: box.y - gap, w: box.w + gap * 2, h: box.h + gap * 2 };
+  const padded = { x: box.x - gap, y: box.y - gap, w: box.w + gap * 2, h: box.h + gap * 2 };
+  return { box, padded, rotation: turned ? only.rotation : 0 };
 }
 
 /** The handle at the given position of a box (its corners and edge midpoints). */
@@ -70,25 +106,53 @@ const OPPOSITE: Record<string, HandleId> = {
 
 export const oppositeHandle = (id: HandleId): HandleId => OPPOSITE[id] ?? id;
 
+/** A point of the frame's upright box, on the board. */
+export const framePoint = (frame: SelectionFrame, p: Point): Point =>
+  rotatePoint(p, centerOf(frame.padded), frame.rotation);
+
+/** A board point in the frame's upright box. */
+export const toFrame = (frame: SelectionFrame, p: Point): Point =>
+  rotatePoint(p, centerOf(frame.padded), -frame.rotation);
+
 /**
- * Handles of a selection: both ends of a single line or arrow, otherwise the frame's corners,
- * plus edge midpoints when the frame is big enough on screen to tell them apart.
+ * Handles of a selection: both ends of a single line or arrow, its bend and rotate handles,
+ * otherwise the frame's corners, edge midpoints when the frame is big enough on screen to tell
+ * them apart, and the rotate handle above it.
  */
 export function selectionHandles(shapes: readonly Shape[], zoom: number): Handle[] {
   const only = shapes.length === 1 ? shapes[0] : undefined;
-  if (only && (only.type === 'line' || only.type === 'arrow')) {
-    const [x1 = 0, y1 = 0, x2 = 0, y2 = 0] = only.points;
-    return [
-      { id: 'start', x: only.x + x1, y: only.y + y1 },
-      { id: 'end', x: only.x + x2, y: only.y + y2 },
+  if (only && isSegment(only)) {
+    const [start, end] = segmentEnds(only);
+    const handles: Handle[] = [
+      { id: 'start', ...start },
+      { id: 'end', ...end },
     ];
+    if (only.route !== 'elbow') {
+      handles.push({ id: 'bend', ...polylineMiddle(pathPolyline(segmentPath(only))) });
+    }
+    // A line turns about the middle of its box, like any shape.
+    const frame = selectionFrame(shapes, zoom);
+    if (frame) {
+      const top = handlePoint(frame.padded, 'n');
+      handles.push({ id: 'rotate', x: top.x, y: top.y - ROTATE_HANDLE_PX / zoom });
+    }
+    return handles;
   }
   const frame = selectionFrame(shapes, zoom);
   if (!frame) return [];
   const corners: HandleId[] = ['nw', 'ne', 'se', 'sw'];
   const edges: HandleId[] = ['n', 'e', 's', 'w'];
-  const big = frame.w * zoom > 48 && frame.h * zoom > 48;
-  return [...corners, ...(big ? edges : [])].map((id) => ({ id, ...handlePoint(frame, id) }));
+  const big = frame.padded.w * zoom > 48 && frame.padded.h * zoom > 48;
+  const handles: Handle[] = [...corners, ...(big ? edges : [])].map((id) => ({
+    id,
+    ...framePoint(frame, handlePoint(frame.padded, id)),
+  }));
+  const top = handlePoint(frame.padded, 'n');
+  handles.push({
+    id: 'rotate',
+    ...framePoint(frame, { x: top.x, y: top.y - ROTATE_HANDLE_PX / zoom }),
+  });
+  return handles;
 }
 
 export function handleAt(handles: readonly Handle[], p: Point, zoom: number): Handle | null {
@@ -105,15 +169,31 @@ export function handleAt(handles: readonly Handle[], p: Point, zoom: number): Ha
   return best;
 }
 
-export const HANDLE_CURSORS: Record<HandleId, string> = {
-  nw: 'nwse-resize',
-  se: 'nwse-resize',
-  ne: 'nesw-resize',
-  sw: 'nesw-resize',
-  n: 'ns-resize',
-  s: 'ns-resize',
-  e: 'ew-resize',
-  w: 'ew-resize',
-  start: 'move',
-  end: 'move',
+const RESIZE_CURSORS = ['ew-resize', 'nwse-resize', 'ns-resize', 'nesw-resize'] as const;
+const HANDLE_ANGLES: Partial<Record<HandleId, number>> = {
+  e: 0,
+  se: 1,
+  s: 2,
+  sw: 3,
+  w: 4,
+  nw: 5,
+  n: 6,
+  ne: 7,
 };
+
+/** The cursor over a handle, turned with the frame. */
+export function handleCursor(id: HandleId, rotation = 0): string {
+  if (id === 'rotate') return 'grab';
+  if (id === 'start' || id === 'end' || id === 'bend') return 'move';
+  const eighth = HANDLE_ANGLES[id] ?? 0;
+  const turned = Math.round(eighth + (rotation / Math.PI) * 4);
+  return RESIZE_CURSORS[((turned % 4) + 4) % 4]!;
+}
+
+/** Whether a board point lies inside the selection's (turned) frame. */
+export function insideFrame(frame: SelectionFrame | null, p: Point): boolean {
+  if (!frame) return false;
+  const q = toFrame(frame, p);
+  const b = frame.padded;
+  return q.x >= b.x && q.x <= b.x + b.w && q.y >= b.y && q.y <= b.y + b.h;
+}

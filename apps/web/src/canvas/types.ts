@@ -1,26 +1,16 @@
-import type { StickyShape, TextShape } from '@drawbridge/board';
+import type {
+  Arrowhead,
+  Bounds,
+  Guide,
+  Route,
+  StickyShape,
+  StrokeDash,
+  TextAlign,
+  TextShape,
+} from '@drawbridge/board';
+import type { ToolId } from './tools/registry.js';
 
-export const TOOL_IDS = [
-  'select',
-  'hand',
-  'pen',
-  'rect',
-  'ellipse',
-  'line',
-  'arrow',
-  'text',
-  'sticky',
-  'eraser',
-] as const;
-export type ToolId = (typeof TOOL_IDS)[number];
-
-/** Tools that stay active after use; the others hand back to select (unless locked). */
-export const STICKY_TOOLS: ReadonlySet<ToolId> = new Set<ToolId>([
-  'select',
-  'hand',
-  'pen',
-  'eraser',
-]);
+export type { ToolId };
 
 /**
  * A pointer event in board coordinates: what tools consume, so they can be driven by tests
@@ -32,6 +22,10 @@ export interface PointerInput {
   /** 0..1; 0.5 when the device does not report pressure. */
   pressure: number;
   shiftKey: boolean;
+  /** Alt (Option): no snapping while moving or resizing. */
+  altKey?: boolean;
+  /** Ctrl or Cmd: place an arrow's end without binding it. */
+  ctrlKey?: boolean;
   /** 0 primary, 1 middle, 2 secondary. */
   button: number;
 }
@@ -41,11 +35,23 @@ export interface Style {
   fill: string;
   strokeWidth: number;
   fontSize: number;
+  opacity: number;
+  dash: StrokeDash;
+  textAlign: TextAlign;
+  startHead: Arrowhead;
+  endHead: Arrowhead;
+  route: Route;
 }
 
-/** Text being edited in place: an existing shape, or a draft that exists only once committed. */
+/**
+ * Text being edited in place: the text of a text or note, or the label of a box or segment.
+ * A new text or note is a draft (not on the board) until it is committed.
+ */
 export interface TextEditing {
-  shape: TextShape | StickyShape;
+  shapeId: string;
+  field: 'text' | 'label';
+  /** The draft shape while `isNew`; existing shapes are read from the board. */
+  draft: TextShape | StickyShape | null;
   isNew: boolean;
 }
 
@@ -55,6 +61,8 @@ export interface EditorState {
   /** Keep the current tool after drawing instead of returning to select. */
   toolLocked: boolean;
   selection: readonly string[];
+  /** The groups entered by double-clicks, outermost first: clicks select one level below. */
+  focus: readonly string[];
   style: Style;
   editing: TextEditing | null;
   canUndo: boolean;
@@ -63,5 +71,15 @@ export interface EditorState {
   readonly: boolean;
 }
 
-/** The tools a read-only board keeps: they look and move the view, never change the board. */
-export const VIEW_TOOLS: ReadonlySet<ToolId> = new Set<ToolId>(['select', 'hand']);
+/** Render-only state set by tools and commands; changes redraw the canvas, not React. */
+export interface OverlayState {
+  hoverId: string | null;
+  marquee: Bounds | null;
+  erasing: Set<string>;
+  /** Snapping guides while moving or resizing. */
+  guides: Guide[];
+  /** The shape a dragged arrow end would bind to. */
+  bindTarget: string | null;
+  /** The current match of Find, outlined. */
+  found: string | null;
+}

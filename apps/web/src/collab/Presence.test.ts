@@ -69,13 +69,18 @@ describe('readPresence', () => {
     ).toEqual({
       user: { name: 'Ann', color: '#AABBCC' },
       cursor: { x: 1, y: 2 },
+      viewport: null,
+      selection: [],
+      editing: null,
+      laser: [],
+      presenting: null,
     });
     expect(
       readPresence({
         user: { name: 'x'.repeat(100), color: 'red' },
         cursor: { x: Number.NaN, y: 0 },
       }),
-    ).toEqual({
+    ).toMatchObject({
       user: { name: 'x'.repeat(40), color: '#868e96' },
       cursor: null,
     });
@@ -85,5 +90,54 @@ describe('readPresence', () => {
     expect(readPresence(null)).toBeNull();
     expect(readPresence({ cursor: { x: 1, y: 1 } })).toBeNull();
     expect(readPresence({ user: { name: 42 } })).toBeNull();
+  });
+});
+
+describe('readPresence of the newer fields', () => {
+  const user = { name: 'Ann', color: '#aabbcc' };
+
+  it('keeps valid views, selections, carets, lasers and presentations', () => {
+    const state = readPresence({
+      user,
+      viewport: { x: -10, y: 5, w: 800, h: 600 },
+      selection: ['a1', 'b2'],
+      editing: {
+        shapeId: 's1',
+        field: 'label',
+        anchor: { item: { client: 1, clock: 2 } },
+        head: null,
+      },
+      laser: [1, 2, 30, 1, 3, 4, 10, 0],
+      presenting: 'p-1',
+    });
+    expect(state).toMatchObject({
+      viewport: { x: -10, y: 5, w: 800, h: 600 },
+      selection: ['a1', 'b2'],
+      editing: { shapeId: 's1', field: 'label' },
+      laser: [1, 2, 30, 1, 3, 4, 10, 0],
+      presenting: 'p-1',
+    });
+  });
+
+  it('drops each malformed field on its own, keeping the rest', () => {
+    const state = readPresence({
+      user,
+      cursor: { x: 1, y: 1 },
+      viewport: { x: 0, y: 0, w: -5, h: 10 },
+      selection: ['ok', '<bad>', 5],
+      editing: { shapeId: 'x', field: 'title' },
+      laser: [1, 2, 3],
+      presenting: 42,
+    });
+    expect(state).toEqual({
+      user: { name: 'Ann', color: '#aabbcc' },
+      cursor: { x: 1, y: 1 },
+      viewport: null,
+      selection: ['ok'],
+      editing: null,
+      laser: [],
+      presenting: null,
+    });
+    expect(readPresence({ user, selection: Array(500).fill('a') })?.selection).toEqual([]);
   });
 });

@@ -1,20 +1,16 @@
-import type { Point } from '@drawbridge/board';
-import { LIMITS } from '@drawbridge/board';
+import type { Bounds, Point } from '@drawbridge/board';
 import type { Awareness } from 'y-protocols/awareness';
 import { Emitter } from '../util/Emitter.js';
-import { MAX_NAME_LENGTH } from './identity.js';
+import {
+  type EditingCaret,
+  MAX_SELECTION,
+  type PresenceState,
+  readPresence,
+  type UserInfo,
+} from './presenceState.js';
+import { type Clock, Throttled } from './Throttled.js';
 
-export interface UserInfo {
-  name: string;
-  color: string;
-}
-
-/** The awareness state every Drawbridge client publishes. */
-export interface PresenceState {
-  user: UserInfo;
-  /** Pointer in board coordinates; null when it is off the board. */
-  cursor: Point | null;
-}
+export { type PresenceState, readPresence, type UserInfo };
 
 export interface Peer extends PresenceState {
   clientId: number;
@@ -24,65 +20,59 @@ export interface Peer extends PresenceState {
 export interface PresenceOptions {
   now?: () => number;
   schedule?: (fn: () => void, ms: number) => () => void;
-  /** Minimum time between cursor updates sent (about 30 per second). */
+  /** Minimum time between cursor (and laser) updates sent (about 30 per second). */
   interval?: number;
+  /** Minimum time between viewport updates sent. */
+  viewportInterval?: number;
 }
 
-const COLOR = /^#[0-9a-f]{6}$/i;
-const coordinate = (v: unknown): v is number =>
-  typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= LIMITS.coordinate;
-
-/** A peer's awareness state, validated: it is remote data like any other. */
-export function readPresence(state: unknown): PresenceState | null {
-  if (typeof state !== 'object' || state === null) return null;
-  const { user, cursor } = state as { user?: unknown; cursor?: unknown };
-  if (typeof user !== 'object' || user === null) return null;
-  const { name, color } = user as { name?: unknown; color?: unknown };
-  if (typeof name !== 'string') return null;
-  const c = cursor as { x?: unknown; y?: unknown } | null | undefined;
-  return {
-    user: {
-      name: name.trim().slice(0, MAX_NAME_LENGTH) || 'Anonymous',
-      color: typeof color === 'string' && COLOR.test(color) ? color : '#868e96',
-    },
-    cursor: c && coordinate(c.x) && coordinate(c.y) ? { x: c.x, y: c.y } : null,
-  };
-}
+const round = (n: number): number => Math.round(n);
 
 /**
- * Who is on the board and where their pointers are, over Yjs awareness. The local cursor is
- * sent at most every `interval` ms (the latest position wins), which keeps presence well
- * under the server's message budget however fast the mouse moves.
+ * Who is on the board and what they do there, over Yjs awareness: their pointer, view (for
+ * following), selection, caret in a text, laser trail and whether they present. Fast-changing
+ * fields are throttled (the latest value wins), which keeps presence well under the server's
+ * message budget however fast the mouse moves.
  */
 export class Presence {
   readonly #awareness: Awareness;
-  readonly #now: () => number;
-  readonly #schedule: (fn: () => void, ms: number) => () => void;
-  readonly #interval: number;
   readonly changed = new Emitter();
   #user: UserInfo;
-  #cursor: Point | null = null;
-  #lastSent = Number.NEGATIVE_INFINITY;
-  #cancelTimer: (() => void) | null = null;
   #peers: Peer[] = [];
+  readonly #cursor: Throttled<Point | null>;
+  readonly #viewport: Throttled<Bounds | null>;
+  readonly #laser: Throttled<number[]>;
 
   constructor(awareness: Awareness, user: UserInfo, options: PresenceOptions = {}) {
     this.#awareness = awareness;
     this.#user = user;
-    this.#now = options.now ?? (() => performance.now());
-    this.#schedule =
-      options.schedule ??
-      ((fn, ms) => {
-        const timer = setTimeout(fn, ms);
-        return () => clearTimeout(timer);
-      });
-    this.#interval = options.interval ?? 33;
+    const clock: Clock = {
+      now: options.now ?? (() => performance.now()),
+      schedule:
+        options.schedule ??
+        ((fn, ms) => {
+          const timer = setTimeout(fn, ms);
+          return () => clearTimeout(timer);
+        }),
+    };
+    const interval = options.interval ?? 33;
+    const field =
+      <T>(name: string) =>
+      (value: T) =>
+        this.#awareness.setLocalStateField(name, value);
+    this.#cursor = new Throttled(field<Point | null>('cursor'), interval, clock);
+    this.#viewport = new Throttled(
+      field<Bounds | null>('viewport'),
+      options.viewportInterval ?? 80,
+      clock,
+    );
+    this.#laser = new Throttled(field<number[]>('laser'), interval, clock);
     awareness.on('change', this.#onChange);
-    awareness.setLocalState({ user, cursor: null } satisfies PresenceState);
+    awareness.setLocalState({ user, cursor: null });
   }
 
   destroy(): void {
-    this.#cancelTimer?.();
+    for (const field of [this.#cursor, this.#viewport, this.#laser]) field.cancel();
     this.#awareness.off('change', this.#onChange);
     // Tell the others we left, rather than letting our cursor time out on their screens.
     this.#awareness.setLocalState(null);
@@ -93,9 +83,18 @@ export class Presence {
     return this.#user;
   }
 
+  get clientId(): number {
+    return this.#awareness.clientID;
+  }
+
   /** Everyone on the board, this user first. Same array until something changes. */
   get peers(): readonly Peer[] {
     return this.#peers;
+  }
+
+  /** This user as the others see it. */
+  get self(): Peer | undefined {
+    return this.#peers.find((peer) => peer.self);
   }
 
   setUser(user: UserInfo): void {
@@ -104,17 +103,30 @@ export class Presence {
   }
 
   setCursor(cursor: Point | null): void {
-    this.#cursor = cursor ? { x: Math.round(cursor.x), y: Math.round(cursor.y) } : null;
-    const wait = this.#lastSent + this.#interval - this.#now();
-    if (wait <= 0 || cursor === null) this.#sendCursor();
-    else this.#cancelTimer ??= this.#schedule(() => this.#sendCursor(), wait);
+    const value = cursor ? { x: round(cursor.x), y: round(cursor.y) } : null;
+    // Leaving the board is sent at once.
+    this.#cursor.set(value, value === null);
   }
 
-  #sendCursor(): void {
-    this.#cancelTimer?.();
-    this.#cancelTimer = null;
-    this.#lastSent = this.#now();
-    this.#awareness.setLocalStateField('cursor', this.#cursor);
+  setViewport(view: Bounds): void {
+    this.#viewport.set({ x: round(view.x), y: round(view.y), w: round(view.w), h: round(view.h) });
+  }
+
+  setSelection(ids: readonly string[]): void {
+    this.#awareness.setLocalStateField('selection', ids.slice(0, MAX_SELECTION));
+  }
+
+  setEditing(editing: EditingCaret | null): void {
+    this.#awareness.setLocalStateField('editing', editing);
+  }
+
+  /** The laser trail, flat [x, y, age ms, starts a stroke (0|1), ...]. */
+  setLaser(points: number[]): void {
+    this.#laser.set(points, points.length === 0);
+  }
+
+  setPresenting(id: string | null): void {
+    this.#awareness.setLocalStateField('presenting', id);
   }
 
   readonly #onChange = () => {

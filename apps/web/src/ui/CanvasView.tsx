@@ -1,3 +1,4 @@
+import type { Point } from '@drawbridge/board';
 import { useEffect, useRef } from 'react';
 import { CanvasController } from '../canvas/CanvasController.js';
 import type { Editor } from '../canvas/Editor.js';
@@ -11,21 +12,27 @@ interface Props {
   theme: 'light' | 'dark';
   /** The dot grid; on unless told otherwise (embeds with `grid=0`). */
   grid?: boolean;
+  /** A right-click on the canvas: screen (CSS px in the canvas) and board points. */
+  onMenu?: (screen: Point, board: Point) => void;
 }
 
 /** The drawing surface: input goes to the controller, frames come from the render loop. */
-export function CanvasView({ editor, renderer, theme, grid = true }: Props) {
+export function CanvasView({ editor, renderer, theme, grid = true, onMenu }: Props) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const loopRef = useRef<RenderLoop | null>(null);
   const themeRef = useRef(theme);
   themeRef.current = theme;
   const gridRef = useRef(grid);
   gridRef.current = grid;
+  const menuRef = useRef(onMenu);
+  menuRef.current = onMenu;
 
   useEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas) return;
-    const controller = new CanvasController(canvas, editor);
+    const controller = new CanvasController(canvas, editor, (screen, board) =>
+      menuRef.current?.(screen, board),
+    );
     const loop = new RenderLoop(canvas, editor, renderer, CANVAS_THEMES[themeRef.current]);
     loop.setGrid(gridRef.current);
     loopRef.current = loop;

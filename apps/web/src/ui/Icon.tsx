@@ -2,52 +2,6 @@ import type { ReactNode } from 'react';
 
 /** Line icons drawn on a 24-unit grid (in the style of Lucide, ISC licensed). */
 const ICONS = {
-  select: (
-    <path d="M4.04 4.69a.5.5 0 0 1 .65-.65l16 6.5a.5.5 0 0 1-.06.95l-6.13 1.58a2 2 0 0 0-1.43 1.43l-1.58 6.13a.5.5 0 0 1-.95.06z" />
-  ),
-  hand: (
-    <>
-      <path d="M18 11V6a2 2 0 0 0-4 0v5" />
-      <path d="M14 10V4a2 2 0 0 0-4 0v6" />
-      <path d="M10 10.5V6a2 2 0 0 0-4 0v8" />
-      <path d="M18 8a2 2 0 1 1 4 0v6a8 8 0 0 1-8 8h-2c-2.8 0-4.5-.86-6-2.34l-3.6-3.6a2 2 0 0 1 2.83-2.82L7 15" />
-    </>
-  ),
-  pen: (
-    <>
-      <path d="M21.17 6.81a1 1 0 0 0-3.99-3.99L3.84 16.17a2 2 0 0 0-.5.83l-1.32 4.35a.5.5 0 0 0 .62.62l4.35-1.32a2 2 0 0 0 .83-.5z" />
-      <path d="m15 5 4 4" />
-    </>
-  ),
-  rect: <rect width="17" height="17" x="3.5" y="3.5" rx="2.5" />,
-  ellipse: <circle cx="12" cy="12" r="8.75" />,
-  line: <path d="M5 19 19 5" />,
-  arrow: (
-    <>
-      <path d="M6 18 18 6" />
-      <path d="M9 6h9v9" />
-    </>
-  ),
-  text: (
-    <>
-      <path d="M5 7V5h14v2" />
-      <path d="M9 19h6" />
-      <path d="M12 5v14" />
-    </>
-  ),
-  sticky: (
-    <>
-      <path d="M16 3H5a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h14a2 2 0 0 0 2-2V8Z" />
-      <path d="M15 3v4a2 2 0 0 0 2 2h4" />
-    </>
-  ),
-  eraser: (
-    <>
-      <path d="m7 21-4.3-4.3c-1-1-1-2.5 0-3.4l9.6-9.6c1-1 2.5-1 3.4 0l5.6 5.6c1 1 1 2.5 0 3.4L13 21" />
-      <path d="M22 21H7" />
-      <path d="m5 11 9 9" />
-    </>
-  ),
   lock: (
     <>
       <rect width="16" height="10" x="4" y="11" rx="2" />
@@ -178,9 +132,74 @@ const ICONS = {
       <path d="M3 21h18" />
     </>
   ),
+  group: (
+    <>
+      <rect width="8" height="8" x="3" y="3" rx="1.5" />
+      <rect width="8" height="8" x="13" y="13" rx="1.5" />
+      <path d="M3 16v3a2 2 0 0 0 2 2h3M16 3h3a2 2 0 0 1 2 2v3" />
+    </>
+  ),
+  ungroup: (
+    <>
+      <rect width="8" height="8" x="3" y="3" rx="1.5" />
+      <rect width="8" height="8" x="13" y="13" rx="1.5" />
+    </>
+  ),
+  alignLeft: <path d="M4 3v18M8 7h12M8 12h7M8 17h10" />,
+  alignCenter: <path d="M12 3v18M5 7h14M8 12h8M6 17h12" />,
+  alignRight: <path d="M20 3v18M4 7h12M9 12h7M6 17h10" />,
+  alignTop: <path d="M3 4h18M7 8v12M12 8v7M17 8v10" />,
+  alignMiddle: <path d="M3 12h18M7 5v14M12 8v8M17 6v12" />,
+  alignBottom: <path d="M3 20h18M7 4v12M12 9v7M17 6v10" />,
+  distributeH: <path d="M4 4v16M20 4v16M10 8v8h4V8z" />,
+  distributeV: <path d="M4 4h16M4 20h16M8 10h8v4H8z" />,
+  rotate: <path d="M21 12a9 9 0 1 1-3-6.7L21 8M21 3v5h-5" />,
+  help: (
+    <>
+      <circle cx="12" cy="12" r="9" />
+      <path d="M9.1 9a3 3 0 0 1 5.8 1c0 2-3 3-3 3M12 17h.01" />
+    </>
+  ),
+  search: (
+    <>
+      <circle cx="11" cy="11" r="7" />
+      <path d="m20 20-4-4" />
+    </>
+  ),
+  present: (
+    <>
+      <rect width="18" height="12" x="3" y="4" rx="2" />
+      <path d="M12 16v4M8 20h8" />
+    </>
+  ),
+  chevronUp: <path d="m6 15 6-6 6 6" />,
+  chevronDown: <path d="m6 9 6 6 6-6" />,
+  close: <path d="M6 6l12 12M18 6 6 18" />,
 } satisfies Record<string, ReactNode>;
 
 export type IconName = keyof typeof ICONS;
+
+/** An icon from stroked path data (tools carry theirs in the tool registry). */
+export function PathIcon({ paths, size = 20 }: { paths: readonly string[]; size?: number }) {
+  return (
+    <svg
+      width={size}
+      height={size}
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={1.75}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+      focusable="false"
+    >
+      {paths.map((d) => (
+        <path key={d} d={d} />
+      ))}
+    </svg>
+  );
+}
 
 export function Icon({ name, size = 20 }: { name: IconName; size?: number }) {
   return (

@@ -1,10 +1,23 @@
-import { PALETTE, type Shape, type ShapeType, STICKY_COLORS } from '@drawbridge/board';
-import { type CSSProperties, type ReactNode, useCallback, useSyncExternalStore } from 'react';
+import {
+  ARROWHEADS,
+  entities,
+  hasLabel,
+  isSegment,
+  PALETTE,
+  ROUTES,
+  type Shape,
+  type ShapeType,
+  STICKY_COLORS,
+  STROKE_DASHES,
+  TEXT_ALIGNS,
+} from '@drawbridge/board';
+import { useCallback, useSyncExternalStore } from 'react';
 import type { Editor } from '../canvas/Editor.js';
-import { DEFAULT_INK } from '../canvas/render/canvasTheme.js';
-import type { Style, ToolId } from '../canvas/types.js';
+import { toolSpec } from '../canvas/tools/registry.js';
+import type { Style } from '../canvas/types.js';
 import { useEditorState } from './hooks.js';
-import { Icon } from './Icon.js';
+import { ArrangeSection } from './style/ArrangeSection.js';
+import { LineSample, Section, Segmented, Swatch } from './style/controls.js';
 
 const FILLS = ['none', '#ffc9c9', '#ffec99', '#b2f2bb', '#a5d8ff', '#eebefa', '#e9ecef'] as const;
 const WIDTHS = [
@@ -18,49 +31,33 @@ const FONT_SIZES = [
   { value: 36, label: 'L' },
   { value: 56, label: 'XL' },
 ] as const;
-
-const TOOL_SHAPES: Partial<Record<ToolId, ShapeType>> = {
-  pen: 'pen',
-  rect: 'rect',
-  ellipse: 'ellipse',
-  line: 'line',
-  arrow: 'arrow',
-  text: 'text',
-  sticky: 'sticky',
-};
-
-const COLOR_NAMES: Record<string, string> = {
-  '#1e1e1e': 'Black',
-  '#e03131': 'Red',
-  '#2f9e44': 'Green',
-  '#1971c2': 'Blue',
-  '#f08c00': 'Orange',
-  '#9c36b5': 'Purple',
-  '#0c8599': 'Teal',
-  '#868e96': 'Grey',
-  '#ffffff': 'White',
-  none: 'No fill',
-  '#ffc9c9': 'Pink',
-  '#ffec99': 'Yellow',
-  '#b2f2bb': 'Mint',
-  '#a5d8ff': 'Sky',
-  '#eebefa': 'Lilac',
-  '#e9ecef': 'Light grey',
-};
+const OPACITIES = [1, 0.75, 0.5, 0.25] as const;
+const BOXES: ShapeType[] = ['rect', 'ellipse', 'diamond'];
+const SEGMENTS: ShapeType[] = ['line', 'arrow'];
 
 /** The style shown: the first selected shape's, else the style for new shapes. */
 function shownStyle(style: Style, first: Shape | undefined): Style {
   if (!first) return style;
+  const text = first.type === 'text' || first.type === 'sticky';
   return {
+    ...style,
     stroke: first.stroke,
     fill: first.fill,
-    strokeWidth:
-      first.type === 'text' || first.type === 'sticky' ? style.strokeWidth : first.strokeWidth,
+    strokeWidth: text ? style.strokeWidth : first.strokeWidth,
+    opacity: first.opacity,
+    dash: first.dash,
     fontSize: 'fontSize' in first ? first.fontSize : style.fontSize,
+    textAlign: 'textAlign' in first ? first.textAlign : style.textAlign,
+    ...(isSegment(first)
+      ? { startHead: first.startHead, endHead: first.endHead, route: first.route }
+      : {}),
   };
 }
 
-/** Stroke, fill, width and font size for the selection and new shapes, plus selection actions. */
+/**
+ * Stroke, fill, width, dash, opacity, text and arrow styles for the selection and new shapes,
+ * plus the selection's actions; only what the selected (or about to be drawn) types use.
+ */
 export function StylePanel({ editor }: { editor: Editor }) {
   const state = useEditorState(editor);
   const subscribeStore = useCallback(
@@ -71,19 +68,22 @@ export function StylePanel({ editor }: { editor: Editor }) {
   useSyncExternalStore(subscribeStore, () => editor.store.version);
   // While text is edited, the panel shows that text's style; a click on it ends the edit
   // (the editor's blur commits) and then applies to the text, which is selected by then.
-  const editing = state.editing;
-  const selected = editing ? [] : editor.selectedShapes();
-  const toolType = TOOL_SHAPES[state.tool];
+  const editingShape = state.editing ? editor.text.shape() : null;
+  const selected = state.editing ? [] : editor.selectedShapes();
+  const toolType = toolSpec(state.tool).creates;
   const types = new Set<ShapeType>(selected.map((s) => s.type));
-  if (editing) types.add(editing.shape.type);
+  if (editingShape) types.add(editingShape.type);
   else if (selected.length === 0 && toolType) types.add(toolType);
   if (types.size === 0) return null;
 
-  const style = shownStyle(state.style, editing?.shape ?? selected[0]);
+  const style = shownStyle(state.style, editingShape ?? selected[0]);
   const set = (patch: Partial<Style>) => editor.commands.setStyle(patch);
   const has = (...list: ShapeType[]) => list.some((t) => types.has(t));
   const onlySticky = [...types].every((t) => t === 'sticky');
   const fills = onlySticky ? STICKY_COLORS : FILLS;
+  const labelled = selected.some((s) => hasLabel(s) && s.label.length > 0);
+  const texty =
+    has('text', 'sticky') || labelled || (editingShape !== null && hasLabel(editingShape));
 
   return (
     <aside className="style-panel panel" data-testid="style-panel" aria-label="Style">
@@ -99,7 +99,7 @@ export function StylePanel({ editor }: { editor: Editor }) {
           ))}
         </div>
       </Section>
-      {has('rect', 'ellipse', 'sticky') && (
+      {has(...BOXES, 'sticky') && (
         <Section title={onlySticky ? 'Note colour' : 'Fill'}>
           <div className="swatches">
             {fills.map((color) => (
@@ -113,121 +113,117 @@ export function StylePanel({ editor }: { editor: Editor }) {
           </div>
         </Section>
       )}
-      {has('rect', 'ellipse', 'line', 'arrow', 'pen') && (
+      {has(...BOXES, ...SEGMENTS, 'pen') && (
         <Section title="Stroke width">
-          <div className="segmented">
-            {WIDTHS.map(({ value, label }) => (
-              <button
-                key={value}
-                type="button"
-                className="segment"
-                aria-pressed={style.strokeWidth === value}
-                aria-label={label}
-                title={label}
-                onClick={() => set({ strokeWidth: value })}
-              >
+          <Segmented
+            testId="width"
+            value={style.strokeWidth}
+            onPick={(strokeWidth) => set({ strokeWidth })}
+            options={WIDTHS.map(({ value, label }) => ({
+              value,
+              label,
+              content: (
                 <span className="width-sample" style={{ height: Math.max(1.5, value / 1.5) }} />
-              </button>
-            ))}
-          </div>
+              ),
+            }))}
+          />
         </Section>
       )}
-      {has('text', 'sticky') && (
-        <Section title="Font size">
-          <div className="segmented">
-            {FONT_SIZES.map(({ value, label }) => (
-              <button
-                key={value}
-                type="button"
-                className="segment"
-                aria-pressed={style.fontSize === value}
-                aria-label={`Font size ${label}`}
-                title={`${value}px`}
-                onClick={() => set({ fontSize: value })}
-              >
-                {label}
-              </button>
-            ))}
-          </div>
+      {has(...BOXES, ...SEGMENTS) && (
+        <Section title="Stroke style">
+          <Segmented
+            testId="dash"
+            value={style.dash}
+            onPick={(dash) => set({ dash })}
+            options={STROKE_DASHES.map((dash) => ({
+              value: dash,
+              label: dash,
+              content: <LineSample dash={dash} />,
+            }))}
+          />
         </Section>
       )}
+      <Section title="Opacity">
+        <Segmented
+          testId="opacity"
+          value={style.opacity}
+          onPick={(opacity) => set({ opacity })}
+          options={OPACITIES.map((value) => ({
+            value,
+            label: `Opacity ${value * 100}%`,
+            content: `${value * 100}`,
+          }))}
+        />
+      </Section>
+      {texty && (
+        <Section title="Text">
+          <Segmented
+            testId="font-size"
+            value={style.fontSize}
+            onPick={(fontSize) => set({ fontSize })}
+            options={FONT_SIZES.map(({ value, label }) => ({
+              value,
+              label: `Font size ${label}`,
+              content: label,
+            }))}
+          />
+        </Section>
+      )}
+      {(texty || has(...BOXES)) && (
+        <Section title="Text align">
+          <Segmented
+            testId="text-align"
+            value={style.textAlign}
+            onPick={(textAlign) => set({ textAlign })}
+            options={TEXT_ALIGNS.map((align) => ({
+              value: align,
+              label: `Align ${align}`,
+              content: align[0]!.toUpperCase(),
+            }))}
+          />
+        </Section>
+      )}
+      {has(...SEGMENTS) && <ArrowSection style={style} set={set} />}
       {selected.length > 0 && (
-        <Section title="Actions">
-          <div className="action-row">
-            <ActionButton
-              testId="bring-front"
-              icon="front"
-              label="Bring to front (Ctrl+])"
-              onClick={() => editor.commands.bringToFront()}
-            />
-            <ActionButton
-              testId="send-back"
-              icon="back"
-              label="Send to back (Ctrl+[)"
-              onClick={() => editor.commands.sendToBack()}
-            />
-            <ActionButton
-              testId="duplicate"
-              icon="duplicate"
-              label="Duplicate (Ctrl+D)"
-              onClick={() => editor.commands.duplicate()}
-            />
-            <ActionButton
-              testId="delete"
-              icon="trash"
-              label="Delete (Delete)"
-              danger
-              onClick={() => editor.commands.deleteSelection()}
-            />
-          </div>
-        </Section>
+        <ArrangeSection editor={editor} count={entities(selected, state.focus).length} />
       )}
     </aside>
   );
 }
 
-function Section({ title, children }: { title: string; children: ReactNode }) {
+function ArrowSection({ style, set }: { style: Style; set: (patch: Partial<Style>) => void }) {
   return (
-    <section className="style-section">
-      <h2 className="style-title">{title}</h2>
-      {children}
-    </section>
-  );
-}
-
-function Swatch(props: { color: string; active: boolean; onPick: () => void }) {
-  const name = COLOR_NAMES[props.color] ?? props.color;
-  return (
-    <button
-      type="button"
-      className={`swatch${props.color === 'none' ? ' swatch-none' : ''}`}
-      style={props.color === 'none' ? undefined : ({ '--swatch': props.color } as CSSProperties)}
-      data-ink={props.color === DEFAULT_INK ? 'default' : undefined}
-      aria-pressed={props.active}
-      aria-label={name}
-      title={name}
-      onClick={props.onPick}
-    />
-  );
-}
-
-function ActionButton(props: {
-  testId: string;
-  icon: 'front' | 'back' | 'duplicate' | 'trash';
-  label: string;
-  danger?: boolean;
-  onClick: () => void;
-}) {
-  return (
-    <button
-      type="button"
-      className={`icon-button${props.danger ? ' danger' : ''}`}
-      data-testid={props.testId}
-      aria-label={props.label}
-      title={props.label}
-      onClick={props.onClick}
-    >
-      <Icon name={props.icon} size={16} />
-    </button>
+    <>
+      <Section title="Arrowheads">
+        <Segmented
+          testId="start-head"
+          value={style.startHead}
+          onPick={(startHead) => set({ startHead })}
+          options={ARROWHEADS.map((head) => ({
+            value: head,
+            label: `Start: ${head}`,
+            content: <LineSample head={head} />,
+          }))}
+        />
+        <Segmented
+          testId="end-head"
+          value={style.endHead}
+          onPick={(endHead) => set({ endHead })}
+          options={ARROWHEADS.map((head) => ({
+            value: head,
+            label: `End: ${head}`,
+            content: <LineSample head={head} />,
+          }))}
+        />
+      </Section>
+      <Section title="Route">
+        <Segmented
+          testId="route"
+          value={style.route}
+          onPick={(route) => set({ route })}
+          options={ROUTES.map((route) => ({ value: route, label: route, content: route }))}
+        />
+      </Section>
+    </>
   );
 }

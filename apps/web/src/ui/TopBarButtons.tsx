@@ -49,3 +49,21 @@ export function ShareButton({
     </button>
   );
 }
+
+/** Opens the keyboard shortcuts (also `?`); Find is Ctrl+F. */
+export function HelpButton({ onClick }: { onClick: () => void }) {
+  return (
+    <div className="button-group panel">
+      <button
+        type="button"
+        className="icon-button"
+        data-testid="help"
+        aria-label="Keyboard shortcuts (?)"
+        title="Keyboard shortcuts (?)"
+        onClick={onClick}
+      >
+        <Icon name="help" size={18} />
+      </button>
+    </div>
+  );
+}

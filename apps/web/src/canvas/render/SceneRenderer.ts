@@ -1,12 +1,15 @@
 import type { Editor } from '../Editor.js';
 import type { CanvasTheme } from './canvasTheme.js';
 import { drawGrid } from './drawGrid.js';
+import { drawLockMarkers } from './drawLocks.js';
 import { drawOverlay } from './drawOverlay.js';
+import { drawLasers, drawPeerSelections } from './drawPeers.js';
 import type { ShapeRenderer } from './ShapeRenderer.js';
 
 /**
  * One frame: background, grid (unless `grid` is false), the visible shapes (culled by the
- * spatial index), overlay.
+ * spatial index), lock markers, other people's selections, the overlay, laser trails.
+ * Returns whether something is still animating (a fading laser trail).
  */
 export function renderScene(
   ctx: CanvasRenderingContext2D,
@@ -15,7 +18,7 @@ export function renderScene(
   theme: CanvasTheme,
   dpr: number,
   grid = true,
-): void {
+): boolean {
   const { camera } = editor;
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.globalAlpha = 1;
@@ -26,13 +29,17 @@ export function renderScene(
   const scale = dpr * camera.zoom;
   ctx.setTransform(scale, 0, 0, scale, -camera.x * scale, -camera.y * scale);
   const editing = editor.state.editing;
-  for (const shape of editor.shapesIn(camera.viewportBounds())) {
-    const faded = editor.erasing.has(shape.id);
+  const visible = editor.shapesIn(camera.viewportBounds());
+  for (const shape of visible) {
+    const faded = editor.overlay.erasing.has(shape.id);
     if (faded) ctx.globalAlpha = 0.25;
-    shapes.draw(ctx, shape, theme, { hideText: editing?.shape.id === shape.id });
+    shapes.draw(ctx, shape, theme, { hideText: editing?.shapeId === shape.id });
     if (faded) ctx.globalAlpha = 1;
   }
   // A new sticky shows its note while its text is typed; a new text shows only the editor.
-  if (editing?.isNew) shapes.draw(ctx, editing.shape, theme, { hideText: true });
+  if (editing?.draft) shapes.draw(ctx, editing.draft, theme, { hideText: true });
+  drawLockMarkers(ctx, visible, camera.zoom, theme.ink);
+  drawPeerSelections(ctx, editor);
   drawOverlay(ctx, editor, theme);
+  return drawLasers(ctx, editor, editor.laser.color);
 }

@@ -1,14 +1,14 @@
-import { STICKY_PADDING, type StickyShape, type TextShape, wrapText } from '@drawbridge/board';
+import { type Shape, textLines, wrapWidth } from '@drawbridge/board';
 import type { Measure } from '../textFit.js';
 
 interface Entry {
   text: string;
   fontSize: number;
-  w: number;
+  width: number | null;
   lines: string[];
 }
 
-/** Wrapped lines per text shape, cached: measuring every word every frame adds up. */
+/** Wrapped lines per shape with text, cached: measuring every word every frame adds up. */
 export class TextLayout {
   readonly #measure: Measure;
   readonly #entries = new Map<string, Entry>();
@@ -17,15 +17,25 @@ export class TextLayout {
     this.#measure = measure;
   }
 
-  lines(shape: TextShape | StickyShape): string[] {
-    const w = shape.type === 'sticky' ? shape.w : -1;
+  /** The shape's text (or label) as drawn: `text` when given (a draft), else the shape's. */
+  lines(shape: Shape, text?: string): string[] {
+    if (!('fontSize' in shape)) return [];
+    const content = text ?? ('text' in shape ? shape.text : 'label' in shape ? shape.label : '');
+    const width = wrapWidth(shape, shape.fontSize);
     const entry = this.#entries.get(shape.id);
-    if (entry && entry.text === shape.text && entry.fontSize === shape.fontSize && entry.w === w) {
+    if (
+      entry &&
+      entry.text === content &&
+      entry.fontSize === shape.fontSize &&
+      entry.width === width
+    ) {
       return entry.lines;
     }
-    const width = shape.type === 'sticky' ? shape.w - STICKY_PADDING * 2 : null;
-    const lines = wrapText(shape.text, width, this.#measure(shape.fontSize));
-    this.#entries.set(shape.id, { text: shape.text, fontSize: shape.fontSize, w, lines });
+    const lines = textLines(
+      { ...shape, ...textOf(shape, content) } as Shape,
+      this.#measure(shape.fontSize),
+    );
+    this.#entries.set(shape.id, { text: content, fontSize: shape.fontSize, width, lines });
     return lines;
   }
 
@@ -37,3 +47,6 @@ export class TextLayout {
     for (const id of ids) this.#entries.delete(id);
   }
 }
+
+const textOf = (shape: Shape, content: string) =>
+  'text' in shape ? { text: content } : { label: content };

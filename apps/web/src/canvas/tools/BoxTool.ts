@@ -1,13 +1,17 @@
-import { boundsFromCorners, type NewShape, type Point, type Shape } from '@drawbridge/board';
+import {
+  boundsFromCorners,
+  type NewShape,
+  type Point,
+  round2,
+  type Shape,
+} from '@drawbridge/board';
 import type { PointerInput } from '../types.js';
 import { DragCreateTool, type DragGeometry } from './DragCreateTool.js';
 
 export { CREATE_THRESHOLD_PX } from './DragCreateTool.js';
 
-const round = (n: number): number => Math.round(n * 100) / 100;
-
-/** Rectangles and ellipses, dragged from corner to corner; Shift makes them square. */
-export class BoxTool extends DragCreateTool<'rect' | 'ellipse'> {
+/** Rectangles, ellipses and diamonds, dragged from corner to corner; Shift makes them square. */
+export class BoxTool extends DragCreateTool<'rect' | 'ellipse' | 'diamond'> {
   protected geometry(origin: Point, input: PointerInput): DragGeometry {
     let end: Point = input;
     if (input.shiftKey) {
@@ -18,12 +22,12 @@ export class BoxTool extends DragCreateTool<'rect' | 'ellipse'> {
       };
     }
     const b = boundsFromCorners(origin, end);
-    const box = { x: round(b.x), y: round(b.y), w: round(b.w), h: round(b.h) };
+    const box = { x: round2(b.x), y: round2(b.y), w: round2(b.w), h: round2(b.h) };
     return { fields: box, extent: Math.max(box.w, box.h) };
   }
 
   protected create(fields: Partial<Shape>): NewShape {
-    const { stroke, fill, strokeWidth } = this.editor.state.style;
-    return { ...fields, type: this.id, stroke, fill, strokeWidth } as NewShape;
+    const { stroke, fill, strokeWidth, opacity, dash } = this.editor.state.style;
+    return { ...fields, type: this.id, stroke, fill, strokeWidth, opacity, dash } as NewShape;
   }
 }

@@ -1,7 +1,7 @@
 import type { NewShape, Point, Shape } from '@drawbridge/board';
-import type { Editor } from '../Editor.js';
 import type { PointerInput } from '../types.js';
 import type { Tool } from './Tool.js';
+import type { ToolHost } from './ToolHost.js';
 
 /** Screen pixels a drag must cover before it creates a shape (a click creates nothing). */
 export const CREATE_THRESHOLD_PX = 3;
@@ -17,17 +17,15 @@ export interface DragGeometry {
  * Shapes made by one drag (boxes, lines): the shape appears once the drag passes the threshold,
  * follows the pointer as a live edit, and is one undo step.
  */
-export abstract class DragCreateTool<Id extends 'rect' | 'ellipse' | 'line' | 'arrow'>
-  implements Tool
-{
+export abstract class DragCreateTool<Id extends Shape['type']> implements Tool {
   readonly cursor = 'crosshair';
-  protected readonly editor: Editor;
-  #origin: Point | null = null;
-  #shapeId: string | null = null;
+  protected readonly editor: ToolHost;
+  protected origin: Point | null = null;
+  protected shapeId: string | null = null;
 
   constructor(
     readonly id: Id,
-    editor: Editor,
+    editor: ToolHost,
   ) {
     this.editor = editor;
   }
@@ -35,42 +33,45 @@ export abstract class DragCreateTool<Id extends 'rect' | 'ellipse' | 'line' | 'a
   protected abstract geometry(origin: Point, input: PointerInput): DragGeometry;
   /** The new shape, with the current style, from the first geometry. */
   protected abstract create(fields: Partial<Shape>): NewShape;
+  /** Called before the gesture's step closes (bindings join the same undo step). */
+  protected finish(_input: PointerInput): void {}
 
   down(input: PointerInput): void {
     if (input.button !== 0) return;
-    this.#origin = { x: input.x, y: input.y };
+    this.origin = { x: input.x, y: input.y };
     this.editor.beginGesture();
   }
 
   move(input: PointerInput): void {
-    const origin = this.#origin;
+    const origin = this.origin;
     if (!origin) return;
     const { fields, extent } = this.geometry(origin, input);
-    if (!this.#shapeId) {
+    if (!this.shapeId) {
       if (extent * this.editor.camera.zoom < CREATE_THRESHOLD_PX) return;
-      this.#shapeId = this.editor.model.addShape(this.create(fields));
+      this.shapeId = this.editor.model.addShape(this.create(fields));
       return;
     }
-    const base = this.editor.store.get(this.#shapeId);
+    const base = this.editor.getShape(this.shapeId);
     if (base) this.editor.live.set(base, fields);
   }
 
   up(input: PointerInput): void {
-    if (!this.#origin) return;
+    if (!this.origin) return;
     this.move(input);
-    const id = this.#shapeId;
-    this.#reset();
+    const id = this.shapeId;
+    if (id) this.finish(input);
+    this.reset();
     this.editor.endGesture();
     if (id) this.editor.finishCreation([id]);
   }
 
   cancel(): void {
-    if (this.#origin) this.editor.endGesture();
-    this.#reset();
+    if (this.origin) this.editor.endGesture();
+    this.reset();
   }
 
-  #reset(): void {
-    this.#origin = null;
-    this.#shapeId = null;
+  protected reset(): void {
+    this.origin = null;
+    this.shapeId = null;
   }
 }

@@ -1,7 +1,7 @@
 import { hitTest, type Point } from '@drawbridge/board';
-import type { Editor } from '../Editor.js';
 import type { PointerInput } from '../types.js';
 import type { Tool } from './Tool.js';
+import type { ToolHost } from './ToolHost.js';
 
 const RADIUS_PX = 8;
 
@@ -10,12 +10,11 @@ const RADIUS_PX = 8;
  * pointer lifts: one gesture, one undo step.
  */
 export class EraserTool implements Tool {
-  readonly id = 'eraser' as const;
   readonly cursor = 'cell';
-  readonly #editor: Editor;
+  readonly #editor: ToolHost;
   #last: Point | null = null;
 
-  constructor(editor: Editor) {
+  constructor(editor: ToolHost) {
     this.#editor = editor;
   }
 
@@ -35,14 +34,14 @@ export class EraserTool implements Tool {
     if (!this.#last) return;
     this.move(input);
     const editor = this.#editor;
-    const ids = [...editor.erasing];
+    const ids = [...editor.overlay.erasing];
     this.cancel();
     if (ids.length > 0) editor.action(() => editor.model.deleteShapes(ids));
   }
 
   cancel(): void {
     this.#last = null;
-    this.#editor.erasing.clear();
+    this.#editor.overlay.erasing.clear();
     this.#editor.invalidate();
   }
 
@@ -51,14 +50,15 @@ export class EraserTool implements Tool {
     const editor = this.#editor;
     const radius = RADIUS_PX / editor.camera.zoom;
     const steps = Math.max(1, Math.ceil(Math.hypot(b.x - a.x, b.y - a.y) / radius));
-    const before = editor.erasing.size;
+    const erasing = editor.overlay.erasing;
+    const before = erasing.size;
     for (let i = 0; i <= steps; i++) {
       const p = { x: a.x + ((b.x - a.x) * i) / steps, y: a.y + ((b.y - a.y) * i) / steps };
       const area = { x: p.x - radius, y: p.y - radius, w: radius * 2, h: radius * 2 };
       for (const shape of editor.shapesIn(area)) {
-        if (hitTest(shape, p, radius)) editor.erasing.add(shape.id);
+        if (!shape.locked && hitTest(shape, p, radius)) erasing.add(shape.id);
       }
     }
-    if (editor.erasing.size !== before) editor.invalidate();
+    if (erasing.size !== before) editor.invalidate();
   }
 }

@@ -1,15 +1,14 @@
 import type { Point } from '@drawbridge/board';
-import type { Editor } from '../Editor.js';
 import type { PointerInput } from '../types.js';
 import type { Tool } from './Tool.js';
+import type { ToolHost } from './ToolHost.js';
 
 /** Drags the board: the board point grabbed stays under the pointer. */
 export class HandTool implements Tool {
-  readonly id = 'hand' as const;
-  readonly #editor: Editor;
+  readonly #editor: ToolHost;
   #grab: Point | null = null;
 
-  constructor(editor: Editor) {
+  constructor(editor: ToolHost) {
     this.#editor = editor;
   }
 

@@ -1,8 +1,7 @@
-import { LIMITS } from '@drawbridge/board';
-import type { Editor } from '../Editor.js';
-import { fromAbsolutePoints } from '../transform.js';
+import { fromAbsolutePoints, LIMITS } from '@drawbridge/board';
 import type { PointerInput } from '../types.js';
 import type { Tool } from './Tool.js';
+import type { ToolHost } from './ToolHost.js';
 
 /** Points closer than this on screen add nothing a viewer could see. */
 const MIN_STEP_PX = 0.75;
@@ -14,14 +13,13 @@ const round = (n: number): number => Math.round(n * 100) / 100;
  * grow, at the live-edit rate); a stroke longer than a shape may hold continues as a new one.
  */
 export class PenTool implements Tool {
-  readonly id = 'pen' as const;
   readonly cursor = 'crosshair';
-  readonly #editor: Editor;
+  readonly #editor: ToolHost;
   /** Absolute [x, y, pressure, ...] of the stroke being drawn. */
   #points: number[] = [];
   #shapeId: string | null = null;
 
-  constructor(editor: Editor) {
+  constructor(editor: ToolHost) {
     this.#editor = editor;
   }
 
@@ -43,7 +41,7 @@ export class PenTool implements Tool {
       this.#start({ ...input, x: this.#points[n - 3]!, y: this.#points[n - 2]! });
     }
     this.#points.push(round(input.x), round(input.y), round(input.pressure));
-    const base = editor.store.get(this.#shapeId);
+    const base = editor.getShape(this.#shapeId);
     if (base) editor.live.set(base, fromAbsolutePoints(this.#points, 3));
   }
 
@@ -59,7 +57,7 @@ export class PenTool implements Tool {
 
   #start(input: PointerInput): void {
     const editor = this.#editor;
-    const { stroke, strokeWidth } = editor.state.style;
+    const { stroke, strokeWidth, opacity } = editor.state.style;
     this.#points = [round(input.x), round(input.y), round(input.pressure)];
     this.#shapeId = editor.model.addShape({
       type: 'pen',
@@ -67,6 +65,7 @@ export class PenTool implements Tool {
       stroke,
       fill: 'none',
       strokeWidth,
+      opacity,
     });
   }
 

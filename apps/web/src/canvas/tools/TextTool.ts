@@ -1,16 +1,16 @@
 import type { Point } from '@drawbridge/board';
-import type { Editor } from '../Editor.js';
 import type { PointerInput } from '../types.js';
 import type { Tool } from './Tool.js';
+import type { ToolHost } from './ToolHost.js';
 
 /** Text and sticky notes: a click opens the in-place editor (on the text under it, if any). */
 export class TextTool implements Tool {
   readonly id: 'text' | 'sticky';
   readonly cursor: string;
-  readonly #editor: Editor;
+  readonly #editor: ToolHost;
   #pressed: Point | null = null;
 
-  constructor(id: 'text' | 'sticky', editor: Editor) {
+  constructor(id: 'text' | 'sticky', editor: ToolHost) {
     this.id = id;
     this.cursor = id === 'text' ? 'text' : 'copy';
     this.#editor = editor;
@@ -27,7 +27,7 @@ export class TextTool implements Tool {
     this.#pressed = null;
     const editor = this.#editor;
     const hit = editor.hitTest(input);
-    const shape = hit ? editor.store.get(hit) : undefined;
+    const shape = hit ? editor.getShape(hit) : undefined;
     if (shape && (shape.type === 'text' || shape.type === 'sticky')) editor.text.edit(shape.id);
     else editor.text.draft(this.id, input);
   }

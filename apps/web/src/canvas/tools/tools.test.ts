@@ -172,7 +172,7 @@ describe('drawing tools', () => {
     editor.setTool('eraser');
     editor.pointerDown(at(50, 100));
     editor.pointerMove(at(250, 100));
-    expect(editor.erasing.size).toBe(2);
+    expect(editor.overlay.erasing.size).toBe(2);
     expect(shapes()).toHaveLength(3);
     editor.pointerUp(at(250, 100));
     expect(only(shapes()).type).toBe('rect');
@@ -215,7 +215,7 @@ describe('text and sticky tools', () => {
     expect(sticky.fill).toBe('#ffec99');
 
     editor.doubleClick({ x: 250, y: 250 });
-    expect(editor.state.editing?.shape.id).toBe(sticky.id);
+    expect(editor.state.editing?.shapeId).toBe(sticky.id);
     expect(editor.text.value).toBe('Note');
     editor.text.setValue('Changed');
     // Clicking on the canvas while editing commits.
@@ -271,7 +271,7 @@ describe('select tool', () => {
       [150, 450],
     ]);
     expect([...editor.selection].sort()).toEqual([a.id, c.id].sort());
-    expect(editor.marquee).toBeNull();
+    expect(editor.overlay.marquee).toBeNull();
   });
 
   it('moves the selection as one undo step', () => {

@@ -1,0 +1,102 @@
+import { scanUpdate } from '@drawbridge/protocol';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { systemClock } from '../clock.js';
+import { silentLogger } from '../logger.js';
+import { BoardRoom } from '../rooms/BoardRoom.js';
+import { clientDoc, nextTurn, roomDeps } from '../rooms/testing/roomKit.js';
+import { MemoryStorage } from '../storage/MemoryStorage.js';
+import { BoardReplica } from './BoardReplica.js';
+import { FuzzNetwork } from './testing/FuzzNetwork.js';
+
+/** Two nodes holding board `b` over one shared storage; their bus messages wait in `network`. */
+async function twoNodes() {
+  const network = new FuzzNetwork();
+  const storage = new MemoryStorage(true);
+  const make = async (id: string, handle: MemoryStorage) => {
+    const bus = network.bus(id);
+    const room = await BoardRoom.load('b', roomDeps(handle));
+    const replica = new BoardReplica({ host: room, bus, clock: systemClock, logger: silentLogger });
+    room.attachReplica(replica);
+    await bus.subscribeBoard('b', (message) => replica.handle(message));
+    room.addMember(`${id}-member`);
+    return { room, replica };
+  };
+  const a = await make('a', storage);
+  const b = await make('b', storage.sharedHandle());
+  const deliverAll = (filter: (type: string) => boolean = () => true) => {
+    for (let i = network.inFlight.length - 1; i >= 0; i--) {
+      network.deliver(i, filter(network.inFlight[i]!.message.type) ? 'deliver' : 'drop');
+    }
+  };
+  return { storage, network, a, b, deliverAll };
+}
+
+const storedContent = async (storage: MemoryStorage) => {
+  const doc = new Y.Doc();
+  for (const update of (await storage.load('b')).updates) Y.applyUpdate(doc, update);
+  return doc.getMap('m').toJSON();
+};
+
+describe('BoardReplica', () => {
+  it('applies a remote update at once, and counts its seqs applied once its node confirms them', async () => {
+    const { a, b, network, deliverAll } = await twoNodes();
+    const client = clientDoc();
+    client.doc.getMap('m').set('k', 1);
+    const { durable } = a.room.applyUpdate(
+      client.updates[0]!,
+      scanUpdate(client.updates[0]!),
+      'a-member',
+    );
+    await nextTurn();
+    // Published before it is stored: the other node applies it without waiting for storage.
+    expect(network.inFlight.map((f) => f.message.type)).toContain('update');
+    deliverAll();
+    expect(b.room.doc.getMap('m').get('k')).toBe(1);
+    expect(b.replica.unconfirmed).toBe(1);
+    await durable;
+    await nextTurn();
+    deliverAll();
+    expect(b.replica.unconfirmed).toBe(0);
+    expect(b.room.log.appliedThrough).toBe(a.room.log.appliedThrough);
+    expect(b.room.log.behind).toBe(false);
+  });
+
+  it('stores what a node that left never confirmed, and what a join needs', async () => {
+    const { a, b, storage, deliverAll } = await twoNodes();
+    const client = clientDoc();
+    client.doc.getMap('m').set('orphan', true);
+    // Node a publishes, then "dies" before its append commits: its storage never gets it.
+    a.replica.published(client.updates[0]!);
+    a.replica.flush();
+    deliverAll();
+    expect(b.room.doc.getMap('m').get('orphan')).toBe(true);
+    expect(await storedContent(storage)).toEqual({});
+    await b.replica.nodeGone('a');
+    expect(await storedContent(storage)).toEqual({ orphan: true });
+
+    // The same through a join: the answer may not claim content only in memory.
+    client.doc.getMap('m').set('second', 2);
+    a.replica.published(client.updates[1]!);
+    a.replica.flush();
+    deliverAll();
+    await b.room.sync(new Uint8Array([0]));
+    expect(await storedContent(storage)).toEqual({ orphan: true, second: 2 });
+  });
+
+  it('skips an update that builds on something missed, and reads it from storage instead', async () => {
+    const { a, b, deliverAll } = await twoNodes();
+    const client = clientDoc();
+    client.doc.getText('t').insert(0, 'ab');
+    client.doc.getText('t').insert(2, 'cd');
+    for (const update of client.updates) {
+      await a.room.applyUpdate(update, scanUpdate(update), 'a-member').durable;
+      await nextTurn();
+      // The first update message is lost; the second depends on it.
+      deliverAll((type) => type !== 'update' || update !== client.updates[0]);
+    }
+    expect(b.room.doc.store.pendingStructs).toBeNull();
+    await b.room.catchUpNow();
+    expect(b.room.doc.getText('t').toString()).toBe('abcd');
+  });
+});

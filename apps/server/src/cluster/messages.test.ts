@@ -1,0 +1,43 @@
+import { encode } from '@msgpack/msgpack';
+import { describe, expect, it } from 'vitest';
+import { type BusMessage, decodeMessage, encodeMessage } from './messages.js';
+
+const valid: BusMessage[] = [
+  { type: 'update', node: 'n1', boardId: 'b', msg: 3, update: Uint8Array.of(1, 2, 3) },
+  {
+    type: 'commit',
+    node: 'n1',
+    boardId: 'b',
+    through: 3,
+    head: 9,
+    msgs: [2, 3],
+    stored: [[7], [8, 9]],
+  },
+  { type: 'awareness', node: 'n1', boardId: 'b', update: Uint8Array.of(0) },
+  { type: 'query', node: 'n1', boardId: 'b' },
+  { type: 'heartbeat', node: 'n1' },
+  { type: 'bye', node: 'n1' },
+];
+
+describe('bus messages', () => {
+  it('round-trip every type', () => {
+    for (const message of valid) expect(decodeMessage(encodeMessage(message))).toEqual(message);
+  });
+
+  it('refuse anything malformed instead of throwing', () => {
+    const bad: unknown[] = [
+      { type: 'update', node: 'n1', boardId: 'b', msg: -1, update: Uint8Array.of(1) },
+      { type: 'update', node: 'n1', boardId: 'b', msg: 1, update: 'not bytes' },
+      { type: 'update', node: 'bad node id!', boardId: 'b', msg: 1, update: Uint8Array.of(1) },
+      { type: 'query', node: 'n1', boardId: '../etc' },
+      { type: 'commit', node: 'n1', boardId: 'b', through: 1, head: 1, msgs: [1], stored: [] },
+      { type: 'commit', node: 'n1', boardId: 'b', through: 1, head: 1, msgs: [1], stored: [[1.5]] },
+      { type: 'shout', node: 'n1', boardId: 'b' },
+      [1, 2, 3],
+      null,
+    ];
+    for (const value of bad) expect(decodeMessage(encode(value))).toBeNull();
+    expect(decodeMessage(Uint8Array.of(0xc1))).toBeNull();
+    expect(decodeMessage(new Uint8Array(0))).toBeNull();
+  });
+});

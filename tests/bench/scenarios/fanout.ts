@@ -1,0 +1,78 @@
+/** Fan-out burst: 1 writer -> 50 readers on one board, as fast as the server acks. */
+
+import { interleave, metric, type Scenario } from '../lib/scenario.js';
+import { SERVER_KINDS } from '../lib/servers.js';
+import { fmtInt } from '../lib/stats.js';
+import { runBroadcast } from './broadcast.js';
+
+export const fanout: Scenario = {
+  name: 'fanout',
+  title: 'Fan-out burst: 1 writer -> 50 readers',
+  description:
+    'One writer sends real whiteboard edits (Yjs updates of 88-258 B) with 64 in flight; 50 ' +
+    'readers on the same board count what they receive by content (a server may batch). ' +
+    'Deliveries/s = edits x readers / (first send to last delivery); server CPU per delivered ' +
+    'update from /proc. Drawbridge runs without its per-connection rate limit here.',
+  supports: SERVER_KINDS,
+  async run(ctx) {
+    const readers = 50;
+    const count = ctx.options.quick ? 1500 : 8000;
+    const runs = await interleave(ctx, (kind, round) =>
+      runBroadcast(
+        kind,
+        {
+          boardId: `fanout-r${round}`,
+          readers,
+          warmup: ctx.options.quick ? 200 : 1000,
+          count,
+          mode: 'burst',
+          window: 64,
+          rate: 0,
+          stallMs: 10_000,
+        },
+        2,
+      ),
+    );
+    const deliveries = (r: (typeof runs)[number]['result']) => r.edits * r.readers;
+    return {
+      metrics: [
+        metric(
+          'deliveries/s',
+          'per-s',
+          'higher',
+          runs,
+          (r) => (deliveries(r) / r.elapsedMs) * 1000,
+        ),
+        metric(
+          'server CPU per delivered update',
+          'us',
+          'lower',
+          runs,
+          (r) => (r.serverCpuSeconds * 1e6) / deliveries(r),
+        ),
+        metric(
+          'frames per delivered edit',
+          'ratio',
+          'lower',
+          runs,
+          (r) => r.results.reduce((sum, x) => sum + x.frames, 0) / (r.totalEdits * r.readers),
+        ),
+        metric('client busy (max event-loop use)', 'ratio', 'lower', runs, (r) =>
+          Math.max(...r.results.map((x) => x.clientElu)),
+        ),
+      ],
+      notes: [
+        `${readers} readers x ${fmtInt(count)} measured edits per run, verified: ${runs[0]?.result.results[0]?.verified ?? ''}`,
+        'client busy near 1.0 means the load generator, not the server, was the limit.',
+      ],
+      runs: runs.map(({ kind, round, result }) => ({
+        kind,
+        round,
+        elapsedMs: result.elapsedMs,
+        serverCpuSeconds: result.serverCpuSeconds,
+        frames: result.results.map((x) => x.frames),
+        clientElu: result.results.map((x) => x.clientElu),
+      })),
+    };
+  },
+};

@@ -1,0 +1,129 @@
+/**
+ * Idle capacity: 5,000 connections over 500 boards, each joined (synced) and then left idle.
+ * Server memory per idle connection (resident set after, minus before, over the connections)
+ * and connects per second (connect + join, 100 in flight per client process).
+ */
+import { fileURLToPath } from 'node:url';
+import { type Conn, connect } from '../lib/conn.js';
+import { interleave, metric, now, type Scenario } from '../lib/scenario.js';
+import { SERVER_KINDS, type ServerKind, startServer } from '../lib/servers.js';
+import { startWorkers, type WorkerIO } from '../lib/workers.js';
+
+const MODULE = fileURLToPath(import.meta.url);
+const IN_FLIGHT = 100;
+const SETTLE_MS = 1500;
+
+interface IdleParams {
+  kind: ServerKind;
+  server: { url: string; wsUrl: string };
+  connections: number;
+  boards: number;
+  round: number;
+}
+
+export async function idleClients(
+  p: IdleParams,
+  io: WorkerIO,
+): Promise<{ startAt: number; endAt: number; opened: number }> {
+  const ids: number[] = [];
+  for (let i = io.index; i < p.connections; i += io.count) ids.push(i);
+  const conns: Conn[] = [];
+  let failure: Error | null = null;
+  const fail = (reason: string) => {
+    failure ??= new Error(`${p.kind}: ${reason}`);
+  };
+  await io.barrier('ready');
+  const startAt = now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (next < ids.length) {
+        const i = ids[next++]!;
+        conns.push(
+          await connect(
+            p.kind,
+            p.server,
+            `idle-${i % p.boards}-r${p.round}`,
+            { fail },
+            { timeoutMs: 30_000 },
+          ),
+        );
+      }
+    }),
+  );
+  const endAt = now();
+  await io.barrier('connected');
+  // The orchestrator reads the server's memory, then releases 'measured'.
+  await io.barrier('measured');
+  for (const conn of conns) conn.close();
+  if (failure) throw failure;
+  return { startAt, endAt, opened: conns.length };
+}
+
+export const idle: Scenario = {
+  name: 'idle',
+  title: 'Idle capacity: 5,000 connections over 500 boards',
+  description:
+    'Connections opened 100 at a time per client process (2 processes), each joining (syncing) ' +
+    "one of 500 boards, then left idle. Memory per idle connection = growth of the server's " +
+    `resident set (${SETTLE_MS / 1000} s after the last join) over the connections; connects per ` +
+    'second = connections over the time to open and join them all.',
+  supports: SERVER_KINDS,
+  async run(ctx) {
+    const connections = ctx.options.quick ? 1000 : 5000;
+    const boards = connections / 10;
+    const runs = await interleave(ctx, async (kind, round) => {
+      const server = await startServer(kind);
+      const group = startWorkers<IdleParams, { startAt: number; endAt: number; opened: number }>(
+        2,
+        MODULE,
+        'idleClients',
+        { kind, server: { url: server.url, wsUrl: server.wsUrl }, connections, boards, round },
+      );
+      try {
+        await group.barrier('ready');
+        // Let the fresh server settle (lazy initialisation) before the baseline.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const before = server.rssBytes();
+        group.release('ready');
+        await group.barrier('connected');
+        group.release('connected');
+        await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+        const after = server.rssBytes();
+        await group.barrier('measured');
+        group.release('measured');
+        const results = await group.results();
+        const opened = results.reduce((sum, r) => sum + r.opened, 0);
+        if (opened !== connections)
+          throw new Error(`${kind}: ${opened} of ${connections} connections opened`);
+        const elapsed =
+          Math.max(...results.map((r) => r.endAt)) - Math.min(...results.map((r) => r.startAt));
+        return {
+          kbPerConnection: (after - before) / 1024 / connections,
+          connectsPerSecond: (connections / elapsed) * 1000,
+          rssBeforeMiB: before / 2 ** 20,
+          rssAfterMiB: after / 2 ** 20,
+        };
+      } finally {
+        group.kill();
+        await server.destroy();
+      }
+    });
+    return {
+      metrics: [
+        metric('memory per idle connection', 'kb', 'lower', runs, (r) => r.kbPerConnection),
+        metric('connects per second', 'per-s', 'higher', runs, (r) => r.connectsPerSecond),
+      ],
+      notes: [
+        `${connections} connections over ${boards} boards; resident set before -> after (MiB): ` +
+          runs
+            .map(
+              (r) =>
+                `${r.kind} ${r.result.rssBeforeMiB.toFixed(0)} -> ${r.result.rssAfterMiB.toFixed(0)}`,
+            )
+            .join(', '),
+      ],
+      runs,
+    };
+  },
+};

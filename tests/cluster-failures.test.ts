@@ -1,0 +1,219 @@
+/**
+ * The cluster under the failures we can produce here, with real processes: a node killed with
+ * SIGKILL mid-edit, Redis killed and restarted, PostgreSQL stopped and restarted. Each ends with
+ * the strict convergence check of every client and every surviving node's own document, and
+ * checks every acked edit edit by edit.
+ */
+import { ErrorCode } from '@drawbridge/protocol';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type * as Y from 'yjs';
+import { documentVersion } from '../apps/server/src/http/boardStatus.js';
+import { AckingWriter } from './utils/ackingWriter.js';
+import { nodeMetric, startCluster, type TestCluster } from './utils/cluster.js';
+import {
+  connectPeer,
+  destroyAll,
+  expectConverged,
+  type Peer,
+  whenLive,
+  whenSaved,
+} from './utils/peers.js';
+import { fetchBoard } from './utils/rawClient.js';
+
+const ADMIN_TOKEN = 'cluster-test-admin-token-0123456789abcdef';
+const verbose = process.env.DRAWBRIDGE_TEST_VERBOSE === '1';
+const report = (figures: Record<string, unknown>) => {
+  if (verbose) console.info(JSON.stringify(figures));
+};
+
+let cluster: TestCluster;
+let peers: Peer[] = [];
+let writers: AckingWriter[] = [];
+let boardCount = 0;
+const newBoard = () => `failures-${process.pid}-${++boardCount}`;
+
+beforeAll(async () => {
+  cluster = await startCluster({ nodes: 3, env: { ADMIN_TOKEN } });
+}, 60_000);
+
+afterAll(async () => {
+  await cluster?.destroy();
+});
+
+afterEach(async () => {
+  destroyAll(peers);
+  for (const writer of writers) writer.close();
+  peers = [];
+  writers = [];
+  // Every test leaves the cluster whole for the next one.
+  for (const [i, node] of cluster.nodes.entries()) if (!node) await cluster.start(i);
+});
+
+const peer = (node: number, boardId: string, doc?: Y.Doc): Peer => {
+  const created = connectPeer(cluster.url(node), boardId, doc ? { doc } : {});
+  peers.push(created);
+  return created;
+};
+
+async function nodeVersion(node: number, boardId: string): Promise<string | undefined> {
+  const res = await fetch(`${cluster.url(node)}/api/boards/${boardId}/status`, {
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
+  return ((await res.json()) as { version?: string }).version;
+}
+
+/** Every client and the given nodes' documents hold the same board. */
+async function expectAllConverged(
+  docs: Y.Doc[],
+  nodes: number[],
+  boardId: string,
+  timeout = 10_000,
+) {
+  await expectConverged(docs, timeout);
+  for (const node of nodes) {
+    await vi.waitFor(
+      async () => expect(await nodeVersion(node, boardId)).toBe(documentVersion(docs[0]!)),
+      {
+        timeout,
+        interval: 50,
+      },
+    );
+  }
+}
+
+let shapeCount = 0;
+const addShape = (p: Peer, tag: string) =>
+  p.doc.getMap('shapes').set(`${tag}-${++shapeCount}`, { kind: 'rect' });
+
+describe('cluster failures', () => {
+  it('kill -9 of a node mid-edit: its clients resync elsewhere, every acked edit is kept, its cursors vanish', async () => {
+    const boardId = newBoard();
+    const observer = peer(0, boardId);
+    const other = peer(1, boardId);
+    const doomed = peer(2, boardId);
+    await Promise.all([observer, other, doomed].map(whenLive));
+    doomed.provider.awareness.setLocalState({ name: 'on node 3' });
+    const doomedId = doomed.doc.clientID;
+    await vi.waitFor(() =>
+      expect(observer.provider.awareness.getStates().has(doomedId)).toBe(true),
+    );
+
+    const writer = new AckingWriter(boardId, 'w');
+    writers.push(writer);
+    await writer.connect(cluster.url(2));
+    // Edits in flight on node 3 when it dies: some acked, some not.
+    const inFlight: Promise<void>[] = [];
+    while (writer.acked.size < 60) {
+      inFlight.push(writer.edit());
+      addShape(doomed, 'doomed');
+      addShape(other, 'other');
+      if (inFlight.length % 10 === 0) await inFlight.at(-1);
+    }
+    for (let i = 0; i < 20; i++) inFlight.push(writer.edit());
+    const killedAt = Date.now();
+    await cluster.nodes[2]!.kill('SIGKILL');
+    await Promise.all(inFlight);
+
+    // The dead node's members vanish from the others' presence within 5 s (its heartbeats stop).
+    await vi.waitFor(
+      () => expect(observer.provider.awareness.getStates().has(doomedId)).toBe(false),
+      {
+        timeout: 5000,
+        interval: 20,
+      },
+    );
+    const cursorGoneMs = Date.now() - killedAt;
+
+    // Every acked edit is on the surviving nodes before any client resends anything.
+    const survivor = await fetchBoard(cluster.url(0), boardId);
+    const stored = new Set(survivor.getMap('shapes').keys());
+    const lost = [...writer.acked].filter((key) => !stored.has(key));
+    expect(lost).toEqual([]);
+
+    // Its clients move to another node and resync their unacked edits by the usual rejoin.
+    writer.close();
+    doomed.provider.destroy();
+    const movedWriter = peer(1, boardId, writer.doc);
+    const movedDoomed = peer(0, boardId, doomed.doc);
+    await Promise.all([movedWriter, movedDoomed, observer, other].map(whenSaved));
+    const docs = [observer.doc, other.doc, movedWriter.doc, movedDoomed.doc];
+    await expectAllConverged(docs, [0, 1], boardId);
+    const final = new Set(observer.doc.getMap('shapes').keys());
+    expect(writer.sent.filter((key) => !final.has(key))).toEqual([]);
+    report({ test: 'kill -9', acked: writer.acked.size, sent: writer.sent.length, cursorGoneMs });
+  });
+
+  it('Redis killed during edits and back 3 s later: everything reconverges, nothing acked is lost', async () => {
+    const boardIds = [newBoard(), newBoard()];
+    const clients = boardIds.flatMap((boardId) => [0, 1, 2].map((node) => peer(node, boardId)));
+    await Promise.all(clients.map(whenLive));
+    for (const p of clients) addShape(p, 'before');
+    await Promise.all(clients.map(whenSaved));
+
+    await cluster.redis.kill('SIGKILL');
+    // Three seconds of editing without Redis: each node serves its own members and stores every
+    // edit (acked by PostgreSQL), but the nodes cannot hear each other.
+    const outageStart = Date.now();
+    let rounds = 0;
+    while (Date.now() - outageStart < 3000) {
+      for (const p of clients) addShape(p, 'outage');
+      await Promise.all(clients.map(whenSaved));
+      rounds++;
+    }
+    await cluster.redis.restart();
+    const back = Date.now();
+    for (const [b, boardId] of boardIds.entries()) {
+      const docs = clients.slice(b * 3, b * 3 + 3).map((p) => p.doc);
+      await expectAllConverged(docs, [0, 1, 2], boardId, 5000);
+      expect(docs[0]!.getMap('shapes').size).toBe(3 * (rounds + 1));
+    }
+    const reconvergedMs = Date.now() - back;
+    for (const node of cluster.nodes) expect(node?.child.exitCode).toBeNull();
+    expect(
+      await nodeMetric(cluster.url(0), 'drawbridge_cluster_gaps_repaired_total'),
+    ).toBeGreaterThan(0);
+    // And the bus works again: a new edit crosses nodes.
+    addShape(clients[0]!, 'after');
+    await expectConverged(clients.slice(0, 3).map((p) => p.doc));
+    report({ test: 'redis outage', rounds, edits: 6 * rounds, reconvergedMs });
+  });
+
+  it('PostgreSQL stopped during edits: nothing is acked while it is down, nothing is lost, edits land after', async () => {
+    const boardId = newBoard();
+    const clients = [0, 1, 2].map((node) => peer(node, boardId));
+    await Promise.all(clients.map(whenLive));
+    for (const p of clients) addShape(p, 'before');
+    await Promise.all(clients.map(whenSaved));
+    const ackedBefore = new Set(clients[0]!.doc.getMap('shapes').keys());
+
+    const writer = new AckingWriter(boardId, 'pgdown');
+    writers.push(writer);
+    await writer.connect(cluster.url(1));
+    await cluster.pg.stop();
+    for (const p of clients) addShape(p, 'outage');
+    await writer.edit();
+    expect(writer.acked.size).toBe(0);
+    // The clients hear a retryable error, not an ack.
+    await vi.waitFor(() => {
+      for (const p of clients) {
+        expect(p.provider.state.unsaved).toBeGreaterThan(0);
+        expect(p.provider.state.error?.code).toBe(ErrorCode.STORAGE_ERROR);
+      }
+    });
+    for (const node of cluster.nodes) expect(node?.child.exitCode).toBeNull();
+
+    await cluster.pg.restart();
+    const back = Date.now();
+    const moved = peer(2, boardId, writer.doc);
+    await Promise.all([...clients, moved].map((p) => whenSaved(p)));
+    await expectAllConverged(
+      [...clients, moved].map((p) => p.doc),
+      [0, 1, 2],
+      boardId,
+    );
+    const final = new Set(clients[0]!.doc.getMap('shapes').keys());
+    expect([...ackedBefore].filter((key) => !final.has(key))).toEqual([]);
+    expect(final.size).toBe(7); // 3 before, 3 during the outage, 1 from the raw writer
+    report({ test: 'postgres outage', landedMs: Date.now() - back });
+  });
+});
