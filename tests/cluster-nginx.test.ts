@@ -175,7 +175,10 @@ describe('the documented nginx configuration in front of a cluster', () => {
       draw(poller, `p${round}`, 1);
       draw(other, `o${round}`, 1);
       await whenSaved(poller);
-      await vi.waitFor(() => expect(poller.doc.getMap('shapes').has(`o${round}-0`)).toBe(true));
+      await vi.waitFor(() => expect(poller.doc.getMap('shapes').has(`o${round}-0`)).toBe(true), {
+        timeout: 10_000,
+        interval: 10,
+      });
     }
     await Promise.all([whenSaved(poller), whenSaved(other)]);
     await expectConverged([poller.doc, other.doc]);
@@ -185,7 +188,8 @@ describe('the documented nginx configuration in front of a cluster', () => {
     expect(engine.transport.name).toBe('polling');
 
     const session = nginx.accessLog().filter((entry) => entry.sid === sid);
-    expect(session.length).toBeGreaterThan(80);
+    // Each round needs a POST (the edit) and a GET (its ack, the other client's edit).
+    expect(session.length).toBeGreaterThanOrEqual(80);
     expect(session.filter((entry) => entry.status >= 400)).toEqual([]);
     // Every request of the session reached the node its handshake reached.
     expect(new Set(session.map((entry) => entry.upstreams.join(' ')))).toEqual(
