@@ -180,6 +180,8 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
   const originAllowed = createOriginCheck([
     ...(options.allowedOrigins ?? []),
     ...(options.embedOrigins ?? []),
+    // Behind a proxy that rewrites Host, the public origin is still this server's own.
+    ...(options.publicUrl ? [new URL(options.publicUrl).origin] : []),
   ]);
   const io: DrawbridgeServer = new Server<
     ClientToServerEvents,
@@ -190,7 +192,8 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
     parser,
     serveClient: false,
     // Engine.IO's cap on one frame: the largest legal message plus room for the envelope.
-    maxHttpBufferSize: limits.maxMessageBytes + 64 * 1024,
+    // Long-polling carries binary as base64 (4 bytes per 3), so the cap is sized for that.
+    maxHttpBufferSize: Math.ceil((limits.maxMessageBytes * 4) / 3) + 64 * 1024,
     ...(options.cluster?.adapter ? { adapter: options.cluster.adapter } : {}),
     allowRequest: (req, callback) => {
       const ok = originAllowed(req);
