@@ -41,6 +41,8 @@ export class RedisBus implements ClusterBus {
   readonly #boards = new Map<string, (message: BoardMessage) => void>();
   readonly #nodeHandlers: ((message: NodeMessage) => void)[] = [];
   readonly #reconnectHandlers: (() => void)[] = [];
+  /** Publishes not yet answered: `close` lets them out first (the `bye` among them). */
+  readonly #inFlight = new Set<Promise<unknown>>();
   #everReady = false;
   #closed = false;
 
@@ -122,6 +124,8 @@ export class RedisBus implements ClusterBus {
   }
 
   async close(): Promise<void> {
+    // QUIT is not auto-pipelined: without this it could overtake the last publishes.
+    await Promise.allSettled([...this.#inFlight]);
     this.#closed = true;
     this.#boards.clear();
     await Promise.allSettled([this.#pub.quit(), this.#sub.quit()]);
@@ -156,10 +160,12 @@ export class RedisBus implements ClusterBus {
     this.#options.onMessage?.('out', message.type, bytes.byteLength);
     const started = process.hrtime.bigint();
     const sent = sharded ? this.#pub.spublish(channel, bytes) : this.#pub.publish(channel, bytes);
-    sent.then(
+    const done = sent.then(
       () => this.#options.onPublishLatency?.(Number(process.hrtime.bigint() - started) / 1e9),
       () => undefined, // at most once: a publish lost with the connection is repaired from storage
     );
+    this.#inFlight.add(done);
+    void done.then(() => this.#inFlight.delete(done));
   }
 
   #onBoard(channel: Buffer, payload: Buffer): void {
