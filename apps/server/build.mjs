@@ -12,6 +12,8 @@ await build({
     main: 'src/main.ts',
     'sqlite-worker': 'src/storage/sqlite/worker.ts',
     'postgres-snapshot-worker': 'src/storage/postgres/snapshotWorker.ts',
+    'load-worker': 'src/rooms/loading/loadWorker.ts',
+    'preview-worker': 'src/previews/renderWorker.ts',
   },
   outdir: 'dist',
   bundle: true,

@@ -21,6 +21,7 @@ import {
   DEFAULT_COMPACT_EVERY,
   DEFAULT_IDLE_UNLOAD_MS,
 } from './config.js';
+import { TurnBudget } from './flow/TurnBudget.js';
 import { registerAwarenessHandlers } from './handlers/awarenessHandlers.js';
 import { registerBoardHandlers } from './handlers/boardHandlers.js';
 import type { Authorize, DrawbridgeServer, HandlerDeps } from './handlers/context.js';
@@ -31,6 +32,8 @@ import { createOriginCheck } from './http/origin.js';
 import { createRequestHandler } from './http/routes.js';
 import { type Logger, silentLogger } from './logger.js';
 import { Metrics } from './metrics.js';
+import { PreviewRenderer } from './previews/PreviewRenderer.js';
+import { BoardLoader } from './rooms/loading/BoardLoader.js';
 import type { RelaySink } from './rooms/Outbox.js';
 import { RoomManager } from './rooms/RoomManager.js';
 import type { Storage } from './storage/Storage.js';
@@ -60,6 +63,8 @@ export interface CreateServerOptions {
   cluster?: ClusterOptions | null;
   /** With shared storage: how often loaded boards are checked for records they missed. */
   gapCheckMs?: number;
+  /** A board's thumbnail is rendered at most once per this interval (default 2000 ms). */
+  previewIntervalMs?: number;
 }
 
 export interface ClusterOptions {
@@ -127,8 +132,10 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
     metrics.bytesOut.inc(update.byteLength * fanout);
   };
 
+  const loader = new BoardLoader(logger);
   const rooms = new RoomManager({
     storage: options.storage,
+    loader,
     logger,
     limits,
     clock,
@@ -162,6 +169,13 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
     return { ready: Object.values(checks).every((v) => v === 'ok'), checks };
   };
 
+  const previews = new PreviewRenderer({
+    storage: options.storage,
+    logger,
+    ...(options.previewIntervalMs !== undefined
+      ? { minIntervalMs: options.previewIntervalMs }
+      : {}),
+  });
   const tokens = options.tokens ?? null;
   const httpServer = createHttpServer(
     createRequestHandler({
@@ -174,6 +188,7 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
       publicUrl: options.publicUrl ?? null,
       staticDir: options.staticDir ?? null,
       readiness,
+      previews,
     }),
   );
   // Host pages that embed boards may also connect.
@@ -209,6 +224,7 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
     logger,
     metrics,
     authorize: options.authorize ?? createAuthorize(tokens),
+    joinAnswers: new TurnBudget(JOIN_ANSWER_BYTES_PER_TURN),
     isShuttingDown: () => closing !== null,
   };
 
@@ -235,6 +251,7 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
           httpServer.off('error', reject);
           listening = true;
           cluster?.start();
+          loader.start();
           resolve(httpServer.address() as AddressInfo);
         });
       });
@@ -250,6 +267,8 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
         await rooms.close();
         // After the boards' last notices: the other nodes drop our members' presence at once.
         await cluster?.close();
+        await loader.close();
+        await previews.close();
         await options.storage.close();
       })();
       return closing;
@@ -258,6 +277,7 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
 }
 
 const READINESS_TIMEOUT_MS = 2000;
+const JOIN_ANSWER_BYTES_PER_TURN = 4 * 1024 * 1024;
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {

@@ -54,6 +54,9 @@ export function registerBoardHandlers(deps: HandlerDeps, socket: DrawbridgeSocke
         });
       });
       if (socket.disconnected) return; // the disconnect handler has cleaned up
+      // Many large answers at once go out over several turns, not in one long burst.
+      await deps.joinAnswers.take(state.update.byteLength);
+      if (socket.disconnected) return;
       deps.metrics.bytesOut.inc(state.update.byteLength + state.awareness.byteLength);
       if (isAck(ack)) ack({ ok: true, role, ...state });
     } catch (error) {

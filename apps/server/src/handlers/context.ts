@@ -11,6 +11,7 @@ import {
   type SocketData,
 } from '@drawbridge/protocol';
 import type { Server, Socket } from 'socket.io';
+import type { TurnBudget } from '../flow/TurnBudget.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { RoomManager } from '../rooms/RoomManager.js';
@@ -42,6 +43,8 @@ export interface HandlerDeps {
   logger: Logger;
   metrics: Metrics;
   authorize: Authorize;
+  /** Bytes of join answers sent per event-loop turn. */
+  joinAnswers: TurnBudget;
   /** True once shutdown began: new joins and updates are refused with SHUTTING_DOWN. */
   isShuttingDown: () => boolean;
 }

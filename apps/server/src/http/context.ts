@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenService } from '../auth/TokenService.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import type { PreviewRenderer } from '../previews/PreviewRenderer.js';
 import type { RoomManager } from '../rooms/RoomManager.js';
 
 export interface HttpDeps {
@@ -13,6 +14,7 @@ export interface HttpDeps {
   embedOrigins: readonly string[];
   publicUrl: string | null;
   staticDir: string | null;
+  previews: PreviewRenderer;
   /** Not ready while starting or shutting down, or while storage (or the cluster bus) does not answer. */
   readiness: () => Promise<Readiness>;
 }

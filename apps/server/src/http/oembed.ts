@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { escapeXml, readBoardName } from '@drawbridge/board';
 import { isValidBoardId } from '@drawbridge/protocol';
+import { PREVIEW_HEIGHT, PREVIEW_WIDTH } from '../previews/PreviewRenderer.js';
 import { accessStatus, checkAccess } from './access.js';
 import { baseUrl, type HttpDeps, json, notFound, withBoard } from './context.js';
-import { PREVIEW_HEIGHT, PREVIEW_WIDTH } from './preview.js';
 
 const DEFAULT_WIDTH = 800;
 const DEFAULT_HEIGHT = 600;

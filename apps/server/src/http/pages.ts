@@ -2,8 +2,8 @@ import { readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { escapeXml, readBoardName } from '@drawbridge/board';
+import { PREVIEW_HEIGHT, PREVIEW_WIDTH } from '../previews/PreviewRenderer.js';
 import { baseUrl, type HttpDeps, withBoard } from './context.js';
-import { PREVIEW_HEIGHT, PREVIEW_WIDTH } from './preview.js';
 
 /** `frame-ancestors` for embed pages: the server itself and EMBED_ORIGINS. */
 export function embedFrameAncestors(embedOrigins: readonly string[]): string {

@@ -2,13 +2,13 @@ import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isValidBoardId } from '@drawbridge/protocol';
 import sirv from 'sirv';
+import { PreviewBusyError } from '../previews/PreviewRenderer.js';
 import { accessStatus, checkAccess } from './access.js';
 import { serveBoardStatus } from './boardStatus.js';
-import { type HttpDeps, json, notFound, withBoard } from './context.js';
+import { type HttpDeps, json, notFound } from './context.js';
 import { serveCreateLink } from './linksApi.js';
 import { serveOEmbed } from './oembed.js';
 import { APP_FRAME_POLICY, IndexHtml, serveBoardPage } from './pages.js';
-import { PreviewRenderer } from './preview.js';
 
 const BOARD_PAGE = /^\/(b|embed)\/([^/]+)\/?$/;
 const PREVIEW = /^\/b\/([^/]+)\/preview\.png$/;
@@ -33,7 +33,6 @@ export function createRequestHandler(deps: HttpDeps) {
         })
       : null;
   const index = new IndexHtml(deps.staticDir);
-  const previews = new PreviewRenderer();
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -66,9 +65,14 @@ export function createRequestHandler(deps: HttpDeps) {
       } catch (error) {
         return json(res, accessStatus(error), { error: 'not allowed' });
       }
-      const { png, version } = await withBoard(deps, boardId, (room) =>
-        previews.render(boardId, room.doc),
-      );
+      let thumbnail: Awaited<ReturnType<typeof deps.previews.render>>;
+      try {
+        thumbnail = await deps.previews.render(boardId);
+      } catch (error) {
+        if (!(error instanceof PreviewBusyError)) throw error;
+        return json(res, 503, { error: error.message }, { 'retry-after': '2' });
+      }
+      const { png, version } = thumbnail;
       const etag = `"${version}"`;
       if (req.headers['if-none-match'] === etag) {
         res.writeHead(304, { etag });

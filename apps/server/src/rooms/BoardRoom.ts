@@ -15,6 +15,7 @@ import type { Storage } from '../storage/Storage.js';
 import { AwarenessRegistry } from './AwarenessRegistry.js';
 import { BoardLog } from './BoardLog.js';
 import { CatchUp } from './CatchUp.js';
+import { type BoardLoader, DIRECT_LOAD_BYTES } from './loading/BoardLoader.js';
 import { Outbox, type RelaySink } from './Outbox.js';
 
 export interface BoardRoomDeps {
@@ -29,6 +30,8 @@ export interface BoardRoomDeps {
   gapGraceMs?: number;
   /** Records read from storage to repair gaps (metrics). */
   onRepaired?: (boardId: string, records: number) => void;
+  /** Prepares large boards off the event loop; without one, boards load in one piece. */
+  loader?: BoardLoader | null;
 }
 
 export interface SyncState {
@@ -51,6 +54,8 @@ export class BoardRoom {
   readonly #catchUp: CatchUp;
   #replica: BoardReplica | null = null;
   #captured: Uint8Array | null = null;
+  /** The whole board encoded, while the doc has not changed since: cold joins share it. */
+  #fullState: Uint8Array | null = null;
   #destroyed = false;
 
   private constructor(
@@ -58,10 +63,10 @@ export class BoardRoom {
     stored: Awaited<ReturnType<Storage['load']>>,
     private readonly deps: BoardRoomDeps,
   ) {
-    for (const [index, update] of stored.updates.entries()) this.#applyStored(update, index);
     this.log = new BoardLog(boardId, stored, deps);
     this.doc.on('update', (update: Uint8Array) => {
       this.#captured = update;
+      this.#fullState = null;
     });
     this.registry = new AwarenessRegistry(
       this.doc,
@@ -84,7 +89,38 @@ export class BoardRoom {
     if (stored.corrupt > 0) {
       deps.logger.warn({ boardId, corrupt: stored.corrupt }, 'skipped corrupt stored records');
     }
-    return new BoardRoom(boardId, stored, deps);
+    const room = new BoardRoom(boardId, stored, deps);
+    await room.#restore(stored.updates, stored.bytes);
+    return room;
+  }
+
+  /**
+   * Applies the stored board without holding the event loop: a large one is decoded and cut
+   * into slices in a worker, and the slices (like the records of a small one) are applied a few
+   * milliseconds at a time.
+   */
+  async #restore(updates: Uint8Array[], bytes: number): Promise<void> {
+    const loader = this.deps.loader;
+    if (loader && bytes >= DIRECT_LOAD_BYTES) {
+      try {
+        const sliced = await loader.slice(updates);
+        if (sliced.skipped > 0) {
+          this.deps.logger.error(
+            { boardId: this.boardId, skipped: sliced.skipped },
+            'stored updates do not decode; skipped',
+          );
+        }
+        await inTurns(sliced.slices, (slice) => Y.applyUpdate(this.doc, slice, 'storage'));
+        this.#fullState = sliced.state;
+        return;
+      } catch (error) {
+        this.deps.logger.error(
+          { boardId: this.boardId, err: error },
+          'sliced load failed; loading in one piece',
+        );
+      }
+    }
+    await inTurns(updates, (update, index) => this.#applyStored(update, index));
   }
 
   /** Links the room to the other nodes (cluster mode); set once, right after load. */
@@ -127,8 +163,11 @@ export class BoardRoom {
   }
 
   syncState(stateVector: Uint8Array): SyncState {
+    const empty = stateVector.byteLength === 1 && stateVector[0] === 0;
+    if (empty && !this.#fullState) this.#fullState = Y.encodeStateAsUpdate(this.doc);
     return {
-      update: Y.encodeStateAsUpdate(this.doc, stateVector),
+      update:
+        empty && this.#fullState ? this.#fullState : Y.encodeStateAsUpdate(this.doc, stateVector),
       stateVector: Y.encodeStateVector(this.doc),
       awareness: this.registry.encodeAll(),
     };
@@ -299,5 +338,23 @@ export class BoardRoom {
     this.deps.logger.warn({ boardId: this.boardId }, 'dropped pending structs of a client update');
     store.pendingStructs = null;
     store.pendingDs = null;
+  }
+}
+
+/** Longest stretch of loading work between two turns of the event loop. */
+const TURN_BUDGET_MS = 8;
+
+/** Runs `apply` over `items`, yielding to the event loop whenever a stretch took too long. */
+async function inTurns<T>(
+  items: readonly T[],
+  apply: (item: T, index: number) => void,
+): Promise<void> {
+  let started = performance.now();
+  for (const [index, item] of items.entries()) {
+    apply(item, index);
+    if (performance.now() - started > TURN_BUDGET_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      started = performance.now();
+    }
   }
 }

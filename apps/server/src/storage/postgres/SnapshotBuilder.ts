@@ -1,3 +1,4 @@
+import { pack, transferOf } from '../../workers/packing.js';
 import { RpcWorker } from '../../workers/RpcWorker.js';
 
 /**
@@ -14,15 +15,7 @@ export class SnapshotBuilder {
   }
 
   build(updates: readonly Uint8Array[]): Promise<Uint8Array> {
-    // One buffer for all records, moved to the worker: no per-record copies across threads,
-    // and records that are views into a shared pool are never transferred out from under it.
-    const total = updates.reduce((sum, update) => sum + update.byteLength, 0);
-    const packed = new Uint8Array(total);
-    let offset = 0;
-    for (const update of updates) {
-      packed.set(update, offset);
-      offset += update.byteLength;
-    }
+    const packed = pack(updates);
     this.#worker ??= new RpcWorker({
       callerUrl: import.meta.url,
       sourcePath: './snapshotWorker.ts',
@@ -30,8 +23,7 @@ export class SnapshotBuilder {
       name: 'postgres-snapshot',
       onExit: this.#onExit,
     });
-    const lengths = updates.map((update) => update.byteLength);
-    return this.#worker.call<Uint8Array>('build', [packed, lengths], [packed.buffer]);
+    return this.#worker.call<Uint8Array>('build', [packed], transferOf(packed));
   }
 
   async close(): Promise<void> {

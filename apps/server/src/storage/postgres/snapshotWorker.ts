@@ -3,18 +3,13 @@
  * so a large Yjs decode and encode never runs on the server's event loop.
  */
 
+import { type Packed, unpack } from '../../workers/packing.js';
 import { serveRpc, Transfer } from '../../workers/serveRpc.js';
 import { buildSnapshot } from '../snapshot.js';
 
 serveRpc({
-  /** `packed` holds the records back to back; `lengths` says where each ends. */
-  build: (packed: Uint8Array, lengths: number[]) => {
-    const updates: Uint8Array[] = [];
-    let offset = 0;
-    for (const length of lengths) {
-      updates.push(packed.subarray(offset, offset + length));
-      offset += length;
-    }
+  build: (packed: Packed) => {
+    const updates = unpack(packed);
     const snapshot = buildSnapshot(updates);
     // Moved, not copied, to the caller; a view into a larger buffer is copied first.
     const own =

@@ -1,0 +1,55 @@
+import type { Bounds } from '@drawbridge/board';
+import { readShapes, shapesBounds, toSvg } from '@drawbridge/board';
+import { scanUpdate } from '@drawbridge/protocol';
+import { Resvg } from '@resvg/resvg-js';
+import * as Y from 'yjs';
+
+export const PREVIEW_WIDTH = 1200;
+export const PREVIEW_HEIGHT = 630;
+
+/** Expands `area` to the preview's aspect ratio, keeping it centred. */
+function fitAspect(area: Bounds): Bounds {
+  const aspect = PREVIEW_WIDTH / PREVIEW_HEIGHT;
+  let { x, y, w, h } = area;
+  if (w / h > aspect) {
+    const nh = w / aspect;
+    y -= (nh - h) / 2;
+    h = nh;
+  } else {
+    const nw = h * aspect;
+    x -= (nw - w) / 2;
+    w = nw;
+  }
+  return { x, y, w, h };
+}
+
+/**
+ * A board's thumbnail from its stored updates: the shared shape schema rendered to SVG, then
+ * rasterised by resvg. Runs in the preview worker: decoding and rendering a large board takes
+ * seconds of CPU that must never be the event loop's.
+ */
+export function renderPreview(updates: readonly Uint8Array[]): Uint8Array {
+  const doc = new Y.Doc();
+  try {
+    for (const update of updates) {
+      try {
+        scanUpdate(update);
+        Y.applyUpdate(doc, update);
+      } catch {
+        // A record that does not decode is left out of the picture, as out of the board.
+      }
+    }
+    const shapes = readShapes(doc);
+    const content = shapesBounds(shapes) ?? { x: 0, y: 0, w: PREVIEW_WIDTH, h: PREVIEW_HEIGHT };
+    const padded = { x: content.x - 32, y: content.y - 32, w: content.w + 64, h: content.h + 64 };
+    const svg = toSvg(shapes, { padding: 0, background: '#ffffff', bounds: fitAspect(padded) });
+    return new Resvg(svg, {
+      fitTo: { mode: 'width', value: PREVIEW_WIDTH },
+      font: { loadSystemFonts: true },
+    })
+      .render()
+      .asPng();
+  } finally {
+    doc.destroy();
+  }
+}

@@ -1,0 +1,60 @@
+import type { Logger } from '../../logger.js';
+import { pack, transferOf, unpack } from '../../workers/packing.js';
+import { RpcWorker } from '../../workers/RpcWorker.js';
+import type { LoadedSlices } from './loadWorker.js';
+
+/** Boards stored in fewer bytes than this are applied directly: cheaper than a round trip. */
+export const DIRECT_LOAD_BYTES = 256 * 1024;
+/** Structs per slice: about 10-20 ms of `Y.applyUpdate` each on a slow core. */
+const SLICE_STRUCTS = 2000;
+
+export interface SlicedBoard {
+  /** Updates to apply in order; each leaves nothing pending. */
+  slices: Uint8Array[];
+  /** The whole board, encoded (for cold joins). */
+  state: Uint8Array;
+  skipped: number;
+}
+
+/**
+ * Prepares large boards for loading in a worker thread (started on first use). See
+ * `loadWorker.ts`; `BoardRoom.load` applies the slices between other work.
+ */
+export class BoardLoader {
+  #worker: RpcWorker | null = null;
+
+  constructor(private readonly logger: Logger) {}
+
+  /** Starts the worker now, so the first large load does not wait for a thread to boot. */
+  start(): void {
+    this.#ensureWorker();
+  }
+
+  async slice(parts: readonly Uint8Array[]): Promise<SlicedBoard> {
+    const worker = this.#ensureWorker();
+    const packed = pack(parts);
+    const result = await worker.call<LoadedSlices>(
+      'slice',
+      [packed, SLICE_STRUCTS],
+      transferOf(packed),
+    );
+    return { slices: unpack(result.slices), state: result.state, skipped: result.skipped };
+  }
+
+  #ensureWorker(): RpcWorker {
+    this.#worker ??= new RpcWorker({
+      callerUrl: import.meta.url,
+      sourcePath: './loadWorker.ts',
+      bundledName: 'load-worker.js',
+      name: 'board-loader',
+      onExit: (error) => this.logger.error({ err: error }, 'board loader worker died; restarting'),
+    });
+    return this.#worker;
+  }
+
+  async close(): Promise<void> {
+    const worker = this.#worker;
+    this.#worker = null;
+    await worker?.terminate();
+  }
+}

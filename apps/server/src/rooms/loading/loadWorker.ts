@@ -1,0 +1,41 @@
+/**
+ * The board loader's worker thread: decodes a large stored board (scanned like a client's
+ * bytes), then cuts it into slices the event loop can apply a few at a time, and encodes the
+ * whole state once for the cold joins that will follow.
+ */
+import { scanUpdate } from '@drawbridge/protocol';
+import * as Y from 'yjs';
+import { type Packed, pack, transferOf, unpack } from '../../workers/packing.js';
+import { serveRpc, Transfer } from '../../workers/serveRpc.js';
+import { sliceDocument } from './sliceDocument.js';
+
+export interface LoadedSlices {
+  slices: Packed;
+  /** `Y.encodeStateAsUpdate` of the whole board. */
+  state: Uint8Array;
+  /** Stored parts that did not decode (skipped). */
+  skipped: number;
+}
+
+serveRpc({
+  slice: (packed: Packed, maxStructs: number) => {
+    const doc = new Y.Doc({ gc: true });
+    const parts = unpack(packed);
+    let skipped = 0;
+    for (const part of parts) {
+      try {
+        scanUpdate(part);
+        Y.applyUpdate(doc, part);
+      } catch {
+        skipped++;
+      }
+    }
+    const slices = pack(sliceDocument(doc, maxStructs));
+    // A board stored as one snapshot is already its own encoded state.
+    const state =
+      parts.length === 1 && skipped === 0 ? parts[0]!.slice() : Y.encodeStateAsUpdate(doc);
+    doc.destroy();
+    const result: LoadedSlices = { slices, state, skipped };
+    return new Transfer(result, [...transferOf(slices), state.buffer as ArrayBuffer]);
+  },
+});

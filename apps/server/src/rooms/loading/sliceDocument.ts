@@ -1,0 +1,83 @@
+import * as encoding from 'lib0/encoding';
+import * as Y from 'yjs';
+
+type Struct = Y.Item | Y.GC;
+
+/**
+ * Splits a document's content into updates of at most about `maxStructs` structs each, in an
+ * order where every update's dependencies are in it or in an earlier one, so applying them one
+ * after the other never leaves anything pending. The last update carries the delete set.
+ *
+ * Why: applying a large board in one `Y.applyUpdate` holds the event loop for hundreds of
+ * milliseconds; applied slice by slice, the server stays responsive while it loads. Yjs has no
+ * API for a bounded causal range, so the slices are written the way Yjs writes its own updates
+ * (per client: struct count, client, first clock, then each struct).
+ */
+export function sliceDocument(doc: Y.Doc, maxStructs: number): Uint8Array[] {
+  const clients = doc.store.clients as Map<number, Struct[]>;
+  /** Index of the next struct of each client not yet placed in a slice. */
+  const next = new Map<number, number>([...clients.keys()].map((client) => [client, 0]));
+  const placedClock = (client: number) => {
+    const structs = clients.get(client);
+    const index = next.get(client) ?? 0;
+    if (!structs || index >= structs.length) return Number.POSITIVE_INFINITY;
+    return structs[index]!.id.clock;
+  };
+  /** True when the struct containing `id` is already placed (or unknown: nothing to wait for). */
+  const placed = (id: Y.ID | null) => id === null || id.clock < placedClock(id.client);
+  const ready = (struct: Struct) => {
+    if (!(struct instanceof Y.Item)) return true;
+    const parentItem = struct.parent instanceof Y.AbstractType ? struct.parent._item : null;
+    return placed(struct.origin) && placed(struct.rightOrigin) && placed(parentItem?.id ?? null);
+  };
+
+  const slices: Uint8Array[] = [];
+  let remaining = [...clients.values()].reduce((sum, structs) => sum + structs.length, 0);
+  while (remaining > 0) {
+    // One slice: per client, a run of structs whose dependencies are placed (in this slice
+    // too: Yjs integrates an update's own structs in dependency order).
+    const runs = new Map<number, [number, number]>();
+    let size = 0;
+    let progressed = true;
+    while (progressed && size < maxStructs) {
+      progressed = false;
+      for (const [client, structs] of clients) {
+        let index = next.get(client)!;
+        const start = index;
+        while (index < structs.length && size < maxStructs && ready(structs[index]!)) {
+          index++;
+          size++;
+          next.set(client, index);
+        }
+        if (index > start) {
+          progressed = true;
+          const run = runs.get(client);
+          runs.set(client, [run ? run[0] : start, index]);
+        }
+      }
+    }
+    if (size === 0) throw new Error('sliceDocument: a dependency cycle (corrupt document)');
+    remaining -= size;
+    slices.push(encodeRuns(clients, runs));
+  }
+  // The delete set: an update with no structs (everything is at or below the state vector).
+  slices.push(Y.encodeStateAsUpdate(doc, Y.encodeStateVector(doc)));
+  return slices;
+}
+
+function encodeRuns(
+  clients: Map<number, Struct[]>,
+  runs: Map<number, [number, number]>,
+): Uint8Array {
+  const encoder = new Y.UpdateEncoderV1();
+  encoding.writeVarUint(encoder.restEncoder, runs.size);
+  for (const [client, [start, end]] of runs) {
+    const structs = clients.get(client)!;
+    encoding.writeVarUint(encoder.restEncoder, end - start);
+    encoder.writeClient(client);
+    encoding.writeVarUint(encoder.restEncoder, structs[start]!.id.clock);
+    for (let i = start; i < end; i++) structs[i]!.write(encoder, 0);
+  }
+  encoding.writeVarUint(encoder.restEncoder, 0); // no deletions in this slice
+  return encoder.toUint8Array();
+}
