@@ -21,10 +21,12 @@ import {
   DEFAULT_COMPACT_EVERY,
   DEFAULT_IDLE_UNLOAD_MS,
 } from './config.js';
+import { InboundScheduler } from './flow/InboundScheduler.js';
 import { TurnBudget } from './flow/TurnBudget.js';
 import { registerAwarenessHandlers } from './handlers/awarenessHandlers.js';
 import { registerBoardHandlers } from './handlers/boardHandlers.js';
 import type { Authorize, DrawbridgeServer, HandlerDeps } from './handlers/context.js';
+import { installFairness } from './handlers/fairness.js';
 import { installRateLimit } from './handlers/rateLimit.js';
 import { registerSyncHandlers } from './handlers/syncHandlers.js';
 import type { Readiness } from './http/context.js';
@@ -228,10 +230,15 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
     isShuttingDown: () => closing !== null,
   };
 
+  const inbound = new InboundScheduler();
   io.on('connection', (socket) => {
     socket.data.boards = new Map();
     metrics.connections.inc();
-    socket.on('disconnect', () => metrics.connections.dec());
+    socket.on('disconnect', () => {
+      metrics.connections.dec();
+      inbound.forget(socket.id);
+    });
+    installFairness(inbound, socket);
     installRateLimit(deps, socket, clock);
     registerBoardHandlers(deps, socket);
     registerSyncHandlers(deps, socket);
