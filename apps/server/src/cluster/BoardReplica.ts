@@ -71,7 +71,7 @@ export class BoardReplica {
   #notice: { msgs: number[]; stored: number[][] } | null = null;
   #awarenessIds = new Set<number>();
   readonly #remote = new Map<string, Map<number, Unconfirmed>>();
-  #scheduled: NodeJS.Immediate | null = null;
+  #scheduled = false;
   #closed = false;
 
   constructor(options: {
@@ -153,8 +153,7 @@ export class BoardReplica {
 
   /** Sends what is pending now. */
   flush(): void {
-    if (this.#scheduled) clearImmediate(this.#scheduled);
-    this.#scheduled = null;
+    this.#scheduled = false;
     const node = this.#bus.nodeId;
     const boardId = this.#boardId;
     if (this.#open) {
@@ -329,9 +328,13 @@ export class BoardReplica {
 
   #schedule(): void {
     if (this.#closed) return;
-    this.#scheduled ??= setImmediate(() => {
-      this.#scheduled = null;
-      this.flush();
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    // After the current batch of handlers (they run as next ticks of one scheduler slice, or
+    // of one read from the network), before the event loop moves on: one frame per batch
+    // without waiting for another turn.
+    process.nextTick(() => {
+      if (this.#scheduled) this.flush();
     });
   }
 }

@@ -15,7 +15,8 @@ import type { Storage } from '../storage/Storage.js';
 import { AwarenessRegistry } from './AwarenessRegistry.js';
 import { BoardLog } from './BoardLog.js';
 import { CatchUp } from './CatchUp.js';
-import { type BoardLoader, DIRECT_LOAD_BYTES } from './loading/BoardLoader.js';
+import type { BoardLoader } from './loading/BoardLoader.js';
+import { restoreBoard } from './loading/restoreBoard.js';
 import { Outbox, type RelaySink } from './Outbox.js';
 
 export interface BoardRoomDeps {
@@ -90,37 +91,12 @@ export class BoardRoom {
       deps.logger.warn({ boardId, corrupt: stored.corrupt }, 'skipped corrupt stored records');
     }
     const room = new BoardRoom(boardId, stored, deps);
-    await room.#restore(stored.updates, stored.bytes);
+    room.#fullState = await restoreBoard(room.doc, stored, {
+      ...deps,
+      boardId,
+      applyStored: (update, index) => room.#applyStored(update, index),
+    });
     return room;
-  }
-
-  /**
-   * Applies the stored board without holding the event loop: a large one is decoded and cut
-   * into slices in a worker, and the slices (like the records of a small one) are applied a few
-   * milliseconds at a time.
-   */
-  async #restore(updates: Uint8Array[], bytes: number): Promise<void> {
-    const loader = this.deps.loader;
-    if (loader && bytes >= DIRECT_LOAD_BYTES) {
-      try {
-        const sliced = await loader.slice(updates);
-        if (sliced.skipped > 0) {
-          this.deps.logger.error(
-            { boardId: this.boardId, skipped: sliced.skipped },
-            'stored updates do not decode; skipped',
-          );
-        }
-        await inTurns(sliced.slices, (slice) => Y.applyUpdate(this.doc, slice, 'storage'));
-        this.#fullState = sliced.state;
-        return;
-      } catch (error) {
-        this.deps.logger.error(
-          { boardId: this.boardId, err: error },
-          'sliced load failed; loading in one piece',
-        );
-      }
-    }
-    await inTurns(updates, (update, index) => this.#applyStored(update, index));
   }
 
   /** Links the room to the other nodes (cluster mode); set once, right after load. */
@@ -338,23 +314,5 @@ export class BoardRoom {
     this.deps.logger.warn({ boardId: this.boardId }, 'dropped pending structs of a client update');
     store.pendingStructs = null;
     store.pendingDs = null;
-  }
-}
-
-/** Longest stretch of loading work between two turns of the event loop. */
-const TURN_BUDGET_MS = 8;
-
-/** Runs `apply` over `items`, yielding to the event loop whenever a stretch took too long. */
-async function inTurns<T>(
-  items: readonly T[],
-  apply: (item: T, index: number) => void,
-): Promise<void> {
-  let started = performance.now();
-  for (const [index, item] of items.entries()) {
-    apply(item, index);
-    if (performance.now() - started > TURN_BUDGET_MS) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      started = performance.now();
-    }
   }
 }

@@ -24,7 +24,7 @@ export class Outbox {
   #updateOrigins = new Set<Origin>();
   #awarenessIds = new Set<number>();
   #awarenessOrigins = new Set<Origin>();
-  #scheduled: NodeJS.Immediate | null = null;
+  #scheduled = false;
   #closed = false;
 
   constructor(
@@ -50,8 +50,7 @@ export class Outbox {
 
   /** Sends what is pending now (before a member leaves, say, or the board unloads). */
   flush(): void {
-    if (this.#scheduled) clearImmediate(this.#scheduled);
-    this.#scheduled = null;
+    this.#scheduled = false;
     if (this.#updates.length > 0) {
       const updates = this.#updates;
       const merged = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
@@ -75,9 +74,13 @@ export class Outbox {
   }
 
   #schedule(): void {
-    this.#scheduled ??= setImmediate(() => {
-      this.#scheduled = null;
-      this.flush();
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    // After the current batch of handlers (they run as next ticks of one scheduler slice, or
+    // of one read from the network), before the event loop moves on: one frame per batch
+    // without waiting for another turn.
+    process.nextTick(() => {
+      if (this.#scheduled) this.flush();
     });
   }
 }

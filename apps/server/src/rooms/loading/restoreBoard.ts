@@ -1,0 +1,62 @@
+import * as Y from 'yjs';
+import type { Logger } from '../../logger.js';
+import type { StoredBoard } from '../../storage/Storage.js';
+import { type BoardLoader, DIRECT_LOAD_BYTES } from './BoardLoader.js';
+
+export interface RestoreDeps {
+  boardId: string;
+  logger: Logger;
+  loader?: BoardLoader | null;
+  /** Applies one stored record the safe way (scanned; a bad one is skipped and logged). */
+  applyStored: (update: Uint8Array, index: number) => void;
+}
+
+/** Longest stretch of loading work between two turns of the event loop. */
+const TURN_BUDGET_MS = 8;
+
+/**
+ * Applies a stored board to `doc` without holding the event loop: a large one is decoded and
+ * cut into slices in a worker, and the slices (like the records of a small one) are applied a
+ * few milliseconds at a time. Returns the whole board encoded, when the worker made it.
+ */
+export async function restoreBoard(
+  doc: Y.Doc,
+  stored: StoredBoard,
+  deps: RestoreDeps,
+): Promise<Uint8Array | null> {
+  if (deps.loader && stored.bytes >= DIRECT_LOAD_BYTES) {
+    try {
+      const sliced = await deps.loader.slice(stored.updates);
+      if (sliced.skipped > 0) {
+        deps.logger.error(
+          { boardId: deps.boardId, skipped: sliced.skipped },
+          'stored updates do not decode; skipped',
+        );
+      }
+      await inTurns(sliced.slices, (slice) => Y.applyUpdate(doc, slice, 'storage'));
+      return sliced.state;
+    } catch (error) {
+      deps.logger.error(
+        { boardId: deps.boardId, err: error },
+        'sliced load failed; loading in one piece',
+      );
+    }
+  }
+  await inTurns(stored.updates, deps.applyStored);
+  return null;
+}
+
+/** Runs `apply` over `items`, yielding to the event loop whenever a stretch took too long. */
+async function inTurns<T>(
+  items: readonly T[],
+  apply: (item: T, index: number) => void,
+): Promise<void> {
+  let started = performance.now();
+  for (const [index, item] of items.entries()) {
+    apply(item, index);
+    if (performance.now() - started > TURN_BUDGET_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      started = performance.now();
+    }
+  }
+}
