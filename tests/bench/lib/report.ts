@@ -54,6 +54,10 @@ export function format(value: number, unit: Unit): string {
       return `${value.toFixed(1)} µs`;
     case 'kb':
       return `${value.toFixed(1)} KB`;
+    case 'bytes':
+      return `${Math.round(value).toLocaleString('en-US')} B`;
+    case 'num':
+      return value.toFixed(2);
     case 'ratio':
       return value.toFixed(2);
   }
@@ -79,7 +83,7 @@ function cell(m: Metric, kind: Subject): string {
 }
 
 function ratios(m: Metric, kinds: readonly Subject[]): string {
-  if (!m.values.drawbridge?.length || m.unit === 'ratio') return '';
+  if (!m.values.drawbridge?.length || m.unit === 'ratio' || m.noRatio) return '';
   return kinds
     .filter((k) => k !== 'drawbridge' && (m.values[k]?.length ?? 0) > 0)
     .filter((k) => Number.isFinite(advantage(m, k)) && advantage(m, k) > 0)

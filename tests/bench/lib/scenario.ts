@@ -11,7 +11,8 @@ export interface BenchOptions {
   servers: readonly ServerKind[];
 }
 
-export type Unit = 'count' | 'per-s' | 'ms' | 'us' | 'kb' | 'ratio';
+/** `ratio` rows stay out of the summary and the chart; `num` is a plain figure that does not. */
+export type Unit = 'count' | 'per-s' | 'ms' | 'us' | 'kb' | 'bytes' | 'num' | 'ratio';
 
 export interface Metric {
   /** e.g. "deliveries/s". */
@@ -22,6 +23,8 @@ export interface Metric {
   values: Partial<Record<Subject, number[]>>;
   /** A short remark per server (e.g. "no acks"). */
   remarks?: Partial<Record<Subject, string>>;
+  /** No "Drawbridge vs each" ratio (e.g. a difference, which may be negative). */
+  noRatio?: boolean;
 }
 
 export interface ScenarioResult {

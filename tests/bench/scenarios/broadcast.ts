@@ -22,6 +22,44 @@ export interface BroadcastRun {
   readers: number;
 }
 
+/** What the orchestrator reads around the measured phase; the clients wait meanwhile. */
+export interface BroadcastHooks {
+  /** Every reader has the warm-up; the measured phase starts once this resolves. */
+  beforeMeasured?(): Promise<void> | void;
+  /** Every reader has every edit (and the writer every ack); the clients then verify. */
+  afterMeasured?(): Promise<void> | void;
+}
+
+/** Runs the clients of one broadcast against servers already started. */
+export async function driveBroadcast(
+  params: BroadcastParams,
+  workers: number,
+  hooks: BroadcastHooks = {},
+): Promise<{ results: BroadcastResult[]; elapsedMs: number }> {
+  const group = startWorkers<BroadcastParams, BroadcastResult>(
+    workers,
+    CLIENTS_MODULE,
+    'broadcastClients',
+    params,
+  );
+  try {
+    await group.barrier('joined');
+    group.release('joined');
+    await group.barrier('warm');
+    await hooks.beforeMeasured?.();
+    group.release('warm');
+    await group.barrier('done');
+    await hooks.afterMeasured?.();
+    group.release('done');
+    const results = await group.results();
+    const startAt = results[0]!.startAt!;
+    const lastAt = Math.max(...results.map((r) => r.lastDeliveryAt));
+    return { results, elapsedMs: lastAt - startAt };
+  } finally {
+    group.kill();
+  }
+}
+
 export async function runBroadcast(
   kind: ServerKind,
   params: Omit<BroadcastParams, 'kind' | 'server'>,
@@ -29,39 +67,31 @@ export async function runBroadcast(
 ): Promise<BroadcastRun> {
   // Drawbridge's per-connection rate limit would cap the writer: measured as a relay here.
   const server = await startServer(kind, { env: kind === 'drawbridge' ? UNLIMITED_RATE : {} });
-  const group = startWorkers<BroadcastParams, BroadcastResult>(
-    workers,
-    CLIENTS_MODULE,
-    'broadcastClients',
-    {
-      ...params,
-      kind,
-      server: { url: server.url, wsUrl: server.wsUrl },
-    },
-  );
   try {
-    await group.barrier('joined');
-    group.release('joined');
-    await group.barrier('warm');
-    const cpuBefore = server.cpuSeconds();
-    group.release('warm');
-    await group.barrier('done');
-    const cpuAfter = server.cpuSeconds();
-    group.release('done');
-    const results = await group.results();
-    const startAt = results[0]!.startAt!;
-    const lastAt = Math.max(...results.map((r) => r.lastDeliveryAt));
+    let cpuBefore = 0;
+    let cpuAfter = 0;
+    const { results, elapsedMs } = await driveBroadcast(
+      { ...params, kind, server: { url: server.url, wsUrl: server.wsUrl } },
+      workers,
+      {
+        beforeMeasured: () => {
+          cpuBefore = server.cpuSeconds();
+        },
+        afterMeasured: () => {
+          cpuAfter = server.cpuSeconds();
+        },
+      },
+    );
     return {
       kind,
       results,
       serverCpuSeconds: cpuAfter - cpuBefore,
-      elapsedMs: lastAt - startAt,
+      elapsedMs,
       edits: params.count,
       totalEdits: params.warmup + params.count,
       readers: params.readers,
     };
   } finally {
-    group.kill();
     await server.destroy();
   }
 }

@@ -5,7 +5,7 @@
  * end, so a lost, duplicated or corrupted update fails the run.
  */
 import * as Y from 'yjs';
-import { type Conn, connect } from '../lib/conn.js';
+import { type Conn, connect, type ServerAddress } from '../lib/conn.js';
 import { ContentCounter, type ReaderProgress } from '../lib/content.js';
 import { EDITOR_CLIENT_ID, generateEdits } from '../lib/edits.js';
 import { now, waitUntil } from '../lib/scenario.js';
@@ -14,7 +14,10 @@ import type { WorkerIO } from '../lib/workers.js';
 
 export interface BroadcastParams {
   kind: ServerKind;
-  server: { url: string; wsUrl: string };
+  /** Where the writer connects, and every reader unless `readerServers` is set. */
+  server: ServerAddress;
+  /** Worker i's readers connect to `readerServers[i % length]` (e.g. the other node of a cluster). */
+  readerServers?: ServerAddress[];
   boardId: string;
   readers: number;
   warmup: number;
@@ -61,13 +64,14 @@ export async function broadcastClients(p: BroadcastParams, io: WorkerIO): Promis
   const readers: ReaderProgress[] = [];
   const conns: Conn[] = [];
   let lastDeliveryAt = 0;
+  const readerServer = p.readerServers?.[io.index % p.readerServers.length] ?? p.server;
   try {
     for (let r = 0; r < mine; r++) {
       const progress = counter.reader(`worker ${io.index} reader ${r}`);
       readers.push(progress);
       const keep = io.index === 0 && r === 0;
       conns.push(
-        await connect(p.kind, p.server, p.boardId, {
+        await connect(p.kind, readerServer, p.boardId, {
           update(bytes) {
             const before = progress.delivered;
             try {
