@@ -7,6 +7,7 @@ import {
   decodeMessage,
   encodeMessage,
   type NodeMessage,
+  senderOf,
 } from './messages.js';
 
 export interface RedisBusOptions {
@@ -169,6 +170,8 @@ export class RedisBus implements ClusterBus {
   }
 
   #onBoard(channel: Buffer, payload: Buffer): void {
+    // Our own publishes come back to us: drop them before decoding.
+    if (senderOf(payload) === this.nodeId) return;
     const message = decodeMessage(payload);
     if (!message || message.type === 'heartbeat' || message.type === 'bye') return;
     if (message.node === this.nodeId) return;
@@ -181,6 +184,7 @@ export class RedisBus implements ClusterBus {
   }
 
   #onNode(payload: Buffer): void {
+    if (senderOf(payload) === this.nodeId) return;
     const message = decodeMessage(payload);
     if (!message || (message.type !== 'heartbeat' && message.type !== 'bye')) return;
     if (message.node === this.nodeId) return;

@@ -1,6 +1,6 @@
 import { encode } from '@msgpack/msgpack';
 import { describe, expect, it } from 'vitest';
-import { type BusMessage, decodeMessage, encodeMessage } from './messages.js';
+import { type BusMessage, decodeMessage, encodeMessage, senderOf } from './messages.js';
 
 const valid: BusMessage[] = [
   { type: 'update', node: 'n1', boardId: 'b', msg: 3, update: Uint8Array.of(1, 2, 3) },
@@ -36,8 +36,14 @@ describe('bus messages', () => {
       [1, 2, 3],
       null,
     ];
-    for (const value of bad) expect(decodeMessage(encode(value))).toBeNull();
-    expect(decodeMessage(Uint8Array.of(0xc1))).toBeNull();
+    const framed = (body: Uint8Array) => Uint8Array.of(2, 0x6e, 0x31, ...body); // sender "n1"
+    for (const value of bad) expect(decodeMessage(framed(encode(value)))).toBeNull();
+    expect(decodeMessage(framed(Uint8Array.of(0xc1)))).toBeNull();
     expect(decodeMessage(new Uint8Array(0))).toBeNull();
+    // A body naming another sender than its frame is refused too.
+    const spoofed = encodeMessage({ type: 'heartbeat', node: 'n2' });
+    spoofed.set([0x6e, 0x31], 1);
+    expect(decodeMessage(spoofed)).toBeNull();
+    expect(senderOf(encodeMessage({ type: 'bye', node: 'node-7' }))).toBe('node-7');
   });
 });

@@ -32,7 +32,30 @@ export type NodeMessage = { type: 'heartbeat'; node: string } | { type: 'bye'; n
 
 export type BusMessage = BoardMessage | NodeMessage;
 
-export const encodeMessage = (message: BusMessage): Uint8Array => encode(message);
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder();
+
+/**
+ * A message on the wire: one byte of sender-id length, the sender id, then the MessagePack body.
+ * The sender comes first so a node can drop its own messages (Redis delivers a node's publishes
+ * back to it, as a subscriber of the same channel) without decoding them.
+ */
+export function encodeMessage(message: BusMessage): Uint8Array {
+  const node = utf8.encode(message.node);
+  const body = encode(message);
+  const bytes = new Uint8Array(1 + node.byteLength + body.byteLength);
+  bytes[0] = node.byteLength;
+  bytes.set(node, 1);
+  bytes.set(body, 1 + node.byteLength);
+  return bytes;
+}
+
+/** The sender id of an encoded message, read without decoding the rest; null if malformed. */
+export function senderOf(bytes: Uint8Array): string | null {
+  const length = bytes[0];
+  if (length === undefined || length === 0 || bytes.byteLength < 1 + length) return null;
+  return fromUtf8.decode(bytes.subarray(1, 1 + length));
+}
 
 const NODE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_LIST = 100_000;
@@ -48,15 +71,17 @@ const isCounts = (value: unknown): value is number[] =>
  * shape-checked here: they are scanned before they touch a document, like a client's.
  */
 export function decodeMessage(bytes: Uint8Array): BusMessage | null {
+  const sender = senderOf(bytes);
+  if (sender === null) return null;
   let value: unknown;
   try {
-    value = decode(bytes);
+    value = decode(bytes.subarray(1 + bytes[0]!));
   } catch {
     return null;
   }
   if (typeof value !== 'object' || value === null) return null;
   const m = value as Record<string, unknown>;
-  if (typeof m.node !== 'string' || !NODE_ID.test(m.node)) return null;
+  if (typeof m.node !== 'string' || !NODE_ID.test(m.node) || m.node !== sender) return null;
   switch (m.type) {
     case 'heartbeat':
     case 'bye':

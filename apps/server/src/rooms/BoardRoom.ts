@@ -77,7 +77,7 @@ export class BoardRoom {
     this.#outbox = new Outbox(boardId, this.registry.awareness, deps.relay);
     this.#catchUp = new CatchUp({
       log: this.log,
-      graceMs: deps.gapGraceMs ?? 30,
+      graceMs: deps.gapGraceMs ?? 250,
       apply: (update) => this.#integrate(() => this.#applyStored(update), null, false),
       onRead: (records) => deps.onRepaired?.(boardId, records),
       logger: deps.logger,

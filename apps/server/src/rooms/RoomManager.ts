@@ -29,6 +29,8 @@ export class RoomManager {
   readonly #logger: Logger;
   readonly #gapTimer: NodeJS.Timeout | null = null;
   #checking = false;
+  /** Boards found behind storage at the last check, with how far they had applied then. */
+  readonly #lagging = new Map<string, number>();
   #closed = false;
 
   constructor(private readonly options: RoomManagerOptions) {
@@ -146,8 +148,18 @@ export class RoomManager {
         const room = this.#rooms.get(boardId);
         if (!room) continue;
         room.log.noteHead(head);
-        if (room.log.behind) room.requestCatchUp();
+        // Behind at one check is normal (commit notices are on their way); behind twice with
+        // no progress in between is a gap, read from storage.
+        const before = this.#lagging.get(boardId);
+        if (!room.log.behind) this.#lagging.delete(boardId);
+        else {
+          if (before !== undefined && room.log.appliedThrough <= before)
+            void room.catchUpNow().catch(() => undefined);
+          this.#lagging.set(boardId, room.log.appliedThrough);
+        }
       }
+      for (const boardId of this.#lagging.keys())
+        if (!this.#rooms.has(boardId)) this.#lagging.delete(boardId);
     } catch (error) {
       this.#logger.warn({ err: error }, 'gap check failed; retrying at the next one');
     } finally {
