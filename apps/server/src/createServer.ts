@@ -29,6 +29,7 @@ import type { Authorize, DrawbridgeServer, HandlerDeps } from './handlers/contex
 import { installFairness } from './handlers/fairness.js';
 import { installRateLimit } from './handlers/rateLimit.js';
 import { registerSyncHandlers } from './handlers/syncHandlers.js';
+import { releaseUpgradeRequest } from './http/connectionMemory.js';
 import type { Readiness } from './http/context.js';
 import { createOriginCheck } from './http/origin.js';
 import { createRequestHandler } from './http/routes.js';
@@ -232,14 +233,15 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
 
   // Socket.IO's documented saving: the handshake request is not needed once connected, and
   // keeping it costs a few kilobytes per connection (its headers, buffers and socket refs).
-  io.engine.on('connection', (raw: { request: unknown }) => {
+  io.engine.on('connection', (raw: { request: unknown; transport?: unknown }) => {
     raw.request = null;
+    releaseUpgradeRequest(raw.transport);
   });
   const inbound = new InboundScheduler();
   io.on('connection', (socket) => {
     socket.data.boards = new Map();
     metrics.connections.inc();
-    socket.on('disconnect', () => {
+    socket.once('disconnect', () => {
       metrics.connections.dec();
       inbound.forget(socket.id);
     });

@@ -120,6 +120,17 @@ extensionCodec.register({
   },
 });
 
+/**
+ * One MessagePack decoder for every connection: Socket.IO makes a `Decoder` per connection, and
+ * a decoder of its own per connection would cost each of them its buffers and pools. Decoding
+ * is synchronous, so the frame in `decodeContext` is always the one being decoded.
+ */
+const decodeContext: DecodeContext = { frame: NO_FRAME };
+const msgpackDecoder = new MsgpackDecoder<DecodeContext>({
+  extensionCodec,
+  context: decodeContext,
+});
+
 export class Encoder {
   readonly #msgpack = new MsgpackEncoder({ ignoreUndefined: true });
   /** `encode` (not `encodeSharedRef`) returns an exact-size copy, safe to queue and send later. */
@@ -135,12 +146,6 @@ export class Decoder extends Emitter<
   Record<string, never>,
   { decoded: (packet: Packet) => void }
 > {
-  readonly #context: DecodeContext = { frame: NO_FRAME };
-  readonly #msgpack = new MsgpackDecoder<DecodeContext>({
-    extensionCodec,
-    context: this.#context,
-  });
-
   /** Throws on anything but one well-formed packet; Socket.IO then closes that connection. */
   add(chunk: unknown): void {
     if (typeof chunk === 'string')
@@ -155,12 +160,13 @@ export class Decoder extends Emitter<
         : chunk instanceof ArrayBuffer
           ? new Uint8Array(chunk)
           : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    this.#context.frame = frame;
+    const outer = decodeContext.frame;
+    decodeContext.frame = frame;
     let packet: Packet;
     try {
-      packet = this.#msgpack.decode(frame) as Packet;
+      packet = msgpackDecoder.decode(frame) as Packet;
     } finally {
-      this.#context.frame = NO_FRAME;
+      decodeContext.frame = outer;
     }
     // MessagePack has no undefined: an absent field may arrive as nil (or notepack's
     // `undefined` ext) from other encoders.

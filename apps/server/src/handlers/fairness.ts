@@ -9,6 +9,12 @@ function webSocketOf(socket: DrawbridgeSocket): { pause?: () => void; resume?: (
     : null;
 }
 
+/** Made when a message arrives, not kept per connection: idle connections cost nothing here. */
+const flowOf = (socket: DrawbridgeSocket): FlowControl => ({
+  pause: () => webSocketOf(socket)?.pause?.(),
+  resume: () => webSocketOf(socket)?.resume?.(),
+});
+
 /**
  * Socket middleware, first in line: every inbound event waits its turn in the shared
  * scheduler, so a connection's burst is handled a few messages at a time between everyone
@@ -16,9 +22,5 @@ function webSocketOf(socket: DrawbridgeSocket): { pause?: () => void; resume?: (
  * bounded by maxHttpBufferSize); a WebSocket stops being read while its queue is long.
  */
 export function installFairness(scheduler: InboundScheduler, socket: DrawbridgeSocket): void {
-  const flow: FlowControl = {
-    pause: () => webSocketOf(socket)?.pause?.(),
-    resume: () => webSocketOf(socket)?.resume?.(),
-  };
-  socket.use((_packet, next) => scheduler.enqueue(socket.id, flow, () => next()));
+  socket.use((_packet, next) => scheduler.enqueue(socket.id, flowOf(socket), () => next()));
 }
