@@ -3,7 +3,7 @@
  * a restart needs the same port), stopped by its own PID. CPU time and memory are read from
  * /proc/<pid>, the same way for every server.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -99,7 +99,23 @@ function rssBytesOf(pid: number): number {
 const DRAWBRIDGE_LISTENING = /Drawbridge listening on http:\/\/[^:]+:(\d+)/;
 const PEER_LISTENING = /^LISTENING (\d+)$/;
 
+let built = false;
+
+/**
+ * Drawbridge runs as users run it (`pnpm start`): the esbuild bundle with its worker threads,
+ * built once per bench run from the current sources.
+ */
+function buildDrawbridge(): void {
+  if (built) return;
+  execFileSync(process.execPath, ['build.mjs'], {
+    cwd: path.join(repoRoot, 'apps/server'),
+    stdio: 'inherit',
+  });
+  built = true;
+}
+
 export function startServer(kind: ServerKind, options: StartOptions = {}): Promise<ServerProcess> {
+  if (kind === 'drawbridge') buildDrawbridge();
   const ownsDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), `bench-${kind}-`));
   const env = {
@@ -115,7 +131,7 @@ export function startServer(kind: ServerKind, options: StartOptions = {}): Promi
     : [];
   const child =
     kind === 'drawbridge'
-      ? spawn(process.execPath, [...profile, '--import', 'tsx', 'apps/server/src/main.ts'], {
+      ? spawn(process.execPath, [...profile, 'apps/server/dist/main.js'], {
           cwd: repoRoot,
           env: { LOG_LEVEL: 'info', ...env },
           stdio: ['ignore', 'pipe', 'pipe'],
