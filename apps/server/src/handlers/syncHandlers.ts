@@ -30,6 +30,8 @@ export function registerSyncHandlers(deps: HandlerDeps, socket: DrawbridgeSocket
       if (role !== Role.EDITOR) {
         throw new ProtocolError(ErrorCode.FORBIDDEN, 'viewers cannot change the board');
       }
+      // A board still filling its document (answered a cold join) takes changes once whole.
+      if (room.loading) await room.ready;
       await room.applyUpdate(update, scan, socket.id).durable;
       if (isAck(ack)) ack({ ok: true });
     } catch (error) {

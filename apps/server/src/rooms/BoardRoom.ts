@@ -15,7 +15,7 @@ import type { Storage } from '../storage/Storage.js';
 import { AwarenessRegistry } from './AwarenessRegistry.js';
 import { BoardLog } from './BoardLog.js';
 import { CatchUp } from './CatchUp.js';
-import type { BoardLoader } from './loading/BoardLoader.js';
+import { type BoardLoader, type ColdAnswer, DIRECT_LOAD_BYTES } from './loading/BoardLoader.js';
 import { restoreBoard } from './loading/restoreBoard.js';
 import { Outbox, type RelaySink } from './Outbox.js';
 
@@ -85,18 +85,50 @@ export class BoardRoom {
     });
   }
 
+  /** Opens the board and waits until its document is whole. */
   static async load(boardId: string, deps: BoardRoomDeps): Promise<BoardRoom> {
+    const room = await BoardRoom.open(boardId, deps);
+    await room.ready;
+    return room;
+  }
+
+  /**
+   * Reads the board and returns at once; its document fills in the background (`ready`). Until
+   * then, joins with an empty state vector are answered from the stored bytes (see `sync`),
+   * everything else waits for `ready`.
+   */
+  static async open(boardId: string, deps: BoardRoomDeps): Promise<BoardRoom> {
     const stored = await deps.storage.load(boardId);
     if (stored.corrupt > 0) {
       deps.logger.warn({ boardId, corrupt: stored.corrupt }, 'skipped corrupt stored records');
     }
     const room = new BoardRoom(boardId, stored, deps);
-    room.#fullState = await restoreBoard(room.doc, stored, {
+    // With shared storage a join must see what other nodes stored since this read: no shortcut.
+    if (deps.loader && !deps.storage.shared && stored.bytes >= DIRECT_LOAD_BYTES) {
+      room.#coldAnswer = deps.loader.coldAnswer(stored.updates);
+      room.#coldAnswer.catch(() => undefined);
+    }
+    room.ready = restoreBoard(room.doc, stored, {
       ...deps,
       boardId,
       applyStored: (update, index) => room.#applyStored(update, index),
+    }).then((state) => {
+      room.#fullState = state;
+      room.#loading = false;
+      room.#coldAnswer = null;
     });
     return room;
+  }
+
+  /** Resolves once the document holds the whole stored board. */
+  ready: Promise<void> = Promise.resolve();
+  #loading = true;
+  /** The stored board as a cold join's answer, while the document is still filling. */
+  #coldAnswer: Promise<ColdAnswer> | null = null;
+
+  /** True until the document holds the whole stored board. */
+  get loading(): boolean {
+    return this.#loading;
   }
 
   /** Links the room to the other nodes (cluster mode); set once, right after load. */
@@ -131,6 +163,13 @@ export class BoardRoom {
    * everything stored anywhere before this call.
    */
   async sync(stateVector: Uint8Array): Promise<SyncState> {
+    if (this.#loading) {
+      const empty = stateVector.byteLength === 1 && stateVector[0] === 0;
+      const cold = empty ? await this.#coldAnswer?.catch(() => null) : null;
+      // Everything in it is stored, and nothing else is in the board yet.
+      if (cold && this.#loading) return { ...cold, awareness: this.registry.encodeAll() };
+      await this.ready;
+    }
     await this.durable();
     if (this.deps.storage.shared) await this.#catchUp.now();
     // Pending relays first, so a member never receives a change after a join answer that has it.
@@ -223,11 +262,12 @@ export class BoardRoom {
 
   /** Storage holds records this doc lacks (a gap): read them soon. */
   requestCatchUp(): void {
-    this.#catchUp.soon();
+    void this.ready.then(() => this.#catchUp.soon());
   }
 
   /** Reads what storage holds beyond this doc now. */
-  catchUpNow(): Promise<void> {
+  async catchUpNow(): Promise<void> {
+    await this.ready;
     return this.#catchUp.now();
   }
 
@@ -248,6 +288,7 @@ export class BoardRoom {
 
   /** Flushes, compacts when the log has grown, and releases memory. The room is unusable after. */
   async unload(): Promise<void> {
+    await this.ready;
     this.#outbox.flush();
     this.#replica?.flush();
     await this.log.flush();

@@ -106,12 +106,13 @@ export class RoomManager {
     const subscription = cluster ? await cluster.subscribe(boardId) : null;
     let room: BoardRoom;
     try {
-      room = await BoardRoom.load(boardId, this.options);
+      room = await BoardRoom.open(boardId, this.options);
     } catch (error) {
       await cluster?.unsubscribe(boardId);
       throw error;
     }
-    subscription?.bind(room);
+    // Other nodes' messages wait (buffered) until the document is whole.
+    if (subscription) void room.ready.then(() => subscription.bind(room));
     this.#rooms.set(boardId, room);
     this.options.onLoaded?.(this.#rooms.size);
     this.#logger.debug({ boardId }, 'board loaded');
@@ -146,7 +147,7 @@ export class RoomManager {
       const heads = await this.options.storage.headSeqs([...this.#rooms.keys()]);
       for (const [boardId, head] of heads) {
         const room = this.#rooms.get(boardId);
-        if (!room) continue;
+        if (!room || room.loading) continue;
         room.log.noteHead(head);
         // Behind at one check is normal (commit notices are on their way); behind twice with
         // no progress in between is a gap, read from storage.

@@ -8,6 +8,11 @@ export const DIRECT_LOAD_BYTES = 256 * 1024;
 /** Structs per slice: about 10-20 ms of `Y.applyUpdate` each on a slow core. */
 const SLICE_STRUCTS = 2000;
 
+export interface ColdAnswer {
+  update: Uint8Array;
+  stateVector: Uint8Array;
+}
+
 export interface SlicedBoard {
   /** Updates to apply in order; each leaves nothing pending. */
   slices: Uint8Array[];
@@ -28,6 +33,21 @@ export class BoardLoader {
   /** Starts the worker now, so the first large load does not wait for a thread to boot. */
   start(): void {
     this.#ensureWorker();
+  }
+
+  /**
+   * The stored board as one update and its state vector, for cold joins while the document
+   * loads. Asked before `slice`, so it is answered first (the worker serves calls in order).
+   */
+  async coldAnswer(parts: readonly Uint8Array[]): Promise<ColdAnswer> {
+    const worker = this.#ensureWorker();
+    if (parts.length === 1) {
+      // A compacted board is one snapshot: only its state vector needs the worker.
+      const stateVector = await worker.call<Uint8Array>('stateVector', [parts[0]!.slice()]);
+      return { update: parts[0]!, stateVector };
+    }
+    const packed = pack(parts);
+    return worker.call<ColdAnswer>('coldAnswer', [packed], transferOf(packed));
   }
 
   async slice(parts: readonly Uint8Array[]): Promise<SlicedBoard> {

@@ -18,6 +18,13 @@ export interface LoadedSlices {
 }
 
 serveRpc({
+  stateVector: (update: Uint8Array) => Y.encodeStateVectorFromUpdate(update),
+  /** Stored records merged (they are ours, scanned when stored), with their state vector. */
+  coldAnswer: (packed: Packed) => {
+    const update = Y.mergeUpdates(unpack(packed));
+    const stateVector = Y.encodeStateVectorFromUpdate(update);
+    return new Transfer({ update, stateVector }, [update.buffer as ArrayBuffer]);
+  },
   slice: (packed: Packed, maxStructs: number) => {
     const doc = new Y.Doc({ gc: true });
     const parts = unpack(packed);

@@ -1,0 +1,80 @@
+/**
+ * A large board's first joins, while the server is still filling its document in the
+ * background: the joiners get the whole stored board at once, their edits wait until the
+ * document is whole, and everyone converges with what is stored.
+ */
+import { BoardModel } from '@drawbridge/board';
+import { afterEach, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { SqliteStorage } from '../apps/server/src/storage/SqliteStorage.js';
+import { connectPeer, destroyAll, expectConverged, type Peer, whenSaved } from './utils/peers.js';
+import { fetchBoard } from './utils/rawClient.js';
+import { dbFile, startServer, type TestServer, tempDir } from './utils/server.js';
+
+let server: TestServer | undefined;
+let peers: Peer[] = [];
+
+afterEach(async () => {
+  destroyAll(peers);
+  peers = [];
+  await server?.destroy();
+  server = undefined;
+});
+
+/** A board of `count` shapes, as the app writes them, stored as one compacted snapshot. */
+async function storeBoard(dataDir: string, boardId: string, count: number): Promise<Y.Doc> {
+  const doc = new Y.Doc();
+  const model = new BoardModel(doc);
+  const shapes = Array.from({ length: count }, (_, i) => ({
+    type: 'rect' as const,
+    x: (i % 50) * 60,
+    y: Math.floor(i / 50) * 60,
+    w: 40,
+    h: 40,
+    stroke: '#1e1e1e',
+    fill: 'none',
+    strokeWidth: 2,
+  }));
+  for (let i = 0; i < count; i += 500) model.addShapes(shapes.slice(i, i + 500));
+  const storage = new SqliteStorage({ file: dbFile(dataDir) });
+  await storage.append(boardId, Y.encodeStateAsUpdate(doc));
+  await storage.compact(boardId);
+  await storage.close();
+  return doc;
+}
+
+it('answers the first joins of a large board from storage and takes their edits once loaded', async () => {
+  const dataDir = tempDir();
+  const original = await storeBoard(dataDir, 'large', 3000);
+  expect(Y.encodeStateAsUpdate(original).byteLength).toBeGreaterThan(256 * 1024);
+  server = await startServer({ dataDir });
+
+  // Several cold joiners at once, one of them editing straight away.
+  const [a, b, c] = [0, 1, 2].map(() => connectPeer(server!.url, 'large'));
+  peers.push(a!, b!, c!);
+  const model = new BoardModel(a!.doc);
+  const edited = new Promise<void>((resolve) => {
+    a!.provider
+      .when((state) => state.synced)
+      .then(() => {
+        expect(a!.doc.getMap('shapes').size).toBe(3000);
+        model.addShape({
+          type: 'ellipse',
+          x: 0,
+          y: 0,
+          w: 10,
+          h: 10,
+          stroke: '#e03131',
+          fill: 'none',
+          strokeWidth: 2,
+        });
+        resolve();
+      });
+  });
+  await edited;
+  await Promise.all(peers.map(whenSaved));
+  await expectConverged(peers.map((p) => p.doc));
+  expect(b!.doc.getMap('shapes').size).toBe(3001);
+  const stored = await fetchBoard(server.url, 'large');
+  await expectConverged([a!.doc, stored]);
+});
