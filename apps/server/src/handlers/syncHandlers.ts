@@ -31,7 +31,7 @@ export function registerSyncHandlers(deps: HandlerDeps, socket: DrawbridgeSocket
         throw new ProtocolError(ErrorCode.FORBIDDEN, 'viewers cannot change the board');
       }
       // A board still filling its document (answered a cold join) takes changes once whole.
-      if (room.loading) await room.ready;
+      if (room.loading) await room.whenReady();
       await room.applyUpdate(update, scan, socket.id).durable;
       if (isAck(ack)) ack({ ok: true });
     } catch (error) {

@@ -55,7 +55,7 @@ export async function withBoard<T>(
 ): Promise<T> {
   const room = await deps.rooms.acquire(boardId);
   try {
-    await room.ready;
+    await room.whenReady();
     return fn(room);
   } finally {
     deps.rooms.releaseIfIdle(boardId);

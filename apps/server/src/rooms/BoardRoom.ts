@@ -11,7 +11,7 @@ import * as Y from 'yjs';
 import type { Clock } from '../clock.js';
 import type { BoardReplica } from '../cluster/BoardReplica.js';
 import type { Logger } from '../logger.js';
-import type { Storage } from '../storage/Storage.js';
+import type { Storage, StoredBoard } from '../storage/Storage.js';
 import { AwarenessRegistry } from './AwarenessRegistry.js';
 import { BoardLog } from './BoardLog.js';
 import { CatchUp } from './CatchUp.js';
@@ -65,10 +65,6 @@ export class BoardRoom {
     private readonly deps: BoardRoomDeps,
   ) {
     this.log = new BoardLog(boardId, stored, deps);
-    this.doc.on('update', (update: Uint8Array) => {
-      this.#captured = update;
-      this.#fullState = null;
-    });
     this.registry = new AwarenessRegistry(
       this.doc,
       deps.limits.maxAwarenessClientsPerSocket,
@@ -88,7 +84,7 @@ export class BoardRoom {
   /** Opens the board and waits until its document is whole. */
   static async load(boardId: string, deps: BoardRoomDeps): Promise<BoardRoom> {
     const room = await BoardRoom.open(boardId, deps);
-    await room.ready;
+    await room.whenReady();
     return room;
   }
 
@@ -108,20 +104,16 @@ export class BoardRoom {
       room.#coldAnswer = deps.loader.coldAnswer(stored.updates);
       room.#coldAnswer.catch(() => undefined);
     }
-    room.ready = restoreBoard(room.doc, stored, {
-      ...deps,
-      boardId,
-      applyStored: (update, index) => room.#applyStored(update, index),
-    }).then((state) => {
-      room.#fullState = state;
-      room.#loading = false;
-      room.#coldAnswer = null;
-    });
+    room.#stored = stored;
+    // A board answered from storage is filled only when something needs its document: a
+    // board that is only looked at (joined, then left) never costs a decode on this thread.
+    if (!room.#coldAnswer) void room.whenReady();
     return room;
   }
 
-  /** Resolves once the document holds the whole stored board. */
-  ready: Promise<void> = Promise.resolve();
+  /** The stored board, until the document has been filled from it. */
+  #stored: StoredBoard | null = null;
+  #filling: Promise<void> | null = null;
   #loading = true;
   /** The stored board as a cold join's answer, while the document is still filling. */
   #coldAnswer: Promise<ColdAnswer> | null = null;
@@ -129,6 +121,32 @@ export class BoardRoom {
   /** True until the document holds the whole stored board. */
   get loading(): boolean {
     return this.#loading;
+  }
+
+  /** Resolves once the document holds the whole stored board (filling it now if need be). */
+  whenReady(): Promise<void> {
+    if (!this.#loading) return Promise.resolve();
+    this.#filling ??= this.#fill();
+    return this.#filling;
+  }
+
+  async #fill(): Promise<void> {
+    const stored = this.#stored!;
+    const state = await restoreBoard(this.doc, stored, {
+      ...this.deps,
+      boardId: this.boardId,
+      applyStored: (update, index) => this.#applyStored(update, index),
+    });
+    // Only now: Yjs encodes every transaction as an update for 'update' listeners, which
+    // during the load would encode the whole board a second time for nothing.
+    this.doc.on('update', (update: Uint8Array) => {
+      this.#captured = update;
+      this.#fullState = null;
+    });
+    this.#fullState = state;
+    this.#stored = null;
+    this.#loading = false;
+    this.#coldAnswer = null;
   }
 
   /** Links the room to the other nodes (cluster mode); set once, right after load. */
@@ -168,7 +186,7 @@ export class BoardRoom {
       const cold = empty ? await this.#coldAnswer?.catch(() => null) : null;
       // Everything in it is stored, and nothing else is in the board yet.
       if (cold && this.#loading) return { ...cold, awareness: this.registry.encodeAll() };
-      await this.ready;
+      await this.whenReady();
     }
     await this.durable();
     if (this.deps.storage.shared) await this.#catchUp.now();
@@ -262,12 +280,12 @@ export class BoardRoom {
 
   /** Storage holds records this doc lacks (a gap): read them soon. */
   requestCatchUp(): void {
-    void this.ready.then(() => this.#catchUp.soon());
+    void this.whenReady().then(() => this.#catchUp.soon());
   }
 
   /** Reads what storage holds beyond this doc now. */
   async catchUpNow(): Promise<void> {
-    await this.ready;
+    await this.whenReady();
     return this.#catchUp.now();
   }
 
@@ -288,7 +306,12 @@ export class BoardRoom {
 
   /** Flushes, compacts when the log has grown, and releases memory. The room is unusable after. */
   async unload(): Promise<void> {
-    await this.ready;
+    // Never filled: nothing in memory that storage lacks.
+    if (this.#loading && !this.#filling) {
+      this.destroy();
+      return;
+    }
+    await this.whenReady();
     this.#outbox.flush();
     this.#replica?.flush();
     await this.log.flush();

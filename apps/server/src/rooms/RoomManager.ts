@@ -112,7 +112,7 @@ export class RoomManager {
       throw error;
     }
     // Other nodes' messages wait (buffered) until the document is whole.
-    if (subscription) void room.ready.then(() => subscription.bind(room));
+    if (subscription) void room.whenReady().then(() => subscription.bind(room));
     this.#rooms.set(boardId, room);
     this.options.onLoaded?.(this.#rooms.size);
     this.#logger.debug({ boardId }, 'board loaded');
