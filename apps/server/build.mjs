@@ -11,7 +11,7 @@ await build({
   entryPoints: {
     main: 'src/main.ts',
     'sqlite-worker': 'src/storage/sqlite/worker.ts',
-    'postgres-snapshot-worker': 'src/storage/postgres/snapshotWorker.ts',
+    'snapshot-worker': 'src/storage/snapshotWorker.ts',
     'load-worker': 'src/rooms/loading/loadWorker.ts',
     'preview-worker': 'src/previews/renderWorker.ts',
   },

@@ -6,9 +6,9 @@ import { compactBoard } from './postgres/compactBoard.js';
 import { storageError } from './postgres/connection.js';
 import { readBoard, readHeads } from './postgres/readBoard.js';
 import { SeqCache } from './postgres/SeqCache.js';
-import { SnapshotBuilder } from './postgres/SnapshotBuilder.js';
 import { migrate } from './postgres/schema.js';
 import type { RecordCheck } from './records.js';
+import { SnapshotBuilder } from './SnapshotBuilder.js';
 import type { CorruptRecord } from './SqliteStorage.js';
 import type { CompactionResult, CompactOptions, Storage, StoredBoard } from './Storage.js';
 

@@ -2,8 +2,9 @@ import { type Logger, silentLogger } from '../logger.js';
 import { RpcWorker } from '../workers/RpcWorker.js';
 import { type CommitInfo, GroupCommitQueue, type QueuedAppend } from './GroupCommitQueue.js';
 import type { RecordKind } from './records.js';
+import { SnapshotBuilder } from './SnapshotBuilder.js';
 import type { CompactionResult, CompactOptions, Storage, StoredBoard } from './Storage.js';
-import { SqliteLog } from './sqlite/SqliteLog.js';
+import { type CompactionInput, SqliteLog } from './sqlite/SqliteLog.js';
 
 export interface CorruptRecord {
   kind: RecordKind;
@@ -36,6 +37,7 @@ export class SqliteStorage implements Storage {
   readonly shared = false;
   readonly #worker: RpcWorker;
   readonly #queue: GroupCommitQueue;
+  readonly #builder: SnapshotBuilder;
   readonly #logger: Logger;
   #closed = false;
 
@@ -64,6 +66,9 @@ export class SqliteStorage implements Storage {
       },
       onExit: (error) => logger.error({ err: error }, 'storage worker died; restarting'),
     });
+    this.#builder = new SnapshotBuilder((error) =>
+      logger.error({ err: error }, 'snapshot worker died; restarting'),
+    );
     this.#queue = new GroupCommitQueue({
       commit: (batch) => this.#commit(batch),
       ...(options.onCommit ? { onCommit: options.onCommit } : {}),
@@ -90,9 +95,36 @@ export class SqliteStorage implements Storage {
     return this.#worker.call<Map<string, number>>('headSeqs', [boardIds]);
   }
 
+  /** Read and write in the storage worker; the snapshot is built in another, so commits go on. */
   async compact(boardId: string, options: CompactOptions = {}): Promise<CompactionResult> {
     this.#assertOpen();
-    return this.#worker.call<CompactionResult>('compact', [boardId, options.minRecords ?? 2]);
+    const input = await this.#worker.call<CompactionInput>('compactionInput', [
+      boardId,
+      options.minRecords ?? 2,
+    ]);
+    if ('skip' in input) return input.skip;
+    const state = await this.#builder.build(input.parts);
+    const written = await this.#worker.call<boolean>('replaceSnapshot', [
+      boardId,
+      input.expected,
+      input.throughSeq,
+      state,
+    ]);
+    if (!written) {
+      return {
+        compacted: false,
+        skipped: 'locked',
+        throughSeq: input.expected,
+        snapshotBytes: input.snapshotBytes,
+        records: 0,
+      };
+    }
+    return {
+      compacted: true,
+      throughSeq: input.throughSeq,
+      snapshotBytes: state.byteLength,
+      records: input.records,
+    };
   }
 
   async flush(): Promise<void> {
@@ -119,6 +151,7 @@ export class SqliteStorage implements Storage {
       await this.#worker.call('close');
     } finally {
       await this.#worker.terminate();
+      await this.#builder.close();
     }
   }
 

@@ -4,7 +4,17 @@ import Database from 'better-sqlite3';
 import type { QueuedAppend } from '../GroupCommitQueue.js';
 import { type RecordCheck, verifyRecord } from '../records.js';
 import type { CompactionResult, StoredBoard } from '../Storage.js';
-import { buildSnapshot } from '../snapshot.js';
+
+export type CompactionInput =
+  | { skip: CompactionResult }
+  | {
+      parts: Uint8Array[];
+      expected: number;
+      throughSeq: number;
+      records: number;
+      snapshotBytes: number;
+    };
+
 import { MIGRATIONS, prepareStatements, type Statements } from './schema.js';
 
 export interface SqliteLogOptions {
@@ -93,31 +103,46 @@ export class SqliteLog {
   }
 
   /**
-   * Rebuilds the board's snapshot from its stored snapshot and records, then, in one write
-   * transaction, stores it and deletes exactly the records it was built from. If another
-   * connection compacted the board in between, this one gives up (`skipped: 'locked'`).
+   * What a compaction of the board starts from: the stored snapshot and records (to build the
+   * new snapshot from, elsewhere: it takes seconds on a large board and this thread also serves
+   * the commits), or why there is nothing to do.
    */
-  compact(boardId: string, minRecords: number): CompactionResult {
+  compactionInput(boardId: string, minRecords: number): CompactionInput {
     const { board: read, snapshotSeq: current } = this.#read(boardId, 0);
     const records = read.updates.length - (read.snapshot ? 1 : 0);
-    const result: CompactionResult = {
-      compacted: false,
-      throughSeq: current,
-      snapshotBytes: read.snapshot ? read.updates[0]!.byteLength : 0,
-      records: 0,
-    };
+    const snapshotBytes = read.snapshot ? read.updates[0]!.byteLength : 0;
     if (records + read.corrupt < minRecords || read.lastSeq <= current) {
-      return { ...result, skipped: 'small' };
+      return {
+        skip: {
+          compacted: false,
+          skipped: 'small',
+          throughSeq: current,
+          snapshotBytes,
+          records: 0,
+        },
+      };
     }
-    const state = buildSnapshot(read.updates);
-    const written = this.#statements.replaceSnapshot(boardId, current, read.lastSeq, state);
-    if (!written) return { ...result, skipped: 'locked' };
     return {
-      compacted: true,
+      parts: read.updates,
+      expected: current,
       throughSeq: read.lastSeq,
-      snapshotBytes: state.byteLength,
       records: records + read.corrupt,
+      snapshotBytes,
     };
+  }
+
+  /**
+   * Stores `state` as the snapshot through `throughSeq` and deletes exactly the records up to
+   * it, in one write transaction; false if another connection compacted the board since
+   * `expected` was read.
+   */
+  replaceSnapshot(
+    boardId: string,
+    expected: number,
+    throughSeq: number,
+    state: Uint8Array,
+  ): boolean {
+    return this.#statements.replaceSnapshot(boardId, expected, throughSeq, state);
   }
 
   /** Committed rows of a board, for tests and diagnostics. */

@@ -18,7 +18,10 @@ serveRpc({
   commit: (batch: QueuedAppend[]) => log.commit(batch),
   readSince: (boardId: string, afterSeq: number) => log.readSince(boardId, afterSeq),
   headSeqs: (boardIds: string[]) => log.headSeqs(boardIds),
-  compact: (boardId: string, minRecords: number) => log.compact(boardId, minRecords),
+  compactionInput: (boardId: string, minRecords: number) =>
+    log.compactionInput(boardId, minRecords),
+  replaceSnapshot: (boardId: string, expected: number, throughSeq: number, state: Uint8Array) =>
+    log.replaceSnapshot(boardId, expected, throughSeq, state),
   stats: (boardId: string) => log.stats(boardId),
   ping: () => true,
   close: () => log.close(),

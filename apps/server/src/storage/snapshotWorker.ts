@@ -1,11 +1,11 @@
 /**
- * The compaction worker of `PostgresStorage`: builds a board's snapshot from its stored records,
+ * The compaction worker of every storage: builds a board's snapshot from its stored records,
  * so a large Yjs decode and encode never runs on the server's event loop.
  */
 
-import { type Packed, unpack } from '../../workers/packing.js';
-import { serveRpc, Transfer } from '../../workers/serveRpc.js';
-import { buildSnapshot } from '../snapshot.js';
+import { type Packed, unpack } from '../workers/packing.js';
+import { serveRpc, Transfer } from '../workers/serveRpc.js';
+import { buildSnapshot } from './snapshot.js';
 
 serveRpc({
   build: (packed: Packed) => {

@@ -1,5 +1,5 @@
-import { pack, transferOf } from '../../workers/packing.js';
-import { RpcWorker } from '../../workers/RpcWorker.js';
+import { pack, transferOf } from '../workers/packing.js';
+import { RpcWorker } from '../workers/RpcWorker.js';
 
 /**
  * `buildSnapshot` in a worker thread, started on the first compaction (most storages never
@@ -19,8 +19,8 @@ export class SnapshotBuilder {
     this.#worker ??= new RpcWorker({
       callerUrl: import.meta.url,
       sourcePath: './snapshotWorker.ts',
-      bundledName: 'postgres-snapshot-worker.js',
-      name: 'postgres-snapshot',
+      bundledName: 'snapshot-worker.js',
+      name: 'snapshot-builder',
       onExit: this.#onExit,
     });
     return this.#worker.call<Uint8Array>('build', [packed], transferOf(packed));
