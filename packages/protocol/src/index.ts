@@ -30,6 +30,7 @@ export {
   type ServerToClientEvents,
   type SocketData,
 } from './events.js';
+export { type HttpErrorBody, HttpErrorCode, readHttpError } from './http.js';
 export { Decoder, Encoder, isPacketValid, type Packet, PacketType, parser } from './parser.js';
 export type {
   Ack,
