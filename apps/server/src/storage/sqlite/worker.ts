@@ -4,7 +4,9 @@
  */
 import { workerData } from 'node:worker_threads';
 import { emitRpcEvent, serveRpc } from '../../workers/serveRpc.js';
+import type { NewLink } from '../Catalog.js';
 import type { QueuedAppend } from '../GroupCommitQueue.js';
+import { SqliteCatalog } from './SqliteCatalog.js';
 import { SqliteLog, type SqliteLogOptions } from './SqliteLog.js';
 
 const options = workerData as Omit<SqliteLogOptions, 'onCorrupt'>;
@@ -14,12 +16,22 @@ const log = new SqliteLog({
     emitRpcEvent('corrupt', { kind, boardId, seq, reason }),
 });
 
+const catalog = new SqliteCatalog(log.database);
+
 serveRpc({
   commit: (batch: QueuedAppend[]) => log.commit(batch),
   readSince: (boardId: string, afterSeq: number) => log.readSince(boardId, afterSeq),
   headSeqs: (boardIds: string[]) => log.headSeqs(boardIds),
   compact: (boardId: string, minRecords: number) => log.compact(boardId, minRecords),
   stats: (boardId: string) => log.stats(boardId),
+  recordLink: (link: NewLink) => catalog.recordLink(link),
+  listLinks: (scope: string) => catalog.listLinks(scope),
+  revokeLink: (scope: string, linkId: string, at: number) => catalog.revokeLink(scope, linkId, at),
+  revokeAll: (scope: string, at: number) => catalog.revokeAll(scope, at),
+  linkState: (scope: string, linkId: string) => catalog.linkState(scope, linkId),
+  listBoards: () => catalog.listBoards(),
+  deleteBoard: (boardId: string, at: number) => catalog.deleteBoard(boardId, at),
+  setName: (boardId: string, name: string) => catalog.setName(boardId, name),
   ping: () => true,
   close: () => log.close(),
 });
