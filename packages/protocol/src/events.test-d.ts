@@ -6,7 +6,6 @@ import type {
   ClientToServerEvents,
   ServerEvent,
   ServerToClientEvents,
-  SocketData,
 } from './events.js';
 import type {
   Ack,
@@ -100,7 +99,6 @@ describe('Role', () => {
     expectTypeOf<Role>().toEqualTypeOf<'editor' | 'viewer'>();
     expectTypeOf(Role.EDITOR).toEqualTypeOf<'editor'>();
     expectTypeOf(Role.VIEWER).toEqualTypeOf<'viewer'>();
-    expectTypeOf<SocketData['boards']>().toEqualTypeOf<Map<string, Role>>();
   });
 });
 

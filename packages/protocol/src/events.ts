@@ -35,13 +35,3 @@ export interface ServerToClientEvents {
   'awareness:update': (message: AwarenessUpdate) => void;
   'board:error': (error: BoardError) => void;
 }
-
-/** Between server nodes over the Redis adapter (`serverSideEmit`). */
-// biome-ignore lint/suspicious/noEmptyInterface: reserved for the cluster; kept so the generics line up.
-export interface InterServerEvents {}
-
-/** Per-socket state the server keeps in `socket.data`. */
-export interface SocketData {
-  /** Boards this socket has joined, with its role on each. */
-  boards: Map<string, Role>;
-}

@@ -19,9 +19,12 @@ export function registerSyncHandlers(deps: HandlerDeps, socket: DrawbridgeSocket
     const { boardId, update, scan } = valid.value;
     deps.metrics.bytesIn.inc(update.byteLength);
     try {
-      const role = socket.data.boards.get(boardId);
+      const role = socket.data.boards.get(boardId)?.role;
       const room = deps.rooms.get(boardId);
       if (role === undefined || !room?.hasMember(socket.id)) {
+        // A socket the server removed is told why, not just that it is not on the board.
+        const removed = socket.data.removed.get(boardId);
+        if (removed) throw new ProtocolError(removed, `removed from board ${boardId}`);
         throw new ProtocolError(ErrorCode.NOT_JOINED, `join board ${boardId} first`);
       }
       if (deps.isShuttingDown()) {

@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import type { HttpEnv } from './context.js';
 import { handleErrors, handleNotFound } from './errors.js';
 import { type BoardStatusDeps, boardStatusRoutes } from './routes/boardStatus.js';
+import { type BoardsDeps, boardRoutes } from './routes/boards.js';
 import { type HealthDeps, healthRoutes } from './routes/health.js';
 import { type LinkDeps, linkRoutes } from './routes/links.js';
 import { type OEmbedDeps, oembedRoutes } from './routes/oembed.js';
@@ -14,6 +15,7 @@ import { type PreviewDeps, previewRoutes } from './routes/preview.js';
 /** Everything the routes need; each router is handed only its own part. */
 export type HttpAppDeps = HealthDeps &
   LinkDeps &
+  BoardsDeps &
   BoardStatusDeps &
   OEmbedDeps &
   PreviewDeps &
@@ -30,6 +32,7 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
   app.notFound(handleNotFound);
   app.route('/', healthRoutes(deps));
   app.route('/', linkRoutes(deps));
+  app.route('/', boardRoutes(deps));
   app.route('/', boardStatusRoutes(deps));
   app.route('/', oembedRoutes(deps));
   app.route('/', previewRoutes(deps));
