@@ -83,6 +83,8 @@ describe('ErrorCode', () => {
       | 'RATE_LIMITED'
       | 'UNAUTHORIZED'
       | 'TOKEN_EXPIRED'
+      | 'LINK_REVOKED'
+      | 'BOARD_DELETED'
       | 'FORBIDDEN'
       | 'STORAGE_ERROR'
       | 'SHUTTING_DOWN'

@@ -6,7 +6,6 @@ import type {
   JoinRequest,
   JoinResult,
   LeaveRequest,
-  Role,
 } from './payloads.js';
 
 /** Event names: the contract. `domain:action`. */
