@@ -1,7 +1,8 @@
 /**
  * Links and boards administered on a cluster of real processes (PostgreSQL, Redis, two nodes):
- * a revocation asked of one node removes the sockets on the other within 1 s; a node that never
- * heard of a revocation still refuses the link (it is in the database); the boards list counts
+ * a revocation asked of one node removes the sockets on the other within 1 s; a revocation whose
+ * push was lost still refuses the link everywhere (it is in the database) and removes the sockets
+ * already using it at the next sweep; the boards list counts
  * members on every node; a deletion removes members on every node.
  */
 import { ErrorCode } from '@drawbridge/protocol';
@@ -94,7 +95,7 @@ describe('cluster administration', () => {
     }
   });
 
-  it('a revocation only the database knows of (no push) is refused on every node', async () => {
+  it('a revocation only the database knows of (its push lost) still takes effect on every node', async () => {
     const boardId = newBoard();
     // Minted offline, as before links were stored: no row, revoked straight in PostgreSQL as
     // if the node that revoked it had died before pushing.
@@ -105,10 +106,18 @@ describe('cluster administration', () => {
     });
     const first = await raw(1);
     expect((await joinRaw(first, boardId, undefined, minted.token)).ok).toBe(true);
+    const removed = new Promise<string>((resolve) => {
+      first.on('board:error', (error) => {
+        if (error.boardId === boardId) resolve(error.code);
+      });
+    });
     await cluster.pg.psql(
-      `INSERT INTO links (link_id, scope, revoked_at) VALUES ('${minted.id}', '${boardId}', 1)`,
+      `INSERT INTO links (link_id, scope, revoked_at)
+       VALUES ('${minted.id}', '${boardId}', (extract(epoch FROM now()) * 1000)::int8)`,
       'drawbridge',
     );
+    // The socket already on the board is removed by the node's sweep (GAP_CHECK_MS here).
+    expect(await removed).toBe(ErrorCode.LINK_REVOKED);
     for (const node of [0, 1]) {
       const socket = await raw(node);
       expect(await joinRaw(socket, boardId, undefined, minted.token)).toMatchObject({

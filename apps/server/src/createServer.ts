@@ -20,6 +20,7 @@ import {
   ConfigError,
   checkLimits,
   DEFAULT_COMPACT_EVERY,
+  DEFAULT_GAP_CHECK_MS,
   DEFAULT_IDLE_UNLOAD_MS,
 } from './config.js';
 import { registerAwarenessHandlers } from './handlers/awarenessHandlers.js';
@@ -62,7 +63,10 @@ export interface CreateServerOptions {
   publicUrl?: string | null;
   /** Cluster mode: needs storage shared by every node (`storage.shared`). */
   cluster?: ClusterOptions | null;
-  /** With shared storage: how often loaded boards are checked for records they missed. */
+  /**
+   * With shared storage: how often loaded boards are checked for records they missed, and (with
+   * tokens) recent revocations are re-read in case their push was missed.
+   */
   gapCheckMs?: number;
 }
 
@@ -208,7 +212,7 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
     isShuttingDown: () => closing !== null,
   };
 
-  const { boardAdmin, linkAdmin } = createAdmin({
+  const { boardAdmin, linkAdmin, sweep } = createAdmin({
     io,
     rooms,
     metrics,
@@ -216,6 +220,7 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
     storage: options.storage,
     tokens,
     clustered: cluster !== null,
+    sweepMs: options.gapCheckMs ?? DEFAULT_GAP_CHECK_MS,
     dataStores: options.boardData ?? [],
     clock,
   });
@@ -261,6 +266,7 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
           httpServer.off('error', reject);
           listening = true;
           cluster?.start();
+          sweep?.start();
           resolve(httpServer.address() as AddressInfo);
         });
       });
@@ -269,6 +275,7 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
       closing ??= (async () => {
         // Refuse new work (SHUTTING_DOWN, which clients retry after reconnecting), store what
         // was accepted and let its acks go out, then disconnect and unload.
+        sweep?.stop();
         await Promise.allSettled(rooms.loaded().map((room) => room.flush()));
         await new Promise<void>((resolve) => {
           io.close(() => resolve());

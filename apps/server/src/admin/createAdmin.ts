@@ -7,11 +7,14 @@ import { BoardAdmin } from './BoardAdmin.js';
 import { Evictions } from './Evictions.js';
 import { LinkAdmin } from './LinkAdmin.js';
 import { NodeCommands } from './NodeCommands.js';
+import { RevocationSweep } from './RevocationSweep.js';
 
 export interface AdminServices {
   boardAdmin: BoardAdmin;
   /** Null when boards are open (no AUTH_SECRET): there are no links to manage. */
   linkAdmin: LinkAdmin | null;
+  /** In a cluster with tokens: catches revocations whose push this node missed. */
+  sweep: RevocationSweep | null;
 }
 
 /**
@@ -23,6 +26,8 @@ export function createAdmin(
     storage: Storage;
     tokens: TokenService | null;
     clustered: boolean;
+    /** How often a cluster node re-reads recent revocations (see `RevocationSweep`). */
+    sweepMs: number;
     dataStores: readonly BoardDataStore[];
     clock: Clock;
   },
@@ -51,5 +56,15 @@ export function createAdmin(
   const linkAdmin = deps.tokens
     ? new LinkAdmin({ tokens: deps.tokens, links: deps.storage.links, commands, clock: deps.clock })
     : null;
-  return { boardAdmin, linkAdmin };
+  const sweep =
+    deps.clustered && deps.tokens
+      ? new RevocationSweep({
+          links: deps.storage.links,
+          evictions,
+          clock: deps.clock,
+          logger,
+          intervalMs: deps.sweepMs,
+        })
+      : null;
+  return { boardAdmin, linkAdmin, sweep };
 }

@@ -29,6 +29,7 @@ serveRpc({
   revokeLink: (scope: string, linkId: string, at: number) => catalog.revokeLink(scope, linkId, at),
   revokeAll: (scope: string, at: number) => catalog.revokeAll(scope, at),
   linkState: (scope: string, linkId: string) => catalog.linkState(scope, linkId),
+  revokedSince: (since: number) => catalog.revokedSince(since),
   listBoards: () => catalog.listBoards(),
   deleteBoard: (boardId: string, at: number) => catalog.deleteBoard(boardId, at),
   setName: (boardId: string, name: string) => catalog.setName(boardId, name),
