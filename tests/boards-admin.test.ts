@@ -98,6 +98,7 @@ describe('operators: list, delete, export and import boards', () => {
     const refused = await fetch(`${server.url}/api/boards`);
     expect(refused.status).toBe(401);
     expect(readHttpError(await refused.json())?.code).toBe(HttpErrorCode.ADMIN_UNAUTHORIZED);
+    await expectConverged([a1.doc, a2.doc]);
   });
 
   it('deletes a board with its members, links, assets and versions; others are untouched', async () => {
@@ -212,5 +213,6 @@ describe('operators: list, delete, export and import boards', () => {
     expect(tooLarge.status).toBe(413);
     expect(target.server.server.rooms.get('other')?.doc.store.clients.size ?? 0).toBe(0);
     expect(await target.server.storage.load('other')).toMatchObject({ updates: [] });
+    await expectConverged([author.doc, reader.doc]);
   });
 });

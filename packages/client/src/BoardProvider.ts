@@ -367,6 +367,8 @@ export class BoardProvider {
 
   readonly #onBoardError = (error: { boardId?: string } & ErrorPayload) => {
     if (error.boardId !== undefined && error.boardId !== this.boardId) return;
+    // Failed for good: the reason stays the one that ended it.
+    if (this.#state.status === 'failed') return;
     const payload = { code: error.code, message: error.message };
     if (REMOVAL_CODES.has(error.code)) {
       // The server took this connection off the board (its link was revoked, the board was

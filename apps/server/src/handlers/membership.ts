@@ -1,4 +1,4 @@
-import { boardRoom, type ErrorCode } from '@drawbridge/protocol';
+import { boardRoom, ErrorCode, ProtocolError } from '@drawbridge/protocol';
 import type { DrawbridgeSocket, HandlerDeps } from './context.js';
 
 /** Takes the socket off the board: its room membership, its presence, and the board if idle. */
@@ -31,4 +31,14 @@ export function removeFromBoard(
   socket.emit('board:error', { boardId, code, message });
   deps.metrics.errors.inc({ code });
   leaveBoard(deps, socket, boardId);
+}
+
+/**
+ * The error for a request on a board the socket is not on: why the server removed it, if it
+ * did (so a late request does not hide the reason), else NOT_JOINED.
+ */
+export function notJoined(socket: DrawbridgeSocket, boardId: string): ProtocolError {
+  const removed = socket.data.removed.get(boardId);
+  if (removed) return new ProtocolError(removed, `removed from board ${boardId}`);
+  return new ProtocolError(ErrorCode.NOT_JOINED, `join board ${boardId} first`);
 }

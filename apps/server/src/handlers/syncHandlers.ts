@@ -8,6 +8,7 @@ import {
   reportError,
   toErrorPayload,
 } from './context.js';
+import { notJoined } from './membership.js';
 
 /** `doc:update`: validate, apply to the board's own doc, relay what it integrated, ack once stored. */
 export function registerSyncHandlers(deps: HandlerDeps, socket: DrawbridgeSocket): void {
@@ -22,10 +23,7 @@ export function registerSyncHandlers(deps: HandlerDeps, socket: DrawbridgeSocket
       const role = socket.data.boards.get(boardId)?.role;
       const room = deps.rooms.get(boardId);
       if (role === undefined || !room?.hasMember(socket.id)) {
-        // A socket the server removed is told why, not just that it is not on the board.
-        const removed = socket.data.removed.get(boardId);
-        if (removed) throw new ProtocolError(removed, `removed from board ${boardId}`);
-        throw new ProtocolError(ErrorCode.NOT_JOINED, `join board ${boardId} first`);
+        throw notJoined(socket, boardId);
       }
       if (deps.isShuttingDown()) {
         throw new ProtocolError(ErrorCode.SHUTTING_DOWN, 'the server is restarting');
