@@ -6,6 +6,7 @@ import {
   validateLeaveRequest,
 } from '@drawbridge/protocol';
 import type { Grant } from '../auth/BoardAccess.js';
+import type { BoardRoom } from '../rooms/BoardRoom.js';
 import {
   boardIdOf,
   type DrawbridgeSocket,
@@ -15,7 +16,7 @@ import {
   reportError,
   toErrorPayload,
 } from './context.js';
-import { leaveBoard } from './membership.js';
+import { leaveBoard, notJoined } from './membership.js';
 
 /** `board:join` and `board:leave`, and leaving every board on disconnect. */
 export function registerBoardHandlers(deps: HandlerDeps, socket: DrawbridgeSocket): void {
@@ -56,7 +57,7 @@ export function registerBoardHandlers(deps: HandlerDeps, socket: DrawbridgeSocke
         if (boards.get(boardId) === grant) leaveBoard(deps, socket, boardId);
         throw error;
       });
-      assertStillMember(socket, boardId, grant);
+      assertStillMember(deps, socket, boardId, grant, room);
       boards.set(boardId, confirmed);
       await socket.join(boardRoom(boardId));
       const state = await room.sync(stateVector).catch((error: unknown) => {
@@ -66,7 +67,7 @@ export function registerBoardHandlers(deps: HandlerDeps, socket: DrawbridgeSocke
         });
       });
       if (socket.disconnected) return; // the disconnect handler has cleaned up
-      assertStillMember(socket, boardId, confirmed);
+      assertStillMember(deps, socket, boardId, confirmed, room);
       deps.metrics.bytesOut.inc(state.update.byteLength + state.awareness.byteLength);
       if (isAck(ack)) ack({ ok: true, role: confirmed.role, ...state });
     } catch (error) {
@@ -103,13 +104,23 @@ function handshakeToken(socket: DrawbridgeSocket, maxLength: number): string | u
 }
 
 /**
- * After a wait inside a join: the socket must still hold the board with this grant. The server
- * may have removed it meanwhile (a revocation or deletion pushed during the join), or the
- * client left.
+ * After a wait inside a join: the socket must still hold the board with this grant, and the
+ * board must still be this room. The server may have removed the socket meanwhile (a revocation
+ * or deletion pushed during the join), or dropped the board (a member keeps a board loaded, so
+ * only a deletion or shutdown does), or the client left.
  */
-function assertStillMember(socket: DrawbridgeSocket, boardId: string, grant: Grant): void {
-  if (socket.data.boards.get(boardId) === grant) return;
-  const removed = socket.data.removed.get(boardId);
-  if (removed) throw new ProtocolError(removed, `removed from board ${boardId}`);
-  throw new ProtocolError(ErrorCode.NOT_JOINED, 'the board was left while joining');
+function assertStillMember(
+  deps: HandlerDeps,
+  socket: DrawbridgeSocket,
+  boardId: string,
+  grant: Grant,
+  room: BoardRoom,
+): void {
+  if (socket.data.boards.get(boardId) !== grant) throw notJoined(socket, boardId);
+  if (deps.rooms.get(boardId) === room) return;
+  leaveBoard(deps, socket, boardId);
+  if (deps.isShuttingDown()) {
+    throw new ProtocolError(ErrorCode.SHUTTING_DOWN, 'the server is restarting');
+  }
+  throw new ProtocolError(ErrorCode.BOARD_DELETED, 'the board was deleted');
 }

@@ -84,7 +84,10 @@ export class RoomManager {
    * old content between dropping this node's copy and the deletion in storage.
    */
   block(boardId: string, ms: number): void {
-    this.#blocked.set(boardId, this.options.clock.now() + ms);
+    const now = this.options.clock.now();
+    // Entries are dropped when they expire, so deleted boards do not pile up here.
+    for (const [id, until] of this.#blocked) if (until <= now) this.#blocked.delete(id);
+    this.#blocked.set(boardId, now + ms);
   }
 
   unblock(boardId: string): void {
