@@ -9,7 +9,7 @@
 import http from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
-import { documentVersion } from '../apps/server/src/http/boardStatus.js';
+import { documentVersion } from '../apps/server/src/rooms/documentVersion.js';
 import { startCluster, type TestCluster } from './utils/cluster.js';
 import { type Nginx, startNginx } from './utils/nginx.js';
 import {

@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { documentVersion } from '../apps/server/src/http/boardStatus.js';
+import { documentVersion } from '../apps/server/src/rooms/documentVersion.js';
 import { startCluster, type TestCluster } from './utils/cluster.js';
 import { type Nginx, startNginx } from './utils/nginx.js';
 import {

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
+import { describeCatalogContract } from '../apps/server/src/storage/catalogContract.js';
 import { PostgresErrorCode, PostgresStorage } from '../apps/server/src/storage/PostgresStorage.js';
 import { compactionLock } from '../apps/server/src/storage/postgres/schema.js';
 import {
@@ -82,6 +83,7 @@ function postgresFixture(damage: string): () => Promise<StorageFixture> {
 
 describeStorageContract('PostgresStorage (bit rot)', postgresFixture(FLIP_BITS));
 describeStorageContract('PostgresStorage (torn write)', postgresFixture(TRUNCATE));
+describeCatalogContract('PostgresStorage', postgresFixture(FLIP_BITS));
 
 describe('PostgresStorage', () => {
   let storage: PostgresStorage | undefined;

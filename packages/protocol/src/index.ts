@@ -21,15 +21,21 @@ export {
   parseEmbedMessage,
   parseHostMessage,
 } from './embed.js';
-export { ErrorCode, type ErrorPayload, isErrorCode, isRetryable, ProtocolError } from './errors.js';
+export {
+  ErrorCode,
+  type ErrorPayload,
+  isErrorCode,
+  isRetryable,
+  ProtocolError,
+  REMOVAL_CODES,
+} from './errors.js';
 export {
   ClientEvent,
   type ClientToServerEvents,
-  type InterServerEvents,
   ServerEvent,
   type ServerToClientEvents,
-  type SocketData,
 } from './events.js';
+export { type HttpErrorBody, HttpErrorCode, readHttpError } from './http.js';
 export { Decoder, Encoder, isPacketValid, type Packet, PacketType, parser } from './parser.js';
 export type {
   Ack,

@@ -121,6 +121,8 @@ describe('BoardRoom', () => {
     let failing = true;
     const flaky: Storage = {
       shared: false,
+      links: storage.links,
+      boards: storage.boards,
       load: (id) => storage.load(id),
       readSince: (id, seq) => storage.readSince(id, seq),
       headSeqs: (ids) => storage.headSeqs(ids),

@@ -1,7 +1,8 @@
+import { describeCatalogContract } from './catalogContract.js';
 import { MemoryStorage } from './MemoryStorage.js';
 import { describeStorageContract } from './storageContract.js';
 
-describeStorageContract('MemoryStorage', async () => {
+const fixture = async () => {
   const storage = new MemoryStorage(true);
   const second = storage.sharedHandle();
   return {
@@ -12,4 +13,7 @@ describeStorageContract('MemoryStorage', async () => {
       await second.close();
     },
   };
-});
+};
+
+describeStorageContract('MemoryStorage', fixture);
+describeCatalogContract('MemoryStorage', fixture);

@@ -1,13 +1,12 @@
 import { GroupCommitQueue, type QueuedAppend } from './GroupCommitQueue.js';
+import {
+  type BoardRecords,
+  MemoryBoards,
+  MemoryLinks,
+  MemoryState,
+} from './memory/MemoryCatalog.js';
 import type { CompactionResult, CompactOptions, Storage, StoredBoard } from './Storage.js';
 import { buildSnapshot } from './snapshot.js';
-
-interface BoardRecords {
-  /** Survives compaction so seqs are never reused. */
-  lastSeq: number;
-  snapshot: { throughSeq: number; data: Uint8Array } | undefined;
-  updates: { seq: number; data: Uint8Array }[];
-}
 
 /**
  * The storage contract in memory, for unit tests and as the reference behaviour. It commits
@@ -16,21 +15,31 @@ interface BoardRecords {
  * process has on one database.
  */
 export class MemoryStorage implements Storage {
+  readonly links: MemoryLinks;
+  readonly boards: MemoryBoards;
+  readonly #state: MemoryState;
   readonly #boards: Map<string, BoardRecords>;
   readonly #queue: GroupCommitQueue;
   #closed = false;
 
   constructor(
     readonly shared = false,
-    boards = new Map<string, BoardRecords>(),
+    state = new MemoryState(),
   ) {
-    this.#boards = boards;
+    this.#state = state;
+    this.#boards = state.boards;
     this.#queue = new GroupCommitQueue({ commit: async (batch) => this.#commit(batch) });
+    const ready = async () => {
+      this.#assertOpen();
+      await this.#queue.flush();
+    };
+    this.links = new MemoryLinks(state, ready);
+    this.boards = new MemoryBoards(state, this.links, ready);
   }
 
   /** Another writer on the same records (both handles then report `shared`). */
   sharedHandle(): MemoryStorage {
-    return new MemoryStorage(true, this.#boards);
+    return new MemoryStorage(true, this.#state);
   }
 
   append(boardId: string, update: Uint8Array): Promise<number> {
@@ -132,6 +141,7 @@ export class MemoryStorage implements Storage {
       const board = this.#board(boardId);
       board.lastSeq += 1;
       board.updates.push({ seq: board.lastSeq, data });
+      board.updatedAt = Date.now();
       return board.lastSeq;
     });
   }
@@ -139,7 +149,7 @@ export class MemoryStorage implements Storage {
   #board(boardId: string): BoardRecords {
     let board = this.#boards.get(boardId);
     if (board === undefined) {
-      board = { lastSeq: 0, snapshot: undefined, updates: [] };
+      board = { lastSeq: 0, snapshot: undefined, updates: [], updatedAt: null, name: null };
       this.#boards.set(boardId, board);
     }
     return board;

@@ -1,7 +1,9 @@
 import pg from 'pg';
 import { type Logger, silentLogger } from '../logger.js';
+import type { BoardCatalog, LinkStore } from './Catalog.js';
 import { type CommitInfo, GroupCommitQueue } from './GroupCommitQueue.js';
 import { type AppendStats, appendBatch } from './postgres/appendBatch.js';
+import * as catalog from './postgres/catalog.js';
 import { compactBoard } from './postgres/compactBoard.js';
 import { storageError } from './postgres/connection.js';
 import { readBoard, readHeads } from './postgres/readBoard.js';
@@ -15,7 +17,15 @@ import type { CompactionResult, CompactOptions, Storage, StoredBoard } from './S
 export { PostgresErrorCode, PostgresStorageError } from './postgres/connection.js';
 
 /** What `onQuery` times: one report per storage call that reached PostgreSQL. */
-export type PostgresOp = 'migrate' | 'append' | 'read' | 'heads' | 'compact' | 'ping';
+export type PostgresOp =
+  | 'migrate'
+  | 'append'
+  | 'read'
+  | 'heads'
+  | 'compact'
+  | 'ping'
+  | 'links'
+  | 'boards';
 
 export interface PostgresStorageOptions {
   /** `postgresql://user:password@host:port/database` */
@@ -52,6 +62,8 @@ export interface PostgresStorageOptions {
  */
 export class PostgresStorage implements Storage {
   readonly shared = true;
+  readonly links: LinkStore;
+  readonly boards: BoardCatalog;
   readonly #pool: pg.Pool;
   readonly #queue: GroupCommitQueue;
   readonly #cache = new SeqCache();
@@ -104,6 +116,40 @@ export class PostgresStorage implements Storage {
         }),
       ...(options.onCommit ? { onCommit: options.onCommit } : {}),
     });
+    const links = this.#catalogCall('links');
+    this.links = {
+      record: (link) => links('recording a link', (pool) => catalog.recordLink(pool, link)),
+      list: (scope) => links('listing links', (pool) => catalog.listLinks(pool, scope)),
+      revoke: (scope, id, at) =>
+        links('revoking a link', (pool) => catalog.revokeLink(pool, scope, id, at)),
+      revokeAll: (scope, at) =>
+        links('revoking links', (pool) => catalog.revokeAll(pool, scope, at)),
+      state: (scope, id) => links('reading a link', (pool) => catalog.linkState(pool, scope, id)),
+      revokedSince: (since) =>
+        links('reading revocations', (pool) => catalog.revokedSince(pool, since)),
+    };
+    const boards = this.#catalogCall('boards');
+    this.boards = {
+      list: () => boards('listing boards', (pool) => catalog.listBoards(pool)),
+      delete: (id, at) =>
+        boards(`deleting board ${id}`, (pool) => catalog.deleteBoard(pool, id, at)),
+      setName: (id, name) =>
+        boards(`naming board ${id}`, (pool) => catalog.setBoardName(pool, id, name)),
+    };
+  }
+
+  /** A catalog call: sees the appends queued before it, timed, tracked by `close`. */
+  #catalogCall(op: PostgresOp) {
+    return async <T>(doing: string, work: (pool: pg.Pool) => Promise<T>): Promise<T> => {
+      this.#assertOpen();
+      await this.#queue.flush();
+      return this.#track(
+        this.#timed(op, doing, async () => {
+          await this.#ready();
+          return work(this.#pool);
+        }),
+      );
+    };
   }
 
   /** How commits went so far (diagnostics, tests, the round-trip figures). */

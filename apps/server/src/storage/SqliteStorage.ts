@@ -1,9 +1,11 @@
 import { type Logger, silentLogger } from '../logger.js';
 import { RpcWorker } from '../workers/RpcWorker.js';
+import type { BoardCatalog, LinkStore } from './Catalog.js';
 import { type CommitInfo, GroupCommitQueue, type QueuedAppend } from './GroupCommitQueue.js';
 import type { RecordKind } from './records.js';
 import { SnapshotBuilder } from './SnapshotBuilder.js';
 import type { CompactionResult, CompactOptions, Storage, StoredBoard } from './Storage.js';
+import { sqliteBoards, sqliteLinks } from './sqlite/catalogClient.js';
 import { type CompactionInput, SqliteLog } from './sqlite/SqliteLog.js';
 
 export interface CorruptRecord {
@@ -35,6 +37,8 @@ export interface SqliteStorageOptions {
  */
 export class SqliteStorage implements Storage {
   readonly shared = false;
+  readonly links: LinkStore;
+  readonly boards: BoardCatalog;
   readonly #worker: RpcWorker;
   readonly #queue: GroupCommitQueue;
   readonly #builder: SnapshotBuilder;
@@ -73,6 +77,14 @@ export class SqliteStorage implements Storage {
       commit: (batch) => this.#commit(batch),
       ...(options.onCommit ? { onCommit: options.onCommit } : {}),
     });
+    const call = async <T>(method: string, args: unknown[]): Promise<T> => {
+      this.#assertOpen();
+      // A deletion or a listing must see the appends queued before it.
+      await this.#queue.flush();
+      return this.#worker.call<T>(method, args);
+    };
+    this.links = sqliteLinks(call);
+    this.boards = sqliteBoards(call);
   }
 
   append(boardId: string, update: Uint8Array): Promise<number> {

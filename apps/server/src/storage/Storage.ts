@@ -1,3 +1,5 @@
+import type { BoardCatalog, LinkStore } from './Catalog.js';
+
 /**
  * Durable storage of boards: an append-only log of Yjs updates per board, each record with a
  * sequence number, compacted into a snapshot from time to time. Every backend passes the
@@ -18,6 +20,7 @@
  *   from exactly those stored records (never from a caller's memory, which may lack records other
  *   writers appended). One compaction per board runs at a time across every writer; records
  *   appended meanwhile stay in the log, after the new snapshot.
+ * - `links` and `boards` pass `catalogContract.ts`; they see appends queued before the call.
  * - After `close` resolves, nothing is pending and the backend releases its files/connections.
  */
 
@@ -53,6 +56,10 @@ export interface CompactOptions {
 }
 
 export interface Storage {
+  /** Minted links and their revocations (see `Catalog.ts`). */
+  readonly links: LinkStore;
+  /** The boards operators list and delete (see `Catalog.ts`). */
+  readonly boards: BoardCatalog;
   /**
    * True when other processes may append to the same boards (a database shared by a cluster):
    * a node must then read what it has not seen before it answers a join.

@@ -54,6 +54,11 @@ export class SqliteLog {
     this.#onCorrupt = options.onCorrupt;
   }
 
+  /** The connection, for the catalog's statements (`SqliteCatalog`) in the same worker. */
+  get database(): Database.Database {
+    return this.#db;
+  }
+
   get journalMode(): string {
     return String(this.#db.pragma('journal_mode', { simple: true }));
   }

@@ -4,7 +4,9 @@
  */
 import { workerData } from 'node:worker_threads';
 import { emitRpcEvent, serveRpc } from '../../workers/serveRpc.js';
+import type { NewLink } from '../Catalog.js';
 import type { QueuedAppend } from '../GroupCommitQueue.js';
+import { SqliteCatalog } from './SqliteCatalog.js';
 import { SqliteLog, type SqliteLogOptions } from './SqliteLog.js';
 
 const options = workerData as Omit<SqliteLogOptions, 'onCorrupt'>;
@@ -13,6 +15,8 @@ const log = new SqliteLog({
   onCorrupt: ({ kind, boardId, seq, reason }) =>
     emitRpcEvent('corrupt', { kind, boardId, seq, reason }),
 });
+
+const catalog = new SqliteCatalog(log.database);
 
 serveRpc({
   commit: (batch: QueuedAppend[]) => log.commit(batch),
@@ -23,6 +27,15 @@ serveRpc({
   replaceSnapshot: (boardId: string, expected: number, throughSeq: number, state: Uint8Array) =>
     log.replaceSnapshot(boardId, expected, throughSeq, state),
   stats: (boardId: string) => log.stats(boardId),
+  recordLink: (link: NewLink) => catalog.recordLink(link),
+  listLinks: (scope: string) => catalog.listLinks(scope),
+  revokeLink: (scope: string, linkId: string, at: number) => catalog.revokeLink(scope, linkId, at),
+  revokeAll: (scope: string, at: number) => catalog.revokeAll(scope, at),
+  linkState: (scope: string, linkId: string) => catalog.linkState(scope, linkId),
+  revokedSince: (since: number) => catalog.revokedSince(since),
+  listBoards: () => catalog.listBoards(),
+  deleteBoard: (boardId: string, at: number) => catalog.deleteBoard(boardId, at),
+  setName: (boardId: string, name: string) => catalog.setName(boardId, name),
   ping: () => true,
   close: () => log.close(),
 });
