@@ -30,6 +30,15 @@ export {
   type ServerToClientEvents,
   type SocketData,
 } from './events.js';
+export {
+  DEFAULT_IMAGE_LIMITS,
+  IMAGE_TYPES,
+  ImageType,
+  imageTypeName,
+  isImageType,
+  type SniffResult,
+  sniffImage,
+} from './images.js';
 export { Decoder, Encoder, isPacketValid, type Packet, PacketType, parser } from './parser.js';
 export type {
   Ack,
