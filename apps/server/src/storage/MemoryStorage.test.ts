@@ -1,3 +1,4 @@
+import { describeBoardDataContract } from './boardDataContract.js';
 import { MemoryStorage } from './MemoryStorage.js';
 import { describeStorageContract } from './storageContract.js';
 
@@ -12,4 +13,9 @@ describeStorageContract('MemoryStorage', async () => {
       await second.close();
     },
   };
+});
+
+describeBoardDataContract('MemoryStorage', async () => {
+  const storage = new MemoryStorage(true);
+  return { storage, cleanup: () => storage.close() };
 });

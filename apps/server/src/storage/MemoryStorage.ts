@@ -1,4 +1,6 @@
 import { GroupCommitQueue, type QueuedAppend } from './GroupCommitQueue.js';
+import { MemoryAssets } from './memory/MemoryAssets.js';
+import { MemoryVersions } from './memory/MemoryVersions.js';
 import type { CompactionResult, CompactOptions, Storage, StoredBoard } from './Storage.js';
 import { buildSnapshot } from './snapshot.js';
 
@@ -18,19 +20,33 @@ interface BoardRecords {
 export class MemoryStorage implements Storage {
   readonly #boards: Map<string, BoardRecords>;
   readonly #queue: GroupCommitQueue;
+  readonly versions: MemoryVersions;
+  readonly assets: MemoryAssets;
   #closed = false;
 
   constructor(
     readonly shared = false,
     boards = new Map<string, BoardRecords>(),
+    data?: { versions: MemoryVersions; assets: MemoryAssets },
   ) {
     this.#boards = boards;
     this.#queue = new GroupCommitQueue({ commit: async (batch) => this.#commit(batch) });
+    const head = (boardId: string) => this.#boards.get(boardId)?.lastSeq ?? 0;
+    this.versions =
+      data?.versions ?? new MemoryVersions({ head, read: (boardId) => this.load(boardId) });
+    const versions = this.versions;
+    this.assets =
+      data?.assets ??
+      new MemoryAssets({
+        head,
+        newestVersionSeq: (boardId) => versions.newestSeq(boardId),
+        versionsRefer: (boardId, assetId) => versions.refers(boardId, assetId),
+      });
   }
 
   /** Another writer on the same records (both handles then report `shared`). */
   sharedHandle(): MemoryStorage {
-    return new MemoryStorage(true, this.#boards);
+    return new MemoryStorage(true, this.#boards, { versions: this.versions, assets: this.assets });
   }
 
   append(boardId: string, update: Uint8Array): Promise<number> {

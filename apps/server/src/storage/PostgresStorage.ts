@@ -4,6 +4,8 @@ import { type CommitInfo, GroupCommitQueue } from './GroupCommitQueue.js';
 import { type AppendStats, appendBatch } from './postgres/appendBatch.js';
 import { compactBoard } from './postgres/compactBoard.js';
 import { storageError } from './postgres/connection.js';
+import { PostgresAssets } from './postgres/PostgresAssets.js';
+import { PostgresVersions } from './postgres/PostgresVersions.js';
 import { readBoard, readHeads } from './postgres/readBoard.js';
 import { SeqCache } from './postgres/SeqCache.js';
 import { SnapshotBuilder } from './postgres/SnapshotBuilder.js';
@@ -15,7 +17,15 @@ import type { CompactionResult, CompactOptions, Storage, StoredBoard } from './S
 export { PostgresErrorCode, PostgresStorageError } from './postgres/connection.js';
 
 /** What `onQuery` times: one report per storage call that reached PostgreSQL. */
-export type PostgresOp = 'migrate' | 'append' | 'read' | 'heads' | 'compact' | 'ping';
+export type PostgresOp =
+  | 'migrate'
+  | 'append'
+  | 'read'
+  | 'heads'
+  | 'compact'
+  | 'ping'
+  | 'assets'
+  | 'versions';
 
 export interface PostgresStorageOptions {
   /** `postgresql://user:password@host:port/database` */
@@ -43,7 +53,8 @@ export interface PostgresStorageOptions {
 }
 
 /**
- * Storage in PostgreSQL, shared by every node of a cluster. Appends go through the shared group
+ * Storage in PostgreSQL, shared by every node of a cluster, with the boards' images (`assets`)
+ * and versions (`versions`) in the same database. Appends go through the shared group
  * commit queue, one commit in flight per instance; seqs are gapless per board in commit order
  * across all nodes (see `appendBatch`). Compaction takes a per-board advisory lock and builds the
  * snapshot in a worker thread (see `compactBoard`). The schema is migrated on first use, under
@@ -52,6 +63,8 @@ export interface PostgresStorageOptions {
  */
 export class PostgresStorage implements Storage {
   readonly shared = true;
+  readonly assets: PostgresAssets;
+  readonly versions: PostgresVersions;
   readonly #pool: pg.Pool;
   readonly #queue: GroupCommitQueue;
   readonly #cache = new SeqCache();
@@ -103,6 +116,27 @@ export class PostgresStorage implements Storage {
           return appendBatch(this.#pool, this.#cache, batch, this.#appendStats);
         }),
       ...(options.onCommit ? { onCommit: options.onCommit } : {}),
+    });
+    const run =
+      (op: PostgresOp) =>
+      <T>(doing: string, work: () => Promise<T>): Promise<T> => {
+        this.#assertOpen();
+        return this.#track(
+          this.#timed(op, doing, async () => {
+            await this.#ready();
+            return work();
+          }),
+        );
+      };
+    this.assets = new PostgresAssets(this.#pool, run('assets'), (boardId, assetId) =>
+      logger.warn({ boardId, assetId }, 'stored asset does not match its hash'),
+    );
+    this.versions = new PostgresVersions({
+      pool: this.#pool,
+      run: run('versions'),
+      build: (updates) => this.#builder.version(updates),
+      onCorrupt: this.#reportCorrupt,
+      flush: () => this.#queue.flush(),
     });
   }
 

@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { describeBoardDataContract } from './boardDataContract.js';
 import type { CommitInfo } from './GroupCommitQueue.js';
 import { SqliteStorage } from './SqliteStorage.js';
 import { describeStorageContract, type StorageFixture } from './storageContract.js';
@@ -80,6 +81,36 @@ function sqliteFixture(damage: Damage): () => Promise<StorageFixture> {
 describeStorageContract('SqliteStorage (bit rot)', sqliteFixture(flipBits));
 describeStorageContract('SqliteStorage (torn write)', sqliteFixture(truncate));
 
+describeBoardDataContract('SqliteStorage', async () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'boards.db');
+  const opened: SqliteStorage[] = [];
+  const open = () => {
+    const storage = new SqliteStorage({ file });
+    opened.push(storage);
+    return storage;
+  };
+  return {
+    storage: open(),
+    openSecond: async () => open(),
+    damageAsset: async (assetId) =>
+      withConnection(file, (db) => {
+        const { data } = db
+          .prepare<[string], { data: Buffer }>('SELECT data FROM assets WHERE asset_id = ?')
+          .get(assetId)!;
+        db.prepare('UPDATE assets SET data = ? WHERE asset_id = ?').run(flipBits(data), assetId);
+      }),
+    damageVersions: async (boardId) =>
+      withConnection(file, (db) => {
+        db.prepare('UPDATE versions SET data = substr(data, 1, 8) WHERE board_id = ?').run(boardId);
+      }),
+    cleanup: async () => {
+      for (const storage of opened) await storage.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
 function recordedUpdates(count: number): { doc: Y.Doc; updates: Uint8Array[] } {
   const doc = new Y.Doc();
   const updates: Uint8Array[] = [];
@@ -109,7 +140,7 @@ describe('SqliteStorage', () => {
     await storage.append('b', Uint8Array.of(1));
     withConnection(file, (db) => {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(db.pragma('user_version', { simple: true })).toBe(1);
+      expect(db.pragma('user_version', { simple: true })).toBe(2);
     });
   });
 

@@ -1,4 +1,5 @@
 import { RpcWorker } from '../../workers/RpcWorker.js';
+import type { BuiltVersion } from '../versionSnapshot.js';
 
 /**
  * `buildSnapshot` in a worker thread, started on the first compaction (most storages never
@@ -14,6 +15,15 @@ export class SnapshotBuilder {
   }
 
   build(updates: readonly Uint8Array[]): Promise<Uint8Array> {
+    return this.#call<Uint8Array>('build', updates);
+  }
+
+  /** A version of the board from its records (see `buildVersion`). */
+  version(updates: readonly Uint8Array[]): Promise<BuiltVersion> {
+    return this.#call<BuiltVersion>('version', updates);
+  }
+
+  #call<T>(method: string, updates: readonly Uint8Array[]): Promise<T> {
     // One buffer for all records, moved to the worker: no per-record copies across threads,
     // and records that are views into a shared pool are never transferred out from under it.
     const total = updates.reduce((sum, update) => sum + update.byteLength, 0);
@@ -31,7 +41,7 @@ export class SnapshotBuilder {
       onExit: this.#onExit,
     });
     const lengths = updates.map((update) => update.byteLength);
-    return this.#worker.call<Uint8Array>('build', [packed, lengths], [packed.buffer]);
+    return this.#worker.call<T>(method, [packed, lengths], [packed.buffer]);
   }
 
   async close(): Promise<void> {

@@ -44,6 +44,11 @@ export class SqliteLog {
     this.#onCorrupt = options.onCorrupt;
   }
 
+  /** The connection, for the other tables of the file (assets, versions) in this thread. */
+  get db(): Database.Database {
+    return this.#db;
+  }
+
   get journalMode(): string {
     return String(this.#db.pragma('journal_mode', { simple: true }));
   }
