@@ -7,7 +7,7 @@
 import { ErrorCode } from '@drawbridge/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type * as Y from 'yjs';
-import { documentVersion } from '../apps/server/src/http/boardStatus.js';
+import { documentVersion } from '../apps/server/src/rooms/documentVersion.js';
 import { AckingWriter } from './utils/ackingWriter.js';
 import { nodeMetric, startCluster, type TestCluster } from './utils/cluster.js';
 import {

@@ -7,7 +7,7 @@ import { ErrorCode } from '@drawbridge/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { documentVersion } from '../apps/server/src/http/boardStatus.js';
+import { documentVersion } from '../apps/server/src/rooms/documentVersion.js';
 import { nodeMetric, startCluster, type TestCluster } from './utils/cluster.js';
 import {
   connectPeer,

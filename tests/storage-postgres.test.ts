@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { describeBoardDataContract } from '../apps/server/src/storage/boardDataContract.js';
+import { describeCatalogContract } from '../apps/server/src/storage/catalogContract.js';
 import { PostgresErrorCode, PostgresStorage } from '../apps/server/src/storage/PostgresStorage.js';
 import { compactionLock } from '../apps/server/src/storage/postgres/schema.js';
 import {
@@ -112,6 +113,7 @@ describeBoardDataContract('PostgresStorage', async () => {
 
 describeStorageContract('PostgresStorage (bit rot)', postgresFixture(FLIP_BITS));
 describeStorageContract('PostgresStorage (torn write)', postgresFixture(TRUNCATE));
+describeCatalogContract('PostgresStorage', postgresFixture(FLIP_BITS));
 
 describe('PostgresStorage', () => {
   let storage: PostgresStorage | undefined;

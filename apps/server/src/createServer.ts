@@ -11,6 +11,7 @@ import {
 } from '@drawbridge/protocol';
 import { Server, type ServerOptions } from 'socket.io';
 import { createAuthorize } from './auth/authorize.js';
+import { BoardAccess } from './auth/BoardAccess.js';
 import type { TokenService } from './auth/TokenService.js';
 import { type Clock, systemClock } from './clock.js';
 import type { ClusterBus } from './cluster/Bus.js';
@@ -26,9 +27,9 @@ import { registerBoardHandlers } from './handlers/boardHandlers.js';
 import type { Authorize, DrawbridgeServer, HandlerDeps } from './handlers/context.js';
 import { installRateLimit } from './handlers/rateLimit.js';
 import { registerSyncHandlers } from './handlers/syncHandlers.js';
+import { createHttpApp, createHttpListener } from './http/app.js';
 import type { Readiness } from './http/context.js';
 import { createOriginCheck } from './http/origin.js';
-import { createRequestHandler } from './http/routes.js';
 import { type Logger, silentLogger } from './logger.js';
 import { Metrics } from './metrics.js';
 import type { RelaySink } from './rooms/Outbox.js';
@@ -163,19 +164,20 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
   };
 
   const tokens = options.tokens ?? null;
-  const httpServer = createHttpServer(
-    createRequestHandler({
-      metrics,
-      rooms,
-      logger,
-      tokens,
-      adminToken: options.adminToken ?? null,
-      embedOrigins: options.embedOrigins ?? [],
-      publicUrl: options.publicUrl ?? null,
-      staticDir: options.staticDir ?? null,
-      readiness,
-    }),
-  );
+  const access = new BoardAccess(tokens);
+  const app = createHttpApp({
+    metrics,
+    rooms,
+    logger,
+    tokens,
+    access,
+    adminToken: options.adminToken ?? null,
+    embedOrigins: options.embedOrigins ?? [],
+    publicUrl: options.publicUrl ?? null,
+    staticDir: options.staticDir ?? null,
+    readiness,
+  });
+  const httpServer = createHttpServer(createHttpListener(app, logger));
   // Host pages that embed boards may also connect.
   const originAllowed = createOriginCheck([
     ...(options.allowedOrigins ?? []),
@@ -205,7 +207,7 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
     limits,
     logger,
     metrics,
-    authorize: options.authorize ?? createAuthorize(tokens),
+    authorize: options.authorize ?? createAuthorize(access),
     isShuttingDown: () => closing !== null,
   };
 

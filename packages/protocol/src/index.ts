@@ -30,6 +30,7 @@ export {
   type ServerToClientEvents,
   type SocketData,
 } from './events.js';
+export { type HttpErrorBody, HttpErrorCode, readHttpError } from './http.js';
 export {
   DEFAULT_IMAGE_LIMITS,
   IMAGE_TYPES,

@@ -1,20 +1,13 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TokenService } from '../auth/TokenService.js';
-import type { Logger } from '../logger.js';
-import type { Metrics } from '../metrics.js';
+import { isValidBoardId } from '@drawbridge/protocol';
+import type { HttpBindings } from '@hono/node-server';
+import type { Context, MiddlewareHandler } from 'hono';
+import type { BoardRoom } from '../rooms/BoardRoom.js';
 import type { RoomManager } from '../rooms/RoomManager.js';
+import { notFound } from './errors.js';
 
-export interface HttpDeps {
-  metrics: Metrics;
-  rooms: RoomManager;
-  logger: Logger;
-  tokens: TokenService | null;
-  adminToken: string | null;
-  embedOrigins: readonly string[];
-  publicUrl: string | null;
-  staticDir: string | null;
-  /** Not ready while starting or shutting down, or while storage (or the cluster bus) does not answer. */
-  readiness: () => Promise<Readiness>;
+/** Every route's environment: the node request and response stay reachable (static files). */
+export interface HttpEnv {
+  Bindings: HttpBindings;
 }
 
 export interface Readiness {
@@ -23,38 +16,35 @@ export interface Readiness {
   checks: Record<string, string>;
 }
 
-export function json(res: ServerResponse, status: number, body: unknown, headers = {}): void {
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'cache-control': 'no-store',
-    ...headers,
-  });
-  res.end(JSON.stringify(body));
-}
-
-export const notFound = (res: ServerResponse): void => json(res, 404, { error: 'not found' });
-
 /** The base URL clients reach this server at: PUBLIC_URL, else the request's Host. */
-export function baseUrl(deps: HttpDeps, req: IncomingMessage): string {
-  if (deps.publicUrl) return deps.publicUrl;
-  const forwarded = req.headers['x-forwarded-proto'];
-  const proto = forwarded === 'https' ? 'https' : 'http';
-  return `${proto}://${req.headers.host ?? 'localhost'}`;
+export function baseUrl(publicUrl: string | null, c: Context): string {
+  if (publicUrl) return publicUrl;
+  const proto = c.req.header('x-forwarded-proto') === 'https' ? 'https' : 'http';
+  return `${proto}://${c.req.header('host') ?? 'localhost'}`;
 }
+
+/**
+ * Refuses (404) a request whose `:id` is not a board id, before any handler sees it: a board id
+ * is also a storage key, so nothing else may get that far.
+ */
+export const boardIdParam: MiddlewareHandler<HttpEnv> = async (c, next) => {
+  if (!isValidBoardId(c.req.param('id'))) throw notFound('no such board');
+  await next();
+};
 
 /**
  * Runs `fn` with the board's live document: loaded (or already in memory) for the call and
  * released afterwards, so a preview never keeps a board in memory.
  */
 export async function withBoard<T>(
-  deps: HttpDeps,
+  rooms: RoomManager,
   boardId: string,
-  fn: (room: Awaited<ReturnType<RoomManager['acquire']>>) => T,
+  fn: (room: BoardRoom) => T,
 ): Promise<T> {
-  const room = await deps.rooms.acquire(boardId);
+  const room = await rooms.acquire(boardId);
   try {
     return fn(room);
   } finally {
-    deps.rooms.releaseIfIdle(boardId);
+    rooms.releaseIfIdle(boardId);
   }
 }

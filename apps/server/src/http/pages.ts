@@ -1,8 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { escapeXml, readBoardName } from '@drawbridge/board';
-import { baseUrl, type HttpDeps, withBoard } from './context.js';
+import { escapeXml } from '@drawbridge/board';
 import { PREVIEW_HEIGHT, PREVIEW_WIDTH } from './preview.js';
 
 /** `frame-ancestors` for embed pages: the server itself and EMBED_ORIGINS. */
@@ -37,24 +35,15 @@ const attr = (value: string): string => escapeXml(value);
 
 /**
  * A board page (`/b/<id>` or `/embed/<id>`): the app's index.html with Open Graph tags and the
- * oEmbed discovery link for the board, and the frame policy for its kind.
+ * oEmbed discovery link for the board. With tokens required the board's name and image are not
+ * public (a crawler holds no token), so `name` is then a generic title and there is no image.
  */
-export async function serveBoardPage(
-  deps: HttpDeps,
-  index: IndexHtml,
-  req: IncomingMessage,
-  res: ServerResponse,
-  boardId: string,
-  embed: boolean,
-): Promise<boolean> {
-  const html = index.read();
-  if (!html) return false;
-  const base = baseUrl(deps, req);
+export function renderBoardPage(
+  html: string,
+  page: { base: string; boardId: string; name: string; open: boolean },
+): string {
+  const { base, boardId, name, open } = page;
   const pageUrl = `${base}/b/${boardId}`;
-  // With tokens required the name is not public: a crawler holds no token.
-  const name = deps.tokens
-    ? 'Drawbridge board'
-    : await withBoard(deps, boardId, (room) => readBoardName(room.doc));
   const title = `${name} · Drawbridge`;
   const tags = [
     `<meta property="og:type" content="website" />`,
@@ -62,26 +51,17 @@ export async function serveBoardPage(
     `<meta property="og:title" content="${attr(title)}" />`,
     `<meta property="og:url" content="${attr(pageUrl)}" />`,
     `<meta property="og:description" content="A collaborative whiteboard on Drawbridge" />`,
-    ...(deps.tokens
-      ? []
-      : [
+    ...(open
+      ? [
           `<meta property="og:image" content="${attr(`${pageUrl}/preview.png`)}" />`,
           `<meta property="og:image:width" content="${PREVIEW_WIDTH}" />`,
           `<meta property="og:image:height" content="${PREVIEW_HEIGHT}" />`,
           `<meta name="twitter:card" content="summary_large_image" />`,
-        ]),
+        ]
+      : []),
     `<link rel="alternate" type="application/json+oembed" href="${attr(`${base}/oembed?url=${encodeURIComponent(pageUrl)}&format=json`)}" title="${attr(title)}" />`,
   ].join('\n    ');
-  const page = html
+  return html
     .replace(/<title>[^<]*<\/title>/, `<title>${attr(title)}</title>`)
     .replace('</head>', `    ${tags}\n  </head>`);
-  res.writeHead(200, {
-    'content-type': 'text/html; charset=utf-8',
-    'cache-control': 'no-cache',
-    'content-security-policy': embed ? embedFrameAncestors(deps.embedOrigins) : APP_FRAME_POLICY,
-    ...(embed ? {} : { 'x-frame-options': 'DENY' }),
-    'referrer-policy': 'no-referrer',
-  });
-  res.end(page);
-  return true;
 }

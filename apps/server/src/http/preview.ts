@@ -2,7 +2,7 @@ import type { Bounds } from '@drawbridge/board';
 import { readShapes, shapesBounds, toSvg } from '@drawbridge/board';
 import { Resvg } from '@resvg/resvg-js';
 import type * as Y from 'yjs';
-import { documentVersion } from './boardStatus.js';
+import { documentVersion } from '../rooms/documentVersion.js';
 
 export const PREVIEW_WIDTH = 1200;
 export const PREVIEW_HEIGHT = 630;

@@ -121,6 +121,10 @@ describe('BoardRoom', () => {
     let failing = true;
     const flaky: Storage = {
       shared: false,
+      links: storage.links,
+      boards: storage.boards,
+      assets: storage.assets,
+      versions: storage.versions,
       load: (id) => storage.load(id),
       readSince: (id, seq) => storage.readSince(id, seq),
       headSeqs: (ids) => storage.headSeqs(ids),

@@ -1,8 +1,9 @@
 import { describeBoardDataContract } from './boardDataContract.js';
+import { describeCatalogContract } from './catalogContract.js';
 import { MemoryStorage } from './MemoryStorage.js';
 import { describeStorageContract } from './storageContract.js';
 
-describeStorageContract('MemoryStorage', async () => {
+const fixture = async () => {
   const storage = new MemoryStorage(true);
   const second = storage.sharedHandle();
   return {
@@ -13,9 +14,8 @@ describeStorageContract('MemoryStorage', async () => {
       await second.close();
     },
   };
-});
+};
 
-describeBoardDataContract('MemoryStorage', async () => {
-  const storage = new MemoryStorage(true);
-  return { storage, cleanup: () => storage.close() };
-});
+describeStorageContract('MemoryStorage', fixture);
+describeCatalogContract('MemoryStorage', fixture);
+describeBoardDataContract('MemoryStorage', fixture);

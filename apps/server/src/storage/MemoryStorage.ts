@@ -1,15 +1,14 @@
 import { GroupCommitQueue, type QueuedAppend } from './GroupCommitQueue.js';
 import { MemoryAssets } from './memory/MemoryAssets.js';
+import {
+  type BoardRecords,
+  MemoryBoards,
+  MemoryLinks,
+  MemoryState,
+} from './memory/MemoryCatalog.js';
 import { MemoryVersions } from './memory/MemoryVersions.js';
 import type { CompactionResult, CompactOptions, Storage, StoredBoard } from './Storage.js';
 import { buildSnapshot } from './snapshot.js';
-
-interface BoardRecords {
-  /** Survives compaction so seqs are never reused. */
-  lastSeq: number;
-  snapshot: { throughSeq: number; data: Uint8Array } | undefined;
-  updates: { seq: number; data: Uint8Array }[];
-}
 
 /**
  * The storage contract in memory, for unit tests and as the reference behaviour. It commits
@@ -18,6 +17,9 @@ interface BoardRecords {
  * process has on one database.
  */
 export class MemoryStorage implements Storage {
+  readonly links: MemoryLinks;
+  readonly boards: MemoryBoards;
+  readonly #state: MemoryState;
   readonly #boards: Map<string, BoardRecords>;
   readonly #queue: GroupCommitQueue;
   readonly versions: MemoryVersions;
@@ -26,10 +28,11 @@ export class MemoryStorage implements Storage {
 
   constructor(
     readonly shared = false,
-    boards = new Map<string, BoardRecords>(),
+    state = new MemoryState(),
     data?: { versions: MemoryVersions; assets: MemoryAssets },
   ) {
-    this.#boards = boards;
+    this.#state = state;
+    this.#boards = state.boards;
     this.#queue = new GroupCommitQueue({ commit: async (batch) => this.#commit(batch) });
     const head = (boardId: string) => this.#boards.get(boardId)?.lastSeq ?? 0;
     this.versions =
@@ -42,11 +45,17 @@ export class MemoryStorage implements Storage {
         newestVersionSeq: (boardId) => versions.newestSeq(boardId),
         versionsRefer: (boardId, assetId) => versions.refers(boardId, assetId),
       });
+    const ready = async () => {
+      this.#assertOpen();
+      await this.#queue.flush();
+    };
+    this.links = new MemoryLinks(state, ready);
+    this.boards = new MemoryBoards(state, this.links, ready);
   }
 
   /** Another writer on the same records (both handles then report `shared`). */
   sharedHandle(): MemoryStorage {
-    return new MemoryStorage(true, this.#boards, { versions: this.versions, assets: this.assets });
+    return new MemoryStorage(true, this.#state, { versions: this.versions, assets: this.assets });
   }
 
   append(boardId: string, update: Uint8Array): Promise<number> {
@@ -148,6 +157,7 @@ export class MemoryStorage implements Storage {
       const board = this.#board(boardId);
       board.lastSeq += 1;
       board.updates.push({ seq: board.lastSeq, data });
+      board.updatedAt = Date.now();
       return board.lastSeq;
     });
   }
@@ -155,7 +165,7 @@ export class MemoryStorage implements Storage {
   #board(boardId: string): BoardRecords {
     let board = this.#boards.get(boardId);
     if (board === undefined) {
-      board = { lastSeq: 0, snapshot: undefined, updates: [] };
+      board = { lastSeq: 0, snapshot: undefined, updates: [], updatedAt: null, name: null };
       this.#boards.set(boardId, board);
     }
     return board;

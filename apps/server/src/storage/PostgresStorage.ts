@@ -1,7 +1,9 @@
 import pg from 'pg';
 import { type Logger, silentLogger } from '../logger.js';
+import type { BoardCatalog, LinkStore } from './Catalog.js';
 import { type CommitInfo, GroupCommitQueue } from './GroupCommitQueue.js';
 import { type AppendStats, appendBatch } from './postgres/appendBatch.js';
+import * as catalog from './postgres/catalog.js';
 import { compactBoard } from './postgres/compactBoard.js';
 import { storageError } from './postgres/connection.js';
 import { PostgresAssets } from './postgres/PostgresAssets.js';
@@ -24,6 +26,8 @@ export type PostgresOp =
   | 'heads'
   | 'compact'
   | 'ping'
+  | 'links'
+  | 'boards'
   | 'assets'
   | 'versions';
 
@@ -63,6 +67,8 @@ export interface PostgresStorageOptions {
  */
 export class PostgresStorage implements Storage {
   readonly shared = true;
+  readonly links: LinkStore;
+  readonly boards: BoardCatalog;
   readonly assets: PostgresAssets;
   readonly versions: PostgresVersions;
   readonly #pool: pg.Pool;
@@ -117,17 +123,28 @@ export class PostgresStorage implements Storage {
         }),
       ...(options.onCommit ? { onCommit: options.onCommit } : {}),
     });
-    const run =
-      (op: PostgresOp) =>
-      <T>(doing: string, work: () => Promise<T>): Promise<T> => {
-        this.#assertOpen();
-        return this.#track(
-          this.#timed(op, doing, async () => {
-            await this.#ready();
-            return work();
-          }),
-        );
-      };
+    const links = this.#catalogCall('links');
+    this.links = {
+      record: (link) => links('recording a link', (pool) => catalog.recordLink(pool, link)),
+      list: (scope) => links('listing links', (pool) => catalog.listLinks(pool, scope)),
+      revoke: (scope, id, at) =>
+        links('revoking a link', (pool) => catalog.revokeLink(pool, scope, id, at)),
+      revokeAll: (scope, at) =>
+        links('revoking links', (pool) => catalog.revokeAll(pool, scope, at)),
+      state: (scope, id) => links('reading a link', (pool) => catalog.linkState(pool, scope, id)),
+    };
+    const boards = this.#catalogCall('boards');
+    this.boards = {
+      list: () => boards('listing boards', (pool) => catalog.listBoards(pool)),
+      delete: (id, at) =>
+        boards(`deleting board ${id}`, (pool) => catalog.deleteBoard(pool, id, at)),
+      setName: (id, name) =>
+        boards(`naming board ${id}`, (pool) => catalog.setBoardName(pool, id, name)),
+    };
+    const run = (op: PostgresOp) => {
+      const call = this.#catalogCall(op);
+      return <T>(doing: string, work: () => Promise<T>): Promise<T> => call(doing, work);
+    };
     this.assets = new PostgresAssets(this.#pool, run('assets'), (boardId, assetId) =>
       logger.warn({ boardId, assetId }, 'stored asset does not match its hash'),
     );
@@ -138,6 +155,20 @@ export class PostgresStorage implements Storage {
       onCorrupt: this.#reportCorrupt,
       flush: () => this.#queue.flush(),
     });
+  }
+
+  /** A catalog call: sees the appends queued before it, timed, tracked by `close`. */
+  #catalogCall(op: PostgresOp) {
+    return async <T>(doing: string, work: (pool: pg.Pool) => Promise<T>): Promise<T> => {
+      this.#assertOpen();
+      await this.#queue.flush();
+      return this.#track(
+        this.#timed(op, doing, async () => {
+          await this.#ready();
+          return work(this.#pool);
+        }),
+      );
+    };
   }
 
   /** How commits went so far (diagnostics, tests, the round-trip figures). */

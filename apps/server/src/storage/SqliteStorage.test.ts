@@ -8,8 +8,11 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { describeBoardDataContract } from './boardDataContract.js';
+import { describeCatalogContract } from './catalogContract.js';
 import type { CommitInfo } from './GroupCommitQueue.js';
+import { recordChecksum } from './records.js';
 import { SqliteStorage } from './SqliteStorage.js';
+import { MIGRATIONS } from './sqlite/schema.js';
 import { describeStorageContract, type StorageFixture } from './storageContract.js';
 
 /** A second connection to the same file, as an outside process damaging it would have. */
@@ -80,6 +83,7 @@ function sqliteFixture(damage: Damage): () => Promise<StorageFixture> {
 
 describeStorageContract('SqliteStorage (bit rot)', sqliteFixture(flipBits));
 describeStorageContract('SqliteStorage (torn write)', sqliteFixture(truncate));
+describeCatalogContract('SqliteStorage', sqliteFixture(flipBits));
 
 describeBoardDataContract('SqliteStorage', async () => {
   const dir = tempDir();
@@ -140,8 +144,30 @@ describe('SqliteStorage', () => {
     await storage.append('b', Uint8Array.of(1));
     withConnection(file, (db) => {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(db.pragma('user_version', { simple: true })).toBe(2);
+      expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     });
+  });
+
+  it('migrates a file of schema version 1: its boards keep their records and are listed', async () => {
+    // Written as a version-1 server would: no updated_at, no name, no links.
+    withConnection(file, (db) => {
+      db.exec(MIGRATIONS[0]!);
+      db.pragma('user_version = 1');
+      db.prepare('INSERT INTO boards (board_id, last_seq) VALUES (?, ?)').run('old', 1);
+      db.prepare('INSERT INTO updates (board_id, seq, data, crc) VALUES (?, ?, ?, ?)').run(
+        'old',
+        1,
+        Buffer.from([0, 0]),
+        recordChecksum('update', 'old', 1, Uint8Array.of(0, 0)),
+      );
+    });
+    storage = new SqliteStorage({ file });
+    expect(await storage.boards.list()).toEqual([
+      { id: 'old', name: null, bytes: 2, updatedAt: null },
+    ]);
+    expect((await storage.load('old')).updates).toEqual([Uint8Array.of(0, 0)]);
+    expect(await storage.append('old', Uint8Array.of(0, 0))).toBe(2);
+    expect((await storage.boards.list())[0]!.updatedAt).not.toBeNull();
   });
 
   it('refuses a file from a newer schema version', async () => {

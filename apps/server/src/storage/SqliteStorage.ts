@@ -1,8 +1,10 @@
 import { type Logger, silentLogger } from '../logger.js';
 import { RpcWorker } from '../workers/RpcWorker.js';
+import type { BoardCatalog, LinkStore } from './Catalog.js';
 import { type CommitInfo, GroupCommitQueue, type QueuedAppend } from './GroupCommitQueue.js';
 import type { RecordKind } from './records.js';
 import type { CompactionResult, CompactOptions, Storage, StoredBoard } from './Storage.js';
+import { sqliteBoards, sqliteLinks } from './sqlite/catalogClient.js';
 import { SqliteAssets } from './sqlite/SqliteAssets.js';
 import { SqliteLog } from './sqlite/SqliteLog.js';
 import { SqliteVersions } from './sqlite/SqliteVersions.js';
@@ -37,6 +39,8 @@ export interface SqliteStorageOptions {
  */
 export class SqliteStorage implements Storage {
   readonly shared = false;
+  readonly links: LinkStore;
+  readonly boards: BoardCatalog;
   readonly assets: SqliteAssets;
   readonly versions: SqliteVersions;
   readonly #worker: RpcWorker;
@@ -75,6 +79,14 @@ export class SqliteStorage implements Storage {
       commit: (batch) => this.#commit(batch),
       ...(options.onCommit ? { onCommit: options.onCommit } : {}),
     });
+    const call = async <T>(method: string, args: unknown[]): Promise<T> => {
+      this.#assertOpen();
+      // A deletion or a listing must see the appends queued before it.
+      await this.#queue.flush();
+      return this.#worker.call<T>(method, args);
+    };
+    this.links = sqliteLinks(call);
+    this.boards = sqliteBoards(call);
     const assertOpen = () => this.#assertOpen();
     this.assets = new SqliteAssets(this.#worker, assertOpen);
     this.versions = new SqliteVersions(this.#worker, assertOpen, () => this.#queue.flush());

@@ -1,4 +1,5 @@
 import type { AssetStore } from './AssetStore.js';
+import type { BoardCatalog, LinkStore } from './Catalog.js';
 import type { VersionStore } from './VersionStore.js';
 
 /**
@@ -21,6 +22,7 @@ import type { VersionStore } from './VersionStore.js';
  *   from exactly those stored records (never from a caller's memory, which may lack records other
  *   writers appended). One compaction per board runs at a time across every writer; records
  *   appended meanwhile stay in the log, after the new snapshot.
+ * - `links` and `boards` pass `catalogContract.ts`; they see appends queued before the call.
  * - After `close` resolves, nothing is pending and the backend releases its files/connections.
  */
 
@@ -56,6 +58,10 @@ export interface CompactOptions {
 }
 
 export interface Storage {
+  /** Minted links and their revocations (see `Catalog.ts`). */
+  readonly links: LinkStore;
+  /** The boards operators list and delete (see `Catalog.ts`). */
+  readonly boards: BoardCatalog;
   /**
    * True when other processes may append to the same boards (a database shared by a cluster):
    * a node must then read what it has not seen before it answers a join.
@@ -74,8 +80,8 @@ export interface Storage {
    * The boards' images and versions, in the same database as the boards. Every shipped backend
    * has them; a storage without them (a test double) serves neither.
    */
-  readonly assets?: AssetStore;
-  readonly versions?: VersionStore;
+  readonly assets: AssetStore;
+  readonly versions: VersionStore;
   /** Answers when the backend can commit now (readiness checks); throws otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -7,6 +7,9 @@ const { escapeLiteral } = pg;
 
 import type { SeqCache } from './SeqCache.js';
 
+/** The commit's time in ms since the epoch, PostgreSQL's clock (one clock for every node). */
+const NOW_MS = `(extract(epoch FROM clock_timestamp()) * 1000)::int8`;
+
 /** Attempts of the locking path when PostgreSQL reports a deadlock or serialization failure. */
 const MAX_CONFLICT_ATTEMPTS = 5;
 
@@ -76,11 +79,11 @@ function guessedAppendSql(recordRowsSql: string): string {
   return `WITH input AS (
     SELECT * FROM unnest($1::text[], $2::int8[], $3::int4[]) WITH ORDINALITY AS t(board_id, expected, n, ord)
   ), bump AS (
-    INSERT INTO boards AS b (board_id, last_seq)
-    SELECT i.board_id, i.expected + i.n FROM input i
+    INSERT INTO boards AS b (board_id, last_seq, updated_at)
+    SELECT i.board_id, i.expected + i.n, ${NOW_MS} FROM input i
     WHERE i.expected = 0 OR EXISTS (SELECT 1 FROM boards e WHERE e.board_id = i.board_id)
     ORDER BY i.ord
-    ON CONFLICT (board_id) DO UPDATE SET last_seq = EXCLUDED.last_seq
+    ON CONFLICT (board_id) DO UPDATE SET last_seq = EXCLUDED.last_seq, updated_at = EXCLUDED.updated_at
     WHERE b.last_seq = EXCLUDED.last_seq - (SELECT i.n FROM input i WHERE i.board_id = EXCLUDED.board_id)
     RETURNING b.board_id
   ), records AS (
@@ -101,9 +104,10 @@ function beginAndBumpSql(groups: readonly BoardGroup[]): string {
     ({ boardId, indices }) => `(${escapeLiteral(boardId)}, ${indices.length}::int8)`,
   );
   return `BEGIN;
-  INSERT INTO boards AS b (board_id, last_seq)
-  SELECT board_id, n FROM (VALUES ${rows.join(', ')}) AS t(board_id, n)
-  ON CONFLICT (board_id) DO UPDATE SET last_seq = b.last_seq + EXCLUDED.last_seq
+  INSERT INTO boards AS b (board_id, last_seq, updated_at)
+  SELECT board_id, n, ${NOW_MS} FROM (VALUES ${rows.join(', ')}) AS t(board_id, n)
+  ON CONFLICT (board_id) DO UPDATE
+    SET last_seq = b.last_seq + EXCLUDED.last_seq, updated_at = EXCLUDED.updated_at
   RETURNING board_id, last_seq`;
 }
 

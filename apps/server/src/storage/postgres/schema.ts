@@ -26,6 +26,23 @@ export const MIGRATIONS: readonly string[] = [
      data bytea NOT NULL,
      crc bigint NOT NULL
    );`,
+  // Board listing (last change, the name kept at unload) and links with their revocations.
+  // Times are ms since the epoch, as in SQLite. Rows written before this migration keep a NULL
+  // updated_at: setting a volatile default in ADD COLUMN would rewrite the whole table.
+  `ALTER TABLE boards ADD COLUMN updated_at bigint, ADD COLUMN name text;
+   CREATE TABLE links (
+     link_id text PRIMARY KEY,
+     scope text NOT NULL,
+     role text,
+     created_at bigint,
+     expires_at bigint,
+     revoked_at bigint
+   );
+   CREATE INDEX links_by_scope ON links (scope);
+   CREATE TABLE link_scopes (
+     scope text PRIMARY KEY,
+     revoked_before bigint NOT NULL
+   );`,
   // Images and versions (see AssetStore.ts and VersionStore.ts), as in SQLite's schema.
   `CREATE TABLE assets (
      asset_id text PRIMARY KEY,

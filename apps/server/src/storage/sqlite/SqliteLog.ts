@@ -44,8 +44,8 @@ export class SqliteLog {
     this.#onCorrupt = options.onCorrupt;
   }
 
-  /** The connection, for the other tables of the file (assets, versions) in this thread. */
-  get db(): Database.Database {
+  /** The connection, for the catalog's statements (`SqliteCatalog`) in the same worker. */
+  get database(): Database.Database {
     return this.#db;
   }
 

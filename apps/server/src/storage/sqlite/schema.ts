@@ -24,6 +24,23 @@ export const MIGRATIONS: readonly string[] = [
      data BLOB NOT NULL,
      crc INTEGER NOT NULL
    );`,
+  // Board listing (last change, the name kept at unload) and links with their revocations.
+  // Link fields other than the id and scope are NULL for a link known only by its revocation.
+  `ALTER TABLE boards ADD COLUMN updated_at INTEGER;
+   ALTER TABLE boards ADD COLUMN name TEXT;
+   CREATE TABLE links (
+     link_id TEXT PRIMARY KEY NOT NULL,
+     scope TEXT NOT NULL,
+     role TEXT,
+     created_at INTEGER,
+     expires_at INTEGER,
+     revoked_at INTEGER
+   );
+   CREATE INDEX links_by_scope ON links (scope);
+   CREATE TABLE link_scopes (
+     scope TEXT PRIMARY KEY NOT NULL,
+     revoked_before INTEGER NOT NULL
+   ) WITHOUT ROWID;`,
   // Images and versions (see AssetStore.ts and VersionStore.ts). Asset bytes are stored once
   // per hash; board_assets says which boards may read them. version_assets lists what each
   // version refers to, so collecting assets needs no decoding.
@@ -82,9 +99,10 @@ export type Statements = ReturnType<typeof prepareStatements>;
 export function prepareStatements(db: Database.Database) {
   const getLastSeq = db.prepare<[string], number>('SELECT last_seq FROM boards WHERE board_id = ?');
   getLastSeq.pluck();
-  const setLastSeq = db.prepare<[string, number]>(
-    `INSERT INTO boards (board_id, last_seq) VALUES (?, ?)
-     ON CONFLICT (board_id) DO UPDATE SET last_seq = excluded.last_seq`,
+  const setLastSeq = db.prepare<[string, number, number]>(
+    `INSERT INTO boards (board_id, last_seq, updated_at) VALUES (?, ?, ?)
+     ON CONFLICT (board_id) DO UPDATE SET
+       last_seq = excluded.last_seq, updated_at = excluded.updated_at`,
   );
   const insertUpdate = db.prepare<[string, number, Uint8Array, number]>(
     'INSERT INTO updates (board_id, seq, data, crc) VALUES (?, ?, ?, ?)',
@@ -120,7 +138,8 @@ export function prepareStatements(db: Database.Database) {
       insertUpdate.run(boardId, seq, data, recordChecksum('update', boardId, seq, data));
       return seq;
     });
-    for (const [boardId, seq] of lastSeqs) setLastSeq.run(boardId, seq);
+    const now = Date.now();
+    for (const [boardId, seq] of lastSeqs) setLastSeq.run(boardId, seq, now);
     return seqs;
   }).immediate;
 

@@ -6,9 +6,11 @@
 import { workerData } from 'node:worker_threads';
 import { emitRpcEvent, ownBytes, serveRpc, Transfer } from '../../workers/serveRpc.js';
 import type { NewAsset, StoredAsset } from '../AssetStore.js';
+import type { NewLink } from '../Catalog.js';
 import type { QueuedAppend } from '../GroupCommitQueue.js';
 import type { TakeOptions } from '../VersionStore.js';
 import { SqliteAssetTables } from './assetTables.js';
+import { SqliteCatalog } from './SqliteCatalog.js';
 import { SqliteLog, type SqliteLogOptions } from './SqliteLog.js';
 import { SqliteVersionTables } from './versionTables.js';
 
@@ -18,10 +20,10 @@ const log = new SqliteLog({
   onCorrupt: ({ kind, boardId, seq, reason }) =>
     emitRpcEvent('corrupt', { kind, boardId, seq, reason }),
 });
-const assets = new SqliteAssetTables(log.db, (boardId, assetId) =>
+const assets = new SqliteAssetTables(log.database, (boardId, assetId) =>
   emitRpcEvent('damagedAsset', { boardId, assetId }),
 );
-const versions = new SqliteVersionTables(log.db, (boardId) => log.readSince(boardId, 0));
+const versions = new SqliteVersionTables(log.database, (boardId) => log.readSince(boardId, 0));
 
 /** Moves the assets' bytes to the caller instead of copying them. */
 function moveAssets(list: StoredAsset[]): Transfer<StoredAsset[]> {
@@ -32,12 +34,22 @@ function moveAssets(list: StoredAsset[]): Transfer<StoredAsset[]> {
   );
 }
 
+const catalog = new SqliteCatalog(log.database);
+
 serveRpc({
   commit: (batch: QueuedAppend[]) => log.commit(batch),
   readSince: (boardId: string, afterSeq: number) => log.readSince(boardId, afterSeq),
   headSeqs: (boardIds: string[]) => log.headSeqs(boardIds),
   compact: (boardId: string, minRecords: number) => log.compact(boardId, minRecords),
   stats: (boardId: string) => log.stats(boardId),
+  recordLink: (link: NewLink) => catalog.recordLink(link),
+  listLinks: (scope: string) => catalog.listLinks(scope),
+  revokeLink: (scope: string, linkId: string, at: number) => catalog.revokeLink(scope, linkId, at),
+  revokeAll: (scope: string, at: number) => catalog.revokeAll(scope, at),
+  linkState: (scope: string, linkId: string) => catalog.linkState(scope, linkId),
+  listBoards: () => catalog.listBoards(),
+  deleteBoard: (boardId: string, at: number) => catalog.deleteBoard(boardId, at),
+  setName: (boardId: string, name: string) => catalog.setName(boardId, name),
   ping: () => true,
   close: () => log.close(),
 
