@@ -13,6 +13,7 @@ import { Server, type ServerOptions } from 'socket.io';
 import { createAuthorize } from './auth/authorize.js';
 import { BoardAccess } from './auth/BoardAccess.js';
 import type { TokenService } from './auth/TokenService.js';
+import { createBoardData } from './boardData.js';
 import { type Clock, systemClock } from './clock.js';
 import type { ClusterBus } from './cluster/Bus.js';
 import { ClusterNode } from './cluster/ClusterNode.js';
@@ -21,6 +22,10 @@ import {
   checkLimits,
   DEFAULT_COMPACT_EVERY,
   DEFAULT_IDLE_UNLOAD_MS,
+  DEFAULT_IMAGE_OPTIONS,
+  DEFAULT_VERSION_OPTIONS,
+  type ImageOptions,
+  type VersionOptions,
 } from './config.js';
 import { registerAwarenessHandlers } from './handlers/awarenessHandlers.js';
 import { registerBoardHandlers } from './handlers/boardHandlers.js';
@@ -35,6 +40,7 @@ import { Metrics } from './metrics.js';
 import type { RelaySink } from './rooms/Outbox.js';
 import { RoomManager } from './rooms/RoomManager.js';
 import type { Storage } from './storage/Storage.js';
+import type { TakeResult } from './storage/VersionStore.js';
 
 export interface CreateServerOptions {
   storage: Storage;
@@ -61,6 +67,12 @@ export interface CreateServerOptions {
   cluster?: ClusterOptions | null;
   /** With shared storage: how often loaded boards are checked for records they missed. */
   gapCheckMs?: number;
+  /** Image limits and how long unused images are kept. */
+  images?: ImageOptions;
+  /** How often versions are taken and how long they are kept. */
+  versions?: VersionOptions;
+  /** Told about every version this node tried to take (tests, metrics). */
+  onVersion?: (boardId: string, result: TakeResult) => void;
 }
 
 export interface ClusterOptions {
@@ -128,7 +140,18 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
     metrics.bytesOut.inc(update.byteLength * fanout);
   };
 
+  const images = options.images ?? DEFAULT_IMAGE_OPTIONS;
+  const boardData = createBoardData({
+    storage: options.storage,
+    rooms: () => rooms,
+    clock,
+    logger,
+    images,
+    versions: options.versions ?? DEFAULT_VERSION_OPTIONS,
+    ...(options.onVersion ? { onVersion: options.onVersion } : {}),
+  });
   const rooms = new RoomManager({
+    activity: boardData.activity,
     storage: options.storage,
     logger,
     limits,
@@ -176,6 +199,12 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
     publicUrl: options.publicUrl ?? null,
     staticDir: options.staticDir ?? null,
     readiness,
+    assets: options.storage.assets,
+    versions: options.storage.versions,
+    keeper: boardData.keeper,
+    images,
+    clock,
+    limits,
   });
   const httpServer = createHttpServer(createHttpListener(app, logger));
   // Host pages that embed boards may also connect.
@@ -247,6 +276,7 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
           io.close(() => resolve());
         });
         await rooms.close();
+        await boardData.close();
         // After the boards' last notices: the other nodes drop our members' presence at once.
         await cluster?.close();
         await options.storage.close();

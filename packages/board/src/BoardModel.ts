@@ -15,7 +15,7 @@ import { resizeShape } from './geometry.js';
 import { newShapeId } from './ids.js';
 import { bottomIndex, topIndex } from './indexKeys.js';
 import { compareShapes } from './order.js';
-import { applyBindings, readShapes, readStoredShape } from './read.js';
+import { applyBindings, readBindings, readShapes, readStoredShape } from './read.js';
 import { type RestoreSummary, restoreBoard } from './restore.js';
 import {
   type Bounds,
@@ -96,12 +96,7 @@ export class BoardModel {
 
   /** Every valid binding, by key order. */
   bindings(): Binding[] {
-    const list: Binding[] = [];
-    for (const [key, value] of this.bindingMap) {
-      const binding = readBinding(key, value);
-      if (binding) list.push(binding);
-    }
-    return list.sort((a, b) => (a.arrowId + a.terminal < b.arrowId + b.terminal ? -1 : 1));
+    return readBindings(this.doc);
   }
 
   /** The valid binding of one end of an arrow, if any. */

@@ -51,7 +51,7 @@ export {
 export { hitTest } from './hitTest.js';
 export { diamondCorners, outlineContains, outlineCrossing } from './outline.js';
 export { dashArray, dashes, rectRadius, stickyFill, stickyRadius } from './paint.js';
-export { applyBindings, readBoardName, readShapes } from './read.js';
+export { applyBindings, readBindings, readBoardName, readShapes } from './read.js';
 export { type RestoreSummary, restoreBoard } from './restore.js';
 export {
   angleTo,

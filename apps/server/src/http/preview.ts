@@ -1,5 +1,5 @@
 import type { Bounds } from '@drawbridge/board';
-import { readShapes, shapesBounds, toSvg } from '@drawbridge/board';
+import { isImage, readShapes, type Shape, shapesBounds, toSvg } from '@drawbridge/board';
 import { Resvg } from '@resvg/resvg-js';
 import type * as Y from 'yjs';
 import { documentVersion } from '../rooms/documentVersion.js';
@@ -10,6 +10,8 @@ export const PREVIEW_HEIGHT = 630;
 interface CachedPreview {
   version: string;
   png: Buffer;
+  /** Every picture the board refers to was found. */
+  complete: boolean;
 }
 
 /** Expands `area` to the preview's aspect ratio, keeping it centred. */
@@ -48,27 +50,55 @@ export class PreviewRenderer {
     return documentVersion(doc);
   }
 
-  render(boardId: string, doc: Y.Doc): { png: Buffer; version: string } {
+  /**
+   * The board's preview. The shapes are read from `doc` at once (the caller may release the
+   * board right after the call); `images` then loads the pictures of the image shapes (a data
+   * URL each, or null for one that is stored but cannot be drawn), and those it cannot give
+   * show as placeholders. A preview is reused while the board is unchanged and every picture it
+   * refers to was found (an image uploaded after its shape shows on the next request).
+   */
+  async render(
+    boardId: string,
+    doc: Y.Doc,
+    images: (assetIds: string[]) => Promise<Map<string, string | null>> = async () => new Map(),
+  ): Promise<{ png: Buffer; version: string }> {
     const version = PreviewRenderer.version(doc);
-    const cached = this.#cache.get(boardId);
-    if (cached?.version === version) return cached;
     const shapes = readShapes(doc);
-    const content = shapesBounds(shapes) ?? { x: 0, y: 0, w: PREVIEW_WIDTH, h: PREVIEW_HEIGHT };
-    const padded = { x: content.x - 32, y: content.y - 32, w: content.w + 64, h: content.h + 64 };
-    const svg = toSvg(shapes, { padding: 0, background: '#ffffff', bounds: fitAspect(padded) });
-    const png = new Resvg(svg, {
-      fitTo: { mode: 'width', value: PREVIEW_WIDTH },
-      font: { loadSystemFonts: true },
-    })
-      .render()
-      .asPng();
-    const entry = { version, png };
+    const cached = this.#cache.get(boardId);
+    if (cached?.version === version && cached.complete) return { png: cached.png, version };
+    const assetIds = [...new Set(shapes.filter(isImage).map((shape) => shape.assetId))];
+    const found = assetIds.length > 0 ? await images(assetIds) : new Map<string, string | null>();
+    const png = rasterise(shapes, found);
+    const complete = found.size === assetIds.length;
+    this.#store(boardId, { version, png, complete });
+    // The tag differs until every picture shows, so a client's placeholder copy is replaced.
+    return { png, version: complete ? version : `${version}-partial` };
+  }
+
+  #store(boardId: string, entry: CachedPreview): void {
     this.#cache.delete(boardId);
     this.#cache.set(boardId, entry);
     if (this.#cache.size > this.#maxEntries) {
       const oldest = this.#cache.keys().next().value;
       if (oldest !== undefined) this.#cache.delete(oldest);
     }
-    return entry;
   }
+}
+
+function rasterise(shapes: readonly Shape[], images: Map<string, string | null>): Buffer {
+  const content = shapesBounds(shapes) ?? { x: 0, y: 0, w: PREVIEW_WIDTH, h: PREVIEW_HEIGHT };
+  const padded = { x: content.x - 32, y: content.y - 32, w: content.w + 64, h: content.h + 64 };
+  const svg = toSvg(shapes, {
+    padding: 0,
+    background: '#ffffff',
+    bounds: fitAspect(padded),
+    images: (assetId) => images.get(assetId) ?? null,
+    missingImageLabel: 'image',
+  });
+  return new Resvg(svg, {
+    fitTo: { mode: 'width', value: PREVIEW_WIDTH },
+    font: { loadSystemFonts: true },
+  })
+    .render()
+    .asPng();
 }
