@@ -68,7 +68,7 @@ describe('image uploads', () => {
         'content-type': sample.type,
       });
       expect(created.status).toBe(201);
-      const body = await created.json();
+      const body = (await created.json()) as { assetId: string };
       expect(body).toEqual({
         assetId: hash(sample.bytes),
         type: sample.type,
@@ -82,7 +82,7 @@ describe('image uploads', () => {
         'content-type': 'application/octet-stream',
       });
       expect(again.status).toBe(200);
-      expect((await again.json()).assetId).toBe(body.assetId);
+      expect(((await again.json()) as { assetId: string }).assetId).toBe(body.assetId);
 
       const url = `${server.url}/api/boards/pics/assets/${body.assetId}`;
       const served = await fetch(url, { headers: viewer });

@@ -65,7 +65,7 @@ describe('version history', () => {
       headers: token ? { authorization: `Bearer ${token}` } : {},
     });
     expect(response.status).toBe(200);
-    return (await response.json()).versions;
+    return ((await response.json()) as { versions: Listed[] }).versions;
   };
 
   it('takes one when the last member leaves, and periodically while people edit', async () => {

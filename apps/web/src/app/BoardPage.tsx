@@ -40,12 +40,14 @@ interface Props {
  */
 export function BoardPage({ boardId, token, prefs, toasts, measurer }: Props) {
   const { theme, toggle } = useTheme(prefs);
-  const board = useBoard(boardId, prefs, measurer, token);
+  const board = useBoard(boardId, prefs, measurer, token, (message, kind) =>
+    toasts.show(message, kind),
+  );
   const { readonly, denied } = useAccess(board, { token });
   const editor = board?.editor ?? null;
   const ui = useBoardUi();
   useShortcuts(editor, ui);
-  useClipboard(editor);
+  useClipboard(editor, board?.images ?? null);
 
   if (!board) {
     return (
@@ -59,7 +61,13 @@ export function BoardPage({ boardId, token, prefs, toasts, measurer }: Props) {
   const { session, renderer, exporter, follow, carets } = board;
   return (
     <div className={`board${readonly ? ' board-readonly' : ''}`}>
-      <CanvasView editor={board.editor} renderer={renderer} theme={theme} onMenu={ui.openMenu} />
+      <CanvasView
+        editor={board.editor}
+        renderer={renderer}
+        theme={theme}
+        onMenu={ui.openMenu}
+        {...(readonly ? {} : { onDropFiles: (files, at) => void board.images.insert(files, at) })}
+      />
       <EmptyHint editor={board.editor} variant={readonly ? 'view' : 'app'} />
       <RemoteCursors presence={session.presence} editor={board.editor} />
       <TextEditorOverlay editor={board.editor} theme={theme} carets={carets} />

@@ -77,7 +77,11 @@ export function FileActions({ editor, exporter, toasts, readonly = false }: Prop
         icon="code"
         label="SVG"
         title="Export SVG (the selection, or the whole board)"
-        onClick={() => download(exporter.svg(), fileName(name(), '.svg'), 'image/svg+xml')}
+        onClick={() =>
+          void exporter
+            .svg()
+            .then((svg) => download(svg, fileName(name(), '.svg'), 'image/svg+xml'))
+        }
       />
       <span className="toolbar-divider" aria-hidden="true" />
       <FileButton
