@@ -51,6 +51,8 @@ export interface GarbageReport {
 }
 
 export interface AssetStore {
+  /** Names the store in logs (`BoardDataStore`: deleted with a board). */
+  readonly name: 'assets';
   /**
    * Stores the bytes once and links them to the board, in one transaction: nothing is stored
    * when the board's images would exceed `maxBoardBytes` (an asset the board already has is

@@ -60,6 +60,8 @@ export type TakeResult =
   | { taken: false; skipped: 'empty' | 'unchanged' | 'recent' | 'locked' };
 
 export interface VersionStore {
+  /** Names the store in logs (`BoardDataStore`: deleted with a board). */
+  readonly name: 'versions';
   /** Notes that these people edited the board (credited in its next version). */
   noteEditors(boardId: string, names: readonly string[], now: number): Promise<void>;
   take(boardId: string, options: TakeOptions): Promise<TakeResult>;

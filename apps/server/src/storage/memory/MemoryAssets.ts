@@ -30,6 +30,7 @@ const info = ({ assetId, type, width, height, bytes }: StoredAsset): AssetInfo =
 
 /** The asset contract in memory: the reference behaviour for `assetContract.ts`. */
 export class MemoryAssets implements AssetStore {
+  readonly name = 'assets';
   readonly #assets = new Map<string, Asset>();
   /** boardId -> assetId -> added at. */
   readonly #links = new Map<string, Map<string, number>>();

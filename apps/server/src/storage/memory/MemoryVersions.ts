@@ -17,6 +17,7 @@ interface Version {
 
 /** The version contract in memory: the reference behaviour for `versionContract.ts`. */
 export class MemoryVersions implements VersionStore {
+  readonly name = 'versions';
   readonly #versions = new Map<string, Version[]>();
   readonly #editors = new Map<string, Set<string>>();
   #nextId = 1;

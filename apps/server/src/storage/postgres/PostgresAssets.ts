@@ -56,6 +56,7 @@ async function intact(assetId: string, data: Uint8Array): Promise<boolean> {
  * deletion hold it exclusively, so no upload links an asset they are deleting.
  */
 export class PostgresAssets implements AssetStore {
+  readonly name = 'assets';
   constructor(
     private readonly pool: pg.Pool,
     /** Runs a call: waits for the schema, times it, turns errors into storage errors. */

@@ -41,6 +41,7 @@ export interface PostgresVersionsDeps {
  * `locked`, and a periodic one taken within the interval by anyone makes the rest skip too.
  */
 export class PostgresVersions implements VersionStore {
+  readonly name = 'versions';
   constructor(private readonly deps: PostgresVersionsDeps) {}
 
   noteEditors(boardId: string, names: readonly string[], now: number): Promise<void> {

@@ -11,6 +11,7 @@ import type {
 
 /** The asset store of a SQLite file: calls to the storage worker (see `assetTables.ts`). */
 export class SqliteAssets implements AssetStore {
+  readonly name = 'assets';
   constructor(
     private readonly worker: RpcWorker,
     private readonly assertOpen: () => void,

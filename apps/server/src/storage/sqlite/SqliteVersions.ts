@@ -9,6 +9,7 @@ import type {
 
 /** The versions of a SQLite file: calls to the storage worker (see `versionTables.ts`). */
 export class SqliteVersions implements VersionStore {
+  readonly name = 'versions';
   constructor(
     private readonly worker: RpcWorker,
     private readonly assertOpen: () => void,
