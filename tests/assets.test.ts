@@ -5,12 +5,16 @@
  * error shape with a clear message, and stores nothing at all.
  */
 import { createHash } from 'node:crypto';
+import { BoardModel, type NewShape } from '@drawbridge/board';
 import { HttpErrorCode, readHttpError } from '@drawbridge/protocol';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TokenService } from '../apps/server/src/auth/TokenService.js';
 import { DEFAULT_IMAGE_OPTIONS } from '../apps/server/src/config.js';
 import { SAMPLE_IMAGES, SVG_WITH_SCRIPT } from '../packages/protocol/src/testing/sampleImages.js';
+import { noisyPng, tinted } from './e2e/utils/images.js';
+import { decodePng } from './e2e/utils/pixels.js';
+import { connectPeer, destroyAll, whenSaved } from './utils/peers.js';
 import { dbFile, startServer, type TestServer } from './utils/server.js';
 
 const SECRET = 'assets-test-secret-0123456789abcdefgh';
@@ -209,5 +213,39 @@ describe('image uploads', () => {
     expect(full).toMatchObject({ status: 413, code: HttpErrorCode.PAYLOAD_TOO_LARGE });
     expect(full.message).toMatch(/this board's images may total at most/);
     expect(storedRows()).toEqual({ assets: 2, links: 2 });
+  });
+
+  it("draws the board's images in preview.png, and a placeholder for one it lacks", async () => {
+    server = await startServer();
+    const red = noisyPng(400, 300, 'red');
+    const created = await upload('shown', red, { 'content-type': 'image/png' });
+    const { assetId } = (await created.json()) as { assetId: string };
+    const peer = connectPeer(server.url, 'shown');
+    try {
+      const image = (id: string, x: number) =>
+        ({
+          type: 'image',
+          x,
+          y: 0,
+          w: 400,
+          h: 300,
+          stroke: '#1e1e1e',
+          fill: 'none',
+          strokeWidth: 0,
+          assetId: id,
+          naturalWidth: 400,
+          naturalHeight: 300,
+        }) as NewShape;
+      new BoardModel(peer.doc).addShapes([image(assetId, 0), image('ab'.repeat(32), 500)]);
+      await whenSaved(peer);
+      const preview = await fetch(`${server.url}/b/shown/preview.png`);
+      expect(preview.status).toBe(200);
+      const picture = decodePng(Buffer.from(await preview.arrayBuffer()));
+      // The picture fills about two fifths of the 1200 x 630 preview; the placeholder is grey.
+      expect(tinted(picture, 'red')).toBeGreaterThan(100_000);
+      expect(tinted(picture, 'red')).toBeLessThan(picture.width * picture.height * 0.6);
+    } finally {
+      destroyAll([peer]);
+    }
   });
 });

@@ -13,6 +13,7 @@ import {
   WAIT_MS,
 } from './utils/app.js';
 import { imageStatus, noisyPng, pasteImage, sha256, type Tint, tinted } from './utils/images.js';
+import { decodePng } from './utils/pixels.js';
 import { useE2E } from './utils/session.js';
 
 const e2e = useE2E('images');
@@ -79,6 +80,19 @@ describe('images', () => {
     expect(red.byteLength).toBeGreaterThan(10_000);
     expect(held.json).toBeLessThan(2_000);
 
+    // Exports carry the picture: the SVG embeds it, the PNG shows it.
+    await a.clearSelection().catch(() => undefined);
+    const svg = await a.page.evaluate(() =>
+      (globalThis as unknown as PageGlobals).__drawbridge!.exportSvg(),
+    );
+    expect(svg).toContain('<image ');
+    expect(svg).toContain(`data:image/png;base64,${red.toString('base64').slice(0, 40)}`);
+    const png = await a.page.evaluate(async () => {
+      const blob = await (globalThis as unknown as PageGlobals).__drawbridge!.exportPng();
+      return Array.from(new Uint8Array(await blob.arrayBuffer()));
+    });
+    expect(tinted(decodePng(Buffer.from(png)), 'red')).toBeGreaterThan(20_000);
+
     // The server holds the bytes under their hash.
     const served = await fetch(`${e2e.url}/api/boards/${a.boardId}/assets/${redId}`);
     expect(served.status).toBe(200);
@@ -98,8 +112,9 @@ describe('images', () => {
     await expectConverged(a, b);
   });
 
-  it('an image added offline reaches B after reconnect, its picture before its shape', async () => {
+  it('an image added offline survives a reload and reaches B after reconnect, picture first', async () => {
     const { a, b } = await e2e.pair();
+    await a.waitForServiceWorker();
     await a.context.setOffline(true);
     await a.waitForStatus('offline');
     const blue = noisyPng(200, 200, 'blue', 7);
@@ -109,6 +124,11 @@ describe('images', () => {
     await a.clearSelection();
     await expectShown(a, blueId, 'blue');
     await a.waitForStatus('offline', { unsaved: (n) => n > 0 });
+    // The upload owed is kept in IndexedDB: a reload while still offline loses nothing.
+    await a.page.reload({ waitUntil: 'load', timeout: WAIT_MS });
+    await a.waitForHooks();
+    await a.waitForShapes('the image after the reload', imageWith(blueId));
+    await expectShown(a, blueId, 'blue');
     // Nothing reached anyone: not the shape, not the picture.
     expect((await b.shapes()).some((s) => s.type === 'image')).toBe(false);
     expect((await fetch(`${e2e.url}/api/boards/${a.boardId}/assets/${blueId}`)).status).toBe(404);

@@ -45,17 +45,10 @@ export class RecentBoards {
   }
 
   async #update(boardId: string, change: (entry: RecentBoard) => RecentBoard): Promise<void> {
-    try {
-      const entry = (await this.#db.get<RecentBoard>(BOARDS, boardId)) ?? {
-        boardId,
-        name: '',
-        lastVisit: 0,
-        token: null,
-        thumbnail: null,
-      };
-      await this.#db.put(BOARDS, change(entry));
-    } catch {
+    const blank: RecentBoard = { boardId, name: '', lastVisit: 0, token: null, thumbnail: null };
+    await this.#db
+      .update<RecentBoard>(BOARDS, boardId, (entry) => change(entry ?? blank))
       // Without storage the home page has nothing to show; the board works the same.
-    }
+      .catch(() => undefined);
   }
 }

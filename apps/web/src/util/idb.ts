@@ -63,6 +63,20 @@ export class Idb {
     await done(tx);
   }
 
+  /** Reads, changes and writes one record in one transaction (no lost concurrent update). */
+  async update<T>(
+    store: string,
+    key: IDBValidKey,
+    change: (current: T | undefined) => T,
+  ): Promise<void> {
+    const db = await this.#db;
+    const tx = db.transaction(store, 'readwrite');
+    const objects = tx.objectStore(store);
+    const read = objects.get(key);
+    read.onsuccess = () => objects.put(change(read.result as T | undefined));
+    await done(tx);
+  }
+
   async delete(store: string, key: IDBValidKey): Promise<void> {
     const db = await this.#db;
     const tx = db.transaction(store, 'readwrite');
