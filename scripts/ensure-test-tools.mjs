@@ -1,6 +1,7 @@
 // The tests use real parts: a headless Chromium (end-to-end), and for the cluster tests their own
-// redis-server, PostgreSQL and nginx processes, plus openssl for TLS certificates. Find them, or
-// install Debian's packages when running as root on a machine with apt; otherwise say how.
+// redis-server, PostgreSQL and nginx processes, plus openssl for TLS certificates and sqlite3
+// for the documented backup. Find them, or install Debian's packages when running as root on a
+// machine with apt; otherwise say how.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 
@@ -37,6 +38,11 @@ const tools = [
     package: 'postgresql',
   },
   { what: 'nginx (load balancer tests)', found: () => onPath('nginx'), package: 'nginx' },
+  {
+    what: 'sqlite3 (the online backup the README documents)',
+    found: () => onPath('sqlite3'),
+    package: 'sqlite3',
+  },
   {
     what: 'openssl (TLS certificates in tests)',
     found: () => onPath('openssl'),

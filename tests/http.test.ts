@@ -67,5 +67,10 @@ describe('HTTP endpoints', () => {
     expect(html).toContain('<meta property="og:image"');
     expect(board.headers.get('content-security-policy')).toBe("frame-ancestors 'none'");
     expect(await (await fetch(`${server.url}/assets/app.js`)).text()).toBe('console.log(1)');
+    // Client-side routes get the app; an unknown API path gets the API's 404.
+    expect(await (await fetch(`${server.url}/some/page`)).text()).toContain('<title>Drawbridge');
+    const api = await fetch(`${server.url}/api/no-such-thing`);
+    expect(api.status).toBe(404);
+    expect(await api.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
   });
 });

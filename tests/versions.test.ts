@@ -11,6 +11,7 @@ import * as Y from 'yjs';
 import { TokenService } from '../apps/server/src/auth/TokenService.js';
 import { DEFAULT_VERSION_OPTIONS } from '../apps/server/src/config.js';
 import type { TakeResult } from '../apps/server/src/storage/VersionStore.js';
+import { SAMPLE_IMAGES } from '../packages/protocol/src/testing/sampleImages.js';
 import {
   connectPeer,
   destroyAll,
@@ -194,5 +195,44 @@ describe('version history', () => {
         .map((s) => s.id)
         .sort(),
     ).toEqual([kept, doomed].sort());
+  });
+
+  it("an operator's deletion takes the board's images and versions with it", async () => {
+    const ADMIN = 'versions-test-admin-token-0123456789abcdef';
+    server = await startServer({ adminToken: ADMIN });
+    const { bytes, type } = SAMPLE_IMAGES.png;
+    const uploaded = await fetch(`${server.url}/api/boards/doomed/assets`, {
+      method: 'POST',
+      headers: { 'content-type': type },
+      body: Buffer.from(bytes),
+    });
+    const { assetId } = (await uploaded.json()) as { assetId: string };
+    await fetch(`${server.url}/api/boards/kept/assets`, {
+      method: 'POST',
+      headers: { 'content-type': type },
+      body: Buffer.from(bytes),
+    });
+    const author = await join('doomed', 'Ada');
+    author.model.addShape(rect(0));
+    await whenSaved(author.peer);
+    destroyAll(peers.splice(0));
+    await vi.waitFor(async () => expect(await versions('doomed')).toHaveLength(1));
+    const listed = await fetch(`${server.url}/api/boards`, {
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
+    const { boards } = (await listed.json()) as { boards: { id: string; bytes: number }[] };
+    // The listed size counts the board's image and its version too.
+    expect(boards.find((b) => b.id === 'doomed')!.bytes).toBeGreaterThan(bytes.byteLength);
+
+    const deleted = await fetch(`${server.url}/api/boards/doomed`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
+    expect(deleted.status).toBe(200);
+    expect(await versions('doomed')).toEqual([]);
+    expect((await fetch(`${server.url}/api/boards/doomed/assets/${assetId}`)).status).toBe(404);
+    expect(await server.storage.assets.list('doomed')).toEqual([]);
+    // Another board holding the same bytes keeps them.
+    expect((await fetch(`${server.url}/api/boards/kept/assets/${assetId}`)).status).toBe(200);
   });
 });

@@ -1,26 +1,27 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBoardName } from '@drawbridge/board';
 import {
   boardRoom,
   type ClientToServerEvents,
-  type InterServerEvents,
   type Limits,
   parser,
   type ServerToClientEvents,
-  type SocketData,
 } from '@drawbridge/protocol';
 import { Server, type ServerOptions } from 'socket.io';
-import { createAuthorize } from './auth/authorize.js';
+import { createAdmin } from './admin/createAdmin.js';
 import { BoardAccess } from './auth/BoardAccess.js';
 import type { TokenService } from './auth/TokenService.js';
 import { createBoardData } from './boardData.js';
 import { type Clock, systemClock } from './clock.js';
 import type { ClusterBus } from './cluster/Bus.js';
 import { ClusterNode } from './cluster/ClusterNode.js';
+import type { InterServerEvents } from './cluster/interServer.js';
 import {
   ConfigError,
   checkLimits,
   DEFAULT_COMPACT_EVERY,
+  DEFAULT_GAP_CHECK_MS,
   DEFAULT_IDLE_UNLOAD_MS,
   DEFAULT_IMAGE_OPTIONS,
   DEFAULT_VERSION_OPTIONS,
@@ -29,16 +30,17 @@ import {
 } from './config.js';
 import { registerAwarenessHandlers } from './handlers/awarenessHandlers.js';
 import { registerBoardHandlers } from './handlers/boardHandlers.js';
-import type { Authorize, DrawbridgeServer, HandlerDeps } from './handlers/context.js';
+import type { Authorize, DrawbridgeServer, HandlerDeps, SocketData } from './handlers/context.js';
 import { installRateLimit } from './handlers/rateLimit.js';
 import { registerSyncHandlers } from './handlers/syncHandlers.js';
 import { createHttpApp, createHttpListener } from './http/app.js';
-import type { Readiness } from './http/context.js';
 import { createOriginCheck } from './http/origin.js';
 import { type Logger, silentLogger } from './logger.js';
 import { Metrics } from './metrics.js';
+import { createReadiness } from './readiness.js';
 import type { RelaySink } from './rooms/Outbox.js';
 import { RoomManager } from './rooms/RoomManager.js';
+import type { BoardDataStore } from './storage/BoardDataStore.js';
 import type { Storage } from './storage/Storage.js';
 import type { TakeResult } from './storage/VersionStore.js';
 
@@ -51,21 +53,26 @@ export interface CreateServerOptions {
   staticDir?: string | null;
   idleUnloadMs?: number;
   compactEvery?: number;
-  /** Role of a joining socket; default: from `tokens`. */
+  /** What a joining socket's token grants; default: from `tokens`. */
   authorize?: Authorize;
   /** Pass one to also record storage metrics on it; a fresh registry otherwise. */
   metrics?: Metrics;
   /** Capability tokens; without, boards are open (everyone with the link edits). */
   tokens?: TokenService | null;
-  /** Bearer token for `POST /api/boards/:id/links`; the API is off without one. */
+  /** Bearer token of the admin API (links, boards); the API is off without one. */
   adminToken?: string | null;
+  /** Data kept per board beside its document (assets, history): deleted with the board. */
+  boardData?: readonly BoardDataStore[];
   /** Origins that may frame `/embed/...` pages (and open sockets). */
   embedOrigins?: readonly string[];
   /** Base URL for links, Open Graph tags and oEmbed; default: from each request. */
   publicUrl?: string | null;
   /** Cluster mode: needs storage shared by every node (`storage.shared`). */
   cluster?: ClusterOptions | null;
-  /** With shared storage: how often loaded boards are checked for records they missed. */
+  /**
+   * With shared storage: how often loaded boards are checked for records they missed, and (with
+   * tokens) recent revocations are re-read in case their push was missed.
+   */
   gapCheckMs?: number;
   /** Image limits and how long unused images are kept. */
   images?: ImageOptions;
@@ -162,51 +169,38 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
     idleUnloadMs: options.idleUnloadMs ?? DEFAULT_IDLE_UNLOAD_MS,
     ...(options.gapCheckMs ? { gapCheckMs: options.gapCheckMs } : {}),
     onLoaded: (count) => metrics.boardsLoaded.set(count),
+    onUnload: (room) => keepName(room.boardId, room.log.head > 0 ? readBoardName(room.doc) : null),
     onRepaired: (_boardId, records) => {
       metrics.gapsRepaired.inc();
       metrics.recordsRepaired.inc(records);
     },
   });
 
-  const readiness = async (): Promise<Readiness> => {
-    const checks: Record<string, string> = {};
-    const probe = async (name: string, ping: () => Promise<void>) => {
-      try {
-        await withTimeout(ping(), READINESS_TIMEOUT_MS);
-        checks[name] = 'ok';
-      } catch (error) {
-        checks[name] = error instanceof Error ? error.message : String(error);
-      }
-    };
-    await Promise.all([
-      probe('storage', () => options.storage.ping()),
-      ...(cluster ? [probe('bus', () => cluster.bus.ping())] : []),
-    ]);
-    checks.server = closing ? 'shutting down' : listening ? 'ok' : 'starting';
-    return { ready: Object.values(checks).every((v) => v === 'ok'), checks };
+  // The name of a board as it unloads, for the operators' list of boards not loaded anywhere.
+  const namesPending = new Set<Promise<void>>();
+  const keepName = (boardId: string, name: string | null) => {
+    if (name === null) return;
+    const write = options.storage.boards.setName(boardId, name).catch((error: unknown) => {
+      logger.warn({ boardId, err: error }, 'could not store the board name');
+    });
+    namesPending.add(write);
+    void write.finally(() => namesPending.delete(write));
   };
 
-  const tokens = options.tokens ?? null;
-  const access = new BoardAccess(tokens);
-  const app = createHttpApp({
-    metrics,
-    rooms,
-    logger,
-    tokens,
-    access,
-    adminToken: options.adminToken ?? null,
-    embedOrigins: options.embedOrigins ?? [],
-    publicUrl: options.publicUrl ?? null,
-    staticDir: options.staticDir ?? null,
-    readiness,
-    assets: options.storage.assets,
-    versions: options.storage.versions,
-    keeper: boardData.keeper,
-    images,
-    clock,
-    limits,
+  const readiness = createReadiness({
+    probes: {
+      storage: () => options.storage.ping(),
+      ...(cluster ? { bus: () => cluster.bus.ping() } : {}),
+    },
+    server: () => (closing ? 'shutting down' : listening ? 'ok' : 'starting'),
   });
-  const httpServer = createHttpServer(createHttpListener(app, logger));
+
+  const tokens = options.tokens ?? null;
+  const access = new BoardAccess(tokens, options.storage.links);
+  // Built once the Socket.IO server exists (the admin API acts on sockets), but registered now:
+  // Socket.IO must find it to pass on every request that is not its own.
+  let handleHttp: ReturnType<typeof createHttpListener> | null = null;
+  const httpServer = createHttpServer((req, res) => handleHttp?.(req, res));
   // Host pages that embed boards may also connect.
   const originAllowed = createOriginCheck([
     ...(options.allowedOrigins ?? []),
@@ -236,12 +230,50 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
     limits,
     logger,
     metrics,
-    authorize: options.authorize ?? createAuthorize(access),
+    authorize: options.authorize ?? (({ boardId, token }) => access.verify(boardId, token)),
+    confirm: (grant) => access.confirm(grant),
     isShuttingDown: () => closing !== null,
   };
 
+  const { boardAdmin, linkAdmin, sweep } = createAdmin({
+    io,
+    rooms,
+    metrics,
+    logger,
+    storage: options.storage,
+    tokens,
+    clustered: cluster !== null,
+    sweepMs: options.gapCheckMs ?? DEFAULT_GAP_CHECK_MS,
+    // Images and versions are the storage's own; a caller may add more stores.
+    dataStores: [options.storage.assets, options.storage.versions, ...(options.boardData ?? [])],
+    clock,
+  });
+  handleHttp = createHttpListener(
+    createHttpApp({
+      metrics,
+      rooms,
+      logger,
+      limits,
+      access,
+      linkAdmin,
+      boardAdmin,
+      adminToken: options.adminToken ?? null,
+      embedOrigins: options.embedOrigins ?? [],
+      publicUrl: options.publicUrl ?? null,
+      staticDir: options.staticDir ?? null,
+      readiness,
+      assets: options.storage.assets,
+      versions: options.storage.versions,
+      keeper: boardData.keeper,
+      images,
+      clock,
+    }),
+    logger,
+  );
+
   io.on('connection', (socket) => {
     socket.data.boards = new Map();
+    socket.data.removed = new Map();
     metrics.connections.inc();
     socket.on('disconnect', () => metrics.connections.dec());
     installRateLimit(deps, socket, clock);
@@ -263,6 +295,7 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
           httpServer.off('error', reject);
           listening = true;
           cluster?.start();
+          sweep?.start();
           resolve(httpServer.address() as AddressInfo);
         });
       });
@@ -271,11 +304,13 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
       closing ??= (async () => {
         // Refuse new work (SHUTTING_DOWN, which clients retry after reconnecting), store what
         // was accepted and let its acks go out, then disconnect and unload.
+        sweep?.stop();
         await Promise.allSettled(rooms.loaded().map((room) => room.flush()));
         await new Promise<void>((resolve) => {
           io.close(() => resolve());
         });
         await rooms.close();
+        await Promise.allSettled([...namesPending]);
         await boardData.close();
         // After the boards' last notices: the other nodes drop our members' presence at once.
         await cluster?.close();
@@ -284,22 +319,4 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
       return closing;
     },
   };
-}
-
-const READINESS_TIMEOUT_MS = 2000;
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }

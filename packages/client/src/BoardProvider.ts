@@ -9,6 +9,7 @@ import {
   type JoinResult,
   PROTOCOL_VERSION,
   parser,
+  REMOVAL_CODES,
   type Role,
   type ServerToClientEvents,
   toBytes,
@@ -364,7 +365,8 @@ export class BoardProvider {
   }
 
   readonly #onRemoteDoc = (message: DocUpdate) => {
-    if (message?.boardId !== this.boardId) return;
+    // A provider that failed for good is off the board: nothing may still change its doc.
+    if (message?.boardId !== this.boardId || this.#state.status === 'failed') return;
     const update = toBytes(message.update);
     if (update) Y.applyUpdate(this.doc, update, this);
   };
@@ -377,7 +379,23 @@ export class BoardProvider {
 
   readonly #onBoardError = (error: { boardId?: string } & ErrorPayload) => {
     if (error.boardId !== undefined && error.boardId !== this.boardId) return;
-    // Only requests without an ack (awareness, leave) fail this way: report, never rejoin.
-    this.#setState({ error: { code: error.code, message: error.message } });
+    // Failed for good: the reason stays the one that ended it.
+    if (this.#state.status === 'failed') return;
+    const payload = { code: error.code, message: error.message };
+    if (REMOVAL_CODES.has(error.code)) {
+      // The server took this connection off the board (its link was revoked, the board was
+      // deleted): nothing more arrives, and a rejoin would be refused. Fail for good.
+      this.#joined = false;
+      this.#joinGeneration++;
+      const others = [...this.awareness.getStates().keys()].filter(
+        (id) => id !== this.doc.clientID,
+      );
+      removeAwarenessStates(this.awareness, others, this);
+      this.#setState({ status: 'failed', error: payload });
+      return;
+    }
+    // Otherwise only requests without an ack (awareness, leave) fail this way: report, never
+    // rejoin.
+    this.#setState({ error: payload });
   };
 }

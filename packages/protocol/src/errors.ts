@@ -27,6 +27,13 @@ export const ErrorCode = {
   UNAUTHORIZED: 'UNAUTHORIZED',
   /** The token has expired: ask for a new link. */
   TOKEN_EXPIRED: 'TOKEN_EXPIRED',
+  /**
+   * The link (token) was revoked. Refuses a join; also pushed as `board:error` to a connection
+   * on the board when its link is revoked: the server has then removed it from the board.
+   */
+  LINK_REVOKED: 'LINK_REVOKED',
+  /** The board was deleted; pushed as `board:error`: the server has removed the connection. */
+  BOARD_DELETED: 'BOARD_DELETED',
   /** The socket's role does not allow this (a viewer's `doc:update`, another client's awareness). */
   FORBIDDEN: 'FORBIDDEN',
   /** The board could not be loaded or the update could not be stored. Try again later. */
@@ -49,6 +56,15 @@ const RETRYABLE: ReadonlySet<ErrorCode> = new Set([
 
 /** True when repeating the request later (after a rejoin, for MISSING_DEPENDENCIES) may succeed. */
 export const isRetryable = (code: ErrorCode): boolean => RETRYABLE.has(code);
+
+/**
+ * Codes that, in a `board:error`, mean the server removed the connection from the board: it
+ * receives nothing more for it, and a rejoin would be refused.
+ */
+export const REMOVAL_CODES: ReadonlySet<ErrorCode> = new Set([
+  ErrorCode.LINK_REVOKED,
+  ErrorCode.BOARD_DELETED,
+]);
 
 export const isErrorCode = (value: unknown): value is ErrorCode =>
   typeof value === 'string' && Object.hasOwn(ErrorCode, value);

@@ -6,7 +6,6 @@ import type {
   ClientToServerEvents,
   ServerEvent,
   ServerToClientEvents,
-  SocketData,
 } from './events.js';
 import type {
   Ack,
@@ -84,6 +83,8 @@ describe('ErrorCode', () => {
       | 'RATE_LIMITED'
       | 'UNAUTHORIZED'
       | 'TOKEN_EXPIRED'
+      | 'LINK_REVOKED'
+      | 'BOARD_DELETED'
       | 'FORBIDDEN'
       | 'STORAGE_ERROR'
       | 'SHUTTING_DOWN'
@@ -100,7 +101,6 @@ describe('Role', () => {
     expectTypeOf<Role>().toEqualTypeOf<'editor' | 'viewer'>();
     expectTypeOf(Role.EDITOR).toEqualTypeOf<'editor'>();
     expectTypeOf(Role.VIEWER).toEqualTypeOf<'viewer'>();
-    expectTypeOf<SocketData['boards']>().toEqualTypeOf<Map<string, Role>>();
   });
 });
 

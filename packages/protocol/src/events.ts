@@ -6,7 +6,6 @@ import type {
   JoinRequest,
   JoinResult,
   LeaveRequest,
-  Role,
 } from './payloads.js';
 
 /** Event names: the contract. `domain:action`. */
@@ -34,14 +33,4 @@ export interface ServerToClientEvents {
   'doc:update': (message: DocUpdate) => void;
   'awareness:update': (message: AwarenessUpdate) => void;
   'board:error': (error: BoardError) => void;
-}
-
-/** Between server nodes over the Redis adapter (`serverSideEmit`). */
-// biome-ignore lint/suspicious/noEmptyInterface: reserved for the cluster; kept so the generics line up.
-export interface InterServerEvents {}
-
-/** Per-socket state the server keeps in `socket.data`. */
-export interface SocketData {
-  /** Boards this socket has joined, with its role on each. */
-  boards: Map<string, Role>;
 }

@@ -21,14 +21,19 @@ export {
   parseEmbedMessage,
   parseHostMessage,
 } from './embed.js';
-export { ErrorCode, type ErrorPayload, isErrorCode, isRetryable, ProtocolError } from './errors.js';
+export {
+  ErrorCode,
+  type ErrorPayload,
+  isErrorCode,
+  isRetryable,
+  ProtocolError,
+  REMOVAL_CODES,
+} from './errors.js';
 export {
   ClientEvent,
   type ClientToServerEvents,
-  type InterServerEvents,
   ServerEvent,
   type ServerToClientEvents,
-  type SocketData,
 } from './events.js';
 export { type HttpErrorBody, HttpErrorCode, readHttpError } from './http.js';
 export {

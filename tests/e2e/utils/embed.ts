@@ -72,6 +72,8 @@ export interface EmbedE2E {
   readonly hostOrigin: string;
   /** Mints a link with the admin API. */
   mint(board: string, role: 'editor' | 'viewer', ttl?: string): Promise<MintedLink>;
+  /** Calls the admin API (`/api/...`) with the server's admin token. */
+  admin(method: string, path: string): Promise<Response>;
   /**
    * Starts the demo host page for `boardUrl`: on the allowed origin (one at a time), or, with
    * `allowed: false`, on another port of localhost, an origin the server does not allow.
@@ -187,6 +189,12 @@ export function useEmbedE2E(file: string): EmbedE2E {
         throw new Error(`minting a ${role} link for ${board}: HTTP ${response.status}`);
       }
       return (await response.json()) as MintedLink;
+    },
+    admin(method, apiPath) {
+      return fetch(`${this.url}${apiPath}`, {
+        method,
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
     },
     async hostPage({ allowed = true, ...options }) {
       const started = await startHostPage({

@@ -6,8 +6,9 @@ const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
 
 describe('TokenService', () => {
   it('mints tokens that verify for their board and role', async () => {
-    const tokens = new TokenService(SECRET);
-    const { token, id, expiresAt } = await tokens.mint({
+    const now = Date.parse('2026-01-01T00:00:00.750Z');
+    const tokens = new TokenService(SECRET, () => now);
+    const { token, id, expiresAt, createdAt } = await tokens.mint({
       board: 'b1',
       role: 'viewer',
       ttlSeconds: 60,
@@ -15,6 +16,9 @@ describe('TokenService', () => {
     const claims = await tokens.verify(token, 'b1');
     expect(claims).toMatchObject({ board: 'b1', role: 'viewer', id });
     expect(claims.expiresAt.getTime()).toBe(expiresAt.getTime());
+    // The token carries whole seconds; the mint reports the exact time (for the link record).
+    expect(createdAt.getTime()).toBe(now);
+    expect(claims.issuedAt.getTime()).toBe(now - 750);
   });
 
   it('lets a `*` token open every board', async () => {

@@ -22,6 +22,8 @@ export interface MintRequest {
 export interface MintedToken {
   token: string;
   id: string;
+  /** The mint's time, to the millisecond (the token itself carries whole seconds). */
+  createdAt: Date;
   expiresAt: Date;
 }
 
@@ -29,6 +31,8 @@ export interface TokenClaims {
   board: string;
   role: Role;
   id: string;
+  /** Whole seconds, as JWTs carry it. */
+  issuedAt: Date;
   expiresAt: Date;
 }
 
@@ -61,7 +65,8 @@ export class TokenService {
     }
     if (!isRole(request.role)) throw new Error('role must be editor or viewer');
     const id = nanoid(16);
-    const issuedAt = Math.floor(this.#now() / 1000);
+    const now = this.#now();
+    const issuedAt = Math.floor(now / 1000);
     const expires = issuedAt + request.ttlSeconds;
     const token = await new SignJWT({ board: request.board, role: request.role })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -71,7 +76,7 @@ export class TokenService {
       .setIssuedAt(issuedAt)
       .setExpirationTime(expires)
       .sign(this.#key);
-    return { token, id, expiresAt: new Date(expires * 1000) };
+    return { token, id, createdAt: new Date(now), expiresAt: new Date(expires * 1000) };
   }
 
   /** The token's claims if it is genuine, unexpired and valid for `boardId`; else ProtocolError. */
@@ -83,7 +88,7 @@ export class TokenService {
         issuer: ISSUER,
         audience: AUDIENCE,
         currentDate: new Date(this.#now()),
-        requiredClaims: ['exp', 'jti'],
+        requiredClaims: ['exp', 'jti', 'iat'],
       }));
     } catch (error) {
       if (error instanceof errors.JWTExpired) {
@@ -91,18 +96,25 @@ export class TokenService {
       }
       throw new ProtocolError(ErrorCode.UNAUTHORIZED, 'the token is invalid', { cause: error });
     }
-    const { board, role, jti, exp } = payload;
+    const { board, role, jti, exp, iat } = payload;
     if (
       typeof board !== 'string' ||
       !isRole(role) ||
       typeof jti !== 'string' ||
-      typeof exp !== 'number'
+      typeof exp !== 'number' ||
+      typeof iat !== 'number'
     ) {
       throw new ProtocolError(ErrorCode.UNAUTHORIZED, 'the token is malformed');
     }
     if (board !== ALL_BOARDS && board !== boardId) {
       throw new ProtocolError(ErrorCode.FORBIDDEN, 'the token is for another board');
     }
-    return { board, role, id: jti, expiresAt: new Date(exp * 1000) };
+    return {
+      board,
+      role,
+      id: jti,
+      issuedAt: new Date(iat * 1000),
+      expiresAt: new Date(exp * 1000),
+    };
   }
 }

@@ -1,4 +1,4 @@
-import { ErrorCode, ProtocolError, validateAwarenessUpdate } from '@drawbridge/protocol';
+import { validateAwarenessUpdate } from '@drawbridge/protocol';
 import {
   boardIdOf,
   type DrawbridgeSocket,
@@ -8,6 +8,7 @@ import {
   reportError,
   toErrorPayload,
 } from './context.js';
+import { notJoined } from './membership.js';
 
 /** `awareness:update`: members (viewers too) may set the awareness client ids they own. */
 export function registerAwarenessHandlers(deps: HandlerDeps, socket: DrawbridgeSocket): void {
@@ -21,7 +22,7 @@ export function registerAwarenessHandlers(deps: HandlerDeps, socket: DrawbridgeS
     try {
       const room = deps.rooms.get(boardId);
       if (!socket.data.boards.has(boardId) || !room?.hasMember(socket.id)) {
-        throw new ProtocolError(ErrorCode.NOT_JOINED, `join board ${boardId} first`);
+        throw notJoined(socket, boardId);
       }
       room.applyAwareness(update, entries, socket.id);
       if (isAck(ack)) ack({ ok: true });

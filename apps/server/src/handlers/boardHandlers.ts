@@ -5,6 +5,8 @@ import {
   validateJoinRequest,
   validateLeaveRequest,
 } from '@drawbridge/protocol';
+import type { Grant } from '../auth/BoardAccess.js';
+import type { BoardRoom } from '../rooms/BoardRoom.js';
 import {
   boardIdOf,
   type DrawbridgeSocket,
@@ -14,6 +16,7 @@ import {
   reportError,
   toErrorPayload,
 } from './context.js';
+import { leaveBoard, notJoined } from './membership.js';
 
 /** `board:join` and `board:leave`, and leaving every board on disconnect. */
 export function registerBoardHandlers(deps: HandlerDeps, socket: DrawbridgeSocket): void {
@@ -21,7 +24,7 @@ export function registerBoardHandlers(deps: HandlerDeps, socket: DrawbridgeSocke
     const { input, ack } = inbound(args);
     const valid = validateJoinRequest(input, deps.limits);
     if (!valid.ok) return reportError(deps, socket, ack, valid.error, boardIdOf(input));
-    const { boardId, token, stateVector } = valid.value;
+    const { boardId, stateVector } = valid.value;
     const boards = socket.data.boards;
     try {
       if (!boards.has(boardId) && boards.size >= deps.limits.maxBoardsPerSocket) {
@@ -33,8 +36,10 @@ export function registerBoardHandlers(deps: HandlerDeps, socket: DrawbridgeSocke
       if (deps.isShuttingDown()) {
         throw new ProtocolError(ErrorCode.SHUTTING_DOWN, 'the server is restarting');
       }
-      const role = await deps.authorize({ boardId, token, socket });
+      const token = valid.value.token ?? handshakeToken(socket, deps.limits.maxTokenLength);
+      const grant = await deps.authorize({ boardId, token });
       const room = await deps.rooms.acquire(boardId).catch((error: unknown) => {
+        if (error instanceof ProtocolError) throw error;
         throw new ProtocolError(ErrorCode.STORAGE_ERROR, 'the board could not be loaded', {
           cause: error,
         });
@@ -43,19 +48,28 @@ export function registerBoardHandlers(deps: HandlerDeps, socket: DrawbridgeSocke
         deps.rooms.releaseIfIdle(boardId);
         return;
       }
-      // A member from here on, so the board cannot be unloaded while this join waits.
+      // A member from here on, so the board cannot be unloaded while this join waits, and a
+      // revocation pushed from now on finds the socket.
       room.addMember(socket.id);
-      boards.set(boardId, role);
+      boards.set(boardId, grant);
+      socket.data.removed.delete(boardId);
+      const confirmed = await deps.confirm(grant).catch((error: unknown) => {
+        if (boards.get(boardId) === grant) leaveBoard(deps, socket, boardId);
+        throw error;
+      });
+      assertStillMember(deps, socket, boardId, grant, room);
+      boards.set(boardId, confirmed);
       await socket.join(boardRoom(boardId));
       const state = await room.sync(stateVector).catch((error: unknown) => {
-        leave(deps, socket, boardId);
+        leaveBoard(deps, socket, boardId);
         throw new ProtocolError(ErrorCode.STORAGE_ERROR, 'the board could not be stored', {
           cause: error,
         });
       });
       if (socket.disconnected) return; // the disconnect handler has cleaned up
+      assertStillMember(deps, socket, boardId, confirmed, room);
       deps.metrics.bytesOut.inc(state.update.byteLength + state.awareness.byteLength);
-      if (isAck(ack)) ack({ ok: true, role, ...state });
+      if (isAck(ack)) ack({ ok: true, role: confirmed.role, ...state });
     } catch (error) {
       reportError(
         deps,
@@ -71,21 +85,42 @@ export function registerBoardHandlers(deps: HandlerDeps, socket: DrawbridgeSocke
     const { input, ack } = inbound(args);
     const valid = validateLeaveRequest(input);
     if (!valid.ok) return reportError(deps, socket, ack, valid.error, boardIdOf(input));
-    leave(deps, socket, valid.value.boardId);
+    leaveBoard(deps, socket, valid.value.boardId);
     if (isAck(ack)) ack({ ok: true });
   });
 
   socket.on('disconnect', () => {
-    for (const boardId of [...socket.data.boards.keys()]) leave(deps, socket, boardId);
+    for (const boardId of [...socket.data.boards.keys()]) leaveBoard(deps, socket, boardId);
   });
 }
 
-function leave(deps: HandlerDeps, socket: DrawbridgeSocket, boardId: string): void {
-  if (!socket.data.boards.delete(boardId)) return;
-  const name = boardRoom(boardId);
-  void socket.leave(name);
-  const room = deps.rooms.get(boardId);
-  if (!room) return;
-  room.removeMember(socket.id);
-  deps.rooms.releaseIfIdle(boardId);
+/** The handshake's `auth.token`, held to the same length limit as a join's. */
+function handshakeToken(socket: DrawbridgeSocket, maxLength: number): string | undefined {
+  const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+  if (typeof token !== 'string') return undefined;
+  if (token.length > maxLength)
+    throw new ProtocolError(ErrorCode.PAYLOAD_TOO_LARGE, 'token is too long');
+  return token;
+}
+
+/**
+ * After a wait inside a join: the socket must still hold the board with this grant, and the
+ * board must still be this room. The server may have removed the socket meanwhile (a revocation
+ * or deletion pushed during the join), or dropped the board (a member keeps a board loaded, so
+ * only a deletion or shutdown does), or the client left.
+ */
+function assertStillMember(
+  deps: HandlerDeps,
+  socket: DrawbridgeSocket,
+  boardId: string,
+  grant: Grant,
+  room: BoardRoom,
+): void {
+  if (socket.data.boards.get(boardId) !== grant) throw notJoined(socket, boardId);
+  if (deps.rooms.get(boardId) === room) return;
+  leaveBoard(deps, socket, boardId);
+  if (deps.isShuttingDown()) {
+    throw new ProtocolError(ErrorCode.SHUTTING_DOWN, 'the server is restarting');
+  }
+  throw new ProtocolError(ErrorCode.BOARD_DELETED, 'the board was deleted');
 }

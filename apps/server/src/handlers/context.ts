@@ -3,17 +3,24 @@ import {
   type ClientToServerEvents,
   ErrorCode,
   type ErrorPayload,
-  type InterServerEvents,
   type Limits,
   ProtocolError,
-  type Role,
   type ServerToClientEvents,
-  type SocketData,
 } from '@drawbridge/protocol';
 import type { Server, Socket } from 'socket.io';
+import type { Grant } from '../auth/BoardAccess.js';
+import type { InterServerEvents } from '../cluster/interServer.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { RoomManager } from '../rooms/RoomManager.js';
+
+/** What the server keeps per socket (`socket.data`). */
+export interface SocketData {
+  /** Boards this socket has joined, with what its token granted on each. */
+  boards: Map<string, Grant>;
+  /** Boards the server removed this socket from (a revoked link, a deleted board), and why. */
+  removed: Map<string, ErrorCode>;
+}
 
 export type DrawbridgeServer = Server<
   ClientToServerEvents,
@@ -28,12 +35,12 @@ export type DrawbridgeSocket = Socket<
   SocketData
 >;
 
-/** Decides a joining socket's role on a board; throws ProtocolError(UNAUTHORIZED) to refuse. */
-export type Authorize = (request: {
-  boardId: string;
-  token: string | undefined;
-  socket: DrawbridgeSocket;
-}) => Promise<Role>;
+/**
+ * Decides what a joining socket's token grants on a board, without storage (signature, expiry,
+ * board); throws ProtocolError (UNAUTHORIZED, TOKEN_EXPIRED, FORBIDDEN) to refuse. The token is
+ * the join's, else the handshake's `auth.token`.
+ */
+export type Authorize = (request: { boardId: string; token: string | undefined }) => Promise<Grant>;
 
 export interface HandlerDeps {
   io: DrawbridgeServer;
@@ -42,6 +49,12 @@ export interface HandlerDeps {
   logger: Logger;
   metrics: Metrics;
   authorize: Authorize;
+  /**
+   * Checks a grant against storage (revocations), once the socket is a member, so that a
+   * revocation stored after this read is pushed to this node and finds the socket there.
+   * Throws ProtocolError(LINK_REVOKED); answers the grant with its exact mint time.
+   */
+  confirm: (grant: Grant) => Promise<Grant>;
   /** True once shutdown began: new joins and updates are refused with SHUTTING_DOWN. */
   isShuttingDown: () => boolean;
 }

@@ -8,6 +8,7 @@ import {
   reportError,
   toErrorPayload,
 } from './context.js';
+import { notJoined } from './membership.js';
 
 /** `doc:update`: validate, apply to the board's own doc, relay what it integrated, ack once stored. */
 export function registerSyncHandlers(deps: HandlerDeps, socket: DrawbridgeSocket): void {
@@ -19,10 +20,10 @@ export function registerSyncHandlers(deps: HandlerDeps, socket: DrawbridgeSocket
     const { boardId, update, scan } = valid.value;
     deps.metrics.bytesIn.inc(update.byteLength);
     try {
-      const role = socket.data.boards.get(boardId);
+      const role = socket.data.boards.get(boardId)?.role;
       const room = deps.rooms.get(boardId);
       if (role === undefined || !room?.hasMember(socket.id)) {
-        throw new ProtocolError(ErrorCode.NOT_JOINED, `join board ${boardId} first`);
+        throw notJoined(socket, boardId);
       }
       if (deps.isShuttingDown()) {
         throw new ProtocolError(ErrorCode.SHUTTING_DOWN, 'the server is restarting');

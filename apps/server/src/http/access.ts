@@ -35,4 +35,5 @@ const HTTP_CODES: Partial<Record<ErrorCode, HttpErrorCode>> = {
   [ErrorCode.UNAUTHORIZED]: HttpErrorCode.UNAUTHORIZED,
   [ErrorCode.TOKEN_EXPIRED]: HttpErrorCode.TOKEN_EXPIRED,
   [ErrorCode.FORBIDDEN]: HttpErrorCode.FORBIDDEN,
+  [ErrorCode.LINK_REVOKED]: HttpErrorCode.LINK_REVOKED,
 };

@@ -6,6 +6,7 @@ import type { HttpEnv } from './context.js';
 import { handleErrors, handleNotFound } from './errors.js';
 import { type AssetDeps, assetRoutes } from './routes/assets.js';
 import { type BoardStatusDeps, boardStatusRoutes } from './routes/boardStatus.js';
+import { type BoardsDeps, boardRoutes } from './routes/boards.js';
 import { type HealthDeps, healthRoutes } from './routes/health.js';
 import { type LinkDeps, linkRoutes } from './routes/links.js';
 import { type OEmbedDeps, oembedRoutes } from './routes/oembed.js';
@@ -16,6 +17,7 @@ import { type VersionDeps, versionRoutes } from './routes/versions.js';
 /** Everything the routes need; each router is handed only its own part. */
 export type HttpAppDeps = HealthDeps &
   LinkDeps &
+  BoardsDeps &
   BoardStatusDeps &
   OEmbedDeps &
   PreviewDeps &
@@ -34,6 +36,7 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
   app.notFound(handleNotFound);
   app.route('/', healthRoutes(deps));
   app.route('/', linkRoutes(deps));
+  app.route('/', boardRoutes(deps));
   app.route('/', boardStatusRoutes(deps));
   app.route('/', oembedRoutes(deps));
   app.route('/', previewRoutes(deps));

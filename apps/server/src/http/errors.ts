@@ -1,4 +1,4 @@
-import { type HttpErrorBody, HttpErrorCode } from '@drawbridge/protocol';
+import { ErrorCode, type HttpErrorBody, HttpErrorCode, ProtocolError } from '@drawbridge/protocol';
 import type { Context, ErrorHandler, MiddlewareHandler, NotFoundHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
@@ -42,6 +42,10 @@ export function errorResponse(c: Context, error: HttpError): Response {
 export function handleErrors(logger: Logger): ErrorHandler {
   return (error, c) => {
     if (error instanceof HttpError) return errorResponse(c, error);
+    // A board being deleted refuses to load: for a reader, it is gone.
+    if (error instanceof ProtocolError && error.code === ErrorCode.BOARD_DELETED) {
+      return errorResponse(c, notFound('the board was deleted'));
+    }
     if (error instanceof HTTPException && error.status < 500) {
       return errorResponse(
         c,

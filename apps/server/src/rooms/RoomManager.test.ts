@@ -1,9 +1,9 @@
-import { scanUpdate } from '@drawbridge/protocol';
+import { ErrorCode, scanUpdate } from '@drawbridge/protocol';
 import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { MemoryStorage } from '../storage/MemoryStorage.js';
 import { RoomManager } from './RoomManager.js';
-import { roomDeps } from './testing/roomKit.js';
+import { clientDoc, roomDeps } from './testing/roomKit.js';
 
 const manager = (storage: MemoryStorage, idleUnloadMs = 10) =>
   new RoomManager({ ...roomDeps(storage), idleUnloadMs });
@@ -64,5 +64,35 @@ describe('RoomManager', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('a board being deleted is discarded without storing anything, and refuses loads meanwhile', async () => {
+    let now = 1_000_000;
+    const storage = new MemoryStorage();
+    const rooms = new RoomManager({
+      ...roomDeps(storage, { clock: { now: () => now } }),
+      idleUnloadMs: 10,
+    });
+    const room = await rooms.acquire('x');
+    room.addMember('m');
+    const { doc, updates } = clientDoc();
+    doc.getMap('m').set('k', 1);
+    // Issued before the discard: it settles first, so nothing lands after a deletion.
+    const durable = room.applyUpdate(updates[0]!, scanUpdate(updates[0]!), 'm').durable;
+    room.removeMember('m');
+    rooms.block('x', 5000);
+    await rooms.discard('x');
+    await durable;
+    expect(rooms.get('x')).toBeUndefined();
+    // No compaction on the way out: the one record is there as it was appended.
+    expect(await storage.stats('x')).toEqual({ updates: 1, snapshots: 0 });
+    await expect(rooms.acquire('x')).rejects.toMatchObject({ code: ErrorCode.BOARD_DELETED });
+    now += 5001;
+    const again = await rooms.acquire('x');
+    expect(again).not.toBe(room);
+    rooms.block('y', 1000);
+    rooms.unblock('y');
+    await expect(rooms.acquire('y')).resolves.toBeDefined();
+    await rooms.close();
   });
 });

@@ -1,3 +1,4 @@
+import { ErrorCode, ProtocolError } from '@drawbridge/protocol';
 import type { ClusterNode } from '../cluster/ClusterNode.js';
 import type { Logger } from '../logger.js';
 import { BoardRoom, type BoardRoomDeps } from './BoardRoom.js';
@@ -5,6 +6,8 @@ import { BoardRoom, type BoardRoomDeps } from './BoardRoom.js';
 export interface RoomManagerOptions extends BoardRoomDeps {
   idleUnloadMs: number;
   onLoaded?: (count: number) => void;
+  /** A board is about to be flushed and unloaded (its document still readable). */
+  onUnload?: (room: BoardRoom) => void;
   /** In a cluster: boards are subscribed before they load and linked to the other nodes. */
   cluster?: ClusterNode | null;
   /**
@@ -26,6 +29,8 @@ export class RoomManager {
   readonly #loading = new Map<string, Promise<BoardRoom>>();
   readonly #unloading = new Map<string, Promise<void>>();
   readonly #idleTimers = new Map<string, NodeJS.Timeout>();
+  /** Boards being deleted: loads are refused until this time (clock ms). */
+  readonly #blocked = new Map<string, number>();
   readonly #logger: Logger;
   readonly #gapTimer: NodeJS.Timeout | null = null;
   #checking = false;
@@ -57,6 +62,7 @@ export class RoomManager {
   /** The loaded room, loading it if needed. Cancels a pending idle unload. */
   async acquire(boardId: string): Promise<BoardRoom> {
     if (this.#closed) throw new Error('room manager is closed');
+    this.#assertNotBlocked(boardId);
     this.#cancelIdle(boardId);
     const room = this.#rooms.get(boardId);
     if (room) return room;
@@ -68,8 +74,52 @@ export class RoomManager {
       loading.then(done, done);
     }
     const loaded = await loading;
+    this.#assertNotBlocked(boardId);
     this.#cancelIdle(boardId);
     return loaded;
+  }
+
+  /**
+   * The board is being deleted: refuse to load it (BOARD_DELETED) for `ms`, so nothing loads the
+   * old content between dropping this node's copy and the deletion in storage.
+   */
+  block(boardId: string, ms: number): void {
+    const now = this.options.clock.now();
+    // Entries are dropped when they expire, so deleted boards do not pile up here.
+    for (const [id, until] of this.#blocked) if (until <= now) this.#blocked.delete(id);
+    this.#blocked.set(boardId, now + ms);
+  }
+
+  unblock(boardId: string): void {
+    this.#blocked.delete(boardId);
+  }
+
+  /**
+   * Drops the board's copy without compacting it or storing anything more (it is being
+   * deleted): appends already issued settle first, so none lands after the deletion. Remove its
+   * members first; `block` it so it does not load again.
+   */
+  async discard(boardId: string): Promise<void> {
+    this.#cancelIdle(boardId);
+    await this.#loading.get(boardId)?.catch(() => undefined);
+    await this.#unloading.get(boardId);
+    const room = this.#rooms.get(boardId);
+    if (!room) return;
+    this.#rooms.delete(boardId);
+    this.options.onLoaded?.(this.#rooms.size);
+    await room.flush().catch(() => undefined);
+    room.destroy();
+    await this.options.cluster?.unsubscribe(boardId);
+    this.#logger.info({ boardId }, 'board discarded');
+  }
+
+  #assertNotBlocked(boardId: string): void {
+    const until = this.#blocked.get(boardId);
+    if (until === undefined) return;
+    if (until > this.options.clock.now()) {
+      throw new ProtocolError(ErrorCode.BOARD_DELETED, 'the board was deleted');
+    }
+    this.#blocked.delete(boardId);
   }
 
   /** Call after a member left: unloads the board once it has stayed empty for the idle time. */
@@ -118,6 +168,7 @@ export class RoomManager {
 
   #unload(room: BoardRoom): Promise<void> {
     const boardId = room.boardId;
+    this.options.onUnload?.(room);
     this.#rooms.delete(boardId);
     this.options.onLoaded?.(this.#rooms.size);
     const unloading = room

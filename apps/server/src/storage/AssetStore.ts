@@ -11,6 +11,7 @@
  * precedes the shape that refers to it, and an offline client may bring that shape late).
  */
 import type { ImageType } from '@drawbridge/protocol';
+import type { BoardDataStore } from './BoardDataStore.js';
 
 export interface AssetInfo {
   /** SHA-256 of the bytes, lowercase hex. */
@@ -50,9 +51,10 @@ export interface GarbageReport {
   assets: number;
 }
 
-export interface AssetStore {
-  /** Names the store in logs (`BoardDataStore`: deleted with a board). */
+export interface AssetStore extends BoardDataStore {
   readonly name: 'assets';
+  /** Bytes held per board (operators' list of boards). */
+  boardBytes(boardIds: readonly string[]): Promise<Map<string, number>>;
   /**
    * Stores the bytes once and links them to the board, in one transaction: nothing is stored
    * when the board's images would exceed `maxBoardBytes` (an asset the board already has is

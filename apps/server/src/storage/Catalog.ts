@@ -34,6 +34,13 @@ export interface LinkState {
   revokedBefore: number | null;
 }
 
+/** Revocations stored since some time: what a node re-applies in case it missed their push. */
+export interface RecentRevocations {
+  links: { scope: string; id: string }[];
+  /** Scopes whose links were all revoked ("revoke all", a board's deletion). */
+  scopes: { scope: string; revokedBefore: number }[];
+}
+
 export interface LinkStore {
   /** Records a freshly minted link. */
   record(link: NewLink): Promise<void>;
@@ -52,6 +59,8 @@ export interface LinkStore {
   revokeAll(scope: string, at: number): Promise<string[]>;
   /** What is stored about one link of a scope: read on every join with its token. */
   state(scope: string, linkId: string): Promise<LinkState>;
+  /** Links revoked, and scopes revoked whole, at a time after `since` (ms). */
+  revokedSince(since: number): Promise<RecentRevocations>;
 }
 
 export interface BoardSummary {

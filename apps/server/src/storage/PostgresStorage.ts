@@ -132,6 +132,8 @@ export class PostgresStorage implements Storage {
       revokeAll: (scope, at) =>
         links('revoking links', (pool) => catalog.revokeAll(pool, scope, at)),
       state: (scope, id) => links('reading a link', (pool) => catalog.linkState(pool, scope, id)),
+      revokedSince: (since) =>
+        links('reading revocations', (pool) => catalog.revokedSince(pool, since)),
     };
     const boards = this.#catalogCall('boards');
     this.boards = {

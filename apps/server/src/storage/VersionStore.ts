@@ -9,6 +9,7 @@
  * arbitrates: one writer takes a board's version at a time, and a periodic version is skipped
  * when another writer took one within the interval.
  */
+import type { BoardDataStore } from './BoardDataStore.js';
 
 export const VersionReason = {
   /** While the board is edited, at most once per interval. */
@@ -59,9 +60,10 @@ export type TakeResult =
   | { taken: true; version: VersionInfo; thinned: number }
   | { taken: false; skipped: 'empty' | 'unchanged' | 'recent' | 'locked' };
 
-export interface VersionStore {
-  /** Names the store in logs (`BoardDataStore`: deleted with a board). */
+export interface VersionStore extends BoardDataStore {
   readonly name: 'versions';
+  /** Bytes held per board (operators' list of boards). */
+  boardBytes(boardIds: readonly string[]): Promise<Map<string, number>>;
   /** Notes that these people edited the board (credited in its next version). */
   noteEditors(boardId: string, names: readonly string[], now: number): Promise<void>;
   take(boardId: string, options: TakeOptions): Promise<TakeResult>;

@@ -284,11 +284,27 @@ export function describeBoardDataContract(
       await board.edit((m) => m.addShape(image(own!.assetId)));
       await versions.noteEditors('doomed', ['Ada'], T0);
       await take(versions, 'doomed', T0);
+      const sized = async () => ({
+        assets: await assets.boardBytes(['doomed', 'other', 'nobody']),
+        versions: await versions.boardBytes(['doomed', 'nobody']),
+      });
+      const before = await sized();
+      expect(before.assets).toEqual(
+        new Map([
+          ['doomed', own!.data.byteLength + shared!.data.byteLength],
+          ['other', shared!.data.byteLength],
+          ['nobody', 0],
+        ]),
+      );
+      expect(before.versions.get('doomed')).toBeGreaterThan(0);
+      expect(before.versions.get('nobody')).toBe(0);
 
       await assets.deleteBoard('doomed');
       await versions.deleteBoard('doomed');
       expect(await assets.list('doomed')).toEqual([]);
       expect(await versions.list('doomed')).toEqual([]);
+      expect((await sized()).assets.get('doomed')).toBe(0);
+      expect((await sized()).versions.get('doomed')).toBe(0);
       expect(await assets.get('other', shared!.assetId)).not.toBeNull();
       // The bytes are gone: another board uploading them stores them anew.
       expect(await put('fresh', own!)).toMatchObject({ ok: true, created: true });

@@ -118,6 +118,16 @@ export function describeCatalogContract(
         ['minted-offline', T0],
       ]);
       expect((await storage.links.state('board-2', 'other')).revokedBefore).toBeNull();
+
+      // What a node that missed the pushes re-reads: revocations after a time.
+      const recent = await storage.links.revokedSince(T0 + 500);
+      expect(recent.links.map((l) => `${l.scope}/${l.id}`).sort()).toEqual([
+        'board-1/old-1',
+        'board-1/old-2',
+      ]);
+      expect(recent.scopes).toEqual([{ scope: 'board-1', revokedBefore: T0 + 1000 }]);
+      expect(await storage.links.revokedSince(T0 + 1000)).toEqual({ links: [], scopes: [] });
+      expect((await storage.links.revokedSince(T0 - 1)).links).toHaveLength(3);
     });
 
     it('lists stored boards with size and last change, and deletes one with its links', async () => {

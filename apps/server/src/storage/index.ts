@@ -1,3 +1,11 @@
+export type { BoardDataStore } from './BoardDataStore.js';
+export type {
+  BoardCatalog,
+  BoardSummary,
+  LinkRecord,
+  LinkState,
+  LinkStore,
+} from './Catalog.js';
 export { type CommitInfo, GroupCommitQueue, type QueuedAppend } from './GroupCommitQueue.js';
 export { MemoryStorage } from './MemoryStorage.js';
 export { recordChecksum } from './records.js';

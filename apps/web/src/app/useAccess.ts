@@ -4,11 +4,16 @@ import { useCallback, useLayoutEffect, useSyncExternalStore } from 'react';
 import { tokenRole } from '../collab/token.js';
 import type { OpenBoard } from './useBoard.js';
 
-/** Failures that are about the link, which only a new link cures. */
+/**
+ * Failures that are about the link, which only a new link cures, and the board's deletion:
+ * the page then shows why instead of the board.
+ */
 const ACCESS_ERRORS: ReadonlySet<string> = new Set([
   ErrorCode.UNAUTHORIZED,
   ErrorCode.TOKEN_EXPIRED,
   ErrorCode.FORBIDDEN,
+  ErrorCode.LINK_REVOKED,
+  ErrorCode.BOARD_DELETED,
 ]);
 
 export interface Access {
@@ -20,7 +25,7 @@ export interface Access {
   readonly: boolean;
   /** The board failed for good (status `failed`): why. */
   failure: ErrorPayload | null;
-  /** The failure is the link's (missing, invalid, expired, for another board). */
+  /** The failure is the link's (missing, invalid, expired, revoked, for another board), or the board was deleted. */
   denied: ErrorPayload | null;
 }
 

@@ -7,6 +7,16 @@ export function accessMessage(
   hasToken: boolean,
 ): { title: string; detail: string } {
   switch (error.code) {
+    case ErrorCode.LINK_REVOKED:
+      return {
+        title: 'This link was revoked',
+        detail: 'Whoever shared the board took this link back. Ask them for a new one.',
+      };
+    case ErrorCode.BOARD_DELETED:
+      return {
+        title: 'This board was deleted',
+        detail: 'The server no longer has it. Whoever shared it may have a copy.',
+      };
     case ErrorCode.TOKEN_EXPIRED:
       return {
         title: 'This link has expired — ask for a new one',
@@ -31,7 +41,7 @@ export function accessMessage(
   }
 }
 
-/** Shown instead of the board when the server refused the link. */
+/** Shown instead of the board when the server refused the link, or took the board away. */
 export function AccessDenied(props: { error: ErrorPayload; hasToken: boolean; compact?: boolean }) {
   const { title, detail } = accessMessage(props.error, props.hasToken);
   return (
@@ -42,7 +52,10 @@ export function AccessDenied(props: { error: ErrorPayload; hasToken: boolean; co
       role="alert"
     >
       <span className="access-icon" aria-hidden="true">
-        <Icon name="key" size={props.compact ? 20 : 26} />
+        <Icon
+          name={props.error.code === ErrorCode.BOARD_DELETED ? 'trash' : 'key'}
+          size={props.compact ? 20 : 26}
+        />
       </span>
       <h1>{title}</h1>
       <p>{detail}</p>

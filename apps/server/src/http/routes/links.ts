@@ -1,6 +1,9 @@
-import { HttpErrorCode, isValidBoardId, type Role } from '@drawbridge/protocol';
-import { Hono } from 'hono';
-import { ALL_BOARDS, parseTtl, type TokenService } from '../../auth/TokenService.js';
+import { HttpErrorCode, type Role } from '@drawbridge/protocol';
+import { Hono, type MiddlewareHandler } from 'hono';
+import type { LinkAdmin } from '../../admin/LinkAdmin.js';
+import { isLinkScope, LINK_ID_PATTERN } from '../../auth/revocation.js';
+import { ALL_BOARDS, parseTtl } from '../../auth/TokenService.js';
+import type { LinkRecord } from '../../storage/Catalog.js';
 import { requireAdmin } from '../admin.js';
 import { baseUrl, type HttpEnv } from '../context.js';
 import {
@@ -13,7 +16,8 @@ import {
 } from '../errors.js';
 
 export interface LinkDeps {
-  tokens: TokenService | null;
+  /** Null when boards are open (no AUTH_SECRET): there are no links. */
+  linkAdmin: LinkAdmin | null;
   adminToken: string | null;
   publicUrl: string | null;
 }
@@ -41,29 +45,53 @@ function parseMint(value: unknown): MintBody {
   }
 }
 
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/** A stored link as the API shows it; `recorded` is false for one known only by its revocation. */
+const showLink = (link: LinkRecord) => ({
+  id: link.id,
+  board: link.scope,
+  role: link.role,
+  createdAt: iso(link.createdAt),
+  expiresAt: iso(link.expiresAt),
+  revokedAt: iso(link.revokedAt),
+  recorded: link.createdAt !== null,
+});
+
+const noStore = { 'cache-control': 'no-store' };
+
 /**
- * The links API (admin token): `POST /api/boards/:id/links` with `{ role, ttl }` mints a
- * capability link, for host apps' backends. `:id` may be `*` (every board).
+ * The links API (admin token), for host apps' backends and `pnpm board-link`. `:id` is a board
+ * id, or `*` for links that open every board.
+ * - `POST /api/boards/:id/links` with `{ role, ttl }` mints a link (and records it);
+ * - `GET /api/boards/:id/links` lists the board's links, revoked and expired ones included;
+ * - `DELETE /api/boards/:id/links/:linkId` revokes one; `DELETE /api/boards/:id/links` all.
+ * Sockets holding a revoked link leave the board at once, on every node.
  */
 export function linkRoutes(deps: LinkDeps): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
   const path = '/api/boards/:id/links';
-  app.use(path, requireAdmin(deps.adminToken), async (c, next) => {
-    const scope = c.req.param('id');
-    if (scope !== ALL_BOARDS && !isValidBoardId(scope)) throw notFound('no such board');
-    await next();
-  });
-  app.post(path, limitBody(MINT_BODY_BYTES), async (c) => {
-    const scope = c.req.param('id');
-    if (!deps.tokens) {
+  const links = (): LinkAdmin => {
+    if (!deps.linkAdmin) {
       throw new HttpError(
         409,
         HttpErrorCode.CONFLICT,
-        'boards are open: set AUTH_SECRET to mint links',
+        'boards are open: set AUTH_SECRET to use links',
       );
     }
+    return deps.linkAdmin;
+  };
+  const admin = requireAdmin(deps.adminToken);
+  const scoped: MiddlewareHandler<HttpEnv> = async (c, next) => {
+    if (!isLinkScope(c.req.param('id'))) throw notFound('no such board');
+    await next();
+  };
+
+  app.post(path, admin, scoped, limitBody(MINT_BODY_BYTES), async (c) => {
+    const scope = c.req.param('id');
+    const linkAdmin = links();
     const { role, ttlSeconds } = await readJson(c, parseMint);
-    const minted = await deps.tokens.mint({ board: scope, role, ttlSeconds });
+    const minted = await linkAdmin.mint(scope, role, ttlSeconds);
     const base = baseUrl(deps.publicUrl, c);
     const fragment = `#token=${encodeURIComponent(minted.token)}`;
     const target = scope === ALL_BOARDS ? '' : scope;
@@ -75,12 +103,40 @@ export function linkRoutes(deps: LinkDeps): Hono<HttpEnv> {
         id: minted.id,
         board: scope,
         role,
+        createdAt: minted.createdAt.toISOString(),
         expiresAt: minted.expiresAt.toISOString(),
       },
       201,
-      { 'cache-control': 'no-store' },
+      noStore,
     );
   });
-  app.all(path, methodNotAllowed(['POST']));
+
+  app.get(path, admin, scoped, async (c) => {
+    const scope = c.req.param('id');
+    const listed = await links().list(scope);
+    return c.json({ board: scope, links: listed.map(showLink) }, 200, noStore);
+  });
+
+  app.delete(path, admin, scoped, async (c) => {
+    const scope = c.req.param('id');
+    const { revokedBefore, linkIds } = await links().revokeAll(scope);
+    return c.json(
+      { board: scope, revokedBefore: new Date(revokedBefore).toISOString(), revoked: linkIds },
+      200,
+      noStore,
+    );
+  });
+
+  app.delete(`${path}/:linkId`, admin, scoped, async (c) => {
+    const scope = c.req.param('id');
+    const linkId = c.req.param('linkId');
+    if (!LINK_ID_PATTERN.test(linkId)) throw notFound('no such link');
+    const link = await links().revoke(scope, linkId);
+    if (!link) throw notFound(`link ${linkId} is not a link of ${scope}`);
+    return c.json({ link: showLink(link) }, 200, noStore);
+  });
+
+  app.all(path, admin, scoped, methodNotAllowed(['GET', 'POST', 'DELETE']));
+  app.all(`${path}/:linkId`, admin, scoped, methodNotAllowed(['DELETE']));
   return app;
 }

@@ -71,7 +71,8 @@ export function pageRoutes(deps: PageDeps): Hono<HttpEnv> {
         })
       : null;
   app.get('*', (c) => {
-    if (!assets) throw notFound();
+    // An unknown API path is an API 404, not the app's index.html.
+    if (!assets || c.req.path.startsWith('/api/')) throw notFound();
     const { incoming, outgoing } = c.env;
     // The app's pages (and, harmlessly, its assets) must not be framed.
     outgoing.setHeader('content-security-policy', APP_FRAME_POLICY);

@@ -87,6 +87,12 @@ export class MemoryAssets implements AssetStore {
     return links.map(([id]) => info(this.#assets.get(id)!));
   }
 
+  async boardBytes(boardIds: readonly string[]): Promise<Map<string, number>> {
+    const sizes = new Map<string, number>();
+    for (const id of boardIds) sizes.set(id, (await this.usage(id)).bytes);
+    return sizes;
+  }
+
   async usage(boardId: string): Promise<AssetUsage> {
     const list = await this.list(boardId);
     return { count: list.length, bytes: list.reduce((sum, asset) => sum + asset.bytes, 0) };

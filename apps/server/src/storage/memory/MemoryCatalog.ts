@@ -6,6 +6,7 @@ import {
   type LinkStore,
   MAX_STORED_NAME,
   type NewLink,
+  type RecentRevocations,
 } from '../Catalog.js';
 
 /** One board's records in memory (`MemoryStorage`). */
@@ -79,6 +80,18 @@ export class MemoryLinks implements LinkStore {
       revoked.push(link.id);
     }
     return revoked;
+  }
+
+  async revokedSince(since: number): Promise<RecentRevocations> {
+    await this.#ready();
+    return {
+      links: [...this.#data.links.values()]
+        .filter((link) => link.revokedAt !== null && link.revokedAt > since)
+        .map(({ scope, id }) => ({ scope, id })),
+      scopes: [...this.#data.revokedBefore]
+        .filter(([, at]) => at > since)
+        .map(([scope, revokedBefore]) => ({ scope, revokedBefore })),
+    };
   }
 
   async state(scope: string, linkId: string): Promise<LinkState> {

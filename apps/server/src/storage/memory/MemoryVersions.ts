@@ -77,6 +77,15 @@ export class MemoryVersions implements VersionStore {
     return version ? { info: version.info, state: inflateVersion(version.data) } : null;
   }
 
+  async boardBytes(boardIds: readonly string[]): Promise<Map<string, number>> {
+    return new Map(
+      boardIds.map((id) => [
+        id,
+        (this.#versions.get(id) ?? []).reduce((sum, v) => sum + v.data.byteLength, 0),
+      ]),
+    );
+  }
+
   async deleteBoard(boardId: string): Promise<void> {
     this.#versions.delete(boardId);
     this.#editors.delete(boardId);

@@ -178,6 +178,20 @@ export class PostgresAssets implements AssetStore {
     });
   }
 
+  boardBytes(boardIds: readonly string[]): Promise<Map<string, number>> {
+    return this.run('measuring images of boards', async () => {
+      const sizes = new Map(boardIds.map((id) => [id, 0]));
+      const { rows } = await this.pool.query<{ board_id: string; bytes: string }>(
+        `SELECT l.board_id, sum(a.bytes)::int8 AS bytes
+         FROM board_assets l JOIN assets a ON a.asset_id = l.asset_id
+         WHERE l.board_id = ANY($1::text[]) GROUP BY l.board_id`,
+        [boardIds],
+      );
+      for (const row of rows) sizes.set(row.board_id, Number(row.bytes));
+      return sizes;
+    });
+  }
+
   collectGarbage(options: { now: number; graceMs: number }): Promise<GarbageReport> {
     return this.run('collecting unused images', () =>
       transaction(this.pool, async (client) => {

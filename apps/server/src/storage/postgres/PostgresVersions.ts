@@ -17,7 +17,7 @@ import {
   versionsToDrop,
 } from '../versionRules.js';
 import type { BuiltVersion } from '../versionSnapshot.js';
-import { withClient } from './connection.js';
+import { transaction, withClient } from './connection.js';
 import { readBoard } from './readBoard.js';
 import { versionLock } from './schema.js';
 
@@ -171,15 +171,29 @@ export class PostgresVersions implements VersionStore {
     });
   }
 
-  deleteBoard(boardId: string): Promise<void> {
-    return this.deps.run(`deleting versions of board ${boardId}`, async () => {
-      await this.deps.pool.query(
-        `WITH a AS (DELETE FROM version_assets WHERE board_id = $1),
-              e AS (DELETE FROM board_editors WHERE board_id = $1)
-         DELETE FROM versions WHERE board_id = $1`,
-        [boardId],
+  boardBytes(boardIds: readonly string[]): Promise<Map<string, number>> {
+    return this.deps.run('measuring versions of boards', async () => {
+      const sizes = new Map(boardIds.map((id) => [id, 0]));
+      const { rows } = await this.deps.pool.query<{ board_id: string; bytes: string }>(
+        `SELECT board_id, sum(octet_length(data))::int8 AS bytes FROM versions
+         WHERE board_id = ANY($1::text[]) GROUP BY board_id`,
+        [boardIds],
       );
+      for (const row of rows) sizes.set(row.board_id, Number(row.bytes));
+      return sizes;
     });
+  }
+
+  deleteBoard(boardId: string): Promise<void> {
+    return this.deps.run(`deleting versions of board ${boardId}`, () =>
+      transaction(this.deps.pool, async (client) => {
+        // Waits for a version being taken right now, so none lands after the deletion.
+        await client.query('SELECT pg_advisory_xact_lock($1, $2)', versionLock(boardId));
+        await client.query('DELETE FROM version_assets WHERE board_id = $1', [boardId]);
+        await client.query('DELETE FROM board_editors WHERE board_id = $1', [boardId]);
+        await client.query('DELETE FROM versions WHERE board_id = $1', [boardId]);
+      }),
+    );
   }
 
   async #newest(client: pg.PoolClient, boardId: string) {

@@ -6,6 +6,7 @@ import {
   type LinkState,
   MAX_STORED_NAME,
   type NewLink,
+  type RecentRevocations,
 } from '../Catalog.js';
 import { transaction } from './connection.js';
 import { compactionLock } from './schema.js';
@@ -101,6 +102,26 @@ export async function linkState(db: Db, scope: string, linkId: string): Promise<
     createdAt: num(row.created_at),
     revokedAt: num(row.revoked_at),
     revokedBefore: num(row.revoked_before),
+  };
+}
+
+export async function revokedSince(db: Db, since: number): Promise<RecentRevocations> {
+  const [links, scopes] = await Promise.all([
+    db.query<{ scope: string; id: string }>(
+      'SELECT scope, link_id AS id FROM links WHERE revoked_at > $1',
+      [since],
+    ),
+    db.query<{ scope: string; revoked_before: string }>(
+      'SELECT scope, revoked_before FROM link_scopes WHERE revoked_before > $1',
+      [since],
+    ),
+  ]);
+  return {
+    links: links.rows,
+    scopes: scopes.rows.map((row) => ({
+      scope: row.scope,
+      revokedBefore: Number(row.revoked_before),
+    })),
   };
 }
 

@@ -39,10 +39,12 @@ export const MIGRATIONS: readonly string[] = [
      revoked_at bigint
    );
    CREATE INDEX links_by_scope ON links (scope);
+   CREATE INDEX links_by_revocation ON links (revoked_at) WHERE revoked_at IS NOT NULL;
    CREATE TABLE link_scopes (
      scope text PRIMARY KEY,
      revoked_before bigint NOT NULL
-   );`,
+   );
+   CREATE INDEX link_scopes_by_time ON link_scopes (revoked_before);`,
   // Images and versions (see AssetStore.ts and VersionStore.ts), as in SQLite's schema.
   `CREATE TABLE assets (
      asset_id text PRIMARY KEY,

@@ -46,6 +46,10 @@ export class SqliteAssets implements AssetStore {
     return this.#call('assetCollect', [options.now, options.graceMs]);
   }
 
+  boardBytes(boardIds: readonly string[]): Promise<Map<string, number>> {
+    return this.#call('assetBoardBytes', [[...boardIds]]);
+  }
+
   async deleteBoard(boardId: string): Promise<void> {
     await this.#call('assetDeleteBoard', [boardId]);
   }

@@ -6,6 +6,7 @@ import {
   type LinkState,
   MAX_STORED_NAME,
   type NewLink,
+  type RecentRevocations,
 } from '../Catalog.js';
 
 interface LinkRow {
@@ -77,6 +78,12 @@ export class SqliteCatalog {
          FROM boards b ORDER BY b.board_id`,
       ),
       setName: db.prepare<[string, string]>('UPDATE boards SET name = ? WHERE board_id = ?'),
+      revokedLinks: db.prepare<[number], { scope: string; id: string }>(
+        'SELECT scope, link_id AS id FROM links WHERE revoked_at > ?',
+      ),
+      revokedScopes: db.prepare<[number], { scope: string; revokedBefore: number }>(
+        'SELECT scope, revoked_before AS revokedBefore FROM link_scopes WHERE revoked_before > ?',
+      ),
       revoke: db.transaction((scope: string, linkId: string, at: number): LinkRecord | null => {
         const known = selectLink.get(linkId);
         if (known && known.scope !== scope) return null;
@@ -123,6 +130,13 @@ export class SqliteCatalog {
 
   linkState(scope: string, linkId: string): LinkState {
     return this.#s.state(scope, linkId);
+  }
+
+  revokedSince(since: number): RecentRevocations {
+    return {
+      links: this.#s.revokedLinks.all(since),
+      scopes: this.#s.revokedScopes.all(since),
+    };
   }
 
   listBoards(): BoardSummary[] {

@@ -34,6 +34,10 @@ export class SqliteVersions implements VersionStore {
     return this.#call('versionGet', [boardId, versionId]);
   }
 
+  boardBytes(boardIds: readonly string[]): Promise<Map<string, number>> {
+    return this.#call('versionBoardBytes', [[...boardIds]]);
+  }
+
   async deleteBoard(boardId: string): Promise<void> {
     await this.#call('versionDeleteBoard', [boardId]);
   }

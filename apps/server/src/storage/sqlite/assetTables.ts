@@ -41,6 +41,7 @@ export class SqliteAssetTables {
   readonly #usage;
   readonly #collect;
   readonly #deleteBoard;
+  readonly #boardBytes;
   readonly #onDamaged: (boardId: string, assetId: string) => void;
 
   constructor(db: Database.Database, onDamaged: (boardId: string, assetId: string) => void) {
@@ -73,6 +74,11 @@ export class SqliteAssetTables {
        WHERE l.board_id = ? ORDER BY l.added_at, l.asset_id`,
     );
     this.#usage = used;
+    this.#boardBytes = db.prepare<[string], { board_id: string; bytes: number }>(
+      `SELECT l.board_id, sum(a.bytes) AS bytes
+       FROM board_assets l JOIN assets a ON a.asset_id = l.asset_id
+       WHERE l.board_id IN (SELECT value FROM json_each(?)) GROUP BY l.board_id`,
+    );
 
     this.#put = db
       .transaction(
@@ -151,6 +157,14 @@ export class SqliteAssetTables {
 
   usage(boardId: string): AssetUsage {
     return this.#usage.get(boardId)!;
+  }
+
+  boardBytes(boardIds: readonly string[]): Map<string, number> {
+    const sizes = new Map(boardIds.map((id) => [id, 0]));
+    for (const row of this.#boardBytes.all(JSON.stringify(boardIds))) {
+      sizes.set(row.board_id, row.bytes);
+    }
+    return sizes;
   }
 
   collectGarbage(now: number, graceMs: number): GarbageReport {

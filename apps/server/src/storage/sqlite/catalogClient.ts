@@ -5,6 +5,7 @@ import type {
   LinkState,
   LinkStore,
   NewLink,
+  RecentRevocations,
 } from '../Catalog.js';
 
 /** Calls the storage worker once queued appends are settled (and throws once closed). */
@@ -18,6 +19,7 @@ export function sqliteLinks(call: CatalogCall): LinkStore {
     revoke: (scope, linkId, at) => call<LinkRecord | null>('revokeLink', [scope, linkId, at]),
     revokeAll: (scope, at) => call<string[]>('revokeAll', [scope, at]),
     state: (scope, linkId) => call<LinkState>('linkState', [scope, linkId]),
+    revokedSince: (since) => call<RecentRevocations>('revokedSince', [since]),
   };
 }
 

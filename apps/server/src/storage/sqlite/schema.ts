@@ -37,10 +37,12 @@ export const MIGRATIONS: readonly string[] = [
      revoked_at INTEGER
    );
    CREATE INDEX links_by_scope ON links (scope);
+   CREATE INDEX links_by_revocation ON links (revoked_at) WHERE revoked_at IS NOT NULL;
    CREATE TABLE link_scopes (
      scope TEXT PRIMARY KEY NOT NULL,
      revoked_before INTEGER NOT NULL
-   ) WITHOUT ROWID;`,
+   ) WITHOUT ROWID;
+   CREATE INDEX link_scopes_by_time ON link_scopes (revoked_before);`,
   // Images and versions (see AssetStore.ts and VersionStore.ts). Asset bytes are stored once
   // per hash; board_assets says which boards may read them. version_assets lists what each
   // version refers to, so collecting assets needs no decoding.

@@ -25,6 +25,7 @@ export class SqliteVersionTables {
   readonly #noteEditors;
   readonly #write;
   readonly #deleteBoard;
+  readonly #boardBytes;
 
   constructor(
     db: Database.Database,
@@ -38,6 +39,10 @@ export class SqliteVersionTables {
        ORDER BY created_at DESC, version_id DESC LIMIT 1`,
     );
     this.#newest = newest;
+    this.#boardBytes = db.prepare<[string], { board_id: string; bytes: number }>(
+      `SELECT board_id, sum(length(data)) AS bytes FROM versions
+       WHERE board_id IN (SELECT value FROM json_each(?)) GROUP BY board_id`,
+    );
     this.#list = db.prepare<[string], VersionRow>(
       `SELECT ${VERSION_COLUMNS} FROM versions WHERE board_id = ? ORDER BY created_at DESC, version_id DESC`,
     );
@@ -155,6 +160,14 @@ export class SqliteVersionTables {
     } catch {
       return null;
     }
+  }
+
+  boardBytes(boardIds: readonly string[]): Map<string, number> {
+    const sizes = new Map(boardIds.map((id) => [id, 0]));
+    for (const row of this.#boardBytes.all(JSON.stringify(boardIds))) {
+      sizes.set(row.board_id, row.bytes);
+    }
+    return sizes;
   }
 
   deleteBoard(boardId: string): void {

@@ -47,6 +47,7 @@ serveRpc({
   revokeLink: (scope: string, linkId: string, at: number) => catalog.revokeLink(scope, linkId, at),
   revokeAll: (scope: string, at: number) => catalog.revokeAll(scope, at),
   linkState: (scope: string, linkId: string) => catalog.linkState(scope, linkId),
+  revokedSince: (since: number) => catalog.revokedSince(since),
   listBoards: () => catalog.listBoards(),
   deleteBoard: (boardId: string, at: number) => catalog.deleteBoard(boardId, at),
   setName: (boardId: string, name: string) => catalog.setName(boardId, name),
@@ -65,6 +66,7 @@ serveRpc({
   assetUsage: (boardId: string) => assets.usage(boardId),
   assetCollect: (now: number, graceMs: number) => assets.collectGarbage(now, graceMs),
   assetDeleteBoard: (boardId: string) => assets.deleteBoard(boardId),
+  assetBoardBytes: (boardIds: string[]) => assets.boardBytes(boardIds),
 
   versionNoteEditors: (boardId: string, names: string[], now: number) =>
     versions.noteEditors(boardId, names, now),
@@ -77,4 +79,5 @@ serveRpc({
     return new Transfer({ ...version, state }, [state.buffer as ArrayBuffer]);
   },
   versionDeleteBoard: (boardId: string) => versions.deleteBoard(boardId),
+  versionBoardBytes: (boardIds: string[]) => versions.boardBytes(boardIds),
 });

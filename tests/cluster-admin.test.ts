@@ -1,0 +1,171 @@
+/**
+ * Links and boards administered on a cluster of real processes (PostgreSQL, Redis, two nodes):
+ * a revocation asked of one node removes the sockets on the other within 1 s; a revocation whose
+ * push was lost still refuses the link everywhere (it is in the database) and removes the sockets
+ * already using it at the next sweep; the boards list counts
+ * members on every node; a deletion removes members on every node.
+ */
+import { ErrorCode } from '@drawbridge/protocol';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { TokenService } from '../apps/server/src/auth/TokenService.js';
+import { adminApi } from './utils/admin.js';
+import { startCluster, type TestCluster } from './utils/cluster.js';
+import {
+  connectPeer,
+  destroyAll,
+  expectConverged,
+  type Peer,
+  whenLive,
+  whenSaved,
+} from './utils/peers.js';
+import { connectRaw, joinRaw, type RawSocket } from './utils/rawClient.js';
+
+const ADMIN_TOKEN = 'cluster-admin-test-token-0123456789abcdef';
+const AUTH_SECRET = 'cluster-admin-test-secret-0123456789abcdef';
+
+let cluster: TestCluster;
+let peers: Peer[] = [];
+let sockets: RawSocket[] = [];
+let boardCount = 0;
+const newBoard = () => `admin-${process.pid}-${++boardCount}`;
+
+beforeAll(async () => {
+  cluster = await startCluster({ nodes: 2, env: { ADMIN_TOKEN, AUTH_SECRET } });
+}, 60_000);
+
+afterAll(async () => {
+  await cluster?.destroy();
+});
+
+afterEach(() => {
+  destroyAll(peers);
+  for (const socket of sockets) socket.disconnect();
+  peers = [];
+  sockets = [];
+});
+
+const api = (node: number) => adminApi(cluster.url(node), ADMIN_TOKEN);
+const peer = (node: number, boardId: string, token: string): Peer => {
+  const created = connectPeer(cluster.url(node), boardId, { token });
+  peers.push(created);
+  return created;
+};
+const raw = async (node: number) => {
+  const socket = await connectRaw(cluster.url(node));
+  sockets.push(socket);
+  return socket;
+};
+
+describe('cluster administration', () => {
+  it('a link revoked on node 1 removes its page on node 2 within 1 s; node 2 refuses it after', async () => {
+    const boardId = newBoard();
+    const editorLink = await api(0).mint(boardId, 'editor');
+    const viewerLink = await api(0).mint(boardId, 'viewer');
+    const keptLink = await api(1).mint(boardId, 'viewer');
+    const editor = peer(0, boardId, editorLink.token);
+    const viewer = peer(1, boardId, viewerLink.token);
+    const kept = peer(1, boardId, keptLink.token);
+    await Promise.all([editor, viewer, kept].map(whenLive));
+    editor.doc.getMap('shapes').set('before', 1);
+    await expectConverged([editor.doc, viewer.doc, kept.doc]);
+
+    let heardAfterRevoke = 0;
+    let revoked = false;
+    viewer.provider.socket.on('doc:update', () => {
+      if (revoked) heardAfterRevoke += 1;
+    });
+    const started = performance.now();
+    await api(0).revoke(boardId, viewerLink.id);
+    const failed = await viewer.provider.when((s) => s.status === 'failed');
+    revoked = true;
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(failed.error?.code).toBe(ErrorCode.LINK_REVOKED);
+
+    editor.doc.getMap('shapes').set('after', 2);
+    await whenSaved(editor);
+    await expectConverged([editor.doc, kept.doc]);
+    await viewer.provider.socket.timeout(5000).emitWithAck('board:leave', { boardId: 'barrier' });
+    expect(heardAfterRevoke).toBe(0);
+    for (const node of [0, 1]) {
+      const socket = await raw(node);
+      expect(await joinRaw(socket, boardId, undefined, viewerLink.token)).toMatchObject({
+        ok: false,
+        error: { code: ErrorCode.LINK_REVOKED },
+      });
+    }
+  });
+
+  it('a revocation only the database knows of (its push lost) still takes effect on every node', async () => {
+    const boardId = newBoard();
+    // Minted offline, as before links were stored: no row, revoked straight in PostgreSQL as
+    // if the node that revoked it had died before pushing.
+    const minted = await new TokenService(AUTH_SECRET).mint({
+      board: boardId,
+      role: 'viewer',
+      ttlSeconds: 600,
+    });
+    const first = await raw(1);
+    expect((await joinRaw(first, boardId, undefined, minted.token)).ok).toBe(true);
+    const removed = new Promise<string>((resolve) => {
+      first.on('board:error', (error) => {
+        if (error.boardId === boardId) resolve(error.code);
+      });
+    });
+    await cluster.pg.psql(
+      `INSERT INTO links (link_id, scope, revoked_at)
+       VALUES ('${minted.id}', '${boardId}', (extract(epoch FROM now()) * 1000)::int8)`,
+      'drawbridge',
+    );
+    // The socket already on the board is removed by the node's sweep (GAP_CHECK_MS here).
+    expect(await removed).toBe(ErrorCode.LINK_REVOKED);
+    for (const node of [0, 1]) {
+      const socket = await raw(node);
+      expect(await joinRaw(socket, boardId, undefined, minted.token)).toMatchObject({
+        ok: false,
+        error: { code: ErrorCode.LINK_REVOKED },
+      });
+    }
+  });
+
+  it('lists members on every node, and deletes a board on every node', async () => {
+    const boardId = newBoard();
+    const link = await api(0).mint(boardId, 'editor');
+    const [a, b, c] = [
+      peer(0, boardId, link.token),
+      peer(1, boardId, link.token),
+      peer(1, boardId, link.token),
+    ];
+    a.doc.getMap('shapes').set('x', 1);
+    await Promise.all([a, b, c].map(whenSaved));
+    await expectConverged([a.doc, b.doc, c.doc]);
+
+    for (const node of [0, 1]) {
+      const { boards, complete } = await api(node).boards();
+      expect(complete).toBe(true);
+      expect(boards.find((board) => board.id === boardId)).toMatchObject({ members: 3 });
+    }
+
+    const answer = await api(1).deleteBoard(boardId);
+    expect(answer).toEqual({ deleted: boardId, members: 3, complete: true });
+    for (const removed of [a, b, c]) {
+      const state = await removed.provider.when((s) => s.status === 'failed');
+      expect(state.error?.code).toBe(ErrorCode.BOARD_DELETED);
+    }
+    const rows = await cluster.pg.psql(
+      `SELECT (SELECT count(*) FROM updates WHERE board_id = '${boardId}')
+            + (SELECT count(*) FROM snapshots WHERE board_id = '${boardId}')
+            + (SELECT count(*) FROM boards WHERE board_id = '${boardId}')`,
+      'drawbridge',
+    );
+    expect(rows.trim()).toBe('0');
+    expect((await api(0).boards()).boards.some((board) => board.id === boardId)).toBe(false);
+    // Its links stay dead on every node: refused as the board's (while the nodes still refuse
+    // to load it) or as the link's (for good).
+    const socket = await raw(0);
+    const refused = await joinRaw(socket, boardId, undefined, link.token);
+    expect(refused.ok).toBe(false);
+    expect([ErrorCode.BOARD_DELETED, ErrorCode.LINK_REVOKED]).toContain(
+      !refused.ok && refused.error.code,
+    );
+  });
+});
