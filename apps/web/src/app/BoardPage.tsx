@@ -163,6 +163,7 @@ export function BoardPage({ boardId, token, prefs, toasts, measurer }: Props) {
           exporter={exporter}
           toasts={toasts}
           readonly={readonly}
+          images={board.images}
         />
       </div>
       <Toasts store={toasts} />
