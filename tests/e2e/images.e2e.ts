@@ -12,7 +12,15 @@ import {
   type User,
   WAIT_MS,
 } from './utils/app.js';
-import { imageStatus, noisyPng, pasteImage, sha256, type Tint, tinted } from './utils/images.js';
+import {
+  imageStatus,
+  noisyPng,
+  pasteImage,
+  pasteText,
+  sha256,
+  type Tint,
+  tinted,
+} from './utils/images.js';
 import { decodePng } from './utils/pixels.js';
 import { useE2E } from './utils/session.js';
 
@@ -39,7 +47,7 @@ async function expectShown(user: User, assetId: string, tint: Tint): Promise<voi
 }
 
 describe('images', () => {
-  it('a pasted PNG reaches B and the server, is only a reference in the document, and shows offline', async () => {
+  it('a pasted PNG reaches B and the server, is only a reference, shows offline, and copies to another board', async () => {
     const { a, b } = await e2e.pair();
     await a.waitForServiceWorker();
     const red = noisyPng(240, 160, 'red');
@@ -110,6 +118,27 @@ describe('images', () => {
     await a.context.setOffline(false);
     await a.waitForStatus('live', { timeout: RECONNECT_MS });
     await expectConverged(a, b);
+
+    // Copied to another board, the image comes with its picture: A's page uploads it there.
+    const copied = await a.page.evaluate((id) => {
+      const editor = (globalThis as unknown as PageGlobals).__drawbridge!.editor as unknown as {
+        select(ids: string[]): void;
+        commands: { copy(): string | null };
+      };
+      editor.select([id]);
+      return editor.commands.copy();
+    }, shape!.id);
+    expect(copied).toContain(redId);
+    await a.open(`${e2e.url}/new`);
+    await pasteText(a, copied!);
+    await a.waitForShapes('the image pasted on the new board', imageWith(redId));
+    await vi.waitFor(
+      async () =>
+        expect((await fetch(`${e2e.url}/api/boards/${a.boardId}/assets/${redId}`)).status).toBe(
+          200,
+        ),
+      { timeout: WAIT_MS, interval: 100 },
+    );
   });
 
   it('an image added offline survives a reload and reaches B after reconnect, picture first', async () => {

@@ -68,6 +68,26 @@ export async function pasteImage(user: User, bytes: Buffer, name: string, type: 
   );
 }
 
+/** Pastes text, as Ctrl+V with copied shapes does. */
+export async function pasteText(user: User, text: string) {
+  await user.page.evaluate((data) => {
+    const page = globalThis as unknown as {
+      DataTransfer: new () => { setData(type: string, value: string): void };
+      ClipboardEvent: new (type: string, init: object) => unknown;
+      document: { dispatchEvent(event: unknown): void };
+    };
+    const transfer = new page.DataTransfer();
+    transfer.setData('text/plain', data);
+    page.document.dispatchEvent(
+      new page.ClipboardEvent('paste', {
+        clipboardData: transfer,
+        bubbles: true,
+        cancelable: true,
+      }),
+    );
+  }, text);
+}
+
 type Hooks = { __drawbridge?: { imageStatus(id: string): string } };
 
 export function imageStatus(user: User, assetId: string): Promise<string> {
