@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
+import { describeBoardDataContract } from '../apps/server/src/storage/boardDataContract.js';
 import { describeCatalogContract } from '../apps/server/src/storage/catalogContract.js';
 import { PostgresErrorCode, PostgresStorage } from '../apps/server/src/storage/PostgresStorage.js';
 import { compactionLock } from '../apps/server/src/storage/postgres/schema.js';
@@ -80,6 +81,35 @@ function postgresFixture(damage: string): () => Promise<StorageFixture> {
     };
   };
 }
+
+describeBoardDataContract('PostgresStorage', async () => {
+  const { url, name } = await freshDatabase();
+  const opened: PostgresStorage[] = [];
+  const open = async () => {
+    const storage = await PostgresStorage.open({ connectionString: url, poolSize: 4 });
+    opened.push(storage);
+    return storage;
+  };
+  return {
+    storage: await open(),
+    openSecond: open,
+    damageAsset: async (assetId) => {
+      await server.psql(
+        `UPDATE assets SET data = ${FLIP_BITS} WHERE asset_id = ${literal(assetId)}`,
+        name,
+      );
+    },
+    damageVersions: async (boardId) => {
+      await server.psql(
+        `UPDATE versions SET data = ${TRUNCATE} WHERE board_id = ${literal(boardId)}`,
+        name,
+      );
+    },
+    cleanup: async () => {
+      for (const storage of opened) await storage.close();
+    },
+  };
+});
 
 describeStorageContract('PostgresStorage (bit rot)', postgresFixture(FLIP_BITS));
 describeStorageContract('PostgresStorage (torn write)', postgresFixture(TRUNCATE));

@@ -3,7 +3,36 @@
  * checks the environment. Only `main.ts` calls `loadConfig`; tests build options directly.
  */
 import path from 'node:path';
-import { DEFAULT_LIMITS, type Limits } from '@drawbridge/protocol';
+import { DEFAULT_IMAGE_LIMITS, DEFAULT_LIMITS, type Limits } from '@drawbridge/protocol';
+import type { RetentionPolicy } from './storage/VersionStore.js';
+
+export interface ImageOptions {
+  /** Largest upload of one image (bytes). */
+  maxImageBytes: number;
+  /** Largest total of one board's images (bytes). */
+  maxBoardImageBytes: number;
+  /** How long an image nothing refers to is kept before it is deleted. */
+  graceMs: number;
+}
+
+export interface VersionOptions {
+  /** While a board is edited, at most one version per this interval. */
+  intervalMs: number;
+  retention: RetentionPolicy;
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+
+export const DEFAULT_IMAGE_OPTIONS: ImageOptions = {
+  maxImageBytes: DEFAULT_IMAGE_LIMITS.maxImageBytes,
+  maxBoardImageBytes: DEFAULT_IMAGE_LIMITS.maxBoardImageBytes,
+  graceMs: 24 * HOUR_MS,
+};
+
+export const DEFAULT_VERSION_OPTIONS: VersionOptions = {
+  intervalMs: 10 * 60 * 1000,
+  retention: { keepAllMs: 24 * HOUR_MS, keepDailyMs: 30 * 24 * HOUR_MS },
+};
 
 export interface ServerConfig {
   port: number;
@@ -36,6 +65,8 @@ export interface ServerConfig {
   nodeId: string | null;
   /** With shared storage: how often loaded boards are checked for records they missed. */
   gapCheckMs: number;
+  images: ImageOptions;
+  versions: VersionOptions;
   /**
    * Test hook (DRAWBRIDGE_TEST_DROP_BUS): bus message types this node drops on receipt, as if
    * Redis had lost them. Empty outside tests.
@@ -132,7 +163,35 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): ServerC
     publicUrl: publicUrl(env.PUBLIC_URL),
     ...cluster(env),
     gapCheckMs: int(env, 'GAP_CHECK_MS', DEFAULT_GAP_CHECK_MS, 100),
+    ...boardData(env),
     testDropBus: (env.DRAWBRIDGE_TEST_DROP_BUS ?? '').split(',').filter(Boolean),
+  };
+}
+
+function boardData(env: NodeJS.ProcessEnv): Pick<ServerConfig, 'images' | 'versions'> {
+  const defaults = { images: DEFAULT_IMAGE_OPTIONS, versions: DEFAULT_VERSION_OPTIONS };
+  const maxImageBytes = int(env, 'MAX_IMAGE_BYTES', defaults.images.maxImageBytes, 1);
+  const maxBoardImageBytes = int(
+    env,
+    'MAX_BOARD_IMAGE_BYTES',
+    defaults.images.maxBoardImageBytes,
+    1,
+  );
+  if (maxBoardImageBytes < maxImageBytes) {
+    throw new ConfigError('MAX_BOARD_IMAGE_BYTES must be >= MAX_IMAGE_BYTES');
+  }
+  const keepAllHours = int(env, 'VERSION_KEEP_ALL_HOURS', 24, 0, 24 * 3650);
+  const keepDailyDays = int(env, 'VERSION_KEEP_DAILY_DAYS', 30, 0, 3650);
+  return {
+    images: {
+      maxImageBytes,
+      maxBoardImageBytes,
+      graceMs: int(env, 'ASSET_GRACE_HOURS', 24, 1, 24 * 3650) * HOUR_MS,
+    },
+    versions: {
+      intervalMs: int(env, 'VERSION_INTERVAL_MS', defaults.versions.intervalMs, 1000),
+      retention: { keepAllMs: keepAllHours * HOUR_MS, keepDailyMs: keepDailyDays * 24 * HOUR_MS },
+    },
   };
 }
 

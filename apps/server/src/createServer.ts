@@ -12,6 +12,7 @@ import { Server, type ServerOptions } from 'socket.io';
 import { createAdmin } from './admin/createAdmin.js';
 import { BoardAccess } from './auth/BoardAccess.js';
 import type { TokenService } from './auth/TokenService.js';
+import { createBoardData } from './boardData.js';
 import { type Clock, systemClock } from './clock.js';
 import type { ClusterBus } from './cluster/Bus.js';
 import { ClusterNode } from './cluster/ClusterNode.js';
@@ -22,6 +23,10 @@ import {
   DEFAULT_COMPACT_EVERY,
   DEFAULT_GAP_CHECK_MS,
   DEFAULT_IDLE_UNLOAD_MS,
+  DEFAULT_IMAGE_OPTIONS,
+  DEFAULT_VERSION_OPTIONS,
+  type ImageOptions,
+  type VersionOptions,
 } from './config.js';
 import { InboundScheduler } from './flow/InboundScheduler.js';
 import { TurnBudget } from './flow/TurnBudget.js';
@@ -37,12 +42,14 @@ import { createOriginCheck } from './http/origin.js';
 import { type Logger, silentLogger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { PreviewRenderer } from './previews/PreviewRenderer.js';
+import { previewImages } from './previews/previewImages.js';
 import { createReadiness } from './readiness.js';
 import { BoardLoader } from './rooms/loading/BoardLoader.js';
 import type { RelaySink } from './rooms/Outbox.js';
 import { RoomManager } from './rooms/RoomManager.js';
 import type { BoardDataStore } from './storage/BoardDataStore.js';
 import type { Storage } from './storage/Storage.js';
+import type { TakeResult } from './storage/VersionStore.js';
 
 export interface CreateServerOptions {
   storage: Storage;
@@ -76,6 +83,12 @@ export interface CreateServerOptions {
   gapCheckMs?: number;
   /** A board's thumbnail is rendered at most once per this interval (default 2000 ms). */
   previewIntervalMs?: number;
+  /** Image limits and how long unused images are kept. */
+  images?: ImageOptions;
+  /** How often versions are taken and how long they are kept. */
+  versions?: VersionOptions;
+  /** Told about every version this node tried to take (tests, metrics). */
+  onVersion?: (boardId: string, result: TakeResult) => void;
 }
 
 export interface ClusterOptions {
@@ -144,7 +157,18 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
   };
 
   const loader = new BoardLoader(logger);
+  const images = options.images ?? DEFAULT_IMAGE_OPTIONS;
+  const boardData = createBoardData({
+    storage: options.storage,
+    rooms: () => rooms,
+    clock,
+    logger,
+    images,
+    versions: options.versions ?? DEFAULT_VERSION_OPTIONS,
+    ...(options.onVersion ? { onVersion: options.onVersion } : {}),
+  });
   const rooms = new RoomManager({
+    activity: boardData.activity,
     storage: options.storage,
     loader,
     logger,
@@ -177,6 +201,7 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
   const previews = new PreviewRenderer({
     storage: options.storage,
     logger,
+    images: previewImages(options.storage.assets),
     ...(options.previewIntervalMs !== undefined
       ? { minIntervalMs: options.previewIntervalMs }
       : {}),
@@ -242,7 +267,8 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
     tokens,
     clustered: cluster !== null,
     sweepMs: options.gapCheckMs ?? DEFAULT_GAP_CHECK_MS,
-    dataStores: options.boardData ?? [],
+    // Images and versions are the storage's own; a caller may add more stores.
+    dataStores: [options.storage.assets, options.storage.versions, ...(options.boardData ?? [])],
     clock,
   });
   handleHttp = createHttpListener(
@@ -260,6 +286,11 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
       staticDir: options.staticDir ?? null,
       readiness,
       previews,
+      assets: options.storage.assets,
+      versions: options.storage.versions,
+      keeper: boardData.keeper,
+      images,
+      clock,
     }),
     logger,
   );
@@ -316,6 +347,7 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
         });
         await rooms.close();
         await Promise.allSettled([...namesPending]);
+        await boardData.close();
         // After the boards' last notices: the other nodes drop our members' presence at once.
         await cluster?.close();
         await loader.close();

@@ -43,6 +43,8 @@ async function main(): Promise<void> {
     publicUrl: config.publicUrl,
     cluster,
     gapCheckMs: config.gapCheckMs,
+    images: config.images,
+    versions: config.versions,
   });
 
   let stopping = false;

@@ -6,7 +6,8 @@
  */
 const CACHE = 'drawbridge-shell-v1';
 const SHELL = '/index.html';
-const BYPASS = ['/socket.io/', '/healthz', '/readyz', '/metrics'];
+// The API (images, versions) is the server's: IndexedDB keeps what must work offline.
+const BYPASS = ['/socket.io/', '/api/', '/healthz', '/readyz', '/metrics'];
 
 const assetsIn = (html) =>
   [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((match) => match[1]);

@@ -14,8 +14,10 @@ export interface DrawbridgeTestHook {
   follow: FollowController;
   /** PNG of the selection, or of the whole board: bounds + 16 padding, at 2x, on white. */
   exportPng(): Promise<Blob>;
-  /** SVG of the selection, or of the whole board. */
-  exportSvg(): string;
+  /** SVG of the selection, or of the whole board (pictures embedded). */
+  exportSvg(): Promise<string>;
+  /** Whether an image shape's picture is shown, on its way or missing. */
+  imageStatus(assetId: string): 'loading' | 'ready' | 'missing';
 }
 
 declare global {

@@ -12,6 +12,7 @@ import './styles/panels.css';
 import './styles/overlays.css';
 import './styles/embed.css';
 import './styles/board-ui.css';
+import './styles/home.css';
 
 const root = document.getElementById('root');
 if (root) {

@@ -15,7 +15,8 @@ import { resizeShape } from './geometry.js';
 import { newShapeId } from './ids.js';
 import { bottomIndex, topIndex } from './indexKeys.js';
 import { compareShapes } from './order.js';
-import { applyBindings, readShapes, readStoredShape } from './read.js';
+import { applyBindings, readBindings, readShapes, readStoredShape } from './read.js';
+import { type RestoreSummary, restoreBoard } from './restore.js';
 import {
   type Bounds,
   hasLabel,
@@ -95,12 +96,7 @@ export class BoardModel {
 
   /** Every valid binding, by key order. */
   bindings(): Binding[] {
-    const list: Binding[] = [];
-    for (const [key, value] of this.bindingMap) {
-      const binding = readBinding(key, value);
-      if (binding) list.push(binding);
-    }
-    return list.sort((a, b) => (a.arrowId + a.terminal < b.arrowId + b.terminal ? -1 : 1));
+    return readBindings(this.doc);
   }
 
   /** The valid binding of one end of an arrow, if any. */
@@ -286,6 +282,21 @@ export class BoardModel {
       const keys = generateNKeysBetween(null, bottomIndex(this.shapeMaps, ids), moving.length);
       for (const [i, shape] of moving.entries()) this.#patch(shape.id, { index: keys[i]! });
     });
+  }
+
+  /**
+   * Makes the board equal to `version` (another board's document, only read) as one undoable
+   * step of this user: the restore is a new change on top, which undo reverts.
+   */
+  restore(version: Y.Doc): RestoreSummary {
+    this.stopCapturing();
+    const summary = this.transact(() => restoreBoard(this.doc, version), {
+      added: 0,
+      removed: 0,
+      changed: 0,
+    });
+    this.stopCapturing();
+    return summary;
   }
 
   /** Ends the current undo step, so the next change is undone separately. */

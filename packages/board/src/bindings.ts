@@ -63,7 +63,8 @@ export const isBindTarget = (shape: Shape): boolean =>
   shape.type === 'ellipse' ||
   shape.type === 'diamond' ||
   shape.type === 'text' ||
-  shape.type === 'sticky';
+  shape.type === 'sticky' ||
+  shape.type === 'image';
 
 /**
  * Shapes a dropped end binds to now: closed outlines that are not locked (a locked background

@@ -38,6 +38,7 @@ export function hitTest(shape: Shape, p: Point, tolerance: number): boolean {
   switch (shape.type) {
     case 'text':
     case 'sticky':
+    case 'image':
       return outlineContains(shape, p, slack);
     case 'rect':
     case 'ellipse':

@@ -1,4 +1,5 @@
 export { type AlignMode, alignOffsets, distributeOffsets } from './align.js';
+export { referencedAssets } from './assets.js';
 export { BoardModel, type Change, compareShapes, newShapeId, type ShapeMap } from './BoardModel.js';
 export {
   anchorAt,
@@ -50,7 +51,8 @@ export {
 export { hitTest } from './hitTest.js';
 export { diamondCorners, outlineContains, outlineCrossing } from './outline.js';
 export { dashArray, dashes, rectRadius, stickyFill, stickyRadius } from './paint.js';
-export { applyBindings, readBoardName, readShapes } from './read.js';
+export { applyBindings, readBindings, readBoardName, readShapes } from './read.js';
+export { type RestoreSummary, restoreBoard } from './restore.js';
 export {
   angleTo,
   centerOf,
@@ -88,7 +90,9 @@ export {
   hasLabel,
   hasPoints,
   hasText,
+  type ImageShape,
   isBox,
+  isImage,
   isSegment,
   LABEL_FONT_SIZE,
   LIMITS,
@@ -143,4 +147,11 @@ export {
   textLines,
   wrapWidth,
 } from './textLayout.js';
-export { isColor, isIndexKey, isShapeId, readName, readShape } from './validate.js';
+export {
+  isAssetId,
+  isColor,
+  isIndexKey,
+  isShapeId,
+  readName,
+  readShape,
+} from './validate.js';

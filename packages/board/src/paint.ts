@@ -26,4 +26,5 @@ export const dashes = (shape: Shape): boolean =>
   shape.dash !== 'solid' &&
   shape.type !== 'pen' &&
   shape.type !== 'text' &&
-  shape.type !== 'sticky';
+  shape.type !== 'sticky' &&
+  shape.type !== 'image';

@@ -5,6 +5,7 @@
  */
 import * as Y from 'yjs';
 import {
+  type Binding,
   type BoundEnd,
   bindingKey,
   isBindTarget,
@@ -67,4 +68,14 @@ export function readShapes(doc: Y.Doc): Shape[] {
 
 export function readBoardName(doc: Y.Doc): string {
   return readName(doc.getMap<unknown>(ROOT_META).get('name'));
+}
+
+/** Every valid binding of the doc, by key order (what board files carry). */
+export function readBindings(doc: Y.Doc): Binding[] {
+  const list: Binding[] = [];
+  for (const [key, value] of doc.getMap<unknown>(ROOT_BINDINGS)) {
+    const binding = readBinding(key, value);
+    if (binding) list.push(binding);
+  }
+  return list.sort((a, b) => (a.arrowId + a.terminal < b.arrowId + b.terminal ? -1 : 1));
 }

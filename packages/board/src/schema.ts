@@ -17,6 +17,10 @@
  * Fields added after the first release (rotation, opacity, dash, locked, groupIds, label,
  * textAlign, heads, route, bend) are optional in the document: a missing or unreadable value
  * reads as its default, so older boards open unchanged.
+ *
+ * An image shape holds only a reference: the id of an asset stored on the server (the
+ * SHA-256 of its bytes, in lowercase hex) and the picture's natural size. The bytes never go
+ * into the document; clients from before images skip the shape as an unknown type.
  */
 
 export const ShapeType = {
@@ -28,6 +32,7 @@ export const ShapeType = {
   PEN: 'pen',
   TEXT: 'text',
   STICKY: 'sticky',
+  IMAGE: 'image',
 } as const;
 export type ShapeType = (typeof ShapeType)[keyof typeof ShapeType];
 
@@ -143,7 +148,17 @@ export interface StickyShape extends ShapeBase {
   textAlign: TextAlign;
 }
 
+/** A picture: the asset's id and natural size; (x, y, w, h) is where it is drawn. */
+export interface ImageShape extends ShapeBase {
+  type: 'image';
+  /** SHA-256 of the image's bytes, 64 lowercase hex digits. */
+  assetId: string;
+  naturalWidth: number;
+  naturalHeight: number;
+}
+
 export type Shape =
+  | ImageShape
   | RectShape
   | EllipseShape
   | DiamondShape
@@ -237,6 +252,8 @@ export const isSegment = (shape: Shape): shape is SegmentShape =>
 
 export const hasPoints = (shape: Shape): shape is LineShape | ArrowShape | PenShape =>
   isSegment(shape) || shape.type === 'pen';
+
+export const isImage = (shape: Shape): shape is ImageShape => shape.type === 'image';
 
 export const hasText = (shape: Shape): shape is TextShape | StickyShape =>
   shape.type === 'text' || shape.type === 'sticky';

@@ -8,7 +8,7 @@ import { diamondCorners } from './outline.js';
 import { dashArray, dashes, rectRadius, stickyFill, stickyRadius } from './paint.js';
 import { centerOf } from './rotation.js';
 import { type HeadGeometry, segmentHeads, segmentPath } from './route.js';
-import type { Bounds, SegmentShape, Shape } from './schema.js';
+import type { Bounds, ImageShape, SegmentShape, Shape } from './schema.js';
 import { placeText, textLines } from './textLayout.js';
 
 export function escapeXml(text: string): string {
@@ -33,9 +33,33 @@ export interface SvgOptions {
   measure?: (fontSize: number) => (s: string) => number;
   /** Export exactly this area instead of the shapes' bounds. */
   bounds?: Bounds;
+  /**
+   * The image of an asset as a URL to embed (a `data:` URL, so the file stands alone); null
+   * or omitted draws the placeholder the canvas shows for a missing image.
+   */
+  images?: (assetId: string) => string | null;
+  /** What a placeholder says (default "image missing"). */
+  missingImageLabel?: string;
 }
 
 type Measure = (fontSize: number) => (s: string) => number;
+type Images = (assetId: string) => string | null;
+
+/** Only data URLs of the accepted formats are embedded: nothing that could load or run. */
+const EMBEDDABLE = /^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/]+=*$/;
+
+function imageSvg(shape: ImageShape, images: Images | undefined, label: string): string {
+  const frame = `x="${n(shape.x)}" y="${n(shape.y)}" width="${n(shape.w)}" height="${n(shape.h)}"`;
+  const href = images?.(shape.assetId) ?? null;
+  if (href !== null && EMBEDDABLE.test(href)) {
+    return `<image ${frame} preserveAspectRatio="none" href="${href}"/>`;
+  }
+  const size = Math.max(8, Math.min(16, shape.w / 10, shape.h / 3));
+  return (
+    `<rect ${frame} fill="#f1f3f5" stroke="#adb5bd" stroke-width="1" stroke-dasharray="6 4"/>` +
+    `<text x="${n(shape.x + shape.w / 2)}" y="${n(shape.y + shape.h / 2 + size / 3)}" font-family="${escapeXml(FONT_FAMILY)}" font-size="${n(size)}" fill="#868e96" text-anchor="middle">${escapeXml(label)}</text>`
+  );
+}
 
 const n = (value: number): string => (Math.round(value * 100) / 100).toString();
 
@@ -97,9 +121,17 @@ function segmentSvg(shape: SegmentShape, measure: Measure, backdrop: string): st
   return `${body}${heads}${textSvg(shape, shape.stroke, measure, backdrop)}`;
 }
 
-function shapeBody(shape: Shape, measure: Measure, backdrop: string): string {
+function shapeBody(
+  shape: Shape,
+  measure: Measure,
+  backdrop: string,
+  images: Images | undefined,
+  label: string,
+): string {
   const fill = `fill="${shape.fill}"`;
   switch (shape.type) {
+    case 'image':
+      return imageSvg(shape, images, label);
     case 'rect':
       return `<rect x="${n(shape.x)}" y="${n(shape.y)}" width="${n(shape.w)}" height="${n(shape.h)}" rx="${n(rectRadius(shape))}" ${fill} ${strokeAttrs(shape)}/>${textSvg(shape, shape.stroke, measure)}`;
     case 'ellipse':
@@ -126,14 +158,20 @@ function shapeBody(shape: Shape, measure: Measure, backdrop: string): string {
   }
 }
 
-function shapeToSvg(shape: Shape, measure: Measure, backdrop: string): string {
+function shapeToSvg(
+  shape: Shape,
+  measure: Measure,
+  backdrop: string,
+  images: Images | undefined,
+  label: string,
+): string {
   const attrs: string[] = [];
   if (shape.rotation !== 0) {
     const c = centerOf(shape);
     attrs.push(`transform="rotate(${n((shape.rotation * 180) / Math.PI)} ${n(c.x)} ${n(c.y)})"`);
   }
   if (shape.opacity < 1) attrs.push(`opacity="${n(shape.opacity)}"`);
-  return `<g${attrs.length > 0 ? ` ${attrs.join(' ')}` : ''}>${shapeBody(shape, measure, backdrop)}</g>`;
+  return `<g${attrs.length > 0 ? ` ${attrs.join(' ')}` : ''}>${shapeBody(shape, measure, backdrop, images, label)}</g>`;
 }
 
 /** An SVG document showing `shapes` (in the given order), or of `options.bounds`. */
@@ -150,6 +188,9 @@ export function toSvg(shapes: readonly Shape[], options: SvgOptions = {}): strin
     : '';
   // Segment labels sit on a patch of the background so the line does not cross the text.
   const backdrop = options.background ? escapeXml(options.background) : '#ffffff';
-  const body = shapes.map((shape) => shapeToSvg(shape, measure, backdrop)).join('\n');
+  const label = options.missingImageLabel ?? 'image missing';
+  const body = shapes
+    .map((shape) => shapeToSvg(shape, measure, backdrop, options.images, label))
+    .join('\n');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${n(w)}" height="${n(h)}" viewBox="${n(x)} ${n(y)} ${n(w)} ${n(h)}">\n${background}${body}\n</svg>\n`;
 }

@@ -24,6 +24,7 @@ import {
 
 const COLOR = /^#[0-9a-f]{6}$/i;
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
+const ASSET_ID = /^[0-9a-f]{64}$/;
 /** fractional-indexing keys: an integer head then base-62 digits. */
 const INDEX = /^[a-zA-Z][0-9A-Za-z]{0,127}$/;
 
@@ -31,6 +32,9 @@ export const isColor = (value: unknown): value is string =>
   typeof value === 'string' && COLOR.test(value);
 export const isShapeId = (value: unknown): value is string =>
   typeof value === 'string' && ID.test(value);
+/** An asset id: the SHA-256 of the image's bytes in lowercase hex. */
+export const isAssetId = (value: unknown): value is string =>
+  typeof value === 'string' && ASSET_ID.test(value);
 export const isIndexKey = (value: unknown): value is string =>
   typeof value === 'string' && INDEX.test(value);
 
@@ -143,6 +147,13 @@ export function readShape(record: unknown): Shape | null {
     case 'pen': {
       const points = readPoints(r.points, 3, 3, LIMITS.points);
       return points ? { ...base, type, points } : null;
+    }
+    case 'image': {
+      if (!isAssetId(r.assetId)) return null;
+      const { naturalWidth, naturalHeight } = r;
+      if (!finite(naturalWidth, LIMITS.size) || !finite(naturalHeight, LIMITS.size)) return null;
+      if (naturalWidth <= 0 || naturalHeight <= 0) return null;
+      return { ...base, type, assetId: r.assetId, naturalWidth, naturalHeight };
     }
     case 'text':
     case 'sticky': {

@@ -63,6 +63,12 @@ export interface BoardProviderOptions {
   /** Reconnect backoff (Socket.IO's jittered exponential backoff). */
   reconnectionDelay?: number;
   reconnectionDelayMax?: number;
+  /**
+   * Awaited before every join (the first and each rejoin): work that must reach the server
+   * before the changes that depend on it, such as uploading images added offline before the
+   * shapes that show them. A failure does not stop the join. Bound its duration yourself.
+   */
+  beforeJoin?: () => Promise<void>;
 }
 
 type Listener = (state: ProviderState) => void;
@@ -94,6 +100,7 @@ export class BoardProvider {
   readonly #token: string | undefined;
   readonly #listeners = new Set<Listener>();
   readonly #untracked: Set<unknown>;
+  readonly #beforeJoin: (() => Promise<void>) | undefined;
   #state: ProviderState = {
     status: 'connecting',
     unsaved: 0,
@@ -117,6 +124,7 @@ export class BoardProvider {
     this.#ackTimeoutMs = options.ackTimeoutMs ?? ACK_TIMEOUT_MS;
     this.#token = options.token;
     this.#untracked = new Set(options.untrackedOrigins ?? []);
+    this.#beforeJoin = options.beforeJoin;
     this.#ownsSocket = !options.socket;
     this.socket =
       options.socket ??
@@ -211,6 +219,10 @@ export class BoardProvider {
     const generation = ++this.#joinGeneration;
     this.#joined = false;
     this.#setState({ status: 'connecting' });
+    if (this.#beforeJoin) {
+      await this.#beforeJoin().catch(() => undefined);
+      if (generation !== this.#joinGeneration || this.#destroyed) return;
+    }
     let result: AckResult<JoinResult>;
     try {
       result = await this.socket.timeout(this.#ackTimeoutMs).emitWithAck('board:join', {

@@ -36,6 +36,15 @@ export {
   type ServerToClientEvents,
 } from './events.js';
 export { type HttpErrorBody, HttpErrorCode, readHttpError } from './http.js';
+export {
+  DEFAULT_IMAGE_LIMITS,
+  IMAGE_TYPES,
+  ImageType,
+  imageTypeName,
+  isImageType,
+  type SniffResult,
+  sniffImage,
+} from './images.js';
 export { Decoder, Encoder, isPacketValid, type Packet, PacketType, parser } from './parser.js';
 export type {
   Ack,

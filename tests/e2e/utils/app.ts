@@ -30,7 +30,8 @@ export interface DrawbridgeHooks {
   /** Whom the page follows. */
   follow: { readonly following: { clientId: number } | null };
   exportPng(): Promise<Blob>;
-  exportSvg(): string;
+  exportSvg(): Promise<string>;
+  imageStatus(assetId: string): 'loading' | 'ready' | 'missing';
 }
 
 /**

@@ -49,7 +49,7 @@ export interface E2E {
   readonly url: string;
   /** A new browser context (a separate user: own storage, own IndexedDB) with one page. */
   user(label: string): Promise<User>;
-  /** Users A and B on one new board: A opens `/`, B opens the URL A was sent to. */
+  /** Users A and B on one new board: A opens `/new`, B opens the URL A was sent to. */
   pair(): Promise<{ a: User; b: User; boardUrl: string }>;
   /** Stops the server with `signal` and starts a new one on the same port and DATA_DIR. */
   restartServer(signal?: NodeJS.Signals): Promise<SpawnedServer>;
@@ -82,7 +82,7 @@ export async function saveArtifactsAndClose(
   await Promise.allSettled(users.map((user) => user.context.close()));
 }
 
-export function useE2E(file: string): E2E {
+export function useE2E(file: string, options: { env?: Record<string, string> } = {}): E2E {
   let server: SpawnedServer | undefined;
   let browser: Browser | undefined;
   let dataDir: string | undefined;
@@ -95,7 +95,11 @@ export function useE2E(file: string): E2E {
     const started = await spawnServer({
       dataDir: dataDir!,
       port,
-      env: { STATIC_DIR: staticDir, LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info' },
+      env: {
+        STATIC_DIR: staticDir,
+        LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info',
+        ...options.env,
+      },
     });
     serverLogs.push(`--- server pid ${started.pid} on port ${started.port} ---`);
     // The same arrays keep growing as the process logs; they are copied out at the end.
@@ -173,7 +177,7 @@ export function useE2E(file: string): E2E {
     },
     async pair() {
       const [a, b] = await Promise.all([this.user('A'), this.user('B')]);
-      const boardUrl = await a.open(`${this.url}/`);
+      const boardUrl = await a.open(`${this.url}/new`);
       await b.open(boardUrl);
       if (b.boardId !== a.boardId) {
         throw new Error(`B opened ${b.page.url()}, not A's board ${boardUrl}`);

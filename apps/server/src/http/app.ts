@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import type { Logger } from '../logger.js';
 import type { HttpEnv } from './context.js';
 import { handleErrors, handleNotFound } from './errors.js';
+import { type AssetDeps, assetRoutes } from './routes/assets.js';
 import { type BoardStatusDeps, boardStatusRoutes } from './routes/boardStatus.js';
 import { type BoardsDeps, boardRoutes } from './routes/boards.js';
 import { type HealthDeps, healthRoutes } from './routes/health.js';
@@ -11,6 +12,7 @@ import { type LinkDeps, linkRoutes } from './routes/links.js';
 import { type OEmbedDeps, oembedRoutes } from './routes/oembed.js';
 import { type PageDeps, pageRoutes } from './routes/pages.js';
 import { type PreviewDeps, previewRoutes } from './routes/preview.js';
+import { type VersionDeps, versionRoutes } from './routes/versions.js';
 
 /** Everything the routes need; each router is handed only its own part. */
 export type HttpAppDeps = HealthDeps &
@@ -19,7 +21,9 @@ export type HttpAppDeps = HealthDeps &
   BoardStatusDeps &
   OEmbedDeps &
   PreviewDeps &
-  PageDeps & { logger: Logger };
+  PageDeps &
+  AssetDeps &
+  VersionDeps & { logger: Logger };
 
 /**
  * The HTTP API and the web app, as one Hono app of feature routers: each is a file in
@@ -36,6 +40,8 @@ export function createHttpApp(deps: HttpAppDeps): Hono<HttpEnv> {
   app.route('/', boardStatusRoutes(deps));
   app.route('/', oembedRoutes(deps));
   app.route('/', previewRoutes(deps));
+  app.route('/', assetRoutes(deps));
+  app.route('/', versionRoutes(deps));
   app.route('/', pageRoutes(deps));
   return app;
 }

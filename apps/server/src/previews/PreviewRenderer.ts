@@ -2,6 +2,7 @@ import type { Logger } from '../logger.js';
 import type { Storage } from '../storage/Storage.js';
 import { pack, transferOf } from '../workers/packing.js';
 import { RpcWorker } from '../workers/RpcWorker.js';
+import type { PreviewResult } from './renderPreview.js';
 
 export { PREVIEW_HEIGHT, PREVIEW_WIDTH } from './renderPreview.js';
 
@@ -20,6 +21,8 @@ export interface PreviewRendererOptions {
   maxQueue?: number;
   /** Boards whose last thumbnail is kept. */
   maxEntries?: number;
+  /** The pictures of a board's image shapes, as data URLs (null: stored but not drawable). */
+  images?: (boardId: string, assetIds: string[]) => Promise<Map<string, string | null>>;
 }
 
 /** No thumbnail to serve and no room in the queue to render one: answer 503, retry later. */
@@ -43,7 +46,7 @@ interface Entry extends Preview {
  * a busy board cost a head lookup, never a render.
  */
 export class PreviewRenderer {
-  readonly #options: Required<Omit<PreviewRendererOptions, 'storage' | 'logger'>> &
+  readonly #options: Required<Omit<PreviewRendererOptions, 'storage' | 'logger' | 'images'>> &
     PreviewRendererOptions;
   readonly #cache = new Map<string, Entry>();
   readonly #rendering = new Map<string, Promise<Entry>>();
@@ -87,7 +90,6 @@ export class PreviewRenderer {
 
   async #renderNow(boardId: string): Promise<Entry> {
     const stored = await this.#options.storage.load(boardId);
-    const packed = pack(stored.updates);
     this.#worker ??= new RpcWorker({
       callerUrl: import.meta.url,
       sourcePath: './renderWorker.ts',
@@ -96,8 +98,19 @@ export class PreviewRenderer {
       onExit: (error) =>
         this.#options.logger.error({ err: error }, 'preview worker died; restarting'),
     });
-    const png = await this.#worker.call<Uint8Array>('render', [packed], transferOf(packed));
-    const entry: Entry = { png, version: `s${stored.lastSeq}`, renderedAt: Date.now() };
+    const render = async (images: Record<string, string | null> | null) => {
+      const packed = pack(stored.updates);
+      return this.#worker!.call<PreviewResult>('render', [packed, images], transferOf(packed));
+    };
+    let result = await render(null);
+    if ('needs' in result) {
+      const found = (await this.#options.images?.(boardId, result.needs)) ?? new Map();
+      result = await render(Object.fromEntries(found));
+      if ('needs' in result) throw new Error('preview worker asked for images twice');
+    }
+    // Until every picture shows, the tag differs, so a copy with placeholders gets replaced.
+    const version = result.complete ? `s${stored.lastSeq}` : `s${stored.lastSeq}-partial`;
+    const entry: Entry = { png: result.png, version, renderedAt: Date.now() };
     this.#cache.delete(boardId);
     this.#cache.set(boardId, entry);
     if (this.#cache.size > this.#options.maxEntries) {

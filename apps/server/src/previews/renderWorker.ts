@@ -1,13 +1,13 @@
 /** The preview worker thread: renders board thumbnails (see `renderPreview`). */
 import { type Packed, unpack } from '../workers/packing.js';
-import { serveRpc, Transfer } from '../workers/serveRpc.js';
+import { ownBytes, serveRpc, Transfer } from '../workers/serveRpc.js';
 import { renderPreview } from './renderPreview.js';
 
 serveRpc({
-  render: (packed: Packed) => {
-    const png = renderPreview(unpack(packed));
-    const own =
-      png.byteOffset === 0 && png.byteLength === png.buffer.byteLength ? png : png.slice();
-    return new Transfer(own, [own.buffer as ArrayBuffer]);
+  render: (packed: Packed, images: Record<string, string | null> | null) => {
+    const result = renderPreview(unpack(packed), images);
+    if ('needs' in result) return result;
+    const png = ownBytes(result.png);
+    return new Transfer({ png, complete: result.complete }, [png.buffer as ArrayBuffer]);
   },
 });

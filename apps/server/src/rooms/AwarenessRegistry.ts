@@ -10,6 +10,8 @@ import type * as Y from 'yjs';
 /** Owner key of awareness client ids claimed through another node. */
 const remoteOwner = (nodeId: string) => `node:${nodeId}`;
 const REMOTE_PREFIX = 'node:';
+/** Longest name credited in a version. */
+const MAX_NAME = 64;
 
 type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
 
@@ -46,6 +48,21 @@ export class AwarenessRegistry {
 
   hasMember(memberId: string): boolean {
     return this.#members.has(memberId);
+  }
+
+  /**
+   * The names a member's presence shows (`user.name` of its states; the app's awareness
+   * shape), for crediting versions. Anything else in a state is ignored.
+   */
+  namesOf(memberId: string): string[] {
+    const names = new Set<string>();
+    for (const id of this.#members.get(memberId) ?? []) {
+      const user = (this.awareness.getStates().get(id) as { user?: { name?: unknown } } | undefined)
+        ?.user;
+      const name = typeof user?.name === 'string' ? user.name.trim().slice(0, MAX_NAME) : '';
+      if (name) names.add(name);
+    }
+    return [...names];
   }
 
   get memberCount(): number {

@@ -123,6 +123,8 @@ describe('BoardRoom', () => {
       shared: false,
       links: storage.links,
       boards: storage.boards,
+      assets: storage.assets,
+      versions: storage.versions,
       load: (id) => storage.load(id),
       readSince: (id, seq) => storage.readSince(id, seq),
       headSeqs: (ids) => storage.headSeqs(ids),

@@ -33,6 +33,13 @@ export interface BoardRoomDeps {
   onRepaired?: (boardId: string, records: number) => void;
   /** Prepares large boards off the event loop; without one, boards load in one piece. */
   loader?: BoardLoader | null;
+  /** Told when a member changed the board and when its last member left (version history). */
+  activity?: RoomActivity;
+}
+
+export interface RoomActivity {
+  edited(room: BoardRoom, memberId: string): void;
+  emptied(room: BoardRoom): void;
 }
 
 export interface SyncState {
@@ -208,7 +215,11 @@ export class BoardRoom {
 
   /** Removes a member and its awareness states; the others are told. */
   removeMember(memberId: string): void {
+    if (!this.registry.hasMember(memberId)) return;
+    // Credit and activity read the member's presence, so they come before it is dropped.
+    const last = this.registry.memberCount === 1;
     this.#awarenessChanged(this.registry.removeMember(memberId), null, true);
+    if (last) this.deps.activity?.emptied(this);
   }
 
   /**
@@ -232,8 +243,30 @@ export class BoardRoom {
     const relay = this.#integrate(() => Y.applyUpdate(this.doc, update, memberId), memberId, true);
     // Nothing new, but what it carries may still be on its way to storage from an earlier update.
     if (!relay) return { integrated: false, durable: this.durable() };
+    this.deps.activity?.edited(this, memberId);
+    return { integrated: true, durable: this.#store(relay) };
+  }
+
+  /**
+   * Changes the board on the server's own account (a restore through the API): applied in one
+   * transaction, relayed to every member here and on other nodes, and stored like a member's
+   * update. Resolves once stored. With shared storage, call after `catchUpNow` so the change is
+   * made on top of everything stored anywhere.
+   */
+  change(fn: (doc: Y.Doc) => void): Promise<void> {
+    const relay = this.#integrate(
+      () => this.doc.transact(() => fn(this.doc), 'server'),
+      null,
+      false,
+    );
+    if (!relay) return this.durable();
+    return this.#store(relay);
+  }
+
+  /** Stores an update the doc integrated (and tells the other nodes), as `durable`. */
+  #store(relay: Uint8Array): Promise<void> {
     const msg = this.#replica?.published(relay);
-    const durable = this.log.append(relay).then(
+    return this.log.append(relay).then(
       (seq) => {
         if (msg !== undefined) this.#replica?.committed(msg, seq);
       },
@@ -244,7 +277,6 @@ export class BoardRoom {
         });
       },
     );
-    return { integrated: true, durable };
   }
 
   /** Applies a member's awareness update, enforcing ownership of client ids. */

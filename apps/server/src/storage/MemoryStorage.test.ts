@@ -1,3 +1,4 @@
+import { describeBoardDataContract } from './boardDataContract.js';
 import { describeCatalogContract } from './catalogContract.js';
 import { MemoryStorage } from './MemoryStorage.js';
 import { describeStorageContract } from './storageContract.js';
@@ -17,3 +18,4 @@ const fixture = async () => {
 
 describeStorageContract('MemoryStorage', fixture);
 describeCatalogContract('MemoryStorage', fixture);
+describeBoardDataContract('MemoryStorage', fixture);

@@ -1,10 +1,12 @@
 import { GroupCommitQueue, type QueuedAppend } from './GroupCommitQueue.js';
+import { MemoryAssets } from './memory/MemoryAssets.js';
 import {
   type BoardRecords,
   MemoryBoards,
   MemoryLinks,
   MemoryState,
 } from './memory/MemoryCatalog.js';
+import { MemoryVersions } from './memory/MemoryVersions.js';
 import type { CompactionResult, CompactOptions, Storage, StoredBoard } from './Storage.js';
 import { buildSnapshot } from './snapshot.js';
 
@@ -20,15 +22,29 @@ export class MemoryStorage implements Storage {
   readonly #state: MemoryState;
   readonly #boards: Map<string, BoardRecords>;
   readonly #queue: GroupCommitQueue;
+  readonly versions: MemoryVersions;
+  readonly assets: MemoryAssets;
   #closed = false;
 
   constructor(
     readonly shared = false,
     state = new MemoryState(),
+    data?: { versions: MemoryVersions; assets: MemoryAssets },
   ) {
     this.#state = state;
     this.#boards = state.boards;
     this.#queue = new GroupCommitQueue({ commit: async (batch) => this.#commit(batch) });
+    const head = (boardId: string) => this.#boards.get(boardId)?.lastSeq ?? 0;
+    this.versions =
+      data?.versions ?? new MemoryVersions({ head, read: (boardId) => this.load(boardId) });
+    const versions = this.versions;
+    this.assets =
+      data?.assets ??
+      new MemoryAssets({
+        head,
+        newestVersionSeq: (boardId) => versions.newestSeq(boardId),
+        versionsRefer: (boardId, assetId) => versions.refers(boardId, assetId),
+      });
     const ready = async () => {
       this.#assertOpen();
       await this.#queue.flush();
@@ -39,7 +55,7 @@ export class MemoryStorage implements Storage {
 
   /** Another writer on the same records (both handles then report `shared`). */
   sharedHandle(): MemoryStorage {
-    return new MemoryStorage(true, this.#state);
+    return new MemoryStorage(true, this.#state, { versions: this.versions, assets: this.assets });
   }
 
   append(boardId: string, update: Uint8Array): Promise<number> {

@@ -6,6 +6,8 @@ import { type AppendStats, appendBatch } from './postgres/appendBatch.js';
 import * as catalog from './postgres/catalog.js';
 import { compactBoard } from './postgres/compactBoard.js';
 import { storageError } from './postgres/connection.js';
+import { PostgresAssets } from './postgres/PostgresAssets.js';
+import { PostgresVersions } from './postgres/PostgresVersions.js';
 import { readBoard, readHeads } from './postgres/readBoard.js';
 import { SeqCache } from './postgres/SeqCache.js';
 import { migrate } from './postgres/schema.js';
@@ -25,7 +27,9 @@ export type PostgresOp =
   | 'compact'
   | 'ping'
   | 'links'
-  | 'boards';
+  | 'boards'
+  | 'assets'
+  | 'versions';
 
 export interface PostgresStorageOptions {
   /** `postgresql://user:password@host:port/database` */
@@ -53,7 +57,8 @@ export interface PostgresStorageOptions {
 }
 
 /**
- * Storage in PostgreSQL, shared by every node of a cluster. Appends go through the shared group
+ * Storage in PostgreSQL, shared by every node of a cluster, with the boards' images (`assets`)
+ * and versions (`versions`) in the same database. Appends go through the shared group
  * commit queue, one commit in flight per instance; seqs are gapless per board in commit order
  * across all nodes (see `appendBatch`). Compaction takes a per-board advisory lock and builds the
  * snapshot in a worker thread (see `compactBoard`). The schema is migrated on first use, under
@@ -64,6 +69,8 @@ export class PostgresStorage implements Storage {
   readonly shared = true;
   readonly links: LinkStore;
   readonly boards: BoardCatalog;
+  readonly assets: PostgresAssets;
+  readonly versions: PostgresVersions;
   readonly #pool: pg.Pool;
   readonly #queue: GroupCommitQueue;
   readonly #cache = new SeqCache();
@@ -136,6 +143,20 @@ export class PostgresStorage implements Storage {
       setName: (id, name) =>
         boards(`naming board ${id}`, (pool) => catalog.setBoardName(pool, id, name)),
     };
+    const run = (op: PostgresOp) => {
+      const call = this.#catalogCall(op);
+      return <T>(doing: string, work: () => Promise<T>): Promise<T> => call(doing, work);
+    };
+    this.assets = new PostgresAssets(this.#pool, run('assets'), (boardId, assetId) =>
+      logger.warn({ boardId, assetId }, 'stored asset does not match its hash'),
+    );
+    this.versions = new PostgresVersions({
+      pool: this.#pool,
+      run: run('versions'),
+      build: (updates) => this.#builder.version(updates),
+      onCorrupt: this.#reportCorrupt,
+      flush: () => this.#queue.flush(),
+    });
   }
 
   /** A catalog call: sees the appends queued before it, timed, tracked by `close`. */

@@ -1,10 +1,11 @@
 import { pack, transferOf } from '../workers/packing.js';
 import { RpcWorker } from '../workers/RpcWorker.js';
+import type { BuiltVersion } from './versionSnapshot.js';
 
 /**
- * `buildSnapshot` in a worker thread, started on the first compaction (most storages never
- * compact in a given minute, and a thread costs memory). A worker that dies fails its build;
- * the next build starts a new one.
+ * `buildSnapshot` and `buildVersion` in a worker thread, started on first use (most storages
+ * never compact in a given minute, and a thread costs memory). A worker that dies fails its
+ * build; the next build starts a new one.
  */
 export class SnapshotBuilder {
   #worker: RpcWorker | undefined;
@@ -15,7 +16,21 @@ export class SnapshotBuilder {
   }
 
   build(updates: readonly Uint8Array[]): Promise<Uint8Array> {
-    const packed = pack(updates);
+    return this.#call<Uint8Array>('build', updates);
+  }
+
+  /** A version of the board from its records (see `buildVersion`). */
+  version(updates: readonly Uint8Array[]): Promise<BuiltVersion> {
+    return this.#call<BuiltVersion>('version', updates);
+  }
+
+  async close(): Promise<void> {
+    const worker = this.#worker;
+    this.#worker = undefined;
+    await worker?.terminate();
+  }
+
+  #call<T>(method: string, updates: readonly Uint8Array[]): Promise<T> {
     this.#worker ??= new RpcWorker({
       callerUrl: import.meta.url,
       sourcePath: './snapshotWorker.ts',
@@ -23,12 +38,7 @@ export class SnapshotBuilder {
       name: 'snapshot-builder',
       onExit: this.#onExit,
     });
-    return this.#worker.call<Uint8Array>('build', [packed], transferOf(packed));
-  }
-
-  async close(): Promise<void> {
-    const worker = this.#worker;
-    this.#worker = undefined;
-    await worker?.terminate();
+    const packed = pack(updates);
+    return this.#worker.call<T>(method, [packed], transferOf(packed));
   }
 }

@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { describeBoardDataContract } from './boardDataContract.js';
 import { describeCatalogContract } from './catalogContract.js';
 import type { CommitInfo } from './GroupCommitQueue.js';
 import { recordChecksum } from './records.js';
@@ -83,6 +84,36 @@ function sqliteFixture(damage: Damage): () => Promise<StorageFixture> {
 describeStorageContract('SqliteStorage (bit rot)', sqliteFixture(flipBits));
 describeStorageContract('SqliteStorage (torn write)', sqliteFixture(truncate));
 describeCatalogContract('SqliteStorage', sqliteFixture(flipBits));
+
+describeBoardDataContract('SqliteStorage', async () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'boards.db');
+  const opened: SqliteStorage[] = [];
+  const open = () => {
+    const storage = new SqliteStorage({ file });
+    opened.push(storage);
+    return storage;
+  };
+  return {
+    storage: open(),
+    openSecond: async () => open(),
+    damageAsset: async (assetId) =>
+      withConnection(file, (db) => {
+        const { data } = db
+          .prepare<[string], { data: Buffer }>('SELECT data FROM assets WHERE asset_id = ?')
+          .get(assetId)!;
+        db.prepare('UPDATE assets SET data = ? WHERE asset_id = ?').run(flipBits(data), assetId);
+      }),
+    damageVersions: async (boardId) =>
+      withConnection(file, (db) => {
+        db.prepare('UPDATE versions SET data = substr(data, 1, 8) WHERE board_id = ?').run(boardId);
+      }),
+    cleanup: async () => {
+      for (const storage of opened) await storage.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
 
 function recordedUpdates(count: number): { doc: Y.Doc; updates: Uint8Array[] } {
   const doc = new Y.Doc();

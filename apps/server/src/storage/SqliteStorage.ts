@@ -6,7 +6,9 @@ import type { RecordKind } from './records.js';
 import { SnapshotBuilder } from './SnapshotBuilder.js';
 import type { CompactionResult, CompactOptions, Storage, StoredBoard } from './Storage.js';
 import { sqliteBoards, sqliteLinks } from './sqlite/catalogClient.js';
+import { SqliteAssets } from './sqlite/SqliteAssets.js';
 import { type CompactionInput, SqliteLog } from './sqlite/SqliteLog.js';
+import { SqliteVersions } from './sqlite/SqliteVersions.js';
 
 export interface CorruptRecord {
   kind: RecordKind;
@@ -32,13 +34,16 @@ export interface SqliteStorageOptions {
 
 /**
  * Storage in one SQLite file (WAL mode), driven from a worker thread: the event loop only queues
- * appends and receives answers. Appends queued while a commit runs share the next one (group
+ * appends and receives answers. The same file and thread hold the boards' images (`assets`) and
+ * versions (`versions`). Appends queued while a commit runs share the next one (group
  * commit, one fsync). Several processes may open the same file; seqs stay gapless per board.
  */
 export class SqliteStorage implements Storage {
   readonly shared = false;
   readonly links: LinkStore;
   readonly boards: BoardCatalog;
+  readonly assets: SqliteAssets;
+  readonly versions: SqliteVersions;
   readonly #worker: RpcWorker;
   readonly #queue: GroupCommitQueue;
   readonly #builder: SnapshotBuilder;
@@ -63,6 +68,8 @@ export class SqliteStorage implements Storage {
       name: 'sqlite-storage',
       workerData: { file: options.file, synchronous },
       onEvent: (event, payload) => {
+        if (event === 'damagedAsset')
+          logger.warn(payload as object, 'stored asset does not match its hash');
         if (event !== 'corrupt') return;
         const record = payload as CorruptRecord;
         logger.warn(record, 'skipping corrupt record');
@@ -85,6 +92,9 @@ export class SqliteStorage implements Storage {
     };
     this.links = sqliteLinks(call);
     this.boards = sqliteBoards(call);
+    const assertOpen = () => this.#assertOpen();
+    this.assets = new SqliteAssets(this.#worker, assertOpen);
+    this.versions = new SqliteVersions(this.#worker, assertOpen, () => this.#queue.flush());
   }
 
   append(boardId: string, update: Uint8Array): Promise<number> {

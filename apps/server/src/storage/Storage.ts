@@ -1,4 +1,6 @@
+import type { AssetStore } from './AssetStore.js';
 import type { BoardCatalog, LinkStore } from './Catalog.js';
+import type { VersionStore } from './VersionStore.js';
 
 /**
  * Durable storage of boards: an append-only log of Yjs updates per board, each record with a
@@ -74,6 +76,12 @@ export interface Storage {
   compact(boardId: string, options?: CompactOptions): Promise<CompactionResult>;
   /** Resolves once every append issued before the call is settled (committed or failed). */
   flush(): Promise<void>;
+  /**
+   * The boards' images and versions, in the same database as the boards. Every shipped backend
+   * has them; a storage without them (a test double) serves neither.
+   */
+  readonly assets: AssetStore;
+  readonly versions: VersionStore;
   /** Answers when the backend can commit now (readiness checks); throws otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -35,3 +35,7 @@ export function verifyRecord({ kind, boardId, seq, data, crc }: RecordCheck): st
   if (recordChecksum(kind, boardId, seq, data) !== crc) return 'checksum mismatch';
   return undefined;
 }
+
+/** The checksum of a stored version's (compressed) bytes, bound to its board. */
+export const versionChecksum = (boardId: string, data: Uint8Array): number =>
+  crc32(data, crc32(`version\0${boardId}\0`));

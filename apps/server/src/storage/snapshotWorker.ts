@@ -1,21 +1,23 @@
 /**
- * The compaction worker of every storage: builds a board's snapshot from its stored records,
- * so a large Yjs decode and encode never runs on the server's event loop.
+ * The snapshot worker of every storage: builds a board's snapshot (compaction) or a version
+ * from its stored records, so a large Yjs decode and encode never runs on the event loop, nor
+ * in the SQLite worker that also serves the commits.
  */
-
 import { type Packed, unpack } from '../workers/packing.js';
-import { serveRpc, Transfer } from '../workers/serveRpc.js';
+import { ownBytes, serveRpc, Transfer } from '../workers/serveRpc.js';
 import { buildSnapshot } from './snapshot.js';
+import { buildVersion } from './versionSnapshot.js';
 
 serveRpc({
   build: (packed: Packed) => {
-    const updates = unpack(packed);
-    const snapshot = buildSnapshot(updates);
     // Moved, not copied, to the caller; a view into a larger buffer is copied first.
-    const own =
-      snapshot.byteOffset === 0 && snapshot.byteLength === snapshot.buffer.byteLength
-        ? snapshot
-        : snapshot.slice();
+    const own = ownBytes(buildSnapshot(unpack(packed)));
     return new Transfer(own, [own.buffer as ArrayBuffer]);
+  },
+  /** A version: the board's content deflated, and the assets it refers to. */
+  version: (packed: Packed) => {
+    const built = buildVersion(unpack(packed));
+    const data = ownBytes(built.data);
+    return new Transfer({ ...built, data }, [data.buffer as ArrayBuffer]);
   },
 });

@@ -9,6 +9,10 @@ export class Transfer<T> {
   ) {}
 }
 
+/** `bytes` itself when it spans its whole buffer (so the buffer can be moved), else a copy. */
+export const ownBytes = (bytes: Uint8Array): Uint8Array =>
+  bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+
 type Handler = (...args: never[]) => unknown;
 
 /**

@@ -3,6 +3,7 @@ import type { TextMeasurer } from '../canvas/render/TextMeasurer.js';
 import { readToken } from '../collab/token.js';
 import { BoardPage } from './BoardPage.js';
 import { EmbedPage } from './EmbedPage.js';
+import { HomePage } from './HomePage.js';
 import type { Preferences } from './Preferences.js';
 import { boardPath, newBoardId, parseRoute } from './routes.js';
 import type { ToastStore } from './ToastStore.js';
@@ -27,7 +28,8 @@ const here = (): Place => ({
 });
 
 /**
- * Routes: `/` creates a board and moves to its link; `/b/<id>` opens it; `/embed/<id>` opens it
+ * Routes: `/` is the home page (boards this browser opened); `/new` creates a board and moves
+ * to its link; `/b/<id>` opens it; `/embed/<id>` opens it
  * without the app's chrome, for iframes. A capability token comes in the fragment
  * (`#token=...`) and stays there: the fragment never reaches HTTP requests, and a shared URL
  * keeps its access.
@@ -49,7 +51,7 @@ export function App({ prefs, toasts, measurer }: Props) {
 
   useLayoutEffect(() => {
     if (route.kind !== 'new') return;
-    // Replace, not push: Back should not land on `/` and make yet another board. The fragment
+    // Replace, not push: Back should not land on `/new` and make yet another board. The fragment
     // (a token for every board, say) comes along.
     const next = boardPath(newBoardId());
     window.history.replaceState(null, '', `${next}${window.location.hash}`);
@@ -80,6 +82,7 @@ export function App({ prefs, toasts, measurer }: Props) {
       />
     );
   }
+  if (route.kind === 'home') return <HomePage prefs={prefs} />;
   if (route.kind === 'notFound') return <NotFound prefs={prefs} />;
   return null;
 }
@@ -90,7 +93,7 @@ function NotFound({ prefs }: { prefs: Preferences }) {
     <main className="not-found">
       <h1>There is no board here</h1>
       <p>Board links look like /b/ followed by letters, digits, - and _.</p>
-      <a className="primary-button" href="/">
+      <a className="primary-button" href="/new">
         Start a new board
       </a>
     </main>

@@ -44,7 +44,7 @@ export function EmbedPage({ boardId, token, options, prefs, measurer }: Props) {
   const editor = board?.editor ?? null;
   const ui = useBoardUi();
   useShortcuts(editor, ui);
-  useClipboard(editor);
+  useClipboard(editor, board?.images ?? null);
   useFitOnLoad(board, options.fit);
   useBridge(board, access, boardId, setThemeOverride);
 
@@ -71,6 +71,7 @@ export function EmbedPage({ boardId, token, options, prefs, measurer }: Props) {
         theme={theme}
         grid={options.grid}
         onMenu={ui.openMenu}
+        {...(readonly ? {} : { onDropFiles: (files, at) => void board.images.insert(files, at) })}
       />
       <EmptyHint editor={board.editor} variant={readonly ? 'view' : 'embed'} />
       <RemoteCursors presence={session.presence} editor={board.editor} />

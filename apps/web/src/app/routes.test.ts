@@ -17,8 +17,10 @@ const DEFAULTS: EmbedOptions = {
 };
 
 describe('routes', () => {
-  it('parses the new-board, board and unknown routes', () => {
-    expect(parseRoute('/')).toEqual({ kind: 'new' });
+  it('parses the home, new-board, board and unknown routes', () => {
+    expect(parseRoute('/')).toEqual({ kind: 'home' });
+    expect(parseRoute('/new')).toEqual({ kind: 'new' });
+    expect(parseRoute('/new/')).toEqual({ kind: 'new' });
     expect(parseRoute('/b/abc_DEF-123')).toEqual({ kind: 'board', boardId: 'abc_DEF-123' });
     expect(parseRoute('/b/abc/')).toEqual({ kind: 'board', boardId: 'abc' });
     expect(parseRoute('/b/has%20space')).toEqual({ kind: 'notFound' });

@@ -16,6 +16,7 @@ export interface EmbedOptions {
 }
 
 export type Route =
+  | { kind: 'home' }
   | { kind: 'new' }
   | { kind: 'board'; boardId: string }
   | { kind: 'embed'; boardId: string; options: EmbedOptions }
@@ -41,11 +42,13 @@ export function parseEmbedOptions(search: string): EmbedOptions {
 }
 
 /**
- * `/` makes a new board; `/b/<id>` opens one; `/embed/<id>` is the board without the app's
+ * `/` is the home page (the boards this browser opened); `/new` makes a new board; `/b/<id>`
+ * opens one; `/embed/<id>` is the board without the app's
  * chrome, for iframes (options in `search`); anything else is not ours.
  */
 export function parseRoute(pathname: string, search = ''): Route {
-  if (pathname === '/' || pathname === '') return { kind: 'new' };
+  if (pathname === '/' || pathname === '') return { kind: 'home' };
+  if (pathname === '/new' || pathname === '/new/') return { kind: 'new' };
   const match = /^\/(b|embed)\/([^/]+)\/?$/.exec(pathname);
   if (match) {
     let boardId: string;

@@ -1,5 +1,5 @@
 import type { Editor } from '../canvas/Editor.js';
-import { exportPng, exportSvg } from '../canvas/exportImage.js';
+import { type ExportImages, exportPng, exportSvg } from '../canvas/exportImage.js';
 import type { ShapeRenderer } from '../canvas/render/ShapeRenderer.js';
 import type { BoardSession } from '../collab/BoardSession.js';
 import type { FollowController } from '../collab/Follow.js';
@@ -10,15 +10,19 @@ import { exportedShapes } from './files.js';
 export interface Exporter {
   /** The selection, or the whole board when nothing is selected. */
   png(): Promise<Blob>;
-  svg(): string;
+  svg(): Promise<string>;
   /** The whole board, whatever is selected (an embed's `exportPng` command). */
   boardPng(): Promise<Blob>;
 }
 
-export const createExporter = (editor: Editor, renderer: ShapeRenderer): Exporter => ({
-  png: () => exportPng(exportedShapes(editor), renderer),
-  svg: () => exportSvg(exportedShapes(editor), editor.measure),
-  boardPng: () => exportPng(editor.store.all(), renderer),
+export const createExporter = (
+  editor: Editor,
+  renderer: ShapeRenderer,
+  images?: ExportImages,
+): Exporter => ({
+  png: () => exportPng(exportedShapes(editor), renderer, images),
+  svg: () => exportSvg(exportedShapes(editor), editor.measure, images),
+  boardPng: () => exportPng(editor.store.all(), renderer, images),
 });
 
 /** Sets `window.__drawbridge` for end-to-end tests; returns the cleanup. */
@@ -36,6 +40,7 @@ export function installTestHook(
     follow,
     exportPng: exporter.png,
     exportSvg: exporter.svg,
+    imageStatus: (assetId) => session.images.image(assetId).status,
   };
   window.__drawbridge = hook;
   return () => {

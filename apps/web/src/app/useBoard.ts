@@ -1,16 +1,18 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Editor } from '../canvas/Editor.js';
 import { ShapeRenderer } from '../canvas/render/ShapeRenderer.js';
 import type { TextMeasurer } from '../canvas/render/TextMeasurer.js';
 import { BoardSession } from '../collab/BoardSession.js';
 import { CaretSync } from '../collab/CaretSync.js';
 import { FollowController } from '../collab/Follow.js';
+import { ImageInserter } from '../images/ImageInserter.js';
 import type { Preferences } from './Preferences.js';
 import { connectPresence } from './presenceBridge.js';
 import { createExporter, type Exporter, installTestHook } from './testHooks.js';
 
 export interface OpenBoard {
   session: BoardSession;
+  images: ImageInserter;
   editor: Editor;
   renderer: ShapeRenderer;
   exporter: Exporter;
@@ -29,8 +31,12 @@ export function useBoard(
   prefs: Preferences,
   measurer: TextMeasurer,
   token: string | null = null,
+  notify: (message: string, kind?: 'error') => void = () => {},
 ) {
   const [board, setBoard] = useState<OpenBoard | null>(null);
+  // The latest callback, without reopening the board when it changes.
+  const notifyRef = useRef(notify);
+  notifyRef.current = notify;
 
   useEffect(() => {
     let disposed = false;
@@ -41,14 +47,25 @@ export function useBoard(
       storage: safeLocalStorage(),
       net: window,
       token,
+      onImageRefused: (message) =>
+        notifyRef.current(`An image could not be uploaded: ${message}`, 'error'),
     }).then((session) => {
       if (disposed) {
         session.destroy();
         return;
       }
       const editor = new Editor(session.model, { measure: measurer.measure });
-      const renderer = new ShapeRenderer(measurer.measure);
-      const exporter = createExporter(editor, renderer);
+      const renderer = new ShapeRenderer(measurer.measure, session.images);
+      const offImages = session.images.changed.subscribe(() => editor.invalidate());
+      const images = new ImageInserter({
+        editor,
+        loader: session.images,
+        uploads: session.uploads,
+        cache: session.imageCache,
+        notify: (message, kind) => notifyRef.current(message, kind),
+      });
+      editor.images = images;
+      const exporter = createExporter(editor, renderer, session.images);
       const offPresence = connectPresence(editor, session.presence);
       const follow = new FollowController(session.presence, editor.camera);
       const offFollow = editor.cameraChanged.subscribe(() => follow.cameraChanged());
@@ -59,6 +76,7 @@ export function useBoard(
       const removeHook = installTestHook(session, editor, exporter, follow);
       cleanup = () => {
         removeHook();
+        offImages();
         offUser();
         offFollow();
         follow.destroy();
@@ -67,7 +85,7 @@ export function useBoard(
         editor.destroy();
         session.destroy();
       };
-      setBoard({ session, editor, renderer, exporter, follow, carets });
+      setBoard({ session, images, editor, renderer, exporter, follow, carets });
     });
     return () => {
       disposed = true;

@@ -27,7 +27,7 @@ import { ToolRouter } from './ToolRouter.js';
 import type { Measure } from './textFit.js';
 import type { ToolId } from './tools/registry.js';
 import type { Tool } from './tools/Tool.js';
-import type { ToolHost } from './tools/ToolHost.js';
+import type { ImagePicker, ToolHost } from './tools/ToolHost.js';
 import type { EditorState, OverlayState, PointerInput, Style } from './types.js';
 
 /**
@@ -77,6 +77,8 @@ export class Editor implements ToolHost {
   };
   /** Last pointer position over the canvas in board units; null when outside. */
   pointer: Point | null = null;
+  /** Set by the app (the editor owns no DOM): the image tool's file picker. */
+  images: ImagePicker = { pick: () => {} };
 
   readonly #router: ToolRouter;
   readonly #query: ShapeQuery;

@@ -45,7 +45,7 @@ export function BoardName({ model, readonly = false }: { model: BoardModel; read
 
   return (
     <div className="board-title panel">
-      <a className="logo" href="/" title="New board" aria-label="Drawbridge: new board">
+      <a className="logo" href="/" title="Your boards" aria-label="Drawbridge: your boards">
         <Icon name="logo" size={22} />
       </a>
       <input

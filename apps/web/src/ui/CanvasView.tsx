@@ -1,5 +1,5 @@
 import type { Point } from '@drawbridge/board';
-import { useEffect, useRef } from 'react';
+import { type DragEvent, useEffect, useRef } from 'react';
 import { CanvasController } from '../canvas/CanvasController.js';
 import type { Editor } from '../canvas/Editor.js';
 import { RenderLoop } from '../canvas/RenderLoop.js';
@@ -14,10 +14,12 @@ interface Props {
   grid?: boolean;
   /** A right-click on the canvas: screen (CSS px in the canvas) and board points. */
   onMenu?: (screen: Point, board: Point) => void;
+  /** Files dropped on the canvas, with the board point they were dropped at. */
+  onDropFiles?: (files: File[], at: Point) => void;
 }
 
 /** The drawing surface: input goes to the controller, frames come from the render loop. */
-export function CanvasView({ editor, renderer, theme, grid = true, onMenu }: Props) {
+export function CanvasView({ editor, renderer, theme, grid = true, onMenu, onDropFiles }: Props) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const loopRef = useRef<RenderLoop | null>(null);
   const themeRef = useRef(theme);
@@ -51,12 +53,30 @@ export function CanvasView({ editor, renderer, theme, grid = true, onMenu }: Pro
     loopRef.current?.setGrid(grid);
   }, [grid]);
 
+  const carriesFiles = (e: DragEvent<HTMLCanvasElement>) =>
+    onDropFiles !== undefined && e.dataTransfer.types.includes('Files');
+
   return (
     <canvas
       ref={canvasRef}
       className="board-canvas"
       data-testid="canvas"
       aria-label="Whiteboard canvas"
+      onDragOver={(e) => {
+        if (!carriesFiles(e)) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+      }}
+      onDrop={(e) => {
+        if (!carriesFiles(e)) return;
+        e.preventDefault();
+        const rect = e.currentTarget.getBoundingClientRect();
+        const at = editor.camera.screenToBoard({
+          x: e.clientX - rect.left,
+          y: e.clientY - rect.top,
+        });
+        onDropFiles?.([...e.dataTransfer.files], at);
+      }}
     />
   );
 }

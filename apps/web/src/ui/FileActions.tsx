@@ -4,6 +4,7 @@ import { boardFile, download, fileName, importBoardFile } from '../app/files.js'
 import type { ToastStore } from '../app/ToastStore.js';
 import type { Exporter } from '../app/testHooks.js';
 import type { Editor } from '../canvas/Editor.js';
+import type { ImageInserter } from '../images/ImageInserter.js';
 import { Icon, type IconName } from './Icon.js';
 
 interface Props {
@@ -12,6 +13,8 @@ interface Props {
   toasts: ToastStore;
   /** View only: exports, but no import. */
   readonly?: boolean;
+  /** Pictures of imported image shapes are uploaded to this board when this browser has them. */
+  images?: ImageInserter;
 }
 
 function FileButton(props: {
@@ -36,7 +39,7 @@ function FileButton(props: {
 }
 
 /** Export (PNG, SVG, board file) and import; exports take the selection if there is one. */
-export function FileActions({ editor, exporter, toasts, readonly = false }: Props) {
+export function FileActions({ editor, exporter, toasts, readonly = false, images }: Props) {
   const name = () => editor.model.name;
 
   const exportPng = async () => {
@@ -54,6 +57,7 @@ export function FileActions({ editor, exporter, toasts, readonly = false }: Prop
     if (!file) return;
     try {
       const count = await importBoardFile(file, editor);
+      void images?.adopt(editor.selectedShapes());
       toasts.show(`Imported ${count} shape${count === 1 ? '' : 's'} from ${file.name}`);
     } catch (error) {
       const message =
@@ -77,7 +81,11 @@ export function FileActions({ editor, exporter, toasts, readonly = false }: Prop
         icon="code"
         label="SVG"
         title="Export SVG (the selection, or the whole board)"
-        onClick={() => download(exporter.svg(), fileName(name(), '.svg'), 'image/svg+xml')}
+        onClick={() =>
+          void exporter
+            .svg()
+            .then((svg) => download(svg, fileName(name(), '.svg'), 'image/svg+xml'))
+        }
       />
       <span className="toolbar-divider" aria-hidden="true" />
       <FileButton

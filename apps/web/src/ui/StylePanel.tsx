@@ -80,6 +80,8 @@ export function StylePanel({ editor }: { editor: Editor }) {
   const set = (patch: Partial<Style>) => editor.commands.setStyle(patch);
   const has = (...list: ShapeType[]) => list.some((t) => types.has(t));
   const onlySticky = [...types].every((t) => t === 'sticky');
+  // A picture has no stroke of its own: only opacity (and arranging) applies.
+  const onlyImages = [...types].every((t) => t === 'image');
   const fills = onlySticky ? STICKY_COLORS : FILLS;
   const labelled = selected.some((s) => hasLabel(s) && s.label.length > 0);
   const texty =
@@ -87,18 +89,20 @@ export function StylePanel({ editor }: { editor: Editor }) {
 
   return (
     <aside className="style-panel panel" data-testid="style-panel" aria-label="Style">
-      <Section title={has('text', 'sticky') && types.size === 1 ? 'Text colour' : 'Stroke'}>
-        <div className="swatches">
-          {PALETTE.map((color) => (
-            <Swatch
-              key={color}
-              color={color}
-              active={style.stroke === color}
-              onPick={() => set({ stroke: color })}
-            />
-          ))}
-        </div>
-      </Section>
+      {!onlyImages && (
+        <Section title={has('text', 'sticky') && types.size === 1 ? 'Text colour' : 'Stroke'}>
+          <div className="swatches">
+            {PALETTE.map((color) => (
+              <Swatch
+                key={color}
+                color={color}
+                active={style.stroke === color}
+                onPick={() => set({ stroke: color })}
+              />
+            ))}
+          </div>
+        </Section>
+      )}
       {has(...BOXES, 'sticky') && (
         <Section title={onlySticky ? 'Note colour' : 'Fill'}>
           <div className="swatches">

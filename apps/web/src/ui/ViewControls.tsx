@@ -84,3 +84,23 @@ export function HistoryControls({ editor }: { editor: Editor }) {
     </fieldset>
   );
 }
+
+/** Opens (or closes) the board's version history. */
+export function HistoryButton({ open, onToggle }: { open: boolean; onToggle: () => void }) {
+  return (
+    <fieldset className="button-group panel">
+      <legend className="visually-hidden">Versions</legend>
+      <button
+        type="button"
+        className="icon-button"
+        data-testid="history"
+        aria-label="Version history"
+        aria-pressed={open}
+        title="Version history"
+        onClick={onToggle}
+      >
+        <Icon name="history" size={18} />
+      </button>
+    </fieldset>
+  );
+}

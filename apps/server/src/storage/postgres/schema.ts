@@ -45,6 +45,48 @@ export const MIGRATIONS: readonly string[] = [
      revoked_before bigint NOT NULL
    );
    CREATE INDEX link_scopes_by_time ON link_scopes (revoked_before);`,
+  // Images and versions (see AssetStore.ts and VersionStore.ts), as in SQLite's schema.
+  `CREATE TABLE assets (
+     asset_id text PRIMARY KEY,
+     type text NOT NULL,
+     width integer NOT NULL,
+     height integer NOT NULL,
+     bytes integer NOT NULL,
+     data bytea NOT NULL,
+     created_at bigint NOT NULL
+   );
+   CREATE TABLE board_assets (
+     board_id text NOT NULL,
+     asset_id text NOT NULL,
+     added_at bigint NOT NULL,
+     PRIMARY KEY (board_id, asset_id)
+   );
+   CREATE INDEX board_assets_by_asset ON board_assets (asset_id);
+   CREATE TABLE versions (
+     version_id bigserial PRIMARY KEY,
+     board_id text NOT NULL,
+     created_at bigint NOT NULL,
+     reason text NOT NULL,
+     editors text NOT NULL,
+     through_seq bigint NOT NULL,
+     bytes integer NOT NULL,
+     data bytea NOT NULL,
+     crc bigint NOT NULL
+   );
+   CREATE INDEX versions_by_board ON versions (board_id, created_at);
+   CREATE TABLE version_assets (
+     version_id bigint NOT NULL,
+     board_id text NOT NULL,
+     asset_id text NOT NULL,
+     PRIMARY KEY (version_id, asset_id)
+   );
+   CREATE INDEX version_assets_by_board ON version_assets (board_id, asset_id);
+   CREATE TABLE board_editors (
+     board_id text NOT NULL,
+     name text NOT NULL,
+     edited_at bigint NOT NULL,
+     PRIMARY KEY (board_id, name)
+   );`,
 ];
 
 /**
@@ -53,6 +95,9 @@ export const MIGRATIONS: readonly string[] = [
  */
 const LOCK_NAMESPACE_MIGRATIONS = 0x44420000;
 const LOCK_NAMESPACE_COMPACTION = 0x44420001;
+const LOCK_NAMESPACE_VERSIONS = 0x44420002;
+const LOCK_NAMESPACE_ASSETS = 0x44420003;
+const LOCK_NAMESPACE_BOARD_ASSETS = 0x44420004;
 
 export const MIGRATION_LOCK: readonly [number, number] = [LOCK_NAMESPACE_MIGRATIONS, 0];
 
@@ -62,6 +107,22 @@ export const MIGRATION_LOCK: readonly [number, number] = [LOCK_NAMESPACE_MIGRATI
  */
 export function compactionLock(boardId: string): [number, number] {
   return [LOCK_NAMESPACE_COMPACTION, crc32(boardId) | 0];
+}
+
+/** Held by whoever takes a version of the board: one version at a time across all nodes. */
+export function versionLock(boardId: string): [number, number] {
+  return [LOCK_NAMESPACE_VERSIONS, crc32(boardId) | 0];
+}
+
+/**
+ * Uploads hold this lock shared and collection exclusively, so an asset is never deleted
+ * between an upload finding it stored and linking it.
+ */
+export const ASSETS_LOCK: readonly [number, number] = [LOCK_NAMESPACE_ASSETS, 0];
+
+/** Held by an upload to a board, so two uploads cannot both fit under its total. */
+export function boardAssetsLock(boardId: string): [number, number] {
+  return [LOCK_NAMESPACE_BOARD_ASSETS, crc32(boardId) | 0];
 }
 
 /**

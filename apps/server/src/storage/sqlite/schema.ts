@@ -43,6 +43,50 @@ export const MIGRATIONS: readonly string[] = [
      revoked_before INTEGER NOT NULL
    ) WITHOUT ROWID;
    CREATE INDEX link_scopes_by_time ON link_scopes (revoked_before);`,
+  // Images and versions (see AssetStore.ts and VersionStore.ts). Asset bytes are stored once
+  // per hash; board_assets says which boards may read them. version_assets lists what each
+  // version refers to, so collecting assets needs no decoding.
+  `CREATE TABLE assets (
+     asset_id TEXT PRIMARY KEY NOT NULL,
+     type TEXT NOT NULL,
+     width INTEGER NOT NULL,
+     height INTEGER NOT NULL,
+     bytes INTEGER NOT NULL,
+     data BLOB NOT NULL,
+     created_at INTEGER NOT NULL
+   );
+   CREATE TABLE board_assets (
+     board_id TEXT NOT NULL,
+     asset_id TEXT NOT NULL,
+     added_at INTEGER NOT NULL,
+     PRIMARY KEY (board_id, asset_id)
+   ) WITHOUT ROWID;
+   CREATE INDEX board_assets_by_asset ON board_assets (asset_id);
+   CREATE TABLE versions (
+     version_id INTEGER PRIMARY KEY AUTOINCREMENT,
+     board_id TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     reason TEXT NOT NULL,
+     editors TEXT NOT NULL,
+     through_seq INTEGER NOT NULL,
+     bytes INTEGER NOT NULL,
+     data BLOB NOT NULL,
+     crc INTEGER NOT NULL
+   );
+   CREATE INDEX versions_by_board ON versions (board_id, created_at);
+   CREATE TABLE version_assets (
+     version_id INTEGER NOT NULL,
+     board_id TEXT NOT NULL,
+     asset_id TEXT NOT NULL,
+     PRIMARY KEY (version_id, asset_id)
+   ) WITHOUT ROWID;
+   CREATE INDEX version_assets_by_board ON version_assets (board_id, asset_id);
+   CREATE TABLE board_editors (
+     board_id TEXT NOT NULL,
+     name TEXT NOT NULL,
+     edited_at INTEGER NOT NULL,
+     PRIMARY KEY (board_id, name)
+   ) WITHOUT ROWID;`,
 ];
 
 /** `data` is unknown because a damaged file may hold NULL or text where a blob belongs. */

@@ -1,13 +1,18 @@
 /**
  * The storage worker thread: owns the SQLite connection so that commits (fsync), reads of large
- * boards and compactions never run on the server's event loop. Spoken to by `SqliteStorage`.
+ * boards, compactions, versions and image bytes never run on the server's event loop. Spoken to
+ * by `SqliteStorage`, `SqliteAssets` and `SqliteVersions`.
  */
 import { workerData } from 'node:worker_threads';
-import { emitRpcEvent, serveRpc } from '../../workers/serveRpc.js';
+import { emitRpcEvent, ownBytes, serveRpc, Transfer } from '../../workers/serveRpc.js';
+import type { NewAsset, StoredAsset } from '../AssetStore.js';
 import type { NewLink } from '../Catalog.js';
 import type { QueuedAppend } from '../GroupCommitQueue.js';
+import type { TakeOptions } from '../VersionStore.js';
+import { SqliteAssetTables } from './assetTables.js';
 import { SqliteCatalog } from './SqliteCatalog.js';
 import { SqliteLog, type SqliteLogOptions } from './SqliteLog.js';
+import { SqliteVersionTables } from './versionTables.js';
 
 const options = workerData as Omit<SqliteLogOptions, 'onCorrupt'>;
 const log = new SqliteLog({
@@ -15,6 +20,19 @@ const log = new SqliteLog({
   onCorrupt: ({ kind, boardId, seq, reason }) =>
     emitRpcEvent('corrupt', { kind, boardId, seq, reason }),
 });
+const assets = new SqliteAssetTables(log.database, (boardId, assetId) =>
+  emitRpcEvent('damagedAsset', { boardId, assetId }),
+);
+const versions = new SqliteVersionTables(log.database, (boardId) => log.readSince(boardId, 0));
+
+/** Moves the assets' bytes to the caller instead of copying them. */
+function moveAssets(list: StoredAsset[]): Transfer<StoredAsset[]> {
+  const moved = list.map((asset) => ({ ...asset, data: ownBytes(asset.data) }));
+  return new Transfer(
+    moved,
+    moved.map((asset) => asset.data.buffer as ArrayBuffer),
+  );
+}
 
 const catalog = new SqliteCatalog(log.database);
 
@@ -38,4 +56,31 @@ serveRpc({
   setName: (boardId: string, name: string) => catalog.setName(boardId, name),
   ping: () => true,
   close: () => log.close(),
+
+  assetPut: (boardId: string, asset: NewAsset, maxBoardBytes: number, now: number) =>
+    assets.put(boardId, asset, maxBoardBytes, now),
+  assetGet: (boardId: string, assetId: string) => {
+    const asset = assets.get(boardId, assetId);
+    return asset ? moveAssets([asset]) : null;
+  },
+  assetGetMany: (boardId: string, assetIds: string[], maxBytes: number) =>
+    moveAssets(assets.getMany(boardId, assetIds, maxBytes)),
+  assetList: (boardId: string) => assets.list(boardId),
+  assetUsage: (boardId: string) => assets.usage(boardId),
+  assetCollect: (now: number, graceMs: number) => assets.collectGarbage(now, graceMs),
+  assetDeleteBoard: (boardId: string) => assets.deleteBoard(boardId),
+  assetBoardBytes: (boardIds: string[]) => assets.boardBytes(boardIds),
+
+  versionNoteEditors: (boardId: string, names: string[], now: number) =>
+    versions.noteEditors(boardId, names, now),
+  versionTake: (boardId: string, options: TakeOptions) => versions.take(boardId, options),
+  versionList: (boardId: string) => versions.list(boardId),
+  versionGet: (boardId: string, versionId: number) => {
+    const version = versions.get(boardId, versionId);
+    if (!version) return null;
+    const state = ownBytes(version.state);
+    return new Transfer({ ...version, state }, [state.buffer as ArrayBuffer]);
+  },
+  versionDeleteBoard: (boardId: string) => versions.deleteBoard(boardId),
+  versionBoardBytes: (boardIds: string[]) => versions.boardBytes(boardIds),
 });

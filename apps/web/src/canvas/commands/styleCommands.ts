@@ -39,8 +39,10 @@ export function stylePatch(
 ): Partial<Shape> {
   const out: Record<string, unknown> = {};
   const text = shape.type === 'text' || shape.type === 'sticky';
-  if (patch.stroke !== undefined) out.stroke = patch.stroke;
   if (patch.opacity !== undefined) out.opacity = patch.opacity;
+  // A picture keeps its look: only its opacity is a style.
+  if (shape.type === 'image') return out as Partial<Shape>;
+  if (patch.stroke !== undefined) out.stroke = patch.stroke;
   if (patch.fill !== undefined) {
     if (isBox(shape)) out.fill = patch.fill;
     if (shape.type === 'sticky') out.fill = patch.fill === 'none' ? STICKY_COLORS[0] : patch.fill;

@@ -6,9 +6,11 @@ import {
   stickyFill,
   stickyRadius,
 } from '@drawbridge/board';
+import type { ImageSource } from '../../images/AssetLoader.js';
 import type { Measure } from '../textFit.js';
 import { type CanvasTheme, DEFAULT_INK } from './canvasTheme.js';
 import { drawBox } from './drawBox.js';
+import { drawImageShape, NO_IMAGES } from './drawImage.js';
 import { drawSegment } from './drawSegment.js';
 import { drawText } from './drawText.js';
 import { PathCache } from './PathCache.js';
@@ -30,9 +32,12 @@ export interface DrawOptions {
 export class ShapeRenderer {
   readonly paths = new PathCache();
   readonly text: TextLayout;
+  /** Where image shapes get their pictures (a board's `AssetLoader`). */
+  readonly images: ImageSource;
 
-  constructor(measure: Measure) {
+  constructor(measure: Measure, images: ImageSource = NO_IMAGES) {
     this.text = new TextLayout(measure);
+    this.images = images;
   }
 
   invalidate(ids: Iterable<string>): void {
@@ -74,6 +79,9 @@ export class ShapeRenderer {
       return;
     }
     switch (shape.type) {
+      case 'image':
+        drawImageShape(ctx, shape, this.images, theme);
+        return;
       case 'pen': {
         const path = this.paths.get(shape);
         ctx.save();

@@ -5,6 +5,10 @@ import type { LiveEdits } from '../LiveEdits.js';
 import type { Measure } from '../textFit.js';
 import type { EditorState, OverlayState } from '../types.js';
 
+export interface ImagePicker {
+  pick(at: Point): void;
+}
+
 /**
  * What a tool may use of the editor: the board, the gesture's live edits, what is shown, the
  * selection and the view's zoom. Tools depend on this, never on the Editor class, so they can
@@ -31,6 +35,8 @@ export interface ToolHost {
     edit(id: string): void;
     draft(type: 'text' | 'sticky', at: Point): void;
   };
+  /** Asks the user for picture files and places them at a board point (the app's part). */
+  readonly images: ImagePicker;
 
   /** A shape as currently shown (gesture values included). */
   getShape(id: string): Shape | undefined;

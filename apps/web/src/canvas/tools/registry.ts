@@ -7,6 +7,7 @@ import type { ShapeType } from '@drawbridge/board';
 import { BoxTool } from './BoxTool.js';
 import { EraserTool } from './EraserTool.js';
 import { HandTool } from './HandTool.js';
+import { ImageTool } from './ImageTool.js';
 import { LaserTool } from './LaserTool.js';
 import { LineTool } from './LineTool.js';
 import { PenTool } from './PenTool.js';
@@ -157,6 +158,21 @@ export const TOOLS = [
     viewOnly: false,
     creates: 'sticky',
     create: (host) => new TextTool('sticky', host),
+  },
+  {
+    id: 'image',
+    label: 'Image',
+    key: 'I',
+    icon: [
+      'M5 3h14a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z',
+      'M9 11a2 2 0 1 0 0-4 2 2 0 0 0 0 4z',
+      'm21 15-3.09-3.09a2 2 0 0 0-2.82 0L6 21',
+    ],
+    group: 'draw',
+    sticky: false,
+    viewOnly: false,
+    hint: 'click where it goes, then pick a file; you can also paste or drop images',
+    create: (host) => new ImageTool(host),
   },
   {
     id: 'eraser',

@@ -7,7 +7,8 @@ import { type Gesture, SNAP_PX } from './Gesture.js';
 
 /**
  * Resizes the selection by a handle of its frame, measured in the frame's upright box so a
- * turned shape resizes along its own sides. Shift (and text) keeps the aspect; the handle
+ * turned shape resizes along its own sides. Shift (and text) keeps the aspect; images keep
+ * theirs unless Shift is held (a stretched photo is rarely what was meant); the handle
  * snaps to other shapes' edges unless Alt is held (or the frame is turned).
  */
 export class ResizeGesture implements Gesture {
@@ -18,6 +19,7 @@ export class ResizeGesture implements Gesture {
   readonly #offset: Point;
   readonly #originals: Shape[];
   readonly #allText: boolean;
+  readonly #allImages: boolean;
   readonly #targets: ReturnType<ToolHost['snapTargets']>;
   readonly cursor: string;
 
@@ -36,6 +38,7 @@ export class ResizeGesture implements Gesture {
     host.model.detachArrows(host.selection);
     this.#originals = host.selectedShapes();
     this.#allText = this.#originals.every((s) => s.type === 'text');
+    this.#allImages = this.#originals.every((s) => s.type === 'image');
     const corner = handlePoint(frame.box, handle);
     const q = toFrame(frame, input);
     this.#offset = { x: q.x - corner.x, y: q.y - corner.y };
@@ -56,7 +59,8 @@ export class ResizeGesture implements Gesture {
     } else {
       host.overlay.guides = [];
     }
-    const t = scaleFromHandle(frame.box, handle, p, input.shiftKey || this.#allText);
+    const keepAspect = this.#allText || (this.#allImages ? !input.shiftKey : input.shiftKey);
+    const t = scaleFromHandle(frame.box, handle, p, keepAspect);
     const single = this.#originals.length === 1 && frame.rotation !== 0;
     host.live.setMany(
       this.#originals.map((shape): [Shape, Partial<Shape>] => [

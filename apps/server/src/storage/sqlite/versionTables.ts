@@ -1,0 +1,176 @@
+import type Database from 'better-sqlite3';
+import { versionChecksum } from '../records.js';
+import type { StoredBoard } from '../Storage.js';
+import type { StoredVersion, TakeOptions, TakeResult, VersionInfo } from '../VersionStore.js';
+import {
+  readVersionRow,
+  skipReason,
+  VERSION_COLUMNS,
+  type VersionRow,
+  versionsToDrop,
+} from '../versionRules.js';
+import { buildVersion, inflateVersion } from '../versionSnapshot.js';
+
+/**
+ * The worker side of `SqliteVersions`. A version is built from the records as stored (read
+ * through `read`), then written in an IMMEDIATE transaction that checks again that no other
+ * writer of the file took one meanwhile, credits the editors noted since the last one, and
+ * thins the board's versions by the retention policy.
+ */
+export class SqliteVersionTables {
+  readonly #head;
+  readonly #newest;
+  readonly #list;
+  readonly #one;
+  readonly #noteEditors;
+  readonly #write;
+  readonly #deleteBoard;
+  readonly #boardBytes;
+
+  constructor(
+    db: Database.Database,
+    private readonly read: (boardId: string) => StoredBoard,
+  ) {
+    const head = db.prepare<[string], number>('SELECT last_seq FROM boards WHERE board_id = ?');
+    head.pluck();
+    this.#head = head;
+    const newest = db.prepare<[string], VersionRow>(
+      `SELECT ${VERSION_COLUMNS} FROM versions WHERE board_id = ?
+       ORDER BY created_at DESC, version_id DESC LIMIT 1`,
+    );
+    this.#newest = newest;
+    this.#boardBytes = db.prepare<[string], { board_id: string; bytes: number }>(
+      `SELECT board_id, sum(length(data)) AS bytes FROM versions
+       WHERE board_id IN (SELECT value FROM json_each(?)) GROUP BY board_id`,
+    );
+    this.#list = db.prepare<[string], VersionRow>(
+      `SELECT ${VERSION_COLUMNS} FROM versions WHERE board_id = ? ORDER BY created_at DESC, version_id DESC`,
+    );
+    this.#one = db.prepare<[string, number], VersionRow & { data: unknown; crc: number }>(
+      `SELECT ${VERSION_COLUMNS}, data, crc FROM versions WHERE board_id = ? AND version_id = ?`,
+    );
+    const upsertEditor = db.prepare<[string, string, number]>(
+      `INSERT INTO board_editors (board_id, name, edited_at) VALUES (?, ?, ?)
+       ON CONFLICT (board_id, name) DO UPDATE SET edited_at = excluded.edited_at`,
+    );
+    this.#noteEditors = db
+      .transaction((boardId: string, names: readonly string[], now: number) => {
+        for (const name of names) upsertEditor.run(boardId, name, now);
+      })
+      .immediate.bind(null);
+
+    const takeEditors = db.prepare<[string], { name: string }>(
+      'DELETE FROM board_editors WHERE board_id = ? RETURNING name',
+    );
+    const insert = db.prepare(
+      `INSERT INTO versions (board_id, created_at, reason, editors, through_seq, bytes, data, crc)
+       VALUES (@boardId, @createdAt, @reason, @editors, @throughSeq, @bytes, @data, @crc)`,
+    );
+    const insertAsset = db.prepare<[number, string, string]>(
+      'INSERT INTO version_assets (version_id, board_id, asset_id) VALUES (?, ?, ?)',
+    );
+    const dropVersion = db.prepare<[number]>('DELETE FROM versions WHERE version_id = ?');
+    const dropVersionAssets = db.prepare<[number]>(
+      'DELETE FROM version_assets WHERE version_id = ?',
+    );
+    const drop = (versionId: number) => {
+      dropVersionAssets.run(versionId);
+      dropVersion.run(versionId);
+    };
+    this.#write = db
+      .transaction(
+        (
+          boardId: string,
+          options: TakeOptions,
+          throughSeq: number,
+          built: ReturnType<typeof buildVersion>,
+        ): TakeResult => {
+          const latest = newest.get(boardId);
+          const skipped = skipReason(throughSeq, latest && readVersionRow(latest), options);
+          if (skipped) return { taken: false, skipped };
+          const editors = [...new Set(takeEditors.all(boardId).map((row) => row.name))].sort();
+          const row = {
+            boardId,
+            createdAt: options.now,
+            reason: options.reason,
+            editors: JSON.stringify(editors),
+            throughSeq,
+            bytes: built.bytes,
+            data: built.data,
+            crc: versionChecksum(boardId, built.data),
+          };
+          const versionId = Number(insert.run(row).lastInsertRowid);
+          for (const assetId of built.assetIds) insertAsset.run(versionId, boardId, assetId);
+          const dropped = versionsToDrop(
+            this.#list.all(boardId).map(readVersionRow),
+            options.now,
+            options.retention,
+          );
+          for (const id of dropped) drop(id);
+          const version: VersionInfo = {
+            versionId,
+            boardId,
+            createdAt: options.now,
+            reason: options.reason,
+            editors,
+            throughSeq,
+            bytes: built.bytes,
+          };
+          return { taken: true, version, thinned: dropped.length };
+        },
+      )
+      .immediate.bind(null);
+
+    const dropBoard = [
+      db.prepare<[string]>('DELETE FROM version_assets WHERE board_id = ?'),
+      db.prepare<[string]>('DELETE FROM versions WHERE board_id = ?'),
+      db.prepare<[string]>('DELETE FROM board_editors WHERE board_id = ?'),
+    ];
+    this.#deleteBoard = db
+      .transaction((boardId: string) => {
+        for (const statement of dropBoard) statement.run(boardId);
+      })
+      .immediate.bind(null);
+  }
+
+  noteEditors(boardId: string, names: readonly string[], now: number): void {
+    if (names.length > 0) this.#noteEditors(boardId, names, now);
+  }
+
+  take(boardId: string, options: TakeOptions): TakeResult {
+    const head = this.#head.get(boardId) ?? 0;
+    const latest = this.#newest.get(boardId);
+    const skipped = skipReason(head, latest && readVersionRow(latest), options);
+    if (skipped) return { taken: false, skipped };
+    const board = this.read(boardId);
+    // Built outside the write lock: other writers of the file keep committing meanwhile.
+    return this.#write(boardId, options, board.lastSeq, buildVersion(board.updates));
+  }
+
+  list(boardId: string): VersionInfo[] {
+    return this.#list.all(boardId).map(readVersionRow);
+  }
+
+  get(boardId: string, versionId: number): StoredVersion | null {
+    const row = this.#one.get(boardId, versionId);
+    if (!row || !(row.data instanceof Uint8Array)) return null;
+    if (versionChecksum(boardId, row.data) !== row.crc) return null;
+    try {
+      return { info: readVersionRow(row), state: inflateVersion(row.data) };
+    } catch {
+      return null;
+    }
+  }
+
+  boardBytes(boardIds: readonly string[]): Map<string, number> {
+    const sizes = new Map(boardIds.map((id) => [id, 0]));
+    for (const row of this.#boardBytes.all(JSON.stringify(boardIds))) {
+      sizes.set(row.board_id, row.bytes);
+    }
+    return sizes;
+  }
+
+  deleteBoard(boardId: string): void {
+    this.#deleteBoard(boardId);
+  }
+}

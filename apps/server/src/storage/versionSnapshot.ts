@@ -1,0 +1,34 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { referencedAssets } from '@drawbridge/board';
+import * as Y from 'yjs';
+
+export interface BuiltVersion {
+  /** The board's content as one Yjs update, deflated. */
+  data: Uint8Array;
+  /** Size of the update before deflating. */
+  bytes: number;
+  /** Assets the version refers to. */
+  assetIds: string[];
+}
+
+/**
+ * A version from a board's stored records (snapshot first, then records, in seq order): one
+ * Yjs update of the whole board, compressed (a version is kept for weeks; Yjs updates of
+ * boards deflate to a third or less), and the assets it refers to. Runs in worker threads.
+ */
+export function buildVersion(updates: readonly Uint8Array[]): BuiltVersion {
+  const doc = new Y.Doc({ gc: true });
+  try {
+    for (const update of updates) Y.applyUpdate(doc, update);
+    const state = Y.encodeStateAsUpdate(doc);
+    return {
+      data: deflateRawSync(state),
+      bytes: state.byteLength,
+      assetIds: [...referencedAssets(doc)].sort(),
+    };
+  } finally {
+    doc.destroy();
+  }
+}
+
+export const inflateVersion = (data: Uint8Array): Uint8Array => inflateRawSync(data);
