@@ -30,7 +30,7 @@ interface Pending extends QueuedAppend {
   reject: (error: Error) => void;
 }
 
-const DEFAULT_MAX_RECORDS = 1000;
+export const DEFAULT_MAX_RECORDS = 1000;
 const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
 
 /**
