@@ -38,6 +38,7 @@ import { installRateLimit } from './handlers/rateLimit.js';
 import { registerSyncHandlers } from './handlers/syncHandlers.js';
 import { createHttpApp, createHttpListener } from './http/app.js';
 import { releaseUpgradeRequest } from './http/connectionMemory.js';
+import { corkWebSocketBatches } from './http/corkedBatches.js';
 import { createOriginCheck } from './http/origin.js';
 import { type Logger, silentLogger } from './logger.js';
 import { Metrics } from './metrics.js';
@@ -50,6 +51,12 @@ import { RoomManager } from './rooms/RoomManager.js';
 import type { BoardDataStore } from './storage/BoardDataStore.js';
 import type { Storage } from './storage/Storage.js';
 import type { TakeResult } from './storage/VersionStore.js';
+
+interface EngineConnection {
+  request: unknown;
+  transport?: unknown;
+  once(event: 'upgrade', listener: (transport: unknown) => void): void;
+}
 
 export interface CreateServerOptions {
   storage: Storage;
@@ -297,9 +304,18 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
 
   // Socket.IO's documented saving: the handshake request is not needed once connected, and
   // keeping it costs a few kilobytes per connection (its headers, buffers and socket refs).
-  io.engine.on('connection', (raw: { request: unknown; transport?: unknown }) => {
+  // And batched writes: what queued for a WebSocket while its last write was in flight goes out
+  // in one syscall (corkedBatches.ts), on a connection that starts on WebSocket or upgrades to it.
+  io.engine.on('connection', (raw: EngineConnection) => {
     raw.request = null;
     releaseUpgradeRequest(raw.transport);
+    corkWebSocketBatches(raw.transport);
+    if ((raw.transport as { name?: string } | undefined)?.name === 'polling') {
+      raw.once('upgrade', (transport: unknown) => {
+        releaseUpgradeRequest(transport);
+        corkWebSocketBatches(transport);
+      });
+    }
   });
   const inbound = new InboundScheduler();
   io.on('connection', (socket) => {

@@ -114,6 +114,11 @@ function buildDrawbridge(): void {
   built = true;
 }
 
+/** BENCH_DRAWBRIDGE_NODE_ARGS: extra Node flags for Drawbridge (space-separated), to try a flag. */
+function nodeArgs(): string[] {
+  return (process.env.BENCH_DRAWBRIDGE_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+}
+
 export function startServer(kind: ServerKind, options: StartOptions = {}): Promise<ServerProcess> {
   if (kind === 'drawbridge') buildDrawbridge();
   const ownsDir = options.dataDir === undefined;
@@ -131,7 +136,7 @@ export function startServer(kind: ServerKind, options: StartOptions = {}): Promi
     : [];
   const child =
     kind === 'drawbridge'
-      ? spawn(process.execPath, [...profile, 'apps/server/dist/main.js'], {
+      ? spawn(process.execPath, [...profile, ...nodeArgs(), 'apps/server/dist/main.js'], {
           cwd: repoRoot,
           env: { LOG_LEVEL: 'info', ...env },
           stdio: ['ignore', 'pipe', 'pipe'],

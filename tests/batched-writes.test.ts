@@ -1,0 +1,80 @@
+/**
+ * Batched writes: what queues for a WebSocket while its previous write is in flight goes out in
+ * one writev (http/corkedBatches.ts), whether the connection started on WebSocket or upgraded
+ * to it from polling. Counted at the server's TCP socket, with every ack still delivered, in
+ * order, with its own answer.
+ */
+import { ErrorCode } from '@drawbridge/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { connectRaw, emitRaw, type RawSocket } from './utils/rawClient.js';
+import { startServer, type TestServer } from './utils/server.js';
+
+interface CountedTcp {
+  _write: (...args: unknown[]) => void;
+  _writev: (...args: unknown[]) => void;
+}
+
+/** Counts the server's write calls (each a syscall) on every WebSocket's TCP socket. */
+function countWrites(server: TestServer): { calls: number } {
+  const counter = { calls: 0 };
+  for (const client of Object.values(server.server.io.engine.clients)) {
+    const transport = (client as { transport: { name: string; socket?: { _socket?: unknown } } })
+      .transport;
+    expect(transport.name).toBe('websocket');
+    const tcp = transport.socket!._socket as CountedTcp;
+    for (const method of ['_write', '_writev'] as const) {
+      const original = tcp[method];
+      tcp[method] = function (this: unknown, ...args: unknown[]) {
+        counter.calls++;
+        return original.apply(this, args);
+      };
+    }
+  }
+  return counter;
+}
+
+/** Resolves once the server holds the connection on WebSocket (after an upgrade, if any). */
+async function whenServerOnWebSocket(server: TestServer): Promise<void> {
+  const deadline = Date.now() + 5000;
+  const onWebSocket = () =>
+    Object.values(server.server.io.engine.clients).every(
+      (client) => (client as { transport: { name: string } }).transport.name === 'websocket',
+    );
+  while (!onWebSocket()) {
+    if (Date.now() > deadline) throw new Error('the connection never upgraded to WebSocket');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+describe('batched writes', () => {
+  let server: TestServer | undefined;
+  let socket: RawSocket | undefined;
+  afterEach(async () => {
+    socket?.disconnect();
+    await server?.destroy();
+    server = socket = undefined;
+  });
+
+  for (const transports of [['websocket'], ['polling', 'websocket']] as const) {
+    it(`answers a pipelined burst in far fewer writes than frames (${transports.join(' then ')})`, async () => {
+      // Two messages a second: nearly all of the burst is refused, each with its own ack.
+      server = await startServer({ limits: { maxMessagesPerSecond: 1 } });
+      socket = await connectRaw(server.url, { transports: [...transports] });
+      await whenServerOnWebSocket(server);
+      const writes = countWrites(server);
+      const count = 300;
+      const answers = await Promise.all(
+        Array.from({ length: count }, (_, i) =>
+          emitRaw(socket!, 'board:leave', { boardId: `burst-${i}` }),
+        ),
+      );
+      const refused = answers.filter(
+        (answer) => !answer.ok && answer.error.code === ErrorCode.RATE_LIMITED,
+      );
+      expect(refused.length).toBeGreaterThanOrEqual(count - 2);
+      // One frame per ack; without batching that is at least one write per frame.
+      expect(writes.calls).toBeGreaterThan(0);
+      expect(writes.calls).toBeLessThan(count / 3);
+    });
+  }
+});
