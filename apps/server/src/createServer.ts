@@ -174,7 +174,10 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
     versions: options.versions ?? DEFAULT_VERSION_OPTIONS,
     ...(options.onVersion ? { onVersion: options.onVersion } : {}),
   });
+  // Inbound messages take turns in slices; a slice's relays to a board go out as one frame.
+  const inbound = new InboundScheduler();
   const rooms = new RoomManager({
+    batchBoundary: (flush) => inbound.defer(flush),
     activity: boardData.activity,
     storage: options.storage,
     loader,
@@ -317,7 +320,6 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
       });
     }
   });
-  const inbound = new InboundScheduler();
   io.on('connection', (socket) => {
     socket.data.boards = new Map();
     socket.data.removed = new Map();

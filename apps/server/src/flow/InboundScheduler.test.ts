@@ -39,4 +39,61 @@ describe('InboundScheduler', () => {
     expect(handled).toBe(0);
     expect(scheduler.queued).toBe(0);
   });
+
+  it("counts work a handler defers to the next tick (as Socket.IO's dispatch does) in its slice", async () => {
+    const scheduler = new InboundScheduler({ sliceMs: 5, perTurn: 100 });
+    const busy = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until) {}
+    };
+    let handled = 0;
+    for (let i = 0; i < 50; i++) {
+      scheduler.enqueue('flood', flow().control, () =>
+        process.nextTick(() => {
+          busy(2);
+          handled++;
+        }),
+      );
+    }
+    // Everyone else's turn comes after the first slice, not after the whole flood.
+    const handledBeforeOthers = await new Promise<number>((resolve) =>
+      setImmediate(() => resolve(handled)),
+    );
+    expect(handledBeforeOthers).toBeGreaterThan(0);
+    expect(handledBeforeOthers).toBeLessThan(10);
+    while (scheduler.queued > 0) await turn();
+    await turn();
+    expect(handled).toBe(50);
+  });
+
+  it('runs deferred work once the slice that asked for it has handled its messages', async () => {
+    const scheduler = new InboundScheduler({ sliceMs: 1000 });
+    const events: string[] = [];
+    let flushScheduled = false;
+    const flush = () => {
+      flushScheduled = false;
+      events.push('flush');
+    };
+    for (let i = 0; i < 5; i++) {
+      scheduler.enqueue('a', flow().control, () =>
+        // As Socket.IO dispatches: the handler runs on the next tick, and asks for a flush.
+        process.nextTick(() => {
+          events.push(`h${i}`);
+          if (!flushScheduled) {
+            flushScheduled = true;
+            scheduler.defer(flush);
+          }
+        }),
+      );
+    }
+    await turn();
+    expect(events).toEqual(['h0', 'h1', 'h2', 'h3', 'h4', 'flush']);
+    // Outside a slice, deferred work runs on the next tick.
+    let ran = false;
+    scheduler.defer(() => {
+      ran = true;
+    });
+    await new Promise((resolve) => process.nextTick(resolve));
+    expect(ran).toBe(true);
+  });
 });

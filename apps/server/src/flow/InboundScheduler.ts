@@ -2,6 +2,9 @@
 export interface FlowControl {
   pause(): void;
   resume(): void;
+  /** Holds the connection's writes until `uncork`, to send them in one syscall. */
+  cork?(): void;
+  uncork?(): void;
 }
 
 interface Inbox {
@@ -30,7 +33,16 @@ export class InboundScheduler {
   readonly #inboxes = new Map<string, Inbox>();
   /** Connections with queued messages, in round-robin order. */
   #ready: string[] = [];
+  /** A slice is scheduled or running. */
   #scheduled = false;
+  /** A slice is running: its handlers run as next ticks until it ends. */
+  #running = false;
+  /** Messages the connection at the head of the line has had in its current turn. */
+  #turn = 0;
+  /** Work to run when the running slice ends (`defer`). */
+  #deferred: (() => void)[] = [];
+  /** Connections corked during the running slice: what it answers them goes out at its end. */
+  #corked = new Map<string, FlowControl>();
   readonly #sliceMs: number;
   readonly #perTurn: number;
   readonly #highWater: number;
@@ -38,7 +50,7 @@ export class InboundScheduler {
 
   constructor(options: InboundSchedulerOptions = {}) {
     this.#sliceMs = options.sliceMs ?? 4;
-    this.#perTurn = options.perTurn ?? 8;
+    this.#perTurn = options.perTurn ?? 1;
     this.#highWater = options.highWater ?? 256;
     this.#lowWater = options.lowWater ?? 32;
   }
@@ -72,32 +84,79 @@ export class InboundScheduler {
     return count;
   }
 
+  /**
+   * Runs `work` once the handlers of the current slice have run (or on the next tick outside a
+   * slice): what they produced for the same board goes out together, encoded once.
+   */
+  defer(work: () => void): void {
+    if (this.#running) this.#deferred.push(work);
+    else process.nextTick(work);
+  }
+
   #schedule(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
     setImmediate(() => {
-      this.#scheduled = false;
-      this.#slice();
+      this.#running = true;
+      this.#step(performance.now() + this.#sliceMs, true);
     });
   }
 
-  #slice(): void {
-    const deadline = performance.now() + this.#sliceMs;
-    let first = true;
-    // At least one connection per slice, however short the slice.
-    while (this.#ready.length > 0 && (first || performance.now() < deadline)) {
-      first = false;
-      const connection = this.#ready.shift()!;
-      const inbox = this.#inboxes.get(connection);
-      if (!inbox) continue;
-      for (let n = 0; n < this.#perTurn && inbox.items.length > 0; n++) inbox.items.shift()!();
-      if (inbox.paused && inbox.items.length <= this.#lowWater) {
-        inbox.paused = false;
-        inbox.flow.resume();
-      }
+  /**
+   * Releases one message, then the next on the following tick. Socket.IO runs an event's
+   * handler on the tick after its middleware lets it through, so releasing a whole slice at once
+   * would only queue the handlers and run them all after the slice, its time budget unspent;
+   * stepping tick by tick puts each handler's work inside the slice that released it.
+   */
+  #step(deadline: number, first: boolean): void {
+    // At least one message per slice, however short the slice.
+    if (this.#ready.length === 0 || (!first && performance.now() >= deadline)) {
+      this.#endSlice();
+      return;
+    }
+    const connection = this.#ready[0]!;
+    const inbox = this.#inboxes.get(connection);
+    if (!inbox || inbox.items.length === 0) {
+      this.#ready.shift();
+      this.#turn = 0;
+      this.#step(deadline, first);
+      return;
+    }
+    const handle = inbox.items.shift()!;
+    if (inbox.flow.cork && !this.#corked.has(connection)) {
+      inbox.flow.cork();
+      this.#corked.set(connection, inbox.flow);
+    }
+    if (inbox.paused && inbox.items.length <= this.#lowWater) {
+      inbox.paused = false;
+      inbox.flow.resume();
+    }
+    if (inbox.items.length === 0 || ++this.#turn >= this.#perTurn) {
+      // Its turn is over: to the back of the line, or out of it when nothing is left.
+      this.#ready.shift();
+      this.#turn = 0;
       if (inbox.items.length > 0) this.#ready.push(connection);
       else if (this.#inboxes.get(connection) === inbox) this.#inboxes.delete(connection);
     }
-    if (this.#ready.length > 0) this.#schedule();
+    try {
+      handle();
+    } finally {
+      process.nextTick(() => this.#step(deadline, false));
+    }
+  }
+
+  #endSlice(): void {
+    this.#running = false;
+    this.#scheduled = false;
+    const deferred = this.#deferred;
+    this.#deferred = [];
+    const corked = this.#corked;
+    this.#corked = new Map();
+    try {
+      for (const work of deferred) work();
+    } finally {
+      for (const flow of corked.values()) flow.uncork?.();
+      if (this.#ready.length > 0) this.#schedule();
+    }
   }
 }

@@ -1,25 +1,47 @@
 import type { FlowControl, InboundScheduler } from '../flow/InboundScheduler.js';
 import type { DrawbridgeSocket } from './context.js';
 
+interface WebSocketLike {
+  pause?: () => void;
+  resume?: () => void;
+  _socket?: { cork?: () => void; uncork?: () => void };
+}
+
 /** The WebSocket under a connection, when it is on that transport (ws can pause reading). */
-function webSocketOf(socket: DrawbridgeSocket): { pause?: () => void; resume?: () => void } | null {
+function webSocketOf(socket: DrawbridgeSocket): WebSocketLike | null {
   const transport = socket.conn.transport as unknown as { name?: string; socket?: unknown };
   return transport.name === 'websocket' && transport.socket
-    ? (transport.socket as { pause?: () => void; resume?: () => void })
+    ? (transport.socket as WebSocketLike)
     : null;
 }
 
-/** Made when a message arrives, not kept per connection: idle connections cost nothing here. */
-const flowOf = (socket: DrawbridgeSocket): FlowControl => ({
-  pause: () => webSocketOf(socket)?.pause?.(),
-  resume: () => webSocketOf(socket)?.resume?.(),
-});
+/**
+ * Made when a message arrives, not kept per connection: idle connections cost nothing here.
+ * Corking holds the TCP socket under the WebSocket (the one it was on when corked, so an
+ * upgrade in between cannot unbalance it).
+ */
+function flowOf(socket: DrawbridgeSocket): FlowControl {
+  let corked: WebSocketLike['_socket'] | undefined;
+  return {
+    pause: () => webSocketOf(socket)?.pause?.(),
+    resume: () => webSocketOf(socket)?.resume?.(),
+    cork: () => {
+      corked = webSocketOf(socket)?._socket;
+      corked?.cork?.();
+    },
+    uncork: () => {
+      corked?.uncork?.();
+      corked = undefined;
+    },
+  };
+}
 
 /**
  * Socket middleware, first in line: every inbound event waits its turn in the shared
  * scheduler, so a connection's burst is handled a few messages at a time between everyone
  * else's. A long-polling connection cannot be paused (its payloads arrive whole and are
- * bounded by maxHttpBufferSize); a WebSocket stops being read while its queue is long.
+ * bounded by maxHttpBufferSize); a WebSocket stops being read while its queue is long, and
+ * what a slice answers it is written at the slice's end, in one syscall.
  */
 export function installFairness(scheduler: InboundScheduler, socket: DrawbridgeSocket): void {
   socket.use((_packet, next) => scheduler.enqueue(socket.id, flowOf(socket), () => next()));

@@ -17,7 +17,7 @@ import { BoardLog } from './BoardLog.js';
 import { CatchUp } from './CatchUp.js';
 import { type BoardLoader, type ColdAnswer, DIRECT_LOAD_BYTES } from './loading/BoardLoader.js';
 import { restoreBoard } from './loading/restoreBoard.js';
-import { Outbox, type RelaySink } from './Outbox.js';
+import { type BatchBoundary, Outbox, type RelaySink } from './Outbox.js';
 
 export interface BoardRoomDeps {
   storage: Storage;
@@ -27,6 +27,8 @@ export interface BoardRoomDeps {
   clock: Clock;
   /** This node's sockets: where the room's batched relays go. */
   relay: RelaySink;
+  /** When a batch of relays ends (default: the next tick). */
+  batchBoundary?: BatchBoundary;
   /** Delay before a gap in the log is read from storage (a notice may just be late). */
   gapGraceMs?: number;
   /** Records read from storage to repair gaps (metrics). */
@@ -77,7 +79,7 @@ export class BoardRoom {
       deps.limits.maxAwarenessClientsPerSocket,
       (removed) => this.#awarenessChanged(removed, null, false),
     );
-    this.#outbox = new Outbox(boardId, this.registry.awareness, deps.relay);
+    this.#outbox = new Outbox(boardId, this.registry.awareness, deps.relay, deps.batchBoundary);
     this.#catchUp = new CatchUp({
       log: this.log,
       graceMs: deps.gapGraceMs ?? 250,

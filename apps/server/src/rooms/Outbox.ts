@@ -9,11 +9,20 @@ export interface RelaySink {
   awareness(boardId: string, update: Uint8Array, except: string | null): void;
 }
 
+/**
+ * When a batch ends: the flush runs after the handlers that may still add to it. The default is
+ * the next tick; the inbound scheduler defers to the end of its slice, so the updates one slice
+ * applied to a board go out as one frame.
+ */
+export type BatchBoundary = (flush: () => void) => void;
+
+const nextTick: BatchBoundary = (flush) => process.nextTick(flush);
+
 /** Who caused a relayed change: a member (socket id) of this node, or null (another node, storage, a timeout). */
 export type Origin = string | null;
 
 /**
- * One board's output to its members on this node, batched per event-loop turn: everything the
+ * One board's output to its members on this node, batched per slice of handlers: everything the
  * board integrated during the turn goes out as one merged update (and one awareness update),
  * encoded once for all members. With a single origin, its member is left out (it has the
  * change); with several, everyone gets the frame, since a member applying its own change again
@@ -31,6 +40,7 @@ export class Outbox {
     private readonly boardId: string,
     private readonly awareness: Awareness,
     private readonly sink: RelaySink,
+    private readonly boundary: BatchBoundary = nextTick,
   ) {}
 
   doc(update: Uint8Array, origin: Origin): void {
@@ -76,10 +86,9 @@ export class Outbox {
   #schedule(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
-    // After the current batch of handlers (they run as next ticks of one scheduler slice, or
-    // of one read from the network), before the event loop moves on: one frame per batch
-    // without waiting for another turn.
-    process.nextTick(() => {
+    // After the current batch of handlers (one scheduler slice, or one read from the network),
+    // before the event loop moves on: one frame per batch without waiting for another turn.
+    this.boundary(() => {
       if (this.#scheduled) this.flush();
     });
   }
