@@ -9,6 +9,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { connectRaw, emitRaw, type RawSocket } from './utils/rawClient.js';
 import { startServer, type TestServer } from './utils/server.js';
 
+/** Engine.IO's connections by id (`clients` is not in its public typings). */
+const engineClients = (server: TestServer): unknown[] =>
+  Object.values(
+    (server.server.io.engine as unknown as { clients: Record<string, unknown> }).clients,
+  );
+
 interface CountedTcp {
   _write: (...args: unknown[]) => void;
   _writev: (...args: unknown[]) => void;
@@ -17,7 +23,7 @@ interface CountedTcp {
 /** Counts the server's write calls (each a syscall) on every WebSocket's TCP socket. */
 function countWrites(server: TestServer): { calls: number } {
   const counter = { calls: 0 };
-  for (const client of Object.values(server.server.io.engine.clients)) {
+  for (const client of engineClients(server)) {
     const transport = (client as { transport: { name: string; socket?: { _socket?: unknown } } })
       .transport;
     expect(transport.name).toBe('websocket');
@@ -37,7 +43,7 @@ function countWrites(server: TestServer): { calls: number } {
 async function whenServerOnWebSocket(server: TestServer): Promise<void> {
   const deadline = Date.now() + 5000;
   const onWebSocket = () =>
-    Object.values(server.server.io.engine.clients).every(
+    engineClients(server).every(
       (client) => (client as { transport: { name: string } }).transport.name === 'websocket',
     );
   while (!onWebSocket()) {
