@@ -11,36 +11,55 @@ import { useE2E } from './utils/session.js';
 const e2e = useE2E('home');
 
 /** Waits until this browser's list holds the board with a thumbnail. */
+/**
+ * Waits until the browser has stored a thumbnail of the board with its shapes on it: one taken
+ * before the drawing (the page takes one a second after each change) does not count.
+ */
 async function waitForThumbnail(user: User, boardId: string): Promise<void> {
   await vi.waitFor(
     async () => {
-      const has = await user.page.evaluate(
-        (id) =>
-          new Promise<boolean>((resolve) => {
-            // Browser globals, which this file's Node types do not know.
-            type Req<T> = { result: T; onsuccess: () => void; onerror: () => void };
-            type Db = {
-              objectStoreNames: { contains(name: string): boolean };
-              transaction(name: string): {
-                objectStore(name: string): { get(key: string): Req<{ thumbnail?: unknown }> };
-              };
-            };
-            const { indexedDB } = globalThis as unknown as {
-              indexedDB: { open(name: string): Req<Db> };
-            };
-            const open = indexedDB.open('drawbridge-home');
-            open.onerror = () => resolve(false);
-            open.onsuccess = () => {
-              const db = open.result;
-              if (!db.objectStoreNames.contains('boards')) return resolve(false);
-              const get = db.transaction('boards').objectStore('boards').get(id);
-              get.onsuccess = () => resolve(Boolean(get.result?.thumbnail));
-              get.onerror = () => resolve(false);
-            };
-          }),
-        boardId,
-      );
-      expect(has).toBe(true);
+      const ink = await user.page.evaluate(async (id) => {
+        // Browser globals, which this file's Node types do not know.
+        type Req<T> = { result: T; onsuccess: () => void; onerror: () => void };
+        type Db = {
+          objectStoreNames: { contains(name: string): boolean };
+          transaction(name: string): {
+            objectStore(name: string): { get(key: string): Req<{ thumbnail?: Blob }> };
+          };
+        };
+        type Bitmap = { width: number; height: number };
+        type Ctx2d = {
+          drawImage(image: Bitmap, x: number, y: number): void;
+          getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+        };
+        const g = globalThis as unknown as {
+          indexedDB: { open(name: string): Req<Db> };
+          createImageBitmap(blob: Blob): Promise<Bitmap>;
+          OffscreenCanvas: new (w: number, h: number) => { getContext(kind: '2d'): Ctx2d };
+        };
+        const thumbnail = await new Promise<Blob | null>((resolve) => {
+          const open = g.indexedDB.open('drawbridge-home');
+          open.onerror = () => resolve(null);
+          open.onsuccess = () => {
+            const db = open.result;
+            if (!db.objectStoreNames.contains('boards')) return resolve(null);
+            const get = db.transaction('boards').objectStore('boards').get(id);
+            get.onsuccess = () => resolve(get.result?.thumbnail ?? null);
+            get.onerror = () => resolve(null);
+          };
+        });
+        if (!thumbnail) return 0;
+        const bitmap = await g.createImageBitmap(thumbnail);
+        const ctx = new g.OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d');
+        ctx.drawImage(bitmap, 0, 0);
+        const { data } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+        let count = 0;
+        for (let i = 0; i < data.length; i += 4) {
+          if (data[i]! < 200 || data[i + 1]! < 200 || data[i + 2]! < 200) count++;
+        }
+        return count;
+      }, boardId);
+      expect(ink).toBeGreaterThan(200);
     },
     { timeout: WAIT_MS, interval: 100 },
   );
