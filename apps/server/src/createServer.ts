@@ -132,9 +132,14 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
       'a cluster needs storage shared by every node (PostgreSQL): two nodes on two SQLite files would silently diverge',
     );
   }
+  // Inbound messages take turns in slices; what a slice did to a board goes out together (one
+  // relay frame to its members here, one message to the other nodes).
+  const inbound = new InboundScheduler();
+  const batchBoundary = (flush: () => void) => inbound.defer(flush);
   const cluster = options.cluster
     ? new ClusterNode({
         bus: options.cluster.bus,
+        batchBoundary,
         clock,
         logger: logger.child({ component: 'cluster' }),
         metrics,
@@ -174,10 +179,8 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
     versions: options.versions ?? DEFAULT_VERSION_OPTIONS,
     ...(options.onVersion ? { onVersion: options.onVersion } : {}),
   });
-  // Inbound messages take turns in slices; a slice's relays to a board go out as one frame.
-  const inbound = new InboundScheduler();
   const rooms = new RoomManager({
-    batchBoundary: (flush) => inbound.defer(flush),
+    batchBoundary,
     activity: boardData.activity,
     storage: options.storage,
     loader,

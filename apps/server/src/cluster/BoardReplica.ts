@@ -6,6 +6,7 @@ import {
 } from '@drawbridge/protocol';
 import * as Y from 'yjs';
 import type { Clock } from '../clock.js';
+import { type BatchBoundary, nextTickBoundary } from '../flow/batchBoundary.js';
 import type { Logger } from '../logger.js';
 import type { BoardLog } from '../rooms/BoardLog.js';
 import type { ClusterBus } from './Bus.js';
@@ -64,6 +65,7 @@ export class BoardReplica {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #metrics: ReplicaMetrics | undefined;
+  readonly #boundary: BatchBoundary;
   #nextMsg = 1;
   #open: { msg: number; updates: Uint8Array[] } | null = null;
   readonly #own = new Map<number, OwnMessage>();
@@ -80,7 +82,10 @@ export class BoardReplica {
     clock: Clock;
     logger: Logger;
     metrics?: ReplicaMetrics;
+    /** When a batch of messages ends (default: the next tick). */
+    batchBoundary?: BatchBoundary;
   }) {
+    this.#boundary = options.batchBoundary ?? nextTickBoundary;
     this.#host = options.host;
     this.#bus = options.bus;
     this.#clock = options.clock;
@@ -330,10 +335,9 @@ export class BoardReplica {
     if (this.#closed) return;
     if (this.#scheduled) return;
     this.#scheduled = true;
-    // After the current batch of handlers (they run as next ticks of one scheduler slice, or
-    // of one read from the network), before the event loop moves on: one frame per batch
-    // without waiting for another turn.
-    process.nextTick(() => {
+    // After the current batch of handlers (one scheduler slice, or one read from the network),
+    // before the event loop moves on: one message per batch without waiting for another turn.
+    this.#boundary(() => {
       if (this.#scheduled) this.flush();
     });
   }

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import type { BatchBoundary } from '../flow/batchBoundary.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { BoardRoom } from '../rooms/BoardRoom.js';
@@ -14,6 +15,8 @@ export interface ClusterNodeOptions {
   metrics?: Metrics;
   heartbeatMs?: number;
   deadAfterMs?: number;
+  /** When a batch of a board's messages ends (default: the next tick). */
+  batchBoundary?: BatchBoundary;
 }
 
 /** What a board's load gets from the cluster: messages buffered until the room exists. */
@@ -76,6 +79,7 @@ export class ClusterNode {
           clock: this.#options.clock,
           logger: this.#options.logger,
           metrics: { adopted: (n) => this.#options.metrics?.adoptedUpdates.inc(n) },
+          ...(this.#options.batchBoundary ? { batchBoundary: this.#options.batchBoundary } : {}),
         });
         room.attachReplica(replica);
         this.#replicas.set(boardId, { room, replica });

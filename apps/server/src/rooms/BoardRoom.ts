@@ -10,6 +10,7 @@ import {
 import * as Y from 'yjs';
 import type { Clock } from '../clock.js';
 import type { BoardReplica } from '../cluster/BoardReplica.js';
+import type { BatchBoundary } from '../flow/batchBoundary.js';
 import type { Logger } from '../logger.js';
 import type { Storage, StoredBoard } from '../storage/Storage.js';
 import { AwarenessRegistry } from './AwarenessRegistry.js';
@@ -17,7 +18,7 @@ import { BoardLog } from './BoardLog.js';
 import { CatchUp } from './CatchUp.js';
 import { type BoardLoader, type ColdAnswer, DIRECT_LOAD_BYTES } from './loading/BoardLoader.js';
 import { restoreBoard } from './loading/restoreBoard.js';
-import { type BatchBoundary, Outbox, type RelaySink } from './Outbox.js';
+import { Outbox, type RelaySink } from './Outbox.js';
 
 export interface BoardRoomDeps {
   storage: Storage;

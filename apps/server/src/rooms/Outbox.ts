@@ -1,6 +1,7 @@
 import type { Awareness } from 'y-protocols/awareness';
 import { encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import { type BatchBoundary, nextTickBoundary } from '../flow/batchBoundary.js';
 
 /** Where a board's batched output goes: this node's sockets in the board's room. */
 export interface RelaySink {
@@ -8,15 +9,6 @@ export interface RelaySink {
   doc(boardId: string, update: Uint8Array, except: string | null): void;
   awareness(boardId: string, update: Uint8Array, except: string | null): void;
 }
-
-/**
- * When a batch ends: the flush runs after the handlers that may still add to it. The default is
- * the next tick; the inbound scheduler defers to the end of its slice, so the updates one slice
- * applied to a board go out as one frame.
- */
-export type BatchBoundary = (flush: () => void) => void;
-
-const nextTick: BatchBoundary = (flush) => process.nextTick(flush);
 
 /** Who caused a relayed change: a member (socket id) of this node, or null (another node, storage, a timeout). */
 export type Origin = string | null;
@@ -40,7 +32,7 @@ export class Outbox {
     private readonly boardId: string,
     private readonly awareness: Awareness,
     private readonly sink: RelaySink,
-    private readonly boundary: BatchBoundary = nextTick,
+    private readonly boundary: BatchBoundary = nextTickBoundary,
   ) {}
 
   doc(update: Uint8Array, origin: Origin): void {
