@@ -1,3 +1,5 @@
+import { type EventLoopUtilization, performance } from 'node:perf_hooks';
+
 /** A connection whose reading can be paused (its transport stops reading from the network). */
 export interface FlowControl {
   pause(): void;
@@ -16,12 +18,17 @@ interface Inbox {
 export interface InboundSchedulerOptions {
   /** Handler work per slice; then other I/O gets its turn. */
   sliceMs?: number;
+  /** The longest slice, when many connections are waiting (see `#budget`). */
+  maxSliceMs?: number;
   /** Messages taken from one connection before moving to the next (round robin). */
   perTurn?: number;
   /** Queued messages at which a connection stops being read, and at which it resumes. */
   highWater?: number;
   lowWater?: number;
 }
+
+/** Connections waiting at once beyond which a slice may grow (see `#budget`). */
+const MANY_WAITING = 16;
 
 /**
  * Fairness between connections: inbound messages wait in a queue per connection and are handled
@@ -44,12 +51,16 @@ export class InboundScheduler {
   /** Connections corked during the running slice: what it answers them goes out at its end. */
   #corked = new Map<string, FlowControl>();
   readonly #sliceMs: number;
+  readonly #maxSliceMs: number;
+  /** Event-loop use when the last slice ended: what ran since is other work. */
+  #afterSlice: EventLoopUtilization | null = null;
   readonly #perTurn: number;
   readonly #highWater: number;
   readonly #lowWater: number;
 
   constructor(options: InboundSchedulerOptions = {}) {
     this.#sliceMs = options.sliceMs ?? 4;
+    this.#maxSliceMs = Math.max(this.#sliceMs, options.maxSliceMs ?? 25);
     this.#perTurn = options.perTurn ?? 1;
     this.#highWater = options.highWater ?? 256;
     this.#lowWater = options.lowWater ?? 32;
@@ -98,8 +109,23 @@ export class InboundScheduler {
     this.#scheduled = true;
     setImmediate(() => {
       this.#running = true;
-      this.#step(performance.now() + this.#sliceMs, true);
+      this.#step(performance.now() + this.#budget(), true);
     });
+  }
+
+  /**
+   * The slice's budget. With a few connections waiting, the base: short slices keep reading the
+   * network, so a quiet connection's message is not stuck behind a flooding one's. With many
+   * waiting (a reconnect storm, a thousand editors), everyone in line is served round robin
+   * within the slice anyway, and what a short slice would leave to the next loop turn is their
+   * own messages, behind the acks and writes their earlier ones caused: then a slice may run as
+   * long as the loop was busy elsewhere since the last one (idle time does not count), up to
+   * the maximum, so inbound messages keep about half of a busy loop.
+   */
+  #budget(): number {
+    if (!this.#afterSlice || this.#ready.length <= MANY_WAITING) return this.#sliceMs;
+    const busyElsewhere = performance.eventLoopUtilization(this.#afterSlice).active;
+    return Math.min(this.#maxSliceMs, Math.max(this.#sliceMs, busyElsewhere));
   }
 
   /**
@@ -146,6 +172,7 @@ export class InboundScheduler {
   }
 
   #endSlice(): void {
+    this.#afterSlice = performance.eventLoopUtilization();
     this.#running = false;
     this.#scheduled = false;
     const deferred = this.#deferred;
