@@ -135,18 +135,20 @@ export class InboundScheduler {
    * stepping tick by tick puts each handler's work inside the slice that released it.
    */
   #step(deadline: number, first: boolean): void {
-    // At least one message per slice, however short the slice.
-    if (this.#ready.length === 0 || (!first && performance.now() >= deadline)) {
-      this.#endSlice();
-      return;
-    }
-    const connection = this.#ready[0]!;
-    const inbox = this.#inboxes.get(connection);
-    if (!inbox || inbox.items.length === 0) {
+    let connection: string;
+    let inbox: Inbox | undefined;
+    for (;;) {
+      // At least one message per slice, however short the slice.
+      if (this.#ready.length === 0 || (!first && performance.now() >= deadline)) {
+        this.#endSlice();
+        return;
+      }
+      connection = this.#ready[0]!;
+      inbox = this.#inboxes.get(connection);
+      if (inbox && inbox.items.length > 0) break;
+      // A connection that closed (or was drained) since it got in line.
       this.#ready.shift();
       this.#turn = 0;
-      this.#step(deadline, first);
-      return;
     }
     const handle = inbox.items.shift()!;
     if (inbox.flow.cork && !this.#corked.has(connection)) {
