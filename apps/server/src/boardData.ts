@@ -7,7 +7,7 @@ import { AssetCollector } from './assets/AssetCollector.js';
 import type { Clock } from './clock.js';
 import type { ImageOptions, VersionOptions } from './config.js';
 import type { Logger } from './logger.js';
-import type { RoomActivity } from './rooms/BoardRoom.js';
+import type { RoomActivity } from './rooms/BoardRoomDeps.js';
 import type { RoomManager } from './rooms/RoomManager.js';
 import type { Storage } from './storage/Storage.js';
 import type { TakeResult } from './storage/VersionStore.js';

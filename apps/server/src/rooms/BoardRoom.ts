@@ -2,48 +2,20 @@ import {
   type AwarenessEntry,
   ErrorCode,
   findMissingDependency,
-  type Limits,
   ProtocolError,
   type ScannedUpdate,
   scanUpdate,
 } from '@drawbridge/protocol';
 import * as Y from 'yjs';
-import type { Clock } from '../clock.js';
 import type { BoardReplica } from '../cluster/BoardReplica.js';
-import type { BatchBoundary } from '../flow/batchBoundary.js';
-import type { Logger } from '../logger.js';
 import type { Storage, StoredBoard } from '../storage/Storage.js';
 import { AwarenessRegistry } from './AwarenessRegistry.js';
 import { BoardLog } from './BoardLog.js';
+import type { BoardRoomDeps } from './BoardRoomDeps.js';
 import { CatchUp } from './CatchUp.js';
-import { type BoardLoader, type ColdAnswer, DIRECT_LOAD_BYTES } from './loading/BoardLoader.js';
+import { type ColdAnswer, DIRECT_LOAD_BYTES } from './loading/BoardLoader.js';
 import { restoreBoard } from './loading/restoreBoard.js';
-import { Outbox, type RelaySink } from './Outbox.js';
-
-export interface BoardRoomDeps {
-  storage: Storage;
-  logger: Logger;
-  limits: Limits;
-  compactEvery: number;
-  clock: Clock;
-  /** This node's sockets: where the room's batched relays go. */
-  relay: RelaySink;
-  /** When a batch of relays ends (default: the next tick). */
-  batchBoundary?: BatchBoundary;
-  /** Delay before a gap in the log is read from storage (a notice may just be late). */
-  gapGraceMs?: number;
-  /** Records read from storage to repair gaps (metrics). */
-  onRepaired?: (boardId: string, records: number) => void;
-  /** Prepares large boards off the event loop; without one, boards load in one piece. */
-  loader?: BoardLoader | null;
-  /** Told when a member changed the board and when its last member left (version history). */
-  activity?: RoomActivity;
-}
-
-export interface RoomActivity {
-  edited(room: BoardRoom, memberId: string): void;
-  emptied(room: BoardRoom): void;
-}
+import { Outbox } from './Outbox.js';
 
 export interface SyncState {
   update: Uint8Array;
@@ -55,7 +27,7 @@ export interface SyncState {
  * One board in memory on this node: its Y.Doc, its members and their awareness, its stored log
  * (`BoardLog`) and, in a cluster, its link to the other nodes holding it (`BoardReplica`). It
  * knows nothing about sockets: members are ids, and output goes to a `RelaySink`, batched per
- * event-loop turn by its `Outbox`.
+ * batch of handlers by its `Outbox`.
  */
 export class BoardRoom {
   readonly doc = new Y.Doc({ gc: true });

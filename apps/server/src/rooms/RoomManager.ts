@@ -1,7 +1,8 @@
 import { ErrorCode, ProtocolError } from '@drawbridge/protocol';
 import type { ClusterNode } from '../cluster/ClusterNode.js';
 import type { Logger } from '../logger.js';
-import { BoardRoom, type BoardRoomDeps } from './BoardRoom.js';
+import { BoardRoom } from './BoardRoom.js';
+import type { BoardRoomDeps } from './BoardRoomDeps.js';
 
 export interface RoomManagerOptions extends BoardRoomDeps {
   idleUnloadMs: number;

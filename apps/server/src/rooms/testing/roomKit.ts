@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 import { systemClock } from '../../clock.js';
 import { silentLogger } from '../../logger.js';
 import type { Storage } from '../../storage/Storage.js';
-import type { BoardRoomDeps } from '../BoardRoom.js';
+import type { BoardRoomDeps } from '../BoardRoomDeps.js';
 import type { RelaySink } from '../Outbox.js';
 
 export interface Relayed {

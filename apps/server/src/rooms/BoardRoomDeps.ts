@@ -1,0 +1,34 @@
+import type { Limits } from '@drawbridge/protocol';
+import type { Clock } from '../clock.js';
+import type { BatchBoundary } from '../flow/batchBoundary.js';
+import type { Logger } from '../logger.js';
+import type { Storage } from '../storage/Storage.js';
+import type { BoardRoom } from './BoardRoom.js';
+import type { BoardLoader } from './loading/BoardLoader.js';
+import type { RelaySink } from './Outbox.js';
+
+/** What a `BoardRoom` is given: storage, limits, where its output goes, and who to tell. */
+export interface BoardRoomDeps {
+  storage: Storage;
+  logger: Logger;
+  limits: Limits;
+  compactEvery: number;
+  clock: Clock;
+  /** This node's sockets: where the room's batched relays go. */
+  relay: RelaySink;
+  /** When a batch of relays ends (default: the next tick). */
+  batchBoundary?: BatchBoundary;
+  /** Delay before a gap in the log is read from storage (a notice may just be late). */
+  gapGraceMs?: number;
+  /** Records read from storage to repair gaps (metrics). */
+  onRepaired?: (boardId: string, records: number) => void;
+  /** Prepares large boards off the event loop; without one, boards load in one piece. */
+  loader?: BoardLoader | null;
+  /** Told when a member changed the board and when its last member left (version history). */
+  activity?: RoomActivity;
+}
+
+export interface RoomActivity {
+  edited(room: BoardRoom, memberId: string): void;
+  emptied(room: BoardRoom): void;
+}
