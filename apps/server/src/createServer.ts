@@ -38,6 +38,7 @@ import { installRateLimit } from './handlers/rateLimit.js';
 import { registerSyncHandlers } from './handlers/syncHandlers.js';
 import { createHttpApp, createHttpListener } from './http/app.js';
 import { releaseUpgradeRequest } from './http/connectionMemory.js';
+import { corkUpgrades, uncorkOpenedTransport } from './http/upgradeCork.js';
 import { corkWebSocketBatches } from './http/corkedBatches.js';
 import { createOriginCheck } from './http/origin.js';
 import { type Logger, silentLogger } from './logger.js';
@@ -233,6 +234,7 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
   // Socket.IO must find it to pass on every request that is not its own.
   let handleHttp: ReturnType<typeof createHttpListener> | null = null;
   const httpServer = createHttpServer((req, res) => handleHttp?.(req, res));
+  corkUpgrades(httpServer);
   // Host pages that embed boards may also connect.
   const originAllowed = createOriginCheck([
     ...(options.allowedOrigins ?? []),
@@ -310,10 +312,12 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
 
   // Socket.IO's documented saving: the handshake request is not needed once connected, and
   // keeping it costs a few kilobytes per connection (its headers, buffers and socket refs).
+  // The 101 answer and the OPEN packet went out together (upgradeCork.ts).
   // And batched writes: what queued for a WebSocket while its last write was in flight goes out
   // in one syscall (corkedBatches.ts), on a connection that starts on WebSocket or upgrades to it.
   io.engine.on('connection', (raw: EngineConnection) => {
     raw.request = null;
+    uncorkOpenedTransport(raw.transport);
     releaseUpgradeRequest(raw.transport);
     corkWebSocketBatches(raw.transport);
     if ((raw.transport as { name?: string } | undefined)?.name === 'polling') {
