@@ -85,8 +85,10 @@ export const idle: Scenario = {
         // Let the fresh server settle (lazy initialisation) before the baseline.
         await new Promise((resolve) => setTimeout(resolve, 500));
         const before = server.rssBytes();
+        const cpuBefore = server.cpuSeconds();
         group.release('ready');
         await group.barrier('connected');
+        const cpuConnecting = server.cpuSeconds() - cpuBefore;
         group.release('connected');
         await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
         const after = server.rssBytes();
@@ -101,6 +103,7 @@ export const idle: Scenario = {
         return {
           kbPerConnection: (after - before) / 1024 / connections,
           connectsPerSecond: (connections / elapsed) * 1000,
+          cpuPerConnectUs: (cpuConnecting * 1e6) / connections,
           rssBeforeMiB: before / 2 ** 20,
           rssAfterMiB: after / 2 ** 20,
         };
@@ -113,8 +116,12 @@ export const idle: Scenario = {
       metrics: [
         metric('memory per idle connection', 'kb', 'lower', runs, (r) => r.kbPerConnection),
         metric('connects per second', 'per-s', 'higher', runs, (r) => r.connectsPerSecond),
+        metric('server CPU per connect', 'us', 'lower', runs, (r) => r.cpuPerConnectUs),
       ],
       notes: [
+        'Connects per second include the clients: on a small machine the client processes share ' +
+          "its cores with the server, so a heavier client (Socket.IO's) lowers it; server CPU per " +
+          'connect (connect, join, answer) is the server alone.',
         `${connections} connections over ${boards} boards; resident set before -> after (MiB): ` +
           runs
             .map(
