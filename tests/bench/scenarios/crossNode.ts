@@ -283,7 +283,8 @@ async function measure(
   try {
     const pacedPhase = await runPhase(setup, infra, {
       boardId: `xnode-paced-r${round}`,
-      warmup: 200,
+      // Measured warm, as servers run (as in the latency scenario).
+      warmup: quick ? 200 : 2000,
       count: RATE * (quick ? 2 : 5),
       mode: 'paced',
       window: 64,
