@@ -30,12 +30,8 @@ import {
 } from './config.js';
 import { InboundScheduler } from './flow/InboundScheduler.js';
 import { TurnBudget } from './flow/TurnBudget.js';
-import { registerAwarenessHandlers } from './handlers/awarenessHandlers.js';
-import { registerBoardHandlers } from './handlers/boardHandlers.js';
+import { connectionHandler } from './handlers/connections.js';
 import type { Authorize, DrawbridgeServer, HandlerDeps, SocketData } from './handlers/context.js';
-import { installFairness } from './handlers/fairness.js';
-import { installRateLimit } from './handlers/rateLimit.js';
-import { registerSyncHandlers } from './handlers/syncHandlers.js';
 import { createHttpApp, createHttpListener } from './http/app.js';
 import { releaseUpgradeRequest } from './http/connectionMemory.js';
 import { corkUpgrades, uncorkOpenedTransport } from './http/upgradeCork.js';
@@ -327,20 +323,7 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
       });
     }
   });
-  io.on('connection', (socket) => {
-    socket.data.boards = new Map();
-    socket.data.removed = new Map();
-    metrics.connections.inc();
-    socket.once('disconnect', () => {
-      metrics.connections.dec();
-      inbound.forget(socket.id);
-    });
-    installFairness(inbound, socket);
-    installRateLimit(deps, socket, clock);
-    registerBoardHandlers(deps, socket);
-    registerSyncHandlers(deps, socket);
-    registerAwarenessHandlers(deps, socket);
-  });
+  io.on('connection', connectionHandler(deps, inbound, clock));
 
   return {
     httpServer,

@@ -14,87 +14,106 @@ import {
   inbound,
   isAck,
   reportError,
+  type SocketListener,
   toErrorPayload,
 } from './context.js';
 import { leaveBoard, notJoined } from './membership.js';
 
-/** `board:join` and `board:leave`, and leaving every board on disconnect. */
-export function registerBoardHandlers(deps: HandlerDeps, socket: DrawbridgeSocket): void {
-  socket.on('board:join', async (...args: unknown[]) => {
-    const { input, ack } = inbound(args);
-    const valid = validateJoinRequest(input, deps.limits);
-    if (!valid.ok) return reportError(deps, socket, ack, valid.error, boardIdOf(input));
-    const { boardId, stateVector } = valid.value;
-    const boards = socket.data.boards;
-    try {
-      if (!boards.has(boardId) && boards.size >= deps.limits.maxBoardsPerSocket) {
-        throw new ProtocolError(
-          ErrorCode.TOO_MANY_BOARDS,
-          `a connection may join at most ${deps.limits.maxBoardsPerSocket} boards`,
-        );
-      }
-      if (deps.isShuttingDown()) {
-        throw new ProtocolError(ErrorCode.SHUTTING_DOWN, 'the server is restarting');
-      }
-      const token = valid.value.token ?? handshakeToken(socket, deps.limits.maxTokenLength);
-      const grant = await deps.authorize({ boardId, token });
-      const room = await deps.rooms.acquire(boardId).catch((error: unknown) => {
-        if (error instanceof ProtocolError) throw error;
-        throw new ProtocolError(ErrorCode.STORAGE_ERROR, 'the board could not be loaded', {
-          cause: error,
-        });
-      });
-      if (socket.disconnected) {
-        deps.rooms.releaseIfIdle(boardId);
-        return;
-      }
-      // A member from here on, so the board cannot be unloaded while this join waits, and a
-      // revocation pushed from now on finds the socket.
-      room.addMember(socket.id);
-      boards.set(boardId, grant);
-      socket.data.removed.delete(boardId);
-      const confirmed = await deps.confirm(grant).catch((error: unknown) => {
-        if (boards.get(boardId) === grant) leaveBoard(deps, socket, boardId);
-        throw error;
-      });
-      assertStillMember(deps, socket, boardId, grant, room);
-      boards.set(boardId, confirmed);
-      await socket.join(boardRoom(boardId));
-      const state = await room.sync(stateVector).catch((error: unknown) => {
-        leaveBoard(deps, socket, boardId);
-        throw new ProtocolError(ErrorCode.STORAGE_ERROR, 'the board could not be stored', {
-          cause: error,
-        });
-      });
-      if (socket.disconnected) return; // the disconnect handler has cleaned up
-      // Many large answers at once go out over several turns, not in one long burst.
-      await deps.joinAnswers.take(state.update.byteLength);
-      if (socket.disconnected) return;
-      assertStillMember(deps, socket, boardId, confirmed, room);
-      deps.metrics.bytesOut.inc(state.update.byteLength + state.awareness.byteLength);
-      if (isAck(ack)) ack({ ok: true, role: confirmed.role, ...state });
-    } catch (error) {
-      reportError(
-        deps,
-        socket,
-        ack,
-        toErrorPayload(deps, error, { boardId, socket: socket.id }),
-        boardId,
+/**
+ * `board:join` and `board:leave`, and leaving every board on disconnect: listeners shared by
+ * every socket.
+ */
+export function boardHandlers(deps: HandlerDeps): {
+  'board:join': SocketListener;
+  'board:leave': SocketListener;
+  leaveAll: (socket: DrawbridgeSocket) => void;
+} {
+  return {
+    'board:join'(...args) {
+      void onJoin(deps, this, args);
+    },
+    'board:leave'(...args) {
+      onLeave(deps, this, args);
+    },
+    leaveAll(socket) {
+      for (const boardId of [...socket.data.boards.keys()]) leaveBoard(deps, socket, boardId);
+    },
+  };
+}
+
+async function onJoin(deps: HandlerDeps, socket: DrawbridgeSocket, args: unknown[]): Promise<void> {
+  const { input, ack } = inbound(args);
+  const valid = validateJoinRequest(input, deps.limits);
+  if (!valid.ok) return reportError(deps, socket, ack, valid.error, boardIdOf(input));
+  const { boardId, stateVector } = valid.value;
+  const boards = socket.data.boards;
+  try {
+    if (!boards.has(boardId) && boards.size >= deps.limits.maxBoardsPerSocket) {
+      throw new ProtocolError(
+        ErrorCode.TOO_MANY_BOARDS,
+        `a connection may join at most ${deps.limits.maxBoardsPerSocket} boards`,
       );
     }
-  });
+    if (deps.isShuttingDown()) {
+      throw new ProtocolError(ErrorCode.SHUTTING_DOWN, 'the server is restarting');
+    }
+    const token = valid.value.token ?? handshakeToken(socket, deps.limits.maxTokenLength);
+    const grant = await deps.authorize({ boardId, token });
+    const room = await deps.rooms.acquire(boardId).catch((error: unknown) => {
+      if (error instanceof ProtocolError) throw error;
+      throw new ProtocolError(ErrorCode.STORAGE_ERROR, 'the board could not be loaded', {
+        cause: error,
+      });
+    });
+    if (socket.disconnected) {
+      deps.rooms.releaseIfIdle(boardId);
+      return;
+    }
+    // A member from here on, so the board cannot be unloaded while this join waits, and a
+    // revocation pushed from now on finds the socket.
+    room.addMember(socket.id);
+    boards.set(boardId, grant);
+    socket.data.removed?.delete(boardId);
+    const confirmed = await deps.confirm(grant).catch((error: unknown) => {
+      if (boards.get(boardId) === grant) leaveBoard(deps, socket, boardId);
+      throw error;
+    });
+    assertStillMember(deps, socket, boardId, grant, room);
+    boards.set(boardId, confirmed);
+    await socket.join(boardRoom(boardId));
+    const state = await room.sync(stateVector).catch((error: unknown) => {
+      leaveBoard(deps, socket, boardId);
+      throw new ProtocolError(ErrorCode.STORAGE_ERROR, 'the board could not be stored', {
+        cause: error,
+      });
+    });
+    if (socket.disconnected) return; // the disconnect handler has cleaned up
+    // Many large answers at once go out over several turns, not in one long burst.
+    await deps.joinAnswers.take(state.update.byteLength);
+    if (socket.disconnected) return;
+    assertStillMember(deps, socket, boardId, confirmed, room);
+    deps.metrics.bytesOut.inc(state.update.byteLength + state.awareness.byteLength);
+    if (isAck(ack)) ack({ ok: true, role: confirmed.role, ...state });
+  } catch (error) {
+    reportError(
+      deps,
+      socket,
+      ack,
+      toErrorPayload(deps, error, { boardId, socket: socket.id }),
+      boardId,
+    );
+  }
+}
 
-  socket.on('board:leave', (...args: unknown[]) => {
-    const { input, ack } = inbound(args);
-    const valid = validateLeaveRequest(input);
-    if (!valid.ok) return reportError(deps, socket, ack, valid.error, boardIdOf(input));
-    leaveBoard(deps, socket, valid.value.boardId);
-    if (isAck(ack)) ack({ ok: true });
-  });
-
-  socket.on('disconnect', () => {
-    for (const boardId of [...socket.data.boards.keys()]) leaveBoard(deps, socket, boardId);
-  });
+function onLeave(deps: HandlerDeps, socket: DrawbridgeSocket, args: unknown[]): void {
+  const { input, ack } = inbound(args);
+  const valid = validateLeaveRequest(input);
+  if (!valid.ok) {
+    reportError(deps, socket, ack, valid.error, boardIdOf(input));
+    return;
+  }
+  leaveBoard(deps, socket, valid.value.boardId);
+  if (isAck(ack)) ack({ ok: true });
 }
 
 /** The handshake's `auth.token`, held to the same length limit as a join's. */

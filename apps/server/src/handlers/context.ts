@@ -19,8 +19,11 @@ import type { RoomManager } from '../rooms/RoomManager.js';
 export interface SocketData {
   /** Boards this socket has joined, with what its token granted on each. */
   boards: Map<string, Grant>;
-  /** Boards the server removed this socket from (a revoked link, a deleted board), and why. */
-  removed: Map<string, ErrorCode>;
+  /**
+   * Boards the server removed this socket from (a revoked link, a deleted board), and why.
+   * Made on the first removal: most connections never have one.
+   */
+  removed?: Map<string, ErrorCode>;
 }
 
 export type DrawbridgeServer = Server<
@@ -61,6 +64,12 @@ export interface HandlerDeps {
   /** True once shutdown began: new joins and updates are refused with SHUTTING_DOWN. */
   isShuttingDown: () => boolean;
 }
+
+/**
+ * An event listener shared by every socket of a server (no closure per connection): Socket.IO
+ * calls it with the socket as `this`.
+ */
+export type SocketListener = (this: DrawbridgeSocket, ...args: unknown[]) => void;
 
 type AnyAck = (result: AckResult<Record<string, unknown>>) => void;
 

@@ -37,12 +37,16 @@ function flowOf(socket: DrawbridgeSocket): FlowControl {
 }
 
 /**
- * Socket middleware, first in line: every inbound event waits its turn in the shared
- * scheduler, so a connection's burst is handled a few messages at a time between everyone
- * else's. A long-polling connection cannot be paused (its payloads arrive whole and are
- * bounded by maxHttpBufferSize); a WebSocket stops being read while its queue is long, and
- * what a slice answers it is written at the slice's end, in one syscall.
+ * First in line for every inbound event: it waits its turn in the shared scheduler, so a
+ * connection's burst is handled a few messages at a time between everyone else's. A
+ * long-polling connection cannot be paused (its payloads arrive whole and are bounded by
+ * maxHttpBufferSize); a WebSocket stops being read while its queue is long, and what a slice
+ * answers it is written at the slice's end, in one syscall.
  */
-export function installFairness(scheduler: InboundScheduler, socket: DrawbridgeSocket): void {
-  socket.use((_packet, next) => scheduler.enqueue(socket.id, flowOf(socket), () => next()));
+export function takeTurn(
+  scheduler: InboundScheduler,
+  socket: DrawbridgeSocket,
+  handle: () => void,
+): void {
+  scheduler.enqueue(socket.id, flowOf(socket), handle);
 }

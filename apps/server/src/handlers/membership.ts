@@ -27,6 +27,7 @@ export function removeFromBoard(
   code: ErrorCode,
   message: string,
 ): void {
+  socket.data.removed ??= new Map();
   socket.data.removed.set(boardId, code);
   socket.emit('board:error', { boardId, code, message });
   deps.metrics.errors.inc({ code });
@@ -38,7 +39,7 @@ export function removeFromBoard(
  * did (so a late request does not hide the reason), else NOT_JOINED.
  */
 export function notJoined(socket: DrawbridgeSocket, boardId: string): ProtocolError {
-  const removed = socket.data.removed.get(boardId);
+  const removed = socket.data.removed?.get(boardId);
   if (removed) return new ProtocolError(removed, `removed from board ${boardId}`);
   return new ProtocolError(ErrorCode.NOT_JOINED, `join board ${boardId} first`);
 }

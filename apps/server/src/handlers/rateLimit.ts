@@ -4,22 +4,34 @@ import { RateLimiter } from '../RateLimiter.js';
 import { type DrawbridgeSocket, type HandlerDeps, reportError } from './context.js';
 
 /**
- * Socket middleware: every inbound event takes a token from the socket's bucket; past the
- * limit the event is answered with RATE_LIMITED and dropped before any handler runs.
+ * Every inbound event takes a token from its socket's bucket; past the limit the event is
+ * answered with RATE_LIMITED and dropped before any handler runs.
  */
-export function installRateLimit(deps: HandlerDeps, socket: DrawbridgeSocket, clock: Clock): void {
-  const rate = deps.limits.maxMessagesPerSecond;
-  const limiter = new RateLimiter(rate, rate * 2, clock);
-  socket.use((packet, next) => {
-    if (limiter.take()) return next();
+export class RateLimit {
+  constructor(
+    private readonly deps: HandlerDeps,
+    private readonly clock: Clock,
+  ) {}
+
+  /** A socket's bucket: `maxMessagesPerSecond` sustained, bursts of twice that. */
+  bucket(): RateLimiter {
+    const rate = this.deps.limits.maxMessagesPerSecond;
+    return new RateLimiter(rate, rate * 2, this.clock);
+  }
+
+  /** True if the event may go on; else it has been answered with RATE_LIMITED. */
+  admit(socket: DrawbridgeSocket, bucket: RateLimiter, packet: unknown[]): boolean {
+    if (bucket.take()) return true;
+    const rate = this.deps.limits.maxMessagesPerSecond;
     const ack = packet[packet.length - 1];
     const boardId = (packet[1] as { boardId?: unknown } | undefined)?.boardId;
     reportError(
-      deps,
+      this.deps,
       socket,
       ack,
       { code: ErrorCode.RATE_LIMITED, message: `more than ${rate} messages per second` },
       typeof boardId === 'string' && boardId.length <= 64 ? boardId : undefined,
     );
-  });
+    return false;
+  }
 }

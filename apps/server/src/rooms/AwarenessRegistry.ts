@@ -22,8 +22,8 @@ type AwarenessChange = { added: number[]; updated: number[]; removed: number[] }
  */
 export class AwarenessRegistry {
   readonly awareness: Awareness;
-  /** Local member id -> the client ids it owns. */
-  readonly #members = new Map<string, Set<number>>();
+  /** Local member id -> the client ids it owns (null until it claims one: most never do). */
+  readonly #members = new Map<string, Set<number> | null>();
   /** Client id -> owner: a local member id, or `node:<id>`. */
   readonly #owners = new Map<number, string>();
 
@@ -43,7 +43,7 @@ export class AwarenessRegistry {
   }
 
   addMember(memberId: string): void {
-    if (!this.#members.has(memberId)) this.#members.set(memberId, new Set());
+    if (!this.#members.has(memberId)) this.#members.set(memberId, null);
   }
 
   hasMember(memberId: string): boolean {
@@ -91,8 +91,10 @@ export class AwarenessRegistry {
 
   /** Applies a member's update, enforcing ownership. Returns the client ids that changed. */
   applyLocal(update: Uint8Array, entries: AwarenessEntry[], memberId: string): number[] {
-    const owned = this.#members.get(memberId);
-    if (!owned) throw new ProtocolError(ErrorCode.NOT_JOINED, 'not a member of this board');
+    let owned = this.#members.get(memberId);
+    if (owned === undefined) {
+      throw new ProtocolError(ErrorCode.NOT_JOINED, 'not a member of this board');
+    }
     const claims: number[] = [];
     for (const { clientID } of entries) {
       const owner = this.#owners.get(clientID);
@@ -104,14 +106,18 @@ export class AwarenessRegistry {
         );
       }
     }
-    if (owned.size + claims.length > this.maxClientsPerMember) {
+    if ((owned?.size ?? 0) + claims.length > this.maxClientsPerMember) {
       throw new ProtocolError(
         ErrorCode.FORBIDDEN,
         `a connection may own at most ${this.maxClientsPerMember} awareness clients per board`,
       );
     }
+    if (claims.length > 0 && !owned) {
+      owned = new Set();
+      this.#members.set(memberId, owned);
+    }
     for (const id of claims) {
-      owned.add(id);
+      owned?.add(id);
       this.#owners.set(id, memberId);
     }
     return this.#apply(update, memberId);
