@@ -1,19 +1,10 @@
+import type { Duplex } from 'node:stream';
 import type { FlowControl, InboundScheduler } from '../flow/InboundScheduler.js';
+import { webSocketOf } from '../http/engineTransport.js';
 import type { DrawbridgeSocket } from './context.js';
 
-interface WebSocketLike {
-  pause?: () => void;
-  resume?: () => void;
-  _socket?: { cork?: () => void; uncork?: () => void };
-}
-
 /** The WebSocket under a connection, when it is on that transport (ws can pause reading). */
-function webSocketOf(socket: DrawbridgeSocket): WebSocketLike | null {
-  const transport = socket.conn.transport as unknown as { name?: string; socket?: unknown };
-  return transport.name === 'websocket' && transport.socket
-    ? (transport.socket as WebSocketLike)
-    : null;
-}
+const webSocketOfConnection = (socket: DrawbridgeSocket) => webSocketOf(socket.conn.transport);
 
 /**
  * Made when a message arrives, not kept per connection: idle connections cost nothing here.
@@ -21,16 +12,16 @@ function webSocketOf(socket: DrawbridgeSocket): WebSocketLike | null {
  * upgrade in between cannot unbalance it).
  */
 function flowOf(socket: DrawbridgeSocket): FlowControl {
-  let corked: WebSocketLike['_socket'] | undefined;
+  let corked: Duplex | undefined;
   return {
-    pause: () => webSocketOf(socket)?.pause?.(),
-    resume: () => webSocketOf(socket)?.resume?.(),
+    pause: () => webSocketOfConnection(socket)?.pause?.(),
+    resume: () => webSocketOfConnection(socket)?.resume?.(),
     cork: () => {
-      corked = webSocketOf(socket)?._socket;
-      corked?.cork?.();
+      corked = webSocketOfConnection(socket)?._socket;
+      corked?.cork();
     },
     uncork: () => {
-      corked?.uncork?.();
+      corked?.uncork();
       corked = undefined;
     },
   };

@@ -1,3 +1,5 @@
+import { webSocketOf } from './engineTransport.js';
+
 /**
  * What Engine.IO leaves behind on every WebSocket it accepted, that nothing uses once the
  * connection is up:
@@ -12,21 +14,15 @@
  * then the request stays, as it would without this.
  */
 export function releaseUpgradeRequest(transport: unknown): void {
-  const t = transport as { name?: string; socket?: WebSocketLike } | undefined;
-  if (t?.name !== 'websocket' || !t.socket) return;
-  for (const listener of t.socket.listeners?.('error') ?? []) {
-    if ((listener as { name?: string }).name === 'onUpgradeError') t.socket.off('error', listener);
+  const ws = webSocketOf(transport);
+  if (!ws) return;
+  for (const listener of ws.listeners?.('error') ?? []) {
+    if ((listener as { name?: string }).name === 'onUpgradeError') ws.off?.('error', listener);
   }
-  const tcp = t.socket._socket;
+  const tcp = ws._socket;
   for (const listener of (tcp?.listeners('close') ?? []) as Listener[]) {
     if (Function.prototype.toString.call(listener) === RESPONSE_CLOSE) tcp?.off('close', listener);
   }
-}
-
-interface WebSocketLike {
-  listeners?(event: 'error'): Listener[];
-  off(event: 'error', listener: Listener): void;
-  _socket?: NodeJS.EventEmitter;
 }
 
 type Listener = (...args: unknown[]) => void;

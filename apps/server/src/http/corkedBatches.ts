@@ -1,3 +1,5 @@
+import { tcpOf } from './engineTransport.js';
+
 /**
  * Engine.IO's WebSocket transport sends the packets that queued while its previous write was in
  * flight as a batch, one `ws.send` each, and ws writes every frame with a syscall of its own.
@@ -5,21 +7,14 @@
  * per packet, the largest cost of a busy server. Corking the TCP socket for the batch writes it
  * with one writev; frames, order and write callbacks are unchanged.
  */
-interface Cork {
-  cork(): void;
-  uncork(): void;
-}
-
 interface WebSocketTransport {
-  name?: string;
-  socket?: { _socket?: Cork };
   send(packets: unknown[]): void;
 }
 
 /** Shared by every transport (no closure per connection); calls the class's own `send`. */
 function corkedSend(this: WebSocketTransport, packets: unknown[]): void {
   const send = (Object.getPrototypeOf(this) as WebSocketTransport).send;
-  const tcp = this.socket?._socket;
+  const tcp = tcpOf(this);
   if (!tcp || packets.length < 2) {
     send.call(this, packets);
     return;
@@ -34,9 +29,8 @@ function corkedSend(this: WebSocketTransport, packets: unknown[]): void {
 
 /** Batches a WebSocket transport's writes; leaves any other transport alone. */
 export function corkWebSocketBatches(transport: unknown): void {
-  const t = transport as WebSocketTransport | undefined;
-  if (t?.name !== 'websocket' || typeof t.send !== 'function') return;
-  const tcp = t.socket?._socket;
-  if (typeof tcp?.cork !== 'function' || typeof tcp.uncork !== 'function') return;
+  const tcp = tcpOf(transport);
+  const t = transport as WebSocketTransport;
+  if (typeof t.send !== 'function' || typeof tcp?.cork !== 'function') return;
   t.send = corkedSend;
 }

@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { tcpOf } from './engineTransport.js';
 
 /**
  * A WebSocket connection's first bytes are two writes: ws's `101 Switching Protocols`, then
@@ -26,8 +27,7 @@ export function uncorkUpgrade(socket: Duplex | undefined): void {
 
 /** `uncorkUpgrade` for an Engine.IO connection's transport (a no-op but on WebSocket). */
 export function uncorkOpenedTransport(transport: unknown): void {
-  const t = transport as { name?: string; socket?: { _socket?: Duplex } } | undefined;
-  if (t?.name === 'websocket') uncorkUpgrade(t.socket?._socket);
+  uncorkUpgrade(tcpOf(transport));
 }
 
 function corkForHandshake(_req: unknown, socket: Duplex): void {
