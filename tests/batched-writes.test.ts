@@ -5,8 +5,9 @@
  * order, with its own answer. And a WebSocket connection opens with one write: the 101 answer
  * and Engine.IO's OPEN packet together (http/upgradeCork.ts).
  */
-import { ErrorCode } from '@drawbridge/protocol';
+
 import type { Duplex } from 'node:stream';
+import { ErrorCode } from '@drawbridge/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { connectRaw, emitRaw, type RawSocket } from './utils/rawClient.js';
