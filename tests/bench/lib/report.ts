@@ -51,7 +51,7 @@ export function format(value: number, unit: Unit): string {
           ? `${value.toFixed(0)} ms`
           : `${value.toFixed(1)} ms`;
     case 'us':
-      return `${value.toFixed(1)} µs`;
+      return `${value.toFixed(value >= 100 ? 0 : 1)} µs`;
     case 'kb':
       return `${value.toFixed(1)} KB`;
     case 'bytes':
