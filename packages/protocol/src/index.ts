@@ -57,6 +57,7 @@ export type {
   LeaveRequest,
 } from './payloads.js';
 export { Role } from './payloads.js';
+export { findMissingDependency } from './updateDependencies.js';
 export {
   isValidBoardId,
   toBytes,
@@ -75,7 +76,6 @@ export {
   type ClientRange,
   type DeleteRange,
   type Dependency,
-  findMissingDependency,
   MAX_CLOCK,
   type ScannedUpdate,
   scanAwarenessUpdate,

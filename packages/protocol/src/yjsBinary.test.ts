@@ -7,9 +7,9 @@ import {
   removeAwarenessStates,
 } from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import { findMissingDependency } from './updateDependencies.js';
 import {
   BinaryFormatError,
-  findMissingDependency,
   MAX_ANY_DEPTH,
   MAX_CLOCK,
   type ScannedUpdate,
