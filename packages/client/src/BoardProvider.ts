@@ -22,6 +22,7 @@ import {
   removeAwarenessStates,
 } from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import { carriesNews } from './joinDiff.js';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -72,18 +73,6 @@ export interface BoardProviderOptions {
 }
 
 type Listener = (state: ProviderState) => void;
-
-/**
- * Whether the join answer `diff` (what the server lacks, by state vector) holds anything the
- * server does not have. It always repeats the whole delete set, so a diff without structs is
- * news only when its deletions differ from the server's (a deletion made offline does not
- * advance the state vector). `serverUpdate` is the join's answer, which carries the server's.
- */
-function carriesNews(diff: Uint8Array, serverUpdate: Uint8Array): boolean {
-  const mine = Y.decodeUpdate(diff);
-  if (mine.structs.length > 0) return true;
-  return !Y.equalDeleteSets(mine.ds, Y.decodeUpdate(serverUpdate).ds);
-}
 
 /**
  * Binds a Y.Doc and its awareness to one board on a Drawbridge server, following PROTOCOL.md:
