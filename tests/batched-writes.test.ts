@@ -10,14 +10,9 @@ import type { Duplex } from 'node:stream';
 import { ErrorCode } from '@drawbridge/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { engineClients, whenServerOnWebSocket } from './utils/engine.js';
 import { connectRaw, emitRaw, type RawSocket } from './utils/rawClient.js';
 import { startServer, type TestServer } from './utils/server.js';
-
-/** Engine.IO's connections by id (`clients` is not in its public typings). */
-const engineClients = (server: TestServer): unknown[] =>
-  Object.values(
-    (server.server.io.engine as unknown as { clients: Record<string, unknown> }).clients,
-  );
 
 interface CountedTcp {
   _write: (...args: unknown[]) => void;
@@ -41,19 +36,6 @@ function countWrites(server: TestServer): { calls: number } {
     }
   }
   return counter;
-}
-
-/** Resolves once the server holds the connection on WebSocket (after an upgrade, if any). */
-async function whenServerOnWebSocket(server: TestServer): Promise<void> {
-  const deadline = Date.now() + 5000;
-  const onWebSocket = () =>
-    engineClients(server).every(
-      (client) => (client as { transport: { name: string } }).transport.name === 'websocket',
-    );
-  while (!onWebSocket()) {
-    if (Date.now() > deadline) throw new Error('the connection never upgraded to WebSocket');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 describe('batched writes', () => {

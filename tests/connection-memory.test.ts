@@ -9,6 +9,7 @@ import { runInNewContext } from 'node:vm';
 import { ErrorCode } from '@drawbridge/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { whenServerOnWebSocket } from './utils/engine.js';
 import { connectRaw, joinRaw, type RawSocket, sendUpdate } from './utils/rawClient.js';
 import { startServer, type TestServer } from './utils/server.js';
 
@@ -24,19 +25,6 @@ async function collected(refs: WeakRef<object>[]): Promise<void> {
     if (alive === 0) return;
     if (Date.now() > deadline) throw new Error(`${alive} of ${refs.length} requests still held`);
     await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** Resolves once the server holds every connection on WebSocket (after an upgrade, if any). */
-async function whenServerOnWebSocket(server: TestServer): Promise<void> {
-  const clients = () =>
-    Object.values(
-      (server.server.io.engine as unknown as { clients: Record<string, unknown> }).clients,
-    ) as { transport: { name: string } }[];
-  const deadline = Date.now() + 5000;
-  while (clients().some((client) => client.transport.name !== 'websocket')) {
-    if (Date.now() > deadline) throw new Error('the connection never upgraded to WebSocket');
-    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
