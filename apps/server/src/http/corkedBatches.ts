@@ -30,7 +30,7 @@ function corkedSend(this: WebSocketTransport, packets: unknown[]): void {
 /** Batches a WebSocket transport's writes; leaves any other transport alone. */
 export function corkWebSocketBatches(transport: unknown): void {
   const tcp = tcpOf(transport);
+  if (typeof tcp?.cork !== 'function') return;
   const t = transport as WebSocketTransport;
-  if (typeof t.send !== 'function' || typeof tcp?.cork !== 'function') return;
-  t.send = corkedSend;
+  if (typeof t.send === 'function') t.send = corkedSend;
 }
