@@ -30,6 +30,8 @@ interface StormParams {
 interface StormResult {
   /** storm: when this worker's last client had rejoined with its board converged. */
   convergedAt?: number;
+  /** storm: this client process's CPU seconds since the drop, sampled: [time, seconds][]. */
+  cpuSamples?: [number, number][];
   /** loss: edit keys acked and sent-but-unacked. */
   acked?: string[];
   unacked?: string[];
@@ -130,11 +132,25 @@ export async function stormClients(p: StormParams, io: WorkerIO): Promise<StormR
         () => 'clients saw no drop',
       );
       await io.barrier('dropped');
-      await waitUntil(converged, 120_000, () => {
-        const behind = clients.filter((c) => c.conn === null || c.keys() !== perBoard * EDITS_EACH);
-        return `${behind.length} clients not rejoined and converged`;
-      });
-      return { convergedAt: now() };
+      const cpu = process.cpuUsage();
+      const cpuSamples: [number, number][] = [];
+      const sample = () => {
+        const spent = process.cpuUsage(cpu);
+        cpuSamples.push([now(), (spent.user + spent.system) / 1e6]);
+      };
+      const sampler = setInterval(sample, 20);
+      try {
+        await waitUntil(converged, 120_000, () => {
+          const behind = clients.filter(
+            (c) => c.conn === null || c.keys() !== perBoard * EDITS_EACH,
+          );
+          return `${behind.length} clients not rejoined and converged`;
+        });
+      } finally {
+        clearInterval(sampler);
+      }
+      sample();
+      return { convergedAt: now(), cpuSamples };
     }
     // loss: steady edits until the server dies; acks recorded.
     await io.barrier('joined');
@@ -228,8 +244,16 @@ export const reconnect: Scenario = {
           storm.release('dropped');
           server = await startServer(kind, { env, dataDir, port });
           readyAt = now();
+          const serverCpu = server.cpuSeconds();
           const results = await storm.results();
           const rejoinMs = Math.max(...results.map((r) => r.convergedAt!)) - readyAt;
+          const stormServerCpu = server.cpuSeconds() - serverCpu;
+          // Each client process's CPU from the first sample at or after ready to its end.
+          const stormClientCpu = results.reduce((sum, r) => {
+            const samples = r.cpuSamples!;
+            const from = samples.find(([at]) => at >= readyAt) ?? samples[samples.length - 1]!;
+            return sum + samples[samples.length - 1]![1] - from[1];
+          }, 0);
 
           // Durability with nobody left to resync.
           const loss = startWorkers<StormParams, StormResult>(2, MODULE, 'stormClients', {
@@ -254,6 +278,8 @@ export const reconnect: Scenario = {
           const unacked = lost.flatMap((r) => r.unacked!);
           return {
             rejoinMs,
+            stormServerCpu,
+            stormClientCpu,
             ackedLost: acked.filter((k) => !stored.has(k)).length,
             acked: acked.length,
             unackedLost: unacked.filter((k) => !stored.has(k)).length,
@@ -284,8 +310,10 @@ export const reconnect: Scenario = {
       ],
       notes: runs.map(
         (r) =>
-          `${r.kind}: ${r.result.ackedLost} of ${r.result.acked} acked and ${r.result.unackedLost} of ` +
-          `${r.result.unacked} unacked edits lost`,
+          `${r.kind}: CPU in the storm: server ${r.result.stormServerCpu.toFixed(2)} s, client ` +
+          `processes ${r.result.stormClientCpu.toFixed(2)} s (from ready until converged)` +
+          `; ${r.result.ackedLost} of ${r.result.acked} acked and ` +
+          `${r.result.unackedLost} of ${r.result.unacked} unacked edits lost`,
       ),
       runs,
     };

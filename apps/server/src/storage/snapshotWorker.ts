@@ -5,8 +5,12 @@
  */
 import { type Packed, unpack } from '../workers/packing.js';
 import { ownBytes, serveRpc, Transfer } from '../workers/serveRpc.js';
+import { lowerThreadPriority } from '../workers/threadPriority.js';
 import { buildSnapshot } from './snapshot.js';
 import { buildVersion } from './versionSnapshot.js';
+
+// Background work: the event loop and the storage commits come first when CPU is short.
+lowerThreadPriority();
 
 serveRpc({
   build: (packed: Packed) => {

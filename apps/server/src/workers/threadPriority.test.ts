@@ -1,0 +1,59 @@
+import { readdirSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { SnapshotBuilder } from '../storage/SnapshotBuilder.js';
+import { RpcWorker } from './RpcWorker.js';
+import { BACKGROUND_NICENESS, currentThreadId, threadNiceness } from './threadPriority.js';
+
+const linux = process.platform === 'linux';
+
+/** Ids of this process's threads at the background niceness. */
+function backgroundThreads(): number[] {
+  return readdirSync(`/proc/${process.pid}/task`)
+    .map(Number)
+    .filter((tid) => threadNiceness(process.pid, tid) === BACKGROUND_NICENESS);
+}
+
+const stops: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(stops.splice(0).map((stop) => stop()));
+});
+
+describe.runIf(linux)('background worker threads', () => {
+  it('knows the calling thread: the main thread is the process', () => {
+    expect(currentThreadId()).toBe(process.pid);
+  });
+
+  it('the snapshot worker runs niced, the rest of the process does not', async () => {
+    const before = backgroundThreads();
+    const builder = new SnapshotBuilder(() => {});
+    stops.push(() => builder.close());
+    const doc = new Y.Doc();
+    doc.getMap('shapes').set('a', 1);
+    // A real build: the worker is up and has run its start-up code.
+    const snapshot = await builder.build([Y.encodeStateAsUpdate(doc)]);
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, snapshot);
+    expect(copy.getMap('shapes').get('a')).toBe(1);
+
+    const niced = backgroundThreads().filter((tid) => !before.includes(tid));
+    expect(niced).toHaveLength(1);
+    expect(threadNiceness(process.pid, process.pid)).toBe(0);
+  });
+
+  it('the preview worker runs niced', async () => {
+    const before = backgroundThreads();
+    const worker = new RpcWorker({
+      callerUrl: new URL('../previews/PreviewRenderer.ts', import.meta.url).href,
+      sourcePath: './renderWorker.ts',
+      bundledName: 'preview-worker.js',
+      name: 'preview-test',
+    });
+    stops.push(() => worker.terminate());
+    // An unknown method still round-trips through the worker once it is up.
+    await expect(worker.call('no-such-method', [])).rejects.toThrow(/unknown method/);
+    const niced = backgroundThreads().filter((tid) => !before.includes(tid));
+    expect(niced).toHaveLength(1);
+    expect(threadNiceness(process.pid, process.pid)).toBe(0);
+  });
+});
