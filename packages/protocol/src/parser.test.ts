@@ -2,7 +2,15 @@ import { encode as msgpackEncode } from '@msgpack/msgpack';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from './constants.js';
 import { ErrorCode } from './errors.js';
-import { Decoder, Encoder, isPacketValid, type Packet, PacketType, parser } from './parser.js';
+import {
+  Decoder,
+  Encoder,
+  isPacketValid,
+  LARGE_PACKET_BYTES,
+  type Packet,
+  PacketType,
+  parser,
+} from './parser.js';
 import { validateDocUpdate } from './validate.js';
 
 /** Encodes with our Encoder and checks there is exactly one frame. */
@@ -174,6 +182,29 @@ describe('Encoder', () => {
     second.fill(0);
     expect(first).toEqual(snapshot); // neither the next encode nor mutating its output touched it
     expect(decodeAll(first)[0]!.data).toEqual(['a', bytes(1, 2, 3)]);
+  });
+
+  it('encodes a large packet byte for byte as the shared encoder would, in a buffer of its own', () => {
+    const update = new Uint8Array(3 * LARGE_PACKET_BYTES).map((_, i) => i % 251);
+    const packet = {
+      type: PacketType.ACK,
+      nsp: '/',
+      id: 7,
+      data: [{ ok: true, role: 'editor', update, awareness: bytes(1, 2), name: 'x'.repeat(2000) }],
+    };
+    const encoder = new Encoder();
+    const first = encoder.encode(packet)[0]!;
+    const { type, nsp, data, id } = packet;
+    const reference = msgpackEncode({ type, nsp, data, id }, { ignoreUndefined: true });
+    expect(Array.from(first)).toEqual(Array.from(reference));
+    const snapshot = Uint8Array.from(first);
+    const second = encoder.encode(packet)[0]!;
+    expect(second.buffer).not.toBe(first.buffer);
+    second.fill(0);
+    expect(first).toEqual(snapshot);
+    const decoded = decodeAll(first)[0]!;
+    expect(decoded.id).toBe(7);
+    expect((decoded.data as [{ update: Uint8Array }])[0].update).toEqual(update);
   });
 });
 

@@ -131,13 +131,42 @@ const msgpackDecoder = new MsgpackDecoder<DecodeContext>({
   context: decodeContext,
 });
 
+/** Packets carrying at least this many bytes of binary get an encoder of their own (below). */
+export const LARGE_PACKET_BYTES = 64 * 1024;
+/** Room for everything but the binary in a large packet (keys, ids, headers); more still fits. */
+const ENVELOPE_BYTES = 1024;
+
+/** Bytes of binary in a packet's data (payloads nest at most a few levels deep). */
+function binaryBytes(value: unknown, depth: number): number {
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (depth === 0 || value === null || typeof value !== 'object') return 0;
+  let sum = 0;
+  for (const item of Array.isArray(value) ? value : Object.values(value)) {
+    sum += binaryBytes(item, depth - 1);
+  }
+  return sum;
+}
+
 export class Encoder {
   readonly #msgpack = new MsgpackEncoder({ ignoreUndefined: true });
-  /** `encode` (not `encodeSharedRef`) returns an exact-size copy, safe to queue and send later. */
+  /** Each frame is a buffer of its own, safe to queue and send later. */
   encode(packet: Packet): Uint8Array[] {
     // Only the packet's own fields: socket.io-client also hands the encoder its `options`.
     const { type, nsp, data, id } = packet;
-    return [this.#msgpack.encode({ type, nsp, data, id })];
+    const fields = { type, nsp, data, id };
+    const binary = binaryBytes(data, 4);
+    if (binary < LARGE_PACKET_BYTES) {
+      // `encode` (not `encodeSharedRef`): an exact-size copy out of the reused buffer.
+      return [this.#msgpack.encode(fields)];
+    }
+    // A board's answer to a join runs to megabytes: an encoder sized for it writes the bytes
+    // once, into a buffer that becomes the frame, where the shared one would copy them twice
+    // (into its buffer, then out) and grow its buffer on the way.
+    const sized = new MsgpackEncoder({
+      ignoreUndefined: true,
+      initialBufferSize: binary + ENVELOPE_BYTES,
+    });
+    return [sized.encodeSharedRef(fields)];
   }
 }
 
