@@ -16,6 +16,7 @@ import { CatchUp } from './CatchUp.js';
 import { type ColdAnswer, DIRECT_LOAD_BYTES } from './loading/BoardLoader.js';
 import { restoreBoard } from './loading/restoreBoard.js';
 import { Outbox } from './Outbox.js';
+import { bringsNothingNew } from './redundantUpdate.js';
 
 export interface SyncState {
   update: Uint8Array;
@@ -207,6 +208,8 @@ export class BoardRoom {
     scan: ScannedUpdate,
     memberId: string,
   ): { integrated: boolean; durable: Promise<void> } {
+    // A rejoining client's resend is mostly this: answered without decoding it into the doc.
+    if (bringsNothingNew(scan, this.doc)) return { integrated: false, durable: this.durable() };
     const missing = findMissingDependency(scan, (client) => Y.getState(this.doc.store, client));
     if (missing) throw new ProtocolError(ErrorCode.MISSING_DEPENDENCIES, missing);
     if (this.log.bytes + update.byteLength > this.deps.limits.maxBoardBytes) {
@@ -262,6 +265,7 @@ export class BoardRoom {
 
   /** Another node's update: applied and relayed unless it builds on content this doc lacks. */
   applyRemoteUpdate(update: Uint8Array, scan: ScannedUpdate): boolean {
+    if (bringsNothingNew(scan, this.doc)) return true;
     if (findMissingDependency(scan, (client) => Y.getState(this.doc.store, client))) return false;
     this.#integrate(() => Y.applyUpdate(this.doc, update, 'remote'), null, false);
     return true;
