@@ -1,4 +1,4 @@
-import { pack, transferOf } from '../workers/packing.js';
+import { type Packed, pack, transferOf } from '../workers/packing.js';
 import { RpcWorker } from '../workers/RpcWorker.js';
 import type { BuiltVersion } from './versionSnapshot.js';
 
@@ -15,7 +15,8 @@ export class SnapshotBuilder {
     this.#onExit = onExit;
   }
 
-  build(updates: readonly Uint8Array[]): Promise<Uint8Array> {
+  /** The board's snapshot from its records (given packed, they are moved to the worker as they are). */
+  build(updates: readonly Uint8Array[] | Packed): Promise<Uint8Array> {
     return this.#call<Uint8Array>('build', updates);
   }
 
@@ -30,7 +31,7 @@ export class SnapshotBuilder {
     await worker?.terminate();
   }
 
-  #call<T>(method: string, updates: readonly Uint8Array[]): Promise<T> {
+  #call<T>(method: string, updates: readonly Uint8Array[] | Packed): Promise<T> {
     this.#worker ??= new RpcWorker({
       callerUrl: import.meta.url,
       sourcePath: './snapshotWorker.ts',
@@ -38,7 +39,7 @@ export class SnapshotBuilder {
       name: 'snapshot-builder',
       onExit: this.#onExit,
     });
-    const packed = pack(updates);
+    const packed = 'lengths' in updates ? updates : pack(updates);
     return this.#worker.call<T>(method, [packed], transferOf(packed));
   }
 }

@@ -1,4 +1,5 @@
 import { type Logger, silentLogger } from '../logger.js';
+import type { Packed } from '../workers/packing.js';
 import { RpcWorker } from '../workers/RpcWorker.js';
 import type { BoardCatalog, LinkStore } from './Catalog.js';
 import { type CommitInfo, GroupCommitQueue, type QueuedAppend } from './GroupCommitQueue.js';
@@ -38,6 +39,11 @@ export interface SqliteStorageOptions {
  * versions (`versions`). Appends queued while a commit runs share the next one (group
  * commit, one fsync). Several processes may open the same file; seqs stay gapless per board.
  */
+/** `CompactionInput` as the storage worker sends it: the records packed into one buffer. */
+type PackedCompactionInput =
+  | Extract<CompactionInput, { skip: unknown }>
+  | (Omit<Extract<CompactionInput, { parts: unknown }>, 'parts'> & { parts: Packed });
+
 export class SqliteStorage implements Storage {
   readonly shared = false;
   readonly links: LinkStore;
@@ -120,18 +126,21 @@ export class SqliteStorage implements Storage {
   /** Read and write in the storage worker; the snapshot is built in another, so commits go on. */
   async compact(boardId: string, options: CompactOptions = {}): Promise<CompactionResult> {
     this.#assertOpen();
-    const input = await this.#worker.call<CompactionInput>('compactionInput', [
+    const input = await this.#worker.call<PackedCompactionInput>('compactionInput', [
       boardId,
       options.minRecords ?? 2,
     ]);
     if ('skip' in input) return input.skip;
+    // The records and the snapshot pass through this thread by transfer, never copied here.
     const state = await this.#builder.build(input.parts);
-    const written = await this.#worker.call<boolean>('replaceSnapshot', [
-      boardId,
-      input.expected,
-      input.throughSeq,
-      state,
-    ]);
+    const snapshotBytes = state.byteLength;
+    const written = await this.#worker.call<boolean>(
+      'replaceSnapshot',
+      [boardId, input.expected, input.throughSeq, state],
+      state.byteOffset === 0 && state.byteLength === state.buffer.byteLength
+        ? [state.buffer as ArrayBuffer]
+        : [],
+    );
     if (!written) {
       return {
         compacted: false,
@@ -144,7 +153,7 @@ export class SqliteStorage implements Storage {
     return {
       compacted: true,
       throughSeq: input.throughSeq,
-      snapshotBytes: state.byteLength,
+      snapshotBytes,
       records: input.records,
     };
   }

@@ -4,6 +4,7 @@
  * by `SqliteStorage`, `SqliteAssets` and `SqliteVersions`.
  */
 import { workerData } from 'node:worker_threads';
+import { pack, transferOf } from '../../workers/packing.js';
 import { emitRpcEvent, ownBytes, serveRpc, Transfer } from '../../workers/serveRpc.js';
 import type { NewAsset, StoredAsset } from '../AssetStore.js';
 import type { NewLink } from '../Catalog.js';
@@ -40,8 +41,13 @@ serveRpc({
   commit: (batch: QueuedAppend[]) => log.commit(batch),
   readSince: (boardId: string, afterSeq: number) => log.readSince(boardId, afterSeq),
   headSeqs: (boardIds: string[]) => log.headSeqs(boardIds),
-  compactionInput: (boardId: string, minRecords: number) =>
-    log.compactionInput(boardId, minRecords),
+  // The records go out as one buffer, moved: the event loop only hands it on to the builder.
+  compactionInput: (boardId: string, minRecords: number) => {
+    const input = log.compactionInput(boardId, minRecords);
+    if ('skip' in input) return input;
+    const parts = pack(input.parts);
+    return new Transfer({ ...input, parts }, transferOf(parts));
+  },
   replaceSnapshot: (boardId: string, expected: number, throughSeq: number, state: Uint8Array) =>
     log.replaceSnapshot(boardId, expected, throughSeq, state),
   stats: (boardId: string) => log.stats(boardId),
