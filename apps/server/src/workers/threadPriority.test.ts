@@ -1,6 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { silentLogger } from '../logger.js';
+import { BoardLoader } from '../rooms/loading/BoardLoader.js';
 import { SnapshotBuilder } from '../storage/SnapshotBuilder.js';
 import { RpcWorker } from './RpcWorker.js';
 import { BACKGROUND_NICENESS, currentThreadId, threadNiceness } from './threadPriority.js';
@@ -36,6 +38,19 @@ describe.runIf(linux)('background worker threads', () => {
     Y.applyUpdate(copy, snapshot);
     expect(copy.getMap('shapes').get('a')).toBe(1);
 
+    const niced = backgroundThreads().filter((tid) => !before.includes(tid));
+    expect(niced).toHaveLength(1);
+    expect(threadNiceness(process.pid, process.pid)).toBe(0);
+  });
+
+  it('the board loader runs niced', async () => {
+    const before = backgroundThreads();
+    const loader = new BoardLoader(silentLogger);
+    stops.push(() => loader.close());
+    const doc = new Y.Doc();
+    doc.getMap('shapes').set('a', 1);
+    const sliced = await loader.slice([Y.encodeStateAsUpdate(doc)]);
+    expect(sliced.skipped).toBe(0);
     const niced = backgroundThreads().filter((tid) => !before.includes(tid));
     expect(niced).toHaveLength(1);
     expect(threadNiceness(process.pid, process.pid)).toBe(0);

@@ -2,9 +2,10 @@ import { readFileSync, readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 
 /**
- * Niceness of background worker threads (previews, snapshots and versions): when the machine is
- * busy, the event loop, the storage commits and the clients' own work get the CPU first; with
- * cores to spare, background work runs at full speed anyway.
+ * Niceness of the worker threads doing bulk work (previews, snapshots and versions, decoding
+ * large boards for cold loads): when the machine is busy, the event loop, the storage commits
+ * and the clients' own work get the CPU first; with cores to spare, bulk work runs at full speed
+ * anyway. The storage worker keeps normal priority: every edit's ack waits for its commits.
  */
 export const BACKGROUND_NICENESS = 10;
 

@@ -7,6 +7,7 @@ import { scanUpdate } from '@drawbridge/protocol';
 import * as Y from 'yjs';
 import { type Packed, pack, transferOf, unpack } from '../../workers/packing.js';
 import { serveRpc, Transfer } from '../../workers/serveRpc.js';
+import { lowerThreadPriority } from '../../workers/threadPriority.js';
 import { sliceDocument } from './sliceDocument.js';
 
 export interface LoadedSlices {
@@ -16,6 +17,9 @@ export interface LoadedSlices {
   /** Stored parts that did not decode (skipped). */
   skipped: number;
 }
+
+// Bulk work: when CPU is short, the event loop and the commits of boards being edited come first.
+lowerThreadPriority();
 
 serveRpc({
   stateVector: (update: Uint8Array) => Y.encodeStateVectorFromUpdate(update),
