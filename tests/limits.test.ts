@@ -77,6 +77,8 @@ describe('configuration', () => {
       ['IDLE_UNLOAD_MS', '-5'],
       ['IDLE_UNLOAD_MS', 'soon'],
       ['COMPACT_EVERY', '0'],
+      ['COMPACT_QUIET_MS', '-1'],
+      ['COMPACT_QUIET_MS', 'later'],
       ['SQLITE_SYNCHRONOUS', 'OFF'],
     ] as const) {
       expect(() => loadConfig({ [name]: raw }), `${name}=${raw}`).toThrow(ConfigError);
@@ -91,6 +93,8 @@ describe('configuration', () => {
     expect(config.dataDir).toBe('/srv/drawbridge/data');
     expect(config.allowedOrigins).toEqual([]);
     expect(config.sqliteSynchronous).toBe('FULL');
+    expect(config.compactQuietMs).toBe(1000);
+    expect(loadConfig({ COMPACT_QUIET_MS: '0' }).compactQuietMs).toBe(0);
     expect(loadConfig({ NODE_ENV: 'development' }).host).toBe('127.0.0.1');
     expect(loadConfig({ NODE_ENV: 'production' }).host).toBe('0.0.0.0');
     expect(loadConfig({ NODE_ENV: 'production', HOST: '10.0.0.5' }).host).toBe('10.0.0.5');

@@ -48,6 +48,7 @@ export interface ServerConfig {
   idleUnloadMs: number;
   /** Appended updates after which a board's log is compacted into a snapshot. */
   compactEvery: number;
+  compactQuietMs: number;
   sqliteSynchronous: 'FULL' | 'NORMAL';
   /** Signs capability tokens; unset means open boards (anyone with the link edits). */
   authSecret: string | null;
@@ -83,6 +84,8 @@ export class ConfigError extends Error {
 
 export const DEFAULT_IDLE_UNLOAD_MS = 30_000;
 export const DEFAULT_COMPACT_EVERY = 500;
+/** How long a due compaction waits for a pause in a board's edits (see `BoardLog`). */
+export const DEFAULT_COMPACT_QUIET_MS = 1000;
 
 const origins = (raw: string | undefined): string[] =>
   (raw ?? '')
@@ -156,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): ServerC
     limits,
     idleUnloadMs: int(env, 'IDLE_UNLOAD_MS', DEFAULT_IDLE_UNLOAD_MS),
     compactEvery: int(env, 'COMPACT_EVERY', DEFAULT_COMPACT_EVERY, 1),
+    compactQuietMs: int(env, 'COMPACT_QUIET_MS', DEFAULT_COMPACT_QUIET_MS, 0),
     sqliteSynchronous: synchronous,
     authSecret: secret(env, 'AUTH_SECRET'),
     adminToken: secret(env, 'ADMIN_TOKEN'),

@@ -21,6 +21,7 @@ import {
   ConfigError,
   checkLimits,
   DEFAULT_COMPACT_EVERY,
+  DEFAULT_COMPACT_QUIET_MS,
   DEFAULT_GAP_CHECK_MS,
   DEFAULT_IDLE_UNLOAD_MS,
   DEFAULT_IMAGE_OPTIONS,
@@ -64,6 +65,8 @@ export interface CreateServerOptions {
   staticDir?: string | null;
   idleUnloadMs?: number;
   compactEvery?: number;
+  /** How long a due compaction waits for a pause in the board's edits (see `BoardLog`). */
+  compactQuietMs?: number;
   /** What a joining socket's token grants; default: from `tokens`. */
   authorize?: Authorize;
   /** Pass one to also record storage metrics on it; a fresh registry otherwise. */
@@ -187,6 +190,7 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
     relay,
     cluster,
     compactEvery: options.compactEvery ?? DEFAULT_COMPACT_EVERY,
+    compactQuietMs: options.compactQuietMs ?? DEFAULT_COMPACT_QUIET_MS,
     idleUnloadMs: options.idleUnloadMs ?? DEFAULT_IDLE_UNLOAD_MS,
     ...(options.gapCheckMs ? { gapCheckMs: options.gapCheckMs } : {}),
     onLoaded: (count) => metrics.boardsLoaded.set(count),

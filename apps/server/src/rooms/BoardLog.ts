@@ -7,12 +7,20 @@ export interface BoardLogDeps {
   logger: Logger;
   /** Records after the snapshot that make a compaction worth its cost. */
   compactEvery: number;
+  /**
+   * A compaction that is due waits until the board has had no append for this long (0: none
+   * waits; the default), unless the log has grown to `COMPACT_BACKLOG` times `compactEvery`.
+   */
+  compactQuietMs?: number;
   /** Told about every compaction this log ran (metrics, tests). */
   onCompacted?: (boardId: string, records: number) => void;
 }
 
 /** How long to wait before retrying updates whose append failed. */
 const RETRY_MS = 500;
+
+/** A log this many times `compactEvery` is compacted at once, quiet or not. */
+export const COMPACT_BACKLOG = 8;
 
 /**
  * One board's stored log as this node sees it. Records carry gapless seqs assigned by storage in
@@ -31,11 +39,16 @@ export class BoardLog {
   #head: number;
   /** Seq and size of each record after the snapshot that this node knows of. */
   #records: { seq: number; bytes: number }[] = [];
+  /** Sum of `#records`' bytes (read on every update: the board's size limit). */
+  #recordBytes = 0;
   #snapshotBytes: number;
   readonly #inFlight = new Set<Promise<unknown>>();
   #unstored: Uint8Array[] = [];
   #retry: Promise<void> | null = null;
   #compacting: Promise<void> | null = null;
+  /** A due compaction waiting for a quiet moment, and when the last append committed. */
+  #quietTimer: NodeJS.Timeout | null = null;
+  #lastAppendAt = 0;
   #closed = false;
 
   constructor(
@@ -49,6 +62,7 @@ export class BoardLog {
     // Seqs of loaded records are not returned one by one; their count and size is what matters.
     const records = loaded.updates.slice(loaded.snapshot ? 1 : 0);
     this.#records = records.map((update) => ({ seq: 0, bytes: update.byteLength }));
+    this.#recordBytes = this.#records.reduce((sum, r) => sum + r.bytes, 0);
   }
 
   get appliedThrough(): number {
@@ -67,7 +81,7 @@ export class BoardLog {
 
   /** Approximate stored size: snapshot plus the records after it. */
   get bytes(): number {
-    return this.#snapshotBytes + this.#records.reduce((sum, r) => sum + r.bytes, 0);
+    return this.#snapshotBytes + this.#recordBytes;
   }
 
   /** Records known to follow the snapshot. */
@@ -100,6 +114,7 @@ export class BoardLog {
   markApplied(seq: number, bytes = 0): void {
     if (seq <= this.#appliedThrough || this.#appliedAbove.has(seq)) return;
     this.#records.push({ seq, bytes });
+    this.#recordBytes += bytes;
     this.#head = Math.max(this.#head, seq);
     this.#appliedAbove.add(seq);
     while (this.#appliedAbove.delete(this.#appliedThrough + 1)) this.#appliedThrough++;
@@ -121,7 +136,10 @@ export class BoardLog {
     for (const update of read.updates) apply(update);
     if (read.lastSeq > this.#appliedThrough) {
       const records = read.updates.slice(read.snapshot ? 1 : 0);
-      for (const update of records) this.#records.push({ seq: 0, bytes: update.byteLength });
+      for (const update of records) {
+        this.#records.push({ seq: 0, bytes: update.byteLength });
+        this.#recordBytes += update.byteLength;
+      }
       this.#appliedThrough = read.lastSeq;
       this.#head = Math.max(this.#head, read.lastSeq);
       for (const seq of this.#appliedAbove) if (seq <= read.lastSeq) this.#appliedAbove.delete(seq);
@@ -155,6 +173,8 @@ export class BoardLog {
   /** Stops background work; the log is unusable after. */
   close(): void {
     this.#closed = true;
+    if (this.#quietTimer) clearTimeout(this.#quietTimer);
+    this.#quietTimer = null;
   }
 
   #track(write: Promise<unknown>): void {
@@ -200,9 +220,38 @@ export class BoardLog {
    * stroke's cost grow with the board. This keeps the amortised cost per stored byte constant.
    */
   #maybeCompact(): void {
+    this.#lastAppendAt = performance.now();
     if (this.#compacting || this.#closed) return;
-    const logBytes = this.bytes - this.#snapshotBytes;
-    if (this.#records.length < this.deps.compactEvery || logBytes < this.#snapshotBytes / 4) return;
+    if (this.#records.length < this.deps.compactEvery) return;
+    if (this.#recordBytes < this.#snapshotBytes / 4) return;
+    // Due. A compaction reads and rewrites the whole board, on the storage worker that also
+    // commits every edit: while the board is being edited, it waits for a pause (a burst ends,
+    // the room unloads), so it never runs behind an editor's strokes. A log that keeps growing
+    // without a pause is compacted anyway once it is `COMPACT_BACKLOG` times the threshold.
+    const quietMs = this.deps.compactQuietMs ?? 0;
+    if (quietMs <= 0 || this.#records.length >= this.deps.compactEvery * COMPACT_BACKLOG) {
+      if (this.#quietTimer) clearTimeout(this.#quietTimer);
+      this.#quietTimer = null;
+      this.#compactNow();
+      return;
+    }
+    if (!this.#quietTimer) this.#waitForQuiet(quietMs);
+  }
+
+  #waitForQuiet(quietMs: number): void {
+    const wait = Math.max(1, this.#lastAppendAt + quietMs - performance.now());
+    this.#quietTimer = setTimeout(() => {
+      this.#quietTimer = null;
+      if (this.#closed) return;
+      // Appends since: wait for the rest of a quiet period after the last one.
+      if (performance.now() - this.#lastAppendAt < quietMs) this.#waitForQuiet(quietMs);
+      else this.#compactNow();
+    }, wait);
+    this.#quietTimer.unref();
+  }
+
+  #compactNow(): void {
+    if (this.#compacting || this.#closed) return;
     this.compact(this.deps.compactEvery).catch((error: unknown) => {
       this.deps.logger.error({ boardId: this.boardId, err: error }, 'compaction failed');
     });
@@ -216,6 +265,7 @@ export class BoardLog {
     // Records this node knows by seq stay when they are newer than the snapshot; those loaded
     // or caught up in bulk (seq 0) are older than anything that committed after them.
     this.#records = this.#records.filter(({ seq }) => seq > result.throughSeq);
+    this.#recordBytes = this.#records.reduce((sum, r) => sum + r.bytes, 0);
     this.deps.onCompacted?.(this.boardId, result.records);
   }
 }

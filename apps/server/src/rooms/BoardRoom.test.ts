@@ -4,6 +4,7 @@ import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protoc
 import * as Y from 'yjs';
 import { MemoryStorage } from '../storage/MemoryStorage.js';
 import type { Storage } from '../storage/Storage.js';
+import { COMPACT_BACKLOG } from './BoardLog.js';
 import { BoardRoom } from './BoardRoom.js';
 import { clientDoc, nextTurn, recordingSink, roomDeps } from './testing/roomKit.js';
 
@@ -112,6 +113,53 @@ describe('BoardRoom', () => {
     await vi.waitFor(async () => expect((await storage.stats('b')).snapshots).toBe(1));
     await room.unload();
     expect((await storage.stats('b')).updates).toBe(0);
+    const reloaded = await BoardRoom.load('b', roomDeps(storage));
+    expect(reloaded.doc.getMap('m').toJSON()).toEqual(client.doc.getMap('m').toJSON());
+  });
+
+  it('a due compaction waits for a pause in the edits', async () => {
+    const storage = new MemoryStorage();
+    const deps = roomDeps(storage, { compactEvery: 10, compactQuietMs: 60_000 });
+    const room = await BoardRoom.load('b', deps);
+    const client = clientDoc();
+    for (let i = 0; i < 25; i++) client.doc.getMap('m').set(`k${i}`, i);
+    for (const update of client.updates) await apply(room, update).durable;
+    await nextTurn();
+    await nextTurn();
+    // Due (25 records, threshold 10), but the board has not been quiet for a minute.
+    expect(room.log.recordsSinceSnapshot).toBe(25);
+    expect((await storage.stats('b')).snapshots).toBe(0);
+    await room.unload(); // unloading compacts what is due
+    expect((await storage.stats('b')).snapshots).toBe(1);
+    expect((await storage.stats('b')).updates).toBe(0);
+
+    // With a short pause, it runs once the edits stop.
+    const quick = await BoardRoom.load(
+      'c',
+      roomDeps(storage, { compactEvery: 10, compactQuietMs: 20 }),
+    );
+    for (const update of client.updates) await apply(quick, update).durable;
+    await vi.waitFor(async () => expect((await storage.stats('c')).snapshots).toBe(1));
+    const reloaded = await BoardRoom.load('c', roomDeps(storage));
+    expect(reloaded.doc.getMap('m').toJSON()).toEqual(client.doc.getMap('m').toJSON());
+  });
+
+  it('a log that keeps growing without a pause is compacted anyway at the backlog limit', async () => {
+    const storage = new MemoryStorage();
+    const room = await BoardRoom.load(
+      'b',
+      roomDeps(storage, { compactEvery: 5, compactQuietMs: 60_000 }),
+    );
+    const client = clientDoc();
+    for (let i = 0; i < 5 * COMPACT_BACKLOG - 1; i++) client.doc.getMap('m').set(`k${i}`, i);
+    for (const update of client.updates) await apply(room, update).durable;
+    await nextTurn();
+    await nextTurn();
+    expect((await storage.stats('b')).snapshots).toBe(0);
+    client.doc.getMap('m').set('last', true);
+    await apply(room, client.updates.at(-1)!).durable;
+    await vi.waitFor(async () => expect((await storage.stats('b')).snapshots).toBe(1));
+    await room.unload();
     const reloaded = await BoardRoom.load('b', roomDeps(storage));
     expect(reloaded.doc.getMap('m').toJSON()).toEqual(client.doc.getMap('m').toJSON());
   });

@@ -13,6 +13,8 @@ export interface BoardRoomDeps {
   logger: Logger;
   limits: Limits;
   compactEvery: number;
+  /** See `BoardLogDeps.compactQuietMs`. */
+  compactQuietMs?: number;
   clock: Clock;
   /** This node's sockets: where the room's batched relays go. */
   relay: RelaySink;

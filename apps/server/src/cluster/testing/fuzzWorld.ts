@@ -118,6 +118,7 @@ export function createNode(
       logger: silentLogger,
       limits: { ...DEFAULT_LIMITS },
       compactEvery: 25,
+      compactQuietMs: 0, // compactions interleave with appends, the harder case
       clock: systemClock,
       relay: sinkFor(clients, () => node),
       cluster,
