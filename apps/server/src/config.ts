@@ -48,7 +48,8 @@ export interface ServerConfig {
   idleUnloadMs: number;
   /** Appended updates after which a board's log is compacted into a snapshot. */
   compactEvery: number;
-  compactQuietMs: number;
+  /** Unset: the storage's default (see `defaultCompactQuietMs`). */
+  compactQuietMs: number | undefined;
   sqliteSynchronous: 'FULL' | 'NORMAL';
   /** Signs capability tokens; unset means open boards (anyone with the link edits). */
   authSecret: string | null;
@@ -84,8 +85,13 @@ export class ConfigError extends Error {
 
 export const DEFAULT_IDLE_UNLOAD_MS = 30_000;
 export const DEFAULT_COMPACT_EVERY = 500;
-/** How long a due compaction waits for a pause in a board's edits (see `BoardLog`). */
-export const DEFAULT_COMPACT_QUIET_MS = 1000;
+/**
+ * How long a due compaction waits for a pause in a board's edits (see `BoardLog`). With SQLite
+ * the whole compaction runs in worker threads, and one larger compaction in a pause beats
+ * several behind an editor's strokes. With PostgreSQL the records are read through the event
+ * loop (the driver parses rows there), so several small compactions beat one large: none waits.
+ */
+export const defaultCompactQuietMs = (sharedStorage: boolean): number => (sharedStorage ? 0 : 1000);
 
 const origins = (raw: string | undefined): string[] =>
   (raw ?? '')
@@ -159,7 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): ServerC
     limits,
     idleUnloadMs: int(env, 'IDLE_UNLOAD_MS', DEFAULT_IDLE_UNLOAD_MS),
     compactEvery: int(env, 'COMPACT_EVERY', DEFAULT_COMPACT_EVERY, 1),
-    compactQuietMs: int(env, 'COMPACT_QUIET_MS', DEFAULT_COMPACT_QUIET_MS, 0),
+    compactQuietMs: env.COMPACT_QUIET_MS ? int(env, 'COMPACT_QUIET_MS', 0, 0) : undefined,
     sqliteSynchronous: synchronous,
     authSecret: secret(env, 'AUTH_SECRET'),
     adminToken: secret(env, 'ADMIN_TOKEN'),

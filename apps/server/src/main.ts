@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     staticDir,
     idleUnloadMs: config.idleUnloadMs,
     compactEvery: config.compactEvery,
-    compactQuietMs: config.compactQuietMs,
+    ...(config.compactQuietMs !== undefined ? { compactQuietMs: config.compactQuietMs } : {}),
     tokens: config.authSecret ? new TokenService(config.authSecret) : null,
     adminToken: config.adminToken,
     embedOrigins: config.embedOrigins,
