@@ -1,6 +1,7 @@
 import { type Logger, silentLogger } from '../logger.js';
 import type { Packed } from '../workers/packing.js';
 import { RpcWorker } from '../workers/RpcWorker.js';
+import { ownBytes } from '../workers/serveRpc.js';
 import type { BoardCatalog, LinkStore } from './Catalog.js';
 import { type CommitInfo, GroupCommitQueue, type QueuedAppend } from './GroupCommitQueue.js';
 import type { RecordKind } from './records.js';
@@ -132,14 +133,12 @@ export class SqliteStorage implements Storage {
     ]);
     if ('skip' in input) return input.skip;
     // The records and the snapshot pass through this thread by transfer, never copied here.
-    const state = await this.#builder.build(input.parts);
+    const state = ownBytes(await this.#builder.build(input.parts));
     const snapshotBytes = state.byteLength;
     const written = await this.#worker.call<boolean>(
       'replaceSnapshot',
       [boardId, input.expected, input.throughSeq, state],
-      state.byteOffset === 0 && state.byteLength === state.buffer.byteLength
-        ? [state.buffer as ArrayBuffer]
-        : [],
+      [state.buffer as ArrayBuffer],
     );
     if (!written) {
       return {
