@@ -10,6 +10,7 @@ import * as Y from 'yjs';
 import { describeBoardDataContract } from '../apps/server/src/storage/boardDataContract.js';
 import { describeCatalogContract } from '../apps/server/src/storage/catalogContract.js';
 import { PostgresErrorCode, PostgresStorage } from '../apps/server/src/storage/PostgresStorage.js';
+import { COMPACTOR_APPLICATION_NAME } from '../apps/server/src/storage/postgres/CompactionWorker.js';
 import { compactionLock } from '../apps/server/src/storage/postgres/schema.js';
 import {
   describeStorageContract,
@@ -224,6 +225,86 @@ describe('PostgresStorage', () => {
       await exited;
     }
     expect(await s.compact('b')).toMatchObject({ compacted: true, throughSeq: 5, records: 5 });
+  });
+
+  it('compacts in a worker thread, on a connection of its own that survives being cut', async () => {
+    const corrupt: unknown[] = [];
+    const s = await open({ onCorrupt: (record) => corrupt.push(record) });
+    const updates = shapeUpdates(6);
+    for (const update of updates) await s.append('b', update);
+    await server.psql(`UPDATE updates SET data = ${FLIP_BITS} WHERE seq = 3`, database);
+    const compactors = async (select = 'count(*)') =>
+      (
+        await server.psql(
+          `SELECT ${select} FROM pg_stat_activity
+           WHERE datname = current_database() AND application_name = '${COMPACTOR_APPLICATION_NAME}'`,
+          database,
+        )
+      ).trim();
+    expect(await compactors()).toBe('0');
+
+    // The rows are read, checked and rebuilt in the worker: the damaged one is reported here.
+    expect(await s.compact('b', { minRecords: 1 })).toMatchObject({
+      compacted: true,
+      throughSeq: 6,
+      records: 6,
+    });
+    expect(corrupt).toEqual([
+      { kind: 'update', boardId: 'b', seq: 3, reason: 'checksum mismatch' },
+    ]);
+    expect(await compactors()).toBe('1');
+    const doc = new Y.Doc();
+    for (const update of (await s.load('b')).updates) Y.applyUpdate(doc, update);
+    const keys = [...doc.getMap('shapes').keys()];
+    expect(keys).toEqual(expect.arrayContaining(['shape-0', 'shape-1']));
+    expect(keys).not.toContain('shape-2');
+
+    // PostgreSQL ends the worker's idle session (a restart, a failover): the next one reconnects.
+    await compactors('pg_terminate_backend(pid)');
+    await vi.waitFor(async () => expect(await compactors()).toBe('0'), {
+      timeout: 10_000,
+      interval: 20,
+    });
+    await s.append('b', Uint8Array.of(0, 0));
+    await s.append('b', Uint8Array.of(0, 0));
+    expect(await s.compact('b', { minRecords: 1 })).toMatchObject({
+      compacted: true,
+      throughSeq: 8,
+    });
+
+    // Closing the storage closes the worker's connection too.
+    await s.close();
+    storage = undefined;
+    await vi.waitFor(async () => expect(await compactors()).toBe('0'), {
+      timeout: 10_000,
+      interval: 20,
+    });
+  });
+
+  it("reports the worker's compaction failures as retryable or not, like the event loop's", async () => {
+    const own = await startPostgres();
+    try {
+      const s = await PostgresStorage.open({ connectionString: own.url, connectTimeoutMs: 2000 });
+      try {
+        for (const update of shapeUpdates(3)) await s.append('b', update);
+        await own.stop();
+        const compaction = s.compact('b', { minRecords: 1 });
+        await expect(compaction).rejects.toThrow(/PostgreSQL unavailable while compacting board b/);
+        await expect(compaction).rejects.toMatchObject({
+          code: PostgresErrorCode.Unavailable,
+          retryable: true,
+        });
+        await own.restart();
+        expect(await s.compact('b', { minRecords: 1 })).toMatchObject({
+          compacted: true,
+          throughSeq: 3,
+        });
+      } finally {
+        await s.close();
+      }
+    } finally {
+      await own.destroy();
+    }
   });
 
   it('reports latencies and commits to its hooks, and survives hooks that throw', async () => {

@@ -12,6 +12,7 @@ await build({
     main: 'src/main.ts',
     'sqlite-worker': 'src/storage/sqlite/worker.ts',
     'snapshot-worker': 'src/storage/snapshotWorker.ts',
+    'postgres-worker': 'src/storage/postgres/worker.ts',
     'load-worker': 'src/rooms/loading/loadWorker.ts',
     'preview-worker': 'src/previews/renderWorker.ts',
   },

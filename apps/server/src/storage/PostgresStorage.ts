@@ -3,20 +3,22 @@ import { type Logger, silentLogger } from '../logger.js';
 import type { BoardCatalog, LinkStore } from './Catalog.js';
 import { type CommitInfo, GroupCommitQueue } from './GroupCommitQueue.js';
 import { type AppendStats, appendBatch } from './postgres/appendBatch.js';
+import { COMPACTOR_APPLICATION_NAME, CompactionWorker } from './postgres/CompactionWorker.js';
 import * as catalog from './postgres/catalog.js';
-import { compactBoard } from './postgres/compactBoard.js';
 import { storageError } from './postgres/connection.js';
 import { PostgresAssets } from './postgres/PostgresAssets.js';
 import { PostgresVersions } from './postgres/PostgresVersions.js';
 import { readBoard, readHeads } from './postgres/readBoard.js';
 import { SeqCache } from './postgres/SeqCache.js';
 import { migrate } from './postgres/schema.js';
-import type { RecordCheck } from './records.js';
 import { SnapshotBuilder } from './SnapshotBuilder.js';
 import type { CorruptRecord } from './SqliteStorage.js';
 import type { CompactionResult, CompactOptions, Storage, StoredBoard } from './Storage.js';
 
 export { PostgresErrorCode, PostgresStorageError } from './postgres/connection.js';
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
+const DEFAULT_QUERY_TIMEOUT_MS = 30_000;
 
 /** What `onQuery` times: one report per storage call that reached PostgreSQL. */
 export type PostgresOp =
@@ -60,8 +62,9 @@ export interface PostgresStorageOptions {
  * Storage in PostgreSQL, shared by every node of a cluster, with the boards' images (`assets`)
  * and versions (`versions`) in the same database. Appends go through the shared group
  * commit queue, one commit in flight per instance; seqs are gapless per board in commit order
- * across all nodes (see `appendBatch`). Compaction takes a per-board advisory lock and builds the
- * snapshot in a worker thread (see `compactBoard`). The schema is migrated on first use, under
+ * across all nodes (see `appendBatch`). Compaction takes a per-board advisory lock and runs
+ * entirely in a worker thread with its own connection (see `CompactionWorker`): the board's rows
+ * are parsed and its snapshot built and stored there. The schema is migrated on first use, under
  * an advisory lock, so nodes may start together; a node started while PostgreSQL is down
  * migrates once it answers. Errors are `PostgresStorageError`s saying whether to retry.
  */
@@ -74,6 +77,8 @@ export class PostgresStorage implements Storage {
   readonly #pool: pg.Pool;
   readonly #queue: GroupCommitQueue;
   readonly #cache = new SeqCache();
+  readonly #compactor: CompactionWorker;
+  /** Builds versions (a version's records are read here, its content built off the event loop). */
   readonly #builder: SnapshotBuilder;
   readonly #logger: Logger;
   readonly #options: PostgresStorageOptions;
@@ -102,8 +107,8 @@ export class PostgresStorage implements Storage {
     this.#pool = new pg.Pool({
       connectionString: options.connectionString,
       max: options.poolSize ?? 10,
-      connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
-      query_timeout: options.queryTimeoutMs ?? 30_000,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      query_timeout: options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
       keepAlive: true,
       application_name: 'drawbridge',
     });
@@ -111,6 +116,15 @@ export class PostgresStorage implements Storage {
     // the 'error' event would crash the process. The pool drops it and opens a new one later.
     this.#pool.on('error', (error) =>
       logger.warn({ err: error }, 'idle PostgreSQL connection lost'),
+    );
+    this.#compactor = new CompactionWorker(
+      {
+        connectionString: options.connectionString,
+        connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+        queryTimeoutMs: options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
+        applicationName: COMPACTOR_APPLICATION_NAME,
+      },
+      (error) => logger.error({ err: error }, 'compaction worker died'),
     );
     this.#builder = new SnapshotBuilder((error) =>
       logger.error({ err: error }, 'snapshot worker died'),
@@ -214,16 +228,14 @@ export class PostgresStorage implements Storage {
 
   async compact(boardId: string, options: CompactOptions = {}): Promise<CompactionResult> {
     this.#assertOpen();
-    const deps = {
-      pool: this.#pool,
-      build: (updates: readonly Uint8Array[]) => this.#builder.build(updates),
-      onCorrupt: this.#reportCorrupt,
-      onLockContended: (id: string) => this.#hook(() => this.#options.onLockContended?.(id)),
-    };
     return this.#track(
       this.#timed('compact', `compacting board ${boardId}`, async () => {
         await this.#ready();
-        return compactBoard(deps, boardId, options.minRecords ?? 2);
+        const job = await this.#compactor.compact(boardId, options.minRecords ?? 2);
+        for (const record of job.corrupt) this.#reportCorrupt(record);
+        if (job.contended) this.#hook(() => this.#options.onLockContended?.(boardId));
+        if (!job.result) throw new Error('the compaction worker returned no result');
+        return job.result;
       }),
     );
   }
@@ -248,6 +260,7 @@ export class PostgresStorage implements Storage {
     this.#closed = true;
     await this.#queue.close();
     await Promise.allSettled([...this.#running]);
+    await this.#compactor.close().catch(() => undefined);
     await this.#builder.close();
     await this.#pool.end();
   }
@@ -287,7 +300,7 @@ export class PostgresStorage implements Storage {
     return call;
   }
 
-  readonly #reportCorrupt = ({ kind, boardId, seq, reason }: RecordCheck & { reason: string }) => {
+  readonly #reportCorrupt = ({ kind, boardId, seq, reason }: CorruptRecord) => {
     const record: CorruptRecord = { kind, boardId, seq, reason };
     this.#logger.warn(record, 'skipping corrupt record');
     this.#hook(() => this.#options.onCorrupt?.(record));

@@ -83,7 +83,9 @@ export function describeTwoWriterContract(
       for (let i = 180; i < 200; i++) appends.push(second.append('board', b[i]!));
       await Promise.all([...appends, ...compactions]);
       const finalCompaction = await first.compact('board');
-      expect(finalCompaction.compacted).toBe(true);
+      // Everything is compacted now, by this call or by one of the earlier ones that ran after
+      // the last append (a backend may run a writer's compactions one after another).
+      expect(finalCompaction.throughSeq).toBe(400);
 
       for (const reader of [first, second]) {
         const loaded = await reader.load('board');

@@ -7,7 +7,12 @@ export interface RpcRequest {
 
 export type RpcResponse =
   | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; error: { message: string; name: string; stack?: string } };
+  | {
+      id: number;
+      ok: false;
+      /** `code`: a Node or driver error's code (`ECONNREFUSED`, a SQLSTATE), kept for the caller. */
+      error: { message: string; name: string; stack?: string; code?: string };
+    };
 
 /** Something the worker reports on its own (a corrupt record, say): not an answer to a call. */
 export interface RpcEvent {

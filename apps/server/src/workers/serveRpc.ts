@@ -38,6 +38,7 @@ export function serveRpc(handlers: Record<string, Handler>): void {
         response = { id: request.id, ok: true, result };
       } catch (error) {
         const err = error instanceof Error ? error : new Error(String(error));
+        const code = (err as { code?: unknown }).code;
         response = {
           id: request.id,
           ok: false,
@@ -45,6 +46,7 @@ export function serveRpc(handlers: Record<string, Handler>): void {
             message: err.message,
             name: err.name,
             ...(err.stack ? { stack: err.stack } : {}),
+            ...(typeof code === 'string' ? { code } : {}),
           },
         };
       }

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { silentLogger } from '../logger.js';
 import { BoardLoader } from '../rooms/loading/BoardLoader.js';
+import { CompactionWorker } from '../storage/postgres/CompactionWorker.js';
 import { SnapshotBuilder } from '../storage/SnapshotBuilder.js';
 import { RpcWorker } from './RpcWorker.js';
 import { BACKGROUND_NICENESS, currentThreadId, threadNiceness } from './threadPriority.js';
@@ -51,6 +52,25 @@ describe.runIf(linux)('background worker threads', () => {
     doc.getMap('shapes').set('a', 1);
     const sliced = await loader.slice([Y.encodeStateAsUpdate(doc)]);
     expect(sliced.skipped).toBe(0);
+    const niced = backgroundThreads().filter((tid) => !before.includes(tid));
+    expect(niced).toHaveLength(1);
+    expect(threadNiceness(process.pid, process.pid)).toBe(0);
+  });
+
+  it('the PostgreSQL compaction worker runs niced', async () => {
+    const before = backgroundThreads();
+    const worker = new CompactionWorker(
+      {
+        // Nothing listens there: the call fails once the worker is up and has tried to connect.
+        connectionString: 'postgresql://postgres@127.0.0.1:1/none',
+        connectTimeoutMs: 1000,
+        queryTimeoutMs: 1000,
+        applicationName: 'priority-test',
+      },
+      () => {},
+    );
+    stops.push(() => worker.close().catch(() => undefined));
+    await expect(worker.compact('b', 2)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     const niced = backgroundThreads().filter((tid) => !before.includes(tid));
     expect(niced).toHaveLength(1);
     expect(threadNiceness(process.pid, process.pid)).toBe(0);
