@@ -23,7 +23,10 @@ export const fanout: Scenario = {
         {
           boardId: `fanout-r${round}`,
           readers,
-          warmup: ctx.options.quick ? 200 : 1000,
+          // Long enough for every server's JIT to settle: with 1,000 the measured phase still
+          // overlapped optimizing compiles (a quarter of Drawbridge's CPU in `perf`), and every
+          // server measured low (Drawbridge 12%, Hocuspocus 45% below their warm figures).
+          warmup: ctx.options.quick ? 200 : 4000,
           count,
           mode: 'burst',
           window: 64,
