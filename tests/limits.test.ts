@@ -93,7 +93,7 @@ describe('configuration', () => {
     expect(config.dataDir).toBe('/srv/drawbridge/data');
     expect(config.allowedOrigins).toEqual([]);
     expect(config.sqliteSynchronous).toBe('FULL');
-    expect(config.compactQuietMs).toBeUndefined(); // the storage's default
+    expect(config.compactQuietMs).toBeUndefined(); // the server's default
     expect(loadConfig({ COMPACT_QUIET_MS: '0' }).compactQuietMs).toBe(0);
     expect(loadConfig({ NODE_ENV: 'development' }).host).toBe('127.0.0.1');
     expect(loadConfig({ NODE_ENV: 'production' }).host).toBe('0.0.0.0');

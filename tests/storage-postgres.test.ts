@@ -10,7 +10,10 @@ import * as Y from 'yjs';
 import { describeBoardDataContract } from '../apps/server/src/storage/boardDataContract.js';
 import { describeCatalogContract } from '../apps/server/src/storage/catalogContract.js';
 import { PostgresErrorCode, PostgresStorage } from '../apps/server/src/storage/PostgresStorage.js';
-import { COMPACTOR_APPLICATION_NAME } from '../apps/server/src/storage/postgres/CompactionWorker.js';
+import {
+  POSTGRES_WORKER_APPLICATION_NAMES,
+  type PostgresWorkerRole,
+} from '../apps/server/src/storage/postgres/PostgresWorker.js';
 import { compactionLock } from '../apps/server/src/storage/postgres/schema.js';
 import {
   describeStorageContract,
@@ -132,6 +135,53 @@ describe('PostgresStorage', () => {
     storage = undefined;
   });
 
+  /** `select` over this database's sessions of one of the storage's PostgreSQL workers. */
+  const workerSessions = async (role: PostgresWorkerRole, select = 'count(*)') =>
+    (
+      await server.psql(
+        `SELECT ${select} FROM pg_stat_activity
+         WHERE datname = current_database()
+           AND application_name = '${POSTGRES_WORKER_APPLICATION_NAMES[role]}'`,
+        database,
+      )
+    ).trim();
+
+  it('reads whole boards in a worker thread, several at once; catch-up reads stay here', async () => {
+    const corrupt: unknown[] = [];
+    const s = await open({ onCorrupt: (record) => corrupt.push(record) });
+    const boards = Array.from({ length: 12 }, (_, i) => `b${i}`);
+    const updates = shapeUpdates(3);
+    for (const board of boards) for (const update of updates) await s.append(board, update);
+    await server.psql(
+      `UPDATE updates SET data = ${FLIP_BITS} WHERE board_id = 'b7' AND seq = 3`,
+      database,
+    );
+    expect(await workerSessions('reader')).toBe('0');
+
+    const loaded = await Promise.all(boards.map((board) => s.load(board)));
+    loaded.forEach((board, i) => {
+      const expected = i === 7 ? updates.slice(0, 2) : updates;
+      expect(board).toMatchObject({ lastSeq: 3, corrupt: i === 7 ? 1 : 0, snapshot: false });
+      expect(board.updates).toEqual(expected);
+    });
+    expect(corrupt).toEqual([
+      { kind: 'update', boardId: 'b7', seq: 3, reason: 'checksum mismatch' },
+    ]);
+    // The loads overlapped, on the reader's own connections.
+    const readers = Number(await workerSessions('reader'));
+    expect(readers).toBeGreaterThan(1);
+    expect(readers).toBeLessThanOrEqual(4);
+
+    // A catch-up read (what a node missed) is answered on the event loop's pool.
+    await s.append('b0', Uint8Array.of(0, 0));
+    expect(await s.readSince('b0', 3)).toMatchObject({
+      lastSeq: 4,
+      updates: [Uint8Array.of(0, 0)],
+    });
+    // Seqs carry on from what the reader saw.
+    expect(await s.append('b1', Uint8Array.of(0, 0))).toBe(4);
+  });
+
   it('detects an intact record stored under the wrong board or seq', async () => {
     const s = await open();
     await s.append('a', Uint8Array.of(1, 2, 3));
@@ -233,14 +283,7 @@ describe('PostgresStorage', () => {
     const updates = shapeUpdates(6);
     for (const update of updates) await s.append('b', update);
     await server.psql(`UPDATE updates SET data = ${FLIP_BITS} WHERE seq = 3`, database);
-    const compactors = async (select = 'count(*)') =>
-      (
-        await server.psql(
-          `SELECT ${select} FROM pg_stat_activity
-           WHERE datname = current_database() AND application_name = '${COMPACTOR_APPLICATION_NAME}'`,
-          database,
-        )
-      ).trim();
+    const compactors = (select?: string) => workerSessions('compactor', select);
     expect(await compactors()).toBe('0');
 
     // The rows are read, checked and rebuilt in the worker: the damaged one is reported here.

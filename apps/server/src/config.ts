@@ -48,7 +48,7 @@ export interface ServerConfig {
   idleUnloadMs: number;
   /** Appended updates after which a board's log is compacted into a snapshot. */
   compactEvery: number;
-  /** Unset: the storage's default (see `defaultCompactQuietMs`). */
+  /** Unset: `DEFAULT_COMPACT_QUIET_MS`. */
   compactQuietMs: number | undefined;
   sqliteSynchronous: 'FULL' | 'NORMAL';
   /** Signs capability tokens; unset means open boards (anyone with the link edits). */
@@ -86,12 +86,11 @@ export class ConfigError extends Error {
 export const DEFAULT_IDLE_UNLOAD_MS = 30_000;
 export const DEFAULT_COMPACT_EVERY = 500;
 /**
- * How long a due compaction waits for a pause in a board's edits (see `BoardLog`). With SQLite
- * the whole compaction runs in worker threads, and one larger compaction in a pause beats
- * several behind an editor's strokes. With PostgreSQL the records are read through the event
- * loop (the driver parses rows there), so several small compactions beat one large: none waits.
+ * How long a due compaction waits for a pause in a board's edits (see `BoardLog`). Compaction
+ * runs in worker threads with either storage, and one larger compaction in a pause beats several
+ * behind an editor's strokes.
  */
-export const defaultCompactQuietMs = (sharedStorage: boolean): number => (sharedStorage ? 0 : 1000);
+export const DEFAULT_COMPACT_QUIET_MS = 1000;
 
 const origins = (raw: string | undefined): string[] =>
   (raw ?? '')

@@ -3,11 +3,11 @@ import { type Logger, silentLogger } from '../logger.js';
 import type { BoardCatalog, LinkStore } from './Catalog.js';
 import { type CommitInfo, GroupCommitQueue } from './GroupCommitQueue.js';
 import { type AppendStats, appendBatch } from './postgres/appendBatch.js';
-import { COMPACTOR_APPLICATION_NAME, CompactionWorker } from './postgres/CompactionWorker.js';
 import * as catalog from './postgres/catalog.js';
 import { storageError } from './postgres/connection.js';
 import { PostgresAssets } from './postgres/PostgresAssets.js';
 import { PostgresVersions } from './postgres/PostgresVersions.js';
+import { PostgresWorker, type PostgresWorkerRole } from './postgres/PostgresWorker.js';
 import { readBoard, readHeads } from './postgres/readBoard.js';
 import { SeqCache } from './postgres/SeqCache.js';
 import { migrate } from './postgres/schema.js';
@@ -19,6 +19,8 @@ export { PostgresErrorCode, PostgresStorageError } from './postgres/connection.j
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 const DEFAULT_QUERY_TIMEOUT_MS = 30_000;
+/** Connections of the reader worker: cold loads after a restart come many at once. */
+const READER_POOL_SIZE = 4;
 
 /** What `onQuery` times: one report per storage call that reached PostgreSQL. */
 export type PostgresOp =
@@ -63,8 +65,8 @@ export interface PostgresStorageOptions {
  * and versions (`versions`) in the same database. Appends go through the shared group
  * commit queue, one commit in flight per instance; seqs are gapless per board in commit order
  * across all nodes (see `appendBatch`). Compaction takes a per-board advisory lock and runs
- * entirely in a worker thread with its own connection (see `CompactionWorker`): the board's rows
- * are parsed and its snapshot built and stored there. The schema is migrated on first use, under
+ * entirely in a worker thread with its own connection, and cold loads are read in another (see
+ * `PostgresWorker`): large boards' rows are parsed there. The schema is migrated on first use, under
  * an advisory lock, so nodes may start together; a node started while PostgreSQL is down
  * migrates once it answers. Errors are `PostgresStorageError`s saying whether to retry.
  */
@@ -77,7 +79,9 @@ export class PostgresStorage implements Storage {
   readonly #pool: pg.Pool;
   readonly #queue: GroupCommitQueue;
   readonly #cache = new SeqCache();
-  readonly #compactor: CompactionWorker;
+  /** Compactions, and cold loads: off the event loop (see `PostgresWorker`). */
+  readonly #compactor: PostgresWorker;
+  readonly #reader: PostgresWorker;
   /** Builds versions (a version's records are read here, its content built off the event loop). */
   readonly #builder: SnapshotBuilder;
   readonly #logger: Logger;
@@ -91,6 +95,8 @@ export class PostgresStorage implements Storage {
   /** Opens the storage and migrates the schema now, so a bad URL or schema fails here. */
   static async open(options: PostgresStorageOptions): Promise<PostgresStorage> {
     const storage = new PostgresStorage(options);
+    // Every node cold-loads boards: the first joiner should not wait for the reader to start.
+    storage.#reader.start();
     try {
       await storage.#ready();
     } catch (error) {
@@ -117,15 +123,19 @@ export class PostgresStorage implements Storage {
     this.#pool.on('error', (error) =>
       logger.warn({ err: error }, 'idle PostgreSQL connection lost'),
     );
-    this.#compactor = new CompactionWorker(
-      {
-        connectionString: options.connectionString,
-        connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-        queryTimeoutMs: options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
-        applicationName: COMPACTOR_APPLICATION_NAME,
-      },
-      (error) => logger.error({ err: error }, 'compaction worker died'),
-    );
+    const worker = (role: PostgresWorkerRole, poolSize: number) =>
+      new PostgresWorker(
+        {
+          role,
+          connectionString: options.connectionString,
+          connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+          queryTimeoutMs: options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
+          poolSize,
+        },
+        (error) => logger.error({ err: error, role }, 'PostgreSQL worker died'),
+      );
+    this.#compactor = worker('compactor', 1);
+    this.#reader = worker('reader', READER_POOL_SIZE);
     this.#builder = new SnapshotBuilder((error) =>
       logger.error({ err: error }, 'snapshot worker died'),
     );
@@ -207,6 +217,14 @@ export class PostgresStorage implements Storage {
     return this.#track(
       this.#timed('read', `reading board ${boardId}`, async () => {
         await this.#ready();
+        if (afterSeq === 0) {
+          // A whole board (a cold load): parsed in the reader, so a large one does not stall.
+          const read = await this.#reader.read(boardId, afterSeq);
+          for (const record of read.corrupt) this.#reportCorrupt(record);
+          this.#cache.learn(boardId, read.head);
+          return read.board;
+        }
+        // What a node missed (a gap, a catch-up): small, and cheaper than a trip to the reader.
         const { board, head } = await readBoard(this.#pool, boardId, afterSeq, this.#reportCorrupt);
         this.#cache.learn(boardId, head);
         return board;
@@ -234,7 +252,6 @@ export class PostgresStorage implements Storage {
         const job = await this.#compactor.compact(boardId, options.minRecords ?? 2);
         for (const record of job.corrupt) this.#reportCorrupt(record);
         if (job.contended) this.#hook(() => this.#options.onLockContended?.(boardId));
-        if (!job.result) throw new Error('the compaction worker returned no result');
         return job.result;
       }),
     );
@@ -260,7 +277,7 @@ export class PostgresStorage implements Storage {
     this.#closed = true;
     await this.#queue.close();
     await Promise.allSettled([...this.#running]);
-    await this.#compactor.close().catch(() => undefined);
+    await Promise.allSettled([this.#compactor.close(), this.#reader.close()]);
     await this.#builder.close();
     await this.#pool.end();
   }

@@ -15,16 +15,21 @@ export const ownBytes = (bytes: Uint8Array): Uint8Array =>
 
 type Handler = (...args: never[]) => unknown;
 
+export interface ServeRpcOptions {
+  /** Start each request as it arrives instead of after the previous one has been answered. */
+  concurrent?: boolean;
+}
+
 /**
  * The worker side of `RpcWorker`: answers each request with its handler's result (awaited) or
- * error. Requests are handled one at a time, in arrival order.
+ * error. Requests are handled one at a time, in arrival order, unless `concurrent`.
  */
-export function serveRpc(handlers: Record<string, Handler>): void {
+export function serveRpc(handlers: Record<string, Handler>, options: ServeRpcOptions = {}): void {
   const port = parentPort;
   if (!port) throw new Error('serveRpc must run in a worker thread');
   let chain: Promise<void> = Promise.resolve();
   port.on('message', (request: RpcRequest) => {
-    chain = chain.then(async () => {
+    const answer = async () => {
       let response: RpcResponse;
       let transfer: TransferListItem[] = [];
       try {
@@ -51,7 +56,9 @@ export function serveRpc(handlers: Record<string, Handler>): void {
         };
       }
       port.postMessage(response, transfer);
-    });
+    };
+    if (options.concurrent) void answer();
+    else chain = chain.then(answer);
   });
 }
 

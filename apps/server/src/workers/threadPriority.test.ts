@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { silentLogger } from '../logger.js';
 import { BoardLoader } from '../rooms/loading/BoardLoader.js';
-import { CompactionWorker } from '../storage/postgres/CompactionWorker.js';
+import { PostgresWorker } from '../storage/postgres/PostgresWorker.js';
 import { SnapshotBuilder } from '../storage/SnapshotBuilder.js';
 import { RpcWorker } from './RpcWorker.js';
 import { BACKGROUND_NICENESS, currentThreadId, threadNiceness } from './threadPriority.js';
@@ -57,22 +57,31 @@ describe.runIf(linux)('background worker threads', () => {
     expect(threadNiceness(process.pid, process.pid)).toBe(0);
   });
 
-  it('the PostgreSQL compaction worker runs niced', async () => {
+  it("PostgreSQL's compactor runs niced, its reader (a joiner waits on it) does not", async () => {
+    const start = (role: 'compactor' | 'reader') => {
+      const worker = new PostgresWorker(
+        {
+          role,
+          // Nothing listens there: a call fails once the worker is up and has tried to connect.
+          connectionString: 'postgresql://postgres@127.0.0.1:1/none',
+          connectTimeoutMs: 1000,
+          queryTimeoutMs: 1000,
+          poolSize: 1,
+        },
+        () => {},
+      );
+      stops.push(() => worker.close().catch(() => undefined));
+      return worker;
+    };
     const before = backgroundThreads();
-    const worker = new CompactionWorker(
-      {
-        // Nothing listens there: the call fails once the worker is up and has tried to connect.
-        connectionString: 'postgresql://postgres@127.0.0.1:1/none',
-        connectTimeoutMs: 1000,
-        queryTimeoutMs: 1000,
-        applicationName: 'priority-test',
-      },
-      () => {},
-    );
-    stops.push(() => worker.close().catch(() => undefined));
-    await expect(worker.compact('b', 2)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expect(start('compactor').compact('b', 2)).rejects.toMatchObject({
+      code: 'ECONNREFUSED',
+    });
     const niced = backgroundThreads().filter((tid) => !before.includes(tid));
     expect(niced).toHaveLength(1);
+
+    await expect(start('reader').read('b', 0)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    expect(backgroundThreads().filter((tid) => !before.includes(tid))).toEqual(niced);
     expect(threadNiceness(process.pid, process.pid)).toBe(0);
   });
 

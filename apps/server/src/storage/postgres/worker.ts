@@ -1,49 +1,87 @@
 /**
- * The PostgreSQL compaction worker: reads a board's records, builds its snapshot and stores it,
- * all on this thread with a connection of its own. node-postgres parses every row on the thread
- * that queries (a large board's bytea arrives as hex text, decoded there), so a compaction run
- * from the event loop would hold it for tens of milliseconds on a board of a few megabytes.
+ * A PostgreSQL worker thread (see `PostgresWorker`): as `compactor`, it reads a board's records,
+ * builds its snapshot and stores it, one board at a time, at background priority; as `reader`,
+ * it reads boards for cold loads, several at once. Either way the rows are parsed here, on a
+ * pool of its own, not on the event loop.
  */
 import { workerData } from 'node:worker_threads';
 import pg from 'pg';
-import { serveRpc } from '../../workers/serveRpc.js';
+import { pack, transferOf } from '../../workers/packing.js';
+import { serveRpc, Transfer } from '../../workers/serveRpc.js';
 import { lowerThreadPriority } from '../../workers/threadPriority.js';
+import type { CorruptRecord } from '../SqliteStorage.js';
 import { buildSnapshot } from '../snapshot.js';
-import type { CompactionJob, CompactionWorkerOptions } from './CompactionWorker.js';
 import { compactBoard } from './compactBoard.js';
+import {
+  type CompactionJob,
+  type PackedRead,
+  POSTGRES_WORKER_APPLICATION_NAMES,
+  type PostgresWorkerOptions,
+} from './PostgresWorker.js';
+import { readBoard } from './readBoard.js';
 
-// Background work: the event loop and the appends' commits come first when CPU is short.
-lowerThreadPriority();
+const options = workerData as PostgresWorkerOptions;
+// Compaction is background work: the event loop and the appends' commits come first when CPU
+// is short. A read has a joiner waiting on it.
+if (options.role === 'compactor') lowerThreadPriority();
 
-const options = workerData as CompactionWorkerOptions;
-// One compaction at a time (requests are served in order), so one connection is enough.
 const pool = new pg.Pool({
   connectionString: options.connectionString,
-  max: 1,
+  max: options.poolSize,
   connectionTimeoutMillis: options.connectTimeoutMs,
   query_timeout: options.queryTimeoutMs,
   keepAlive: true,
-  application_name: options.applicationName,
+  application_name: POSTGRES_WORKER_APPLICATION_NAMES[options.role],
 });
-// An idle connection that PostgreSQL closes is dropped by the pool; unheard, it would kill the thread.
+// An idle connection that PostgreSQL closes is dropped by the pool; unheard, it would end the thread.
 pool.on('error', () => undefined);
 
-serveRpc({
-  compact: async (boardId: string, minRecords: number): Promise<CompactionJob> => {
-    const job: CompactionJob = { result: null, corrupt: [], contended: false };
-    job.result = await compactBoard(
-      {
-        pool,
-        build: async (updates) => buildSnapshot(updates),
-        onCorrupt: ({ kind, seq, reason }) => job.corrupt.push({ kind, boardId, seq, reason }),
-        onLockContended: () => {
-          job.contended = true;
+const corruptRecord =
+  (boardId: string, into: CorruptRecord[]) =>
+  ({ kind, seq, reason }: { kind: CorruptRecord['kind']; seq: number; reason: string }) =>
+    into.push({ kind, boardId, seq, reason });
+
+serveRpc(
+  {
+    compact: async (boardId: string, minRecords: number): Promise<CompactionJob> => {
+      const corrupt: CorruptRecord[] = [];
+      let contended = false;
+      const result = await compactBoard(
+        {
+          pool,
+          build: async (updates) => buildSnapshot(updates),
+          onCorrupt: corruptRecord(boardId, corrupt),
+          onLockContended: () => {
+            contended = true;
+          },
         },
-      },
-      boardId,
-      minRecords,
-    );
-    return job;
+        boardId,
+        minRecords,
+      );
+      return { result, corrupt, contended };
+    },
+    read: async (boardId: string, afterSeq: number) => {
+      const corrupt: CorruptRecord[] = [];
+      const { board, head } = await readBoard(
+        pool,
+        boardId,
+        afterSeq,
+        corruptRecord(boardId, corrupt),
+      );
+      const updates = pack(board.updates);
+      const read: PackedRead = {
+        updates,
+        lastSeq: board.lastSeq,
+        bytes: board.bytes,
+        corruptCount: board.corrupt,
+        snapshot: board.snapshot,
+        head,
+        corrupt,
+      };
+      return new Transfer(read, transferOf(updates));
+    },
+    close: () => pool.end(),
   },
-  close: () => pool.end(),
-});
+  // The compactor takes one board at a time (its pool has one connection); reads overlap.
+  { concurrent: options.role === 'reader' },
+);

@@ -1,0 +1,120 @@
+import { type Packed, unpack } from '../../workers/packing.js';
+import { RpcWorker } from '../../workers/RpcWorker.js';
+import type { CorruptRecord } from '../SqliteStorage.js';
+import type { CompactionResult, StoredBoard } from '../Storage.js';
+
+/**
+ * What a PostgreSQL worker does: `compactor` compacts boards one at a time, at background
+ * priority; `reader` reads whole boards (cold loads) for the event loop, several at once.
+ */
+export type PostgresWorkerRole = 'compactor' | 'reader';
+
+/** How a PostgreSQL worker reaches PostgreSQL: a pool of its own, like the main one. */
+export interface PostgresWorkerOptions {
+  role: PostgresWorkerRole;
+  connectionString: string;
+  connectTimeoutMs: number;
+  queryTimeoutMs: number;
+  /** Connections of the worker's pool. */
+  poolSize: number;
+}
+
+/** One compaction's outcome, and what it met on the way, for the caller's logs and metrics. */
+export interface CompactionJob {
+  result: CompactionResult;
+  /** Records skipped because they failed their checksum. */
+  corrupt: CorruptRecord[];
+  /** Another writer held the board's compaction lock. */
+  contended: boolean;
+}
+
+/** A read as it crosses the thread boundary: the records packed into one moved buffer. */
+export interface PackedRead {
+  updates: Packed;
+  lastSeq: number;
+  bytes: number;
+  corruptCount: number;
+  snapshot: boolean;
+  /** The board's last_seq when read. */
+  head: number;
+  corrupt: CorruptRecord[];
+}
+
+export interface BoardReadJob {
+  board: StoredBoard;
+  head: number;
+  corrupt: CorruptRecord[];
+}
+
+/** The application name of each worker's connections, as `pg_stat_activity` shows them. */
+export const POSTGRES_WORKER_APPLICATION_NAMES: Record<PostgresWorkerRole, string> = {
+  compactor: 'drawbridge-compactor',
+  reader: 'drawbridge-reader',
+};
+
+/**
+ * A worker thread that talks to PostgreSQL with connections of its own (see `./worker.ts`),
+ * started on first use. node-postgres parses every row on the thread that queries (bytea arrives
+ * as hex text and is decoded there), so reading a large board on the event loop would hold it
+ * for tens of milliseconds, and a compaction reading every record for hundreds. A worker that
+ * dies fails its calls in flight; the next call starts a new one.
+ */
+export class PostgresWorker {
+  #worker: RpcWorker | undefined;
+  readonly #options: PostgresWorkerOptions;
+  readonly #onExit: (error: Error) => void;
+
+  constructor(options: PostgresWorkerOptions, onExit: (error: Error) => void) {
+    this.#options = options;
+    this.#onExit = onExit;
+  }
+
+  /** Starts the thread now, so that the first call does not wait for it to load. */
+  start(): void {
+    this.#rpc();
+  }
+
+  compact(boardId: string, minRecords: number): Promise<CompactionJob> {
+    return this.#rpc().call<CompactionJob>('compact', [boardId, minRecords]);
+  }
+
+  /** The board after `afterSeq`, as `Storage.readSince` returns it (the records share one buffer). */
+  async read(boardId: string, afterSeq: number): Promise<BoardReadJob> {
+    const read = await this.#rpc().call<PackedRead>('read', [boardId, afterSeq]);
+    return {
+      board: {
+        updates: unpack(read.updates),
+        lastSeq: read.lastSeq,
+        bytes: read.bytes,
+        corrupt: read.corruptCount,
+        snapshot: read.snapshot,
+      },
+      head: read.head,
+      corrupt: read.corrupt,
+    };
+  }
+
+  /** Closes the worker's connections, then the worker. */
+  async close(): Promise<void> {
+    const worker = this.#worker;
+    this.#worker = undefined;
+    if (!worker) return;
+    try {
+      await worker.call('close');
+    } finally {
+      await worker.terminate();
+    }
+  }
+
+  #rpc(): RpcWorker {
+    this.#worker ??= new RpcWorker({
+      callerUrl: import.meta.url,
+      sourcePath: './worker.ts',
+      bundledName: 'postgres-worker.js',
+      name: `postgres-${this.#options.role}`,
+      workerData: this.#options,
+      onExit: this.#onExit,
+    });
+    return this.#worker;
+  }
+}
