@@ -19,6 +19,7 @@ import {
   describeStorageContract,
   type StorageFixture,
 } from '../apps/server/src/storage/storageContract.js';
+import { take } from '../apps/server/src/storage/testing/boardDataKit.js';
 import { freePort } from './utils/daemon.js';
 import { type PostgresServer, postgresBinDir, startPostgres } from './utils/postgres.js';
 
@@ -322,6 +323,27 @@ describe('PostgresStorage', () => {
       timeout: 10_000,
       interval: 20,
     });
+  });
+
+  it('takes versions in the compactor worker, reporting the damaged records it skipped', async () => {
+    const corrupt: unknown[] = [];
+    const s = await open({ onCorrupt: (record) => corrupt.push(record) });
+    const updates = shapeUpdates(4);
+    for (const update of updates) await s.append('v', update);
+    await server.psql(`UPDATE updates SET data = ${TRUNCATE} WHERE seq = 4`, database);
+    expect(await workerSessions('compactor')).toBe('0');
+
+    const taken = await take(s.versions, 'v', Date.now());
+    expect(taken).toMatchObject({ taken: true, version: { boardId: 'v', throughSeq: 4 } });
+    expect(corrupt).toEqual([
+      { kind: 'update', boardId: 'v', seq: 4, reason: 'checksum mismatch' },
+    ]);
+    expect(await workerSessions('compactor')).toBe('1');
+    const [info] = await s.versions.list('v');
+    const stored = await s.versions.get('v', info!.versionId);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, stored!.state);
+    expect([...doc.getMap('shapes').keys()].sort()).toEqual(['shape-0', 'shape-1', 'shape-2']);
   });
 
   it("reports the worker's compaction failures as retryable or not, like the event loop's", async () => {

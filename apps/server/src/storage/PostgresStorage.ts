@@ -11,7 +11,6 @@ import { PostgresWorker, type PostgresWorkerRole } from './postgres/PostgresWork
 import { readBoard, readHeads } from './postgres/readBoard.js';
 import { SeqCache } from './postgres/SeqCache.js';
 import { migrate } from './postgres/schema.js';
-import { SnapshotBuilder } from './SnapshotBuilder.js';
 import type { CorruptRecord } from './SqliteStorage.js';
 import type { CompactionResult, CompactOptions, Storage, StoredBoard } from './Storage.js';
 
@@ -64,9 +63,9 @@ export interface PostgresStorageOptions {
  * Storage in PostgreSQL, shared by every node of a cluster, with the boards' images (`assets`)
  * and versions (`versions`) in the same database. Appends go through the shared group
  * commit queue, one commit in flight per instance; seqs are gapless per board in commit order
- * across all nodes (see `appendBatch`). Compaction takes a per-board advisory lock and runs
- * entirely in a worker thread with its own connection, and cold loads are read in another (see
- * `PostgresWorker`): large boards' rows are parsed there. The schema is migrated on first use, under
+ * across all nodes (see `appendBatch`). Compaction and versions take a per-board advisory lock
+ * and run entirely in a worker thread with its own connection, and cold loads are read in another
+ * (see `PostgresWorker`): large boards' rows are parsed there. The schema is migrated on first use, under
  * an advisory lock, so nodes may start together; a node started while PostgreSQL is down
  * migrates once it answers. Errors are `PostgresStorageError`s saying whether to retry.
  */
@@ -79,11 +78,9 @@ export class PostgresStorage implements Storage {
   readonly #pool: pg.Pool;
   readonly #queue: GroupCommitQueue;
   readonly #cache = new SeqCache();
-  /** Compactions, and cold loads: off the event loop (see `PostgresWorker`). */
+  /** Compactions and versions, and cold loads: off the event loop (see `PostgresWorker`). */
   readonly #compactor: PostgresWorker;
   readonly #reader: PostgresWorker;
-  /** Builds versions (a version's records are read here, its content built off the event loop). */
-  readonly #builder: SnapshotBuilder;
   readonly #logger: Logger;
   readonly #options: PostgresStorageOptions;
   readonly #appendStats: AppendStats = { fast: 0, locked: 0, conflictRetries: 0 };
@@ -136,9 +133,6 @@ export class PostgresStorage implements Storage {
       );
     this.#compactor = worker('compactor', 1);
     this.#reader = worker('reader', READER_POOL_SIZE);
-    this.#builder = new SnapshotBuilder((error) =>
-      logger.error({ err: error }, 'snapshot worker died'),
-    );
     this.#queue = new GroupCommitQueue({
       commit: (batch) =>
         this.#timed('append', 'committing appends', async () => {
@@ -177,8 +171,11 @@ export class PostgresStorage implements Storage {
     this.versions = new PostgresVersions({
       pool: this.#pool,
       run: run('versions'),
-      build: (updates) => this.#builder.version(updates),
-      onCorrupt: this.#reportCorrupt,
+      take: async (boardId, takeOptions) => {
+        const job = await this.#compactor.takeVersion(boardId, takeOptions);
+        for (const record of job.corrupt) this.#reportCorrupt(record);
+        return job.result;
+      },
       flush: () => this.#queue.flush(),
     });
   }
@@ -278,7 +275,6 @@ export class PostgresStorage implements Storage {
     await this.#queue.close();
     await Promise.allSettled([...this.#running]);
     await Promise.allSettled([this.#compactor.close(), this.#reader.close()]);
-    await this.#builder.close();
     await this.#pool.end();
   }
 

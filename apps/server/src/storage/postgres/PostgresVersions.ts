@@ -1,7 +1,7 @@
 import { promisify } from 'node:util';
 import { inflateRaw } from 'node:zlib';
 import type pg from 'pg';
-import { type RecordCheck, versionChecksum } from '../records.js';
+import { versionChecksum } from '../records.js';
 import type {
   StoredVersion,
   TakeOptions,
@@ -9,16 +9,8 @@ import type {
   VersionInfo,
   VersionStore,
 } from '../VersionStore.js';
-import {
-  readVersionRow,
-  skipReason,
-  VERSION_COLUMNS,
-  type VersionRow,
-  versionsToDrop,
-} from '../versionRules.js';
-import type { BuiltVersion } from '../versionSnapshot.js';
-import { transaction, withClient } from './connection.js';
-import { readBoard } from './readBoard.js';
+import { readVersionRow, VERSION_COLUMNS, type VersionRow } from '../versionRules.js';
+import { transaction } from './connection.js';
 import { versionLock } from './schema.js';
 
 /** zlib's async API runs on libuv's thread pool: a 16 MB board inflates off the event loop. */
@@ -28,9 +20,8 @@ export interface PostgresVersionsDeps {
   pool: pg.Pool;
   /** Runs a call: waits for the schema, times it, turns errors into storage errors. */
   run: <T>(doing: string, work: () => Promise<T>) => Promise<T>;
-  /** Builds a version off the event loop. */
-  build: (updates: readonly Uint8Array[]) => Promise<BuiltVersion>;
-  onCorrupt: (check: RecordCheck & { reason: string }) => void;
+  /** Takes a version (see `takeVersion`), off the event loop: the board is read and built there. */
+  take: (boardId: string, options: TakeOptions) => Promise<TakeResult>;
   /** Appends already queued belong in a version taken now. */
   flush: () => Promise<void>;
 }
@@ -59,88 +50,8 @@ export class PostgresVersions implements VersionStore {
   async take(boardId: string, options: TakeOptions): Promise<TakeResult> {
     await this.deps.flush();
     return this.deps.run(`taking a version of board ${boardId}`, () =>
-      withClient(this.deps.pool, async (client) => {
-        const lock = versionLock(boardId);
-        const { rows } = await client.query<{ locked: boolean }>(
-          'SELECT pg_try_advisory_lock($1, $2) AS locked',
-          lock,
-        );
-        if (!rows[0]!.locked) return { taken: false, skipped: 'locked' } as const;
-        try {
-          return await this.#takeLocked(client, boardId, options);
-        } finally {
-          await client.query('SELECT pg_advisory_unlock($1, $2)', lock);
-        }
-      }),
+      this.deps.take(boardId, options),
     );
-  }
-
-  async #takeLocked(
-    client: pg.PoolClient,
-    boardId: string,
-    options: TakeOptions,
-  ): Promise<TakeResult> {
-    const { rows: heads } = await client.query<{ head: string }>(
-      'SELECT coalesce((SELECT last_seq FROM boards WHERE board_id = $1), 0) AS head',
-      [boardId],
-    );
-    const newest = await this.#newest(client, boardId);
-    const skipped = skipReason(Number(heads[0]!.head), newest, options);
-    if (skipped) return { taken: false, skipped };
-    const { board } = await readBoard(client, boardId, 0, this.deps.onCorrupt);
-    const built = await this.deps.build(board.updates);
-    await client.query('BEGIN');
-    try {
-      const editors = await client.query<{ name: string }>(
-        'DELETE FROM board_editors WHERE board_id = $1 RETURNING name',
-        [boardId],
-      );
-      const names = [...new Set(editors.rows.map((row) => row.name))].sort();
-      const data = Buffer.from(built.data.buffer, built.data.byteOffset, built.data.byteLength);
-      const inserted = await client.query<{ version_id: string }>(
-        `INSERT INTO versions (board_id, created_at, reason, editors, through_seq, bytes, data, crc)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING version_id`,
-        [
-          boardId,
-          options.now,
-          options.reason,
-          JSON.stringify(names),
-          board.lastSeq,
-          built.bytes,
-          data,
-          versionChecksum(boardId, built.data),
-        ],
-      );
-      const versionId = Number(inserted.rows[0]!.version_id);
-      await client.query(
-        `INSERT INTO version_assets (version_id, board_id, asset_id)
-         SELECT $1, $2, asset_id FROM unnest($3::text[]) AS asset_id`,
-        [versionId, boardId, built.assetIds],
-      );
-      const all = await client.query<VersionRow>(
-        `SELECT ${VERSION_COLUMNS} FROM versions WHERE board_id = $1`,
-        [boardId],
-      );
-      const drop = versionsToDrop(all.rows.map(readVersionRow), options.now, options.retention);
-      if (drop.length > 0) {
-        await client.query('DELETE FROM version_assets WHERE version_id = ANY($1::int8[])', [drop]);
-        await client.query('DELETE FROM versions WHERE version_id = ANY($1::int8[])', [drop]);
-      }
-      await client.query('COMMIT');
-      const version: VersionInfo = {
-        versionId,
-        boardId,
-        createdAt: options.now,
-        reason: options.reason,
-        editors: names,
-        throughSeq: board.lastSeq,
-        bytes: built.bytes,
-      };
-      return { taken: true, version, thinned: drop.length };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
   }
 
   list(boardId: string): Promise<VersionInfo[]> {
@@ -194,14 +105,5 @@ export class PostgresVersions implements VersionStore {
         await client.query('DELETE FROM versions WHERE board_id = $1', [boardId]);
       }),
     );
-  }
-
-  async #newest(client: pg.PoolClient, boardId: string) {
-    const { rows } = await client.query<VersionRow>(
-      `SELECT ${VERSION_COLUMNS} FROM versions WHERE board_id = $1
-       ORDER BY created_at DESC, version_id DESC LIMIT 1`,
-      [boardId],
-    );
-    return rows[0] ? readVersionRow(rows[0]) : undefined;
   }
 }

@@ -2,10 +2,11 @@ import { type Packed, unpack } from '../../workers/packing.js';
 import { RpcWorker } from '../../workers/RpcWorker.js';
 import type { CorruptRecord } from '../SqliteStorage.js';
 import type { CompactionResult, StoredBoard } from '../Storage.js';
+import type { TakeOptions, TakeResult } from '../VersionStore.js';
 
 /**
- * What a PostgreSQL worker does: `compactor` compacts boards one at a time, at background
- * priority; `reader` reads whole boards (cold loads) for the event loop, several at once.
+ * What a PostgreSQL worker does: `compactor` compacts boards and takes their versions, one at a
+ * time, at background priority; `reader` reads whole boards (cold loads), several at once.
  */
 export type PostgresWorkerRole = 'compactor' | 'reader';
 
@@ -26,6 +27,12 @@ export interface CompactionJob {
   corrupt: CorruptRecord[];
   /** Another writer held the board's compaction lock. */
   contended: boolean;
+}
+
+/** A version taken, and the damaged records its read skipped. */
+export interface VersionJob {
+  result: TakeResult;
+  corrupt: CorruptRecord[];
 }
 
 /** A read as it crosses the thread boundary: the records packed into one moved buffer. */
@@ -76,6 +83,10 @@ export class PostgresWorker {
 
   compact(boardId: string, minRecords: number): Promise<CompactionJob> {
     return this.#rpc().call<CompactionJob>('compact', [boardId, minRecords]);
+  }
+
+  takeVersion(boardId: string, options: TakeOptions): Promise<VersionJob> {
+    return this.#rpc().call<VersionJob>('takeVersion', [boardId, options]);
   }
 
   /** The board after `afterSeq`, as `Storage.readSince` returns it (the records share one buffer). */

@@ -1,6 +1,6 @@
 /**
  * A PostgreSQL worker thread (see `PostgresWorker`): as `compactor`, it reads a board's records,
- * builds its snapshot and stores it, one board at a time, at background priority; as `reader`,
+ * builds its snapshot or a version and stores it, one board at a time, at background priority; as `reader`,
  * it reads boards for cold loads, several at once. Either way the rows are parsed here, on a
  * pool of its own, not on the event loop.
  */
@@ -11,14 +11,18 @@ import { serveRpc, Transfer } from '../../workers/serveRpc.js';
 import { lowerThreadPriority } from '../../workers/threadPriority.js';
 import type { CorruptRecord } from '../SqliteStorage.js';
 import { buildSnapshot } from '../snapshot.js';
+import type { TakeOptions } from '../VersionStore.js';
+import { buildVersion } from '../versionSnapshot.js';
 import { compactBoard } from './compactBoard.js';
 import {
   type CompactionJob,
   type PackedRead,
   POSTGRES_WORKER_APPLICATION_NAMES,
   type PostgresWorkerOptions,
+  type VersionJob,
 } from './PostgresWorker.js';
 import { readBoard } from './readBoard.js';
+import { takeVersion } from './takeVersion.js';
 
 const options = workerData as PostgresWorkerOptions;
 // Compaction is background work: the event loop and the appends' commits come first when CPU
@@ -59,6 +63,19 @@ serveRpc(
         minRecords,
       );
       return { result, corrupt, contended };
+    },
+    takeVersion: async (boardId: string, options: TakeOptions): Promise<VersionJob> => {
+      const corrupt: CorruptRecord[] = [];
+      const result = await takeVersion(
+        {
+          pool,
+          build: async (updates) => buildVersion(updates),
+          onCorrupt: corruptRecord(boardId, corrupt),
+        },
+        boardId,
+        options,
+      );
+      return { result, corrupt };
     },
     read: async (boardId: string, afterSeq: number) => {
       const corrupt: CorruptRecord[] = [];
