@@ -20,8 +20,8 @@ export class SnapshotBuilder {
     return this.#call<Uint8Array>('build', updates);
   }
 
-  /** A version of the board from its records (see `buildVersion`). */
-  version(updates: readonly Uint8Array[]): Promise<BuiltVersion> {
+  /** A version of the board from its records (see `buildVersion`); given packed, they are moved. */
+  version(updates: readonly Uint8Array[] | Packed): Promise<BuiltVersion> {
     return this.#call<BuiltVersion>('version', updates);
   }
 

@@ -191,6 +191,47 @@ describe('SqliteStorage', () => {
     for (const commit of commits) expect(commit.seconds).toBeGreaterThanOrEqual(0);
   });
 
+  it("builds a version outside the storage worker: other boards' appends commit meanwhile", async () => {
+    storage = new SqliteStorage({ file });
+    const s = storage;
+    // A board large enough that building its version takes a while.
+    const doc = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    doc.on('update', (update: Uint8Array) => updates.push(update));
+    for (let i = 0; i < 5000; i++) {
+      doc.getMap('shapes').set(`shape-${i}`, new Y.Map([['text', `shape ${i} `.repeat(8)]]));
+    }
+    await Promise.all(updates.map((update) => s.append('big', update)));
+    await s.compact('big');
+
+    let versionDone = false;
+    const version = s.versions
+      .take('big', {
+        reason: 'leave',
+        now: Date.now(),
+        minIntervalMs: 0,
+        retention: { keepAllMs: 86_400_000, keepDailyMs: 30 * 86_400_000 },
+      })
+      .then((result) => {
+        versionDone = true;
+        return result;
+      });
+    // Ordering, not timing: with the build in the storage worker, no commit could land before
+    // the version was written.
+    let committedBefore = 0;
+    while (!versionDone) {
+      await s.append('other', Uint8Array.of(0, 0));
+      if (!versionDone) committedBefore++;
+    }
+    expect(await version).toMatchObject({ taken: true, version: { boardId: 'big' } });
+    expect(committedBefore).toBeGreaterThan(0);
+    const [info] = await s.versions.list('big');
+    const stored = await s.versions.get('big', info!.versionId);
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, stored!.state);
+    expect(copy.getMap('shapes').size).toBe(5000);
+  });
+
   it('rejects the whole batch when its commit fails, and keeps working', async () => {
     storage = new SqliteStorage({ file });
     await storage.append('ok', Uint8Array.of(1));

@@ -101,7 +101,12 @@ export class SqliteStorage implements Storage {
     this.boards = sqliteBoards(call);
     const assertOpen = () => this.#assertOpen();
     this.assets = new SqliteAssets(this.#worker, assertOpen);
-    this.versions = new SqliteVersions(this.#worker, assertOpen, () => this.#queue.flush());
+    this.versions = new SqliteVersions(
+      this.#worker,
+      assertOpen,
+      () => this.#queue.flush(),
+      (updates) => this.#builder.version(updates),
+    );
   }
 
   append(boardId: string, update: Uint8Array): Promise<number> {

@@ -1,4 +1,6 @@
+import type { Packed } from '../../workers/packing.js';
 import type { RpcWorker } from '../../workers/RpcWorker.js';
+import { ownBytes } from '../../workers/serveRpc.js';
 import type {
   StoredVersion,
   TakeOptions,
@@ -6,8 +8,13 @@ import type {
   VersionInfo,
   VersionStore,
 } from '../VersionStore.js';
+import type { BuiltVersion } from '../versionSnapshot.js';
 
-/** The versions of a SQLite file: calls to the storage worker (see `versionTables.ts`). */
+/**
+ * The versions of a SQLite file: calls to the storage worker (see `versionTables.ts`). A
+ * version is built in the snapshot worker (`build`), not in the storage worker, which must stay
+ * free for the commits every ack waits on.
+ */
 export class SqliteVersions implements VersionStore {
   readonly name = 'versions';
   constructor(
@@ -15,6 +22,7 @@ export class SqliteVersions implements VersionStore {
     private readonly assertOpen: () => void,
     /** Appends already queued belong in a version taken now. */
     private readonly flush: () => Promise<void>,
+    private readonly build: (updates: Packed) => Promise<BuiltVersion>,
   ) {}
 
   async noteEditors(boardId: string, names: readonly string[], now: number): Promise<void> {
@@ -23,7 +31,19 @@ export class SqliteVersions implements VersionStore {
 
   async take(boardId: string, options: TakeOptions): Promise<TakeResult> {
     await this.flush();
-    return this.#call('versionTake', [boardId, options]);
+    const input = await this.#call<{ skip: TakeResult } | { throughSeq: number; updates: Packed }>(
+      'versionInput',
+      [boardId, options],
+    );
+    if ('skip' in input) return input.skip;
+    // The records and the version pass through this thread by transfer, never copied here.
+    const built = await this.build(input.updates);
+    const data = ownBytes(built.data);
+    return this.worker.call<TakeResult>(
+      'versionWrite',
+      [boardId, options, input.throughSeq, { ...built, data }],
+      [data.buffer as ArrayBuffer],
+    );
   }
 
   list(boardId: string): Promise<VersionInfo[]> {

@@ -9,11 +9,11 @@ import {
   type VersionRow,
   versionsToDrop,
 } from '../versionRules.js';
-import { buildVersion, inflateVersion } from '../versionSnapshot.js';
+import { type BuiltVersion, inflateVersion } from '../versionSnapshot.js';
 
 /**
  * The worker side of `SqliteVersions`. A version is built from the records as stored (read
- * through `read`), then written in an IMMEDIATE transaction that checks again that no other
+ * through `read`, built in the snapshot worker), then written in an IMMEDIATE transaction that checks again that no other
  * writer of the file took one meanwhile, credits the editors noted since the last one, and
  * thins the board's versions by the retention policy.
  */
@@ -83,7 +83,7 @@ export class SqliteVersionTables {
           boardId: string,
           options: TakeOptions,
           throughSeq: number,
-          built: ReturnType<typeof buildVersion>,
+          built: BuiltVersion,
         ): TakeResult => {
           const latest = newest.get(boardId);
           const skipped = skipReason(throughSeq, latest && readVersionRow(latest), options);
@@ -137,14 +137,31 @@ export class SqliteVersionTables {
     if (names.length > 0) this.#noteEditors(boardId, names, now);
   }
 
-  take(boardId: string, options: TakeOptions): TakeResult {
+  /**
+   * What a version needs, read here: the board's records through `throughSeq`, or why no
+   * version is due. The version is built elsewhere (this thread also serves every commit), then
+   * written with `write`.
+   */
+  takeInput(
+    boardId: string,
+    options: TakeOptions,
+  ): { skip: TakeResult } | { throughSeq: number; updates: Uint8Array[] } {
     const head = this.#head.get(boardId) ?? 0;
     const latest = this.#newest.get(boardId);
     const skipped = skipReason(head, latest && readVersionRow(latest), options);
-    if (skipped) return { taken: false, skipped };
+    if (skipped) return { skip: { taken: false, skipped } };
     const board = this.read(boardId);
-    // Built outside the write lock: other writers of the file keep committing meanwhile.
-    return this.#write(boardId, options, board.lastSeq, buildVersion(board.updates));
+    return { throughSeq: board.lastSeq, updates: board.updates };
+  }
+
+  /** Writes a version built from `takeInput`'s records, unless one was taken meanwhile. */
+  write(
+    boardId: string,
+    options: TakeOptions,
+    throughSeq: number,
+    built: BuiltVersion,
+  ): TakeResult {
+    return this.#write(boardId, options, throughSeq, built);
   }
 
   list(boardId: string): VersionInfo[] {

@@ -10,6 +10,7 @@ import type { NewAsset, StoredAsset } from '../AssetStore.js';
 import type { NewLink } from '../Catalog.js';
 import type { QueuedAppend } from '../GroupCommitQueue.js';
 import type { TakeOptions } from '../VersionStore.js';
+import type { BuiltVersion } from '../versionSnapshot.js';
 import { SqliteAssetTables } from './assetTables.js';
 import { SqliteCatalog } from './SqliteCatalog.js';
 import { SqliteLog, type SqliteLogOptions } from './SqliteLog.js';
@@ -79,7 +80,15 @@ serveRpc({
 
   versionNoteEditors: (boardId: string, names: string[], now: number) =>
     versions.noteEditors(boardId, names, now),
-  versionTake: (boardId: string, options: TakeOptions) => versions.take(boardId, options),
+  // The records go out as one moved buffer, to the snapshot worker; the version comes back moved.
+  versionInput: (boardId: string, options: TakeOptions) => {
+    const input = versions.takeInput(boardId, options);
+    if ('skip' in input) return input;
+    const updates = pack(input.updates);
+    return new Transfer({ throughSeq: input.throughSeq, updates }, transferOf(updates));
+  },
+  versionWrite: (boardId: string, options: TakeOptions, throughSeq: number, built: BuiltVersion) =>
+    versions.write(boardId, options, throughSeq, built),
   versionList: (boardId: string) => versions.list(boardId),
   versionGet: (boardId: string, versionId: number) => {
     const version = versions.get(boardId, versionId);
