@@ -1,4 +1,5 @@
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { deflateRawSync, inflateRaw } from 'node:zlib';
 import { referencedAssets } from '@drawbridge/board';
 import * as Y from 'yjs';
 
@@ -31,4 +32,11 @@ export function buildVersion(updates: readonly Uint8Array[]): BuiltVersion {
   }
 }
 
-export const inflateVersion = (data: Uint8Array): Uint8Array => inflateRawSync(data);
+const inflateRawAsync = promisify(inflateRaw);
+
+/**
+ * A stored version's content, inflated on libuv's thread pool (a large board's version takes
+ * tens of milliseconds to inflate: not on the event loop, nor in the thread serving commits).
+ */
+export const inflateVersion = async (data: Uint8Array): Promise<Uint8Array> =>
+  new Uint8Array(await inflateRawAsync(data));

@@ -74,7 +74,7 @@ export class MemoryVersions implements VersionStore {
 
   async get(boardId: string, versionId: number): Promise<StoredVersion | null> {
     const version = this.#versions.get(boardId)?.find((v) => v.info.versionId === versionId);
-    return version ? { info: version.info, state: inflateVersion(version.data) } : null;
+    return version ? { info: version.info, state: await inflateVersion(version.data) } : null;
   }
 
   async boardBytes(boardIds: readonly string[]): Promise<Map<string, number>> {

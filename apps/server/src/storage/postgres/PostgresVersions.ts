@@ -1,5 +1,3 @@
-import { promisify } from 'node:util';
-import { inflateRaw } from 'node:zlib';
 import type pg from 'pg';
 import { versionChecksum } from '../records.js';
 import type {
@@ -10,11 +8,9 @@ import type {
   VersionStore,
 } from '../VersionStore.js';
 import { readVersionRow, VERSION_COLUMNS, type VersionRow } from '../versionRules.js';
+import { inflateVersion } from '../versionSnapshot.js';
 import { transaction } from './connection.js';
 import { versionLock } from './schema.js';
-
-/** zlib's async API runs on libuv's thread pool: a 16 MB board inflates off the event loop. */
-const inflate = promisify(inflateRaw);
 
 export interface PostgresVersionsDeps {
   pool: pg.Pool;
@@ -75,7 +71,7 @@ export class PostgresVersions implements VersionStore {
       const row = rows[0];
       if (!row || versionChecksum(boardId, row.data) !== Number(row.crc)) return null;
       try {
-        return { info: readVersionRow(row), state: new Uint8Array(await inflate(row.data)) };
+        return { info: readVersionRow(row), state: await inflateVersion(row.data) };
       } catch {
         return null;
       }

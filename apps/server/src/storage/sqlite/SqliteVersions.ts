@@ -8,7 +8,8 @@ import type {
   VersionInfo,
   VersionStore,
 } from '../VersionStore.js';
-import type { BuiltVersion } from '../versionSnapshot.js';
+import { type BuiltVersion, inflateVersion } from '../versionSnapshot.js';
+import type { DeflatedVersion } from './versionTables.js';
 
 /**
  * The versions of a SQLite file: calls to the storage worker (see `versionTables.ts`). A
@@ -50,8 +51,14 @@ export class SqliteVersions implements VersionStore {
     return this.#call('versionList', [boardId]);
   }
 
-  get(boardId: string, versionId: number): Promise<StoredVersion | null> {
-    return this.#call('versionGet', [boardId, versionId]);
+  async get(boardId: string, versionId: number): Promise<StoredVersion | null> {
+    const stored = await this.#call<DeflatedVersion | null>('versionGet', [boardId, versionId]);
+    if (!stored) return null;
+    try {
+      return { info: stored.info, state: await inflateVersion(stored.data) };
+    } catch {
+      return null;
+    }
   }
 
   boardBytes(boardIds: readonly string[]): Promise<Map<string, number>> {

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { versionChecksum } from '../records.js';
 import type { StoredBoard } from '../Storage.js';
-import type { StoredVersion, TakeOptions, TakeResult, VersionInfo } from '../VersionStore.js';
+import type { TakeOptions, TakeResult, VersionInfo } from '../VersionStore.js';
 import {
   readVersionRow,
   skipReason,
@@ -9,7 +9,7 @@ import {
   type VersionRow,
   versionsToDrop,
 } from '../versionRules.js';
-import { type BuiltVersion, inflateVersion } from '../versionSnapshot.js';
+import type { BuiltVersion } from '../versionSnapshot.js';
 
 /**
  * The worker side of `SqliteVersions`. A version is built from the records as stored (read
@@ -17,6 +17,11 @@ import { type BuiltVersion, inflateVersion } from '../versionSnapshot.js';
  * writer of the file took one meanwhile, credits the editors noted since the last one, and
  * thins the board's versions by the retention policy.
  */
+export interface DeflatedVersion {
+  info: VersionInfo;
+  data: Uint8Array;
+}
+
 export class SqliteVersionTables {
   readonly #head;
   readonly #newest;
@@ -168,15 +173,12 @@ export class SqliteVersionTables {
     return this.#list.all(boardId).map(readVersionRow);
   }
 
-  get(boardId: string, versionId: number): StoredVersion | null {
+  /** A version as stored (deflated; see `inflateVersion`), if its checksum holds. */
+  getDeflated(boardId: string, versionId: number): DeflatedVersion | null {
     const row = this.#one.get(boardId, versionId);
     if (!row || !(row.data instanceof Uint8Array)) return null;
     if (versionChecksum(boardId, row.data) !== row.crc) return null;
-    try {
-      return { info: readVersionRow(row), state: inflateVersion(row.data) };
-    } catch {
-      return null;
-    }
+    return { info: readVersionRow(row), data: row.data };
   }
 
   boardBytes(boardIds: readonly string[]): Map<string, number> {

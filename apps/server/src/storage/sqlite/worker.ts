@@ -90,11 +90,12 @@ serveRpc({
   versionWrite: (boardId: string, options: TakeOptions, throughSeq: number, built: BuiltVersion) =>
     versions.write(boardId, options, throughSeq, built),
   versionList: (boardId: string) => versions.list(boardId),
+  // Deflated: the caller inflates it off its event loop, and this thread goes on committing.
   versionGet: (boardId: string, versionId: number) => {
-    const version = versions.get(boardId, versionId);
+    const version = versions.getDeflated(boardId, versionId);
     if (!version) return null;
-    const state = ownBytes(version.state);
-    return new Transfer({ ...version, state }, [state.buffer as ArrayBuffer]);
+    const data = ownBytes(version.data);
+    return new Transfer({ ...version, data }, [data.buffer as ArrayBuffer]);
   },
   versionDeleteBoard: (boardId: string) => versions.deleteBoard(boardId),
   versionBoardBytes: (boardIds: string[]) => versions.boardBytes(boardIds),
