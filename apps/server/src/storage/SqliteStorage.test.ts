@@ -191,6 +191,32 @@ describe('SqliteStorage', () => {
     for (const commit of commits) expect(commit.seconds).toBeGreaterThanOrEqual(0);
   });
 
+  it("reads boards beside the commits: other boards' appends commit during a large load", async () => {
+    storage = new SqliteStorage({ file });
+    const s = storage;
+    // 32 MB of records: reading, checking and moving them takes far longer than one commit.
+    const record = (i: number) => new Uint8Array(64 * 1024).fill(i % 251);
+    await Promise.all(Array.from({ length: 512 }, (_, i) => s.append('big', record(i))));
+
+    let loaded = false;
+    const load = s.load('big').then((board) => {
+      loaded = true;
+      return board;
+    });
+    // Ordering, not timing: were the board read on the thread that commits, no commit issued
+    // after the load could land before it.
+    let committedBefore = 0;
+    while (!loaded) {
+      await s.append('other', Uint8Array.of(0, 0));
+      if (!loaded) committedBefore++;
+    }
+    const board = await load;
+    expect(board.lastSeq).toBe(512);
+    expect(board.updates).toHaveLength(512);
+    expect(board.updates[300]).toEqual(record(300));
+    expect(committedBefore).toBeGreaterThan(0);
+  });
+
   it("builds a version outside the storage worker: other boards' appends commit meanwhile", async () => {
     storage = new SqliteStorage({ file });
     const s = storage;

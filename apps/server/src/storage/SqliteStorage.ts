@@ -1,5 +1,5 @@
 import { type Logger, silentLogger } from '../logger.js';
-import type { Packed } from '../workers/packing.js';
+import { type Packed, unpack } from '../workers/packing.js';
 import { RpcWorker } from '../workers/RpcWorker.js';
 import { ownBytes } from '../workers/serveRpc.js';
 import type { BoardCatalog, LinkStore } from './Catalog.js';
@@ -34,24 +34,31 @@ export interface SqliteStorageOptions {
   synchronous?: 'FULL' | 'NORMAL';
 }
 
-/**
- * Storage in one SQLite file (WAL mode), driven from a worker thread: the event loop only queues
- * appends and receives answers. The same file and thread hold the boards' images (`assets`) and
- * versions (`versions`). Appends queued while a commit runs share the next one (group
- * commit, one fsync). Several processes may open the same file; seqs stay gapless per board.
- */
 /** `CompactionInput` as the storage worker sends it: the records packed into one buffer. */
 type PackedCompactionInput =
   | Extract<CompactionInput, { skip: unknown }>
   | (Omit<Extract<CompactionInput, { parts: unknown }>, 'parts'> & { parts: Packed });
 
+/** A `StoredBoard` as the storage worker sends it: the records packed into one buffer. */
+type PackedBoard = Omit<StoredBoard, 'updates'> & { updates: Packed };
+
+/**
+ * Storage in one SQLite file (WAL mode), driven from a worker thread: the event loop only queues
+ * appends and receives answers. The same file and thread hold the boards' images (`assets`) and
+ * versions (`versions`); whole boards are read by a second worker on a read-only connection, so
+ * a large read never waits for, nor holds up, the commits. Appends queued while a commit runs share the next one (group
+ * commit, one fsync). Several processes may open the same file; seqs stay gapless per board.
+ */
 export class SqliteStorage implements Storage {
   readonly shared = false;
   readonly links: LinkStore;
   readonly boards: BoardCatalog;
   readonly assets: SqliteAssets;
   readonly versions: SqliteVersions;
+  /** Commits, and every other write; small reads. */
   readonly #worker: RpcWorker;
+  /** Whole boards, on a read-only connection of its own (see `sqlite/worker.ts`). */
+  readonly #reader: RpcWorker;
   readonly #queue: GroupCommitQueue;
   readonly #builder: SnapshotBuilder;
   readonly #logger: Logger;
@@ -68,22 +75,26 @@ export class SqliteStorage implements Storage {
     }
     check.close();
     const logger = this.#logger;
-    this.#worker = new RpcWorker({
-      callerUrl: import.meta.url,
-      sourcePath: './sqlite/worker.ts',
-      bundledName: 'sqlite-worker.js',
-      name: 'sqlite-storage',
-      workerData: { file: options.file, synchronous },
-      onEvent: (event, payload) => {
-        if (event === 'damagedAsset')
-          logger.warn(payload as object, 'stored asset does not match its hash');
-        if (event !== 'corrupt') return;
-        const record = payload as CorruptRecord;
-        logger.warn(record, 'skipping corrupt record');
-        options.onCorrupt?.(record);
-      },
-      onExit: (error) => logger.error({ err: error }, 'storage worker died; restarting'),
-    });
+    const onEvent = (event: string, payload: unknown) => {
+      if (event === 'damagedAsset')
+        logger.warn(payload as object, 'stored asset does not match its hash');
+      if (event !== 'corrupt') return;
+      const record = payload as CorruptRecord;
+      logger.warn(record, 'skipping corrupt record');
+      options.onCorrupt?.(record);
+    };
+    const worker = (name: string, readonly: boolean) =>
+      new RpcWorker({
+        callerUrl: import.meta.url,
+        sourcePath: './sqlite/worker.ts',
+        bundledName: 'sqlite-worker.js',
+        name,
+        workerData: { file: options.file, synchronous, readonly },
+        onEvent,
+        onExit: (error) => logger.error({ err: error, name }, 'storage worker died; restarting'),
+      });
+    this.#worker = worker('sqlite-storage', false);
+    this.#reader = worker('sqlite-reader', true);
     this.#builder = new SnapshotBuilder((error) =>
       logger.error({ err: error }, 'snapshot worker died; restarting'),
     );
@@ -103,6 +114,7 @@ export class SqliteStorage implements Storage {
     this.assets = new SqliteAssets(this.#worker, assertOpen);
     this.versions = new SqliteVersions(
       this.#worker,
+      this.#reader,
       assertOpen,
       () => this.#queue.flush(),
       (updates) => this.#builder.version(updates),
@@ -121,7 +133,11 @@ export class SqliteStorage implements Storage {
     this.#assertOpen();
     // Appends already queued are part of what the caller expects to read.
     await this.#queue.flush();
-    return this.#worker.call<StoredBoard>('readSince', [boardId, afterSeq]);
+    const { updates, ...rest } = await this.#reader.call<PackedBoard>('readSince', [
+      boardId,
+      afterSeq,
+    ]);
+    return { ...rest, updates: unpack(updates) };
   }
 
   async headSeqs(boardIds: readonly string[]): Promise<Map<string, number>> {
@@ -132,7 +148,7 @@ export class SqliteStorage implements Storage {
   /** Read and write in the storage worker; the snapshot is built in another, so commits go on. */
   async compact(boardId: string, options: CompactOptions = {}): Promise<CompactionResult> {
     this.#assertOpen();
-    const input = await this.#worker.call<PackedCompactionInput>('compactionInput', [
+    const input = await this.#reader.call<PackedCompactionInput>('compactionInput', [
       boardId,
       options.minRecords ?? 2,
     ]);
@@ -183,9 +199,9 @@ export class SqliteStorage implements Storage {
     this.#closed = true;
     await this.#queue.close();
     try {
-      await this.#worker.call('close');
+      await Promise.all([this.#worker.call('close'), this.#reader.call('close')]);
     } finally {
-      await this.#worker.terminate();
+      await Promise.all([this.#worker.terminate(), this.#reader.terminate()]);
       await this.#builder.close();
     }
   }

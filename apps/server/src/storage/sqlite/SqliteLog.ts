@@ -20,6 +20,11 @@ import { MIGRATIONS, prepareStatements, type Statements } from './schema.js';
 export interface SqliteLogOptions {
   file: string;
   synchronous?: 'FULL' | 'NORMAL';
+  /**
+   * A read-only connection to a file another connection has opened and migrated: it reads
+   * (WAL lets it run beside that connection's commits) and never writes.
+   */
+  readonly?: boolean;
   /** Told about every record skipped because it failed its checksum. */
   onCorrupt?: (check: RecordCheck) => void;
 }
@@ -38,13 +43,19 @@ export class SqliteLog {
   readonly #onCorrupt: ((check: RecordCheck) => void) | undefined;
 
   constructor(options: SqliteLogOptions) {
-    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
-    const db = new Database(options.file);
+    if (options.readonly) {
+      if (options.file === ':memory:') throw new Error('a read-only connection needs a file');
+    } else if (options.file !== ':memory:') {
+      mkdirSync(dirname(options.file), { recursive: true });
+    }
+    const db = new Database(options.file, { readonly: options.readonly === true });
     try {
-      db.pragma('journal_mode = WAL');
-      db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-      migrate(db, options.file);
+      if (!options.readonly) {
+        db.pragma('journal_mode = WAL');
+        db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+        migrate(db, options.file);
+      }
       this.#statements = prepareStatements(db);
     } catch (error) {
       db.close();

@@ -20,6 +20,8 @@ export class SqliteVersions implements VersionStore {
   readonly name = 'versions';
   constructor(
     private readonly worker: RpcWorker,
+    /** The storage's reader: a version's records are read there, beside the commits. */
+    private readonly reader: RpcWorker,
     private readonly assertOpen: () => void,
     /** Appends already queued belong in a version taken now. */
     private readonly flush: () => Promise<void>,
@@ -32,10 +34,10 @@ export class SqliteVersions implements VersionStore {
 
   async take(boardId: string, options: TakeOptions): Promise<TakeResult> {
     await this.flush();
-    const input = await this.#call<{ skip: TakeResult } | { throughSeq: number; updates: Packed }>(
-      'versionInput',
-      [boardId, options],
-    );
+    this.assertOpen();
+    const input = await this.reader.call<
+      { skip: TakeResult } | { throughSeq: number; updates: Packed }
+    >('versionInput', [boardId, options]);
     if ('skip' in input) return input.skip;
     // The records and the version pass through this thread by transfer, never copied here.
     const built = await this.build(input.updates);

@@ -1,7 +1,9 @@
 /**
- * The storage worker thread: owns the SQLite connection so that commits (fsync), reads of large
- * boards, compactions, versions and image bytes never run on the server's event loop. Spoken to
- * by `SqliteStorage`, `SqliteAssets` and `SqliteVersions`.
+ * The storage worker thread: owns the SQLite connection so that commits (fsync), compactions,
+ * versions and image bytes never run on the server's event loop. Spoken to by `SqliteStorage`,
+ * `SqliteAssets` and `SqliteVersions`. Started `readonly`, it is the reader beside it: whole
+ * boards (cold loads, and what compactions and versions are built from) are read there, on a
+ * connection of its own, so a large read never holds the commits every ack waits on.
  */
 import { workerData } from 'node:worker_threads';
 import { pack, transferOf } from '../../workers/packing.js';
@@ -40,7 +42,12 @@ const catalog = new SqliteCatalog(log.database);
 
 serveRpc({
   commit: (batch: QueuedAppend[]) => log.commit(batch),
-  readSince: (boardId: string, afterSeq: number) => log.readSince(boardId, afterSeq),
+  // The records go out as one moved buffer: one copy here instead of two (clone, then receive).
+  readSince: (boardId: string, afterSeq: number) => {
+    const { updates, ...rest } = log.readSince(boardId, afterSeq);
+    const packed = pack(updates);
+    return new Transfer({ ...rest, updates: packed }, transferOf(packed));
+  },
   headSeqs: (boardIds: string[]) => log.headSeqs(boardIds),
   // The records go out as one buffer, moved: the event loop only hands it on to the builder.
   compactionInput: (boardId: string, minRecords: number) => {
