@@ -14,6 +14,7 @@ import { recordChecksum } from './records.js';
 import { SqliteStorage } from './SqliteStorage.js';
 import { MIGRATIONS } from './sqlite/schema.js';
 import { describeStorageContract, type StorageFixture } from './storageContract.js';
+import { take } from './testing/boardDataKit.js';
 
 /** A second connection to the same file, as an outside process damaging it would have. */
 function withConnection<T>(file: string, run: (db: Database.Database) => T): T {
@@ -231,17 +232,10 @@ describe('SqliteStorage', () => {
     await s.compact('big');
 
     let versionDone = false;
-    const version = s.versions
-      .take('big', {
-        reason: 'leave',
-        now: Date.now(),
-        minIntervalMs: 0,
-        retention: { keepAllMs: 86_400_000, keepDailyMs: 30 * 86_400_000 },
-      })
-      .then((result) => {
-        versionDone = true;
-        return result;
-      });
+    const version = take(s.versions, 'big', Date.now()).then((result) => {
+      versionDone = true;
+      return result;
+    });
     // Ordering, not timing: with the build in the storage worker, no commit could land before
     // the version was written.
     let committedBefore = 0;

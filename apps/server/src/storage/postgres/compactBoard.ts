@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { type RecordCheck, recordChecksum } from '../records.js';
 import type { CompactionResult } from '../Storage.js';
-import { withClient } from './connection.js';
+import { withClient, withTryLock } from './connection.js';
 import { readBoard } from './readBoard.js';
 import { compactionLock } from './schema.js';
 
@@ -45,23 +45,17 @@ export function compactBoard(
   boardId: string,
   minRecords: number,
 ): Promise<CompactionResult> {
-  return withClient(deps.pool, async (client) => {
-    const lock = compactionLock(boardId);
-    const { rows } = await client.query<{ locked: boolean }>(
-      'SELECT pg_try_advisory_lock($1, $2) AS locked',
-      lock,
-    );
-    if (!rows[0]!.locked) {
-      deps.onLockContended(boardId);
-      return lockedOut(client, boardId);
-    }
-    try {
-      return await compactLocked(deps, client, boardId, minRecords);
-    } finally {
-      // If this fails the error propagates and the connection is destroyed, which also unlocks.
-      await client.query('SELECT pg_advisory_unlock($1, $2)', lock);
-    }
-  });
+  return withClient(deps.pool, (client) =>
+    withTryLock(
+      client,
+      compactionLock(boardId),
+      () => compactLocked(deps, client, boardId, minRecords),
+      () => {
+        deps.onLockContended(boardId);
+        return lockedOut(client, boardId);
+      },
+    ),
+  );
 }
 
 async function compactLocked(

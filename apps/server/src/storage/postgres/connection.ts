@@ -117,3 +117,26 @@ export function transaction<T>(
     }
   });
 }
+
+/**
+ * Runs `work` holding the advisory lock `lock` on `client`: tried, never waited for; `busy`
+ * answers instead when another session holds it. The lock is released on every path; if the
+ * release fails, the error propagates and the connection is destroyed, which also unlocks.
+ */
+export async function withTryLock<T>(
+  client: pg.PoolClient,
+  lock: readonly [number, number],
+  work: () => Promise<T>,
+  busy: () => T | Promise<T>,
+): Promise<T> {
+  const { rows } = await client.query<{ locked: boolean }>(
+    'SELECT pg_try_advisory_lock($1, $2) AS locked',
+    [...lock],
+  );
+  if (!rows[0]!.locked) return busy();
+  try {
+    return await work();
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1, $2)', [...lock]);
+  }
+}

@@ -9,7 +9,7 @@ import {
   versionsToDrop,
 } from '../versionRules.js';
 import type { BuiltVersion } from '../versionSnapshot.js';
-import { withClient } from './connection.js';
+import { withClient, withTryLock } from './connection.js';
 import { readBoard } from './readBoard.js';
 import { versionLock } from './schema.js';
 
@@ -31,19 +31,14 @@ export function takeVersion(
   boardId: string,
   options: TakeOptions,
 ): Promise<TakeResult> {
-  return withClient(deps.pool, async (client) => {
-    const lock = versionLock(boardId);
-    const { rows } = await client.query<{ locked: boolean }>(
-      'SELECT pg_try_advisory_lock($1, $2) AS locked',
-      lock,
-    );
-    if (!rows[0]!.locked) return { taken: false, skipped: 'locked' } as const;
-    try {
-      return await takeLocked(deps, client, boardId, options);
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1, $2)', lock);
-    }
-  });
+  return withClient(deps.pool, (client) =>
+    withTryLock(
+      client,
+      versionLock(boardId),
+      () => takeLocked(deps, client, boardId, options),
+      () => ({ taken: false, skipped: 'locked' }) as const,
+    ),
+  );
 }
 
 async function takeLocked(
