@@ -124,6 +124,23 @@ function recordedUpdates(count: number): { doc: Y.Doc; updates: Uint8Array[] } {
   return { doc, updates };
 }
 
+/**
+ * Appends to another board, one after another, until `work` settles: its result, and how many
+ * of those appends committed before it did. Ordering, not timing.
+ */
+async function commitsDuring<T>(s: SqliteStorage, work: Promise<T>): Promise<[T, number]> {
+  let done = false;
+  const settled = work.finally(() => {
+    done = true;
+  });
+  let committedBefore = 0;
+  while (!done) {
+    await s.append('other', Uint8Array.of(0, 0));
+    if (!done) committedBefore++;
+  }
+  return [await settled, committedBefore];
+}
+
 describe('SqliteStorage', () => {
   let dir: string;
   let file: string;
@@ -199,19 +216,8 @@ describe('SqliteStorage', () => {
     const record = (i: number) => new Uint8Array(64 * 1024).fill(i % 251);
     await Promise.all(Array.from({ length: 512 }, (_, i) => s.append('big', record(i))));
 
-    let loaded = false;
-    const load = s.load('big').then((board) => {
-      loaded = true;
-      return board;
-    });
-    // Ordering, not timing: were the board read on the thread that commits, no commit issued
-    // after the load could land before it.
-    let committedBefore = 0;
-    while (!loaded) {
-      await s.append('other', Uint8Array.of(0, 0));
-      if (!loaded) committedBefore++;
-    }
-    const board = await load;
+    // Were the board read on the thread that commits, no commit could land before the load.
+    const [board, committedBefore] = await commitsDuring(s, s.load('big'));
     expect(board.lastSeq).toBe(512);
     expect(board.updates).toHaveLength(512);
     expect(board.updates[300]).toEqual(record(300));
@@ -231,19 +237,9 @@ describe('SqliteStorage', () => {
     await Promise.all(updates.map((update) => s.append('big', update)));
     await s.compact('big');
 
-    let versionDone = false;
-    const version = take(s.versions, 'big', Date.now()).then((result) => {
-      versionDone = true;
-      return result;
-    });
-    // Ordering, not timing: with the build in the storage worker, no commit could land before
-    // the version was written.
-    let committedBefore = 0;
-    while (!versionDone) {
-      await s.append('other', Uint8Array.of(0, 0));
-      if (!versionDone) committedBefore++;
-    }
-    expect(await version).toMatchObject({ taken: true, version: { boardId: 'big' } });
+    // With the build in the storage worker, no commit could land before the version was written.
+    const [version, committedBefore] = await commitsDuring(s, take(s.versions, 'big', Date.now()));
+    expect(version).toMatchObject({ taken: true, version: { boardId: 'big' } });
     expect(committedBefore).toBeGreaterThan(0);
     const [info] = await s.versions.list('big');
     const stored = await s.versions.get('big', info!.versionId);
