@@ -1,10 +1,8 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { describeBoardDataContract } from './boardDataContract.js';
@@ -15,17 +13,7 @@ import { SqliteStorage } from './SqliteStorage.js';
 import { MIGRATIONS } from './sqlite/schema.js';
 import { describeStorageContract, type StorageFixture } from './storageContract.js';
 import { take } from './testing/boardDataKit.js';
-
-/** A second connection to the same file, as an outside process damaging it would have. */
-function withConnection<T>(file: string, run: (db: Database.Database) => T): T {
-  const db = new Database(file);
-  try {
-    db.pragma('busy_timeout = 5000');
-    return run(db);
-  } finally {
-    db.close();
-  }
-}
+import { tempDir, withConnection } from './testing/sqliteFile.js';
 
 type Damage = (data: Buffer) => Buffer;
 
@@ -52,10 +40,6 @@ function damageLastUpdate(file: string, boardId: string, damage: Damage): void {
       row.seq,
     );
   });
-}
-
-function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'drawbridge-'));
 }
 
 function sqliteFixture(damage: Damage): () => Promise<StorageFixture> {

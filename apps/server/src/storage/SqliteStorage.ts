@@ -11,6 +11,7 @@ import { sqliteBoards, sqliteLinks } from './sqlite/catalogClient.js';
 import { SqliteAssets } from './sqlite/SqliteAssets.js';
 import { type CompactionInput, SqliteLog } from './sqlite/SqliteLog.js';
 import { SqliteVersions } from './sqlite/SqliteVersions.js';
+import { storeSnapshot } from './sqlite/storeSnapshot.js';
 
 export interface CorruptRecord {
   kind: RecordKind;
@@ -153,13 +154,16 @@ export class SqliteStorage implements Storage {
       options.minRecords ?? 2,
     ]);
     if ('skip' in input) return input.skip;
-    // The records and the snapshot pass through this thread by transfer, never copied here.
+    // The records and the snapshot pass through this thread by transfer; a large snapshot is
+    // copied out part by part (256 KB at a time) to be stored between the commits.
     const state = ownBytes(await this.#builder.build(input.parts));
     const snapshotBytes = state.byteLength;
-    const written = await this.#worker.call<boolean>(
-      'replaceSnapshot',
-      [boardId, input.expected, input.throughSeq, state],
-      [state.buffer as ArrayBuffer],
+    const written = await storeSnapshot(
+      this.#worker,
+      boardId,
+      input.expected,
+      input.throughSeq,
+      state,
     );
     if (!written) {
       return {

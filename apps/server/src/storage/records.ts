@@ -27,6 +27,12 @@ export function recordChecksum(
   return crc32(data, crc32(`${kind}\0${boardId}\0${seq}\0`));
 }
 
+/**
+ * `recordChecksum` of bytes that arrive in parts: start from the checksum of no bytes, then
+ * continue it with each part in order.
+ */
+export const continueChecksum = (crc: number, part: Uint8Array): number => crc32(part, crc);
+
 /** Why the record must be skipped, or undefined if it is sound. */
 export function verifyRecord({ kind, boardId, seq, data, crc }: RecordCheck): string | undefined {
   if (!(data instanceof Uint8Array)) {

@@ -58,9 +58,12 @@ export class SqliteCatalog {
        WHERE scope = ? AND revoked_at IS NULL AND (created_at IS NULL OR created_at <= ?)
        RETURNING link_id AS id`,
     );
-    const deletes = ['links WHERE scope', 'updates WHERE board_id', 'snapshots WHERE board_id'].map(
-      (where) => db.prepare<[string]>(`DELETE FROM ${where} = ?`),
-    );
+    const deletes = [
+      'links WHERE scope',
+      'updates WHERE board_id',
+      'snapshots WHERE board_id',
+      'snapshot_parts WHERE board_id',
+    ].map((where) => db.prepare<[string]>(`DELETE FROM ${where} = ?`));
     const deleteBoardRow = db.prepare<[string]>('DELETE FROM boards WHERE board_id = ?');
     this.#s = {
       selectLink,
@@ -74,6 +77,9 @@ export class SqliteCatalog {
         `SELECT b.board_id AS id, b.name AS name, b.updated_at AS updatedAt,
            coalesce((SELECT sum(length(u.data)) FROM updates u WHERE u.board_id = b.board_id), 0)
            + coalesce((SELECT length(s.data) FROM snapshots s WHERE s.board_id = b.board_id), 0)
+           + coalesce((SELECT sum(length(p.data)) FROM snapshots s JOIN snapshot_parts p
+                         ON p.board_id = s.board_id AND p.token = s.token
+                       WHERE s.board_id = b.board_id), 0)
              AS bytes
          FROM boards b ORDER BY b.board_id`,
       ),

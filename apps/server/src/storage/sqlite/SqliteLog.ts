@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { QueuedAppend } from '../GroupCommitQueue.js';
-import { type RecordCheck, verifyRecord } from '../records.js';
+import { continueChecksum, type RecordCheck, verifyRecord } from '../records.js';
 import type { CompactionResult, StoredBoard } from '../Storage.js';
 
 export type CompactionInput =
@@ -16,6 +16,7 @@ export type CompactionInput =
     };
 
 import { MIGRATIONS, prepareStatements, type Statements } from './schema.js';
+import type { SnapshotContent } from './snapshotParts.js';
 
 export interface SqliteLogOptions {
   file: string;
@@ -148,17 +149,39 @@ export class SqliteLog {
   }
 
   /**
-   * Stores `state` as the snapshot through `throughSeq` and deletes exactly the records up to
-   * it, in one write transaction; false if another connection compacted the board since
-   * `expected` was read.
+   * Stores the snapshot through `throughSeq` (its bytes, or parts already written) and deletes
+   * exactly the records up to it, in one write transaction. Not written if another connection
+   * compacted the board since `expected` was read. `drop`: parts no snapshot refers to now.
    */
   replaceSnapshot(
     boardId: string,
     expected: number,
     throughSeq: number,
-    state: Uint8Array,
-  ): boolean {
-    return this.#statements.replaceSnapshot(boardId, expected, throughSeq, state);
+    content: SnapshotContent,
+  ): { written: boolean; drop: string | null } {
+    return this.#statements.replaceSnapshot(boardId, expected, throughSeq, content);
+  }
+
+  /** Writes one part of a snapshot (committed on its own); `crc` continued over its bytes. */
+  writeSnapshotPart(
+    boardId: string,
+    token: string,
+    idx: number,
+    data: Uint8Array,
+    crc: number,
+  ): number {
+    this.#statements.parts.write(boardId, token, idx, data);
+    return continueChecksum(crc, data);
+  }
+
+  /** Deletes up to `limit` parts of `token` in one transaction; how many it deleted. */
+  dropSnapshotParts(boardId: string, token: string, limit: number): number {
+    return this.#statements.parts.drop(boardId, token, limit);
+  }
+
+  /** Parts of the board's snapshots that nothing refers to, left long ago by a dead writer. */
+  orphanSnapshotParts(boardId: string, now: number): string[] {
+    return this.#statements.parts.orphans(boardId, now);
   }
 
   /** Committed rows of a board, for tests and diagnostics. */

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { QueuedAppend } from '../GroupCommitQueue.js';
 import { recordChecksum } from '../records.js';
+import { prepareSnapshotParts, type SnapshotContent } from './snapshotParts.js';
 
 /**
  * Migration i brings the file from user_version i to i + 1. Never edit a shipped entry: files in
@@ -87,13 +88,32 @@ export const MIGRATIONS: readonly string[] = [
      edited_at INTEGER NOT NULL,
      PRIMARY KEY (board_id, name)
    ) WITHOUT ROWID;`,
+  // Large snapshots in parts (see snapshotParts.ts). A row with parts = 0 holds its snapshot in
+  // data, as before; with parts > 0, data is empty and the snapshot is its parts under token.
+  `ALTER TABLE snapshots ADD COLUMN parts INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE snapshots ADD COLUMN token TEXT;
+   CREATE TABLE snapshot_parts (
+     board_id TEXT NOT NULL,
+     token TEXT NOT NULL,
+     idx INTEGER NOT NULL,
+     data BLOB NOT NULL,
+     written_at INTEGER NOT NULL,
+     PRIMARY KEY (board_id, token, idx)
+   );`,
 ];
+
+const EMPTY = new Uint8Array(0);
 
 /** `data` is unknown because a damaged file may hold NULL or text where a blob belongs. */
 export interface RecordRow {
   seq: number;
   data: unknown;
   crc: number;
+}
+
+interface SnapshotRow extends RecordRow {
+  parts: number;
+  token: string | null;
 }
 
 export type Statements = ReturnType<typeof prepareStatements>;
@@ -109,17 +129,20 @@ export function prepareStatements(db: Database.Database) {
   const insertUpdate = db.prepare<[string, number, Uint8Array, number]>(
     'INSERT INTO updates (board_id, seq, data, crc) VALUES (?, ?, ?, ?)',
   );
-  const selectSnapshot = db.prepare<[string], RecordRow>(
-    'SELECT through_seq AS seq, data, crc FROM snapshots WHERE board_id = ?',
+  const selectSnapshot = db.prepare<[string], SnapshotRow>(
+    'SELECT through_seq AS seq, data, crc, parts, token FROM snapshots WHERE board_id = ?',
   );
   const selectUpdates = db.prepare<[string, number], RecordRow>(
     'SELECT seq, data, crc FROM updates WHERE board_id = ? AND seq > ? ORDER BY seq',
   );
-  const upsertSnapshot = db.prepare<[string, number, Uint8Array, number]>(
-    `INSERT INTO snapshots (board_id, through_seq, data, crc) VALUES (?, ?, ?, ?)
+  const upsertSnapshot = db.prepare<[string, number, Uint8Array, number, number, string | null]>(
+    `INSERT INTO snapshots (board_id, through_seq, data, crc, parts, token)
+     VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (board_id) DO UPDATE SET
-       through_seq = excluded.through_seq, data = excluded.data, crc = excluded.crc`,
+       through_seq = excluded.through_seq, data = excluded.data, crc = excluded.crc,
+       parts = excluded.parts, token = excluded.token`,
   );
+  const parts = prepareSnapshotParts(db);
   const deleteUpdates = db.prepare<[string, number]>(
     'DELETE FROM updates WHERE board_id = ? AND seq <= ?',
   );
@@ -150,25 +173,42 @@ export function prepareStatements(db: Database.Database) {
     const snapshot = selectSnapshot.get(boardId);
     const snapshotSeq = snapshot?.seq ?? 0;
     if (snapshot !== undefined && snapshotSeq > afterSeq) {
+      // A snapshot in parts is read whole; a missing part fails its checksum like bit rot.
+      if (snapshot.parts > 0)
+        snapshot.data = parts.join(boardId, snapshot.token ?? '', snapshot.parts);
       return { snapshot, snapshotSeq, rows: selectUpdates.all(boardId, snapshotSeq) };
     }
     return { snapshot: undefined, snapshotSeq, rows: selectUpdates.all(boardId, afterSeq) };
   }).deferred;
 
-  /** Stores a snapshot through `throughSeq` unless another compaction moved it off `expected`. */
+  /**
+   * Stores a snapshot through `throughSeq` unless another compaction moved it off `expected`
+   * (or its parts are not all there), and deletes the records it covers. `drop` names the parts
+   * nothing refers to any more: the previous snapshot's, or this one's when it was not stored.
+   */
   const replaceSnapshot = db.transaction(
-    (boardId: string, expected: number, throughSeq: number, state: Uint8Array): boolean => {
-      if ((selectSnapshot.get(boardId)?.seq ?? 0) !== expected) return false;
-      upsertSnapshot.run(
-        boardId,
-        throughSeq,
-        state,
-        recordChecksum('snapshot', boardId, throughSeq, state),
-      );
+    (
+      boardId: string,
+      expected: number,
+      throughSeq: number,
+      content: SnapshotContent,
+    ): { written: boolean; drop: string | null } => {
+      const current = selectSnapshot.get(boardId);
+      const own = 'token' in content ? content.token : null;
+      if ((current?.seq ?? 0) !== expected) return { written: false, drop: own };
+      if ('token' in content) {
+        if (!parts.complete(boardId, content.token, content.parts)) {
+          return { written: false, drop: own };
+        }
+        upsertSnapshot.run(boardId, throughSeq, EMPTY, content.crc, content.parts, content.token);
+      } else {
+        const crc = recordChecksum('snapshot', boardId, throughSeq, content.state);
+        upsertSnapshot.run(boardId, throughSeq, content.state, crc, 0, null);
+      }
       deleteUpdates.run(boardId, throughSeq);
-      return true;
+      return { written: true, drop: current?.token ?? null };
     },
   ).immediate;
 
-  return { getLastSeq, selectSnapshot, stats, writeBatch, readSince, replaceSnapshot };
+  return { getLastSeq, selectSnapshot, stats, writeBatch, readSince, replaceSnapshot, parts };
 }

@@ -16,6 +16,7 @@ import type { BuiltVersion } from '../versionSnapshot.js';
 import { SqliteAssetTables } from './assetTables.js';
 import { SqliteCatalog } from './SqliteCatalog.js';
 import { SqliteLog, type SqliteLogOptions } from './SqliteLog.js';
+import type { SnapshotContent } from './snapshotParts.js';
 import { SqliteVersionTables } from './versionTables.js';
 
 const options = workerData as Omit<SqliteLogOptions, 'onCorrupt'>;
@@ -56,8 +57,18 @@ serveRpc({
     const parts = pack(input.parts);
     return new Transfer({ ...input, parts }, transferOf(parts));
   },
-  replaceSnapshot: (boardId: string, expected: number, throughSeq: number, state: Uint8Array) =>
-    log.replaceSnapshot(boardId, expected, throughSeq, state),
+  replaceSnapshot: (
+    boardId: string,
+    expected: number,
+    throughSeq: number,
+    content: SnapshotContent,
+  ) => log.replaceSnapshot(boardId, expected, throughSeq, content),
+  // A large snapshot arrives part by part: commits queued meanwhile go between the parts.
+  writeSnapshotPart: (boardId: string, token: string, idx: number, data: Uint8Array, crc: number) =>
+    log.writeSnapshotPart(boardId, token, idx, data, crc),
+  dropSnapshotParts: (boardId: string, token: string, limit: number) =>
+    log.dropSnapshotParts(boardId, token, limit),
+  orphanSnapshotParts: (boardId: string, now: number) => log.orphanSnapshotParts(boardId, now),
   stats: (boardId: string) => log.stats(boardId),
   recordLink: (link: NewLink) => catalog.recordLink(link),
   listLinks: (scope: string) => catalog.listLinks(scope),
