@@ -2,11 +2,22 @@ import { ErrorCode, ProtocolError, scanAwarenessUpdate, scanUpdate } from '@draw
 import { describe, expect, it, vi } from 'vitest';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import { silentLogger } from '../logger.js';
 import { MemoryStorage } from '../storage/MemoryStorage.js';
 import type { Storage } from '../storage/Storage.js';
 import { COMPACT_BACKLOG } from './BoardLog.js';
 import { BoardRoom } from './BoardRoom.js';
+import { BoardLoader } from './loading/BoardLoader.js';
 import { clientDoc, nextTurn, recordingSink, roomDeps } from './testing/roomKit.js';
+
+/** The real loader, counting the merges it is asked for (two parts: a kept encoding and changes). */
+class CountingLoader extends BoardLoader {
+  merges = 0;
+  override coldAnswer(parts: readonly Uint8Array[]) {
+    if (parts.length === 2) this.merges++;
+    return super.coldAnswer(parts);
+  }
+}
 
 const apply = (room: BoardRoom, update: Uint8Array, member = 'm1') =>
   room.applyUpdate(update, scanUpdate(update), member);
@@ -198,6 +209,37 @@ describe('BoardRoom', () => {
     expect(joined.getMap('m').get('lost?')).toBe(true);
     const reloaded = await BoardRoom.load('b', roomDeps(storage));
     expect(reloaded.doc.getMap('m').get('lost?')).toBe(true);
+  });
+
+  it("answers a joiner with nothing from a large board's kept encoding, brought up to date in the loader's worker", async () => {
+    const storage = new MemoryStorage();
+    const big = clientDoc();
+    big.doc.transact(() => {
+      for (let i = 0; i < 3000; i++) {
+        big.doc.getMap('shapes').set(`shape-${i}`, { x: i, text: `shape ${i} `.repeat(10) });
+      }
+    });
+    await storage.append('big', big.updates[0]!);
+    const loader = new CountingLoader(silentLogger);
+    try {
+      const room = await BoardRoom.load('big', roomDeps(storage, { loader }));
+      room.addMember('m1');
+      big.doc.getMap('shapes').delete('shape-1');
+      big.doc.getMap('shapes').set('late', { x: -1 });
+      for (const update of big.updates.slice(1)) await apply(room, update).durable;
+
+      const state = await room.sync(new Uint8Array([0]));
+      expect(loader.merges).toBe(1);
+      const joined = new Y.Doc();
+      Y.applyUpdate(joined, state.update);
+      expect(Y.encodeStateVector(joined)).toEqual(Y.encodeStateVector(big.doc));
+      expect(joined.getMap('shapes').toJSON()).toEqual(big.doc.getMap('shapes').toJSON());
+      // Unchanged since: the same answer, no other merge.
+      expect((await room.sync(new Uint8Array([0]))).update).toBe(state.update);
+      expect(loader.merges).toBe(1);
+    } finally {
+      await loader.close();
+    }
   });
 
   it('catches up on a join with what another writer stored meanwhile', async () => {

@@ -13,6 +13,7 @@ import { AwarenessRegistry } from './AwarenessRegistry.js';
 import { BoardLog } from './BoardLog.js';
 import type { BoardRoomDeps } from './BoardRoomDeps.js';
 import { CatchUp } from './CatchUp.js';
+import { FullState } from './FullState.js';
 import { type ColdAnswer, DIRECT_LOAD_BYTES } from './loading/BoardLoader.js';
 import { restoreBoard } from './loading/restoreBoard.js';
 import { Outbox } from './Outbox.js';
@@ -38,8 +39,8 @@ export class BoardRoom {
   readonly #catchUp: CatchUp;
   #replica: BoardReplica | null = null;
   #captured: Uint8Array | null = null;
-  /** The whole board encoded, while the doc has not changed since: cold joins share it. */
-  #fullState: Uint8Array | null = null;
+  /** The whole board encoded, for joins that hold nothing yet (see `FullState`). */
+  readonly #fullState: FullState;
   #destroyed = false;
 
   private constructor(
@@ -48,6 +49,8 @@ export class BoardRoom {
     private readonly deps: BoardRoomDeps,
   ) {
     this.log = new BoardLog(boardId, stored, deps);
+    const loader = deps.loader;
+    this.#fullState = new FullState(this.doc, loader ? (parts) => loader.coldAnswer(parts) : null);
     this.registry = new AwarenessRegistry(
       this.doc,
       deps.limits.maxAwarenessClientsPerSocket,
@@ -124,9 +127,9 @@ export class BoardRoom {
     // during the load would encode the whole board a second time for nothing.
     this.doc.on('update', (update: Uint8Array) => {
       this.#captured = update;
-      this.#fullState = null;
+      this.#fullState.changed();
     });
-    this.#fullState = state;
+    if (state) this.#fullState.loaded(state);
     this.#stored = null;
     this.#loading = false;
     this.#coldAnswer = null;
@@ -175,18 +178,16 @@ export class BoardRoom {
     if (this.deps.storage.shared) await this.#catchUp.now();
     // Pending relays first, so a member never receives a change after a join answer that has it.
     this.#outbox.flush();
-    return this.syncState(stateVector);
-  }
-
-  syncState(stateVector: Uint8Array): SyncState {
     const empty = stateVector.byteLength === 1 && stateVector[0] === 0;
-    if (empty && !this.#fullState) this.#fullState = Y.encodeStateAsUpdate(this.doc);
-    return {
-      update:
-        empty && this.#fullState ? this.#fullState : Y.encodeStateAsUpdate(this.doc, stateVector),
-      stateVector: Y.encodeStateVector(this.doc),
-      awareness: this.registry.encodeAll(),
-    };
+    // A joiner with nothing gets the whole board: kept encoded, and large ones brought up to
+    // date off the event loop. What changes meanwhile reaches the joiner as relays.
+    const answer = empty
+      ? await this.#fullState.get()
+      : {
+          update: Y.encodeStateAsUpdate(this.doc, stateVector),
+          stateVector: Y.encodeStateVector(this.doc),
+        };
+    return { ...answer, awareness: this.registry.encodeAll() };
   }
 
   /** Removes a member and its awareness states; the others are told. */

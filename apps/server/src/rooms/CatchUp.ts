@@ -1,3 +1,4 @@
+import { FreshRun } from '../flow/FreshRun.js';
 import type { Logger } from '../logger.js';
 import type { BoardLog } from './BoardLog.js';
 
@@ -20,26 +21,23 @@ export interface CatchUpOptions {
  */
 export class CatchUp {
   readonly #options: CatchUpOptions;
-  #running: Promise<void> | null = null;
-  #next: Promise<void> | null = null;
+  readonly #reads: FreshRun<void>;
   #timer: NodeJS.Timeout | null = null;
   #closed = false;
 
   constructor(options: CatchUpOptions) {
     this.#options = options;
+    this.#reads = new FreshRun(() =>
+      options.log.catchUp(options.apply).then((records) => {
+        if (records > 0) options.onRead?.(records);
+      }),
+    );
   }
 
   /** Resolves once a read that started after this call has been applied. */
   now(): Promise<void> {
     if (this.#closed) return Promise.resolve();
-    if (!this.#running) return this.#start();
-    this.#next ??= this.#running
-      .catch(() => undefined)
-      .then(() => {
-        this.#next = null;
-        return this.#start();
-      });
-    return this.#next;
+    return this.#reads.after();
   }
 
   /** Reads after the grace delay, if the gap is still there then. */
@@ -62,15 +60,5 @@ export class CatchUp {
     this.#closed = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
-  }
-
-  #start(): Promise<void> {
-    const run = this.#options.log.catchUp(this.#options.apply).then((records) => {
-      if (records > 0) this.#options.onRead?.(records);
-    });
-    this.#running = run.finally(() => {
-      this.#running = null;
-    });
-    return this.#running;
   }
 }
