@@ -132,6 +132,10 @@ export function prepareStatements(db: Database.Database) {
   const selectSnapshot = db.prepare<[string], SnapshotRow>(
     'SELECT through_seq AS seq, data, crc, parts, token FROM snapshots WHERE board_id = ?',
   );
+  /** Which snapshot a board has, without reading its bytes. */
+  const selectSnapshotHead = db.prepare<[string], { seq: number; token: string | null }>(
+    'SELECT through_seq AS seq, token FROM snapshots WHERE board_id = ?',
+  );
   const selectUpdates = db.prepare<[string, number], RecordRow>(
     'SELECT seq, data, crc FROM updates WHERE board_id = ? AND seq > ? ORDER BY seq',
   );
@@ -193,7 +197,7 @@ export function prepareStatements(db: Database.Database) {
       throughSeq: number,
       content: SnapshotContent,
     ): { written: boolean; drop: string | null } => {
-      const current = selectSnapshot.get(boardId);
+      const current = selectSnapshotHead.get(boardId);
       const own = 'token' in content ? content.token : null;
       if ((current?.seq ?? 0) !== expected) return { written: false, drop: own };
       if ('token' in content) {
