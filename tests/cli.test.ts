@@ -93,7 +93,7 @@ describe('command-line tools', () => {
     const offlineViewer = peer(server, 'team', tokenOf(offline.stdout));
     await Promise.all([editor, viewer, offlineViewer].map(whenLive));
 
-    const revoked = await cli('boardLink', ['revoke', '--board', 'team', '--link', linkId], env);
+    const revoked = await cli('boardLink', ['revoke', '--board', 'team', `--link=${linkId}`], env);
     expect(revoked.code, revoked.stderr).toBe(0);
     expect((await viewer.provider.when((s) => s.status === 'failed')).error?.code).toBe(
       ErrorCode.LINK_REVOKED,

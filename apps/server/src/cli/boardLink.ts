@@ -3,7 +3,7 @@
  *
  *   pnpm board-link --board <id|*> [--role editor|viewer] [--ttl 7d] [--embed]   mint a link
  *   pnpm board-link list --board <id|*>                                          list links
- *   pnpm board-link revoke --board <id|*> (--link <id> | --all)                  revoke
+ *   pnpm board-link revoke --board <id|*> (--link=<id> | --all)                  revoke
  *
  * Through the server's admin API (ADMIN_TOKEN; DRAWBRIDGE_URL or PUBLIC_URL, default
  * http://localhost:3000), so minted links are recorded and revocations reach the pages using
@@ -17,7 +17,7 @@ import { adminClient, runCli, UsageError } from './adminClient.js';
 const USAGE = `usage:
   pnpm board-link --board <id|*> [--role editor|viewer] [--ttl 7d] [--embed]
   pnpm board-link list --board <id|*>
-  pnpm board-link revoke --board <id|*> (--link <id> | --all)
+  pnpm board-link revoke --board <id|*> (--link=<id> | --all)
 env: ADMIN_TOKEN and DRAWBRIDGE_URL (or PUBLIC_URL; default http://localhost:3000);
      without ADMIN_TOKEN, minting works offline from AUTH_SECRET (the link is not recorded)`;
 
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
       return;
     }
     case 'revoke': {
-      if (Boolean(values.link) === values.all) throw new UsageError('give --link <id> or --all');
+      if (Boolean(values.link) === values.all) throw new UsageError('give --link=<id> or --all');
       const client = adminClient(process.env);
       if (values.all) {
         const answer = await client.request<{ revoked: string[]; revokedBefore: string }>(
