@@ -57,6 +57,7 @@ export type {
   LeaveRequest,
 } from './payloads.js';
 export { Role } from './payloads.js';
+export { isImmutable, markImmutable } from './sharedFrames.js';
 export { findMissingDependency } from './updateDependencies.js';
 export {
   isValidBoardId,

@@ -11,6 +11,7 @@ import {
   PacketType,
   parser,
 } from './parser.js';
+import { markImmutable } from './sharedFrames.js';
 import { validateDocUpdate } from './validate.js';
 
 /** Encodes with our Encoder and checks there is exactly one frame. */
@@ -205,6 +206,70 @@ describe('Encoder', () => {
     const decoded = decodeAll(first)[0]!;
     expect(decoded.id).toBe(7);
     expect((decoded.data as [{ update: Uint8Array }])[0].update).toEqual(update);
+  });
+});
+
+describe('Encoder: frames around immutable bytes', () => {
+  const answer = (update: Uint8Array, awareness = bytes(1, 2)) => ({
+    ok: true,
+    role: 'editor',
+    update,
+    stateVector: bytes(0),
+    awareness,
+  });
+  const ack = (id: number, data: unknown): Packet => ({
+    type: PacketType.ACK,
+    nsp: '/',
+    id,
+    data: [data],
+  });
+  const large = () => new Uint8Array(2 * LARGE_PACKET_BYTES).map((_, i) => i % 253);
+
+  it('sends the same frame again for the same packet around the same immutable bytes', () => {
+    const update = markImmutable(large());
+    const encoder = new Encoder();
+    const first = encoder.encode(ack(0, answer(update)))[0]!;
+    const second = encoder.encode(ack(0, answer(update)))[0]!;
+    expect(second).toBe(first);
+    const { type, nsp, data, id } = ack(0, answer(update));
+    expect(Array.from(first)).toEqual(Array.from(msgpackEncode({ type, nsp, data, id })));
+  });
+
+  it('makes a new frame when anything else in the packet differs', () => {
+    const update = markImmutable(large());
+    const encoder = new Encoder();
+    const first = encoder.encode(ack(0, answer(update)))[0]!;
+    const otherId = encoder.encode(ack(1, answer(update)))[0]!;
+    const otherAwareness = encoder.encode(ack(1, answer(update, bytes(7))))[0]!;
+    for (const frame of [otherId, otherAwareness]) expect(frame).not.toBe(first);
+    expect(decodeAll(otherId)[0]!.id).toBe(1);
+    const decoded = decodeAll(otherAwareness)[0]!;
+    const got = (decoded.data as [{ update: Uint8Array; awareness: Uint8Array }])[0];
+    expect(got.awareness).toEqual(bytes(7));
+    expect(got.update).toEqual(update);
+    // The frame of the first packet is untouched by the others.
+    expect((decodeAll(first)[0]!.data as [{ awareness: Uint8Array }])[0].awareness).toEqual(
+      bytes(1, 2),
+    );
+  });
+
+  it('never reuses a frame around bytes that were not promised immutable', () => {
+    const update = large();
+    const encoder = new Encoder();
+    const first = encoder.encode(ack(0, answer(update)))[0]!;
+    update[0] = 99; // allowed: nobody promised otherwise
+    const second = encoder.encode(ack(0, answer(update)))[0]!;
+    expect(second).not.toBe(first);
+    expect((decodeAll(second)[0]!.data as [{ update: Uint8Array }])[0].update[0]).toBe(99);
+  });
+
+  it('tells equal bytes in other arrays from the immutable ones', () => {
+    const update = markImmutable(large());
+    const encoder = new Encoder();
+    const first = encoder.encode(ack(0, answer(update)))[0]!;
+    const copy = encoder.encode(ack(0, answer(Uint8Array.from(update))))[0]!;
+    expect(copy).not.toBe(first);
+    expect(Array.from(copy)).toEqual(Array.from(first));
   });
 });
 

@@ -18,6 +18,7 @@ import {
   Encoder as MsgpackEncoder,
 } from '@msgpack/msgpack';
 import { Emitter } from '@socket.io/component-emitter';
+import { largestImmutable, SharedFrames, withoutBytes } from './sharedFrames.js';
 
 export const PacketType = {
   CONNECT: 0,
@@ -147,26 +148,48 @@ function binaryBytes(value: unknown, depth: number): number {
   return sum;
 }
 
+/** How deep in a packet's data byte arrays are looked for (payloads nest a few levels). */
+const BINARY_DEPTH = 4;
+
 export class Encoder {
   readonly #msgpack = new MsgpackEncoder({ ignoreUndefined: true });
+  readonly #shared = new SharedFrames();
   /** Each frame is a buffer of its own, safe to queue and send later. */
   encode(packet: Packet): Uint8Array[] {
     // Only the packet's own fields: socket.io-client also hands the encoder its `options`.
     const { type, nsp, data, id } = packet;
     const fields = { type, nsp, data, id };
-    const binary = binaryBytes(data, 4);
+    const binary = binaryBytes(data, BINARY_DEPTH);
     if (binary < LARGE_PACKET_BYTES) {
       // `encode` (not `encodeSharedRef`): an exact-size copy out of the reused buffer.
       return [this.#msgpack.encode(fields)];
     }
-    // A board's answer to a join runs to megabytes: an encoder sized for it writes the bytes
-    // once, into a buffer that becomes the frame, where the shared one would copy them twice
-    // (into its buffer, then out) and grow its buffer on the way.
+    // Many joiners of one board get the same answer: made once (see sharedFrames.ts).
+    const shared = largestImmutable(data, BINARY_DEPTH);
+    if (!shared || shared.byteLength < LARGE_PACKET_BYTES)
+      return [this.#encodeLarge(fields, binary)];
+    const envelope = this.#msgpack.encode({
+      ...fields,
+      data: withoutBytes(data, shared, BINARY_DEPTH),
+    });
+    const made = this.#shared.get(shared, envelope);
+    if (made) return [made];
+    const frame = this.#encodeLarge(fields, binary);
+    this.#shared.set(shared, envelope, frame);
+    return [frame];
+  }
+
+  /**
+   * A board's answer to a join runs to megabytes: an encoder sized for it writes the bytes
+   * once, into a buffer that becomes the frame, where the shared one would copy them twice
+   * (into its buffer, then out) and grow its buffer on the way.
+   */
+  #encodeLarge(fields: Packet, binary: number): Uint8Array {
     const sized = new MsgpackEncoder({
       ignoreUndefined: true,
       initialBufferSize: binary + ENVELOPE_BYTES,
     });
-    return [sized.encodeSharedRef(fields)];
+    return sized.encodeSharedRef(fields);
   }
 }
 

@@ -187,7 +187,9 @@ export class BoardRoom {
           update: Y.encodeStateAsUpdate(this.doc, stateVector),
           stateVector: Y.encodeStateVector(this.doc),
         };
-    return { ...answer, awareness: this.registry.encodeAll() };
+    // Only these: the kept encoding also carries its generation, which is not for the wire.
+    const { update, stateVector: boardVector } = answer;
+    return { update, stateVector: boardVector, awareness: this.registry.encodeAll() };
   }
 
   /** Removes a member and its awareness states; the others are told. */

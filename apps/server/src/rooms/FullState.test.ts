@@ -1,3 +1,4 @@
+import { isImmutable } from '@drawbridge/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { silentLogger } from '../logger.js';
@@ -100,6 +101,20 @@ describe('FullState', () => {
     calls[1]!.release();
     expectWhole(await afterChange, doc);
     expect(calls).toHaveLength(2);
+  });
+
+  it('promises every answer never changes, so the frames of joins answered with it are shared', async () => {
+    const doc = board(2000);
+    const full = fullStateOf(doc, (parts) => loader.coldAnswer(parts), 1024);
+    expect(isImmutable((await full.get()).update)).toBe(true); // as loaded
+    doc.getMap('shapes').set('late', { x: 1 });
+    expect(isImmutable((await full.get()).update)).toBe(true); // merged in the worker
+    const small = fullStateOf(board(10), null);
+    small.changed();
+    expect(isImmutable((await small.get()).update)).toBe(true); // encoded here
+    const parts = [Y.encodeStateAsUpdate(board(3)), Y.encodeStateAsUpdate(board(4))];
+    expect(isImmutable((await loader.coldAnswer(parts)).update)).toBe(true);
+    expect(isImmutable((await loader.coldAnswer(parts.slice(0, 1))).update)).toBe(true);
   });
 
   it('answers from this thread when the worker fails', async () => {

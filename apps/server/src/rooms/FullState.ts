@@ -1,3 +1,4 @@
+import { markImmutable } from '@drawbridge/protocol';
 import * as Y from 'yjs';
 import { FreshRun } from '../flow/FreshRun.js';
 import type { ColdAnswer } from './loading/BoardLoader.js';
@@ -47,7 +48,7 @@ export class FullState {
   /** The document as loaded, already encoded by the load. */
   loaded(update: Uint8Array): void {
     this.#encoded = {
-      update,
+      update: markImmutable(update),
       stateVector: Y.encodeStateVector(this.doc),
       generation: this.#generation,
     };
@@ -76,7 +77,7 @@ export class FullState {
     const stateVector = Y.encodeStateVector(this.doc);
     return this.merge!([base.update, changes]).then(
       (merged): Encoded => {
-        const result = { update: merged.update, stateVector, generation };
+        const result = { update: markImmutable(merged.update), stateVector, generation };
         if ((this.#encoded?.generation ?? -1) < generation) this.#encoded = result;
         return result;
       },
@@ -87,7 +88,7 @@ export class FullState {
 
   #encodeHere(): Encoded {
     this.#encoded = {
-      update: Y.encodeStateAsUpdate(this.doc),
+      update: markImmutable(Y.encodeStateAsUpdate(this.doc)),
       stateVector: Y.encodeStateVector(this.doc),
       generation: this.#generation,
     };

@@ -1,3 +1,4 @@
+import { markImmutable } from '@drawbridge/protocol';
 import type { Logger } from '../../logger.js';
 import { pack, transferOf, unpack } from '../../workers/packing.js';
 import { RpcWorker } from '../../workers/RpcWorker.js';
@@ -44,10 +45,14 @@ export class BoardLoader {
     if (parts.length === 1) {
       // A compacted board is one snapshot: only its state vector needs the worker.
       const stateVector = await worker.call<Uint8Array>('stateVector', [parts[0]!.slice()]);
-      return { update: parts[0]!, stateVector };
+      // The stored bytes, read for this load and never changed.
+      return { update: markImmutable(parts[0]!), stateVector };
     }
     const packed = pack(parts);
-    return worker.call<ColdAnswer>('coldAnswer', [packed], transferOf(packed));
+    const answer = await worker.call<ColdAnswer>('coldAnswer', [packed], transferOf(packed));
+    // Made here and never changed: the frames of joins answered with it can be shared.
+    markImmutable(answer.update);
+    return answer;
   }
 
   async slice(parts: readonly Uint8Array[]): Promise<SlicedBoard> {
