@@ -3,6 +3,7 @@ import { isImage, readShapes, shapesBounds, toSvg } from '@drawbridge/board';
 import { scanUpdate } from '@drawbridge/protocol';
 import { Resvg } from '@resvg/resvg-js';
 import * as Y from 'yjs';
+import { serverDoc } from '../serverDoc.js';
 
 export const PREVIEW_WIDTH = 1200;
 export const PREVIEW_HEIGHT = 630;
@@ -39,7 +40,7 @@ export function renderPreview(
   updates: readonly Uint8Array[],
   images: Record<string, string | null> | null,
 ): PreviewResult {
-  const doc = new Y.Doc();
+  const doc = serverDoc('preview');
   try {
     for (const update of updates) {
       try {

@@ -27,6 +27,8 @@ describe('BoardRoom', () => {
     const storage = new MemoryStorage();
     const sink = recordingSink();
     const room = await BoardRoom.load('b', roomDeps(storage, { relay: sink }));
+    // Named by its board, not by a random uuid (31 calls to getRandomValues per board).
+    expect(room.doc.guid).toBe('b');
     room.addMember('m1');
     const client = clientDoc();
     client.doc.getMap('shapes').set('s1', { x: 1 });

@@ -8,6 +8,7 @@ import {
 } from '@drawbridge/protocol';
 import * as Y from 'yjs';
 import type { BoardReplica } from '../cluster/BoardReplica.js';
+import { serverDoc } from '../serverDoc.js';
 import type { Storage, StoredBoard } from '../storage/Storage.js';
 import { AwarenessRegistry } from './AwarenessRegistry.js';
 import { BoardLog } from './BoardLog.js';
@@ -32,7 +33,7 @@ export interface SyncState {
  * batch of handlers by its `Outbox`.
  */
 export class BoardRoom {
-  readonly doc = new Y.Doc({ gc: true });
+  readonly doc: Y.Doc;
   readonly registry: AwarenessRegistry;
   readonly log: BoardLog;
   readonly #outbox: Outbox;
@@ -48,6 +49,7 @@ export class BoardRoom {
     stored: Awaited<ReturnType<Storage['load']>>,
     private readonly deps: BoardRoomDeps,
   ) {
+    this.doc = serverDoc(boardId);
     this.log = new BoardLog(boardId, stored, deps);
     const loader = deps.loader;
     this.#fullState = new FullState(this.doc, loader ? (parts) => loader.coldAnswer(parts) : null);

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { serverDoc } from '../serverDoc.js';
 
 /**
  * One snapshot holding exactly the content of `updates` (stored records, in seq order). Applied
@@ -7,7 +8,7 @@ import * as Y from 'yjs';
  * a document's pending structs, so compaction never drops a record that arrived early.
  */
 export function buildSnapshot(updates: readonly Uint8Array[]): Uint8Array {
-  const doc = new Y.Doc({ gc: true });
+  const doc = serverDoc('snapshot');
   try {
     for (const update of updates) Y.applyUpdate(doc, update);
     return Y.encodeStateAsUpdate(doc);

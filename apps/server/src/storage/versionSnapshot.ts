@@ -2,6 +2,7 @@ import { promisify } from 'node:util';
 import { deflateRawSync, inflateRaw } from 'node:zlib';
 import { referencedAssets } from '@drawbridge/board';
 import * as Y from 'yjs';
+import { serverDoc } from '../serverDoc.js';
 
 export interface BuiltVersion {
   /** The board's content as one Yjs update, deflated. */
@@ -18,7 +19,7 @@ export interface BuiltVersion {
  * boards deflate to a third or less), and the assets it refers to. Runs in worker threads.
  */
 export function buildVersion(updates: readonly Uint8Array[]): BuiltVersion {
-  const doc = new Y.Doc({ gc: true });
+  const doc = serverDoc('version');
   try {
     for (const update of updates) Y.applyUpdate(doc, update);
     const state = Y.encodeStateAsUpdate(doc);

@@ -10,6 +10,7 @@ import { Hono } from 'hono';
 import * as Y from 'yjs';
 import type { BoardAccess } from '../../auth/BoardAccess.js';
 import type { RoomManager } from '../../rooms/RoomManager.js';
+import { serverDoc } from '../../serverDoc.js';
 import type { StoredVersion, VersionInfo, VersionStore } from '../../storage/VersionStore.js';
 import type { VersionKeeper } from '../../versions/VersionKeeper.js';
 import { checkAccess, requestToken } from '../access.js';
@@ -37,7 +38,7 @@ const listed = (v: VersionInfo) => ({
 const immutable = (open: boolean) => `${open ? 'public' : 'private'}, max-age=31536000, immutable`;
 
 function versionDoc(version: StoredVersion): Y.Doc {
-  const doc = new Y.Doc();
+  const doc = serverDoc('version');
   Y.applyUpdate(doc, version.state);
   return doc;
 }

@@ -5,6 +5,7 @@
  */
 import { scanUpdate } from '@drawbridge/protocol';
 import * as Y from 'yjs';
+import { serverDoc } from '../../serverDoc.js';
 import { type Packed, pack, transferOf, unpack } from '../../workers/packing.js';
 import { serveRpc, Transfer } from '../../workers/serveRpc.js';
 import { lowerThreadPriority } from '../../workers/threadPriority.js';
@@ -30,7 +31,7 @@ serveRpc({
     return new Transfer({ update, stateVector }, [update.buffer as ArrayBuffer]);
   },
   slice: (packed: Packed, maxStructs: number) => {
-    const doc = new Y.Doc({ gc: true });
+    const doc = serverDoc('load');
     const parts = unpack(packed);
     let skipped = 0;
     for (const part of parts) {
