@@ -78,3 +78,32 @@ it('answers the first joins of a large board from storage and takes their edits 
   const stored = await fetchBoard(server.url, 'large');
   await expectConverged([a!.doc, stored]);
 });
+
+it('answers joiners of a large board with the board as it is at each join, before and after an edit', async () => {
+  const dataDir = tempDir();
+  await storeBoard(dataDir, 'shared', 3000);
+  server = await startServer({ dataDir });
+  // Joins at once get the same answer (the server may send them one frame: see sharedFrames.ts).
+  const first = await Promise.all([0, 1, 2].map(() => fetchBoard(server!.url, 'shared')));
+  for (const doc of first) expect(doc.getMap('shapes').size).toBe(3000);
+  await expectConverged(first);
+
+  const editor = connectPeer(server.url, 'shared');
+  peers.push(editor);
+  await editor.provider.when((state) => state.synced);
+  new BoardModel(editor.doc).addShape({
+    type: 'ellipse',
+    x: 0,
+    y: 0,
+    w: 10,
+    h: 10,
+    stroke: '#e03131',
+    fill: 'none',
+    strokeWidth: 2,
+  });
+  await whenSaved(editor);
+  // Not the answer made before the edit: each later joiner holds the new shape.
+  const later = await Promise.all([0, 1, 2].map(() => fetchBoard(server!.url, 'shared')));
+  for (const doc of later) expect(doc.getMap('shapes').size).toBe(3001);
+  await expectConverged([editor.doc, ...later]);
+});
