@@ -6,8 +6,11 @@ import type { LoadedSlices } from './loadWorker.js';
 
 /** Boards stored in fewer bytes than this are applied directly: cheaper than a round trip. */
 export const DIRECT_LOAD_BYTES = 256 * 1024;
-/** Structs per slice: about 10-20 ms of `Y.applyUpdate` each on a slow core. */
-const SLICE_STRUCTS = 2000;
+/**
+ * Structs per slice: a few ms of `Y.applyUpdate` each on a slow core. Slices of 2,000 took
+ * 10-20 ms each, longer than a turn's budget, and other boards' round trips waited behind them.
+ */
+const SLICE_STRUCTS = 500;
 
 export interface ColdAnswer {
   update: Uint8Array;
