@@ -15,6 +15,7 @@ import http from 'node:http';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
+import { SERVER_NODE_FLAGS } from '../apps/server/src/nodeFlags.js';
 import { type Daemon, freePort, startDaemon } from '../tests/utils/daemon.js';
 import { type Nginx, startNginx } from '../tests/utils/nginx.js';
 import { startPostgres } from '../tests/utils/postgres.js';
@@ -96,7 +97,7 @@ async function isReady(url: string): Promise<boolean> {
 async function startNode(index: number, env: Record<string, string>): Promise<string> {
   const port = await freePort();
   const nodeId = `node-${index + 1}`;
-  const daemon = startDaemon(process.execPath, [MAIN], {
+  const daemon = startDaemon(process.execPath, [...SERVER_NODE_FLAGS, MAIN], {
     cwd: repoRoot,
     env: { ...process.env, ...env, NODE_ID: nodeId, PORT: String(port), HOST: '127.0.0.1' },
   });

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { SERVER_NODE_FLAGS } from '../../../apps/server/src/nodeFlags.js';
 
 export const SERVER_KINDS = ['drawbridge', 'ws', 'socketio', 'hocuspocus', 'y-websocket'] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
@@ -103,7 +104,7 @@ let built = false;
 
 /**
  * Drawbridge runs as users run it (`pnpm start`): the esbuild bundle with its worker threads,
- * built once per bench run from the current sources.
+ * with its V8 flags (`SERVER_NODE_FLAGS`), built once per bench run from the current sources.
  */
 function buildDrawbridge(): void {
   if (built) return;
@@ -136,11 +137,15 @@ export function startServer(kind: ServerKind, options: StartOptions = {}): Promi
     : [];
   const child =
     kind === 'drawbridge'
-      ? spawn(process.execPath, [...profile, ...nodeArgs(), 'apps/server/dist/main.js'], {
-          cwd: repoRoot,
-          env: { LOG_LEVEL: 'info', ...env },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        })
+      ? spawn(
+          process.execPath,
+          [...profile, ...SERVER_NODE_FLAGS, ...nodeArgs(), 'apps/server/dist/main.js'],
+          {
+            cwd: repoRoot,
+            env: { LOG_LEVEL: 'info', ...env },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        )
       : spawn(process.execPath, [...profile, PEER_SCRIPTS[kind]], {
           cwd: peersDir,
           env,
