@@ -1,10 +1,12 @@
 /**
- * The real server as a child process (`node --import tsx apps/server/src/main.ts`), for tests
- * that need what only a process has: SIGKILL, SIGTERM, exit codes, a restart on the same port.
+ * The real server as a child process (`node --import tsx apps/server/src/main.ts`, with the V8
+ * flags `pnpm start` gives it), for tests that need what only a process has: SIGKILL, SIGTERM,
+ * exit codes, a restart on the same port.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { SERVER_NODE_FLAGS } from '../../apps/server/src/nodeFlags.js';
 
 /** The monorepo root, two levels above this file (tests/utils). */
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -53,7 +55,8 @@ process.on('exit', () => {
 /** Spawns the server and resolves once it logged its listening line. */
 export function spawnServer(options: SpawnServerOptions): Promise<SpawnedServer> {
   const requestedPort = options.port ?? 0;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+  const args = [...SERVER_NODE_FLAGS, '--import', 'tsx', 'apps/server/src/main.ts'];
+  const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     env: {
       ...process.env,
