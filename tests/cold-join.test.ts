@@ -43,6 +43,20 @@ async function storeBoard(dataDir: string, boardId: string, count: number): Prom
   return doc;
 }
 
+/** One small shape, as a member's edit. */
+function addEllipse(doc: Y.Doc): void {
+  new BoardModel(doc).addShape({
+    type: 'ellipse',
+    x: 0,
+    y: 0,
+    w: 10,
+    h: 10,
+    stroke: '#e03131',
+    fill: 'none',
+    strokeWidth: 2,
+  });
+}
+
 it('answers the first joins of a large board from storage and takes their edits once loaded', async () => {
   const dataDir = tempDir();
   const original = await storeBoard(dataDir, 'large', 3000);
@@ -52,22 +66,12 @@ it('answers the first joins of a large board from storage and takes their edits 
   // Several cold joiners at once, one of them editing straight away.
   const [a, b, c] = [0, 1, 2].map(() => connectPeer(server!.url, 'large'));
   peers.push(a!, b!, c!);
-  const model = new BoardModel(a!.doc);
   const edited = new Promise<void>((resolve) => {
     a!.provider
       .when((state) => state.synced)
       .then(() => {
         expect(a!.doc.getMap('shapes').size).toBe(3000);
-        model.addShape({
-          type: 'ellipse',
-          x: 0,
-          y: 0,
-          w: 10,
-          h: 10,
-          stroke: '#e03131',
-          fill: 'none',
-          strokeWidth: 2,
-        });
+        addEllipse(a!.doc);
         resolve();
       });
   });
@@ -91,16 +95,7 @@ it('answers joiners of a large board with the board as it is at each join, befor
   const editor = connectPeer(server.url, 'shared');
   peers.push(editor);
   await editor.provider.when((state) => state.synced);
-  new BoardModel(editor.doc).addShape({
-    type: 'ellipse',
-    x: 0,
-    y: 0,
-    w: 10,
-    h: 10,
-    stroke: '#e03131',
-    fill: 'none',
-    strokeWidth: 2,
-  });
+  addEllipse(editor.doc);
   await whenSaved(editor);
   // Not the answer made before the edit: each later joiner holds the new shape.
   const later = await Promise.all([0, 1, 2].map(() => fetchBoard(server!.url, 'shared')));
