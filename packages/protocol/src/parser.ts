@@ -154,7 +154,10 @@ const BINARY_DEPTH = 4;
 export class Encoder {
   readonly #msgpack = new MsgpackEncoder({ ignoreUndefined: true });
   readonly #shared = new SharedFrames();
-  /** Each frame is a buffer of its own, safe to queue and send later. */
+  /**
+   * Each frame is safe to queue and send later: never changed once returned, and never a view
+   * of a buffer reused by a later encode (a large one may be returned again, see sharedFrames.ts).
+   */
   encode(packet: Packet): Uint8Array[] {
     // Only the packet's own fields: socket.io-client also hands the encoder its `options`.
     const { type, nsp, data, id } = packet;
