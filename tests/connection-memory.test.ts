@@ -2,7 +2,8 @@
  * An idle connection does not keep the HTTP requests it was opened with (http/connectionMemory.ts
  * and the engine socket's `request`): once the socket is connected and has joined a board, every
  * request the server saw for it can be collected, on WebSocket from the start or after an upgrade
- * from polling, and the connection still works (edits acked, a flood rate limited).
+ * from polling, and the connection still works (edits acked, a flood rate limited). Its emitters'
+ * listener tables are in V8's fast mode, not dictionaries.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -14,7 +15,28 @@ import { connectRaw, joinRaw, type RawSocket, sendUpdate } from './utils/rawClie
 import { startServer, type TestServer } from './utils/server.js';
 
 setFlagsFromString('--expose-gc');
+setFlagsFromString('--allow-natives-syntax');
 const gc = runInNewContext('gc') as () => void;
+// Compiled after the flag is set: V8 intrinsics parse only then.
+const hasFastProperties = new Function('o', 'return %HasFastProperties(o)') as (
+  o: object,
+) => boolean;
+
+/** Which of a connection's four emitters keep their listeners in a dictionary (listenerTables.ts). */
+function dictionaryTables(server: TestServer): string[] {
+  const [socket] = [...server.server.io.of('/').sockets.values()];
+  if (!socket) throw new Error('no socket on the server');
+  const conn = socket.conn as unknown as { transport: { socket: object } };
+  const emitters = {
+    'Socket.IO socket': socket,
+    'Engine.IO socket': conn,
+    'Engine.IO transport': conn.transport,
+    'ws WebSocket': conn.transport.socket,
+  };
+  return Object.entries(emitters)
+    .filter(([, emitter]) => !hasFastProperties((emitter as { _events: object })._events))
+    .map(([name]) => name);
+}
 
 /** Resolves once none of `refs` holds its object any more, collecting garbage meanwhile. */
 async function collected(refs: WeakRef<object>[]): Promise<void> {
@@ -55,6 +77,7 @@ describe('connection memory', () => {
       expect((await joinRaw(socket, 'idle')).ok).toBe(true);
       expect(requests.length).toBeGreaterThan(0);
       await collected(requests);
+      expect(dictionaryTables(server)).toEqual([]);
 
       // Still a working connection: its edits are acked, its flood refused.
       expect(await sendUpdate(socket, 'idle', edit('still here'))).toEqual({ ok: true });

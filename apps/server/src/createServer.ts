@@ -36,6 +36,7 @@ import type { Authorize, DrawbridgeServer, HandlerDeps, SocketData } from './han
 import { createHttpApp, createHttpListener } from './http/app.js';
 import { releaseUpgradeRequest } from './http/connectionMemory.js';
 import { corkWebSocketBatches } from './http/corkedBatches.js';
+import { compactListeners, compactTransportListeners } from './http/listenerTables.js';
 import { createOriginCheck } from './http/origin.js';
 import { corkUpgrades, uncorkOpenedTransport } from './http/upgradeCork.js';
 import { type Logger, silentLogger } from './logger.js';
@@ -315,17 +316,22 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
   // The 101 answer and the OPEN packet went out together (upgradeCork.ts).
   // And batched writes: what queued for a WebSocket while its last write was in flight goes out
   // in one syscall (corkedBatches.ts), on a connection that starts on WebSocket or upgrades to it.
+  // And listener tables in V8's fast mode rather than dictionaries (listenerTables.ts).
   io.engine.on('connection', (raw: EngineConnection) => {
     raw.request = null;
     uncorkOpenedTransport(raw.transport);
     releaseUpgradeRequest(raw.transport);
     corkWebSocketBatches(raw.transport);
+    compactTransportListeners(raw.transport);
     if ((raw.transport as { name?: string } | undefined)?.name === 'polling') {
       raw.once('upgrade', (transport: unknown) => {
         releaseUpgradeRequest(transport);
         corkWebSocketBatches(transport);
+        compactTransportListeners(transport);
       });
     }
+    // Socket.IO's client registered its listeners on the engine socket before this one ran.
+    compactListeners(raw);
   });
   io.on('connection', connectionHandler(deps, inbound, clock));
 

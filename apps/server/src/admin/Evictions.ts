@@ -40,7 +40,7 @@ export class Evictions {
   ): number {
     let removed = 0;
     for (const socket of this.deps.io.of('/').sockets.values()) {
-      for (const boardId of [...socket.data.boards.keys()]) {
+      for (const boardId of socket.data.boards.ids()) {
         if (!matches(socket, boardId)) continue;
         removeFromBoard(this.deps, socket, boardId, code, message);
         removed += 1;

@@ -36,7 +36,7 @@ export function boardHandlers(deps: HandlerDeps): {
       onLeave(deps, this, args);
     },
     leaveAll(socket) {
-      for (const boardId of [...socket.data.boards.keys()]) leaveBoard(deps, socket, boardId);
+      for (const boardId of socket.data.boards.ids()) leaveBoard(deps, socket, boardId);
     },
   };
 }

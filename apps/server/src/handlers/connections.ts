@@ -1,9 +1,11 @@
 import type { Clock } from '../clock.js';
 import type { InboundScheduler } from '../flow/InboundScheduler.js';
+import { compactListeners } from '../http/listenerTables.js';
 import { awarenessHandlers } from './awarenessHandlers.js';
 import { boardHandlers } from './boardHandlers.js';
 import type { DrawbridgeSocket, HandlerDeps } from './context.js';
 import { takeTurn } from './fairness.js';
+import { JoinedBoards } from './JoinedBoards.js';
 import { RateLimit } from './rateLimit.js';
 import { syncHandlers } from './syncHandlers.js';
 
@@ -29,7 +31,7 @@ export function connectionHandler(
     board.leaveAll(this);
   }
   return (socket) => {
-    socket.data.boards = new Map();
+    socket.data.boards = new JoinedBoards();
     deps.metrics.connections.inc();
     socket.on('disconnect', onDisconnect);
     const bucket = rateLimit.bucket();
@@ -42,5 +44,6 @@ export function connectionHandler(
     socket.on('board:leave', board['board:leave']);
     socket.on('doc:update', sync['doc:update']);
     socket.on('awareness:update', awareness['awareness:update']);
+    compactListeners(socket);
   };
 }

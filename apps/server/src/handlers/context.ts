@@ -14,11 +14,12 @@ import type { TurnBudget } from '../flow/TurnBudget.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { RoomManager } from '../rooms/RoomManager.js';
+import type { JoinedBoards } from './JoinedBoards.js';
 
 /** What the server keeps per socket (`socket.data`). */
 export interface SocketData {
   /** Boards this socket has joined, with what its token granted on each. */
-  boards: Map<string, Grant>;
+  boards: JoinedBoards;
   /**
    * Boards the server removed this socket from (a revoked link, a deleted board), and why.
    * Made on the first removal: most connections never have one.
