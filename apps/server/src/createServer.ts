@@ -182,6 +182,7 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
   });
   const rooms = new RoomManager({
     batchBoundary,
+    busyRelayHoldMs: BUSY_RELAY_HOLD_MS,
     activity: boardData.activity,
     storage: options.storage,
     loader,
@@ -378,3 +379,10 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
 }
 
 const JOIN_ANSWER_BYTES_PER_TURN = 4 * 1024 * 1024;
+
+/**
+ * A busy board's relays go out at most this often (a 60 Hz frame, as tldraw batches): in the
+ * fan-out burst (1 writer, 50 readers, 4 interleaved pairs of runs on this host) 0.01 frames per
+ * delivered edit instead of 0.04, and 260-303k deliveries/s instead of 235-286k.
+ */
+const BUSY_RELAY_HOLD_MS = 16;

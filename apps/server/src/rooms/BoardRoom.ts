@@ -58,7 +58,13 @@ export class BoardRoom {
       deps.limits.maxAwarenessClientsPerSocket,
       (removed) => this.#awarenessChanged(removed, null, false),
     );
-    this.#outbox = new Outbox(boardId, this.registry.awareness, deps.relay, deps.batchBoundary);
+    this.#outbox = new Outbox(
+      boardId,
+      this.registry.awareness,
+      deps.relay,
+      deps.batchBoundary,
+      deps.busyRelayHoldMs,
+    );
     this.#catchUp = new CatchUp({
       log: this.log,
       graceMs: deps.gapGraceMs ?? 250,

@@ -20,6 +20,8 @@ export interface BoardRoomDeps {
   relay: RelaySink;
   /** When a batch of relays ends (default: the next tick). */
   batchBoundary?: BatchBoundary;
+  /** How long a busy board's relays wait to go out together (see `Outbox`; default 0: never). */
+  busyRelayHoldMs?: number;
   /** Delay before a gap in the log is read from storage (a notice may just be late). */
   gapGraceMs?: number;
   /** Records read from storage to repair gaps (metrics). */

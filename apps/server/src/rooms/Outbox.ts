@@ -19,6 +19,11 @@ export type Origin = string | null;
  * encoded once for all members. With a single origin, its member is left out (it has the
  * change); with several, everyone gets the frame, since a member applying its own change again
  * is a no-op and one frame beats one per origin.
+ *
+ * Under a burst (a relay of `BUSY_UPDATES` or more), the board's next relay waits until `holdMs`
+ * after that one, gathering what arrives meanwhile, like a screen's frame: a reader gets one
+ * frame per interval instead of one per turn, and wakes up that much less often. Paced editing
+ * (a stroke's few updates per turn) never waits. `flush` sends at once whatever is held.
  */
 export class Outbox {
   #updates: Uint8Array[] = [];
@@ -27,12 +32,17 @@ export class Outbox {
   #awarenessOrigins = new Set<Origin>();
   #scheduled = false;
   #closed = false;
+  /** Until when a busy board's next relay waits; 0 when the board is not busy. */
+  #holdUntil = 0;
+  #holdTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly boardId: string,
     private readonly awareness: Awareness,
     private readonly sink: RelaySink,
     private readonly boundary: BatchBoundary = nextTickBoundary,
+    /** How long a busy board's relays wait to go out together (0: never). */
+    private readonly holdMs = 0,
   ) {}
 
   doc(update: Uint8Array, origin: Origin): void {
@@ -53,6 +63,12 @@ export class Outbox {
   /** Sends what is pending now (before a member leaves, say, or the board unloads). */
   flush(): void {
     this.#scheduled = false;
+    if (this.#holdTimer) {
+      clearTimeout(this.#holdTimer);
+      this.#holdTimer = null;
+    }
+    this.#holdUntil =
+      this.holdMs > 0 && this.#updates.length >= BUSY_UPDATES ? performance.now() + this.holdMs : 0;
     if (this.#updates.length > 0) {
       const updates = this.#updates;
       const merged = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
@@ -78,6 +94,14 @@ export class Outbox {
   #schedule(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
+    const hold = this.#holdUntil - performance.now();
+    if (hold > 0) {
+      this.#holdTimer = setTimeout(() => {
+        this.#holdTimer = null;
+        if (this.#scheduled) this.flush();
+      }, hold);
+      return;
+    }
     // After the current batch of handlers (one scheduler slice, or one read from the network),
     // before the event loop moves on: one frame per batch without waiting for another turn.
     this.boundary(() => {
@@ -85,6 +109,9 @@ export class Outbox {
     });
   }
 }
+
+/** A relay carrying this many updates marks its board busy (a burst, a paste, a resync). */
+export const BUSY_UPDATES = 8;
 
 const single = (origins: Set<Origin>): string | null =>
   origins.size === 1 ? ([...origins][0] ?? null) : null;
