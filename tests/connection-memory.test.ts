@@ -3,7 +3,7 @@
  * and the engine socket's `request`): once the socket is connected and has joined a board, every
  * request the server saw for it can be collected, on WebSocket from the start or after an upgrade
  * from polling, and the connection still works (edits acked, a flood rate limited). Its emitters'
- * listener tables are in V8's fast mode, not dictionaries.
+ * listener tables are in V8's fast mode, not dictionaries, and its handshake keeps no headers.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -78,6 +78,10 @@ describe('connection memory', () => {
       expect(requests.length).toBeGreaterThan(0);
       await collected(requests);
       expect(dictionaryTables(server)).toEqual([]);
+      const [serverSide] = [...server.server.io.of('/').sockets.values()];
+      expect(serverSide!.handshake.headers).toEqual({});
+      expect(serverSide!.handshake.query).toEqual({});
+      expect(serverSide!.handshake.address).toBe('127.0.0.1');
 
       // Still a working connection: its edits are acked, its flood refused.
       expect(await sendUpdate(socket, 'idle', edit('still here'))).toEqual({ ok: true });

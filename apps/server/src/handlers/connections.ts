@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { InboundScheduler } from '../flow/InboundScheduler.js';
+import { slimHandshake } from '../http/connectionMemory.js';
 import { compactListeners } from '../http/listenerTables.js';
 import { awarenessHandlers } from './awarenessHandlers.js';
 import { boardHandlers } from './boardHandlers.js';
@@ -32,6 +33,7 @@ export function connectionHandler(
   }
   return (socket) => {
     socket.data.boards = new JoinedBoards();
+    slimHandshake(socket);
     deps.metrics.connections.inc();
     socket.on('disconnect', onDisconnect);
     const bucket = rateLimit.bucket();

@@ -1,3 +1,4 @@
+import type { Socket } from 'socket.io';
 import { webSocketOf } from './engineTransport.js';
 
 /**
@@ -29,3 +30,36 @@ type Listener = (...args: unknown[]) => void;
 
 /** Engine.IO's `WebSocketResponse`: `socket.once("close", () => this.emit("close"))`. */
 const RESPONSE_CLOSE = '() => this.emit("close")';
+
+/** What `slimHandshake` needs of a Socket.IO socket (its handshake, which the typings make readonly). */
+interface WithHandshake {
+  handshake: Handshake;
+}
+
+type Handshake = Socket['handshake'];
+
+const NO_HEADERS: Handshake['headers'] = Object.freeze({});
+const NO_QUERY: Handshake['query'] = Object.freeze({});
+
+/**
+ * Socket.IO keeps a connection's handshake for the connection's whole life: every request header
+ * (a browser sends one to three kilobytes of them: cookies, user agent, accept-*), the parsed
+ * query, the URL and a date string. Once connected, Drawbridge reads only `auth` (the token);
+ * the headers were checked when the handshake was allowed. So the handshake keeps `auth`,
+ * `address`, `issued`, `secure` and `xdomain`; headers and query become empty, URL and time
+ * empty strings.
+ */
+export function slimHandshake(socket: Socket): void {
+  const { address, xdomain, secure, issued, auth } = socket.handshake;
+  (socket as unknown as WithHandshake).handshake = {
+    headers: NO_HEADERS,
+    time: '',
+    address,
+    xdomain,
+    secure,
+    issued,
+    url: '',
+    query: NO_QUERY,
+    auth,
+  };
+}
