@@ -80,6 +80,22 @@ describe('Outbox', () => {
     expect(frames).toHaveLength(3);
   });
 
+  it('does not stay held under steady editing at 1,000 updates/s after a burst', () => {
+    const next = writer();
+    const outbox = new Outbox('b', new Awareness(new Y.Doc()), sink, boundary, 16);
+    for (let i = 0; i < BUSY_UPDATES; i++) outbox.doc(next(), 'writer');
+    endBatch();
+    // One update a millisecond: the first hold gathers 16, then each goes out at its batch's end.
+    for (let i = 0; i < 80; i++) {
+      vi.advanceTimersByTime(1);
+      outbox.doc(next(), 'writer');
+      endBatch();
+    }
+    expect(frames.length).toBeGreaterThanOrEqual(1 + 80 - 16);
+    vi.advanceTimersByTime(16);
+    expect(textOf()).toBe('x'.repeat(BUSY_UPDATES + 80));
+  });
+
   it('sends what a busy board holds when flushed or closed', () => {
     const next = writer();
     const outbox = new Outbox('b', new Awareness(new Y.Doc()), sink, boundary, 16);

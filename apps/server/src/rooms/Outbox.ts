@@ -110,8 +110,14 @@ export class Outbox {
   }
 }
 
-/** A relay carrying this many updates marks its board busy (a burst, a paste, a resync). */
-export const BUSY_UPDATES = 8;
+/**
+ * A relay carrying this many updates marks its board busy (a burst, a paste, a resync). High
+ * enough that steady editing never keeps a board held: with a 16 ms hold, a board stays busy
+ * only above 2,000 updates/s (32 per hold), while at 500 updates/s a hold gathers 8. With 8
+ * here, a board edited at 1,000 updates/s (16 per hold) stayed held for good after one burst,
+ * every relay up to 16 ms late.
+ */
+export const BUSY_UPDATES = 32;
 
 const single = (origins: Set<Origin>): string | null =>
   origins.size === 1 ? ([...origins][0] ?? null) : null;
