@@ -58,13 +58,7 @@ export class BoardRoom {
       deps.limits.maxAwarenessClientsPerSocket,
       (removed) => this.#awarenessChanged(removed, null, false),
     );
-    this.#outbox = new Outbox(
-      boardId,
-      this.registry.awareness,
-      deps.relay,
-      deps.batchBoundary,
-      deps.busyRelayHoldMs,
-    );
+    this.#outbox = new Outbox(boardId, this.registry.awareness, deps.relay, deps);
     this.#catchUp = new CatchUp({
       log: this.log,
       graceMs: deps.gapGraceMs ?? 250,

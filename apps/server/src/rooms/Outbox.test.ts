@@ -20,6 +20,7 @@ describe('Outbox', () => {
   let boundaries: (() => void)[];
   let sink: RelaySink;
   const boundary: BatchBoundary = (flush) => boundaries.push(flush);
+  const busy = { batchBoundary: boundary, busyRelayHoldMs: 16 };
   const endBatch = () => {
     for (const flush of boundaries.splice(0)) flush();
   };
@@ -41,7 +42,10 @@ describe('Outbox', () => {
     for (const holdMs of [16, 0]) {
       frames = [];
       const next = writer();
-      const outbox = new Outbox('b', new Awareness(new Y.Doc()), sink, boundary, holdMs);
+      const outbox = new Outbox('b', new Awareness(new Y.Doc()), sink, {
+        batchBoundary: boundary,
+        busyRelayHoldMs: holdMs,
+      });
       for (let batch = 0; batch < 3; batch++) {
         const size = holdMs ? BUSY_UPDATES - 1 : BUSY_UPDATES + 1;
         for (let i = 0; i < size; i++) outbox.doc(next(), 'writer');
@@ -55,7 +59,7 @@ describe('Outbox', () => {
 
   it('holds a busy board for holdMs after its last relay, then sends everything in one frame', () => {
     const next = writer();
-    const outbox = new Outbox('b', new Awareness(new Y.Doc()), sink, boundary, 16);
+    const outbox = new Outbox('b', new Awareness(new Y.Doc()), sink, busy);
     for (let i = 0; i < BUSY_UPDATES; i++) outbox.doc(next(), 'writer');
     endBatch();
     expect(frames).toHaveLength(1);
@@ -82,7 +86,7 @@ describe('Outbox', () => {
 
   it('does not stay held under steady editing at 1,000 updates/s after a burst', () => {
     const next = writer();
-    const outbox = new Outbox('b', new Awareness(new Y.Doc()), sink, boundary, 16);
+    const outbox = new Outbox('b', new Awareness(new Y.Doc()), sink, busy);
     for (let i = 0; i < BUSY_UPDATES; i++) outbox.doc(next(), 'writer');
     endBatch();
     // One update a millisecond: the first hold gathers 16, then each goes out at its batch's end.
@@ -98,7 +102,7 @@ describe('Outbox', () => {
 
   it('sends what a busy board holds when flushed or closed', () => {
     const next = writer();
-    const outbox = new Outbox('b', new Awareness(new Y.Doc()), sink, boundary, 16);
+    const outbox = new Outbox('b', new Awareness(new Y.Doc()), sink, busy);
     for (let i = 0; i < BUSY_UPDATES; i++) outbox.doc(next(), 'writer');
     endBatch();
     outbox.doc(next(), 'writer');

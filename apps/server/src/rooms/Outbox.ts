@@ -10,6 +10,14 @@ export interface RelaySink {
   awareness(boardId: string, update: Uint8Array, except: string | null): void;
 }
 
+/** When a board's batched output goes out (a `BoardRoomDeps` fits). */
+export interface OutboxTiming {
+  /** When a batch of relays ends (default: the next tick). */
+  batchBoundary?: BatchBoundary;
+  /** How long a busy board's relays wait to go out together (default 0: never). */
+  busyRelayHoldMs?: number;
+}
+
 /** Who caused a relayed change: a member (socket id) of this node, or null (another node, storage, a timeout). */
 export type Origin = string | null;
 
@@ -20,7 +28,7 @@ export type Origin = string | null;
  * change); with several, everyone gets the frame, since a member applying its own change again
  * is a no-op and one frame beats one per origin.
  *
- * Under a burst (a relay of `BUSY_UPDATES` or more), the board's next relay waits until `holdMs`
+ * Under a burst (a relay of `BUSY_UPDATES` or more), the board's next relay waits `busyRelayHoldMs`
  * after that one, gathering what arrives meanwhile, like a screen's frame: a reader gets one
  * frame per interval instead of one per turn, and wakes up that much less often. Paced editing
  * (a stroke's few updates per turn) never waits. `flush` sends at once whatever is held.
@@ -35,15 +43,19 @@ export class Outbox {
   /** Until when a busy board's next relay waits; 0 when the board is not busy. */
   #holdUntil = 0;
   #holdTimer: NodeJS.Timeout | null = null;
+  private readonly boundary: BatchBoundary;
+  /** How long a busy board's relays wait to go out together (0: never). */
+  private readonly holdMs: number;
 
   constructor(
     private readonly boardId: string,
     private readonly awareness: Awareness,
     private readonly sink: RelaySink,
-    private readonly boundary: BatchBoundary = nextTickBoundary,
-    /** How long a busy board's relays wait to go out together (0: never). */
-    private readonly holdMs = 0,
-  ) {}
+    timing: OutboxTiming = {},
+  ) {
+    this.boundary = timing.batchBoundary ?? nextTickBoundary;
+    this.holdMs = timing.busyRelayHoldMs ?? 0;
+  }
 
   doc(update: Uint8Array, origin: Origin): void {
     if (this.#closed) return;
