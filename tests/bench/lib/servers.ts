@@ -4,7 +4,7 @@
  * /proc/<pid>, the same way for every server.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -115,6 +115,8 @@ function buildDrawbridge(): void {
   built = true;
 }
 
+const serverLog = process.env.BENCH_SERVER_LOG;
+
 /** BENCH_DRAWBRIDGE_NODE_ARGS: extra Node flags for Drawbridge (space-separated), to try a flag. */
 function nodeArgs(): string[] {
   return (process.env.BENCH_DRAWBRIDGE_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
@@ -172,6 +174,9 @@ export function startServer(kind: ServerKind, options: StartOptions = {}): Promi
       reject(new Error(`${kind} exited before listening:\n${lines.join('\n')}`));
     });
     createInterface({ input: child.stdout! }).on('line', (line) => {
+      // BENCH_SERVER_LOG: every server's output lines appended to this file (say, with
+      // BENCH_DRAWBRIDGE_NODE_ARGS=--trace-gc), each after its server and pid.
+      if (serverLog) appendFileSync(serverLog, `${kind} ${child.pid} ${line}\n`);
       if (lines.length < 200) lines.push(line);
       if (ready) return;
       const match = (kind === 'drawbridge' ? DRAWBRIDGE_LISTENING : PEER_LISTENING).exec(line);
