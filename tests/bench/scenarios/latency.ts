@@ -11,7 +11,7 @@ export const latency: Scenario = {
     'One writer sends 500 edits per second on a schedule; 50 readers on the board. Latency is ' +
     'from the send of an edit to its delivery at each reader (clocks comparable across the ' +
     'client processes), over every reader and edit. Servers are measured warm, as they run: ' +
-    '2,000 edits first, unmeasured.',
+    '2,000 edits first, unmeasured, at the same pace.',
   supports: SERVER_KINDS,
   async run(ctx) {
     const rate = 500;
