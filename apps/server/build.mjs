@@ -18,6 +18,10 @@ await build({
   },
   outdir: 'dist',
   bundle: true,
+  // Code reached only through a dynamic import (PostgreSQL, Redis: see src/services.ts) goes to a
+  // chunk of its own, loaded when configured; chunks sit beside the entries, so a worker's URL
+  // relative to the module that starts it stays right (src/workers/moduleUrl.ts).
+  splitting: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',

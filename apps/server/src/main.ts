@@ -26,8 +26,8 @@ async function main(): Promise<void> {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const staticDir = config.staticDir ?? path.resolve(here, '../../web/dist');
   const metrics = new Metrics();
-  const storage = createStorage(config, logger, metrics);
-  const cluster = createCluster(config, logger, metrics);
+  const storage = await createStorage(config, logger, metrics);
+  const cluster = await createCluster(config, logger, metrics);
   const server = createServer({
     storage,
     logger,

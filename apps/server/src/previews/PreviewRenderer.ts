@@ -4,7 +4,7 @@ import { pack, transferOf } from '../workers/packing.js';
 import { RpcWorker } from '../workers/RpcWorker.js';
 import type { PreviewResult } from './renderPreview.js';
 
-export { PREVIEW_HEIGHT, PREVIEW_WIDTH } from './renderPreview.js';
+export { PREVIEW_HEIGHT, PREVIEW_WIDTH } from './previewSize.js';
 
 export interface Preview {
   png: Uint8Array;

@@ -4,9 +4,7 @@ import { scanUpdate } from '@drawbridge/protocol';
 import { Resvg } from '@resvg/resvg-js';
 import * as Y from 'yjs';
 import { serverDoc } from '../serverDoc.js';
-
-export const PREVIEW_WIDTH = 1200;
-export const PREVIEW_HEIGHT = 630;
+import { PREVIEW_HEIGHT, PREVIEW_WIDTH } from './previewSize.js';
 
 /** Expands `area` to the preview's aspect ratio, keeping it centred. */
 function fitAspect(area: Bounds): Bounds {
