@@ -147,6 +147,16 @@ describe('PostgresStorage', () => {
       )
     ).trim();
 
+  it("commits appends on the writer thread's own connection, not the event loop's", async () => {
+    const s = await open();
+    expect(await s.append('w', Uint8Array.of(1))).toBe(1);
+    expect(await s.append('w', Uint8Array.of(2))).toBe(2);
+    expect(await workerSessions('writer')).toBe('1');
+    // The statement it ran last: the one-round-trip append of a board it knows.
+    expect(await workerSessions('writer', 'query')).toMatch(/^WITH input AS/);
+    expect(s.appendStats).toMatchObject({ fast: 1, locked: 1 });
+  });
+
   it('reads whole boards in a worker thread, several at once; catch-up reads stay here', async () => {
     const corrupt: unknown[] = [];
     const s = await open({ onCorrupt: (record) => corrupt.push(record) });

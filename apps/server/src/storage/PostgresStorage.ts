@@ -2,14 +2,13 @@ import pg from 'pg';
 import { type Logger, silentLogger } from '../logger.js';
 import type { BoardCatalog, LinkStore } from './Catalog.js';
 import { type CommitInfo, GroupCommitQueue } from './GroupCommitQueue.js';
-import { type AppendStats, appendBatch } from './postgres/appendBatch.js';
+import type { AppendStats } from './postgres/appendBatch.js';
 import * as catalog from './postgres/catalog.js';
 import { storageError } from './postgres/connection.js';
 import { PostgresAssets } from './postgres/PostgresAssets.js';
 import { PostgresVersions } from './postgres/PostgresVersions.js';
 import { PostgresWorker, type PostgresWorkerRole } from './postgres/PostgresWorker.js';
 import { readBoard, readHeads } from './postgres/readBoard.js';
-import { SeqCache } from './postgres/SeqCache.js';
 import { migrate } from './postgres/schema.js';
 import type { CorruptRecord } from './SqliteStorage.js';
 import type { CompactionResult, CompactOptions, Storage, StoredBoard } from './Storage.js';
@@ -46,7 +45,7 @@ export interface PostgresStorageOptions {
   onQuery?: (op: PostgresOp, seconds: number) => void;
   /** A compaction found the board's advisory lock held by another writer (metrics). */
   onLockContended?: (boardId: string) => void;
-  /** Connections in the pool (default 10). Appends use one at a time. */
+  /** Connections in the event loop's pool (default 10): catalog calls, catch-up reads. */
   poolSize?: number;
   /** How long a call waits for a connection before it fails (default 5000 ms). */
   connectTimeoutMs?: number;
@@ -62,10 +61,11 @@ export interface PostgresStorageOptions {
 /**
  * Storage in PostgreSQL, shared by every node of a cluster, with the boards' images (`assets`)
  * and versions (`versions`) in the same database. Appends go through the shared group
- * commit queue, one commit in flight per instance; seqs are gapless per board in commit order
- * across all nodes (see `appendBatch`). Compaction and versions take a per-board advisory lock
- * and run entirely in a worker thread with its own connection, and cold loads are read in another
- * (see `PostgresWorker`): large boards' rows are parsed there. The schema is migrated on first use, under
+ * commit queue, one commit in flight per instance, committed by a writer thread with its own
+ * connection; seqs are gapless per board in commit order across all nodes (see `appendBatch`).
+ * Compaction and versions take a per-board advisory lock and run entirely in another worker
+ * thread, and cold loads are read in a third (see `PostgresWorker`): large boards' rows are
+ * parsed there. The schema is migrated on first use, under
  * an advisory lock, so nodes may start together; a node started while PostgreSQL is down
  * migrates once it answers. Errors are `PostgresStorageError`s saying whether to retry.
  */
@@ -77,8 +77,8 @@ export class PostgresStorage implements Storage {
   readonly versions: PostgresVersions;
   readonly #pool: pg.Pool;
   readonly #queue: GroupCommitQueue;
-  readonly #cache = new SeqCache();
-  /** Compactions and versions, and cold loads: off the event loop (see `PostgresWorker`). */
+  /** Commits, compactions and versions, and cold loads: off the event loop (`PostgresWorker`). */
+  readonly #writer: PostgresWorker;
   readonly #compactor: PostgresWorker;
   readonly #reader: PostgresWorker;
   readonly #logger: Logger;
@@ -92,8 +92,10 @@ export class PostgresStorage implements Storage {
   /** Opens the storage and migrates the schema now, so a bad URL or schema fails here. */
   static async open(options: PostgresStorageOptions): Promise<PostgresStorage> {
     const storage = new PostgresStorage(options);
-    // Every node cold-loads boards: the first joiner should not wait for the reader to start.
+    // Every node cold-loads boards and stores edits: the first joiner should not wait for a
+    // thread to start.
     storage.#reader.start();
+    storage.#writer.start();
     try {
       await storage.#ready();
     } catch (error) {
@@ -131,13 +133,18 @@ export class PostgresStorage implements Storage {
         },
         (error) => logger.error({ err: error, role }, 'PostgreSQL worker died'),
       );
+    this.#writer = worker('writer', 1);
     this.#compactor = worker('compactor', 1);
     this.#reader = worker('reader', READER_POOL_SIZE);
     this.#queue = new GroupCommitQueue({
       commit: (batch) =>
         this.#timed('append', 'committing appends', async () => {
           await this.#ready();
-          return appendBatch(this.#pool, this.#cache, batch, this.#appendStats);
+          const { seqs, stats } = await this.#writer.append(batch);
+          this.#appendStats.fast += stats.fast;
+          this.#appendStats.locked += stats.locked;
+          this.#appendStats.conflictRetries += stats.conflictRetries;
+          return seqs;
         }),
       ...(options.onCommit ? { onCommit: options.onCommit } : {}),
     });
@@ -218,12 +225,12 @@ export class PostgresStorage implements Storage {
           // A whole board (a cold load): parsed in the reader, so a large one does not stall.
           const read = await this.#reader.read(boardId, afterSeq);
           for (const record of read.corrupt) this.#reportCorrupt(record);
-          this.#cache.learn(boardId, read.head);
+          this.#writer.learn([[boardId, read.head]]);
           return read.board;
         }
         // What a node missed (a gap, a catch-up): small, and cheaper than a trip to the reader.
         const { board, head } = await readBoard(this.#pool, boardId, afterSeq, this.#reportCorrupt);
-        this.#cache.learn(boardId, head);
+        this.#writer.learn([[boardId, head]]);
         return board;
       }),
     );
@@ -235,7 +242,7 @@ export class PostgresStorage implements Storage {
       this.#timed('heads', 'reading board heads', async () => {
         await this.#ready();
         const heads = await readHeads(this.#pool, boardIds);
-        for (const [boardId, seq] of heads) this.#cache.learn(boardId, seq);
+        this.#writer.learn([...heads]);
         return heads;
       }),
     );
@@ -274,7 +281,7 @@ export class PostgresStorage implements Storage {
     this.#closed = true;
     await this.#queue.close();
     await Promise.allSettled([...this.#running]);
-    await Promise.allSettled([this.#compactor.close(), this.#reader.close()]);
+    await Promise.allSettled([this.#writer.close(), this.#compactor.close(), this.#reader.close()]);
     await this.#pool.end();
   }
 

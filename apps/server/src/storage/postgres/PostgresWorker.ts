@@ -1,14 +1,17 @@
 import { type Packed, unpack } from '../../workers/packing.js';
 import { RpcWorker } from '../../workers/RpcWorker.js';
+import type { QueuedAppend } from '../GroupCommitQueue.js';
 import type { CorruptRecord } from '../SqliteStorage.js';
 import type { CompactionResult, StoredBoard } from '../Storage.js';
 import type { TakeOptions, TakeResult } from '../VersionStore.js';
+import type { AppendStats } from './appendBatch.js';
 
 /**
- * What a PostgreSQL worker does: `compactor` compacts boards and takes their versions, one at a
- * time, at background priority; `reader` reads whole boards (cold loads), several at once.
+ * What a PostgreSQL worker does: `writer` commits the group commit queue's batches, one at a
+ * time; `compactor` compacts boards and takes their versions, one at a time, at background
+ * priority; `reader` reads whole boards (cold loads), several at once.
  */
-export type PostgresWorkerRole = 'compactor' | 'reader';
+export type PostgresWorkerRole = 'writer' | 'compactor' | 'reader';
 
 /** How a PostgreSQL worker reaches PostgreSQL: a pool of its own, like the main one. */
 export interface PostgresWorkerOptions {
@@ -47,6 +50,12 @@ export interface PackedRead {
   corrupt: CorruptRecord[];
 }
 
+/** A committed batch: each append's seq, in batch order, and how the commit went. */
+export interface AppendJob {
+  seqs: number[];
+  stats: AppendStats;
+}
+
 export interface BoardReadJob {
   board: StoredBoard;
   head: number;
@@ -55,6 +64,7 @@ export interface BoardReadJob {
 
 /** The application name of each worker's connections, as `pg_stat_activity` shows them. */
 export const POSTGRES_WORKER_APPLICATION_NAMES: Record<PostgresWorkerRole, string> = {
+  writer: 'drawbridge-writer',
   compactor: 'drawbridge-compactor',
   reader: 'drawbridge-reader',
 };
@@ -63,8 +73,10 @@ export const POSTGRES_WORKER_APPLICATION_NAMES: Record<PostgresWorkerRole, strin
  * A worker thread that talks to PostgreSQL with connections of its own (see `./worker.ts`),
  * started on first use. node-postgres parses every row on the thread that queries (bytea arrives
  * as hex text and is decoded there), so reading a large board on the event loop would hold it
- * for tens of milliseconds, and a compaction reading every record for hundreds. A worker that
- * dies fails its calls in flight; the next call starts a new one.
+ * for tens of milliseconds, and a compaction reading every record for hundreds. Appends build
+ * and send a statement of up to thousands of parameters per batch, and the write that wakes
+ * PostgreSQL is where a busy machine preempts the thread that made it: the event loop should not
+ * be that thread. A worker that dies fails its calls in flight; the next call starts a new one.
  */
 export class PostgresWorker {
   #worker: RpcWorker | undefined;
@@ -79,6 +91,22 @@ export class PostgresWorker {
   /** Starts the thread now, so that the first call does not wait for it to load. */
   start(): void {
     this.#rpc();
+  }
+
+  /** Commits a batch (`appendBatch`); the batch's bytes move to the worker. */
+  append(batch: readonly QueuedAppend[]): Promise<AppendJob> {
+    // The queue's copies are private: moved, not copied again.
+    const appends = batch.map(({ boardId, data }) => ({ boardId, data }));
+    const transfer = appends.map(({ data }) => data.buffer as ArrayBuffer);
+    return this.#rpc().call<AppendJob>('append', [appends], transfer);
+  }
+
+  /** Boards' last seqs as a read saw them, for the writer's guesses (`SeqCache.learn`). */
+  learn(heads: readonly (readonly [boardId: string, seq: number])[]): void {
+    if (heads.length === 0) return;
+    this.#rpc()
+      .call('learn', [heads])
+      .catch(() => undefined);
   }
 
   compact(boardId: string, minRecords: number): Promise<CompactionJob> {

@@ -1,20 +1,24 @@
 /**
- * A PostgreSQL worker thread (see `PostgresWorker`): as `compactor`, it reads a board's records,
- * builds its snapshot or a version and stores it, one board at a time, at background priority; as `reader`,
- * it reads boards for cold loads, several at once. Either way the rows are parsed here, on a
- * pool of its own, not on the event loop.
+ * A PostgreSQL worker thread (see `PostgresWorker`): as `writer`, it commits the append batches,
+ * one at a time, with the seq guesses they need (`SeqCache`); as `compactor`, it reads a board's
+ * records, builds its snapshot or a version and stores it, one board at a time, at background
+ * priority; as `reader`, it reads boards for cold loads, several at once. Either way statements
+ * are built and rows parsed here, on a pool of its own, not on the event loop.
  */
 import { workerData } from 'node:worker_threads';
 import pg from 'pg';
 import { pack, transferOf } from '../../workers/packing.js';
 import { serveRpc, Transfer } from '../../workers/serveRpc.js';
 import { lowerThreadPriority } from '../../workers/threadPriority.js';
+import type { QueuedAppend } from '../GroupCommitQueue.js';
 import type { CorruptRecord } from '../SqliteStorage.js';
 import { buildSnapshot } from '../snapshot.js';
 import type { TakeOptions } from '../VersionStore.js';
 import { buildVersion } from '../versionSnapshot.js';
+import { type AppendStats, appendBatch } from './appendBatch.js';
 import { compactBoard } from './compactBoard.js';
 import {
+  type AppendJob,
   type CompactionJob,
   type PackedRead,
   POSTGRES_WORKER_APPLICATION_NAMES,
@@ -22,6 +26,7 @@ import {
   type VersionJob,
 } from './PostgresWorker.js';
 import { readBoard } from './readBoard.js';
+import { SeqCache } from './SeqCache.js';
 import { takeVersion } from './takeVersion.js';
 
 const options = workerData as PostgresWorkerOptions;
@@ -45,8 +50,18 @@ const corruptRecord =
   ({ kind, seq, reason }: { kind: CorruptRecord['kind']; seq: number; reason: string }) =>
     into.push({ kind, boardId, seq, reason });
 
+/** The writer's beliefs about boards' last seqs (its commits, and what reads saw). */
+const seqs = new SeqCache();
+
 serveRpc(
   {
+    append: async (appends: QueuedAppend[]): Promise<AppendJob> => {
+      const stats: AppendStats = { fast: 0, locked: 0, conflictRetries: 0 };
+      return { seqs: await appendBatch(pool, seqs, appends, stats), stats };
+    },
+    learn: (heads: [string, number][]) => {
+      for (const [boardId, seq] of heads) seqs.learn(boardId, seq);
+    },
     compact: async (boardId: string, minRecords: number): Promise<CompactionJob> => {
       const corrupt: CorruptRecord[] = [];
       let contended = false;
@@ -99,6 +114,7 @@ serveRpc(
     },
     close: () => pool.end(),
   },
-  // The compactor takes one board at a time (its pool has one connection); reads overlap.
+  // The writer commits one batch at a time, in order, and the compactor takes one board at a
+  // time (their pools have one connection each); reads overlap.
   { concurrent: options.role === 'reader' },
 );
