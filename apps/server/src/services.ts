@@ -2,7 +2,7 @@
  * The storage and cluster a configuration asks for, wired to the server's metrics. Called by
  * `main.ts` only; tests build what they need directly. PostgreSQL's driver, the Redis client and
  * Socket.IO's Redis adapter are loaded only when configured (a lazy chunk of the bundle each):
- * a single node boots without them, a fifth of its start-up.
+ * a single node boots without them (about a tenth less start-up).
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';

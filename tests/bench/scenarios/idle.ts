@@ -110,11 +110,13 @@ export const idle: Scenario = {
         await sleep(SETTLE_MS);
         const afterBurst = server.rssBytes();
         const trail: number[] = [];
-        for (let at = SETTLE_MS + SAMPLE_MS; at <= idleMs; at += SAMPLE_MS) {
+        for (let at = SETTLE_MS + SAMPLE_MS; at < idleMs; at += SAMPLE_MS) {
           await sleep(connectedAt + at - performance.now());
           trail.push(kbPer(server.rssBytes()));
         }
+        await sleep(connectedAt + idleMs - performance.now());
         const after = server.rssBytes();
+        trail.push(kbPer(after));
         await group.barrier('measured');
         group.release('measured');
         const results = await group.results();
