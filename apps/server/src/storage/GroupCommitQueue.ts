@@ -13,6 +13,18 @@ export interface CommitInfo {
   seconds: number;
 }
 
+/**
+ * A batch as it crosses to a worker thread: the queue's copies are private, so their buffers
+ * are moved (the transfer list), not copied again.
+ */
+export function movableBatch(batch: readonly QueuedAppend[]): {
+  appends: QueuedAppend[];
+  transfer: ArrayBuffer[];
+} {
+  const appends = batch.map(({ boardId, data }) => ({ boardId, data }));
+  return { appends, transfer: appends.map(({ data }) => data.buffer as ArrayBuffer) };
+}
+
 /** Commits a batch in one transaction; resolves with each append's seq, in batch order. */
 export type CommitBatch = (batch: readonly QueuedAppend[]) => Promise<number[]>;
 

@@ -3,7 +3,12 @@ import { type Packed, unpack } from '../workers/packing.js';
 import { RpcWorker } from '../workers/RpcWorker.js';
 import { ownBytes } from '../workers/serveRpc.js';
 import type { BoardCatalog, LinkStore } from './Catalog.js';
-import { type CommitInfo, GroupCommitQueue, type QueuedAppend } from './GroupCommitQueue.js';
+import {
+  type CommitInfo,
+  GroupCommitQueue,
+  movableBatch,
+  type QueuedAppend,
+} from './GroupCommitQueue.js';
 import type { RecordKind } from './records.js';
 import { SnapshotBuilder } from './SnapshotBuilder.js';
 import type { CompactionResult, CompactOptions, Storage, StoredBoard } from './Storage.js';
@@ -211,9 +216,7 @@ export class SqliteStorage implements Storage {
   }
 
   #commit(batch: readonly QueuedAppend[]): Promise<number[]> {
-    // The queue's copies are private: move them to the worker instead of copying again.
-    const appends = batch.map(({ boardId, data }) => ({ boardId, data }));
-    const transfer = appends.map(({ data }) => data.buffer as ArrayBuffer);
+    const { appends, transfer } = movableBatch(batch);
     return this.#worker.call<number[]>('commit', [appends], transfer);
   }
 

@@ -1,6 +1,6 @@
 import { type Packed, unpack } from '../../workers/packing.js';
 import { RpcWorker } from '../../workers/RpcWorker.js';
-import type { QueuedAppend } from '../GroupCommitQueue.js';
+import { movableBatch, type QueuedAppend } from '../GroupCommitQueue.js';
 import type { CorruptRecord } from '../SqliteStorage.js';
 import type { CompactionResult, StoredBoard } from '../Storage.js';
 import type { TakeOptions, TakeResult } from '../VersionStore.js';
@@ -95,9 +95,7 @@ export class PostgresWorker {
 
   /** Commits a batch (`appendBatch`); the batch's bytes move to the worker. */
   append(batch: readonly QueuedAppend[]): Promise<AppendJob> {
-    // The queue's copies are private: moved, not copied again.
-    const appends = batch.map(({ boardId, data }) => ({ boardId, data }));
-    const transfer = appends.map(({ data }) => data.buffer as ArrayBuffer);
+    const { appends, transfer } = movableBatch(batch);
     return this.#rpc().call<AppendJob>('append', [appends], transfer);
   }
 
