@@ -36,6 +36,7 @@ import type { Authorize, DrawbridgeServer, HandlerDeps, SocketData } from './han
 import { createHttpApp, createHttpListener } from './http/app.js';
 import { releaseUpgradeRequest } from './http/connectionMemory.js';
 import { corkWebSocketBatches } from './http/corkedBatches.js';
+import { LocalBroadcast } from './http/LocalBroadcast.js';
 import { compactListeners, compactTransportListeners } from './http/listenerTables.js';
 import { createOriginCheck } from './http/origin.js';
 import { corkUpgrades, uncorkOpenedTransport } from './http/upgradeCork.js';
@@ -160,11 +161,7 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
     update: Uint8Array,
     except: string | null,
   ) => {
-    const name = boardRoom(boardId);
-    const target = except ? io.local.to(name).except(except) : io.local.to(name);
-    target.emit(event, { boardId, update });
-    const members = io.sockets.adapter.rooms.get(name)?.size ?? 0;
-    const fanout = Math.max(0, members - (except ? 1 : 0));
+    const fanout = broadcast.emit(boardRoom(boardId), except, event, { boardId, update });
     metrics.updatesOut.inc({ event }, fanout);
     metrics.bytesOut.inc(update.byteLength * fanout);
   };
@@ -262,6 +259,8 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
       callback(ok ? null : 'origin not allowed', ok);
     },
   });
+
+  const broadcast = new LocalBroadcast(io);
 
   const deps: HandlerDeps = {
     io,
