@@ -4,7 +4,6 @@ import {
   findMissingDependency,
   ProtocolError,
   type ScannedUpdate,
-  scanUpdate,
 } from '@drawbridge/protocol';
 import * as Y from 'yjs';
 import type { BoardReplica } from '../cluster/BoardReplica.js';
@@ -14,6 +13,7 @@ import { AwarenessRegistry } from './AwarenessRegistry.js';
 import { BoardLog } from './BoardLog.js';
 import type { BoardRoomDeps } from './BoardRoomDeps.js';
 import { CatchUp } from './CatchUp.js';
+import { applyStoredRecord, dropPendingStructs } from './docIntake.js';
 import { FullState } from './FullState.js';
 import { type ColdAnswer, DIRECT_LOAD_BYTES } from './loading/BoardLoader.js';
 import { restoreBoard } from './loading/restoreBoard.js';
@@ -24,6 +24,12 @@ export interface SyncState {
   update: Uint8Array;
   stateVector: Uint8Array;
   awareness: Uint8Array;
+}
+
+/** What a change integrated, and the message it travels to the other nodes in (if any). */
+interface Integrated {
+  relay: Uint8Array;
+  msg: number | undefined;
 }
 
 /**
@@ -62,7 +68,7 @@ export class BoardRoom {
     this.#catchUp = new CatchUp({
       log: this.log,
       graceMs: deps.gapGraceMs ?? 250,
-      apply: (update) => this.#integrate(() => this.#applyStored(update), null, false),
+      apply: (update) => this.#integrate(() => this.#applyStored(update), null, 'storage'),
       onRead: (records) => deps.onRepaired?.(boardId, records),
       logger: deps.logger,
       boardId,
@@ -223,11 +229,11 @@ export class BoardRoom {
         `board ${this.boardId} would exceed ${this.deps.limits.maxBoardBytes} bytes`,
       );
     }
-    const relay = this.#integrate(() => Y.applyUpdate(this.doc, update, memberId), memberId, true);
+    const integrated = this.#integrate(() => Y.applyUpdate(this.doc, update, memberId), memberId);
     // Nothing new, but what it carries may still be on its way to storage from an earlier update.
-    if (!relay) return { integrated: false, durable: this.durable() };
+    if (!integrated) return { integrated: false, durable: this.durable() };
     this.deps.activity?.edited(this, memberId);
-    return { integrated: true, durable: this.#store(relay) };
+    return { integrated: true, durable: this.#store(integrated) };
   }
 
   /**
@@ -237,18 +243,14 @@ export class BoardRoom {
    * made on top of everything stored anywhere.
    */
   change(fn: (doc: Y.Doc) => void): Promise<void> {
-    const relay = this.#integrate(
-      () => this.doc.transact(() => fn(this.doc), 'server'),
-      null,
-      false,
-    );
-    if (!relay) return this.durable();
-    return this.#store(relay);
+    const apply = () => this.doc.transact(() => fn(this.doc), 'server');
+    const integrated = this.#integrate(apply, null, 'server');
+    if (!integrated) return this.durable();
+    return this.#store(integrated);
   }
 
-  /** Stores an update the doc integrated (and tells the other nodes), as `durable`. */
-  #store(relay: Uint8Array): Promise<void> {
-    const msg = this.#replica?.published(relay);
+  /** Stores an update the doc integrated (published to the other nodes as `msg`), as `durable`. */
+  #store({ relay, msg }: Integrated): Promise<void> {
     return this.log.append(relay).then(
       (seq) => {
         if (msg !== undefined) this.#replica?.committed(msg, seq);
@@ -272,7 +274,7 @@ export class BoardRoom {
   applyRemoteUpdate(update: Uint8Array, scan: ScannedUpdate): boolean {
     if (bringsNothingNew(scan, this.doc)) return true;
     if (findMissingDependency(scan, (client) => Y.getState(this.doc.store, client))) return false;
-    this.#integrate(() => Y.applyUpdate(this.doc, update, 'remote'), null, false);
+    this.#integrate(() => Y.applyUpdate(this.doc, update, 'remote'), null, 'remote');
     return true;
   }
 
@@ -347,19 +349,32 @@ export class BoardRoom {
   }
 
   /** Runs `apply`, relays what the doc integrated (returned), and publishes it if local. */
-  #integrate(apply: () => void, memberId: string | null, fromClient: boolean): Uint8Array | null {
+  /**
+   * Runs `apply` and relays what the doc integrated to the members here. A change made on this
+   * node (a member's or the server's) is published to the other nodes first: their relays then
+   * start while this node writes to its own members.
+   */
+  #integrate(
+    apply: () => void,
+    memberId: string | null,
+    source: 'member' | 'server' | 'storage' | 'remote' = 'member',
+  ): Integrated | null {
+    const fromClient = source === 'member';
     const store = this.doc.store;
     const hadPending = store.pendingStructs !== null || store.pendingDs !== null;
     this.#captured = null;
     try {
       apply();
     } finally {
-      if (fromClient && !hadPending) this.#dropPending();
+      if (fromClient && !hadPending) dropPendingStructs(this.doc, this.deps.logger, this.boardId);
     }
     const relay = this.#captured as Uint8Array | null;
     this.#captured = null;
-    if (relay) this.#outbox.doc(relay, memberId);
-    return relay;
+    if (!relay) return null;
+    const own = source === 'member' || source === 'server';
+    const msg = own ? this.#replica?.published(relay) : undefined;
+    this.#outbox.doc(relay, memberId);
+    return { relay, msg };
   }
 
   #awarenessChanged(clientIds: number[], origin: string | null, local: boolean): void {
@@ -369,30 +384,8 @@ export class BoardRoom {
   }
 
   /** A stored record: scanned like a client's bytes, applied, never allowed to break the load. */
-  #applyStored(update: Uint8Array, index?: number): void {
-    try {
-      scanUpdate(update);
-      Y.applyUpdate(this.doc, update, 'storage');
-    } catch (error) {
-      // A record that passed its checksum yet does not decode means a bug, not bit rot: skip
-      // it rather than make the whole board unloadable; members resend what they hold.
-      this.deps.logger.error(
-        { boardId: this.boardId, index, err: error },
-        'stored update does not decode; skipped',
-      );
-    }
-  }
 
-  /**
-   * Yjs parks structs whose dependencies are missing and later runs `mergeUpdates` over them,
-   * which hostile input can hang. The dependency check should make this unreachable; if a
-   * client update still left something pending, drop it: the client resends after a rejoin.
-   */
-  #dropPending(): void {
-    const store = this.doc.store;
-    if (store.pendingStructs === null && store.pendingDs === null) return;
-    this.deps.logger.warn({ boardId: this.boardId }, 'dropped pending structs of a client update');
-    store.pendingStructs = null;
-    store.pendingDs = null;
+  #applyStored(update: Uint8Array, index?: number): void {
+    applyStoredRecord(this.doc, update, { logger: this.deps.logger, boardId: this.boardId, index });
   }
 }
