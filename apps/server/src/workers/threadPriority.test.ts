@@ -1,20 +1,28 @@
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { silentLogger } from '../logger.js';
 import { BoardLoader } from '../rooms/loading/BoardLoader.js';
 import { PostgresWorker } from '../storage/postgres/PostgresWorker.js';
 import { SnapshotBuilder } from '../storage/SnapshotBuilder.js';
+import { SqliteStorage } from '../storage/SqliteStorage.js';
 import { RpcWorker } from './RpcWorker.js';
-import { BACKGROUND_NICENESS, currentThreadId, threadNiceness } from './threadPriority.js';
+import {
+  BACKGROUND_NICENESS,
+  COMMIT_NICENESS,
+  currentThreadId,
+  threadNiceness,
+} from './threadPriority.js';
 
 const linux = process.platform === 'linux';
 
-/** Ids of this process's threads at the background niceness. */
-function backgroundThreads(): number[] {
+/** Ids of this process's threads at `niceness` (default: the background's). */
+function backgroundThreads(niceness = BACKGROUND_NICENESS): number[] {
   return readdirSync(`/proc/${process.pid}/task`)
     .map(Number)
-    .filter((tid) => threadNiceness(process.pid, tid) === BACKGROUND_NICENESS);
+    .filter((tid) => threadNiceness(process.pid, tid) === niceness);
 }
 
 const stops: (() => Promise<void>)[] = [];
@@ -97,6 +105,22 @@ describe.runIf(linux)('background worker threads', () => {
     // An unknown method still round-trips through the worker once it is up.
     await expect(worker.call('no-such-method', [])).rejects.toThrow(/unknown method/);
     const niced = backgroundThreads().filter((tid) => !before.includes(tid));
+    expect(niced).toHaveLength(1);
+    expect(threadNiceness(process.pid, process.pid)).toBe(0);
+  });
+
+  it("SQLite's commit thread runs just below the event loop, its reader at normal priority", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'drawbridge-nice-'));
+    const before = backgroundThreads(COMMIT_NICENESS);
+    const storage = new SqliteStorage({ file: path.join(dir, 'nice.sqlite') });
+    stops.push(async () => {
+      await storage.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    // A commit and a read: both workers are up and have run their start-up code.
+    expect(await storage.append('b', new Uint8Array([0, 0]))).toBe(1);
+    expect((await storage.load('b')).updates).toHaveLength(1);
+    const niced = backgroundThreads(COMMIT_NICENESS).filter((tid) => !before.includes(tid));
     expect(niced).toHaveLength(1);
     expect(threadNiceness(process.pid, process.pid)).toBe(0);
   });

@@ -8,6 +8,7 @@
 import { workerData } from 'node:worker_threads';
 import { pack, transferOf } from '../../workers/packing.js';
 import { emitRpcEvent, ownBytes, serveRpc, Transfer } from '../../workers/serveRpc.js';
+import { COMMIT_NICENESS, lowerThreadPriority } from '../../workers/threadPriority.js';
 import type { NewAsset, StoredAsset } from '../AssetStore.js';
 import type { NewLink } from '../Catalog.js';
 import type { QueuedAppend } from '../GroupCommitQueue.js';
@@ -20,6 +21,8 @@ import type { SnapshotContent } from './snapshotParts.js';
 import { SqliteVersionTables } from './versionTables.js';
 
 const options = workerData as Omit<SqliteLogOptions, 'onCorrupt'>;
+// The writer yields to the event loop (see COMMIT_NICENESS); the reader has a joiner waiting.
+if (!options.readonly) lowerThreadPriority(COMMIT_NICENESS);
 const log = new SqliteLog({
   ...options,
   onCorrupt: ({ kind, boardId, seq, reason }) =>
