@@ -348,7 +348,6 @@ export class BoardRoom {
     this.doc.destroy();
   }
 
-  /** Runs `apply`, relays what the doc integrated (returned), and publishes it if local. */
   /**
    * Runs `apply` and relays what the doc integrated to the members here. A change made on this
    * node (a member's or the server's) is published to the other nodes first: their relays then
@@ -384,7 +383,6 @@ export class BoardRoom {
   }
 
   /** A stored record: scanned like a client's bytes, applied, never allowed to break the load. */
-
   #applyStored(update: Uint8Array, index?: number): void {
     applyStoredRecord(this.doc, update, { logger: this.deps.logger, boardId: this.boardId, index });
   }
