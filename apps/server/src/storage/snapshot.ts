@@ -10,7 +10,9 @@ import { serverDoc } from '../serverDoc.js';
 export function buildSnapshot(updates: readonly Uint8Array[]): Uint8Array {
   const doc = serverDoc('snapshot');
   try {
-    for (const update of updates) Y.applyUpdate(doc, update);
+    doc.transact(() => {
+      for (const update of updates) Y.applyUpdate(doc, update);
+    });
     return Y.encodeStateAsUpdate(doc);
   } finally {
     doc.destroy();

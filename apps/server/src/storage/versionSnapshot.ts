@@ -21,7 +21,9 @@ export interface BuiltVersion {
 export function buildVersion(updates: readonly Uint8Array[]): BuiltVersion {
   const doc = serverDoc('version');
   try {
-    for (const update of updates) Y.applyUpdate(doc, update);
+    doc.transact(() => {
+      for (const update of updates) Y.applyUpdate(doc, update);
+    });
     const state = Y.encodeStateAsUpdate(doc);
     return {
       data: deflateRawSync(state),
