@@ -157,6 +157,38 @@ describe('BoardRoom', () => {
     expect(reloaded.doc.getMap('m').toJSON()).toEqual(client.doc.getMap('m').toJSON());
   });
 
+  it('a due compaction waits for a pause at most compactMaxWaitMs', async () => {
+    const storage = new MemoryStorage();
+    const maxWaitMs = 300;
+    const room = await BoardRoom.load(
+      'b',
+      roomDeps(storage, { compactEvery: 100, compactQuietMs: 60_000, compactMaxWaitMs: maxWaitMs }),
+    );
+    const client = clientDoc();
+    for (let i = 0; i < 101; i++) client.doc.getMap('m').set(`k${i}`, i);
+    for (const update of client.updates) await apply(room, update).durable;
+    const dueAt = performance.now();
+    await nextTurn();
+    await nextTurn();
+    // Due since the 100th record, and edited since without a quiet minute: still waiting.
+    expect((await storage.stats('b')).snapshots).toBe(0);
+    // Edits keep coming (far fewer than the backlog limit, 3,200 records, in the time allowed);
+    // once one lands after the longest wait, the compaction runs.
+    let i = 0;
+    await vi.waitFor(
+      async () => {
+        client.doc.getMap('m').set(`more${i++}`, i);
+        await apply(room, client.updates.at(-1)!).durable;
+        expect((await storage.stats('b')).snapshots).toBe(1);
+      },
+      { timeout: 5000, interval: 5 },
+    );
+    expect(performance.now() - dueAt).toBeGreaterThanOrEqual(maxWaitMs);
+    await room.unload();
+    const reloaded = await BoardRoom.load('b', roomDeps(storage));
+    expect(reloaded.doc.getMap('m').toJSON()).toEqual(client.doc.getMap('m').toJSON());
+  });
+
   it('a log that keeps growing without a pause is compacted anyway at the backlog limit', async () => {
     const storage = new MemoryStorage();
     const room = await BoardRoom.load(

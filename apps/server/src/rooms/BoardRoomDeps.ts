@@ -15,6 +15,8 @@ export interface BoardRoomDeps {
   compactEvery: number;
   /** See `BoardLogDeps.compactQuietMs`. */
   compactQuietMs?: number;
+  /** See `BoardLogDeps.compactMaxWaitMs`. */
+  compactMaxWaitMs?: number;
   clock: Clock;
   /** This node's sockets: where the room's batched relays go. */
   relay: RelaySink;
