@@ -55,6 +55,31 @@ describe('BoardRoom', () => {
     expect(reloaded.doc.getText('text').toString()).toBe('hello');
   });
 
+  it('loads around a stored record that does not decode, and applies many records as one', async () => {
+    const storage = new MemoryStorage();
+    const client = clientDoc();
+    for (let i = 0; i < 300; i++) client.doc.getMap('shapes').set(`s${i % 50}`, { i });
+    client.doc.getText('text').insert(0, 'kept');
+    const [first, ...rest] = client.updates;
+    await storage.append('b', first!);
+    // Passed its checksum, yet is no Yjs update: skipped, and the load goes on.
+    await storage.append('b', new Uint8Array([0xff, 0xff, 0xff, 0x01, 0x02]));
+    for (const update of rest) await storage.append('b', update);
+    const room = await BoardRoom.load('b', roomDeps(storage));
+    expect(Y.encodeStateVector(room.doc)).toEqual(Y.encodeStateVector(client.doc));
+    expect(room.doc.store.pendingStructs).toBeNull();
+    expect(room.doc.getMap('shapes').toJSON()).toEqual(client.doc.getMap('shapes').toJSON());
+    expect(room.doc.getText('text').toString()).toBe('kept');
+    // A change after the load is captured on its own, not merged into the load.
+    const sink = recordingSink();
+    const watched = await BoardRoom.load('b', roomDeps(storage, { relay: sink }));
+    client.doc.getMap('shapes').set('after', 1);
+    await apply(watched, client.updates.at(-1)!).durable;
+    await nextTurn();
+    expect(sink.relayed).toHaveLength(1);
+    expect(sink.relayed[0]!.update).toEqual(client.updates.at(-1));
+  });
+
   it('relays a turn’s changes as one frame; several origins reach everyone', async () => {
     const sink = recordingSink();
     const room = await BoardRoom.load('b', roomDeps(new MemoryStorage(), { relay: sink }));
