@@ -14,6 +14,8 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   /** Extra environment per node index. */
   nodeEnv?: (index: number) => Record<string, string>;
+  /** Run the built bundle rather than the sources (see `spawnServer`). */
+  bundle?: boolean;
 }
 
 export interface TestCluster {
@@ -44,6 +46,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
   const start = async (index: number) => {
     const node = await spawnServer({
       dataDir,
+      ...(options.bundle ? { bundle: true } : {}),
       env: {
         ...BASE_ENV,
         DATABASE_URL: pg.url,

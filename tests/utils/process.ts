@@ -1,6 +1,6 @@
 /**
- * The real server as a child process (`node --import tsx apps/server/src/main.ts`, with the V8
- * flags `pnpm start` gives it), for tests that need what only a process has: SIGKILL, SIGTERM,
+ * The real server as a child process (`node --import tsx apps/server/src/main.ts`, or the built
+ * bundle, with the V8 flags `pnpm start` gives it), for tests that need what only a process has: SIGKILL, SIGTERM,
  * exit codes, a restart on the same port.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -39,6 +39,8 @@ export interface SpawnServerOptions {
   env?: Record<string, string>;
   /** Deadline for the listening line; the child is killed past it. Default 20 s. */
   startTimeoutMs?: number;
+  /** Run the esbuild bundle (`apps/server/dist/main.js`, as `pnpm start` does), built first. */
+  bundle?: boolean;
 }
 
 const LISTENING = 'Drawbridge listening on';
@@ -55,7 +57,10 @@ process.on('exit', () => {
 /** Spawns the server and resolves once it logged its listening line. */
 export function spawnServer(options: SpawnServerOptions): Promise<SpawnedServer> {
   const requestedPort = options.port ?? 0;
-  const args = [...SERVER_NODE_FLAGS, '--import', 'tsx', 'apps/server/src/main.ts'];
+  const entry = options.bundle
+    ? ['apps/server/dist/main.js']
+    : ['--import', 'tsx', 'apps/server/src/main.ts'];
+  const args = [...SERVER_NODE_FLAGS, ...entry];
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     env: {

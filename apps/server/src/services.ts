@@ -54,10 +54,9 @@ export async function createCluster(
   metrics: Metrics,
 ): Promise<ClusterOptions | null> {
   if (!config.redisUrl) return null;
-  const [{ RedisBus }, { Redis }, { createShardedAdapter }] = await Promise.all([
+  const [{ RedisBus }, { createRedisAdapter }] = await Promise.all([
     import('./cluster/RedisBus.js'),
-    import('ioredis'),
-    import('@socket.io/redis-adapter'),
+    import('./cluster/redisAdapter.js'),
   ]);
   const nodeId = config.nodeId ?? randomBytes(6).toString('base64url');
   const url = config.redisUrl;
@@ -77,15 +76,6 @@ export async function createCluster(
   if (config.testDropBus.length > 0) {
     logger.warn({ types: config.testDropBus }, 'test hook: dropping inbound bus messages');
   }
-  const adapterClient = () => {
-    const client = new Redis(url, { retryStrategy: (n: number) => Math.min(50 * n, 1000) });
-    client.on('error', (error: Error) =>
-      logger.warn({ err: error.message }, 'redis adapter connection error'),
-    );
-    return client;
-  };
-  const adapter = createShardedAdapter(adapterClient(), adapterClient(), {
-    subscriptionMode: 'dynamic',
-  });
+  const adapter = createRedisAdapter(url, logger);
   return { bus, adapter };
 }
