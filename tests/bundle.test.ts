@@ -9,7 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type TestCluster } from './utils/cluster.js';
 import {
   connectPeer,
@@ -40,10 +40,6 @@ afterEach(async () => {
   cluster = undefined;
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   dirs = [];
-});
-
-afterAll(async () => {
-  await killAllServers();
 });
 
 const peer = (url: string, boardId: string): Peer => {

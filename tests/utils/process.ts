@@ -1,7 +1,7 @@
 /**
  * The real server as a child process (`node --import tsx apps/server/src/main.ts`, or the built
- * bundle, with the V8 flags `pnpm start` gives it), for tests that need what only a process has: SIGKILL, SIGTERM,
- * exit codes, a restart on the same port.
+ * bundle, with the V8 flags `pnpm start` gives it), for tests that need what only a process has:
+ * SIGKILL, SIGTERM, exit codes, a restart on the same port.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -39,7 +39,7 @@ export interface SpawnServerOptions {
   env?: Record<string, string>;
   /** Deadline for the listening line; the child is killed past it. Default 20 s. */
   startTimeoutMs?: number;
-  /** Run the esbuild bundle (`apps/server/dist/main.js`, as `pnpm start` does), built first. */
+  /** Run the bundle (`apps/server/dist/main.js`, as `pnpm start` does); the caller builds it. */
   bundle?: boolean;
 }
 
