@@ -53,6 +53,40 @@ describe('VersionKeeper', () => {
     await k.close();
   });
 
+  it('credits an edit made while a version is taken to the next version too', async () => {
+    const storage = new MemoryStorage();
+    const doc = new Y.Doc();
+    let during: (() => void) | null = null;
+    const results: TakeResult[] = [];
+    const k = new VersionKeeper({
+      versions: storage.versions,
+      clock: { now: () => Date.now() },
+      logger: silentLogger,
+      intervalMs: 30,
+      retention: RETENTION,
+      flush: async () => {
+        during?.();
+        during = null;
+      },
+      onTake: (_boardId, result) => {
+        results.push(result);
+        // Bo's record is stored once the first version has read the board's head.
+        if (results.length === 1) stored = edit(storage, 'b', doc, 'two');
+      },
+    });
+    let stored: Promise<void> | null = null;
+    await edit(storage, 'b', doc, 'one');
+    // Bo's edit arrives while the first version is taken: Bo is noted at once, and the record
+    // is stored only after the version read the board's head, so the next version holds it.
+    during = () => k.edited('b', ['Bo']);
+    k.edited('b', ['Ada']);
+    await vi.waitFor(() => expect(results).toHaveLength(1));
+    await stored;
+    await vi.waitFor(() => expect(results).toHaveLength(2));
+    expect(results.map((r) => r.taken && r.version.editors)).toEqual([['Ada', 'Bo'], ['Bo']]);
+    await k.close();
+  });
+
   it('takes one when the last member leaves, and none when nothing changed', async () => {
     const storage = new MemoryStorage();
     const doc = new Y.Doc();

@@ -115,6 +115,7 @@ export class VersionKeeper {
       });
       this.#options.onTake?.(boardId, result);
       if (result.taken) {
+        this.#creditNextToo(boardId, board);
         logger.info(
           { boardId, versionId: result.version.versionId, reason, thinned: result.thinned },
           'version taken',
@@ -130,6 +131,22 @@ export class VersionKeeper {
       board.dirty = true;
       if (!board.timer && !this.#closed) this.#schedule(boardId, board, intervalMs);
     }
+  }
+
+  /**
+   * An editor is noted when its edit is applied, before the edit is stored: an edit that came
+   * while the version was taken may have credited its editor to that version while its record
+   * landed after the version's head. Whoever edited meanwhile is noted again, so the next
+   * version (which holds those records) credits them too.
+   */
+  #creditNextToo(boardId: string, board: BoardState): void {
+    const names = [...board.noted.keys()];
+    if (!board.dirty || names.length === 0) return;
+    this.#options.versions
+      .noteEditors(boardId, names, this.#options.clock.now())
+      .catch((error: unknown) => {
+        this.#options.logger.warn({ boardId, err: error }, 'noting editors failed');
+      });
   }
 
   #schedule(boardId: string, board: BoardState, delay: number): void {
