@@ -3,12 +3,14 @@
  * process with real client processes, its report, and the content counter's loss and duplicate
  * checks. No figures are asserted (the bench itself is `pnpm bench`, never part of `pnpm check`).
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
+import { connect } from './bench/lib/conn.js';
 import { ContentCounter } from './bench/lib/content.js';
 import { EDITOR_CLIENT_ID, generateEdits } from './bench/lib/edits.js';
 import { markdownReport, svgChart } from './bench/lib/report.js';
 import { metric } from './bench/lib/scenario.js';
+import { startServer } from './bench/lib/servers.js';
 import { runBroadcast } from './bench/scenarios/broadcast.js';
 import { fanout } from './bench/scenarios/fanout.js';
 
@@ -52,6 +54,51 @@ describe('bench harness', () => {
       '| deliveries/s ↑ |',
     );
     expect(svgChart([outcome], 'smoke')).toMatch(/^<svg[\s\S]*<\/svg>\n$/);
+  }, 60_000);
+
+  it('its own Socket.IO client and socket.io-client share a board on a Drawbridge process', async () => {
+    const server = await startServer('drawbridge');
+    const clients = { wire: undefined, library: 'library' } as const;
+    const saved = process.env.BENCH_SOCKETIO_CLIENT;
+    try {
+      const docs = { wire: new Y.Doc(), library: new Y.Doc() };
+      const failures: Record<string, string[]> = { wire: [], library: [] };
+      const conns = {} as Record<keyof typeof clients, Awaited<ReturnType<typeof connect>>>;
+      for (const key of ['wire', 'library'] as const) {
+        if (clients[key]) process.env.BENCH_SOCKETIO_CLIENT = clients[key];
+        else delete process.env.BENCH_SOCKETIO_CLIENT;
+        conns[key] = await connect('drawbridge', server, 'wire-smoke', {
+          update: (u) => Y.applyUpdate(docs[key], u),
+          fail: (reason) => failures[key]!.push(reason),
+        });
+      }
+      // Each writes through its own client; each update is acked and reaches the other (a
+      // writer is not sent its own update back).
+      const edit = (key: 'wire' | 'library') => {
+        const doc = docs[key];
+        const before = Y.encodeStateVector(doc);
+        doc.getMap('shapes').set(key, key.length);
+        return Y.encodeStateAsUpdate(doc, before);
+      };
+      expect(await conns.wire.request(edit('wire'))).toBeUndefined();
+      expect(await conns.library.request(edit('library'))).toBeUndefined();
+      await vi.waitFor(() => {
+        for (const doc of Object.values(docs))
+          expect(doc.getMap('shapes').toJSON()).toEqual({ wire: 4, library: 7 });
+      });
+      // A refused update gets its error through the ack.
+      expect(await conns.wire.request(new Uint8Array([1, 2, 3]))).toMatch(/^INVALID_UPDATE: /);
+      // The server going away is a failure to both, not a silent stall.
+      await server.destroy();
+      await vi.waitFor(() => {
+        expect(failures.wire).toEqual([expect.stringMatching(/^disconnected/)]);
+        expect(failures.library).toEqual([expect.stringMatching(/^disconnected/)]);
+      });
+    } finally {
+      if (saved === undefined) delete process.env.BENCH_SOCKETIO_CLIENT;
+      else process.env.BENCH_SOCKETIO_CLIENT = saved;
+      await server.destroy();
+    }
   }, 60_000);
 
   it('counts deliveries by content and fails on a lost or duplicated update', () => {

@@ -15,6 +15,7 @@ import * as msgpackParser from 'socket.io-msgpack-parser';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import type { ServerKind } from './servers.js';
+import { type WireParser, WireSocket } from './socketIoWire.js';
 
 export type OnAck = (error?: string) => void;
 
@@ -108,7 +109,67 @@ function withRequest(conn: Omit<Conn, 'request'>): Conn {
 
 type AnySocket = Socket<Record<string, (...args: never[]) => void>>;
 
+type JoinAck = { ok: boolean; update?: unknown; error?: { code: string; message: string } };
+type UpdateAck = { ok: boolean; error?: { code: string; message: string } };
+
+/**
+ * Which client speaks Socket.IO for Drawbridge and the Socket.IO relay: `wire` (default), the
+ * bench's own Socket.IO client over a bare `ws` socket (socketIoWire.ts), as light as the
+ * peers' clients; `library`, socket.io-client, as an app would use it
+ * (`BENCH_SOCKETIO_CLIENT=library`).
+ */
+export function socketIoClient(): 'wire' | 'library' {
+  return process.env.BENCH_SOCKETIO_CLIENT === 'library' ? 'library' : 'wire';
+}
+
+function updateAckResult(result: UpdateAck | undefined): string | undefined {
+  return result?.ok ? undefined : `${result?.error?.code}: ${result?.error?.message}`;
+}
+
 async function connectSocketIo(
+  kind: 'drawbridge' | 'socketio',
+  url: string,
+  boardId: string,
+  handlers: ConnHandlers,
+  options: ConnectOptions,
+): Promise<Conn> {
+  if (socketIoClient() === 'library')
+    return connectSocketIoLibrary(kind, url, boardId, handlers, options);
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const parser = (kind === 'drawbridge' ? drawbridgeParser : msgpackParser) as WireParser;
+  const socket = await WireSocket.open(url, parser, timeoutMs);
+  try {
+    socket.onClose((reason) => handlers.fail(`disconnected: ${reason}`));
+    socket.on('doc:update', (message) =>
+      handlers.update?.(bytesOf((message as { update: unknown }).update)),
+    );
+    socket.on('board:error', (error) => {
+      const { code, message } = error as { code: string; message: string };
+      handlers.fail(`board:error ${code}: ${message}`);
+    });
+    const ack = (await socket.request(
+      'board:join',
+      { boardId, protocol: 1, stateVector: options.stateVector ?? EMPTY_SV },
+      timeoutMs,
+    )) as JoinAck;
+    if (!ack.ok) throw new Error(`board:join refused: ${ack.error?.code} ${ack.error?.message}`);
+    const initial = kind === 'drawbridge' ? bytesOf(ack.update) : null;
+    return withRequest({
+      initial,
+      send(update, onAck = NOOP_ACK) {
+        socket.emit('doc:update', { boardId, update }, (result) =>
+          onAck(updateAckResult(result as UpdateAck | undefined)),
+        );
+      },
+      close: () => socket.close(),
+    });
+  } catch (error) {
+    socket.close();
+    throw error;
+  }
+}
+
+async function connectSocketIoLibrary(
   kind: 'drawbridge' | 'socketio',
   url: string,
   boardId: string,
@@ -150,7 +211,7 @@ async function connectSocketIo(
         protocol: 1,
         stateVector: options.stateVector ?? EMPTY_SV,
       } as never,
-    )) as { ok: boolean; update?: unknown; error?: { code: string; message: string } };
+    )) as JoinAck;
     if (!ack.ok) throw new Error(`board:join refused: ${ack.error?.code} ${ack.error?.message}`);
     const initial = kind === 'drawbridge' ? bytesOf(ack.update) : null;
     return withRequest({
@@ -159,8 +220,7 @@ async function connectSocketIo(
         (socket.emit as unknown as (...args: unknown[]) => void)(
           'doc:update',
           { boardId, update },
-          (result: { ok: boolean; error?: { code: string; message: string } }) =>
-            onAck(result?.ok ? undefined : `${result?.error?.code}: ${result?.error?.message}`),
+          (result: UpdateAck) => onAck(updateAckResult(result)),
         );
       },
       close() {

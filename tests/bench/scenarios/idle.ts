@@ -10,7 +10,7 @@
  * by however much a server's burst left as garbage, and the idle figure is the one to compare.
  */
 import { fileURLToPath } from 'node:url';
-import { type Conn, connect } from '../lib/conn.js';
+import { type Conn, connect, socketIoClient } from '../lib/conn.js';
 import { interleave, metric, now, type Scenario } from '../lib/scenario.js';
 import { SERVER_KINDS, type ServerKind, startServer } from '../lib/servers.js';
 import { startWorkers, type WorkerIO } from '../lib/workers.js';
@@ -154,8 +154,12 @@ export const idle: Scenario = {
       ],
       notes: [
         'Connects per second include the clients: on a small machine the client processes share ' +
-          "its cores with the server, so a heavier client (Socket.IO's) lowers it; server CPU per " +
-          'connect (connect, join, answer) is the server alone.',
+          'its cores with the server, so a heavier client lowers it; server CPU per connect ' +
+          '(connect, join, answer) is the server alone. ' +
+          (socketIoClient() === 'wire'
+            ? "Drawbridge's and the Socket.IO relay's clients speak Socket.IO over a bare ws " +
+              "socket, like the peers' clients (BENCH_SOCKETIO_CLIENT=library: socket.io-client)."
+            : 'Drawbridge and the Socket.IO relay are measured with socket.io-client.'),
         `${connections} connections over ${boards} boards; resident set before -> after (MiB): ` +
           runs
             .map(
