@@ -126,6 +126,12 @@ function updateAckResult(result: UpdateAck | undefined): string | undefined {
   return result?.ok ? undefined : `${result?.error?.code}: ${result?.error?.message}`;
 }
 
+/** What a join answer delivered of the board (null from the relay); throws if it was refused. */
+function joined(kind: 'drawbridge' | 'socketio', ack: JoinAck): Uint8Array | null {
+  if (!ack.ok) throw new Error(`board:join refused: ${ack.error?.code} ${ack.error?.message}`);
+  return kind === 'drawbridge' ? bytesOf(ack.update) : null;
+}
+
 async function connectSocketIo(
   kind: 'drawbridge' | 'socketio',
   url: string,
@@ -152,8 +158,7 @@ async function connectSocketIo(
       { boardId, protocol: 1, stateVector: options.stateVector ?? EMPTY_SV },
       timeoutMs,
     )) as JoinAck;
-    if (!ack.ok) throw new Error(`board:join refused: ${ack.error?.code} ${ack.error?.message}`);
-    const initial = kind === 'drawbridge' ? bytesOf(ack.update) : null;
+    const initial = joined(kind, ack);
     return withRequest({
       initial,
       send(update, onAck = NOOP_ACK) {
@@ -212,8 +217,7 @@ async function connectSocketIoLibrary(
         stateVector: options.stateVector ?? EMPTY_SV,
       } as never,
     )) as JoinAck;
-    if (!ack.ok) throw new Error(`board:join refused: ${ack.error?.code} ${ack.error?.message}`);
-    const initial = kind === 'drawbridge' ? bytesOf(ack.update) : null;
+    const initial = joined(kind, ack);
     return withRequest({
       initial,
       send(update, onAck = NOOP_ACK) {
