@@ -5,10 +5,10 @@
  * (`open`, `ping`, `pong`, `close`) are text messages.
  *
  * Why the bench has it: the peers' clients are a bare `ws` socket with a few lines of framing
- * each, so measuring Drawbridge and the Socket.IO relay through socket.io-client put about twice
- * their client CPU per connect and per delivery on the same two cores as the server under test.
- * This one costs what the peers' clients cost. It is also a check that the protocol document is
- * enough to write a client: it uses nothing of Socket.IO but the parser's Encoder and Decoder.
+ * each, while socket.io-client spent about twice their client CPU per connect, on the same two
+ * cores as the server under test. This one is a bare `ws` socket too. It is also a check that
+ * the protocol document is enough to write a client: it uses nothing of Socket.IO but the
+ * parser's Encoder and Decoder.
  */
 import WebSocket from 'ws';
 
