@@ -9,7 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startCluster, type TestCluster } from './utils/cluster.js';
 import {
   connectPeer,
@@ -93,8 +93,15 @@ describe('the bundled server (dist/main.js)', () => {
 
   it('runs as a cluster over PostgreSQL and Redis', async () => {
     cluster = await startCluster({ nodes: 2, bundle: true });
+    // Ready once Redis and PostgreSQL answer it, which may be a moment after it listens.
     for (const index of [0, 1]) {
-      expect((await fetch(`${cluster.url(index)}/readyz`)).status).toBe(200);
+      await vi.waitFor(
+        async () => {
+          const res = await fetch(`${cluster!.url(index)}/readyz`);
+          expect({ status: res.status, body: await res.json() }).toMatchObject({ status: 200 });
+        },
+        { timeout: 10_000, interval: 100 },
+      );
     }
     const a = peer(cluster.url(0), 'clustered');
     const b = peer(cluster.url(1), 'clustered');
