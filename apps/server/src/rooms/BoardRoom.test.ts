@@ -104,6 +104,56 @@ describe('BoardRoom', () => {
     await room.flush();
   });
 
+  it('relays and stores a fresh edit as it came; a resend relays only what was new', async () => {
+    const storage = new MemoryStorage();
+    const sink = recordingSink();
+    const room = await BoardRoom.load('b', roomDeps(storage, { relay: sink }));
+    room.addMember('m1');
+    const client = clientDoc();
+    client.doc.getMap('shapes').set('s1', { x: 1 });
+    client.doc.getText('text').insert(0, 'abc');
+    client.doc.getText('text').delete(0, 1);
+    for (const update of client.updates) await apply(room, update).durable;
+    await nextTurn();
+    // A fresh edit whose delete set also covers what the board already deleted ('a' beside
+    // the new 'b'): Yjs, encoding the transaction again, would leave the old range out. The
+    // update's own bytes go out and are stored.
+    client.doc.getText('text').delete(0, 1);
+    const both = Y.mergeUpdates([client.updates[2]!, client.updates[3]!]);
+    sink.relayed.length = 0;
+    await apply(room, both).durable;
+    await nextTurn();
+    expect(sink.relayed.map((r) => r.update)).toEqual([both]);
+    expect((await storage.load('b')).updates.at(-1)).toEqual(both);
+
+    // A resend of everything with a new edit: only the new edit goes out and is stored.
+    client.doc.getMap('shapes').set('s2', { x: 2 });
+    const resend = Y.encodeStateAsUpdate(client.doc);
+    sink.relayed.length = 0;
+    await apply(room, resend).durable;
+    await nextTurn();
+    expect(sink.relayed).toHaveLength(1);
+    const relayed = sink.relayed[0]!.update;
+    expect(relayed).toEqual(client.updates[4]);
+    expect(relayed.byteLength).toBeLessThan(resend.byteLength / 2);
+    expect((await storage.load('b')).updates.at(-1)).toEqual(relayed);
+
+    // The doc's own listener is back: a joiner with nothing gets every edit, and a change on the
+    // server's account is relayed.
+    const joined = new Y.Doc();
+    Y.applyUpdate(joined, (await room.sync(new Uint8Array([0]))).update);
+    expect(joined.getMap('shapes').toJSON()).toEqual({ s1: { x: 1 }, s2: { x: 2 } });
+    expect(joined.getText('text').toString()).toBe('c');
+    sink.relayed.length = 0;
+    await room.change((doc) => doc.getMap('shapes').set('s3', { x: 3 }));
+    await nextTurn();
+    expect(sink.relayed).toHaveLength(1);
+    expect(Y.encodeStateVector(room.doc)).not.toEqual(Y.encodeStateVector(client.doc));
+    Y.applyUpdate(client.doc, sink.relayed[0]!.update);
+    expect(Y.encodeStateAsUpdate(room.doc)).toEqual(Y.encodeStateAsUpdate(client.doc));
+    await room.flush();
+  });
+
   it('refuses an update whose dependencies it lacks, leaving the board unchanged', async () => {
     const room = await BoardRoom.load('b', roomDeps(new MemoryStorage()));
     const client = clientDoc();

@@ -23,6 +23,20 @@ export function bringsNothingNew(scan: ScannedUpdate, doc: Y.Doc): boolean {
   return true;
 }
 
+/**
+ * True when every client's structs in the update start exactly at the document's clock for that
+ * client: none of them is already there. With the dependency check passed, the document then
+ * integrates the whole update, so the update is exactly what it integrated (deletions of content
+ * already deleted included, which change nothing wherever they are applied).
+ */
+export function continuesExactly(scan: ScannedUpdate, store: StructStore): boolean {
+  if (store.pendingStructs !== null || store.pendingDs !== null) return false;
+  for (const range of scan.structs) {
+    if (range.start !== Y.getState(store, range.client)) return false;
+  }
+  return true;
+}
+
 function allDeleted(store: StructStore, { client, clock, len }: DeleteRange): boolean {
   if (len <= 0) return true;
   const end = clock + len;
