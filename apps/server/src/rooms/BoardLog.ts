@@ -202,7 +202,10 @@ export class BoardLog {
     write.then(settled, settled);
   }
 
-  /** Stores what failed earlier as one update: a merge of our own re-encodings, never of client bytes. */
+  /**
+   * Stores what failed earlier as one update: a merge of what the doc integrated (a client's
+   * bytes only when they passed the scan and the doc took all of them), never of raw input.
+   */
   #storeUnstored(): Promise<void> {
     this.#retry ??= (async () => {
       const pending = this.#unstored;
