@@ -31,6 +31,11 @@ export interface ClientRange {
   start: number;
   /** One past the last clock. */
   end: number;
+  /** How many structs the client's section holds. */
+  count: number;
+  /** Where the section's structs are in the update's bytes: `[from, to)`, after its header. */
+  from: number;
+  to: number;
 }
 
 export interface DeleteRange {
@@ -262,6 +267,7 @@ export function scanUpdate(update: Uint8Array): ScannedUpdate {
     if (seen.has(client)) fail(`client ${client} appears twice`);
     seen.add(client);
     const start = readClock(d, 'clock');
+    const from = d.pos;
     let clock = start;
     for (let j = 0; j < n; j++) {
       if (remaining(d) <= 0) fail('unexpected end of data reading a struct');
@@ -303,7 +309,7 @@ export function scanUpdate(update: Uint8Array): ScannedUpdate {
       if (clock > MAX_CLOCK) fail(`clock of client ${client} out of range`);
       structCount++;
     }
-    structs.push({ client, start, end: clock });
+    structs.push({ client, start, end: clock, count: n, from, to: d.pos });
   }
   const deletes = readDeleteRanges(d);
   if (remaining(d) !== 0) fail(`${remaining(d)} trailing bytes after the update`);

@@ -388,13 +388,15 @@ export class BoardRoom {
       this.#captured = update;
       this.#fullState.changed();
     };
-    return this.#integrate(applyWhole, memberId, source);
+    return this.#integrate(applyWhole, memberId, source, scan);
   }
 
   #integrate(
     apply: () => void,
     memberId: string | null,
     source: 'member' | 'server' | 'storage' | 'remote' = 'member',
+    /** The scan of the update when what `apply` integrated is that update as it came. */
+    scan?: ScannedUpdate,
   ): Integrated | null {
     const fromClient = source === 'member';
     const store = this.doc.store;
@@ -410,7 +412,7 @@ export class BoardRoom {
     if (!relay) return null;
     const own = source === 'member' || source === 'server';
     const msg = own ? this.#replica?.published(relay) : undefined;
-    this.#outbox.doc(relay, memberId);
+    this.#outbox.doc(relay, memberId, scan);
     return { relay, msg };
   }
 

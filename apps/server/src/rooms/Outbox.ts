@@ -1,7 +1,9 @@
+import type { ScannedUpdate } from '@drawbridge/protocol';
 import type { Awareness } from 'y-protocols/awareness';
 import { encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { type BatchBoundary, nextTickBoundary } from '../flow/batchBoundary.js';
+import { concatUpdates, type ScannedPart } from './concatUpdates.js';
 
 /** Where a board's batched output goes: this node's sockets in the board's room. */
 export interface RelaySink {
@@ -35,6 +37,8 @@ export type Origin = string | null;
  */
 export class Outbox {
   #updates: Uint8Array[] = [];
+  /** Every pending update with its scan, while they all came with one (else null). */
+  #scanned: ScannedPart[] | null = [];
   #updateOrigins = new Set<Origin>();
   #awarenessIds = new Set<number>();
   #awarenessOrigins = new Set<Origin>();
@@ -57,9 +61,18 @@ export class Outbox {
     this.holdMs = timing.busyRelayHoldMs ?? 0;
   }
 
-  doc(update: Uint8Array, origin: Origin): void {
+  /**
+   * `scan`, when given, is `update`'s own scan (the update is relayed as it came): a batch of
+   * such updates can be joined without decoding them (see `concatUpdates`).
+   */
+  doc(update: Uint8Array, origin: Origin, scan?: ScannedUpdate): void {
     if (this.#closed) return;
     this.#updates.push(update);
+    if (scan && this.#scanned?.length === this.#updates.length - 1) {
+      this.#scanned.push({ update, scan });
+    } else {
+      this.#scanned = null;
+    }
     this.#updateOrigins.add(origin);
     this.#schedule();
   }
@@ -83,9 +96,14 @@ export class Outbox {
       this.holdMs > 0 && this.#updates.length >= BUSY_UPDATES ? performance.now() + this.holdMs : 0;
     if (this.#updates.length > 0) {
       const updates = this.#updates;
-      const merged = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+      const scanned = this.#scanned;
+      const merged =
+        updates.length === 1
+          ? updates[0]!
+          : ((scanned && concatUpdates(scanned)) ?? Y.mergeUpdates(updates));
       const except = single(this.#updateOrigins);
       this.#updates = [];
+      this.#scanned = [];
       this.#updateOrigins = new Set();
       this.sink.doc(this.boardId, merged, except);
     }
