@@ -1,3 +1,5 @@
+import { type Packed, pack, transferOf, unpack } from '../workers/packing.js';
+
 export interface QueuedAppend {
   boardId: string;
   /** A private copy of the caller's bytes. */
@@ -14,15 +16,34 @@ export interface CommitInfo {
 }
 
 /**
- * A batch as it crosses to a worker thread: the queue's copies are private, so their buffers
- * are moved (the transfer list), not copied again.
+ * A batch as it crosses to a worker thread: every append's bytes packed into one buffer, which
+ * is moved (the transfer list), not copied again. One buffer instead of one per append: moving
+ * each of a few dozen small buffers, and cloning an object around each, cost about 6% of the
+ * server's CPU in the fan-out burst.
  */
+export interface MovedBatch {
+  boardIds: string[];
+  packed: Packed;
+}
+
 export function movableBatch(batch: readonly QueuedAppend[]): {
-  appends: QueuedAppend[];
+  moved: MovedBatch;
   transfer: ArrayBuffer[];
 } {
-  const appends = batch.map(({ boardId, data }) => ({ boardId, data }));
-  return { appends, transfer: appends.map(({ data }) => data.buffer as ArrayBuffer) };
+  const packed = pack(batch.map(({ data }) => data));
+  return {
+    moved: { boardIds: batch.map(({ boardId }) => boardId), packed },
+    transfer: transferOf(packed),
+  };
+}
+
+/** The batch again, on the worker's side of `movableBatch`. */
+export function receivedBatch({ boardIds, packed }: MovedBatch): QueuedAppend[] {
+  // Buffers over the one received buffer (drivers bind a Buffer view's own bytes only).
+  return unpack(packed).map((data, i) => ({
+    boardId: boardIds[i]!,
+    data: Buffer.from(data.buffer, data.byteOffset, data.byteLength),
+  }));
 }
 
 /** Commits a batch in one transaction; resolves with each append's seq, in batch order. */

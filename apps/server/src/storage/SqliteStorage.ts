@@ -216,8 +216,8 @@ export class SqliteStorage implements Storage {
   }
 
   #commit(batch: readonly QueuedAppend[]): Promise<number[]> {
-    const { appends, transfer } = movableBatch(batch);
-    return this.#worker.call<number[]>('commit', [appends], transfer);
+    const { moved, transfer } = movableBatch(batch);
+    return this.#worker.call<number[]>('commit', [moved], transfer);
   }
 
   #assertOpen(): void {

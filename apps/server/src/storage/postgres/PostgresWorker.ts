@@ -95,8 +95,8 @@ export class PostgresWorker {
 
   /** Commits a batch (`appendBatch`); the batch's bytes move to the worker. */
   append(batch: readonly QueuedAppend[]): Promise<AppendJob> {
-    const { appends, transfer } = movableBatch(batch);
-    return this.#rpc().call<AppendJob>('append', [appends], transfer);
+    const { moved, transfer } = movableBatch(batch);
+    return this.#rpc().call<AppendJob>('append', [moved], transfer);
   }
 
   /** Boards' last seqs as a read saw them, for the writer's guesses (`SeqCache.learn`). */

@@ -10,7 +10,7 @@ import pg from 'pg';
 import { pack, transferOf } from '../../workers/packing.js';
 import { serveRpc, Transfer } from '../../workers/serveRpc.js';
 import { lowerThreadPriority } from '../../workers/threadPriority.js';
-import type { QueuedAppend } from '../GroupCommitQueue.js';
+import { type MovedBatch, receivedBatch } from '../GroupCommitQueue.js';
 import type { CorruptRecord } from '../SqliteStorage.js';
 import { buildSnapshot } from '../snapshot.js';
 import type { TakeOptions } from '../VersionStore.js';
@@ -55,9 +55,9 @@ const seqs = new SeqCache();
 
 serveRpc(
   {
-    append: async (appends: QueuedAppend[]): Promise<AppendJob> => {
+    append: async (batch: MovedBatch): Promise<AppendJob> => {
       const stats: AppendStats = { fast: 0, locked: 0, conflictRetries: 0 };
-      return { seqs: await appendBatch(pool, seqs, appends, stats), stats };
+      return { seqs: await appendBatch(pool, seqs, receivedBatch(batch), stats), stats };
     },
     learn: (heads: [string, number][]) => {
       for (const [boardId, seq] of heads) seqs.learn(boardId, seq);

@@ -11,7 +11,7 @@ import { emitRpcEvent, ownBytes, serveRpc, Transfer } from '../../workers/serveR
 import { COMMIT_NICENESS, lowerThreadPriority } from '../../workers/threadPriority.js';
 import type { NewAsset, StoredAsset } from '../AssetStore.js';
 import type { NewLink } from '../Catalog.js';
-import type { QueuedAppend } from '../GroupCommitQueue.js';
+import { type MovedBatch, receivedBatch } from '../GroupCommitQueue.js';
 import type { TakeOptions } from '../VersionStore.js';
 import type { BuiltVersion } from '../versionSnapshot.js';
 import { SqliteAssetTables } from './assetTables.js';
@@ -45,7 +45,7 @@ function moveAssets(list: StoredAsset[]): Transfer<StoredAsset[]> {
 const catalog = new SqliteCatalog(log.database);
 
 serveRpc({
-  commit: (batch: QueuedAppend[]) => log.commit(batch),
+  commit: (batch: MovedBatch) => log.commit(receivedBatch(batch)),
   // The records go out as one moved buffer: one copy here instead of two (clone, then receive).
   readSince: (boardId: string, afterSeq: number) => {
     const { updates, ...rest } = log.readSince(boardId, afterSeq);
