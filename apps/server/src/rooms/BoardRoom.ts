@@ -13,12 +13,13 @@ import { AwarenessRegistry } from './AwarenessRegistry.js';
 import { BoardLog } from './BoardLog.js';
 import type { BoardRoomDeps } from './BoardRoomDeps.js';
 import { CatchUp } from './CatchUp.js';
+import { DocCapture } from './DocCapture.js';
 import { applyStoredRecord, dropPendingStructs } from './docIntake.js';
 import { FullState } from './FullState.js';
 import { type ColdAnswer, DIRECT_LOAD_BYTES } from './loading/BoardLoader.js';
 import { restoreBoard } from './loading/restoreBoard.js';
 import { Outbox } from './Outbox.js';
-import { bringsNothingNew, continuesExactly } from './redundantUpdate.js';
+import { bringsNothingNew } from './redundantUpdate.js';
 
 export interface SyncState {
   update: Uint8Array;
@@ -45,9 +46,7 @@ export class BoardRoom {
   readonly #outbox: Outbox;
   readonly #catchUp: CatchUp;
   #replica: BoardReplica | null = null;
-  #captured: Uint8Array | null = null;
-  /** `#onUpdate` listens to the doc (from the end of the load on). */
-  #listening = false;
+  readonly #capture: DocCapture;
   /** The whole board encoded, for joins that hold nothing yet (see `FullState`). */
   readonly #fullState: FullState;
   #destroyed = false;
@@ -61,6 +60,7 @@ export class BoardRoom {
     this.log = new BoardLog(boardId, stored, deps);
     const loader = deps.loader;
     this.#fullState = new FullState(this.doc, loader ? (parts) => loader.coldAnswer(parts) : null);
+    this.#capture = new DocCapture(this.doc, () => this.#fullState.changed());
     this.registry = new AwarenessRegistry(
       this.doc,
       deps.limits.maxAwarenessClientsPerSocket,
@@ -133,10 +133,7 @@ export class BoardRoom {
       boardId: this.boardId,
       applyStored: (update, index) => this.#applyStored(update, index),
     });
-    // Only now: Yjs encodes every transaction as an update for 'update' listeners, which
-    // during the load would encode the whole board a second time for nothing.
-    this.doc.on('update', this.#onUpdate);
-    this.#listening = true;
+    this.#capture.listen();
     if (state) this.#fullState.loaded(state);
     this.#stored = null;
     this.#loading = false;
@@ -348,49 +345,22 @@ export class BoardRoom {
     this.doc.destroy();
   }
 
-  /**
-   * Runs `apply` and relays what the doc integrated to the members here. A change made on this
-   * node (a member's or the server's) is published to the other nodes first: their relays then
-   * start while this node writes to its own members.
-   */
-  /** The doc's 'update' listener: what a transaction integrated, as Yjs encodes it. */
-  readonly #onUpdate = (update: Uint8Array): void => {
-    this.#captured = update;
-    this.#fullState.changed();
-  };
-
-  /**
-   * Applies an update that passed `findMissingDependency` (so the doc integrates all of it) and
-   * returns what it integrated. When it also continues every client's clock exactly where the
-   * doc is (a member's fresh edit, nearly always), what the doc integrated is the update itself:
-   * it is applied with no 'update' listener, which spares Yjs encoding the transaction again
-   * (about a quarter of applying an edit), and is relayed and stored as it came, as scanned.
-   * An update that overlaps what the doc has (a resend) goes through the listener, which
-   * captures only what was new.
-   */
+  /** A scanned update the doc can integrate whole (see `DocCapture.applier`). */
   #applyScanned(
     update: Uint8Array,
     scan: ScannedUpdate,
     memberId: string | null,
     source: 'member' | 'remote',
   ): Integrated | null {
-    const origin = memberId ?? source;
-    if (!this.#listening || !continuesExactly(scan, this.doc.store)) {
-      return this.#integrate(() => Y.applyUpdate(this.doc, update, origin), memberId, source);
-    }
-    const applyWhole = () => {
-      this.doc.off('update', this.#onUpdate);
-      try {
-        Y.applyUpdate(this.doc, update, origin);
-      } finally {
-        this.doc.on('update', this.#onUpdate);
-      }
-      this.#captured = update;
-      this.#fullState.changed();
-    };
-    return this.#integrate(applyWhole, memberId, source, scan);
+    const { apply, whole } = this.#capture.applier(update, scan, memberId ?? source);
+    return this.#integrate(apply, memberId, source, whole ? scan : undefined);
   }
 
+  /**
+   * Runs `apply` and relays what the doc integrated to the members here. A change made on this
+   * node (a member's or the server's) is published to the other nodes first: their relays then
+   * start while this node writes to its own members.
+   */
   #integrate(
     apply: () => void,
     memberId: string | null,
@@ -401,14 +371,13 @@ export class BoardRoom {
     const fromClient = source === 'member';
     const store = this.doc.store;
     const hadPending = store.pendingStructs !== null || store.pendingDs !== null;
-    this.#captured = null;
-    try {
-      apply();
-    } finally {
-      if (fromClient && !hadPending) dropPendingStructs(this.doc, this.deps.logger, this.boardId);
-    }
-    const relay = this.#captured as Uint8Array | null;
-    this.#captured = null;
+    const relay = this.#capture.run(() => {
+      try {
+        apply();
+      } finally {
+        if (fromClient && !hadPending) dropPendingStructs(this.doc, this.deps.logger, this.boardId);
+      }
+    });
     if (!relay) return null;
     const own = source === 'member' || source === 'server';
     const msg = own ? this.#replica?.published(relay) : undefined;
