@@ -25,7 +25,7 @@ import { parseArgs } from 'node:util';
 import { ensurePeers } from './lib/peers.js';
 import { type Environment, markdownReport, type ScenarioOutcome, svgChart } from './lib/report.js';
 import type { BenchOptions } from './lib/scenario.js';
-import { SERVER_KINDS, type ServerKind } from './lib/servers.js';
+import { SERVER_KINDS, type ServerKind, unexpectedExits } from './lib/servers.js';
 import { SCENARIOS } from './scenarios/index.js';
 
 const argv = process.argv.slice(2).filter((arg) => arg !== '--');
@@ -188,6 +188,17 @@ async function main(): Promise<boolean> {
   );
   return outcomes.every((o) => !o.error);
 }
+
+// Normal ends exit explicitly. Node exits by itself only when nothing is left to wait on while
+// the run is unfinished (a promise that can no longer settle: say, a server died mid-scenario),
+// and then with status 0 and no word: fail loudly instead.
+process.on('beforeExit', () => {
+  console.error(
+    '\nbench FAILED: the run stopped unfinished, with nothing left to wait on.' +
+      (unexpectedExits.length > 0 ? `\n${unexpectedExits.join('\n')}` : ''),
+  );
+  process.exit(1);
+});
 
 main().then(
   (ok) => process.exit(ok ? 0 : 1),

@@ -77,6 +77,9 @@ export interface ServerProcess {
 }
 
 const running = new Set<ChildProcess>();
+
+/** Servers that exited while the bench still used them (not by its `kill`), for the failure. */
+export const unexpectedExits: string[] = [];
 // Last resort: never leave a server behind, whatever way the bench exits.
 process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
@@ -155,9 +158,16 @@ export function startServer(kind: ServerKind, options: StartOptions = {}): Promi
         });
   running.add(child);
   const lines: string[] = [];
+  let killing = false;
   const exited = new Promise<void>((resolve) =>
-    child.once('exit', () => {
+    child.once('exit', (code, signal) => {
       running.delete(child);
+      if (!killing) {
+        unexpectedExits.push(
+          `${kind} (pid ${child.pid}) exited by itself (code ${code}, signal ${signal}):\n` +
+            lines.slice(-20).join('\n'),
+        );
+      }
       resolve();
     }),
   );
@@ -165,6 +175,7 @@ export function startServer(kind: ServerKind, options: StartOptions = {}): Promi
   return new Promise((resolve, reject) => {
     let ready = false;
     const timer = setTimeout(() => {
+      killing = true;
       child.kill('SIGKILL');
       reject(new Error(`${kind} did not start within 30 s:\n${lines.join('\n')}`));
     }, 30_000);
@@ -186,6 +197,7 @@ export function startServer(kind: ServerKind, options: StartOptions = {}): Promi
       const port = Number(match[1]);
       const pid = child.pid!;
       const kill = async (signal: NodeJS.Signals = 'SIGTERM') => {
+        killing = true;
         if (running.has(child)) child.kill(signal);
         await exited;
       };
