@@ -62,8 +62,7 @@ export class DocCapture {
       } finally {
         this.doc.on('update', this.#onUpdate);
       }
-      this.#captured = update;
-      this.changed();
+      this.#onUpdate(update);
     };
     return { apply, whole: true };
   }

@@ -28,7 +28,7 @@ interface Section {
  */
 export function concatUpdates(parts: readonly ScannedPart[]): Uint8Array | null {
   const sections = new Map<number, Section>();
-  let deletes: DeleteRange[] = [];
+  const deletes: DeleteRange[] = [];
   for (const { update, scan } of parts) {
     for (const range of scan.structs) {
       if (range.count === 0) continue;
@@ -49,7 +49,7 @@ export function concatUpdates(parts: readonly ScannedPart[]): Uint8Array | null 
         return null;
       }
     }
-    deletes = deletes.concat(scan.deletes);
+    for (const range of scan.deletes) deletes.push(range);
   }
   const encoder = encoding.createEncoder();
   // Highest client first, as Yjs writes them.
