@@ -9,7 +9,7 @@
  * esbuild in tests/bench/peers (render/*.jsx) and served from a local HTTP server.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -22,10 +22,34 @@ import { sceneShapes, sceneUpdate } from '../lib/scene.js';
 import { peersDir, type Subject, startServer, UNLIMITED_RATE } from '../lib/servers.js';
 import { percentile } from '../lib/stats.js';
 
-const EDITORS = ['drawbridge', 'excalidraw', 'tldraw'] as const;
-type Editor = (typeof EDITORS)[number];
+const ALL_EDITORS = ['drawbridge', 'excalidraw', 'tldraw'] as const;
+type Editor = (typeof ALL_EDITORS)[number];
+/** BENCH_RENDER_EDITORS=drawbridge (a comma list) measures only those editors. */
+const EDITORS = ALL_EDITORS.filter(
+  (e) =>
+    !process.env.BENCH_RENDER_EDITORS || process.env.BENCH_RENDER_EDITORS.split(',').includes(e),
+);
 const VIEWPORT = { width: 1280, height: 800 };
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** BENCH_CPU_PROF_DIR: each page's main-thread CPU profile of the gesture is written there. */
+const PROFILE_DIR = process.env.BENCH_CPU_PROF_DIR
+  ? path.resolve(process.env.BENCH_CPU_PROF_DIR)
+  : undefined;
+
+/** Starts the page's V8 sampling profiler (through the DevTools protocol). */
+async function startPageProfile(page: Page): Promise<{ stop(): Promise<unknown> }> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await cdp.send('Profiler.stop');
+      await cdp.detach();
+      return profile;
+    },
+  };
+}
 
 interface FrameStats {
   p95: number;
@@ -225,7 +249,25 @@ export const render: Scenario = {
             });
             try {
               const shots = path.join(ctx.artifactsDir, `render-${editor}-${n}`);
+              const name =
+                PROFILE_DIR && path.join(PROFILE_DIR, `render-${editor}-${n}-${round + 1}`);
+              const profiling = name ? await startPageProfile(opened.page) : null;
+              if (name) {
+                await browser.startTracing(opened.page, {
+                  path: `${name}.trace.json`,
+                  categories: [
+                    'devtools.timeline',
+                    'disabled-by-default-devtools.timeline.frame',
+                    'cc',
+                    'blink',
+                  ],
+                });
+              }
               const result = await panZoom(opened.page, seconds, shots);
+              if (profiling && name) {
+                writeFileSync(`${name}.cpuprofile`, JSON.stringify(await profiling.stop()));
+                await browser.stopTracing();
+              }
               runs.push({ kind: editor, round, n, result });
               ctx.log(
                 `round ${round + 1} ${editor} ${n} shapes: p95 ${result.p95.toFixed(1)} ms, ${result.frames} frames`,

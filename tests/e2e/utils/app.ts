@@ -386,11 +386,20 @@ export class User {
 
   // ---- pixels ----
 
+  /** Waits until the canvas has no frame due (`data-render`, set by the app's RenderLoop). */
+  async waitForSettledCanvas(): Promise<void> {
+    await this.page.waitForSelector('[data-testid="canvas"][data-render="settled"]', {
+      state: 'attached',
+      timeout: WAIT_MS,
+    });
+  }
+
   /**
    * The canvas element as painted, and nothing else: every other element is made invisible for
    * the shot (remote cursors, toolbars, panels floating over the canvas).
    */
   async canvasPixels(): Promise<Image> {
+    await this.waitForSettledCanvas();
     const png = await this.canvas.screenshot({
       animations: 'disabled',
       caret: 'hide',

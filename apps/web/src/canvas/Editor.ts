@@ -61,8 +61,10 @@ export class Editor implements ToolHost {
   readonly stateChanged = new Emitter();
   /** The camera moved or zoomed. */
   readonly cameraChanged = new Emitter();
-  /** Something on the canvas needs a redraw. */
+  /** Something on the canvas needs a redraw: the shapes or how they are drawn may have changed. */
   readonly invalidated = new Emitter();
+  /** Only what is drawn over the shapes changed (other people's selections, laser trails). */
+  readonly overlayChanged = new Emitter();
   /** The local pointer moved over the board (presence). */
   readonly pointerMoved = new Emitter();
 
@@ -105,8 +107,8 @@ export class Editor implements ToolHost {
     this.commands = new EditorCommands(this);
     this.arrange = new ArrangeCommands(this);
     this.groups = new GroupFocus(this);
-    this.laser = new LaserTrail(this.now, () => this.invalidate());
-    this.peers = new PeerLayer(() => this.invalidate());
+    this.laser = new LaserTrail(this.now, () => this.overlayChanged.emit());
+    this.peers = new PeerLayer(() => this.overlayChanged.emit());
     this.state = {
       tool: 'select',
       toolLocked: false,
@@ -119,10 +121,8 @@ export class Editor implements ToolHost {
       readonly: model.readonly,
     };
     this.#router = new ToolRouter(this);
-    this.camera.onChange = () => {
-      this.cameraChanged.emit();
-      this.invalidate();
-    };
+    // The canvas redraws on cameraChanged too; a camera move alone reuses the drawn shapes.
+    this.camera.onChange = () => this.cameraChanged.emit();
     this.#cleanups.push(this.store.subscribe((ids) => this.#onShapesChanged(ids)));
     const onStack = () =>
       this.#setState({
@@ -140,7 +140,12 @@ export class Editor implements ToolHost {
     this.live.end();
     for (const cleanup of this.#cleanups) cleanup();
     this.store.destroy();
-    for (const emitter of [this.stateChanged, this.cameraChanged, this.invalidated]) {
+    for (const emitter of [
+      this.stateChanged,
+      this.cameraChanged,
+      this.invalidated,
+      this.overlayChanged,
+    ]) {
       emitter.clear();
     }
     this.pointerMoved.clear();
@@ -196,7 +201,10 @@ export class Editor implements ToolHost {
   #setState(patch: Partial<EditorState>): void {
     this.state = { ...this.state, ...patch };
     this.stateChanged.emit();
-    this.invalidate();
+    // Shapes are drawn by `editing` alone (a typed shape's text is hidden, a new one's draft
+    // shown); the selection and the rest only change what is drawn over them.
+    if ('editing' in patch) this.invalidate();
+    else this.overlayChanged.emit();
   }
 
   // ---- undo steps ----
@@ -315,7 +323,7 @@ export class Editor implements ToolHost {
   setHover(id: string | null): void {
     if (id === this.overlay.hoverId) return;
     this.overlay.hoverId = id;
-    this.invalidate();
+    this.overlayChanged.emit();
   }
 
   setStyleState(style: Style): void {

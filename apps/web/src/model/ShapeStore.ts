@@ -14,6 +14,7 @@ export class ShapeStore {
   readonly #shapes = new Map<string, Shape>();
   readonly #listeners = new Set<(ids: ReadonlySet<string>) => void>();
   #sorted: Shape[] | null = null;
+  #anyLocked: boolean | null = null;
   #version = 0;
   readonly #unobserve: () => void;
 
@@ -51,6 +52,20 @@ export class ShapeStore {
     return this.#sorted;
   }
 
+  /** Whether any shape is locked (cached until the next change). */
+  hasLocked(): boolean {
+    if (this.#anyLocked === null) {
+      this.#anyLocked = false;
+      for (const shape of this.#shapes.values()) {
+        if (shape.locked) {
+          this.#anyLocked = true;
+          break;
+        }
+      }
+    }
+    return this.#anyLocked;
+  }
+
   /** Called after shapes changed, with their ids (removed ones are no longer in the store). */
   subscribe(listener: (ids: ReadonlySet<string>) => void): () => void {
     this.#listeners.add(listener);
@@ -74,6 +89,7 @@ export class ShapeStore {
       this.#shapes.set(id, next);
     }
     this.#sorted = null;
+    this.#anyLocked = null;
     this.#version++;
     for (const listener of [...this.#listeners]) listener(ids);
   }
