@@ -4,6 +4,9 @@ import { SceneLayer } from './render/SceneLayer.js';
 import { drawBackdrop, drawOverShapes, paintShape } from './render/SceneRenderer.js';
 import type { ShapeRenderer } from './render/ShapeRenderer.js';
 
+/** A canvas at rest this long gives back the memory of the layer's second picture. */
+const TRIM_AFTER_MS = 3000;
+
 /**
  * Redraws the canvas on the next animation frame after something changed, and only then: an
  * idle board costs nothing. Keeps the backing store at the device pixel ratio. The shapes go
@@ -20,6 +23,7 @@ export class RenderLoop {
   #grid = true;
   #frame: number | null = null;
   #state: 'drawing' | 'settled' | null = null;
+  #trimTimer: ReturnType<typeof setTimeout> | null = null;
   readonly #cleanups: (() => void)[] = [];
 
   constructor(
@@ -57,6 +61,7 @@ export class RenderLoop {
 
   destroy(): void {
     if (this.#frame !== null) cancelAnimationFrame(this.#frame);
+    if (this.#trimTimer !== null) clearTimeout(this.#trimTimer);
     for (const cleanup of this.#cleanups) cleanup();
     this.#layer.destroy();
   }
@@ -128,5 +133,8 @@ export class RenderLoop {
     if (this.#state === state) return;
     this.#state = state;
     this.#canvas.dataset.render = state;
+    if (this.#trimTimer !== null) clearTimeout(this.#trimTimer);
+    this.#trimTimer =
+      state === 'settled' ? setTimeout(() => this.#layer.trim(), TRIM_AFTER_MS) : null;
   }
 }

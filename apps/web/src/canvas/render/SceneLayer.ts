@@ -67,15 +67,32 @@ export class SceneLayer {
   /** Forces a picture's recorded drawing to be rasterised now (a 1 px copy of it). */
   #probe: CanvasRenderingContext2D | null = null;
 
-  constructor(painter: LayerPainter, createCanvas = () => document.createElement('canvas')) {
+  readonly #now: () => number;
+
+  constructor(
+    painter: LayerPainter,
+    options: { createCanvas?: () => HTMLCanvasElement; now?: () => number } = {},
+  ) {
     this.#painter = painter;
-    this.#createCanvas = createCanvas;
+    this.#createCanvas = options.createCanvas ?? (() => document.createElement('canvas'));
+    this.#now = options.now ?? (() => performance.now());
   }
 
   /** The shapes (or how they are drawn) changed: the next frame draws them afresh. */
   invalidate(): void {
     this.#stale = true;
     this.#progress = null;
+  }
+
+  /**
+   * Frees the picture kept for drawing the next one (the canvas has rested a while: a big
+   * window's pictures are tens of megabytes each). The next camera move allocates it again.
+   */
+  trim(): void {
+    if (this.#progress || !this.#back) return;
+    this.#back.canvas.width = 0;
+    this.#back.canvas.height = 0;
+    this.#back = null;
   }
 
   /** Frees the pictures (the canvas went away). */
@@ -174,7 +191,7 @@ export class SceneLayer {
 
   /** Draws the next slice of the picture in progress, starting one for `view` if need be. */
   #advance(view: LayerView): void {
-    const started = performance.now();
+    const started = this.#now();
     let progress = this.#progress;
     if (progress && !this.#worthFinishing(progress.view, view)) progress = null;
     if (!progress) {
@@ -201,7 +218,7 @@ export class SceneLayer {
     while (i < shapes.length) {
       this.#painter.paint(ctx, shapes[i]!);
       i++;
-      if (i % CHECK_EVERY === 0 && performance.now() >= deadline) break;
+      if (i % CHECK_EVERY === 0 && this.#now() >= deadline) break;
     }
     progress.next = i;
     // Rasterise what this slice recorded now, not all at once when the picture is first shown.
