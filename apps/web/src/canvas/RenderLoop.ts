@@ -48,9 +48,9 @@ export class RenderLoop {
     this.#cleanups.push(editor.overlayChanged.subscribe(this.request));
     this.#cleanups.push(
       editor.store.subscribe((ids) => {
-        // Caches are checked by content; only shapes that are gone need dropping.
+        // Caches are checked by content; only shapes that are gone need dropping. (The editor
+        // invalidates the canvas on every shape change.)
         shapes.invalidate([...ids].filter((id) => !editor.store.has(id)));
-        this.redraw();
       }),
     );
     const observer = new ResizeObserver(() => this.#resize());

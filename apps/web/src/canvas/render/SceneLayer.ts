@@ -44,6 +44,13 @@ const CHECK_EVERY = 32;
 /** A picture in progress for a zoom this far from the current one is restarted. */
 const RESTART_ZOOM_RATIO = 1.5;
 
+/** Gives a picture's pixels back (a canvas's memory goes with its size). */
+function free(picture: Picture | null): void {
+  if (!picture) return;
+  picture.canvas.width = 0;
+  picture.canvas.height = 0;
+}
+
 const sameScale = (a: LayerView, b: LayerView) => a.zoom === b.zoom && a.dpr === b.dpr;
 const isWhole = (n: number) => Math.abs(n - Math.round(n)) < 1e-6;
 
@@ -89,20 +96,15 @@ export class SceneLayer {
    * window's pictures are tens of megabytes each). The next camera move allocates it again.
    */
   trim(): void {
-    if (this.#progress || !this.#back) return;
-    this.#back.canvas.width = 0;
-    this.#back.canvas.height = 0;
+    if (this.#progress) return;
+    free(this.#back);
     this.#back = null;
   }
 
   /** Frees the pictures (the canvas went away). */
   destroy(): void {
-    for (const picture of [this.#front, this.#back]) {
-      if (picture) {
-        picture.canvas.width = 0;
-        picture.canvas.height = 0;
-      }
-    }
+    free(this.#front);
+    free(this.#back);
     this.#front = this.#back = null;
     this.#progress = null;
   }
