@@ -277,31 +277,9 @@ export class SceneLayer {
     if (c.w <= 0 || c.h <= 0) return;
     const { dx, dy, k } = this.#placement(picture, view);
     target.setTransform(1, 0, 0, 1, 0, 0);
-    if (k === 1) {
-      // Whole pixels: a copy, not a resampling.
-      target.drawImage(
-        picture.canvas,
-        c.x,
-        c.y,
-        c.w,
-        c.h,
-        Math.round(dx) + c.x,
-        Math.round(dy) + c.y,
-        c.w,
-        c.h,
-      );
-      return;
-    }
-    target.drawImage(
-      picture.canvas,
-      c.x,
-      c.y,
-      c.w,
-      c.h,
-      dx + c.x * k,
-      dy + c.y * k,
-      c.w * k,
-      c.h * k,
-    );
+    // Unscaled, at whole pixels: a copy, not a resampling.
+    const x = k === 1 ? Math.round(dx) + c.x : dx + c.x * k;
+    const y = k === 1 ? Math.round(dy) + c.y : dy + c.y * k;
+    target.drawImage(picture.canvas, c.x, c.y, c.w, c.h, x, y, c.w * k, c.h * k);
   }
 }
