@@ -102,7 +102,9 @@ export class GroupCommitQueue {
     }
     const result = new Promise<number>((resolve, reject) => {
       // Copy now, into a buffer of its own (a Node Buffer's slice would share memory): the
-      // caller may reuse its bytes before the commit, and a backend may transfer the copy.
+      // caller may reuse its bytes before the commit. (The worker backends copy the batch once
+      // more, packed into one buffer, as it crosses to their thread; the in-memory one keeps
+      // this copy.)
       this.#queue.push({ boardId, data: new Uint8Array(update), resolve, reject });
     });
     const settled = result.then(
