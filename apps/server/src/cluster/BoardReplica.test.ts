@@ -7,16 +7,28 @@ import { BoardRoom } from '../rooms/BoardRoom.js';
 import { clientDoc, nextTurn, roomDeps } from '../rooms/testing/roomKit.js';
 import { MemoryStorage } from '../storage/MemoryStorage.js';
 import { BoardReplica } from './BoardReplica.js';
+import { type NoticeTimer, noticeTimer } from './noticeTimer.js';
 import { FuzzNetwork } from './testing/FuzzNetwork.js';
+import { HeldNotices } from './testing/HeldNotices.js';
 
-/** Two nodes holding board `b` over one shared storage; their bus messages wait in `network`. */
-async function twoNodes() {
+/**
+ * Two nodes holding board `b` over one shared storage; their bus messages wait in `network`.
+ * Commit notices are held until the test fires them (`notices`), or not at all with `null`.
+ */
+async function twoNodes(timer?: NoticeTimer | null) {
   const network = new FuzzNetwork();
   const storage = new MemoryStorage(true);
+  const notices = new HeldNotices();
   const make = async (id: string, handle: MemoryStorage) => {
     const bus = network.bus(id);
     const room = await BoardRoom.load('b', roomDeps(handle));
-    const replica = new BoardReplica({ host: room, bus, clock: systemClock, logger: silentLogger });
+    const replica = new BoardReplica({
+      host: room,
+      bus,
+      clock: systemClock,
+      logger: silentLogger,
+      noticeTimer: timer === undefined ? notices.timer : timer,
+    });
     room.attachReplica(replica);
     await bus.subscribeBoard('b', (message) => replica.handle(message));
     room.addMember(`${id}-member`);
@@ -33,8 +45,20 @@ async function twoNodes() {
       else network.deliver(at, wanted ? 'deliver' : 'drop');
     }
   };
-  return { storage, network, a, b, deliverAll };
+  return { storage, network, notices, a, b, deliverAll };
 }
+
+/** A member's fresh edit applied on node `a`; resolves once stored. */
+function edit(a: { room: BoardRoom }, client: ReturnType<typeof clientDoc>, key: string) {
+  client.doc.getMap('m').set(key, key);
+  const update = client.updates.at(-1)!;
+  return a.room.applyUpdate(update, scanUpdate(update), 'a-member').durable;
+}
+
+const inFlight = (network: FuzzNetwork) =>
+  network.inFlight.map(({ message }) =>
+    message.type === 'update' && message.commit ? 'update+commit' : message.type,
+  );
 
 const storedContent = async (storage: MemoryStorage) => {
   const doc = new Y.Doc();
@@ -44,7 +68,7 @@ const storedContent = async (storage: MemoryStorage) => {
 
 describe('BoardReplica', () => {
   it('applies a remote update at once, and counts its seqs applied once its node confirms them', async () => {
-    const { a, b, network, deliverAll } = await twoNodes();
+    const { a, b, network, deliverAll } = await twoNodes(null);
     const client = clientDoc();
     client.doc.getMap('m').set('k', 1);
     const { durable } = a.room.applyUpdate(
@@ -102,5 +126,70 @@ describe('BoardReplica', () => {
     expect(b.room.doc.store.pendingStructs).toBeNull();
     await b.room.catchUpNow();
     expect(b.room.doc.getText('t').toString()).toBe('abcd');
+  });
+
+  it('sends a commit notice with the next update message instead of on its own', async () => {
+    const { a, b, network, notices, deliverAll } = await twoNodes();
+    const client = clientDoc();
+    await edit(a, client, 'first');
+    await nextTurn();
+    // Stored, and its notice waits for an update to ride on.
+    expect(inFlight(network)).toEqual(['update']);
+    expect(notices.count).toBe(1);
+    deliverAll();
+    expect(b.replica.unconfirmed).toBe(1);
+    const second = edit(a, client, 'second');
+    await nextTurn();
+    expect(network.inFlight.map(({ message }) => message)).toMatchObject([
+      { type: 'update', commit: { msgs: [1] } },
+    ]);
+    deliverAll();
+    // The first is confirmed (and its record counted applied); the second is not, yet.
+    expect(b.replica.unconfirmed).toBe(1);
+    expect(b.room.doc.getMap('m').toJSON()).toEqual({ first: 'first', second: 'second' });
+    await second;
+    await nextTurn();
+    notices.fireAll();
+    expect(inFlight(network)).toEqual(['commit']);
+    deliverAll();
+    expect(b.replica.unconfirmed).toBe(0);
+    expect(b.room.log.appliedThrough).toBe(a.room.log.appliedThrough);
+    expect(b.room.log.behind).toBe(false);
+  });
+
+  it('learns of a record it missed from a notice that rode on an update', async () => {
+    const { a, b, network, deliverAll } = await twoNodes();
+    const client = clientDoc();
+    await edit(a, client, 'lost');
+    await nextTurn();
+    deliverAll(() => false); // the first update message is lost
+    await edit(a, client, 'next');
+    await nextTurn();
+    expect(inFlight(network)).toEqual(['update+commit']);
+    deliverAll();
+    expect(b.room.log.behind).toBe(true);
+    await b.room.catchUpNow();
+    expect(b.room.doc.getMap('m').toJSON()).toEqual({ lost: 'lost', next: 'next' });
+  });
+
+  it('sends a held notice on its own when its hold ends, and at once on flush or close', async () => {
+    // The real timer: a notice with no update to carry it goes after its hold.
+    const timed = await twoNodes(noticeTimer(5));
+    await edit(timed.a, clientDoc(), 'k');
+    const deadline = Date.now() + 5000;
+    while (!inFlight(timed.network).includes('commit')) {
+      if (Date.now() > deadline) throw new Error('the held notice never went');
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    timed.deliverAll();
+    expect(timed.b.replica.unconfirmed).toBe(0);
+
+    const { a, network, notices } = await twoNodes();
+    await edit(a, clientDoc(), 'k');
+    await nextTurn();
+    expect(notices.count).toBe(1);
+    a.replica.close();
+    expect(notices.count).toBe(0);
+    expect(inFlight(network)).toEqual(['update', 'commit']);
   });
 });

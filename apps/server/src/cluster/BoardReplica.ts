@@ -10,7 +10,8 @@ import { type BatchBoundary, nextTickBoundary } from '../flow/batchBoundary.js';
 import type { Logger } from '../logger.js';
 import type { BoardLog } from '../rooms/BoardLog.js';
 import type { ClusterBus } from './Bus.js';
-import type { BoardMessage } from './messages.js';
+import type { BoardMessage, CommitNotice } from './messages.js';
+import { NOTICE_HOLD_MS, type NoticeTimer, noticeTimer } from './noticeTimer.js';
 
 /** What a replica needs from its board. */
 export interface ReplicaHost {
@@ -51,7 +52,8 @@ export interface ReplicaMetrics {
 /**
  * One board's link to the other nodes holding it. Out: what this node's members changed, once
  * per turn and before it is stored (so crossing nodes adds no storage latency), then a notice
- * with the seqs it was stored under. In: other nodes' changes, applied to this node's document
+ * with the seqs it was stored under, carried by the next update message (or alone once its hold
+ * ends: `noticeTimer.ts`). In: other nodes' changes, applied to this node's document
  * and relayed to its members; their notices tell which log records the document now holds, and
  * any record not accounted for is a gap that `BoardLog.catchUp` reads from storage.
  *
@@ -71,6 +73,9 @@ export class BoardReplica {
   readonly #own = new Map<number, OwnMessage>();
   #ownThrough = 0;
   #notice: { msgs: number[]; stored: number[][] } | null = null;
+  readonly #noticeTimer: NoticeTimer | null;
+  /** Cancels the held notice's timer; null when none runs. */
+  #cancelHold: (() => void) | null = null;
   #awarenessIds = new Set<number>();
   readonly #remote = new Map<string, Map<number, Unconfirmed>>();
   #scheduled = false;
@@ -84,8 +89,15 @@ export class BoardReplica {
     metrics?: ReplicaMetrics;
     /** When a batch of messages ends (default: the next tick). */
     batchBoundary?: BatchBoundary;
+    /**
+     * How long a commit notice waits for an update to ride on (default `NOTICE_HOLD_MS`); null:
+     * it goes at the end of the batch, alone unless an update goes too.
+     */
+    noticeTimer?: NoticeTimer | null;
   }) {
     this.#boundary = options.batchBoundary ?? nextTickBoundary;
+    this.#noticeTimer =
+      options.noticeTimer === undefined ? noticeTimer(NOTICE_HOLD_MS) : options.noticeTimer;
     this.#host = options.host;
     this.#bus = options.bus;
     this.#clock = options.clock;
@@ -156,8 +168,16 @@ export class BoardReplica {
     this.#bus.publishBoard({ type: 'query', node, boardId: this.#boardId });
   }
 
-  /** Sends what is pending now. */
+  /** Sends what is pending now, a held notice included. */
   flush(): void {
+    this.#send(true);
+  }
+
+  /**
+   * Publishes the open update message (carrying the pending notice, if any) and awareness; the
+   * notice goes alone only when `noticeToo` (its hold ended, a flush, or no hold at all).
+   */
+  #send(noticeToo: boolean): void {
     this.#scheduled = false;
     const node = this.#bus.nodeId;
     const boardId = this.#boardId;
@@ -165,27 +185,32 @@ export class BoardReplica {
       const { msg, updates } = this.#open;
       this.#open = null;
       const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
-      this.#bus.publishBoard({ type: 'update', node, boardId, msg, update });
+      const commit = this.#takeNotice();
+      this.#bus.publishBoard(
+        commit
+          ? { type: 'update', node, boardId, msg, update, commit }
+          : { type: 'update', node, boardId, msg, update },
+      );
     }
     if (this.#awarenessIds.size > 0) {
       const update = this.#host.encodeAwareness([...this.#awarenessIds]);
       this.#awarenessIds = new Set();
       this.#bus.publishBoard({ type: 'awareness', node, boardId, update });
     }
-    if (this.#notice) {
-      const { msgs, stored } = this.#notice;
-      this.#notice = null;
-      const head = this.#host.log.head;
-      this.#bus.publishBoard({
-        type: 'commit',
-        node,
-        boardId,
-        through: this.#ownThrough,
-        head,
-        msgs,
-        stored,
-      });
+    if (noticeToo) {
+      const notice = this.#takeNotice();
+      if (notice) this.#bus.publishBoard({ type: 'commit', node, boardId, ...notice });
     }
+  }
+
+  /** The pending notice, now (its hold ends); null if none. */
+  #takeNotice(): CommitNotice | null {
+    this.#cancelHold?.();
+    this.#cancelHold = null;
+    if (!this.#notice) return null;
+    const { msgs, stored } = this.#notice;
+    this.#notice = null;
+    return { through: this.#ownThrough, head: this.#host.log.head, msgs, stored };
   }
 
   // ---- in ----
@@ -195,9 +220,10 @@ export class BoardReplica {
     switch (message.type) {
       case 'update':
         this.#onUpdate(message.node, message.msg, message.update);
+        if (message.commit) this.#onCommit(message.node, message.commit);
         return;
       case 'commit':
-        this.#onCommit(message);
+        this.#onCommit(message.node, message);
         return;
       case 'awareness':
         this.#onAwareness(message.node, message.update);
@@ -277,8 +303,8 @@ export class BoardReplica {
     map.set(msg, { update, at: this.#clock.now(), adopted: false });
   }
 
-  #onCommit(message: Extract<BoardMessage, { type: 'commit' }>): void {
-    const map = this.#remote.get(message.node);
+  #onCommit(node: string, message: CommitNotice): void {
+    const map = this.#remote.get(node);
     const log = this.#host.log;
     message.msgs.forEach((msg, i) => {
       const entry = map?.get(msg);
@@ -290,7 +316,7 @@ export class BoardReplica {
     });
     if (map) {
       for (const msg of map.keys()) if (msg <= message.through) map.delete(msg);
-      if (map.size === 0) this.#remote.delete(message.node);
+      if (map.size === 0) this.#remote.delete(node);
     }
     log.noteHead(message.head);
     if (log.behind) this.#host.requestCatchUp();
@@ -322,13 +348,26 @@ export class BoardReplica {
       this.#notice ??= { msgs: [], stored: [] };
       this.#notice.msgs.push(msg);
       this.#notice.stored.push(own.seqs);
-      this.#schedule();
+      this.#holdNotice();
     }
   }
 
   #noticeSoon(): void {
     this.#notice ??= { msgs: [], stored: [] };
-    this.#schedule();
+    this.#holdNotice();
+  }
+
+  /** The pending notice goes with the next update message, or alone once its hold ends. */
+  #holdNotice(): void {
+    if (this.#closed || this.#cancelHold) return;
+    if (!this.#noticeTimer) {
+      this.#schedule();
+      return;
+    }
+    this.#cancelHold = this.#noticeTimer(() => {
+      this.#cancelHold = null;
+      if (!this.#closed) this.#send(true);
+    });
   }
 
   #schedule(): void {
@@ -338,7 +377,7 @@ export class BoardReplica {
     // After the current batch of handlers (one scheduler slice, or one read from the network),
     // before the event loop moves on: one message per batch without waiting for another turn.
     this.#boundary(() => {
-      if (this.#scheduled) this.flush();
+      if (this.#scheduled) this.#send(this.#noticeTimer === null);
     });
   }
 }

@@ -7,6 +7,7 @@ import { BoardReplica } from './BoardReplica.js';
 import type { ClusterBus } from './Bus.js';
 import type { BoardMessage } from './messages.js';
 import { NodeDirectory } from './NodeDirectory.js';
+import type { NoticeTimer } from './noticeTimer.js';
 
 export interface ClusterNodeOptions {
   bus: ClusterBus;
@@ -17,6 +18,8 @@ export interface ClusterNodeOptions {
   deadAfterMs?: number;
   /** When a batch of a board's messages ends (default: the next tick). */
   batchBoundary?: BatchBoundary;
+  /** How long a commit notice waits for an update to ride on (see `BoardReplica`). */
+  noticeTimer?: NoticeTimer | null;
 }
 
 /** What a board's load gets from the cluster: messages buffered until the room exists. */
@@ -80,6 +83,9 @@ export class ClusterNode {
           logger: this.#options.logger,
           metrics: { adopted: (n) => this.#options.metrics?.adoptedUpdates.inc(n) },
           ...(this.#options.batchBoundary ? { batchBoundary: this.#options.batchBoundary } : {}),
+          ...(this.#options.noticeTimer !== undefined
+            ? { noticeTimer: this.#options.noticeTimer }
+            : {}),
         });
         room.attachReplica(replica);
         this.#replicas.set(boardId, { room, replica });

@@ -5,6 +5,14 @@ import { type BusMessage, decodeMessage, encodeMessage, senderOf } from './messa
 const valid: BusMessage[] = [
   { type: 'update', node: 'n1', boardId: 'b', msg: 3, update: Uint8Array.of(1, 2, 3) },
   {
+    type: 'update',
+    node: 'n1',
+    boardId: 'b',
+    msg: 4,
+    update: Uint8Array.of(1),
+    commit: { through: 3, head: 9, msgs: [3], stored: [[8, 9]] },
+  },
+  {
     type: 'commit',
     node: 'n1',
     boardId: 'b',
@@ -32,6 +40,15 @@ describe('bus messages', () => {
       { type: 'query', node: 'n1', boardId: '../etc' },
       { type: 'commit', node: 'n1', boardId: 'b', through: 1, head: 1, msgs: [1], stored: [] },
       { type: 'commit', node: 'n1', boardId: 'b', through: 1, head: 1, msgs: [1], stored: [[1.5]] },
+      { type: 'update', node: 'n1', boardId: 'b', msg: 1, update: Uint8Array.of(1), commit: 7 },
+      {
+        type: 'update',
+        node: 'n1',
+        boardId: 'b',
+        msg: 1,
+        update: Uint8Array.of(1),
+        commit: { through: 1, head: 1, msgs: [1, 2], stored: [[1]] },
+      },
       { type: 'shout', node: 'n1', boardId: 'b' },
       [1, 2, 3],
       null,

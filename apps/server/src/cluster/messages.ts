@@ -9,22 +9,33 @@ import { decode, encode } from '@msgpack/msgpack';
  *   numbered per sender and board (`msg`), published before it is stored so that crossing nodes
  *   adds no storage latency. Receivers apply it but count it as unconfirmed.
  * - `commit`: the sender's messages up to `through` are stored; `stored[i]` lists the seqs
- *   of message `msgs[i]`. `head` is the highest seq the sender knows of.
+ *   of message `msgs[i]`. `head` is the highest seq the sender knows of. A notice usually rides
+ *   on the sender's next `update` for the board (its `commit` field) and goes alone only when no
+ *   update follows soon. (A node of an older version ignores the field; what it then lacks, it
+ *   reads from storage at its periodic check.)
  * - `awareness`: states of the sender's members (or their removal).
  * - `query`: asks every holder of the board for its members' awareness states.
  * - `heartbeat` / `bye`: the sender is alive / leaves (its members' states go with it).
  */
+/** A commit notice: what of the sender's messages is stored, and under which seqs. */
+export interface CommitNotice {
+  through: number;
+  head: number;
+  msgs: number[];
+  stored: number[][];
+}
+
 export type BoardMessage =
-  | { type: 'update'; node: string; boardId: string; msg: number; update: Uint8Array }
   | {
-      type: 'commit';
+      type: 'update';
       node: string;
       boardId: string;
-      through: number;
-      head: number;
-      msgs: number[];
-      stored: number[][];
+      msg: number;
+      update: Uint8Array;
+      /** A notice of earlier messages, carried along (absent when none was pending). */
+      commit?: CommitNotice;
     }
+  | ({ type: 'commit'; node: string; boardId: string } & CommitNotice)
   | { type: 'awareness'; node: string; boardId: string; update: Uint8Array }
   | { type: 'query'; node: string; boardId: string };
 
@@ -90,16 +101,16 @@ export function decodeMessage(bytes: Uint8Array): BusMessage | null {
   if (!isValidBoardId(m.boardId)) return null;
   const base = { node: m.node, boardId: m.boardId };
   switch (m.type) {
-    case 'update':
+    case 'update': {
       if (!isCount(m.msg) || !(m.update instanceof Uint8Array)) return null;
-      return { type: 'update', ...base, msg: m.msg, update: m.update };
+      if (m.commit === undefined) return { type: 'update', ...base, msg: m.msg, update: m.update };
+      const commit = noticeOf(m.commit);
+      if (!commit) return null;
+      return { type: 'update', ...base, msg: m.msg, update: m.update, commit };
+    }
     case 'commit': {
-      if (!isCount(m.through) || !isCount(m.head) || !isCounts(m.msgs)) return null;
-      const stored = m.stored;
-      if (!Array.isArray(stored) || stored.length !== m.msgs.length || !stored.every(isCounts)) {
-        return null;
-      }
-      return { type: 'commit', ...base, through: m.through, head: m.head, msgs: m.msgs, stored };
+      const notice = noticeOf(m);
+      return notice ? { type: 'commit', ...base, ...notice } : null;
     }
     case 'awareness':
       if (!(m.update instanceof Uint8Array)) return null;
@@ -109,4 +120,15 @@ export function decodeMessage(bytes: Uint8Array): BusMessage | null {
     default:
       return null;
   }
+}
+
+/** The commit notice in `value` (a `commit` message, or an update's `commit` field); null if malformed. */
+function noticeOf(value: unknown): CommitNotice | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { through, head, msgs, stored } = value as Record<string, unknown>;
+  if (!isCount(through) || !isCount(head) || !isCounts(msgs)) return null;
+  if (!Array.isArray(stored) || stored.length !== msgs.length || !stored.every(isCounts)) {
+    return null;
+  }
+  return { through, head, msgs, stored };
 }

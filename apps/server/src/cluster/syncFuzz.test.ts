@@ -11,6 +11,7 @@ import { MemoryStorage } from '../storage/MemoryStorage.js';
 import { expectConverged } from '../testing/convergence.js';
 import { FuzzNetwork } from './testing/FuzzNetwork.js';
 import { BOARD, createNode, FuzzClient, type FuzzNode } from './testing/fuzzWorld.js';
+import { HeldNotices } from './testing/HeldNotices.js';
 
 /** mulberry32: small, seeded, reproducible. */
 function random(seed: number) {
@@ -68,8 +69,16 @@ async function run(seed: number, steps: number) {
   const network = new FuzzNetwork();
   const storage = new MemoryStorage(true);
   const clients = ['a', 'b', 'c', 'd', 'e', 'f'].map((name) => new FuzzClient(name));
+  // Commit notices wait for an update to ride on until the schedule ends their hold.
+  const notices = new HeldNotices();
   const nodes: FuzzNode[] = ['n1', 'n2', 'n3'].map((id, i) =>
-    createNode(id, network, i === 0 ? storage : storage.sharedHandle(), () => clients),
+    createNode(
+      id,
+      network,
+      i === 0 ? storage : storage.sharedHandle(),
+      () => clients,
+      notices.timer,
+    ),
   );
   const background: Promise<unknown>[] = [];
   const failures: unknown[] = [];
@@ -94,6 +103,8 @@ async function run(seed: number, steps: number) {
     else if (roll < 0.89) {
       const room = rng.pick(nodes).rooms.get(BOARD);
       if (room) track(room.catchUpNow());
+    } else if (roll < 0.93 && notices.count > 0) {
+      notices.fire(rng.int(notices.count));
     } else {
       for (let i = rng.int(3); i >= 0; i--) await turn();
     }
@@ -101,6 +112,7 @@ async function run(seed: number, steps: number) {
 
   // Heal: deliver everything, let every client resync twice (to send what it holds, then to
   // receive what the others sent), with the nodes reading what they missed in between.
+  notices.fireAll();
   while (network.inFlight.length > 0) network.deliver(0, 'deliver');
   await Promise.all(background);
   const settle = async () => {

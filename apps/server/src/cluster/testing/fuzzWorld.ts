@@ -11,6 +11,7 @@ import type { RelaySink } from '../../rooms/Outbox.js';
 import { RoomManager } from '../../rooms/RoomManager.js';
 import type { MemoryStorage } from '../../storage/MemoryStorage.js';
 import { ClusterNode } from '../ClusterNode.js';
+import type { NoticeTimer } from '../noticeTimer.js';
 import type { FuzzBus, FuzzNetwork } from './FuzzNetwork.js';
 
 export const BOARD = 'fuzz';
@@ -106,9 +107,10 @@ export function createNode(
   network: FuzzNetwork,
   storage: MemoryStorage,
   clients: () => FuzzClient[],
+  noticeTimer: NoticeTimer,
 ): FuzzNode {
   const bus = network.bus(id);
-  const cluster = new ClusterNode({ bus, clock: systemClock, logger: silentLogger });
+  const cluster = new ClusterNode({ bus, clock: systemClock, logger: silentLogger, noticeTimer });
   const node: FuzzNode = {
     id,
     bus,
