@@ -1,6 +1,14 @@
 import { isValidBoardId } from '@drawbridge/protocol';
 import { decode, encode } from '@msgpack/msgpack';
 
+/** A commit notice: what of the sender's messages is stored, and under which seqs. */
+export interface CommitNotice {
+  through: number;
+  head: number;
+  msgs: number[];
+  stored: number[][];
+}
+
 /**
  * What nodes tell each other over the bus. Board messages go to the board's channel (only nodes
  * holding the board receive them); node messages go to one channel every node hears.
@@ -17,14 +25,6 @@ import { decode, encode } from '@msgpack/msgpack';
  * - `query`: asks every holder of the board for its members' awareness states.
  * - `heartbeat` / `bye`: the sender is alive / leaves (its members' states go with it).
  */
-/** A commit notice: what of the sender's messages is stored, and under which seqs. */
-export interface CommitNotice {
-  through: number;
-  head: number;
-  msgs: number[];
-  stored: number[][];
-}
-
 export type BoardMessage =
   | {
       type: 'update';
