@@ -1,5 +1,6 @@
-import { scanUpdate } from '@drawbridge/protocol';
+import { scanAwarenessUpdate, scanUpdate } from '@drawbridge/protocol';
 import { describe, expect, it } from 'vitest';
+import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { systemClock } from '../clock.js';
 import { silentLogger } from '../logger.js';
@@ -191,5 +192,32 @@ describe('BoardReplica', () => {
     a.replica.close();
     expect(notices.count).toBe(0);
     expect(inFlight(network)).toEqual(['update', 'commit']);
+  });
+
+  it("sends a member's presence with its update of the same turn, and alone otherwise", async () => {
+    const { a, b, network, deliverAll } = await twoNodes();
+    const client = clientDoc();
+    const presence = new Awareness(client.doc);
+    const move = (x: number) => {
+      presence.setLocalStateField('cursor', { x });
+      const update = encodeAwarenessUpdate(presence, [client.doc.clientID]);
+      a.room.applyAwareness(update, scanAwarenessUpdate(update), 'a-member');
+    };
+    move(1);
+    const stored = edit(a, client, 'k');
+    await nextTurn();
+    expect(network.inFlight.map(({ message }) => message)).toMatchObject([
+      { type: 'update', awareness: expect.any(Uint8Array) },
+    ]);
+    deliverAll();
+    expect(b.room.doc.getMap('m').get('k')).toBe('k');
+    expect(b.room.awareness.getStates().get(client.doc.clientID)).toEqual({ cursor: { x: 1 } });
+    await stored;
+    move(2);
+    await nextTurn();
+    expect(inFlight(network)).toEqual(['awareness']);
+    deliverAll();
+    expect(b.room.awareness.getStates().get(client.doc.clientID)).toEqual({ cursor: { x: 2 } });
+    presence.destroy();
   });
 });

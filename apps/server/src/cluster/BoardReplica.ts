@@ -174,33 +174,39 @@ export class BoardReplica {
   }
 
   /**
-   * Publishes the open update message (carrying the pending notice, if any) and awareness; the
-   * notice goes alone only when `noticeToo` (its hold ended, a flush, or no hold at all).
+   * Publishes the open update message, carrying the pending notice and the changed awareness
+   * states, if any; awareness goes alone when no update does, and the notice only when
+   * `noticeToo` (its hold ended, a flush, or no hold at all).
    */
   #send(noticeToo: boolean): void {
     this.#scheduled = false;
     const node = this.#bus.nodeId;
     const boardId = this.#boardId;
+    const awareness = this.#takeAwareness();
     if (this.#open) {
       const { msg, updates } = this.#open;
       this.#open = null;
-      const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+      const message: BoardMessage = { type: 'update', node, boardId, msg, update: updates[0]! };
+      if (updates.length > 1) message.update = Y.mergeUpdates(updates);
       const commit = this.#takeNotice();
-      this.#bus.publishBoard(
-        commit
-          ? { type: 'update', node, boardId, msg, update, commit }
-          : { type: 'update', node, boardId, msg, update },
-      );
-    }
-    if (this.#awarenessIds.size > 0) {
-      const update = this.#host.encodeAwareness([...this.#awarenessIds]);
-      this.#awarenessIds = new Set();
-      this.#bus.publishBoard({ type: 'awareness', node, boardId, update });
+      if (commit) message.commit = commit;
+      if (awareness) message.awareness = awareness;
+      this.#bus.publishBoard(message);
+    } else if (awareness) {
+      this.#bus.publishBoard({ type: 'awareness', node, boardId, update: awareness });
     }
     if (noticeToo) {
       const notice = this.#takeNotice();
       if (notice) this.#bus.publishBoard({ type: 'commit', node, boardId, ...notice });
     }
+  }
+
+  /** The changed awareness states, encoded; null if none changed. */
+  #takeAwareness(): Uint8Array | null {
+    if (this.#awarenessIds.size === 0) return null;
+    const update = this.#host.encodeAwareness([...this.#awarenessIds]);
+    this.#awarenessIds = new Set();
+    return update;
   }
 
   /** The pending notice, now (its hold ends); null if none. */
@@ -221,6 +227,7 @@ export class BoardReplica {
       case 'update':
         this.#onUpdate(message.node, message.msg, message.update);
         if (message.commit) this.#onCommit(message.node, message.commit);
+        if (message.awareness) this.#onAwareness(message.node, message.awareness);
         return;
       case 'commit':
         this.#onCommit(message.node, message);

@@ -11,6 +11,15 @@ const valid: BusMessage[] = [
     msg: 4,
     update: Uint8Array.of(1),
     commit: { through: 3, head: 9, msgs: [3], stored: [[8, 9]] },
+    awareness: Uint8Array.of(1, 0),
+  },
+  {
+    type: 'update',
+    node: 'n1',
+    boardId: 'b',
+    msg: 5,
+    update: Uint8Array.of(1),
+    awareness: Uint8Array.of(0),
   },
   {
     type: 'commit',
@@ -41,6 +50,14 @@ describe('bus messages', () => {
       { type: 'commit', node: 'n1', boardId: 'b', through: 1, head: 1, msgs: [1], stored: [] },
       { type: 'commit', node: 'n1', boardId: 'b', through: 1, head: 1, msgs: [1], stored: [[1.5]] },
       { type: 'update', node: 'n1', boardId: 'b', msg: 1, update: Uint8Array.of(1), commit: 7 },
+      {
+        type: 'update',
+        node: 'n1',
+        boardId: 'b',
+        msg: 1,
+        update: Uint8Array.of(1),
+        awareness: 'x',
+      },
       {
         type: 'update',
         node: 'n1',

@@ -21,7 +21,8 @@ export interface CommitNotice {
  *   on the sender's next `update` for the board (its `commit` field) and goes alone only when no
  *   update follows soon. (A node of an older version ignores the field; what it then lacks, it
  *   reads from storage at its periodic check.)
- * - `awareness`: states of the sender's members (or their removal).
+ * - `awareness`: states of the sender's members (or their removal). Those that changed in the
+ *   same turn as an `update` ride on it (its `awareness` field).
  * - `query`: asks every holder of the board for its members' awareness states.
  * - `heartbeat` / `bye`: the sender is alive / leaves (its members' states go with it).
  */
@@ -34,6 +35,8 @@ export type BoardMessage =
       update: Uint8Array;
       /** A notice of earlier messages, carried along (absent when none was pending). */
       commit?: CommitNotice;
+      /** Awareness states that changed in the same turn, carried along. */
+      awareness?: Uint8Array;
     }
   | ({ type: 'commit'; node: string; boardId: string } & CommitNotice)
   | { type: 'awareness'; node: string; boardId: string; update: Uint8Array }
@@ -103,10 +106,17 @@ export function decodeMessage(bytes: Uint8Array): BusMessage | null {
   switch (m.type) {
     case 'update': {
       if (!isCount(m.msg) || !(m.update instanceof Uint8Array)) return null;
-      if (m.commit === undefined) return { type: 'update', ...base, msg: m.msg, update: m.update };
-      const commit = noticeOf(m.commit);
-      if (!commit) return null;
-      return { type: 'update', ...base, msg: m.msg, update: m.update, commit };
+      const message: BoardMessage = { type: 'update', ...base, msg: m.msg, update: m.update };
+      if (m.commit !== undefined) {
+        const commit = noticeOf(m.commit);
+        if (!commit) return null;
+        message.commit = commit;
+      }
+      if (m.awareness !== undefined) {
+        if (!(m.awareness instanceof Uint8Array)) return null;
+        message.awareness = m.awareness;
+      }
+      return message;
     }
     case 'commit': {
       const notice = noticeOf(m);
