@@ -4,6 +4,7 @@
  * barriers (the measured phase).
  */
 import { fileURLToPath } from 'node:url';
+import { type Series, scrapeMetrics, seriesDelta, sumOf } from '../lib/clusterStats.js';
 import { type ServerKind, startServer, UNLIMITED_RATE } from '../lib/servers.js';
 import { startWorkers } from '../lib/workers.js';
 import type { BroadcastParams, BroadcastResult } from './broadcastClients.js';
@@ -20,6 +21,24 @@ export interface BroadcastRun {
   /** Warm-up included: what the frame counts cover. */
   totalEdits: number;
   readers: number;
+  /** Drawbridge: its storage commits in the measured phase, from its /metrics. */
+  commits?: CommitStats;
+}
+
+/** A server's group commits over a phase (Drawbridge's `drawbridge_storage_commit_*`). */
+export interface CommitStats {
+  commits: number;
+  records: number;
+  /** Sum of the commits' round trips (queue to answer, fsync included). */
+  seconds: number;
+}
+
+function commitStats(delta: Series): CommitStats {
+  return {
+    commits: sumOf(delta, 'drawbridge_storage_commit_seconds_count'),
+    records: sumOf(delta, 'drawbridge_storage_commit_records_sum'),
+    seconds: sumOf(delta, 'drawbridge_storage_commit_seconds_sum'),
+  };
 }
 
 /** What the orchestrator reads around the measured phase; the clients wait meanwhile. */
@@ -70,18 +89,27 @@ export async function runBroadcast(
   try {
     let cpuBefore = 0;
     let cpuAfter = 0;
+    // Drawbridge's commit counters around the measured phase: scraped before the CPU reading
+    // that starts it and after the one that ends it, so the scrapes cost no measured CPU.
+    const scrape = () => (kind === 'drawbridge' ? scrapeMetrics(server.url) : null);
+    let metricsBefore: Series | null = null;
+    let metricsAfter: Series | null = null;
     const { results, elapsedMs } = await driveBroadcast(
       { ...params, kind, server: { url: server.url, wsUrl: server.wsUrl } },
       workers,
       {
-        beforeMeasured: () => {
+        beforeMeasured: async () => {
+          metricsBefore = await scrape();
           cpuBefore = server.cpuSeconds();
         },
-        afterMeasured: () => {
+        afterMeasured: async () => {
           cpuAfter = server.cpuSeconds();
+          metricsAfter = await scrape();
         },
       },
     );
+    const commits =
+      metricsBefore && metricsAfter ? commitStats(seriesDelta(metricsBefore, metricsAfter)) : null;
     return {
       kind,
       results,
@@ -90,6 +118,7 @@ export async function runBroadcast(
       edits: params.count,
       totalEdits: params.warmup + params.count,
       readers: params.readers,
+      ...(commits ? { commits } : {}),
     };
   } finally {
     await server.destroy();
