@@ -258,7 +258,8 @@ describe('BOARD_TOO_LARGE', () => {
         expect(observer.provider.awareness.getStates().get(offline.clientID)).toEqual({ probe: 1 }),
       { timeout: 5000, interval: 5 },
     );
-    expect(sent).toEqual(['board:join', 'doc:update', 'awareness:update', 'awareness:update']);
+    // The join rode in the CONNECT (PROTOCOL.md §2.3): no board:join, no second attempt.
+    expect(sent).toEqual(['doc:update', 'awareness:update', 'awareness:update']);
     expect(await errorCount(server.url, ErrorCode.BOARD_TOO_LARGE)).toBe(1);
     expect(peer.provider.state.status).toBe('live');
     expect(peer.provider.state.error?.code).toBe(ErrorCode.BOARD_TOO_LARGE);

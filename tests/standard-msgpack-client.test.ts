@@ -3,6 +3,7 @@
  * in Node: it sends byte arrays as ext type 0 and `undefined` as `d4 00 00` (PROTOCOL.md §2.2).
  * The whole sync flow against a real server, side by side with a Drawbridge provider.
  */
+import { io } from 'socket.io-client';
 import * as msgpackParser from 'socket.io-msgpack-parser';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
@@ -16,7 +17,7 @@ import {
 } from './utils/peers.js';
 import { fetchBoard } from './utils/rawClient.js';
 import { startServer, type TestServer } from './utils/server.js';
-import { StandardClient } from './utils/standardClient.js';
+import { bytesOf, StandardClient } from './utils/standardClient.js';
 
 describe('socket.io-msgpack-parser clients (Node)', () => {
   let server: TestServer;
@@ -96,6 +97,44 @@ describe('socket.io-msgpack-parser clients (Node)', () => {
       expect([...a.received.errors, ...b.received.errors]).toEqual([]);
     });
   }
+
+  it('joins on connect: the state vector in the CONNECT auth as ext type 0, answered by board:joined', async () => {
+    server = await startServer();
+    const peer = connectPeer(server.url, 'standard-on-connect');
+    peers.push(peer);
+    await whenLive(peer);
+    peer.doc.getMap('shapes').set('p1', { kind: 'rect', x: 4 });
+    await whenSaved(peer);
+
+    const doc = new Y.Doc();
+    const socket = io(server.url, {
+      parser: msgpackParser,
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      // notepack.io writes this Uint8Array as ext type 0 (PROTOCOL.md §2.2).
+      auth: {
+        join: {
+          boardId: 'standard-on-connect',
+          protocol: 1,
+          stateVector: Y.encodeStateVector(doc),
+        },
+      },
+    });
+    try {
+      const joined = await new Promise<{ ok: boolean; role?: string; update?: unknown }>(
+        (resolve, reject) => {
+          socket.once('board:joined', resolve);
+          socket.once('connect_error', reject);
+        },
+      );
+      expect(joined).toMatchObject({ ok: true, role: 'editor', boardId: 'standard-on-connect' });
+      Y.applyUpdate(doc, bytesOf(joined.update));
+      await expectConverged([peer.doc, doc]);
+    } finally {
+      socket.disconnect();
+    }
+  });
 
   it('a standard client with offline edits sends them after its join', async () => {
     server = await startServer();

@@ -32,6 +32,7 @@ import {
 import { InboundScheduler } from './flow/InboundScheduler.js';
 import { TurnBudget } from './flow/TurnBudget.js';
 import { connectionHandler } from './handlers/connections.js';
+import { holdConnectAnswer } from './handlers/connectJoin.js';
 import type { Authorize, DrawbridgeServer, HandlerDeps, SocketData } from './handlers/context.js';
 import { createHttpApp, createHttpListener } from './http/app.js';
 import { releaseUpgradeRequest } from './http/connectionMemory.js';
@@ -333,6 +334,8 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
     // Socket.IO's client registered its listeners on the engine socket before this one ran.
     compactListeners(raw);
   });
+  // A join made on connect answers in the CONNECT answer's write (connectJoin.ts).
+  io.use(holdConnectAnswer);
   io.on('connection', connectionHandler(deps, inbound, clock));
 
   return {

@@ -1,11 +1,14 @@
 import {
   ACK_TIMEOUT_MS,
   type AckResult,
+  type BoardJoined,
   type ClientToServerEvents,
+  type ConnectAuth,
   type DocUpdate,
   ErrorCode,
   type ErrorPayload,
   isRetryable,
+  type JoinRequest,
   type JoinResult,
   PROTOCOL_VERSION,
   parser,
@@ -65,9 +68,10 @@ export interface BoardProviderOptions {
   reconnectionDelay?: number;
   reconnectionDelayMax?: number;
   /**
-   * Awaited before every join (the first and each rejoin): work that must reach the server
-   * before the changes that depend on it, such as uploading images added offline before the
-   * shapes that show them. A failure does not stop the join. Bound its duration yourself.
+   * Awaited in every join (the first and each rejoin), after the server's answer is applied and
+   * before the local changes it lacks are sent: work that must reach the server before the
+   * changes that depend on it, such as uploading images added offline before the shapes that
+   * show them. A failure does not stop the join. Bound its duration yourself.
    */
   beforeJoin?: () => Promise<void>;
 }
@@ -103,6 +107,9 @@ export class BoardProvider {
   #ackedSeq = 0;
   /** Bumped on each (re)join so answers to an older join are ignored. */
   #joinGeneration = 0;
+  /** The generation of the join on connect whose `board:joined` has not arrived yet. */
+  #connectJoin: number | null = null;
+  #connectJoinTimer: ReturnType<typeof setTimeout> | null = null;
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
   #destroyed = false;
 
@@ -123,7 +130,8 @@ export class BoardProvider {
         reconnectionDelay: options.reconnectionDelay ?? 500,
         reconnectionDelayMax: options.reconnectionDelayMax ?? 10_000,
         randomizationFactor: 0.5,
-        ...(options.token ? { auth: { token: options.token } } : {}),
+        // Called on every connection attempt: each carries the document's state vector then.
+        auth: (send: (auth: ConnectAuth) => void) => send(this.#connectAuth()),
       }) as ClientSocket);
 
     this.doc.on('update', this.#onDocUpdate);
@@ -134,6 +142,7 @@ export class BoardProvider {
     this.socket.on('doc:update', this.#onRemoteDoc);
     this.socket.on('awareness:update', this.#onRemoteAwareness);
     this.socket.on('board:error', this.#onBoardError);
+    this.socket.on('board:joined', this.#onJoined);
     if (this.socket.connected) this.#join();
   }
 
@@ -165,6 +174,7 @@ export class BoardProvider {
     if (this.#destroyed) return;
     this.#destroyed = true;
     if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    this.#clearConnectJoinTimer();
     this.doc.off('update', this.#onDocUpdate);
     this.awareness.off('update', this.#onAwarenessUpdate);
     this.socket.off('connect', this.#onConnect);
@@ -173,6 +183,7 @@ export class BoardProvider {
     this.socket.off('doc:update', this.#onRemoteDoc);
     this.socket.off('awareness:update', this.#onRemoteAwareness);
     this.socket.off('board:error', this.#onBoardError);
+    this.socket.off('board:joined', this.#onJoined);
     if (this.socket.connected) this.socket.emit('board:leave', { boardId: this.boardId });
     if (this.#ownsSocket) this.socket.disconnect();
     this.#listeners.clear();
@@ -187,7 +198,60 @@ export class BoardProvider {
     return this.#localSeq - this.#ackedSeq;
   }
 
-  readonly #onConnect = () => this.#join();
+  readonly #onConnect = () => {
+    if (this.#connectJoin === null) {
+      void this.#join();
+      return;
+    }
+    // The join rode in the CONNECT; its answer follows. A server that predates joins on
+    // connect never answers: after the ack timeout the join is sent as `board:join`.
+    const generation = this.#startJoin();
+    this.#connectJoin = generation;
+    this.#clearConnectJoinTimer();
+    this.#connectJoinTimer = setTimeout(() => {
+      this.#connectJoinTimer = null;
+      if (this.#connectJoin !== generation) return;
+      this.#connectJoin = null;
+      if (generation === this.#joinGeneration && this.socket.connected) void this.#join();
+    }, this.#ackTimeoutMs);
+  };
+
+  #clearConnectJoinTimer(): void {
+    if (this.#connectJoinTimer) clearTimeout(this.#connectJoinTimer);
+    this.#connectJoinTimer = null;
+  }
+
+  /** The CONNECT's `auth`: the token, and the join when this provider joins on connect. */
+  #connectAuth(): ConnectAuth {
+    const auth: ConnectAuth = this.#token ? { token: this.#token } : {};
+    // An owned socket joins on connect (PROTOCOL.md §2.3). A provider that failed for good
+    // reconnects (its socket does) but never rejoins.
+    if (!this.#ownsSocket || this.#destroyed || this.#state.status === 'failed') {
+      this.#connectJoin = null;
+      return auth;
+    }
+    this.#connectJoin = -1; // asked; #onConnect gives it its generation
+    return { ...auth, join: this.#joinRequest() };
+  }
+
+  #joinRequest(): JoinRequest {
+    return {
+      boardId: this.boardId,
+      protocol: PROTOCOL_VERSION,
+      stateVector: Y.encodeStateVector(this.doc),
+      ...(this.#token ? { token: this.#token } : {}),
+    };
+  }
+
+  readonly #onJoined = (result: BoardJoined) => {
+    if (result?.boardId !== undefined && result.boardId !== this.boardId) return;
+    const generation = this.#connectJoin;
+    if (generation === null || generation !== this.#joinGeneration) return;
+    this.#connectJoin = null;
+    this.#clearConnectJoinTimer();
+    if (this.#destroyed) return;
+    void this.#answered(result, generation);
+  };
 
   /** A first connection that fails is offline too, not forever "connecting". */
   readonly #onConnectError = () => {
@@ -197,33 +261,39 @@ export class BoardProvider {
   readonly #onDisconnect = () => {
     this.#joined = false;
     this.#joinGeneration++;
+    this.#connectJoin = null;
+    this.#clearConnectJoinTimer();
     // Others' states would go stale while we cannot hear their removals.
     const others = [...this.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID);
     removeAwarenessStates(this.awareness, others, this);
     if (this.#state.status !== 'failed') this.#setState({ status: 'offline' });
   };
 
-  async #join(): Promise<void> {
-    if (this.#destroyed || this.#state.status === 'failed') return;
+  /** A join begins: answers to any earlier one are ignored from now on. */
+  #startJoin(): number {
     const generation = ++this.#joinGeneration;
     this.#joined = false;
     this.#setState({ status: 'connecting' });
-    if (this.#beforeJoin) {
-      await this.#beforeJoin().catch(() => undefined);
-      if (generation !== this.#joinGeneration || this.#destroyed) return;
-    }
+    return generation;
+  }
+
+  async #join(): Promise<void> {
+    if (this.#destroyed || this.#state.status === 'failed') return;
+    const generation = this.#startJoin();
     let result: AckResult<JoinResult>;
     try {
-      result = await this.socket.timeout(this.#ackTimeoutMs).emitWithAck('board:join', {
-        boardId: this.boardId,
-        protocol: PROTOCOL_VERSION,
-        stateVector: Y.encodeStateVector(this.doc),
-        ...(this.#token ? { token: this.#token } : {}),
-      });
+      result = await this.socket
+        .timeout(this.#ackTimeoutMs)
+        .emitWithAck('board:join', this.#joinRequest());
     } catch {
       return this.#retryLater(generation);
     }
     if (generation !== this.#joinGeneration || this.#destroyed) return;
+    await this.#answered(result, generation);
+  }
+
+  /** A join's answer (its ack, or `board:joined`): steps 2-4 of PROTOCOL.md §5. */
+  async #answered(result: AckResult<JoinResult>, generation: number): Promise<void> {
     if (!result.ok) return this.#handleJoinError(result.error);
     const update = toBytes(result.update);
     const awareness = toBytes(result.awareness);
@@ -236,6 +306,12 @@ export class BoardProvider {
     }
     Y.applyUpdate(this.doc, update, this);
     applyAwarenessUpdate(this.awareness, awareness, this);
+    if (this.#beforeJoin) {
+      // The board shows now; what the local changes depend on is sent before them.
+      if (!this.#state.synced) this.#setState({ synced: true });
+      await this.#beforeJoin().catch(() => undefined);
+      if (generation !== this.#joinGeneration || this.#destroyed) return;
+    }
     this.#joined = true;
     this.#setState({
       status: 'live',

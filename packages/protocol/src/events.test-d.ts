@@ -12,6 +12,7 @@ import type {
   AckResult,
   AwarenessUpdate,
   BoardError,
+  BoardJoined,
   DocUpdate,
   JoinRequest,
   JoinResult,
@@ -138,6 +139,8 @@ describe('event maps', () => {
       code: ErrorCode;
       message: string;
     }>();
+    expectTypeOf<ServerToClientEvents['board:joined']>().parameters.toEqualTypeOf<[BoardJoined]>();
+    expectTypeOf<BoardJoined>().toEqualTypeOf<{ boardId?: string } & AckResult<JoinResult>>();
   });
 
   it('the event name constants are exactly the keys of the maps', () => {

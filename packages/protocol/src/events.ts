@@ -2,6 +2,7 @@ import type {
   Ack,
   AwarenessUpdate,
   BoardError,
+  BoardJoined,
   DocUpdate,
   JoinRequest,
   JoinResult,
@@ -20,6 +21,7 @@ export const ServerEvent = {
   DOC_UPDATE: 'doc:update',
   AWARENESS_UPDATE: 'awareness:update',
   ERROR: 'board:error',
+  JOINED: 'board:joined',
 } as const;
 
 export interface ClientToServerEvents {
@@ -33,4 +35,6 @@ export interface ServerToClientEvents {
   'doc:update': (message: DocUpdate) => void;
   'awareness:update': (message: AwarenessUpdate) => void;
   'board:error': (error: BoardError) => void;
+  /** The answer to a join made on connect (`auth.join`, PROTOCOL.md §2.3). */
+  'board:joined': (result: BoardJoined) => void;
 }

@@ -51,6 +51,8 @@ export type {
   AckResult,
   AwarenessUpdate,
   BoardError,
+  BoardJoined,
+  ConnectAuth,
   DocUpdate,
   JoinRequest,
   JoinResult,

@@ -43,6 +43,22 @@ export interface AwarenessUpdate {
   update: Uint8Array;
 }
 
+/**
+ * The `auth` map of a Socket.IO CONNECT (PROTOCOL.md §2.3). `join` joins a board as part of the
+ * connection: the server answers it with a `board:joined` event right after its CONNECT answer,
+ * a round trip sooner than a `board:join` sent after connecting.
+ */
+export interface ConnectAuth {
+  token?: string;
+  join?: JoinRequest;
+}
+
+/**
+ * The answer to a join made on connect (`ConnectAuth.join`): the `board:join` ack's result, with
+ * the board's id (always on success; on failure when the request named a valid-looking one).
+ */
+export type BoardJoined = { boardId?: string } & AckResult<JoinResult>;
+
 export interface BoardError {
   boardId?: string;
   code: ErrorCode;

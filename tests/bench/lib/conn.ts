@@ -143,21 +143,30 @@ async function connectSocketIo(
     return connectSocketIoLibrary(kind, url, boardId, handlers, options);
   const timeoutMs = options.timeoutMs ?? 10_000;
   const parser = (kind === 'drawbridge' ? drawbridgeParser : msgpackParser) as WireParser;
-  const socket = await WireSocket.open(url, parser, timeoutMs);
+  const join = { boardId, protocol: 1, stateVector: options.stateVector ?? EMPTY_SV };
+  // Drawbridge joins on connect (PROTOCOL.md §2.3): its answer is an event behind the CONNECT's.
+  let answered: (ack: JoinAck) => void = () => {};
+  const joinedOnConnect = new Promise<JoinAck>((resolve) => {
+    answered = resolve;
+  });
+  const onConnect = kind === 'drawbridge';
+  const socket = await WireSocket.open(url, parser, timeoutMs, {
+    ...(onConnect ? { auth: { join } } : {}),
+    on: {
+      'doc:update': (message) =>
+        handlers.update?.(bytesOf((message as { update: unknown }).update)),
+      'board:error': (error) => {
+        const { code, message } = error as { code: string; message: string };
+        handlers.fail(`board:error ${code}: ${message}`);
+      },
+      'board:joined': (ack) => answered(ack as JoinAck),
+    },
+  });
   try {
     socket.onClose((reason) => handlers.fail(`disconnected: ${reason}`));
-    socket.on('doc:update', (message) =>
-      handlers.update?.(bytesOf((message as { update: unknown }).update)),
-    );
-    socket.on('board:error', (error) => {
-      const { code, message } = error as { code: string; message: string };
-      handlers.fail(`board:error ${code}: ${message}`);
-    });
-    const ack = (await socket.request(
-      'board:join',
-      { boardId, protocol: 1, stateVector: options.stateVector ?? EMPTY_SV },
-      timeoutMs,
-    )) as JoinAck;
+    const ack = onConnect
+      ? await withTimeout(joinedOnConnect, timeoutMs, 'board:joined')
+      : ((await socket.request('board:join', join, timeoutMs)) as JoinAck);
     const initial = joined(kind, ack);
     return withRequest({
       initial,
@@ -181,12 +190,25 @@ async function connectSocketIoLibrary(
   handlers: ConnHandlers,
   options: ConnectOptions,
 ): Promise<Conn> {
+  const join = { boardId, protocol: 1, stateVector: options.stateVector ?? EMPTY_SV };
   const socket = io(url, {
     parser: kind === 'drawbridge' ? drawbridgeParser : msgpackParser,
     transports: ['websocket'],
     forceNew: true,
     reconnection: false,
+    // Drawbridge joins on connect (PROTOCOL.md §2.3).
+    ...(kind === 'drawbridge' ? { auth: { join } } : {}),
   }) as unknown as AnySocket;
+  // Registered before connecting: a join on connect's answer arrives right behind the CONNECT's.
+  socket.on('doc:update', (message: { update: unknown }) =>
+    handlers.update?.(bytesOf(message.update)),
+  );
+  socket.on('board:error', (error: { code: string; message: string }) =>
+    handlers.fail(`board:error ${error.code}: ${error.message}`),
+  );
+  const joinedOnConnect = new Promise<JoinAck>((resolve) =>
+    socket.once('board:joined', (ack: JoinAck) => resolve(ack)),
+  );
   let closing = false;
   const timeoutMs = options.timeoutMs ?? 10_000;
   try {
@@ -203,20 +225,12 @@ async function connectSocketIoLibrary(
     socket.on('disconnect', (reason: string) => {
       if (!closing) handlers.fail(`disconnected: ${reason}`);
     });
-    socket.on('doc:update', (message: { update: unknown }) =>
-      handlers.update?.(bytesOf(message.update)),
-    );
-    socket.on('board:error', (error: { code: string; message: string }) =>
-      handlers.fail(`board:error ${error.code}: ${error.message}`),
-    );
-    const ack = (await socket.timeout(timeoutMs).emitWithAck(
-      'board:join' as never,
-      {
-        boardId,
-        protocol: 1,
-        stateVector: options.stateVector ?? EMPTY_SV,
-      } as never,
-    )) as JoinAck;
+    const ack =
+      kind === 'drawbridge'
+        ? await withTimeout(joinedOnConnect, timeoutMs, 'board:joined')
+        : ((await socket
+            .timeout(timeoutMs)
+            .emitWithAck('board:join' as never, join as never)) as JoinAck);
     const initial = joined(kind, ack);
     return withRequest({
       initial,

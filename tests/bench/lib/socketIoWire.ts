@@ -52,14 +52,24 @@ export class WireSocket {
   }
 
   /**
-   * Opens the WebSocket, reads Engine.IO's `open`, sends CONNECT to `/` and resolves once the
-   * server's CONNECT arrives. Rejects on CONNECT_ERROR, a closed socket or the timeout.
+   * Opens the WebSocket, reads Engine.IO's `open`, sends CONNECT to `/` (with `auth`, if any)
+   * and resolves once the server's CONNECT arrives. Rejects on CONNECT_ERROR, a closed socket or
+   * the timeout.
    */
-  static open(httpUrl: string, parser: WireParser, timeoutMs: number): Promise<WireSocket> {
+  static open(
+    httpUrl: string,
+    parser: WireParser,
+    timeoutMs: number,
+    options: { auth?: Record<string, unknown>; on?: Record<string, Listener> } = {},
+  ): Promise<WireSocket> {
     const url = `${httpUrl.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`;
     const ws = new WebSocket(url, { perMessageDeflate: false });
     ws.binaryType = 'nodebuffer';
     const socket = new WireSocket(ws, parser);
+    // Listeners that must hear what arrives right behind the CONNECT answer (a join on connect).
+    for (const [event, listener] of Object.entries(options.on ?? {})) socket.on(event, listener);
+    const connect: WirePacket = { type: CONNECT, nsp: '/' };
+    if (options.auth) connect.data = options.auth;
     const decoder = new parser.Decoder();
     return new Promise<WireSocket>((resolve, reject) => {
       let settled = false;
@@ -95,7 +105,7 @@ export class WireSocket {
         }
         const text = data.toString();
         const type = text[0];
-        if (type === '0') socket.#send({ type: CONNECT, nsp: '/' });
+        if (type === '0') socket.#send(connect);
         else if (type === '2')
           ws.send('3'); // ping -> pong
         else if (type === '1') socket.#lost('transport close');

@@ -8,6 +8,7 @@ import {
 import type { Grant } from '../auth/BoardAccess.js';
 import type { BoardRoom } from '../rooms/BoardRoom.js';
 import {
+  type AnyAck,
   boardIdOf,
   type DrawbridgeSocket,
   type HandlerDeps,
@@ -41,8 +42,21 @@ export function boardHandlers(deps: HandlerDeps): {
   };
 }
 
-async function onJoin(deps: HandlerDeps, socket: DrawbridgeSocket, args: unknown[]): Promise<void> {
+function onJoin(deps: HandlerDeps, socket: DrawbridgeSocket, args: unknown[]): Promise<void> {
   const { input, ack } = inbound(args);
+  return joinBoard(deps, socket, input, ack);
+}
+
+/**
+ * Validates a join request and joins: `board:join`'s handler, and a join made on connect
+ * (connectJoin.ts). The result goes to `ack` (as `board:error` without one).
+ */
+export async function joinBoard(
+  deps: HandlerDeps,
+  socket: DrawbridgeSocket,
+  input: unknown,
+  ack: AnyAck | undefined,
+): Promise<void> {
   const valid = validateJoinRequest(input, deps.limits);
   if (!valid.ok) return reportError(deps, socket, ack, valid.error, boardIdOf(input));
   const { boardId, stateVector } = valid.value;

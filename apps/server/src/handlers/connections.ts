@@ -4,6 +4,7 @@ import { slimHandshake } from '../http/connectionMemory.js';
 import { compactListeners } from '../http/listenerTables.js';
 import { awarenessHandlers } from './awarenessHandlers.js';
 import { boardHandlers } from './boardHandlers.js';
+import { connectJoinOf, joinOnConnect } from './connectJoin.js';
 import type { DrawbridgeSocket, HandlerDeps } from './context.js';
 import { takeTurn } from './fairness.js';
 import { JoinedBoards } from './JoinedBoards.js';
@@ -33,6 +34,8 @@ export function connectionHandler(
   }
   return (socket) => {
     socket.data.boards = new JoinedBoards();
+    // Read before the handshake is slimmed: the slim one keeps only the token of `auth`.
+    const join = connectJoinOf(socket);
     slimHandshake(socket);
     deps.metrics.connections.inc();
     socket.on('disconnect', onDisconnect);
@@ -47,5 +50,9 @@ export function connectionHandler(
     socket.on('doc:update', sync['doc:update']);
     socket.on('awareness:update', awareness['awareness:update']);
     compactListeners(socket);
+    if (join !== undefined) {
+      bucket.take(); // a join on connect is an inbound event like any other
+      joinOnConnect(deps, socket, join);
+    }
   };
 }

@@ -72,7 +72,7 @@ export interface HandlerDeps {
  */
 export type SocketListener = (this: DrawbridgeSocket, ...args: unknown[]) => void;
 
-type AnyAck = (result: AckResult<Record<string, unknown>>) => void;
+export type AnyAck = (result: AckResult<Record<string, unknown>>) => void;
 
 export const isAck = (value: unknown): value is AnyAck => typeof value === 'function';
 

@@ -44,10 +44,10 @@ const NO_QUERY: Handshake['query'] = Object.freeze({});
 /**
  * Socket.IO keeps a connection's handshake for the connection's whole life: every request header
  * (a browser sends one to three kilobytes of them: cookies, user agent, accept-*), the parsed
- * query, the URL and a date string. Once connected, Drawbridge reads only `auth` (the token);
- * the headers were checked when the handshake was allowed. So the handshake keeps `auth`,
- * `address`, `issued`, `secure` and `xdomain`; headers and query become empty, URL and time
- * empty strings.
+ * query, the URL and a date string. Once connected, Drawbridge reads only `auth` (the token;
+ * a join made on connect was read before this runs); the headers were checked when the
+ * handshake was allowed. So the handshake keeps `auth` (without `join`), `address`, `issued`,
+ * `secure` and `xdomain`; headers and query become empty, URL and time empty strings.
  */
 export function slimHandshake(socket: Socket): void {
   const { address, xdomain, secure, issued, auth } = socket.handshake;
@@ -60,6 +60,13 @@ export function slimHandshake(socket: Socket): void {
     issued,
     url: '',
     query: NO_QUERY,
-    auth,
+    auth: withoutJoin(auth),
   };
+}
+
+/** `auth` without a join made on connect (its state vector may be 64 KiB), once it was read. */
+function withoutJoin(auth: Handshake['auth']): Handshake['auth'] {
+  if (auth === null || typeof auth !== 'object' || !('join' in auth)) return auth;
+  const { join: _join, ...rest } = auth as Record<string, unknown>;
+  return rest;
 }
