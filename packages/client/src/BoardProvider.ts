@@ -13,39 +13,20 @@ import {
   PROTOCOL_VERSION,
   parser,
   REMOVAL_CODES,
-  type Role,
   type ServerToClientEvents,
   toBytes,
 } from '@drawbridge/protocol';
 import { io, type Socket } from 'socket.io-client';
-import {
-  Awareness,
-  applyAwarenessUpdate,
-  encodeAwarenessUpdate,
-  removeAwarenessStates,
-} from 'y-protocols/awareness';
+import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import { ConnectJoin } from './ConnectJoin.js';
 import { carriesNews } from './joinDiff.js';
+import { PresenceLink } from './PresenceLink.js';
+import { type ProviderState, ProviderStates, type StateListener } from './ProviderStates.js';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/**
- * - `connecting`: no connection yet, or joining.
- * - `live`: joined; local changes stream to the server.
- * - `offline`: the connection is down; changes are kept and sent on reconnect.
- * - `failed`: the server refused the board for good (see `error`); no more retries.
- */
-export type ConnectionStatus = 'connecting' | 'live' | 'offline' | 'failed';
-
-export interface ProviderState {
-  status: ConnectionStatus;
-  /** Local changes the server has not yet confirmed as stored. */
-  unsaved: number;
-  /** True once the first join completed: the document holds the server's content. */
-  synced: boolean;
-  role: Role | null;
-  error: ErrorPayload | null;
-}
+export type { ConnectionStatus, ProviderState } from './ProviderStates.js';
 
 export interface BoardProviderOptions {
   boardId: string;
@@ -76,8 +57,6 @@ export interface BoardProviderOptions {
   beforeJoin?: () => Promise<void>;
 }
 
-type Listener = (state: ProviderState) => void;
-
 /**
  * Binds a Y.Doc and its awareness to one board on a Drawbridge server, following PROTOCOL.md:
  * join with the state vector, apply what the server sends, answer with what it lacks, stream
@@ -91,25 +70,17 @@ export class BoardProvider {
   readonly #ownsSocket: boolean;
   readonly #ackTimeoutMs: number;
   readonly #token: string | undefined;
-  readonly #listeners = new Set<Listener>();
   readonly #untracked: Set<unknown>;
   readonly #beforeJoin: (() => Promise<void>) | undefined;
-  #state: ProviderState = {
-    status: 'connecting',
-    unsaved: 0,
-    synced: false,
-    role: null,
-    error: null,
-  };
+  readonly #states = new ProviderStates();
   #joined = false;
   /** Local updates counted so far, and the highest count the server has acked. */
   #localSeq = 0;
   #ackedSeq = 0;
   /** Bumped on each (re)join so answers to an older join are ignored. */
   #joinGeneration = 0;
-  /** The generation of the join on connect whose `board:joined` has not arrived yet. */
-  #connectJoin: number | null = null;
-  #connectJoinTimer: ReturnType<typeof setTimeout> | null = null;
+  readonly #connectJoin: ConnectJoin;
+  readonly #presence: PresenceLink;
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
   #destroyed = false;
 
@@ -118,6 +89,7 @@ export class BoardProvider {
     this.doc = options.doc;
     this.awareness = options.awareness ?? new Awareness(options.doc);
     this.#ackTimeoutMs = options.ackTimeoutMs ?? ACK_TIMEOUT_MS;
+    this.#connectJoin = new ConnectJoin(this.#ackTimeoutMs);
     this.#token = options.token;
     this.#untracked = new Set(options.untrackedOrigins ?? []);
     this.#beforeJoin = options.beforeJoin;
@@ -135,38 +107,34 @@ export class BoardProvider {
       }) as ClientSocket);
 
     this.doc.on('update', this.#onDocUpdate);
-    this.awareness.on('update', this.#onAwarenessUpdate);
+    this.#presence = new PresenceLink(
+      this.boardId,
+      this.awareness,
+      this.socket,
+      this,
+      () => this.#joined,
+    );
     this.socket.on('connect', this.#onConnect);
     this.socket.on('connect_error', this.#onConnectError);
     this.socket.on('disconnect', this.#onDisconnect);
     this.socket.on('doc:update', this.#onRemoteDoc);
-    this.socket.on('awareness:update', this.#onRemoteAwareness);
     this.socket.on('board:error', this.#onBoardError);
     this.socket.on('board:joined', this.#onJoined);
     if (this.socket.connected) this.#join();
   }
 
   get state(): ProviderState {
-    return this.#state;
+    return this.#states.current;
   }
 
   /** Calls `listener` on every state change; returns an unsubscribe function. */
-  subscribe(listener: Listener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+  subscribe(listener: StateListener): () => void {
+    return this.#states.subscribe(listener);
   }
 
   /** Resolves once `predicate(state)` holds. */
   when(predicate: (state: ProviderState) => boolean): Promise<ProviderState> {
-    if (predicate(this.#state)) return Promise.resolve(this.#state);
-    return new Promise((resolve) => {
-      const off = this.subscribe((state) => {
-        if (predicate(state)) {
-          off();
-          resolve(state);
-        }
-      });
-    });
+    return this.#states.when(predicate);
   }
 
   /** Leaves the board, detaches from the doc and awareness, closes an owned socket. */
@@ -174,24 +142,18 @@ export class BoardProvider {
     if (this.#destroyed) return;
     this.#destroyed = true;
     if (this.#retryTimer) clearTimeout(this.#retryTimer);
-    this.#clearConnectJoinTimer();
+    this.#connectJoin.cancel();
     this.doc.off('update', this.#onDocUpdate);
-    this.awareness.off('update', this.#onAwarenessUpdate);
+    this.#presence.detach();
     this.socket.off('connect', this.#onConnect);
     this.socket.off('connect_error', this.#onConnectError);
     this.socket.off('disconnect', this.#onDisconnect);
     this.socket.off('doc:update', this.#onRemoteDoc);
-    this.socket.off('awareness:update', this.#onRemoteAwareness);
     this.socket.off('board:error', this.#onBoardError);
     this.socket.off('board:joined', this.#onJoined);
     if (this.socket.connected) this.socket.emit('board:leave', { boardId: this.boardId });
     if (this.#ownsSocket) this.socket.disconnect();
-    this.#listeners.clear();
-  }
-
-  #setState(patch: Partial<ProviderState>): void {
-    this.#state = { ...this.#state, ...patch };
-    for (const listener of [...this.#listeners]) listener(this.#state);
+    this.#states.clear();
   }
 
   #unsaved(): number {
@@ -199,39 +161,26 @@ export class BoardProvider {
   }
 
   readonly #onConnect = () => {
-    if (this.#connectJoin === null) {
+    if (!this.#connectJoin.carried) {
       void this.#join();
       return;
     }
-    // The join rode in the CONNECT; its answer follows. A server that predates joins on
-    // connect never answers: after the ack timeout the join is sent as `board:join`.
+    // The join rode in the CONNECT; `board:joined` answers it.
     const generation = this.#startJoin();
-    this.#connectJoin = generation;
-    this.#clearConnectJoinTimer();
-    this.#connectJoinTimer = setTimeout(() => {
-      this.#connectJoinTimer = null;
-      if (this.#connectJoin !== generation) return;
-      this.#connectJoin = null;
+    this.#connectJoin.awaitAnswer(generation, () => {
       if (generation === this.#joinGeneration && this.socket.connected) void this.#join();
-    }, this.#ackTimeoutMs);
+    });
   };
-
-  #clearConnectJoinTimer(): void {
-    if (this.#connectJoinTimer) clearTimeout(this.#connectJoinTimer);
-    this.#connectJoinTimer = null;
-  }
 
   /** The CONNECT's `auth`: the token, and the join when this provider joins on connect. */
   #connectAuth(): ConnectAuth {
     const auth: ConnectAuth = this.#token ? { token: this.#token } : {};
     // An owned socket joins on connect (PROTOCOL.md §2.3). A provider that failed for good
     // reconnects (its socket does) but never rejoins.
-    if (!this.#ownsSocket || this.#destroyed || this.#state.status === 'failed') {
-      this.#connectJoin = null;
-      return auth;
-    }
-    this.#connectJoin = -1; // asked; #onConnect gives it its generation
-    return { ...auth, join: this.#joinRequest() };
+    const carried =
+      this.#ownsSocket && !this.#destroyed && this.#states.current.status !== 'failed';
+    this.#connectJoin.sent(carried);
+    return carried ? { ...auth, join: this.#joinRequest() } : auth;
   }
 
   #joinRequest(): JoinRequest {
@@ -245,40 +194,35 @@ export class BoardProvider {
 
   readonly #onJoined = (result: BoardJoined) => {
     if (result?.boardId !== undefined && result.boardId !== this.boardId) return;
-    const generation = this.#connectJoin;
-    if (generation === null || generation !== this.#joinGeneration) return;
-    this.#connectJoin = null;
-    this.#clearConnectJoinTimer();
-    if (this.#destroyed) return;
+    const generation = this.#connectJoin.answered();
+    if (generation === null || generation !== this.#joinGeneration || this.#destroyed) return;
     void this.#answered(result, generation);
   };
 
   /** A first connection that fails is offline too, not forever "connecting". */
   readonly #onConnectError = () => {
-    if (this.#state.status === 'connecting') this.#setState({ status: 'offline' });
+    if (this.#states.current.status === 'connecting') this.#states.set({ status: 'offline' });
   };
 
   readonly #onDisconnect = () => {
     this.#joined = false;
     this.#joinGeneration++;
-    this.#connectJoin = null;
-    this.#clearConnectJoinTimer();
+    this.#connectJoin.cancel();
     // Others' states would go stale while we cannot hear their removals.
-    const others = [...this.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID);
-    removeAwarenessStates(this.awareness, others, this);
-    if (this.#state.status !== 'failed') this.#setState({ status: 'offline' });
+    this.#presence.forgetOthers();
+    if (this.#states.current.status !== 'failed') this.#states.set({ status: 'offline' });
   };
 
   /** A join begins: answers to any earlier one are ignored from now on. */
   #startJoin(): number {
     const generation = ++this.#joinGeneration;
     this.#joined = false;
-    this.#setState({ status: 'connecting' });
+    this.#states.set({ status: 'connecting' });
     return generation;
   }
 
   async #join(): Promise<void> {
-    if (this.#destroyed || this.#state.status === 'failed') return;
+    if (this.#destroyed || this.#states.current.status === 'failed') return;
     const generation = this.#startJoin();
     let result: AckResult<JoinResult>;
     try {
@@ -305,15 +249,15 @@ export class BoardProvider {
       });
     }
     Y.applyUpdate(this.doc, update, this);
-    applyAwarenessUpdate(this.awareness, awareness, this);
+    this.#presence.apply(awareness);
     if (this.#beforeJoin) {
       // The board shows now; what the local changes depend on is sent before them.
-      if (!this.#state.synced) this.#setState({ synced: true });
+      if (!this.#states.current.synced) this.#states.set({ synced: true });
       await this.#beforeJoin().catch(() => undefined);
       if (generation !== this.#joinGeneration || this.#destroyed) return;
     }
     this.#joined = true;
-    this.#setState({
+    this.#states.set({
       status: 'live',
       synced: true,
       role: result.role,
@@ -329,13 +273,11 @@ export class BoardProvider {
       // unsaved too until the server acks it.
       if (this.#unsaved() === 0) {
         this.#localSeq++;
-        this.#setState({ unsaved: this.#unsaved() });
+        this.#states.set({ unsaved: this.#unsaved() });
       }
       this.#send(diff, this.#localSeq);
     } else if (this.#unsaved() > 0) this.#markSaved(this.#localSeq);
-    if (this.awareness.getLocalState() !== null) {
-      this.#emitAwareness([this.doc.clientID]);
-    }
+    this.#presence.announce();
   }
 
   #retryLater(generation: number): void {
@@ -354,10 +296,10 @@ export class BoardProvider {
   /** A refused join: retry what may pass later; give up (no reconnect loop) on the rest. */
   #handleJoinError(error: ErrorPayload): void {
     if (isRetryable(error.code)) {
-      this.#setState({ error });
+      this.#states.set({ error });
       this.#rejoinLater();
     } else {
-      this.#setState({ status: 'failed', error });
+      this.#states.set({ status: 'failed', error });
     }
   }
 
@@ -366,7 +308,7 @@ export class BoardProvider {
    * lacks; the others (too large, forbidden) would fail again, so they are reported, not retried.
    */
   #handleUpdateError(error: ErrorPayload): void {
-    this.#setState({ error });
+    this.#states.set({ error });
     if (isRetryable(error.code)) this.#rejoinLater();
   }
 
@@ -395,11 +337,11 @@ export class BoardProvider {
   #markSaved(upTo: number): void {
     if (upTo <= this.#ackedSeq) return;
     this.#ackedSeq = upTo;
-    this.#setState({ unsaved: this.#unsaved() });
+    this.#states.set({ unsaved: this.#unsaved() });
   }
 
   #canSend(): boolean {
-    return this.#joined && this.socket.connected && this.#state.role !== 'viewer';
+    return this.#joined && this.socket.connected && this.#states.current.role !== 'viewer';
   }
 
   readonly #onDocUpdate = (update: Uint8Array, origin: unknown) => {
@@ -410,57 +352,32 @@ export class BoardProvider {
     }
     this.#localSeq++;
     if (this.#canSend()) this.#send(update, this.#localSeq);
-    this.#setState({ unsaved: this.#unsaved() });
+    this.#states.set({ unsaved: this.#unsaved() });
   };
-
-  readonly #onAwarenessUpdate = (
-    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-    origin: unknown,
-  ) => {
-    if (origin === this || !this.#joined) return;
-    const mine = [...added, ...updated, ...removed].filter((id) => id === this.doc.clientID);
-    if (mine.length > 0) this.#emitAwareness(mine);
-  };
-
-  #emitAwareness(clients: number[]): void {
-    this.socket.emit('awareness:update', {
-      boardId: this.boardId,
-      update: encodeAwarenessUpdate(this.awareness, clients),
-    });
-  }
 
   readonly #onRemoteDoc = (message: DocUpdate) => {
     // A provider that failed for good is off the board: nothing may still change its doc.
-    if (message?.boardId !== this.boardId || this.#state.status === 'failed') return;
+    if (message?.boardId !== this.boardId || this.#states.current.status === 'failed') return;
     const update = toBytes(message.update);
     if (update) Y.applyUpdate(this.doc, update, this);
-  };
-
-  readonly #onRemoteAwareness = (message: { boardId: string; update: Uint8Array }) => {
-    if (message?.boardId !== this.boardId) return;
-    const update = toBytes(message.update);
-    if (update) applyAwarenessUpdate(this.awareness, update, this);
   };
 
   readonly #onBoardError = (error: { boardId?: string } & ErrorPayload) => {
     if (error.boardId !== undefined && error.boardId !== this.boardId) return;
     // Failed for good: the reason stays the one that ended it.
-    if (this.#state.status === 'failed') return;
+    if (this.#states.current.status === 'failed') return;
     const payload = { code: error.code, message: error.message };
     if (REMOVAL_CODES.has(error.code)) {
       // The server took this connection off the board (its link was revoked, the board was
       // deleted): nothing more arrives, and a rejoin would be refused. Fail for good.
       this.#joined = false;
       this.#joinGeneration++;
-      const others = [...this.awareness.getStates().keys()].filter(
-        (id) => id !== this.doc.clientID,
-      );
-      removeAwarenessStates(this.awareness, others, this);
-      this.#setState({ status: 'failed', error: payload });
+      this.#presence.forgetOthers();
+      this.#states.set({ status: 'failed', error: payload });
       return;
     }
     // Otherwise only requests without an ack (awareness, leave) fail this way: report, never
     // rejoin.
-    this.#setState({ error: payload });
+    this.#states.set({ error: payload });
   };
 }
