@@ -143,6 +143,8 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
     ? new ClusterNode({
         bus: options.cluster.bus,
         batchBoundary,
+        // Other nodes' readers get a burst at the pace this node's readers get it.
+        busyHoldMs: BUSY_RELAY_HOLD_MS,
         clock,
         logger: logger.child({ component: 'cluster' }),
         metrics,

@@ -3,10 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { systemClock } from '../clock.js';
+import { BUSY_UPDATES } from '../flow/BusyHold.js';
 import { silentLogger } from '../logger.js';
 import { BoardRoom } from '../rooms/BoardRoom.js';
 import { clientDoc, nextTurn, roomDeps } from '../rooms/testing/roomKit.js';
 import { MemoryStorage } from '../storage/MemoryStorage.js';
+import { expectConverged } from '../testing/convergence.js';
 import { BoardReplica } from './BoardReplica.js';
 import { type NoticeTimer, noticeTimer } from './noticeTimer.js';
 import { FuzzNetwork } from './testing/FuzzNetwork.js';
@@ -16,7 +18,7 @@ import { HeldNotices } from './testing/HeldNotices.js';
  * Two nodes holding board `b` over one shared storage; their bus messages wait in `network`.
  * Commit notices are held until the test fires them (`notices`), or not at all with `null`.
  */
-async function twoNodes(timer?: NoticeTimer | null) {
+async function twoNodes(timer?: NoticeTimer | null, busyHoldMs = 0) {
   const network = new FuzzNetwork();
   const storage = new MemoryStorage(true);
   const notices = new HeldNotices();
@@ -29,6 +31,7 @@ async function twoNodes(timer?: NoticeTimer | null) {
       clock: systemClock,
       logger: silentLogger,
       noticeTimer: timer === undefined ? notices.timer : timer,
+      busyHoldMs,
     });
     room.attachReplica(replica);
     await bus.subscribeBoard('b', (message) => replica.handle(message));
@@ -219,5 +222,113 @@ describe('BoardReplica', () => {
     deliverAll();
     expect(b.room.awareness.getStates().get(client.doc.clientID)).toEqual({ cursor: { x: 2 } });
     presence.destroy();
+  });
+
+  describe('under a burst', () => {
+    /** `count` fresh edits of one member applied on node `a` in one turn; resolves once stored. */
+    const burst = (a: { room: BoardRoom }, client: ReturnType<typeof clientDoc>, count: number) => {
+      const stored: Promise<unknown>[] = [];
+      for (let i = 0; i < count; i++) stored.push(edit(a, client, `k${client.updates.length}`));
+      return Promise.all(stored);
+    };
+    /** The full check; the room docs define root `m` first (it is read lazily). */
+    const converged = (...docs: Y.Doc[]) => {
+      for (const doc of docs) doc.getMap('m');
+      expectConverged(docs, ['node a', 'node b', 'client']);
+    };
+    const updateMessages = (network: FuzzNetwork) =>
+      network.inFlight.filter(({ message }) => message.type === 'update').length;
+
+    it('joins a burst into one message, holds the next one, and sends it at once on flush', async () => {
+      const { a, b, network, notices, deliverAll } = await twoNodes(undefined, 60_000);
+      const client = clientDoc();
+      const first = burst(a, client, BUSY_UPDATES);
+      await nextTurn();
+      // One message for the whole turn, joined without decoding (each update came scanned).
+      expect(updateMessages(network)).toBe(1);
+      deliverAll();
+      expect(b.room.doc.getMap('m').size).toBe(BUSY_UPDATES);
+      await first;
+      const second = burst(a, client, 3);
+      await nextTurn();
+      await second;
+      await nextTurn();
+      // Held: the board is busy. Stored meanwhile, its notice is held too.
+      expect(updateMessages(network)).toBe(0);
+      a.replica.flush();
+      // The held message carries the notice of both messages, its own seqs included.
+      expect(network.inFlight.map(({ message }) => message)).toMatchObject([
+        { type: 'update', commit: { msgs: [1, 2] } },
+      ]);
+      deliverAll();
+      expect(notices.count).toBe(0);
+      expect(b.replica.unconfirmed).toBe(0);
+      expect(b.room.log.behind).toBe(false);
+      expect(b.room.log.appliedThrough).toBe(a.room.log.appliedThrough);
+      converged(a.room.doc, b.room.doc, client.doc);
+    });
+
+    it('sends the held message by itself once the hold ends', async () => {
+      const { a, b, network, deliverAll } = await twoNodes(undefined, 20);
+      const client = clientDoc();
+      await burst(a, client, BUSY_UPDATES);
+      await nextTurn();
+      deliverAll();
+      await burst(a, client, 2);
+      const deadline = Date.now() + 5000;
+      while (updateMessages(network) === 0) {
+        if (Date.now() > deadline) throw new Error('the held message never went');
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      deliverAll();
+      a.replica.flush();
+      deliverAll();
+      expect(b.room.log.behind).toBe(false);
+      converged(a.room.doc, b.room.doc, client.doc);
+    });
+
+    it('never holds paced editing', async () => {
+      const { a, network } = await twoNodes(undefined, 60_000);
+      const client = clientDoc();
+      await burst(a, client, BUSY_UPDATES - 1);
+      await nextTurn();
+      expect(updateMessages(network)).toBe(1);
+      await burst(a, client, 1);
+      await nextTurn();
+      expect(updateMessages(network)).toBe(2);
+    });
+  });
+
+  it('tells a head below its own records that no notice has accounted for yet', async () => {
+    // A fake board (a small unit): its log's head is 10; this node's message 1 has two
+    // updates, of which one is stored as record 9 and the other not yet.
+    const network = new FuzzNetwork();
+    const bus = network.bus('a');
+    network.bus('b').boards.set('b', () => undefined);
+    const host = {
+      boardId: 'b',
+      log: { head: 10 },
+      localAwareness: () => null,
+    } as unknown as ConstructorParameters<typeof BoardReplica>[0]['host'];
+    const replica = new BoardReplica({ host, bus, clock: systemClock, logger: silentLogger });
+    const client = clientDoc();
+    client.doc.getMap('m').set('x', 1);
+    client.doc.getMap('m').set('y', 2);
+    const msg = replica.published(client.updates[0]!);
+    replica.published(client.updates[1]!);
+    replica.committed(msg, 9);
+    replica.storedAfterFailure(); // an (empty) notice is due
+    replica.flush();
+    expect(network.inFlight.map(({ message }) => message)).toMatchObject([
+      { type: 'update', msg: 1, commit: { msgs: [], head: 8 } },
+    ]);
+    replica.committed(msg, 10);
+    replica.flush();
+    expect(network.inFlight.at(-1)?.message).toMatchObject({
+      type: 'commit',
+      msgs: [1],
+      stored: [[9, 10]],
+      head: 10,
+    });
   });
 });

@@ -6,9 +6,11 @@ import {
 } from '@drawbridge/protocol';
 import * as Y from 'yjs';
 import type { Clock } from '../clock.js';
+import { BusyHold } from '../flow/BusyHold.js';
 import { type BatchBoundary, nextTickBoundary } from '../flow/batchBoundary.js';
 import type { Logger } from '../logger.js';
 import type { BoardLog } from '../rooms/BoardLog.js';
+import { concatUpdates, type ScannedPart } from '../rooms/concatUpdates.js';
 import type { ClusterBus } from './Bus.js';
 import type { BoardMessage, CommitNotice } from './messages.js';
 import { NOTICE_HOLD_MS, type NoticeTimer, noticeTimer } from './noticeTimer.js';
@@ -69,7 +71,10 @@ export class BoardReplica {
   readonly #metrics: ReplicaMetrics | undefined;
   readonly #boundary: BatchBoundary;
   #nextMsg = 1;
-  #open: { msg: number; updates: Uint8Array[] } | null = null;
+  /** This node's changes for the next update message (with their scans while all had one). */
+  #open: { msg: number; updates: Uint8Array[]; scanned: ScannedPart[] | null } | null = null;
+  /** Under a burst, update messages go at most every `busyHoldMs`, as the relay here does. */
+  readonly #hold: BusyHold;
   readonly #own = new Map<number, OwnMessage>();
   #ownThrough = 0;
   #notice: { msgs: number[]; stored: number[][] } | null = null;
@@ -94,8 +99,14 @@ export class BoardReplica {
      * it goes at the end of the batch, alone unless an update goes too.
      */
     noticeTimer?: NoticeTimer | null;
+    /**
+     * How long a busy board's next message waits after one carrying a burst (`BusyHold`; the
+     * board's relay to its members here waits as long; default 0: never).
+     */
+    busyHoldMs?: number;
   }) {
     this.#boundary = options.batchBoundary ?? nextTickBoundary;
+    this.#hold = new BusyHold(options.busyHoldMs ?? 0);
     this.#noticeTimer =
       options.noticeTimer === undefined ? noticeTimer(NOTICE_HOLD_MS) : options.noticeTimer;
     this.#host = options.host;
@@ -119,13 +130,23 @@ export class BoardReplica {
 
   // ---- out ----
 
-  /** A member's change this node integrated; returns the message it travels in. */
-  published(update: Uint8Array): number {
+  /**
+   * A member's change this node integrated; returns the message it travels in. `scan`, when
+   * given, is the update's own scan: the message's updates are then joined without decoding
+   * them (`concatUpdates`).
+   */
+  published(update: Uint8Array, scan?: ScannedUpdate): number {
     if (!this.#open) {
-      this.#open = { msg: this.#nextMsg++, updates: [] };
+      this.#open = { msg: this.#nextMsg++, updates: [], scanned: [] };
       this.#own.set(this.#open.msg, { updates: 0, seqs: [], failed: 0 });
     }
-    this.#open.updates.push(update);
+    const open = this.#open;
+    open.updates.push(update);
+    if (scan && open.scanned?.length === open.updates.length - 1) {
+      open.scanned.push({ update, scan });
+    } else {
+      open.scanned = null;
+    }
     this.#own.get(this.#open.msg)!.updates++;
     this.#schedule();
     return this.#open.msg;
@@ -184,10 +205,15 @@ export class BoardReplica {
     const boardId = this.#boardId;
     const awareness = this.#takeAwareness();
     if (this.#open) {
-      const { msg, updates } = this.#open;
+      this.#hold.sent(this.#open.updates.length);
+      const { msg, updates, scanned } = this.#open;
       this.#open = null;
+      // A held message's updates may all be stored already: its notice rides along.
+      this.#advance();
       const message: BoardMessage = { type: 'update', node, boardId, msg, update: updates[0]! };
-      if (updates.length > 1) message.update = Y.mergeUpdates(updates);
+      if (updates.length > 1) {
+        message.update = (scanned && concatUpdates(scanned)) ?? Y.mergeUpdates(updates);
+      }
       const commit = this.#takeNotice();
       if (commit) message.commit = commit;
       if (awareness) message.awareness = awareness;
@@ -216,7 +242,21 @@ export class BoardReplica {
     if (!this.#notice) return null;
     const { msgs, stored } = this.#notice;
     this.#notice = null;
-    return { through: this.#ownThrough, head: this.#host.log.head, msgs, stored };
+    return { through: this.#ownThrough, head: this.#noticeHead(), msgs, stored };
+  }
+
+  /**
+   * The head a notice tells: the log's, but below any record of this node's own messages that
+   * the notice does not account for (a message still open, or not wholly stored yet). Those are
+   * on their way to the other nodes, and a later notice tells their seqs; a head above them
+   * would send every other node to storage for them (under a burst, whose messages wait for
+   * `busyHoldMs`, several reads a second).
+   */
+  #noticeHead(): number {
+    let head = this.#host.log.head;
+    for (const own of this.#own.values())
+      for (const seq of own.seqs) if (seq <= head) head = seq - 1;
+    return head;
   }
 
   // ---- in ----
@@ -381,10 +421,12 @@ export class BoardReplica {
     if (this.#closed) return;
     if (this.#scheduled) return;
     this.#scheduled = true;
-    // After the current batch of handlers (one scheduler slice, or one read from the network),
-    // before the event loop moves on: one message per batch without waiting for another turn.
-    this.#boundary(() => {
+    const send = () => {
       if (this.#scheduled) this.#send(this.#noticeTimer === null);
-    });
+    };
+    // A burst's next message waits for the hold; otherwise it goes after the current batch of
+    // handlers (one scheduler slice, or one read from the network), before the event loop moves
+    // on: one message per batch without waiting for another turn.
+    if (!this.#hold.defer(send)) this.#boundary(send);
   }
 }

@@ -20,6 +20,8 @@ export interface ClusterNodeOptions {
   batchBoundary?: BatchBoundary;
   /** How long a commit notice waits for an update to ride on (see `BoardReplica`). */
   noticeTimer?: NoticeTimer | null;
+  /** How long a busy board's next message waits after a burst (see `BusyHold`; default 0). */
+  busyHoldMs?: number;
 }
 
 /** What a board's load gets from the cluster: messages buffered until the room exists. */
@@ -83,6 +85,7 @@ export class ClusterNode {
           logger: this.#options.logger,
           metrics: { adopted: (n) => this.#options.metrics?.adoptedUpdates.inc(n) },
           ...(this.#options.batchBoundary ? { batchBoundary: this.#options.batchBoundary } : {}),
+          ...(this.#options.busyHoldMs ? { busyHoldMs: this.#options.busyHoldMs } : {}),
           ...(this.#options.noticeTimer !== undefined
             ? { noticeTimer: this.#options.noticeTimer }
             : {}),

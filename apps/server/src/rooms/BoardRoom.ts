@@ -380,7 +380,7 @@ export class BoardRoom {
     });
     if (!relay) return null;
     const own = source === 'member' || source === 'server';
-    const msg = own ? this.#replica?.published(relay) : undefined;
+    const msg = own ? this.#replica?.published(relay, scan) : undefined;
     this.#outbox.doc(relay, memberId, scan);
     return { relay, msg };
   }

@@ -2,6 +2,7 @@ import type { ScannedUpdate } from '@drawbridge/protocol';
 import type { Awareness } from 'y-protocols/awareness';
 import { encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import { BusyHold } from '../flow/BusyHold.js';
 import { type BatchBoundary, nextTickBoundary } from '../flow/batchBoundary.js';
 import { concatUpdates, type ScannedPart } from './concatUpdates.js';
 
@@ -44,12 +45,9 @@ export class Outbox {
   #awarenessOrigins = new Set<Origin>();
   #scheduled = false;
   #closed = false;
-  /** Until when a busy board's next relay waits; 0 when the board is not busy. */
-  #holdUntil = 0;
-  #holdTimer: NodeJS.Timeout | null = null;
+  /** A busy board's relays go out at most every `busyRelayHoldMs`. */
+  readonly #hold: BusyHold;
   private readonly boundary: BatchBoundary;
-  /** How long a busy board's relays wait to go out together (0: never). */
-  private readonly holdMs: number;
 
   constructor(
     private readonly boardId: string,
@@ -58,7 +56,7 @@ export class Outbox {
     timing: OutboxTiming = {},
   ) {
     this.boundary = timing.batchBoundary ?? nextTickBoundary;
-    this.holdMs = timing.busyRelayHoldMs ?? 0;
+    this.#hold = new BusyHold(timing.busyRelayHoldMs ?? 0);
   }
 
   /**
@@ -88,12 +86,7 @@ export class Outbox {
   /** Sends what is pending now (before a member leaves, say, or the board unloads). */
   flush(): void {
     this.#scheduled = false;
-    if (this.#holdTimer) {
-      clearTimeout(this.#holdTimer);
-      this.#holdTimer = null;
-    }
-    this.#holdUntil =
-      this.holdMs > 0 && this.#updates.length >= BUSY_UPDATES ? performance.now() + this.holdMs : 0;
+    this.#hold.sent(this.#updates.length);
     if (this.#updates.length > 0) {
       const updates = this.#updates;
       const scanned = this.#scanned;
@@ -124,14 +117,10 @@ export class Outbox {
   #schedule(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
-    const hold = this.#holdUntil - performance.now();
-    if (hold > 0) {
-      this.#holdTimer = setTimeout(() => {
-        this.#holdTimer = null;
-        if (this.#scheduled) this.flush();
-      }, hold);
-      return;
-    }
+    const held = this.#hold.defer(() => {
+      if (this.#scheduled) this.flush();
+    });
+    if (held) return;
     // After the current batch of handlers (one scheduler slice, or one read from the network),
     // before the event loop moves on: one frame per batch without waiting for another turn.
     this.boundary(() => {
@@ -140,14 +129,7 @@ export class Outbox {
   }
 }
 
-/**
- * A relay carrying this many updates marks its board busy (a burst, a paste, a resync). High
- * enough that steady editing never keeps a board held: with a 16 ms hold, a board stays busy
- * only above 2,000 updates/s (32 per hold), while at 500 updates/s a hold gathers 8. With 8
- * here, a board edited at 1,000 updates/s (16 per hold) stayed held for good after one burst,
- * every relay up to 16 ms late.
- */
-export const BUSY_UPDATES = 32;
+export { BUSY_UPDATES } from '../flow/BusyHold.js';
 
 const single = (origins: Set<Origin>): string | null =>
   origins.size === 1 ? ([...origins][0] ?? null) : null;
