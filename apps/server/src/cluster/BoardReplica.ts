@@ -14,6 +14,7 @@ import { concatUpdates, type ScannedPart } from '../rooms/concatUpdates.js';
 import type { ClusterBus } from './Bus.js';
 import type { BoardMessage, CommitNotice } from './messages.js';
 import { NOTICE_HOLD_MS, type NoticeTimer, noticeTimer } from './noticeTimer.js';
+import { OwnMessages } from './OwnMessages.js';
 
 /** What a replica needs from its board. */
 export interface ReplicaHost {
@@ -35,13 +36,6 @@ interface Unconfirmed {
   at: number;
   /** Stored by this node (adopted), still waiting for its node's notice. */
   adopted: boolean;
-}
-
-/** One of this node's update messages and what became of its updates. */
-interface OwnMessage {
-  updates: number;
-  seqs: number[];
-  failed: number;
 }
 
 /** Remote updates unconfirmed this long are forgotten: their node stores them, or is gone. */
@@ -70,14 +64,12 @@ export class BoardReplica {
   readonly #logger: Logger;
   readonly #metrics: ReplicaMetrics | undefined;
   readonly #boundary: BatchBoundary;
-  #nextMsg = 1;
   /** This node's changes for the next update message (with their scans while all had one). */
   #open: { msg: number; updates: Uint8Array[]; scanned: ScannedPart[] | null } | null = null;
+  /** This node's messages and what their updates became in the log: the notices. */
+  readonly #own = new OwnMessages();
   /** Under a burst, update messages go at most every `busyHoldMs`, as the relay here does. */
   readonly #hold: BusyHold;
-  readonly #own = new Map<number, OwnMessage>();
-  #ownThrough = 0;
-  #notice: { msgs: number[]; stored: number[][] } | null = null;
   readonly #noticeTimer: NoticeTimer | null;
   /** Cancels the held notice's timer; null when none runs. */
   #cancelHold: (() => void) | null = null;
@@ -136,10 +128,8 @@ export class BoardReplica {
    * them (`concatUpdates`).
    */
   published(update: Uint8Array, scan?: ScannedUpdate): number {
-    if (!this.#open) {
-      this.#open = { msg: this.#nextMsg++, updates: [], scanned: [] };
-      this.#own.set(this.#open.msg, { updates: 0, seqs: [], failed: 0 });
-    }
+    const msg = this.#own.add();
+    this.#open ??= { msg, updates: [], scanned: [] };
     const open = this.#open;
     open.updates.push(update);
     if (scan && open.scanned?.length === open.updates.length - 1) {
@@ -147,31 +137,24 @@ export class BoardReplica {
     } else {
       open.scanned = null;
     }
-    this.#own.get(this.#open.msg)!.updates++;
     this.#schedule();
-    return this.#open.msg;
+    return msg;
   }
 
   /** An update of message `msg` was stored as record `seq`. */
   committed(msg: number, seq: number): void {
-    this.#own.get(msg)?.seqs.push(seq);
-    this.#advance();
+    if (this.#own.committed(msg, seq)) this.#holdNotice();
   }
 
   /** An update of message `msg` could not be stored (yet). */
   failed(msg: number): void {
-    const own = this.#own.get(msg);
-    if (own) own.failed++;
+    this.#own.failed(msg);
   }
 
   /** Everything whose append had failed is now stored (as one record). */
   storedAfterFailure(): void {
-    for (const own of this.#own.values()) {
-      own.updates -= own.failed;
-      own.failed = 0;
-    }
-    this.#advance();
-    this.#noticeSoon();
+    this.#own.storedAfterFailure();
+    this.#holdNotice();
   }
 
   /** The awareness states of `clientIds` changed through this node's members. */
@@ -209,7 +192,7 @@ export class BoardReplica {
       const { msg, updates, scanned } = this.#open;
       this.#open = null;
       // A held message's updates may all be stored already: its notice rides along.
-      this.#advance();
+      this.#own.sent();
       const message: BoardMessage = { type: 'update', node, boardId, msg, update: updates[0]! };
       if (updates.length > 1) {
         message.update = (scanned && concatUpdates(scanned)) ?? Y.mergeUpdates(updates);
@@ -239,24 +222,7 @@ export class BoardReplica {
   #takeNotice(): CommitNotice | null {
     this.#cancelHold?.();
     this.#cancelHold = null;
-    if (!this.#notice) return null;
-    const { msgs, stored } = this.#notice;
-    this.#notice = null;
-    return { through: this.#ownThrough, head: this.#noticeHead(), msgs, stored };
-  }
-
-  /**
-   * The head a notice tells: the log's, but below any record of this node's own messages that
-   * the notice does not account for (a message still open, or not wholly stored yet). Those are
-   * on their way to the other nodes, and a later notice tells their seqs; a head above them
-   * would send every other node to storage for them (under a burst, whose messages wait for
-   * `busyHoldMs`, several reads a second).
-   */
-  #noticeHead(): number {
-    let head = this.#host.log.head;
-    for (const own of this.#own.values())
-      for (const seq of own.seqs) if (seq <= head) head = seq - 1;
-    return head;
+    return this.#own.takeNotice(this.#host.log.head);
   }
 
   // ---- in ----
@@ -304,7 +270,8 @@ export class BoardReplica {
     await this.#host.log.append(updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates));
     for (const entry of entries) entry.adopted = true;
     this.#metrics?.adopted(entries.length);
-    this.#noticeSoon();
+    this.#own.noticeDue();
+    this.#holdNotice();
   }
 
   /** `nodeId` left or died: store what it never confirmed, then forget it. */
@@ -381,27 +348,6 @@ export class BoardReplica {
       return;
     }
     this.#host.applyRemoteAwareness(update, entries, node);
-  }
-
-  /** Moves `#ownThrough` over every message whose updates all settled, into the next notice. */
-  #advance(): void {
-    for (;;) {
-      const msg = this.#ownThrough + 1;
-      const own = this.#own.get(msg);
-      if (!own || own.failed > 0 || own.seqs.length < own.updates) break;
-      if (this.#open?.msg === msg) break;
-      this.#own.delete(msg);
-      this.#ownThrough = msg;
-      this.#notice ??= { msgs: [], stored: [] };
-      this.#notice.msgs.push(msg);
-      this.#notice.stored.push(own.seqs);
-      this.#holdNotice();
-    }
-  }
-
-  #noticeSoon(): void {
-    this.#notice ??= { msgs: [], stored: [] };
-    this.#holdNotice();
   }
 
   /** The pending notice goes with the next update message, or alone once its hold ends. */
