@@ -13,11 +13,24 @@ export class Metrics {
     help: 'Boards held in memory',
     registers: [this.registry],
   });
+  /**
+   * Inbound messages and bytes, counted in plain numbers (`countIn`) and handed to their counters
+   * when those collect (a scrape): prom-client's `inc` hashes and validates labels on every call,
+   * 1.9% of the event loop's busy time in the fan-out burst for one count per update.
+   */
+  readonly #pendingIn = { 'doc:update': 0, 'awareness:update': 0, bytes: 0 };
   readonly updatesIn = new Counter({
     name: 'drawbridge_updates_in_total',
     help: 'Messages received, by event',
     labelNames: ['event'] as const,
     registers: [this.registry],
+    collect: () => {
+      const pending = this.#pendingIn;
+      for (const event of ['doc:update', 'awareness:update'] as const) {
+        if (pending[event] > 0) this.updatesIn.inc({ event }, pending[event]);
+        pending[event] = 0;
+      }
+    },
   });
   readonly updatesOut = new Counter({
     name: 'drawbridge_updates_out_total',
@@ -29,6 +42,10 @@ export class Metrics {
     name: 'drawbridge_bytes_in_total',
     help: 'Yjs and awareness bytes received',
     registers: [this.registry],
+    collect: () => {
+      if (this.#pendingIn.bytes > 0) this.bytesIn.inc(this.#pendingIn.bytes);
+      this.#pendingIn.bytes = 0;
+    },
   });
   readonly bytesOut = new Counter({
     name: 'drawbridge_bytes_out_total',
@@ -112,5 +129,14 @@ export class Metrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'drawbridge_' });
+  }
+
+  /** One inbound message of `event` (its payload's bytes, once validated: `countBytesIn`). */
+  countIn(event: 'doc:update' | 'awareness:update'): void {
+    this.#pendingIn[event]++;
+  }
+
+  countBytesIn(bytes: number): void {
+    this.#pendingIn.bytes += bytes;
   }
 }

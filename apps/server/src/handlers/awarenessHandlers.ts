@@ -23,14 +23,14 @@ export function awarenessHandlers(deps: HandlerDeps): { 'awareness:update': Sock
 /** `awareness:update`: members (viewers too) may set the awareness client ids they own. */
 function onAwarenessUpdate(deps: HandlerDeps, socket: DrawbridgeSocket, args: unknown[]): void {
   const { input, ack } = inbound(args);
-  deps.metrics.updatesIn.inc({ event: 'awareness:update' });
+  deps.metrics.countIn('awareness:update');
   const valid = validateAwarenessUpdate(input, deps.limits);
   if (!valid.ok) {
     reportError(deps, socket, ack, valid.error, boardIdOf(input));
     return;
   }
   const { boardId, update, entries } = valid.value;
-  deps.metrics.bytesIn.inc(update.byteLength);
+  deps.metrics.countBytesIn(update.byteLength);
   try {
     const room = deps.rooms.get(boardId);
     if (!socket.data.boards.has(boardId) || !room?.hasMember(socket.id)) {

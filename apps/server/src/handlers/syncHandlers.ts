@@ -27,11 +27,11 @@ async function onDocUpdate(
   args: unknown[],
 ): Promise<void> {
   const { input, ack } = inbound(args);
-  deps.metrics.updatesIn.inc({ event: 'doc:update' });
+  deps.metrics.countIn('doc:update');
   const valid = validateDocUpdate(input, deps.limits);
   if (!valid.ok) return reportError(deps, socket, ack, valid.error, boardIdOf(input));
   const { boardId, update, scan } = valid.value;
-  deps.metrics.bytesIn.inc(update.byteLength);
+  deps.metrics.countBytesIn(update.byteLength);
   try {
     const role = socket.data.boards.get(boardId)?.role;
     const room = deps.rooms.get(boardId);
