@@ -10,7 +10,7 @@ import { BusyHold } from '../flow/BusyHold.js';
 import { type BatchBoundary, nextTickBoundary } from '../flow/batchBoundary.js';
 import type { Logger } from '../logger.js';
 import type { BoardLog } from '../rooms/BoardLog.js';
-import { concatUpdates, type ScannedPart } from '../rooms/concatUpdates.js';
+import { UpdateBatch } from '../rooms/UpdateBatch.js';
 import type { ClusterBus } from './Bus.js';
 import type { BoardMessage, CommitNotice } from './messages.js';
 import { NOTICE_HOLD_MS, type NoticeTimer, noticeTimer } from './noticeTimer.js';
@@ -65,7 +65,7 @@ export class BoardReplica {
   readonly #metrics: ReplicaMetrics | undefined;
   readonly #boundary: BatchBoundary;
   /** This node's changes for the next update message (with their scans while all had one). */
-  #open: { msg: number; updates: Uint8Array[]; scanned: ScannedPart[] | null } | null = null;
+  #open: { msg: number; updates: UpdateBatch } | null = null;
   /** This node's messages and what their updates became in the log: the notices. */
   readonly #own = new OwnMessages();
   /** Under a burst, update messages go at most every `busyHoldMs`, as the relay here does. */
@@ -129,14 +129,8 @@ export class BoardReplica {
    */
   published(update: Uint8Array, scan?: ScannedUpdate): number {
     const msg = this.#own.add();
-    this.#open ??= { msg, updates: [], scanned: [] };
-    const open = this.#open;
-    open.updates.push(update);
-    if (scan && open.scanned?.length === open.updates.length - 1) {
-      open.scanned.push({ update, scan });
-    } else {
-      open.scanned = null;
-    }
+    this.#open ??= { msg, updates: new UpdateBatch() };
+    this.#open.updates.add(update, scan);
     this.#schedule();
     return msg;
   }
@@ -188,15 +182,12 @@ export class BoardReplica {
     const boardId = this.#boardId;
     const awareness = this.#takeAwareness();
     if (this.#open) {
-      this.#hold.sent(this.#open.updates.length);
-      const { msg, updates, scanned } = this.#open;
+      const { msg, updates } = this.#open;
+      this.#hold.sent(updates.size);
       this.#open = null;
       // A held message's updates may all be stored already: its notice rides along.
       this.#own.sent();
-      const message: BoardMessage = { type: 'update', node, boardId, msg, update: updates[0]! };
-      if (updates.length > 1) {
-        message.update = (scanned && concatUpdates(scanned)) ?? Y.mergeUpdates(updates);
-      }
+      const message: BoardMessage = { type: 'update', node, boardId, msg, update: updates.take()! };
       const commit = this.#takeNotice();
       if (commit) message.commit = commit;
       if (awareness) message.awareness = awareness;
@@ -292,6 +283,7 @@ export class BoardReplica {
 
   close(): void {
     this.flush();
+    this.#hold.cancel();
     this.#closed = true;
   }
 

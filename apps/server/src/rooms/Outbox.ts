@@ -1,10 +1,9 @@
 import type { ScannedUpdate } from '@drawbridge/protocol';
 import type { Awareness } from 'y-protocols/awareness';
 import { encodeAwarenessUpdate } from 'y-protocols/awareness';
-import * as Y from 'yjs';
 import { BusyHold } from '../flow/BusyHold.js';
 import { type BatchBoundary, nextTickBoundary } from '../flow/batchBoundary.js';
-import { concatUpdates, type ScannedPart } from './concatUpdates.js';
+import { UpdateBatch } from './UpdateBatch.js';
 
 /** Where a board's batched output goes: this node's sockets in the board's room. */
 export interface RelaySink {
@@ -37,9 +36,7 @@ export type Origin = string | null;
  * (a stroke's few updates per turn) never waits. `flush` sends at once whatever is held.
  */
 export class Outbox {
-  #updates: Uint8Array[] = [];
-  /** Every pending update with its scan, while they all came with one (else null). */
-  #scanned: ScannedPart[] | null = [];
+  readonly #updates = new UpdateBatch();
   #updateOrigins = new Set<Origin>();
   #awarenessIds = new Set<number>();
   #awarenessOrigins = new Set<Origin>();
@@ -65,12 +62,7 @@ export class Outbox {
    */
   doc(update: Uint8Array, origin: Origin, scan?: ScannedUpdate): void {
     if (this.#closed) return;
-    this.#updates.push(update);
-    if (scan && this.#scanned?.length === this.#updates.length - 1) {
-      this.#scanned.push({ update, scan });
-    } else {
-      this.#scanned = null;
-    }
+    this.#updates.add(update, scan);
     this.#updateOrigins.add(origin);
     this.#schedule();
   }
@@ -86,17 +78,10 @@ export class Outbox {
   /** Sends what is pending now (before a member leaves, say, or the board unloads). */
   flush(): void {
     this.#scheduled = false;
-    this.#hold.sent(this.#updates.length);
-    if (this.#updates.length > 0) {
-      const updates = this.#updates;
-      const scanned = this.#scanned;
-      const merged =
-        updates.length === 1
-          ? updates[0]!
-          : ((scanned && concatUpdates(scanned)) ?? Y.mergeUpdates(updates));
+    this.#hold.sent(this.#updates.size);
+    const merged = this.#updates.take();
+    if (merged) {
       const except = single(this.#updateOrigins);
-      this.#updates = [];
-      this.#scanned = [];
       this.#updateOrigins = new Set();
       this.sink.doc(this.boardId, merged, except);
     }
