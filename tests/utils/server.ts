@@ -33,6 +33,8 @@ export async function startServer(
     limits?: Partial<Limits>;
     dataDir?: string;
     port?: number;
+    /** The listen backlog (default: the server's own). */
+    backlog?: number;
   } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDir();
@@ -43,7 +45,7 @@ export async function startServer(
     storage,
     limits: { ...DEFAULT_LIMITS, ...options.limits },
   });
-  const address = await server.listen(options.port ?? 0, '127.0.0.1');
+  const address = await server.listen(options.port ?? 0, '127.0.0.1', options.backlog);
   const stop = () => server.close();
   return {
     server,

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { DEFAULT_IMAGE_LIMITS, DEFAULT_LIMITS, type Limits } from '@drawbridge/protocol';
+import { DEFAULT_LISTEN_BACKLOG } from './http/listenBacklog.js';
 import type { RetentionPolicy } from './storage/VersionStore.js';
 
 export interface ImageOptions {
@@ -37,6 +38,8 @@ export const DEFAULT_VERSION_OPTIONS: VersionOptions = {
 export interface ServerConfig {
   port: number;
   host: string;
+  /** Connections the kernel may hold for the server before it accepts them (see `listenBacklog.ts`). */
+  listenBacklog: number;
   dataDir: string;
   /** Directory with the built web app; served when it exists. */
   staticDir: string | null;
@@ -157,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): ServerC
   return {
     port: int(env, 'PORT', 3000, 0, 65_535),
     host: env.HOST || (production ? '0.0.0.0' : '127.0.0.1'),
+    listenBacklog: int(env, 'LISTEN_BACKLOG', DEFAULT_LISTEN_BACKLOG, 1, 65_535),
     dataDir: path.resolve(cwd, env.DATA_DIR || 'data'),
     staticDir: env.STATIC_DIR ? path.resolve(cwd, env.STATIC_DIR) : null,
     logLevel: env.LOG_LEVEL || 'info',

@@ -38,6 +38,7 @@ import { createHttpApp, createHttpListener } from './http/app.js';
 import { releaseUpgradeRequest } from './http/connectionMemory.js';
 import { corkWebSocketBatches } from './http/corkedBatches.js';
 import { LocalBroadcast } from './http/LocalBroadcast.js';
+import { DEFAULT_LISTEN_BACKLOG } from './http/listenBacklog.js';
 import { compactListeners, compactTransportListeners } from './http/listenerTables.js';
 import { createOriginCheck } from './http/origin.js';
 import { corkUpgrades, uncorkOpenedTransport } from './http/upgradeCork.js';
@@ -117,7 +118,8 @@ export interface DrawbridgeHttpServer {
   readonly metrics: Metrics;
   /** This node in the cluster, or null on a single node. */
   readonly cluster: ClusterNode | null;
-  listen(port: number, host: string): Promise<AddressInfo>;
+  /** `backlog`: connections the kernel may queue before they are accepted (default `DEFAULT_LISTEN_BACKLOG`). */
+  listen(port: number, host: string, backlog?: number): Promise<AddressInfo>;
   /** Disconnects every client, flushes and unloads every board, closes storage. Idempotent. */
   close(): Promise<void>;
 }
@@ -346,10 +348,10 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
     rooms,
     metrics,
     cluster,
-    listen(port, host) {
+    listen(port, host, backlog = DEFAULT_LISTEN_BACKLOG) {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
-        httpServer.listen(port, host, () => {
+        httpServer.listen({ port, host, backlog }, () => {
           httpServer.off('error', reject);
           listening = true;
           cluster?.start();

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { TokenService } from './auth/TokenService.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createServer } from './createServer.js';
+import { kernelBacklogCap } from './http/listenBacklog.js';
 import { createLogger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { createCluster, createStorage } from './services.js';
@@ -77,7 +78,14 @@ async function main(): Promise<void> {
   if (config.allowedOrigins.length === 0) {
     logger.info({}, 'ALLOWED_ORIGINS is empty: only same-origin browsers may connect');
   }
-  const address = await server.listen(config.port, config.host);
+  const cap = kernelBacklogCap();
+  if (cap !== null && cap < config.listenBacklog) {
+    logger.warn(
+      { listenBacklog: config.listenBacklog, somaxconn: cap },
+      `the kernel caps LISTEN_BACKLOG at net.core.somaxconn (${cap}): a reconnect storm may wait on dropped handshakes; raise it with sysctl`,
+    );
+  }
+  const address = await server.listen(config.port, config.host, config.listenBacklog);
   logger.info(
     {
       port: address.port,
