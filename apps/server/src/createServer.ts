@@ -141,6 +141,8 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
   // relay frame to its members here, one message to the other nodes).
   const inbound = new InboundScheduler();
   const batchBoundary = (flush: () => void) => inbound.defer(flush);
+  // And what it appended is committed as the slice ends, not a loop turn later.
+  options.storage.commitBoundary?.(batchBoundary);
   const cluster = options.cluster
     ? new ClusterNode({
         bus: options.cluster.bus,

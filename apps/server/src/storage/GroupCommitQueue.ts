@@ -1,3 +1,4 @@
+import type { BatchBoundary } from '../flow/batchBoundary.js';
 import { type Packed, pack, transferOf, unpack } from '../workers/packing.js';
 
 export interface QueuedAppend {
@@ -56,6 +57,8 @@ export interface GroupCommitQueueOptions {
   /** Largest batch, in records and in bytes; the rest waits for the next commit. */
   maxRecords?: number;
   maxBytes?: number;
+  /** When the appends gathered since the last commit go, if none is in flight (see `useBoundary`). */
+  boundary?: BatchBoundary;
 }
 
 interface Pending extends QueuedAppend {
@@ -64,11 +67,15 @@ interface Pending extends QueuedAppend {
 }
 
 export const DEFAULT_MAX_RECORDS = 1000;
+
+/** Without a server's boundary: the event loop's next check phase (every append of this turn). */
+const nextTurnBoundary: BatchBoundary = (commit) => setImmediate(commit);
 const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
 
 /**
- * Group commit, shared by every backend: appends issued while a commit is in flight (or in the
- * same event-loop turn) are committed together by the next one, so they share one fsync. One
+ * Group commit, shared by every backend: appends issued while a commit is in flight (or before
+ * the boundary: the end of a server's slice of handlers, else the event-loop turn) are committed
+ * together by the next one, so they share one fsync. One
  * commit is in flight at a time, which also keeps each board's records in issue order.
  */
 export class GroupCommitQueue {
@@ -78,7 +85,8 @@ export class GroupCommitQueue {
   readonly #maxBytes: number;
   #queue: Pending[] = [];
   #inFlight = false;
-  #scheduled: NodeJS.Immediate | undefined;
+  #scheduled = false;
+  #boundary: BatchBoundary;
   /** Settles (never rejects) once the most recently enqueued append has settled. */
   #last: Promise<void> = Promise.resolve();
   #closed = false;
@@ -88,6 +96,17 @@ export class GroupCommitQueue {
     this.#onCommit = options.onCommit;
     this.#maxRecords = options.maxRecords ?? DEFAULT_MAX_RECORDS;
     this.#maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.#boundary = options.boundary ?? nextTurnBoundary;
+  }
+
+  /**
+   * Commits what a batch of handlers appended as soon as the batch ends. A server's handlers
+   * run in slices of its inbound scheduler, themselves on the event loop's check phase: a commit
+   * left to the next check phase then waited a whole loop turn (every socket's reads, the other
+   * workers' answers), which under a flood was 5-20 ms on every edit's ack.
+   */
+  useBoundary(boundary: BatchBoundary): void {
+    this.#boundary = boundary;
   }
 
   get closed(): boolean {
@@ -128,9 +147,10 @@ export class GroupCommitQueue {
   }
 
   #schedule(): void {
-    if (this.#inFlight || this.#scheduled !== undefined) return;
-    this.#scheduled = setImmediate(() => {
-      this.#scheduled = undefined;
+    if (this.#inFlight || this.#scheduled) return;
+    this.#scheduled = true;
+    this.#boundary(() => {
+      this.#scheduled = false;
       void this.#drain();
     });
   }

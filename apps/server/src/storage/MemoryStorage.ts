@@ -1,3 +1,4 @@
+import type { BatchBoundary } from '../flow/batchBoundary.js';
 import { GroupCommitQueue, type QueuedAppend } from './GroupCommitQueue.js';
 import { MemoryAssets } from './memory/MemoryAssets.js';
 import {
@@ -60,6 +61,10 @@ export class MemoryStorage implements Storage {
 
   append(boardId: string, update: Uint8Array): Promise<number> {
     return this.#queue.enqueue(boardId, update);
+  }
+
+  commitBoundary(boundary: BatchBoundary): void {
+    this.#queue.useBoundary(boundary);
   }
 
   load(boardId: string): Promise<StoredBoard> {

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { BatchBoundary } from '../flow/batchBoundary.js';
 import { type Logger, silentLogger } from '../logger.js';
 import type { BoardCatalog, LinkStore } from './Catalog.js';
 import { type CommitInfo, GroupCommitQueue } from './GroupCommitQueue.js';
@@ -208,6 +209,10 @@ export class PostgresStorage implements Storage {
 
   append(boardId: string, update: Uint8Array): Promise<number> {
     return this.#queue.enqueue(boardId, update);
+  }
+
+  commitBoundary(boundary: BatchBoundary): void {
+    this.#queue.useBoundary(boundary);
   }
 
   load(boardId: string): Promise<StoredBoard> {

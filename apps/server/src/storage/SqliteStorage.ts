@@ -1,3 +1,4 @@
+import type { BatchBoundary } from '../flow/batchBoundary.js';
 import { type Logger, silentLogger } from '../logger.js';
 import { type Packed, unpack } from '../workers/packing.js';
 import { RpcWorker } from '../workers/RpcWorker.js';
@@ -129,6 +130,10 @@ export class SqliteStorage implements Storage {
 
   append(boardId: string, update: Uint8Array): Promise<number> {
     return this.#queue.enqueue(boardId, update);
+  }
+
+  commitBoundary(boundary: BatchBoundary): void {
+    this.#queue.useBoundary(boundary);
   }
 
   async load(boardId: string): Promise<StoredBoard> {

@@ -1,3 +1,4 @@
+import type { BatchBoundary } from '../flow/batchBoundary.js';
 import type { AssetStore } from './AssetStore.js';
 import type { BoardCatalog, LinkStore } from './Catalog.js';
 import type { VersionStore } from './VersionStore.js';
@@ -73,6 +74,11 @@ export interface Storage {
   headSeqs(boardIds: readonly string[]): Promise<Map<string, number>>;
   /** Resolves with the record's sequence number once committed. */
   append(boardId: string, update: Uint8Array): Promise<number>;
+  /**
+   * When appends issued together are committed together (a server passes the end of its
+   * handlers' slice); without it, a backend commits what was appended in one event-loop turn.
+   */
+  commitBoundary?(boundary: BatchBoundary): void;
   compact(boardId: string, options?: CompactOptions): Promise<CompactionResult>;
   /** Resolves once every append issued before the call is settled (committed or failed). */
   flush(): Promise<void>;
