@@ -9,18 +9,6 @@ import { setPriority } from 'node:os';
  */
 export const BACKGROUND_NICENESS = 10;
 
-/**
- * Niceness of SQLite's commit thread: just below the event loop. Every edit wakes it (the hand-off
- * of a commit batch), and at normal priority the woken thread often took the event loop's own
- * CPU on the spot, in the middle of its turn: `postMessage` showed 290-316 ms of the event loop's
- * time in a 5 s paced run (500 updates/s, 50 readers), 160-196 ms at niceness 5, and the run's
- * p99 was lower in four of four alternating pairs (8.9, 9.0, 7.1, 9.9 -> 7.4, 6.2, 7.1, 8.8 ms on
- * a busy host). Acks did not wait longer: under the mixed load edited boards' round trips p99 was
- * 57 -> 47 ms, during a flood 51 -> 50 ms. Far above the background's: commits come before bulk
- * work, and every ack waits on them.
- */
-export const COMMIT_NICENESS = 5;
-
 /** The calling thread's id as the kernel knows it (Linux: `/proc/thread-self`), or null. */
 export function currentThreadId(): number | null {
   try {
