@@ -169,38 +169,41 @@ describe('working together', () => {
     await a.selectTool('laser');
     const band = { x: 300, y: 380, w: 600, h: 40 };
 
-    // A sweeps the pointer until B has seen the trail. It fades within a second, and a capture
-    // of B's canvas can take that long on a busy machine: B is captured while A sweeps, and the
+    // A sweeps the pointer back and forth, button held, for as long as B looks: the trail fades
+    // within a second, and a capture of B's canvas can take that long on a busy machine, so a
+    // single sweep may be gone (or half gone) by the time B's pixels are read. Sweeping all along
+    // keeps the last second of the trail on B's canvas whenever a capture lands; B's canvas is
+    // captured mid-animation (a trail keeps it drawing, it never settles while A sweeps). The
     // capture holding the most of the trail is the one checked.
+    let sweeping = true;
+    const [left, right] = await a.toPage([
+      { x: 300, y: 400 },
+      { x: 900, y: 400 },
+    ]);
+    const sweeper = (async () => {
+      await a.page.mouse.move(left!.x, left!.y);
+      await a.page.mouse.down();
+      for (let to = right!; sweeping; to = to === right ? left! : right!)
+        await a.page.mouse.move(to.x, to.y, { steps: 24 });
+      await a.page.mouse.up();
+    })();
     let seen: { mask: Mask; shot: Image; count: number } | null = null;
-    await vi.waitFor(
-      async () => {
-        let sweeping = true;
-        const sweep = a
-          .drag(
-            [
-              { x: 300, y: 400 },
-              { x: 900, y: 400 },
-            ],
-            24,
-          )
-          .finally(() => {
-            sweeping = false;
-          });
-        const [p] = await b.toCanvas([band]);
-        let best: { mask: Mask; shot: Image; count: number } | null = null;
-        do {
-          const shot = await b.canvasPixels();
+    try {
+      await vi.waitFor(
+        async () => {
+          const [p] = await b.toCanvas([band]);
+          const shot = await b.canvasPixels({ settled: false });
           const mask = colored(shot);
           const count = mask.countIn({ ...band, x: p!.x, y: p!.y });
-          if (!best || count > best.count) best = { mask, shot, count };
-        } while (sweeping);
-        await sweep;
-        expect(best!.count).toBeGreaterThan(200);
-        seen = best;
-      },
-      { timeout: WAIT_MS, interval: 50 },
-    );
+          if (!seen || count > seen.count) seen = { mask, shot, count };
+          expect(seen.count).toBeGreaterThan(200);
+        },
+        { timeout: WAIT_MS, interval: 50 },
+      );
+    } finally {
+      sweeping = false;
+      await sweeper;
+    }
     // In A's colour: the most saturated pixel of the trail has A's hue (the trail fades, so
     // its pixels are A's colour blended with the background).
     const { mask, shot } = seen as unknown as { mask: Mask; shot: Image };

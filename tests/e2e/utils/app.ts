@@ -396,10 +396,12 @@ export class User {
 
   /**
    * The canvas element as painted, and nothing else: every other element is made invisible for
-   * the shot (remote cursors, toolbars, panels floating over the canvas).
+   * the shot (remote cursors, toolbars, panels floating over the canvas). Waits for the canvas
+   * to settle first, unless `settled` is false: an animation (a laser trail fading) keeps it
+   * drawing, and a shot of one has to be taken mid-animation.
    */
-  async canvasPixels(): Promise<Image> {
-    await this.waitForSettledCanvas();
+  async canvasPixels({ settled = true }: { settled?: boolean } = {}): Promise<Image> {
+    if (settled) await this.waitForSettledCanvas();
     const png = await this.canvas.screenshot({
       animations: 'disabled',
       caret: 'hide',
