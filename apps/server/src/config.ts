@@ -72,6 +72,8 @@ export interface ServerConfig {
   gapCheckMs: number;
   images: ImageOptions;
   versions: VersionOptions;
+  /** Also export garbage-collection durations (`processMetrics.ts`: they cost CPU under load). */
+  metricsGcDurations: boolean;
   /**
    * Test hook (DRAWBRIDGE_TEST_DROP_BUS): bus message types this node drops on receipt, as if
    * Redis had lost them. Empty outside tests.
@@ -117,6 +119,13 @@ const int = (
     );
   }
   return value;
+};
+
+const flag = (env: NodeJS.ProcessEnv, name: string): boolean => {
+  const raw = (env[name] ?? '').toLowerCase();
+  if (raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  throw new ConfigError(`${name} must be 1, true, 0 or false; got ${JSON.stringify(env[name])}`);
 };
 
 export function checkLimits(limits: Limits): Limits {
@@ -177,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): ServerC
     ...cluster(env),
     gapCheckMs: int(env, 'GAP_CHECK_MS', DEFAULT_GAP_CHECK_MS, 100),
     ...boardData(env),
+    metricsGcDurations: flag(env, 'METRICS_GC_DURATIONS'),
     testDropBus: (env.DRAWBRIDGE_TEST_DROP_BUS ?? '').split(',').filter(Boolean),
   };
 }

@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   const here = path.dirname(fileURLToPath(import.meta.url));
   const staticDir = config.staticDir ?? path.resolve(here, '../../web/dist');
-  const metrics = new Metrics();
+  const metrics = new Metrics({ gcDurations: config.metricsGcDurations });
   const storage = await createStorage(config, logger, metrics);
   const cluster = await createCluster(config, logger, metrics);
   const server = createServer({

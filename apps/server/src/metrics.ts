@@ -1,4 +1,5 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectProcessMetrics } from './processMetrics.js';
 
 /** The server's Prometheus metrics, on a registry of its own (never the global one). */
 export class Metrics {
@@ -127,8 +128,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'drawbridge_' });
+  /** `gcDurations`: also a histogram of garbage collections, at a cost (`processMetrics.ts`). */
+  constructor(options: { gcDurations?: boolean } = {}) {
+    collectProcessMetrics(this.registry, {
+      prefix: 'drawbridge_',
+      gcDurations: options.gcDurations ?? false,
+    });
   }
 
   /** One inbound message of `event` (its payload's bytes, once validated: `countBytesIn`). */
