@@ -1,3 +1,5 @@
+/// <reference path="./promClientMetrics.d.ts" />
+
 /**
  * The process's own metrics (CPU, memory, heap, handles, event-loop lag, file descriptors, Node
  * version): prom-client's default set, without its garbage-collection histogram unless asked.
