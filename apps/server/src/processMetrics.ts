@@ -51,5 +51,7 @@ export function collectProcessMetrics(
   options: { prefix: string; gcDurations: boolean },
 ): void {
   const metrics = options.gcDurations ? [...DEFAULT_METRICS, gc] : DEFAULT_METRICS;
-  for (const metric of metrics) metric(registry, { prefix: options.prefix });
+  // The config `collectDefaultMetrics` hands each of them (its event-loop lag samples every 10 ms).
+  const config = { prefix: options.prefix, eventLoopMonitoringPrecision: 10 };
+  for (const metric of metrics) metric(registry, config);
 }

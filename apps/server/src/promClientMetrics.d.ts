@@ -2,6 +2,6 @@
 declare module 'prom-client/lib/metrics/*.js' {
   import type { Registry } from 'prom-client';
 
-  const metric: (registry: Registry, config: { prefix?: string }) => void;
+  const metric: (registry: Registry, config: { prefix?: string; eventLoopMonitoringPrecision?: number }) => void;
   export default metric;
 }
