@@ -2,6 +2,9 @@
 declare module 'prom-client/lib/metrics/*.js' {
   import type { Registry } from 'prom-client';
 
-  const metric: (registry: Registry, config: { prefix?: string; eventLoopMonitoringPrecision?: number }) => void;
+  const metric: (
+    registry: Registry,
+    config: { prefix?: string; eventLoopMonitoringPrecision?: number },
+  ) => void;
   export default metric;
 }
