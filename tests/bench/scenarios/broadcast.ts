@@ -43,6 +43,8 @@ function commitStats(delta: Series): CommitStats {
 
 /** What the orchestrator reads around the measured phase; the clients wait meanwhile. */
 export interface BroadcastHooks {
+  /** Every client has joined; the warm-up starts once this resolves. */
+  afterJoined?(): Promise<void> | void;
   /** Every reader has the warm-up; the measured phase starts once this resolves. */
   beforeMeasured?(): Promise<void> | void;
   /** Every reader has every edit (and the writer every ack); the clients then verify. */
@@ -63,6 +65,7 @@ export async function driveBroadcast(
   );
   try {
     await group.barrier('joined');
+    await hooks.afterJoined?.();
     group.release('joined');
     await group.barrier('warm');
     await hooks.beforeMeasured?.();
@@ -83,21 +86,30 @@ export async function runBroadcast(
   kind: ServerKind,
   params: Omit<BroadcastParams, 'kind' | 'server'>,
   workers: number,
+  options: { commitStats?: boolean } = {},
 ): Promise<BroadcastRun> {
   // Drawbridge's per-connection rate limit would cap the writer: measured as a relay here.
   const server = await startServer(kind, { env: kind === 'drawbridge' ? UNLIMITED_RATE : {} });
   try {
     let cpuBefore = 0;
     let cpuAfter = 0;
-    // Drawbridge's commit counters around the measured phase: scraped before the CPU reading
-    // that starts it and after the one that ends it, so the scrapes cost no measured CPU.
-    const scrape = () => (kind === 'drawbridge' ? scrapeMetrics(server.url) : null);
+    // Drawbridge's commit counters around the measured phase, when the scenario reports them:
+    // scraped before the CPU reading that starts it and after the one that ends it, so the
+    // scrapes cost no measured CPU. Only then: a scrape is work the peers are not asked to do.
+    const scrape = () =>
+      kind === 'drawbridge' && options.commitStats ? scrapeMetrics(server.url) : null;
     let metricsBefore: Series | null = null;
     let metricsAfter: Series | null = null;
     const { results, elapsedMs } = await driveBroadcast(
       { ...params, kind, server: { url: server.url, wsUrl: server.wsUrl } },
       workers,
       {
+        // Once before the warm-up, unused: a server's first /metrics runs cold code (20-30 ms
+        // on the event loop, and the garbage it leaves), which belongs in the warm-up, not at
+        // the measured phase's start.
+        afterJoined: async () => {
+          await scrape();
+        },
         beforeMeasured: async () => {
           metricsBefore = await scrape();
           cpuBefore = server.cpuSeconds();

@@ -34,6 +34,7 @@ export const fanout: Scenario = {
           stallMs: 10_000,
         },
         2,
+        { commitStats: true },
       ),
     );
     const deliveries = (r: (typeof runs)[number]['result']) => r.edits * r.readers;
