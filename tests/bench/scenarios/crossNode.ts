@@ -5,10 +5,10 @@
  * PostgreSQL (a fresh database per setup), the single node too, so the difference is what
  * crossing nodes costs. Hocuspocus runs the same way with @hocuspocus/extension-redis.
  *
- * Each setup runs two workloads on fresh boards: paced (500 updates/s: latency) and then a burst
- * (64 in flight: deliveries/s and CPU). Client process 0 holds the writer and readers on node A,
- * client process 1 the readers on node B (on the single node: the same processes, same node),
- * so "readers on the other node" compares like with like. Readers count every edit by content
+ * Each layout runs two workloads, each on fresh nodes (`onFreshSetup`): paced (500 updates/s:
+ * latency), then a burst (64 in flight: deliveries/s and CPU). Client process 0 holds the writer
+ * and readers on node A, client process 1 the readers on node B (on the single node: the same
+ * processes, same node), so "readers on the other node" compares like with like. Readers count every edit by content
  * (broadcastClients.ts): a loss or duplicate on either node fails the run.
  */
 import { rmSync } from 'node:fs';
@@ -72,7 +72,7 @@ async function startSetup(kind: ServerKind, layout: Layout, infra: Infra): Promi
     env = (nodeId) => ({
       ...UNLIMITED_RATE,
       DATABASE_URL: database,
-      // Boards stay loaded between the two workloads: no unload in a measured phase.
+      // The board stays loaded between the warm-up and the measured phase.
       IDLE_UNLOAD_MS: '600000',
       ...(layout === 2 ? { REDIS_URL: infra.redis.url, NODE_ID: nodeId } : {}),
     });
@@ -284,9 +284,8 @@ async function measure(
   infra: Infra,
   quick: boolean,
 ): Promise<CrossRun> {
-  const setup = await startSetup(kind, layout, infra);
-  try {
-    const pacedPhase = await runPhase(setup, infra, {
+  const pacedPhase = await onFreshSetup(kind, layout, infra, (setup) =>
+    runPhase(setup, infra, {
       boardId: `xnode-paced-r${round}`,
       // Measured warm, as servers run (as in the latency scenario).
       warmup: quick ? 200 : 2000,
@@ -295,8 +294,10 @@ async function measure(
       window: 64,
       rate: RATE,
       stallMs: 10_000,
-    });
-    const burstPhase = await runPhase(setup, infra, {
+    }),
+  );
+  const burstPhase = await onFreshSetup(kind, layout, infra, (setup) =>
+    runPhase(setup, infra, {
       boardId: `xnode-burst-r${round}`,
       warmup: quick ? 200 : 1000,
       count: quick ? 1500 : 8000,
@@ -304,40 +305,58 @@ async function measure(
       window: 64,
       rate: 0,
       stallMs: 10_000,
-    });
-    const deliveries = burstPhase.edits * READERS;
-    const busOf = (phase: Phase) => phase.metrics?.map((s) => busFigures(s, phase.edits));
-    const pacedLatency = latencies(pacedPhase);
-    return {
-      kind,
-      layout,
-      round,
-      paced: {
-        ...pacedLatency,
-        ...(pacedPhase.redis ? { redis: pacedPhase.redis } : {}),
-        ...(busOf(pacedPhase) ? { bus: busOf(pacedPhase)! } : {}),
-        cpuSeconds: pacedPhase.cpuSeconds,
-        edits: pacedPhase.edits,
-      },
-      burst: {
-        deliveriesPerSec: (deliveries / burstPhase.elapsedMs) * 1000,
-        elapsedMs: burstPhase.elapsedMs,
-        cpuPerDeliveryUs: burstPhase.cpuSeconds.map(
-          (cpu, i) => (cpu * 1e6) / (burstPhase.edits * burstPhase.readersOn[i]!),
-        ),
-        totalCpuPerDeliveryUs:
-          (burstPhase.cpuSeconds.reduce((a, b) => a + b, 0) * 1e6) / deliveries,
-        cpuSeconds: burstPhase.cpuSeconds,
-        readersOn: burstPhase.readersOn,
-        ...(burstPhase.redis ? { redis: burstPhase.redis } : {}),
-        ...(busOf(burstPhase) ? { bus: busOf(burstPhase)! } : {}),
-        clientElu: burstPhase.results.map((r) => r.clientElu),
-        edits: burstPhase.edits,
-      },
-      verified:
-        `paced: ${pacedPhase.results.map((r) => r.verified).join(' + ')}; ` +
-        `burst: ${burstPhase.results.map((r) => r.verified).join(' + ')}`,
-    };
+    }),
+  );
+  const deliveries = burstPhase.edits * READERS;
+  const busOf = (phase: Phase) => phase.metrics?.map((s) => busFigures(s, phase.edits));
+  const pacedLatency = latencies(pacedPhase);
+  return {
+    kind,
+    layout,
+    round,
+    paced: {
+      ...pacedLatency,
+      ...(pacedPhase.redis ? { redis: pacedPhase.redis } : {}),
+      ...(busOf(pacedPhase) ? { bus: busOf(pacedPhase)! } : {}),
+      cpuSeconds: pacedPhase.cpuSeconds,
+      edits: pacedPhase.edits,
+    },
+    burst: {
+      deliveriesPerSec: (deliveries / burstPhase.elapsedMs) * 1000,
+      elapsedMs: burstPhase.elapsedMs,
+      cpuPerDeliveryUs: burstPhase.cpuSeconds.map(
+        (cpu, i) => (cpu * 1e6) / (burstPhase.edits * burstPhase.readersOn[i]!),
+      ),
+      totalCpuPerDeliveryUs: (burstPhase.cpuSeconds.reduce((a, b) => a + b, 0) * 1e6) / deliveries,
+      cpuSeconds: burstPhase.cpuSeconds,
+      readersOn: burstPhase.readersOn,
+      ...(burstPhase.redis ? { redis: burstPhase.redis } : {}),
+      ...(busOf(burstPhase) ? { bus: busOf(burstPhase)! } : {}),
+      clientElu: burstPhase.results.map((r) => r.clientElu),
+      edits: burstPhase.edits,
+    },
+    verified:
+      `paced: ${pacedPhase.results.map((r) => r.verified).join(' + ')}; ` +
+      `burst: ${burstPhase.results.map((r) => r.verified).join(' + ')}`,
+  };
+}
+
+/**
+ * Each workload on nodes (and a database) of its own. On shared nodes the burst ran while they
+ * still worked on the paced board after its members left: Drawbridge's compaction and the
+ * version it takes when a board's last member leaves (2-2.8 s of a worker thread per node),
+ * Hocuspocus's store of the document. That CPU landed in the burst's per-node figures, on the
+ * single node and on the two.
+ */
+async function onFreshSetup<T>(
+  kind: ServerKind,
+  layout: Layout,
+  infra: Infra,
+  run: (setup: Setup) => Promise<T>,
+): Promise<T> {
+  const setup = await startSetup(kind, layout, infra);
+  try {
+    return await run(setup);
   } finally {
     await setup.destroy();
   }
