@@ -33,6 +33,17 @@ export interface SqliteLogOptions {
 const BUSY_TIMEOUT_MS = 5000;
 
 /**
+ * The WAL is copied back into the database by the commit that takes it past this many pages
+ * (SQLite's default: 1,000, 4 MB), and every ack behind that commit waits for the copy and its
+ * fsync. A quarter of the default makes each copy a quarter as long for about the same work in
+ * all: timed inside the commit thread, the longest commit of a fan-out burst (12,000 edits in
+ * ~430 commits) went from 12-23 ms to 9-10 ms, commits over 5 ms from 17-19 to 10-12, and the
+ * commits' total time from 542-619 to 503-575 ms (deliveries/s unchanged: 555k, 574k against
+ * 565k, 554k); under the flood scenario's round trips the longest from 19-26 ms to 10-11 ms.
+ */
+export const WAL_AUTOCHECKPOINT_PAGES = 256;
+
+/**
  * The synchronous SQLite side of `SqliteStorage`: one connection, the schema and every
  * statement. It runs in the storage worker thread, so its fsyncs never hold the event loop.
  * Several connections (processes) may share one file: sequence numbers are taken inside
@@ -55,6 +66,7 @@ export class SqliteLog {
       if (!options.readonly) {
         db.pragma('journal_mode = WAL');
         db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+        db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
         migrate(db, options.file);
       }
       this.#statements = prepareStatements(db);
