@@ -23,12 +23,14 @@ import {
   type Infra,
   type LatencyFigures,
   type Layout,
-  MAX_ADDED_P99_MS,
-  MAX_NODE_COST_RATIO,
   measure,
   RATE,
   READERS,
 } from './crossNodeRuns.js';
+
+/** Targets of issue 7, which the notes check each run against. */
+const MAX_ADDED_P99_MS = 1;
+const MAX_NODE_COST_RATIO = 1.2;
 
 function metricOf(
   name: string,

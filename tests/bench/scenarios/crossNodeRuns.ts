@@ -30,9 +30,6 @@ import type { BroadcastParams, BroadcastResult } from './broadcastClients.js';
 export const READERS = 50;
 const WORKERS = 2;
 export const RATE = 500;
-/** Targets of issue 7. */
-export const MAX_ADDED_P99_MS = 1;
-export const MAX_NODE_COST_RATIO = 1.2;
 
 export type Layout = 1 | 2;
 
