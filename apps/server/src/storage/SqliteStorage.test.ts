@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -10,9 +11,10 @@ import { describeCatalogContract } from './catalogContract.js';
 import type { CommitInfo } from './GroupCommitQueue.js';
 import { recordChecksum } from './records.js';
 import { SqliteStorage } from './SqliteStorage.js';
+import { ASSET_PART_BYTES } from './sqlite/assetParts.js';
 import { MIGRATIONS } from './sqlite/schema.js';
 import { describeStorageContract, type StorageFixture } from './storageContract.js';
-import { take } from './testing/boardDataKit.js';
+import { asset, take } from './testing/boardDataKit.js';
 import { tempDir, withConnection } from './testing/sqliteFile.js';
 
 type Damage = (data: Buffer) => Buffer;
@@ -84,10 +86,24 @@ describeBoardDataContract('SqliteStorage', async () => {
     openSecond: async () => open(),
     damageAsset: async (assetId) =>
       withConnection(file, (db) => {
-        const { data } = db
-          .prepare<[string], { data: Buffer }>('SELECT data FROM assets WHERE asset_id = ?')
+        const { data, token } = db
+          .prepare<[string], { data: Buffer; token: string | null }>(
+            'SELECT data, token FROM assets WHERE asset_id = ?',
+          )
           .get(assetId)!;
-        db.prepare('UPDATE assets SET data = ? WHERE asset_id = ?').run(flipBits(data), assetId);
+        if (token === null) {
+          db.prepare('UPDATE assets SET data = ? WHERE asset_id = ?').run(flipBits(data), assetId);
+          return;
+        }
+        // An asset stored in parts: one of its parts rots.
+        const part = db
+          .prepare<[string], Buffer>('SELECT data FROM asset_parts WHERE token = ? AND idx = 1')
+          .pluck()
+          .get(token)!;
+        db.prepare('UPDATE asset_parts SET data = ? WHERE token = ? AND idx = 1').run(
+          flipBits(part),
+          token,
+        );
       }),
     damageVersions: async (boardId) =>
       withConnection(file, (db) => {
@@ -170,6 +186,32 @@ describe('SqliteStorage', () => {
     expect((await storage.load('old')).updates).toEqual([Uint8Array.of(0, 0)]);
     expect(await storage.append('old', Uint8Array.of(0, 0))).toBe(2);
     expect((await storage.boards.list())[0]!.updatedAt).not.toBeNull();
+  });
+
+  it('migrates a file of schema version 4: its images, large ones too, are served as stored', async () => {
+    // Written as a version-4 server would: every image's bytes in its row.
+    const big = asset('old-big', 3 * ASSET_PART_BYTES + 1);
+    withConnection(file, (db) => {
+      for (const sql of MIGRATIONS.slice(0, 4)) db.exec(sql);
+      db.pragma('user_version = 4');
+      db.prepare(
+        `INSERT INTO assets (asset_id, type, width, height, bytes, data, created_at)
+         VALUES (?, 'image/png', 4, 2, ?, ?, 1)`,
+      ).run(big.assetId, big.data.byteLength, Buffer.from(big.data));
+      db.prepare('INSERT INTO board_assets (board_id, asset_id, added_at) VALUES (?, ?, 1)').run(
+        'old',
+        big.assetId,
+      );
+    });
+    storage = new SqliteStorage({ file });
+    const served = await storage.assets.get('old', big.assetId);
+    expect(served && createHash('sha256').update(served.data).digest('hex')).toBe(big.assetId);
+    // Deleted whole, though it has no parts.
+    await storage.assets.deleteBoard('old');
+    expect(await storage.assets.get('old', big.assetId)).toBeNull();
+    withConnection(file, (db) => {
+      expect(db.prepare('SELECT count(*) AS n FROM assets').get()).toEqual({ n: 0 });
+    });
   });
 
   it('refuses a file from a newer schema version', async () => {

@@ -118,7 +118,7 @@ export class SqliteStorage implements Storage {
     this.links = sqliteLinks(call);
     this.boards = sqliteBoards(call);
     const assertOpen = () => this.#assertOpen();
-    this.assets = new SqliteAssets(this.#worker, assertOpen);
+    this.assets = new SqliteAssets(this.#worker, this.#reader, assertOpen);
     this.versions = new SqliteVersions(
       this.#worker,
       this.#reader,

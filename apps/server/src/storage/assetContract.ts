@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { expect, it } from 'vitest';
 import {
   asset,
@@ -147,18 +148,55 @@ export function assetCases(context: () => BoardDataContext): void {
     expect(await put('fresh', own!)).toMatchObject({ ok: true, created: true });
   });
 
+  it('stores a large image whole, once for every board, and deletes it whole', async () => {
+    const { put, assets } = context();
+    // Larger than any backend's part or page, and not a multiple of one.
+    const big = asset('big', Math.round(1.3 * MB) + 3);
+    // Two boards upload the same bytes at once: both hold it, stored once.
+    const both = await Promise.all([put('big-1', big), put('big-2', big)]);
+    expect(both).toEqual([
+      expect.objectContaining({ ok: true }),
+      expect.objectContaining({ ok: true }),
+    ]);
+    expect(both.map((r) => (r as { created: boolean }).created).sort()).toEqual([false, true]);
+    // Compared by hash (the id): a deep equality of megabytes takes seconds.
+    const hashOf = (data: Uint8Array | undefined) =>
+      data && createHash('sha256').update(data).digest('hex');
+    for (const board of ['big-1', 'big-2']) {
+      expect(hashOf((await assets.get(board, big.assetId))?.data)).toBe(big.assetId);
+      expect(await assets.usage(board)).toEqual({ count: 1, bytes: big.data.byteLength });
+    }
+    const [many] = await assets.getMany('big-1', [big.assetId], 10 * MB);
+    expect(hashOf(many?.data)).toBe(big.assetId);
+    // A board without room gets nothing, however large.
+    expect(await put('small-room', big, MB)).toMatchObject({ ok: false, reason: 'board-full' });
+    expect(await assets.get('small-room', big.assetId)).toBeNull();
+
+    await assets.deleteBoard('big-1');
+    expect(await assets.get('big-1', big.assetId)).toBeNull();
+    expect(await assets.get('big-2', big.assetId)).not.toBeNull();
+    await assets.deleteBoard('big-2');
+    // The bytes are gone: uploading them again stores them anew.
+    expect(await put('big-3', big)).toMatchObject({ ok: true, created: true });
+    expect(hashOf((await assets.get('big-3', big.assetId))?.data)).toBe(big.assetId);
+  });
+
   it('never serves damaged asset or version bytes', async (test) => {
     const { put, assets, versions, storage, fixture } = context();
     if (!fixture.damageAsset || !fixture.damageVersions) return test.skip();
     const a = asset('rot');
+    const big = asset('rot-big', Math.round(1.3 * MB));
     await put('rot', a);
+    await put('rot', big);
     const board = boardWriter(storage, 'rot');
     await board.edit((m) => m.addShape(image(a.assetId)));
     await take(versions, 'rot', T0);
     await fixture.damageAsset(a.assetId);
+    await fixture.damageAsset(big.assetId);
     await fixture.damageVersions('rot');
     expect(await assets.get('rot', a.assetId)).toBeNull();
-    expect(await assets.getMany('rot', [a.assetId], 10 * MB)).toEqual([]);
+    expect(await assets.get('rot', big.assetId)).toBeNull();
+    expect(await assets.getMany('rot', [a.assetId, big.assetId], 10 * MB)).toEqual([]);
     const [listed] = await versions.list('rot');
     expect(await versions.get('rot', listed!.versionId)).toBeNull();
   });

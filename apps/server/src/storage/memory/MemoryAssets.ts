@@ -43,12 +43,15 @@ export class MemoryAssets implements AssetStore {
     options: { maxBoardBytes: number; now: number },
   ): Promise<PutAssetResult> {
     const links = this.#linksOf(boardId);
-    const existing = this.#assets.get(asset.assetId);
-    if (links.has(asset.assetId)) return { ok: true, asset: info(existing!), created: false };
+    if (links.has(asset.assetId)) {
+      return { ok: true, asset: info(this.#assets.get(asset.assetId)!), created: false };
+    }
     const used = (await this.usage(boardId)).bytes;
     if (used + asset.data.byteLength > options.maxBoardBytes) {
       return { ok: false, reason: 'board-full', used, limit: options.maxBoardBytes };
     }
+    // Read after the wait: another board's upload of the same bytes may have stored them.
+    const existing = this.#assets.get(asset.assetId);
     const stored = existing ?? {
       ...asset,
       data: asset.data.slice(),

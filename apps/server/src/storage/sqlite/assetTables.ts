@@ -8,6 +8,7 @@ import type {
   PutAssetResult,
   StoredAsset,
 } from '../AssetStore.js';
+import { type AssetParts, prepareAssetParts } from './assetParts.js';
 
 interface AssetRow {
   asset_id: string;
@@ -16,7 +17,23 @@ interface AssetRow {
   height: number;
   bytes: number;
   data?: unknown;
+  parts?: number;
+  token?: string | null;
 }
+
+/** An asset whose bytes are already stored as parts under `token` (see assetParts.ts). */
+export interface PartsAsset extends AssetInfo {
+  token: string;
+  parts: number;
+}
+
+/** What a write left for the caller to delete, part by part (the parts of assets it dropped). */
+export interface Dropped<T> {
+  result: T;
+  drop: string[];
+}
+
+const EMPTY = new Uint8Array(0);
 
 const info = (row: AssetRow): AssetInfo => ({
   assetId: row.asset_id,
@@ -29,10 +46,12 @@ const info = (row: AssetRow): AssetInfo => ({
 const COLUMNS = 'a.asset_id, a.type, a.width, a.height, a.bytes';
 
 /**
- * The worker side of `SqliteAssets`: the asset tables on the storage worker's connection, so
- * hashing and large blobs never touch the event loop. Writes are IMMEDIATE transactions, which
- * serialise them with every other writer of the file (a board's total is checked and the link
- * added under one lock; collection never interleaves with an upload).
+ * The worker side of `SqliteAssets`: the asset tables on the storage workers' connections, so
+ * hashing and large blobs never touch the event loop (reads on the reader's, writes on the
+ * committer's). Writes are IMMEDIATE transactions, which serialise them with every other writer
+ * of the file (a board's total is checked and the link added under one lock; collection never
+ * interleaves with an upload). A large asset's bytes are written beforehand in parts, each a
+ * transaction of its own, and the transaction that links it names them.
  */
 export class SqliteAssetTables {
   readonly #put;
@@ -42,10 +61,15 @@ export class SqliteAssetTables {
   readonly #collect;
   readonly #deleteBoard;
   readonly #boardBytes;
+  readonly #precheck;
+  readonly #putParts;
   readonly #onDamaged: (boardId: string, assetId: string) => void;
+  readonly parts: AssetParts;
 
   constructor(db: Database.Database, onDamaged: (boardId: string, assetId: string) => void) {
     this.#onDamaged = onDamaged;
+    const parts = prepareAssetParts(db);
+    this.parts = parts;
     const linked = db.prepare<[string, string], { one: number }>(
       'SELECT 1 AS one FROM board_assets WHERE board_id = ? AND asset_id = ?',
     );
@@ -54,15 +78,15 @@ export class SqliteAssetTables {
        FROM board_assets l JOIN assets a ON a.asset_id = l.asset_id WHERE l.board_id = ?`,
     );
     const insertAsset = db.prepare(
-      `INSERT INTO assets (asset_id, type, width, height, bytes, data, created_at)
-       VALUES (@assetId, @type, @width, @height, @bytes, @data, @now)
+      `INSERT INTO assets (asset_id, type, width, height, bytes, data, created_at, parts, token)
+       VALUES (@assetId, @type, @width, @height, @bytes, @data, @now, @parts, @token)
        ON CONFLICT (asset_id) DO NOTHING`,
     );
     const insertLink = db.prepare(
       'INSERT INTO board_assets (board_id, asset_id, added_at) VALUES (?, ?, ?)',
     );
     const selectOne = db.prepare<[string, string], AssetRow>(
-      `SELECT ${COLUMNS}, a.data FROM board_assets l JOIN assets a ON a.asset_id = l.asset_id
+      `SELECT ${COLUMNS}, a.data, a.parts, a.token FROM board_assets l JOIN assets a ON a.asset_id = l.asset_id
        WHERE l.board_id = ? AND l.asset_id = ?`,
     );
     const selectInfo = db.prepare<[string], AssetRow>(
@@ -80,20 +104,57 @@ export class SqliteAssetTables {
        WHERE l.board_id IN (SELECT value FROM json_each(?)) GROUP BY l.board_id`,
     );
 
+    /** The answer to a put that needs no bytes stored: the board has it, or has no room. */
+    const settled = (
+      boardId: string,
+      assetId: string,
+      bytes: number,
+      maxBoardBytes: number,
+    ): PutAssetResult | null => {
+      if (linked.get(boardId, assetId)) {
+        return { ok: true, asset: info(selectInfo.get(assetId)!), created: false };
+      }
+      const usage = used.get(boardId)!;
+      if (usage.bytes + bytes > maxBoardBytes) {
+        return { ok: false, reason: 'board-full', used: usage.bytes, limit: maxBoardBytes };
+      }
+      return null;
+    };
+    this.#precheck = settled;
     this.#put = db
       .transaction(
         (boardId: string, asset: NewAsset, maxBoardBytes: number, now: number): PutAssetResult => {
           const bytes = asset.data.byteLength;
-          if (linked.get(boardId, asset.assetId)) {
-            return { ok: true, asset: info(selectInfo.get(asset.assetId)!), created: false };
-          }
-          const usage = used.get(boardId)!;
-          if (usage.bytes + bytes > maxBoardBytes) {
-            return { ok: false, reason: 'board-full', used: usage.bytes, limit: maxBoardBytes };
-          }
-          const created = insertAsset.run({ ...asset, bytes, now }).changes > 0;
+          const answer = settled(boardId, asset.assetId, bytes, maxBoardBytes);
+          if (answer) return answer;
+          const row = { ...asset, bytes, now, parts: 0, token: null };
+          const created = insertAsset.run(row).changes > 0;
           insertLink.run(boardId, asset.assetId, now);
           return { ok: true, asset: info(selectInfo.get(asset.assetId)!), created };
+        },
+      )
+      .immediate.bind(null);
+    this.#putParts = db
+      .transaction(
+        (
+          boardId: string,
+          asset: PartsAsset,
+          maxBoardBytes: number,
+          now: number,
+        ): Dropped<PutAssetResult> => {
+          const answer = settled(boardId, asset.assetId, asset.bytes, maxBoardBytes);
+          if (answer) return { result: answer, drop: [asset.token] };
+          if (!parts.complete(asset.token, asset.parts)) {
+            throw new Error(`asset ${asset.assetId}: its parts are not all stored`);
+          }
+          const row = { ...asset, data: EMPTY, now };
+          const created = insertAsset.run(row).changes > 0;
+          insertLink.run(boardId, asset.assetId, now);
+          // Another upload of the same bytes stored them first: these parts are not needed.
+          return {
+            result: { ok: true, asset: info(selectInfo.get(asset.assetId)!), created },
+            drop: created ? [] : [asset.token],
+          };
         },
       )
       .immediate.bind(null);
@@ -106,30 +167,58 @@ export class SqliteAssetTables {
          AND coalesce((SELECT b.last_seq FROM boards b WHERE b.board_id = l.board_id), 0)
              <= coalesce((SELECT max(v.through_seq) FROM versions v WHERE v.board_id = l.board_id), 0)`,
     );
-    const dropOrphans = db.prepare<{ cutoff: number }>(
+    const dropOrphans = db.prepare<{ cutoff: number }, { token: string | null }>(
       `DELETE FROM assets WHERE created_at < @cutoff
-         AND NOT EXISTS (SELECT 1 FROM board_assets l WHERE l.asset_id = assets.asset_id)`,
+         AND NOT EXISTS (SELECT 1 FROM board_assets l WHERE l.asset_id = assets.asset_id)
+       RETURNING token`,
     );
+    /** Deletes the assets no board links; the parts of those stored in parts, to delete next. */
+    const dropAssets = (cutoff: number) => {
+      const rows = dropOrphans.all({ cutoff });
+      const tokens = rows.flatMap(({ token }) => (token === null ? [] : [token]));
+      return { assets: rows.length, drop: tokens };
+    };
     this.#collect = db
-      .transaction((cutoff: number): GarbageReport => {
+      .transaction((cutoff: number): Dropped<GarbageReport> => {
         const links = dropLinks.run({ cutoff }).changes;
-        const assets = dropOrphans.run({ cutoff }).changes;
-        return { links, assets };
+        const { assets, drop } = dropAssets(cutoff);
+        return { result: { links, assets }, drop };
       })
       .immediate.bind(null);
 
     const dropBoardLinks = db.prepare<[string]>('DELETE FROM board_assets WHERE board_id = ?');
     this.#deleteBoard = db
-      .transaction((boardId: string) => {
+      .transaction((boardId: string): string[] => {
         dropBoardLinks.run(boardId);
         // Any age: the board is gone, and only its links could have kept these.
-        dropOrphans.run({ cutoff: Number.MAX_SAFE_INTEGER });
+        return dropAssets(Number.MAX_SAFE_INTEGER).drop;
       })
       .immediate.bind(null);
   }
 
+  /** Stores the bytes in the asset's row and links it, in one transaction (small assets). */
   put(boardId: string, asset: NewAsset, maxBoardBytes: number, now: number): PutAssetResult {
     return this.#put(boardId, asset, maxBoardBytes, now);
+  }
+
+  /** The answer when no bytes need storing (the board has the asset, or no room); else null. */
+  precheck(
+    boardId: string,
+    assetId: string,
+    bytes: number,
+    maxBoardBytes: number,
+  ): PutAssetResult | null {
+    return this.#precheck(boardId, assetId, bytes, maxBoardBytes);
+  }
+
+  /** Links an asset whose parts are stored, checking again what `precheck` checked. */
+  putParts(
+    boardId: string,
+    asset: PartsAsset,
+    maxBoardBytes: number,
+    now: number,
+  ): Dropped<PutAssetResult> {
+    return this.#putParts(boardId, asset, maxBoardBytes, now);
   }
 
   get(boardId: string, assetId: string): StoredAsset | null {
@@ -167,17 +256,19 @@ export class SqliteAssetTables {
     return sizes;
   }
 
-  collectGarbage(now: number, graceMs: number): GarbageReport {
+  collectGarbage(now: number, graceMs: number): Dropped<GarbageReport> {
     return this.#collect(now - graceMs);
   }
 
-  deleteBoard(boardId: string): void {
-    this.#deleteBoard(boardId);
+  /** Deletes the board's links and the assets only it linked; the parts to delete next. */
+  deleteBoard(boardId: string): string[] {
+    return this.#deleteBoard(boardId);
   }
 
   /** The row as an asset when its bytes still hash to its id (content addressing is the check). */
   #checked(boardId: string, row: AssetRow): StoredAsset | null {
-    const data = row.data;
+    // An asset in parts is read whole; a missing part fails the hash like bit rot.
+    const data = row.parts ? this.parts.join(row.token ?? '', row.parts) : row.data;
     if (
       !(data instanceof Uint8Array) ||
       createHash('sha256').update(data).digest('hex') !== row.asset_id

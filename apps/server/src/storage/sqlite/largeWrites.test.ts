@@ -1,13 +1,7 @@
-/**
- * A large snapshot takes turns with the commits: it is written in parts. Ordering and bytes on
- * disk, not timing.
- */
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { SqliteStorage } from '../SqliteStorage.js';
-import { tempDir, withConnection } from '../testing/sqliteFile.js';
+import type { SqliteStorage } from '../SqliteStorage.js';
+import { withConnection, withSqliteStorage } from '../testing/sqliteFile.js';
 import { SNAPSHOT_PART_BYTES } from './snapshotParts.js';
 
 /** A board whose snapshot takes several parts: its doc, and the updates that built it. */
@@ -45,24 +39,11 @@ const tokens = (file: string, boardId: string): string[] =>
       .all(boardId),
   );
 
-/** A storage on a file of its own, closed and removed after `run`. */
-async function withStorage(run: (storage: SqliteStorage, file: string) => Promise<void>) {
-  const dir = tempDir();
-  const file = path.join(dir, 'boards.db');
-  const storage = new SqliteStorage({ file });
-  try {
-    await run(storage, file);
-  } finally {
-    await storage.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 describe('SqliteStorage: large writes', () => {
   it(
     "stores a large snapshot in parts, committed one by one: other boards' appends commit between them",
     () =>
-      withStorage(async (s, file) => {
+      withSqliteStorage(async (s, file) => {
         const { doc, updates } = largeBoard(1500);
         await appendAll(s, 'big', updates);
         const size = Y.encodeStateAsUpdate(doc).byteLength;
@@ -108,7 +89,7 @@ describe('SqliteStorage: large writes', () => {
   );
 
   it('deletes the parts a new snapshot replaces and those a dead writer left, and treats a missing part as damage', () =>
-    withStorage(async (s, file) => {
+    withSqliteStorage(async (s, file) => {
       const first = largeBoard(800);
       await appendAll(s, 'big', first.updates);
       await s.compact('big');

@@ -100,6 +100,19 @@ export const MIGRATIONS: readonly string[] = [
      written_at INTEGER NOT NULL,
      PRIMARY KEY (board_id, token, idx)
    );`,
+  // Large images in parts (see assetParts.ts), as snapshots. A row with parts = 0 holds its bytes
+  // in data, as before; with parts > 0, data is empty and the bytes are its parts under token.
+  // A part's data comes last in its row: reading the other columns then never walks the blob.
+  `ALTER TABLE assets ADD COLUMN parts INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE assets ADD COLUMN token TEXT;
+   CREATE INDEX assets_by_token ON assets (token) WHERE token IS NOT NULL;
+   CREATE TABLE asset_parts (
+     token TEXT NOT NULL,
+     idx INTEGER NOT NULL,
+     written_at INTEGER NOT NULL,
+     data BLOB NOT NULL,
+     PRIMARY KEY (token, idx)
+   );`,
 ];
 
 const EMPTY = new Uint8Array(0);

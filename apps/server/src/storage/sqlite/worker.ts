@@ -13,7 +13,7 @@ import type { NewLink } from '../Catalog.js';
 import { type MovedBatch, receivedBatch } from '../GroupCommitQueue.js';
 import type { TakeOptions } from '../VersionStore.js';
 import type { BuiltVersion } from '../versionSnapshot.js';
-import { SqliteAssetTables } from './assetTables.js';
+import { type PartsAsset, SqliteAssetTables } from './assetTables.js';
 import { SqliteCatalog } from './SqliteCatalog.js';
 import { SqliteLog, type SqliteLogOptions } from './SqliteLog.js';
 import type { SnapshotContent } from './snapshotParts.js';
@@ -93,6 +93,15 @@ serveRpc({
 
   assetPut: (boardId: string, asset: NewAsset, maxBoardBytes: number, now: number) =>
     assets.put(boardId, asset, maxBoardBytes, now),
+  // A large asset: checked, then written part by part (commits go between the parts), then linked.
+  assetPrecheck: (boardId: string, assetId: string, bytes: number, maxBoardBytes: number) =>
+    assets.precheck(boardId, assetId, bytes, maxBoardBytes),
+  assetWritePart: (token: string, idx: number, data: Uint8Array) =>
+    assets.parts.write(token, idx, data),
+  assetPutParts: (boardId: string, asset: PartsAsset, maxBoardBytes: number, now: number) =>
+    assets.putParts(boardId, asset, maxBoardBytes, now),
+  assetDropParts: (token: string, limit: number) => assets.parts.drop(token, limit),
+  assetOrphanParts: (now: number) => assets.parts.orphans(now),
   assetGet: (boardId: string, assetId: string) => {
     const asset = assets.get(boardId, assetId);
     return asset ? moveAssets([asset]) : null;
