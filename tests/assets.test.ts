@@ -118,6 +118,43 @@ describe('image uploads', () => {
     expect(malformed.status).toBe(404);
   });
 
+  it('takes a large image streamed in uneven pieces, and serves back exactly its bytes', async () => {
+    server = await startServer();
+    const big = noisyPng(2000, 1500, 'blue');
+    expect(big.byteLength).toBeGreaterThan(600 * 1024); // over two parts (assetParts.ts)
+    const pieces = [7, 65_536, 300_001, big.byteLength];
+    // Without Content-Length (chunked), and with it.
+    const streamed = await fetch(`${server.url}/api/boards/large/assets`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: new ReadableStream({
+        start(controller) {
+          pieces.reduce((from, to) => {
+            controller.enqueue(big.subarray(from, to));
+            return to;
+          }, 0);
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(streamed.status).toBe(201);
+    expect(await streamed.json()).toMatchObject({
+      assetId: hash(big),
+      width: 2000,
+      height: 1500,
+      bytes: big.byteLength,
+    });
+    const again = await upload('large-too', big, { 'content-type': 'image/png' });
+    expect(again.status).toBe(200);
+    for (const board of ['large', 'large-too']) {
+      const served = await fetch(`${server.url}/api/boards/${board}/assets/${hash(big)}`);
+      expect(served.status).toBe(200);
+      expect(hash(new Uint8Array(await served.arrayBuffer()))).toBe(hash(big));
+    }
+    expect(storedRows()).toEqual({ assets: 1, links: 2 });
+  });
+
   it('refuses non-images, SVG, oversized files, type lies and viewers, storing nothing', async () => {
     const maxImageBytes = 4096;
     server = await startServer({

@@ -1,7 +1,6 @@
 import { isAssetId } from '@drawbridge/board';
 import { HttpErrorCode, imageTypeName, Role, sniffImage } from '@drawbridge/protocol';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { BoardAccess } from '../../auth/BoardAccess.js';
 import type { Clock } from '../../clock.js';
 import type { ImageOptions } from '../../config.js';
@@ -9,7 +8,9 @@ import type { AssetStore } from '../../storage/AssetStore.js';
 import { checkAccess, requestToken } from '../access.js';
 import { boardIdParam, type HttpEnv } from '../context.js';
 import { HttpError, methodNotAllowed, notFound } from '../errors.js';
+import { sendBytes } from '../sendBytes.js';
 import { checkDeclaredType, checkPictureSize, formatBytes } from './imageChecks.js';
+import { readUpload } from './readUpload.js';
 
 export interface AssetDeps {
   access: BoardAccess;
@@ -27,12 +28,6 @@ const SAFE_HEADERS = {
   'content-security-policy': "default-src 'none'; sandbox",
   'cross-origin-resource-policy': 'same-origin',
 };
-
-async function sha256(bytes: Uint8Array): Promise<string> {
-  // WebCrypto's digest runs off the event loop (a 10 MB image takes tens of ms to hash).
-  const digest = await crypto.subtle.digest('SHA-256', bytes);
-  return Buffer.from(digest).toString('hex');
-}
 
 /**
  * A board's images: `POST /api/boards/:id/assets` (editors) stores the raw bytes of one PNG,
@@ -55,19 +50,18 @@ export function assetRoutes(deps: AssetDeps): Hono<HttpEnv> {
       }
       await next();
     },
-    bodyLimit({
-      maxSize: maxImageBytes,
-      onError: () => {
+    async (c) => {
+      const boardId = c.req.param('id');
+      // Read from the node request as it arrives (see readUpload.ts), never through c.req.
+      const upload = await readUpload(c.env.incoming, maxImageBytes);
+      if (upload === 'too-large') {
         throw new HttpError(
           413,
           HttpErrorCode.PAYLOAD_TOO_LARGE,
           `an image may be at most ${formatBytes(maxImageBytes)}`,
         );
-      },
-    }),
-    async (c) => {
-      const boardId = c.req.param('id');
-      const bytes = new Uint8Array(await c.req.arrayBuffer());
+      }
+      const { bytes, sha256: assetId } = upload;
       if (bytes.byteLength === 0) {
         throw new HttpError(400, HttpErrorCode.BAD_REQUEST, 'the body must be the image bytes');
       }
@@ -77,7 +71,6 @@ export function assetRoutes(deps: AssetDeps): Hono<HttpEnv> {
       }
       checkDeclaredType(sniffed.type, c.req.header('content-type'), c.req.query('name'));
       checkPictureSize(sniffed);
-      const assetId = await sha256(bytes);
       const result = await deps.assets.put(
         boardId,
         { assetId, type: sniffed.type, width: sniffed.width, height: sniffed.height, data: bytes },
@@ -110,14 +103,19 @@ export function assetRoutes(deps: AssetDeps): Hono<HttpEnv> {
     }
     const asset = await deps.assets.get(boardId, assetId);
     if (!asset) throw notFound('this board has no such image');
-    return c.body(asset.data as Uint8Array<ArrayBuffer>, 200, {
-      'content-type': asset.type,
-      'content-length': String(asset.bytes),
-      'content-disposition': `inline; filename="${assetId.slice(0, 16)}.${imageTypeName(asset.type).toLowerCase()}"`,
-      etag,
-      'cache-control': cache,
-      ...SAFE_HEADERS,
-    });
+    return sendBytes(
+      c.env.incoming,
+      c.env.outgoing,
+      200,
+      {
+        'content-type': asset.type,
+        'content-disposition': `inline; filename="${assetId.slice(0, 16)}.${imageTypeName(asset.type).toLowerCase()}"`,
+        etag,
+        'cache-control': cache,
+        ...SAFE_HEADERS,
+      },
+      asset.data,
+    );
   });
   app.all(one, methodNotAllowed(['GET']));
   return app;
