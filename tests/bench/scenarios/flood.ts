@@ -5,9 +5,9 @@
  * refused (RATE_LIMITED), as it should be; the peers have no limit and apply all of it.
  */
 import { fileURLToPath } from 'node:url';
-import * as Y from 'yjs';
 import { type Conn, connect } from '../lib/conn.js';
 import { generateEdits } from '../lib/edits.js';
+import { type RoundTrip, startRoundTrips } from '../lib/roundTrips.js';
 import { interleave, metric, now, type Scenario, waitUntil } from '../lib/scenario.js';
 import { SERVER_KINDS, type ServerKind, startServer } from '../lib/servers.js';
 import { percentile } from '../lib/stats.js';
@@ -29,7 +29,7 @@ interface FloodResult {
   /** Worker 0. */
   flood?: { startAt: number; endAt: number; ok: number; refused: number };
   /** Worker 1: round trips as [startAt, ms]. */
-  probes?: Array<[number, number]>;
+  probes?: RoundTrip[];
 }
 
 export async function floodClients(p: FloodParams, io: WorkerIO): Promise<FloodResult> {
@@ -78,41 +78,15 @@ export async function floodClients(p: FloodParams, io: WorkerIO): Promise<FloodR
       await io.barrier('flood-done', flood);
       return { flood };
     }
-    const probers = await Promise.all(
-      Array.from({ length: p.probers }, async (_, b) => {
-        const doc = new Y.Doc();
-        doc.clientID = 0x9000 + b;
-        const conn = await connect(p.kind, p.server, `probe-${b}-r${p.round}`, { fail });
-        conns.push(conn);
-        return { doc, conn };
-      }),
-    );
+    for (let b = 0; b < p.probers; b++) {
+      conns.push(await connect(p.kind, p.server, `probe-${b}-r${p.round}`, { fail }));
+    }
     await io.barrier('ready');
-    const probes: Array<[number, number]> = [];
-    let stop = false;
-    const loops = probers.map(async ({ doc, conn }, b) => {
-      let n = 0;
-      while (!stop) {
-        let update: Uint8Array | null = null;
-        const capture = (u: Uint8Array) => {
-          update = u;
-        };
-        doc.on('update', capture);
-        doc.getMap('probe').set(`k${n++ % 64}`, n);
-        doc.off('update', capture);
-        const startAt = now();
-        const error = await conn.request(update!);
-        if (error !== undefined)
-          throw new Error(`${p.kind}: probe on board ${b} refused: ${error}`);
-        probes.push([startAt, now() - startAt]);
-        const wait = startAt + PROBE_EVERY_MS - now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      }
-    });
+    const roundTrips = startRoundTrips(conns, PROBE_EVERY_MS, p.kind, 0x9000);
     await io.barrier('flood-done');
-    stop = true;
-    await Promise.all(loops);
+    await roundTrips.stop();
     if (failure) throw failure;
+    const probes = roundTrips.trips;
     return { probes };
   } finally {
     for (const conn of conns) conn.close();

@@ -5,6 +5,7 @@ import { crossNode } from './crossNode.js';
 import { fanout } from './fanout.js';
 import { flood } from './flood.js';
 import { idle } from './idle.js';
+import { images } from './images.js';
 import { latency } from './latency.js';
 import { mixed } from './mixed.js';
 import { reconnect } from './reconnect.js';
@@ -16,6 +17,7 @@ export const SCENARIOS: readonly Scenario[] = [
   latency,
   flood,
   mixed,
+  images,
   coldJoin,
   idle,
   reconnect,
