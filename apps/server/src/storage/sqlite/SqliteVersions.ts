@@ -12,15 +12,16 @@ import { type BuiltVersion, inflateVersion } from '../versionSnapshot.js';
 import type { DeflatedVersion } from './versionTables.js';
 
 /**
- * The versions of a SQLite file: calls to the storage worker (see `versionTables.ts`). A
+ * The versions of a SQLite file: calls to the storage workers (see `versionTables.ts`). A
  * version is built in the snapshot worker (`build`), not in the storage worker, which must stay
- * free for the commits every ack waits on.
+ * free for the commits every ack waits on; versions are read (a stored one is megabytes for a
+ * large board) on the reader.
  */
 export class SqliteVersions implements VersionStore {
   readonly name = 'versions';
   constructor(
     private readonly worker: RpcWorker,
-    /** The storage's reader: a version's records are read there, beside the commits. */
+    /** The storage's reader: a version's records, and versions, are read there. */
     private readonly reader: RpcWorker,
     private readonly assertOpen: () => void,
     /** Appends already queued belong in a version taken now. */
@@ -50,11 +51,15 @@ export class SqliteVersions implements VersionStore {
   }
 
   list(boardId: string): Promise<VersionInfo[]> {
-    return this.#call('versionList', [boardId]);
+    return this.#call('versionList', [boardId], this.reader);
   }
 
   async get(boardId: string, versionId: number): Promise<StoredVersion | null> {
-    const stored = await this.#call<DeflatedVersion | null>('versionGet', [boardId, versionId]);
+    const stored = await this.#call<DeflatedVersion | null>(
+      'versionGet',
+      [boardId, versionId],
+      this.reader,
+    );
     if (!stored) return null;
     try {
       return { info: stored.info, state: await inflateVersion(stored.data) };
@@ -64,15 +69,15 @@ export class SqliteVersions implements VersionStore {
   }
 
   boardBytes(boardIds: readonly string[]): Promise<Map<string, number>> {
-    return this.#call('versionBoardBytes', [[...boardIds]]);
+    return this.#call('versionBoardBytes', [[...boardIds]], this.reader);
   }
 
   async deleteBoard(boardId: string): Promise<void> {
     await this.#call('versionDeleteBoard', [boardId]);
   }
 
-  async #call<T>(method: string, args: unknown[]): Promise<T> {
+  async #call<T>(method: string, args: unknown[], worker = this.worker): Promise<T> {
     this.assertOpen();
-    return this.worker.call<T>(method, args);
+    return worker.call<T>(method, args);
   }
 }
