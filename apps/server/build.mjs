@@ -36,6 +36,7 @@ await build({
     'postgres-worker': 'src/storage/postgres/worker.ts',
     'load-worker': 'src/rooms/loading/loadWorker.ts',
     'preview-worker': 'src/previews/renderWorker.ts',
+    'version-file-worker': 'src/versions/fileWorker.ts',
   },
   outdir: 'dist',
   bundle: true,

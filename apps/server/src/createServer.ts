@@ -53,6 +53,7 @@ import { RoomManager } from './rooms/RoomManager.js';
 import type { BoardDataStore } from './storage/BoardDataStore.js';
 import type { Storage } from './storage/Storage.js';
 import type { TakeResult } from './storage/VersionStore.js';
+import { VersionFiles } from './versions/VersionFiles.js';
 
 interface EngineConnection {
   request: unknown;
@@ -226,6 +227,7 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
       ? { minIntervalMs: options.previewIntervalMs }
       : {}),
   });
+  const versionFiles = new VersionFiles({ logger });
   const readiness = createReadiness({
     probes: {
       storage: () => options.storage.ping(),
@@ -312,6 +314,7 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
       assets: options.storage.assets,
       versions: options.storage.versions,
       keeper: boardData.keeper,
+      versionFiles,
       images,
       clock,
     }),
@@ -379,6 +382,7 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
         await cluster?.close();
         await loader.close();
         await previews.close();
+        await versionFiles.close();
         await options.storage.close();
       })();
       return closing;

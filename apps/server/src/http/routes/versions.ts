@@ -1,10 +1,4 @@
-import {
-  readBindings,
-  readBoardName,
-  readShapes,
-  restoreBoard,
-  serializeBoard,
-} from '@drawbridge/board';
+import { restoreBoard } from '@drawbridge/board';
 import { HttpErrorCode, type Limits, Role } from '@drawbridge/protocol';
 import { Hono } from 'hono';
 import * as Y from 'yjs';
@@ -12,16 +6,19 @@ import type { BoardAccess } from '../../auth/BoardAccess.js';
 import type { RoomManager } from '../../rooms/RoomManager.js';
 import { serverDoc } from '../../serverDoc.js';
 import type { StoredVersion, VersionInfo, VersionStore } from '../../storage/VersionStore.js';
+import { VersionFileBusyError, type VersionFiles } from '../../versions/VersionFiles.js';
 import type { VersionKeeper } from '../../versions/VersionKeeper.js';
 import { checkAccess, requestToken } from '../access.js';
 import { boardIdParam, type HttpEnv } from '../context.js';
 import { HttpError, limitBody, methodNotAllowed, notFound } from '../errors.js';
+import { sendBytes } from '../sendBytes.js';
 
 export interface VersionDeps {
   access: BoardAccess;
   versions: VersionStore;
   rooms: RoomManager;
   keeper: VersionKeeper;
+  versionFiles: VersionFiles;
   limits: Limits;
 }
 
@@ -78,19 +75,37 @@ export function versionRoutes(deps: VersionDeps): Hono<HttpEnv> {
     await checkAccess(deps.access, boardId, requestToken(c));
     const version = await find(boardId, c.req.param('versionId'));
     const headers = { 'cache-control': immutable(deps.access.open) };
+    const { incoming, outgoing } = c.env;
     if (c.req.query('format') === 'yjs') {
-      return c.body(version.state as Uint8Array<ArrayBuffer>, 200, {
-        ...headers,
-        'content-type': 'application/octet-stream',
-      });
+      return sendBytes(
+        incoming,
+        outgoing,
+        200,
+        {
+          ...headers,
+          'content-type': 'application/octet-stream',
+        },
+        version.state,
+      );
     }
-    const doc = versionDoc(version);
+    let file: Uint8Array;
     try {
-      const file = serializeBoard(readBoardName(doc), readShapes(doc), readBindings(doc));
-      return c.body(file, 200, { ...headers, 'content-type': 'application/json; charset=utf-8' });
-    } finally {
-      doc.destroy();
+      file = await deps.versionFiles.file(boardId, version);
+    } catch (error) {
+      if (!(error instanceof VersionFileBusyError)) throw error;
+      c.header('retry-after', '2');
+      throw new HttpError(503, HttpErrorCode.UNAVAILABLE, error.message);
     }
+    return sendBytes(
+      incoming,
+      outgoing,
+      200,
+      {
+        ...headers,
+        'content-type': 'application/json; charset=utf-8',
+      },
+      file,
+    );
   });
   app.all(one, methodNotAllowed(['GET']));
 
