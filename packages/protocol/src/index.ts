@@ -60,8 +60,9 @@ export type {
 } from './payloads.js';
 export { Role } from './payloads.js';
 export { isImmutable, markImmutable } from './sharedFrames.js';
-export { findMissingDependency } from './updateDependencies.js';
+export { findMissingDependency, furthestNeeds } from './updateDependencies.js';
 export {
+  invalidUpdate,
   isValidBoardId,
   toBytes,
   type ValidAwarenessUpdate,
@@ -70,6 +71,7 @@ export {
   type ValidJoinRequest,
   validateAwarenessUpdate,
   validateDocUpdate,
+  validateDocUpdateEnvelope,
   validateJoinRequest,
   validateLeaveRequest,
 } from './validate.js';

@@ -127,15 +127,34 @@ export interface ValidDocUpdate {
 
 /** Shape, size and full structural scan of a `doc:update`. Dependencies are checked by the board. */
 export function validateDocUpdate(input: unknown, limits: Limits): Validation<ValidDocUpdate> {
+  const envelope = validateDocUpdateEnvelope(input, limits);
+  if (!envelope.ok) return envelope;
+  const { boardId, update } = envelope.value;
+  const scanned = scan(update, 'update', scanUpdate);
+  if (!scanned.ok) return scanned;
+  return { ok: true, value: { boardId, update, scan: scanned.value } };
+}
+
+/**
+ * Shape and size of a `doc:update`, its bytes not yet scanned: a server scans a large one off
+ * its event loop, and must refuse what fails the scan as `validateDocUpdate` would
+ * (`invalidUpdate`).
+ */
+export function validateDocUpdateEnvelope(
+  input: unknown,
+  limits: Limits,
+): Validation<Omit<ValidDocUpdate, 'scan'>> {
   if (!isRecord(input)) return invalid(ErrorCode.BAD_REQUEST, 'doc:update expects an object');
   const boardId = checkBoardId(input);
   if (!boardId.ok) return boardId;
   const bytes = checkBytes(input.update, 'update', limits.maxMessageBytes);
   if (!bytes.ok) return bytes;
-  const scanned = scan(bytes.value, 'update', scanUpdate);
-  if (!scanned.ok) return scanned;
-  return { ok: true, value: { boardId: boardId.value, update: bytes.value, scan: scanned.value } };
+  return { ok: true, value: { boardId: boardId.value, update: bytes.value } };
 }
+
+/** The refusal of an update whose scan failed with `message` (a BinaryFormatError's). */
+export const invalidUpdate = (message: string) =>
+  invalid(ErrorCode.INVALID_UPDATE, `update: ${message}`);
 
 export interface ValidAwarenessUpdate {
   boardId: string;

@@ -1,4 +1,10 @@
-import { ErrorCode, ProtocolError, Role, validateDocUpdate } from '@drawbridge/protocol';
+import {
+  ErrorCode,
+  ProtocolError,
+  Role,
+  validateDocUpdate,
+  validateDocUpdateEnvelope,
+} from '@drawbridge/protocol';
 import {
   boardIdOf,
   type DrawbridgeSocket,
@@ -20,7 +26,10 @@ export function syncHandlers(deps: HandlerDeps): { 'doc:update': SocketListener 
   };
 }
 
-/** `doc:update`: validate, apply to the board's own doc, relay what it integrated, ack once stored. */
+/**
+ * `doc:update`: validate, apply to the board's own doc, relay what it integrated, ack once stored.
+ * A large update is scanned off the event loop and applied in slices (see `LargeUpdates`).
+ */
 async function onDocUpdate(
   deps: HandlerDeps,
   socket: DrawbridgeSocket,
@@ -28,13 +37,16 @@ async function onDocUpdate(
 ): Promise<void> {
   const { input, ack } = inbound(args);
   deps.metrics.countIn('doc:update');
-  const valid = validateDocUpdate(input, deps.limits);
-  if (!valid.ok) return reportError(deps, socket, ack, valid.error, boardIdOf(input));
-  const { boardId, update, scan } = valid.value;
+  const envelope = validateDocUpdateEnvelope(input, deps.limits);
+  if (!envelope.ok) return reportError(deps, socket, ack, envelope.error, boardIdOf(input));
+  const { boardId, update } = envelope.value;
+  const room = deps.rooms.get(boardId);
+  const large = room?.takesLarge(update) ?? false;
+  const valid = large ? null : validateDocUpdate(input, deps.limits);
+  if (valid && !valid.ok) return reportError(deps, socket, ack, valid.error, boardId);
   deps.metrics.countBytesIn(update.byteLength);
   try {
     const role = socket.data.boards.get(boardId)?.role;
-    const room = deps.rooms.get(boardId);
     if (role === undefined || !room?.hasMember(socket.id)) {
       throw notJoined(socket, boardId);
     }
@@ -44,9 +56,13 @@ async function onDocUpdate(
     if (role !== Role.EDITOR) {
       throw new ProtocolError(ErrorCode.FORBIDDEN, 'viewers cannot change the board');
     }
-    // A board still filling its document (answered a cold join) takes changes once whole.
-    if (room.loading) await room.whenReady();
-    await room.applyUpdate(update, scan, socket.id).durable;
+    // A board still filling its document (answered a cold join), or taking a large update,
+    // takes other changes once whole, in the order they came.
+    while (!room.takingUpdates) await room.updatesOpen();
+    const applied = valid
+      ? room.applyUpdate(update, valid.value.scan, socket.id)
+      : await room.applyLargeUpdate(update, socket.id);
+    await applied.durable;
     if (isAck(ack)) ack({ ok: true });
   } catch (error) {
     const payload = toErrorPayload(deps, error, { boardId, socket: socket.id });

@@ -16,6 +16,7 @@ import { CatchUp } from './CatchUp.js';
 import { DocCapture } from './DocCapture.js';
 import { applyStoredRecord, dropPendingStructs } from './docIntake.js';
 import { FullState } from './FullState.js';
+import { type Applied, LARGE_UPDATE_BYTES, LargeUpdates } from './LargeUpdates.js';
 import { type ColdAnswer, DIRECT_LOAD_BYTES } from './loading/BoardLoader.js';
 import { restoreBoard } from './loading/restoreBoard.js';
 import { Outbox } from './Outbox.js';
@@ -49,6 +50,8 @@ export class BoardRoom {
   readonly #capture: DocCapture;
   /** The whole board encoded, for joins that hold nothing yet (see `FullState`). */
   readonly #fullState: FullState;
+  /** Members' large updates, applied in slices (with a loader). */
+  readonly #large: LargeUpdates | null;
   #destroyed = false;
 
   private constructor(
@@ -61,6 +64,7 @@ export class BoardRoom {
     const loader = deps.loader;
     this.#fullState = new FullState(this.doc, loader ? (parts) => loader.coldAnswer(parts) : null);
     this.#capture = new DocCapture(this.doc, () => this.#fullState.changed());
+    this.#large = loader ? new LargeUpdates(this, loader) : null;
     this.registry = new AwarenessRegistry(
       this.doc,
       deps.limits.maxAwarenessClientsPerSocket,
@@ -209,28 +213,65 @@ export class BoardRoom {
   /**
    * Applies a scanned client update: relays what the doc integrated and stores it. Throws
    * ProtocolError (board unchanged) when the update depends on content the board lacks or would
-   * grow it past its limit. `durable` resolves once the change is stored.
+   * grow it past its limit. `durable` resolves once the change is stored. Call when
+   * `takingUpdates`.
    */
-  applyUpdate(
-    update: Uint8Array,
-    scan: ScannedUpdate,
-    memberId: string,
-  ): { integrated: boolean; durable: Promise<void> } {
+  applyUpdate(update: Uint8Array, scan: ScannedUpdate, memberId: string): Applied {
     // A rejoining client's resend is mostly this: answered without decoding it into the doc.
-    if (bringsNothingNew(scan, this.doc)) return { integrated: false, durable: this.durable() };
+    if (!this.#admit(update, scan)) return { integrated: false, durable: this.durable() };
+    const integrated = this.#applyScanned(update, scan, memberId, 'member');
+    // Nothing new, but what it carries may still be on its way to storage from an earlier update.
+    if (!integrated) return { integrated: false, durable: this.durable() };
+    this.deps.activity?.edited(this, memberId);
+    return { integrated: true, durable: this.#store(integrated) };
+  }
+
+  /** True when the board's document is whole and no large update is being applied. */
+  get takingUpdates(): boolean {
+    return !this.#loading && (this.#large?.open ?? true);
+  }
+
+  /** Resolves when `takingUpdates` may have become true (look again). */
+  updatesOpen(): Promise<void> {
+    return this.#loading ? this.whenReady() : (this.#large?.whenOpen() ?? Promise.resolve());
+  }
+
+  /** True when `update` goes to `applyLargeUpdate`, unscanned (see `LargeUpdates`). */
+  takesLarge(update: Uint8Array): boolean {
+    return this.#large !== null && update.byteLength >= LARGE_UPDATE_BYTES;
+  }
+
+  /** `applyUpdate` for a large update, scanned and applied in slices. Call when `takingUpdates`. */
+  applyLargeUpdate(update: Uint8Array, memberId: string): Promise<Applied> {
+    this.checkRoom(update);
+    return this.#large!.apply(update, memberId);
+  }
+
+  /** False when the update brings nothing new; throws the refusal of one the board cannot take. */
+  #admit(update: Uint8Array, scan: ScannedUpdate): boolean {
+    if (bringsNothingNew(scan, this.doc)) return false;
     const missing = findMissingDependency(scan, (client) => Y.getState(this.doc.store, client));
     if (missing) throw new ProtocolError(ErrorCode.MISSING_DEPENDENCIES, missing);
+    this.checkRoom(update);
+    return true;
+  }
+
+  /** One slice of a large update (see `LargeUpdates`), as the member's change: stored, or null. */
+  applySlice(slice: Uint8Array, memberId: string): Promise<void> | null {
+    const integrated = this.#integrate(() => Y.applyUpdate(this.doc, slice, memberId), memberId);
+    if (!integrated) return null;
+    this.deps.activity?.edited(this, memberId);
+    return this.#store(integrated);
+  }
+
+  /** Throws the refusal of an update that would make the board too large. */
+  checkRoom(update: Uint8Array): void {
     if (this.log.bytes + update.byteLength > this.deps.limits.maxBoardBytes) {
       throw new ProtocolError(
         ErrorCode.BOARD_TOO_LARGE,
         `board ${this.boardId} would exceed ${this.deps.limits.maxBoardBytes} bytes`,
       );
     }
-    const integrated = this.#applyScanned(update, scan, memberId, 'member');
-    // Nothing new, but what it carries may still be on its way to storage from an earlier update.
-    if (!integrated) return { integrated: false, durable: this.durable() };
-    this.deps.activity?.edited(this, memberId);
-    return { integrated: true, durable: this.#store(integrated) };
   }
 
   /**

@@ -1,8 +1,8 @@
-import { markImmutable } from '@drawbridge/protocol';
+import { markImmutable, type ScannedUpdate } from '@drawbridge/protocol';
 import type { Logger } from '../../logger.js';
 import { pack, transferOf, unpack } from '../../workers/packing.js';
 import { RpcWorker } from '../../workers/RpcWorker.js';
-import type { LoadedSlices } from './loadWorker.js';
+import type { LoadedSlices, SlicedUpdate } from './loadWorker.js';
 
 /** Boards stored in fewer bytes than this are applied directly: cheaper than a round trip. */
 export const DIRECT_LOAD_BYTES = 256 * 1024;
@@ -56,6 +56,20 @@ export class BoardLoader {
     // Made here and never changed: the frames of joins answered with it can be shared.
     markImmutable(answer.update);
     return answer;
+  }
+
+  /**
+   * A member's large update, scanned and cut into slices in the worker (`sliceUpdate`): the
+   * scan, or its failure's message; no slices when the update cannot be sliced (apply it whole).
+   * The update is copied to the worker: the caller keeps it whole.
+   */
+  async sliceUpdate(
+    update: Uint8Array,
+  ): Promise<{ scan: ScannedUpdate; slices: Uint8Array[] | null } | { invalid: string }> {
+    const worker = this.#ensureWorker();
+    const result = await worker.call<SlicedUpdate>('sliceUpdate', [update, SLICE_STRUCTS]);
+    if (!result.ok) return { invalid: result.message };
+    return { scan: result.scan, slices: result.slices && unpack(result.slices) };
   }
 
   async slice(parts: readonly Uint8Array[]): Promise<SlicedBoard> {

@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import type { Logger } from '../../logger.js';
 import type { StoredBoard } from '../../storage/Storage.js';
 import { type BoardLoader, DIRECT_LOAD_BYTES } from './BoardLoader.js';
+import { inTurns } from './inTurns.js';
 
 export interface RestoreDeps {
   boardId: string;
@@ -10,13 +11,6 @@ export interface RestoreDeps {
   /** Applies one stored record the safe way (scanned; a bad one is skipped and logged). */
   applyStored: (update: Uint8Array, index: number) => void;
 }
-
-/**
- * Longest stretch of loading work between two turns of the event loop. At 8 ms, other boards'
- * round trips waited behind several stretches (and the scavenges they cause) while a large
- * board filled; 4 ms halves that wait for a fill that takes a little longer.
- */
-const TURN_BUDGET_MS = 4;
 
 /**
  * Applies a stored board to `doc` without holding the event loop: a large one is decoded and
@@ -50,27 +44,4 @@ export async function restoreBoard(
   // tidies up (merges structs, runs observers) once per stretch rather than once per record.
   await inTurns(stored.updates, deps.applyStored, (stretch) => doc.transact(stretch, 'storage'));
   return null;
-}
-
-/**
- * Runs `apply` over `items`, yielding to the event loop whenever a stretch took too long; each
- * stretch runs inside `wrap` when given.
- */
-async function inTurns<T>(
-  items: readonly T[],
-  apply: (item: T, index: number) => void,
-  wrap: (stretch: () => void) => void = (stretch) => stretch(),
-): Promise<void> {
-  let index = 0;
-  while (index < items.length) {
-    const started = performance.now();
-    wrap(() => {
-      while (index < items.length) {
-        apply(items[index]!, index);
-        index++;
-        if (performance.now() - started > TURN_BUDGET_MS) break;
-      }
-    });
-    if (index < items.length) await new Promise<void>((resolve) => setImmediate(resolve));
-  }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { expectConverged } from '../../testing/convergence.js';
-import { sliceDocument } from './sliceDocument.js';
+import { sliceDocument, sliceUpdate } from './sliceDocument.js';
 
 /** A board with nested maps, text typed by two interleaving clients, deletions and GC. */
 function busyDoc(): Y.Doc {
@@ -49,5 +49,52 @@ describe('sliceDocument', () => {
     doc.getMap('m').set('k', 1);
     expect(sliceDocument(doc, 1000)).toHaveLength(2);
     expect(sliceDocument(new Y.Doc(), 1000)).toHaveLength(1);
+  });
+
+  it('slices one update, built on content it does not carry, into updates that apply in order', () => {
+    const base = busyDoc();
+    const editor = new Y.Doc();
+    Y.applyUpdate(editor, Y.encodeStateAsUpdate(base));
+    let update: Uint8Array | null = null;
+    editor.on('update', (u: Uint8Array) => {
+      update = u;
+    });
+    // One transaction: new shapes, existing ones replaced and deleted, typing into existing text.
+    editor.transact(() => {
+      const shapes = editor.getMap('shapes');
+      for (let i = 0; i < 400; i++) {
+        const shape = new Y.Map<unknown>();
+        shape.set('x', i);
+        shape.set('label', new Y.Text(`new ${i}`));
+        shapes.set(i % 3 === 0 ? `s${i % 300}` : `n${i}`, shape);
+      }
+      for (let i = 1; i < 300; i += 11) shapes.delete(`s${i}`);
+      const text = editor.getText('text');
+      for (let i = 0; i < 50; i++) text.insert((i * 7) % text.length, `[${i}]`);
+      text.delete(3, 20);
+    });
+    const slices = sliceUpdate(update!, 50);
+    expect(slices).not.toBeNull();
+    expect(slices!.length).toBeGreaterThan(20);
+    const target = new Y.Doc();
+    Y.applyUpdate(target, Y.encodeStateAsUpdate(base));
+    for (const slice of slices!) {
+      Y.applyUpdate(target, slice);
+      expect(target.store.pendingStructs).toBeNull();
+      expect(target.store.pendingDs).toBeNull();
+    }
+    for (const d of [editor, target]) {
+      d.getMap('shapes');
+      d.getText('text');
+    }
+    expectConverged([editor, target]);
+  });
+
+  it('declines an update with gaps (a merge), which slices cannot keep apart', () => {
+    const doc = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    doc.on('update', (u: Uint8Array) => updates.push(u));
+    for (let i = 0; i < 3; i++) doc.getMap('m').set(`k${i}`, i);
+    expect(sliceUpdate(Y.mergeUpdates([updates[0]!, updates[2]!]), 50)).toBeNull();
   });
 });

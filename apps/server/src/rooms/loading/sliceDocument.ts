@@ -1,7 +1,7 @@
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 
-type Struct = Y.Item | Y.GC;
+type Struct = Y.Item | Y.GC | Y.Skip;
 
 /**
  * Splits a document's content into updates of at most about `maxStructs` structs each, in an
@@ -14,7 +14,43 @@ type Struct = Y.Item | Y.GC;
  * (per client: struct count, client, first clock, then each struct).
  */
 export function sliceDocument(doc: Y.Doc, maxStructs: number): Uint8Array[] {
-  const clients = doc.store.clients as Map<number, Struct[]>;
+  const slices = sliceStructs(doc.store.clients as Map<number, Struct[]>, maxStructs);
+  // The delete set: an update with no structs (everything is at or below the state vector).
+  slices.push(Y.encodeStateAsUpdate(doc, Y.encodeStateVector(doc)));
+  return slices;
+}
+
+/**
+ * The same for one update, decoded but not integrated (a member's large update): the slices,
+ * applied in order to a document that holds what the update depends on, integrate exactly the
+ * update. Structs it depends on that it does not carry count as present. Null when the update
+ * has gaps (Yjs `Skip` structs: a merge of updates, never one transaction), which slices cannot
+ * keep apart.
+ */
+export function sliceUpdate(update: Uint8Array, maxStructs: number): Uint8Array[] | null {
+  const { structs } = Y.decodeUpdate(update);
+  const clients = new Map<number, Struct[]>();
+  for (const struct of structs) {
+    if (struct instanceof Y.Skip) return null;
+    const list = clients.get(struct.id.client);
+    if (list) list.push(struct);
+    else clients.set(struct.id.client, [struct]);
+  }
+  const slices = sliceStructs(clients, maxStructs);
+  // The delete set: what remains of the update once every struct it carries is known.
+  slices.push(Y.diffUpdate(update, Y.encodeStateVectorFromUpdate(update)));
+  return slices;
+}
+
+/** The item `struct` is inside, integrated (a type's item) or as decoded (an id), or null. */
+function parentId(struct: Y.Item): Y.ID | null {
+  const parent: unknown = struct.parent;
+  if (parent instanceof Y.AbstractType) return parent._item?.id ?? null;
+  return parent instanceof Y.ID ? parent : null;
+}
+
+/** Runs of each client's structs (in clock order), in slices of about `maxStructs`. */
+function sliceStructs(clients: Map<number, Struct[]>, maxStructs: number): Uint8Array[] {
   /** Index of the next struct of each client not yet placed in a slice. */
   const next = new Map<number, number>([...clients.keys()].map((client) => [client, 0]));
   const placedClock = (client: number) => {
@@ -27,8 +63,7 @@ export function sliceDocument(doc: Y.Doc, maxStructs: number): Uint8Array[] {
   const placed = (id: Y.ID | null) => id === null || id.clock < placedClock(id.client);
   const ready = (struct: Struct) => {
     if (!(struct instanceof Y.Item)) return true;
-    const parentItem = struct.parent instanceof Y.AbstractType ? struct.parent._item : null;
-    return placed(struct.origin) && placed(struct.rightOrigin) && placed(parentItem?.id ?? null);
+    return placed(struct.origin) && placed(struct.rightOrigin) && placed(parentId(struct));
   };
 
   const slices: Uint8Array[] = [];
@@ -60,8 +95,6 @@ export function sliceDocument(doc: Y.Doc, maxStructs: number): Uint8Array[] {
     remaining -= size;
     slices.push(encodeRuns(clients, runs));
   }
-  // The delete set: an update with no structs (everything is at or below the state vector).
-  slices.push(Y.encodeStateAsUpdate(doc, Y.encodeStateVector(doc)));
   return slices;
 }
 
