@@ -4,6 +4,7 @@ import {
   findMissingDependency,
   ProtocolError,
   type ScannedUpdate,
+  scanUpdate,
 } from '@drawbridge/protocol';
 import * as Y from 'yjs';
 import type { BoardReplica } from '../cluster/BoardReplica.js';
@@ -216,14 +217,30 @@ export class BoardRoom {
    * grow it past its limit. `durable` resolves once the change is stored. Call when
    * `takingUpdates`.
    */
-  applyUpdate(update: Uint8Array, scan: ScannedUpdate, memberId: string): Applied {
+  applyUpdate(update: Uint8Array, scan: ScannedUpdate, memberId: string | null): Applied {
     // A rejoining client's resend is mostly this: answered without decoding it into the doc.
     if (!this.#admit(update, scan)) return { integrated: false, durable: this.durable() };
-    const integrated = this.#applyScanned(update, scan, memberId, 'member');
+    const integrated = memberId
+      ? this.#applyScanned(update, scan, memberId, 'member')
+      : this.#integrate(() => Y.applyUpdate(this.doc, update, 'server'), null, 'server');
     // Nothing new, but what it carries may still be on its way to storage from an earlier update.
     if (!integrated) return { integrated: false, durable: this.durable() };
-    this.deps.activity?.edited(this, memberId);
+    if (memberId) this.deps.activity?.edited(this, memberId);
     return { integrated: true, durable: this.#store(integrated) };
+  }
+
+  /**
+   * An update made on the server's account elsewhere (a restore, in a worker), applied like a
+   * member's (in slices when large, after the board's other updates), relayed to every member.
+   * Resolves once stored.
+   */
+  async applyServerUpdate(update: Uint8Array): Promise<void> {
+    while (!this.takingUpdates) await this.updatesOpen();
+    if (this.takesLarge(update)) {
+      await (await this.applyLargeUpdate(update, null)).durable;
+      return;
+    }
+    await this.applyUpdate(update, scanUpdate(update), null).durable;
   }
 
   /** True when the board's document is whole and no large update is being applied. */
@@ -242,7 +259,7 @@ export class BoardRoom {
   }
 
   /** `applyUpdate` for a large update, scanned and applied in slices. Call when `takingUpdates`. */
-  applyLargeUpdate(update: Uint8Array, memberId: string): Promise<Applied> {
+  applyLargeUpdate(update: Uint8Array, memberId: string | null): Promise<Applied> {
     this.checkRoom(update);
     return this.#large!.apply(update, memberId);
   }
@@ -257,10 +274,12 @@ export class BoardRoom {
   }
 
   /** One slice of a large update (see `LargeUpdates`), as the member's change: stored, or null. */
-  applySlice(slice: Uint8Array, memberId: string): Promise<void> | null {
-    const integrated = this.#integrate(() => Y.applyUpdate(this.doc, slice, memberId), memberId);
+  applySlice(slice: Uint8Array, memberId: string | null): Promise<void> | null {
+    const source = memberId ? 'member' : 'server';
+    const apply = () => Y.applyUpdate(this.doc, slice, memberId ?? 'server');
+    const integrated = this.#integrate(apply, memberId, source);
     if (!integrated) return null;
-    this.deps.activity?.edited(this, memberId);
+    if (memberId) this.deps.activity?.edited(this, memberId);
     return this.#store(integrated);
   }
 

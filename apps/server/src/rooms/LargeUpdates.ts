@@ -25,15 +25,19 @@ export interface LargeUpdateBoard {
   /** Throws the refusal of an update that would make the board too large. */
   checkRoom(update: Uint8Array): void;
   /** Applies a scanned update in one go (one that could not be sliced). */
-  applyUpdate(update: Uint8Array, scan: ScannedUpdate, memberId: string): Applied;
-  /** Applies one slice as the member's change (relayed, stored): stored, or null if nothing new. */
-  applySlice(slice: Uint8Array, memberId: string): Promise<void> | null;
+  applyUpdate(update: Uint8Array, scan: ScannedUpdate, memberId: string | null): Applied;
+  /**
+   * Applies one slice as the member's change, or the server's (null): relayed and stored; the
+   * store, or null if nothing was new.
+   */
+  applySlice(slice: Uint8Array, memberId: string | null): Promise<void> | null;
   /** Everything the doc holds is stored. */
   durable(): Promise<void>;
 }
 
 /**
- * A member's large update (a paste of thousands of shapes) without holding the event loop:
+ * A member's large update (a paste of thousands of shapes), or the server's own (a restore),
+ * without holding the event loop:
  * scanning and applying 2.3 MB of 10,000 shapes in one go took 580 ms of it (scan 80-110 ms,
  * `Y.applyUpdate` 330-360 ms), and a message may be 16 MB. The update is scanned and cut into
  * slices in the loader's worker (`sliceUpdate`), and the slices are applied a few milliseconds
@@ -62,7 +66,7 @@ export class LargeUpdates {
    * Call only when `open`; closes until the update is applied and stored, so that the board's
    * next updates are acked after it, as they would be after a small one.
    */
-  apply(update: Uint8Array, memberId: string): Promise<Applied> {
+  apply(update: Uint8Array, memberId: string | null): Promise<Applied> {
     const job = this.#apply(update, memberId);
     const settled = job.then((applied) => applied.durable);
     this.#applying = settled;
@@ -78,7 +82,7 @@ export class LargeUpdates {
     if (this.#applying === job) this.#applying = null;
   }
 
-  async #apply(update: Uint8Array, memberId: string): Promise<Applied> {
+  async #apply(update: Uint8Array, memberId: string | null): Promise<Applied> {
     const sliced = await this.loader.sliceUpdate(update);
     if ('invalid' in sliced) {
       const { error } = invalidUpdate(sliced.invalid);

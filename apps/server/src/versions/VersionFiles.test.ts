@@ -1,9 +1,20 @@
-import { BoardModel, parseBoard } from '@drawbridge/board';
+import { BoardModel, parseBoard, readBoardName } from '@drawbridge/board';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { silentLogger } from '../logger.js';
 import type { StoredVersion } from '../storage/VersionStore.js';
 import { VersionFileBusyError, VersionFiles } from './VersionFiles.js';
+
+const rectAt = (x: number) => ({
+  type: 'rect' as const,
+  x,
+  y: 0,
+  w: 8,
+  h: 8,
+  stroke: '#1e1e1e',
+  fill: 'none',
+  strokeWidth: 2,
+});
 
 /** A version of a board named `name` with `shapes` rectangles, as the store hands it out. */
 function version(versionId: number, name: string, shapes: number): StoredVersion {
@@ -77,5 +88,38 @@ describe('VersionFiles', () => {
     expect(again).not.toBe(one);
     expect(again).toEqual(one);
     expect(await files.file('b', version(1, 'One', 10))).toBe(again);
+  });
+
+  it('works out in its worker the update that makes a board equal to a version', async () => {
+    files = new VersionFiles({ logger: silentLogger });
+    const then = version(1, 'Then', 3);
+    const wanted = new Y.Doc();
+    Y.applyUpdate(wanted, then.state);
+    const board = new Y.Doc();
+    Y.applyUpdate(board, then.state);
+    // Since: renamed, one shape moved, one deleted, two added.
+    const model = new BoardModel(board);
+    model.setName('Now');
+    const [first, second] = model.shapes();
+    model.updateShape(first!.id, { x: 500 });
+    model.deleteShapes([second!.id]);
+    for (let i = 0; i < 2; i++) model.addShape(rectAt(900 + i));
+    const asStored = () => ({ info: then.info, state: Y.encodeStateAsUpdate(wanted) });
+
+    const { update, summary } = await files.restoreUpdate(Y.encodeStateAsUpdate(board), asStored());
+    expect(summary).toEqual({ added: 1, removed: 2, changed: 1 });
+    Y.applyUpdate(board, update!);
+    expect(readBoardName(board)).toBe('Then');
+    const plain = (doc: Y.Doc) =>
+      new BoardModel(doc)
+        .shapes()
+        .map(({ id, x, y }) => ({ id, x, y }))
+        .sort((a, b) => a.id.localeCompare(b.id));
+    expect(plain(board)).toEqual(plain(wanted));
+    // Already equal: nothing to do.
+    expect(await files.restoreUpdate(Y.encodeStateAsUpdate(board), asStored())).toEqual({
+      update: null,
+      summary: { added: 0, removed: 0, changed: 0 },
+    });
   });
 });

@@ -1,10 +1,9 @@
-import { restoreBoard } from '@drawbridge/board';
 import { HttpErrorCode, type Limits, Role } from '@drawbridge/protocol';
 import { Hono } from 'hono';
 import * as Y from 'yjs';
+
 import type { BoardAccess } from '../../auth/BoardAccess.js';
 import type { RoomManager } from '../../rooms/RoomManager.js';
-import { serverDoc } from '../../serverDoc.js';
 import type { StoredVersion, VersionInfo, VersionStore } from '../../storage/VersionStore.js';
 import { VersionFileBusyError, type VersionFiles } from '../../versions/VersionFiles.js';
 import type { VersionKeeper } from '../../versions/VersionKeeper.js';
@@ -12,6 +11,9 @@ import { checkAccess, requestToken } from '../access.js';
 import { boardIdParam, type HttpEnv } from '../context.js';
 import { HttpError, limitBody, methodNotAllowed, notFound } from '../errors.js';
 import { sendBytes } from '../sendBytes.js';
+
+/** A joiner's state vector that holds nothing: what `sync` answers with the whole board. */
+const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc());
 
 export interface VersionDeps {
   access: BoardAccess;
@@ -33,12 +35,6 @@ const listed = (v: VersionInfo) => ({
 
 /** A version never changes once taken (retention may delete it: then it is gone, 404). */
 const immutable = (open: boolean) => `${open ? 'public' : 'private'}, max-age=31536000, immutable`;
-
-function versionDoc(version: StoredVersion): Y.Doc {
-  const doc = serverDoc('version');
-  Y.applyUpdate(doc, version.state);
-  return doc;
-}
 
 /**
  * A board's versions, with the board's access rules: `GET /api/boards/:id/versions` lists them
@@ -117,7 +113,6 @@ export function versionRoutes(deps: VersionDeps): Hono<HttpEnv> {
     }
     const version = await find(boardId, c.req.param('versionId'));
     const room = await deps.rooms.acquire(boardId);
-    const doc = versionDoc(version);
     try {
       // On top of everything stored anywhere, not only what this node has seen.
       await room.catchUpNow();
@@ -128,16 +123,16 @@ export function versionRoutes(deps: VersionDeps): Hono<HttpEnv> {
           'restoring this version would make the board larger than this server allows',
         );
       }
-      let summary = { added: 0, removed: 0, changed: 0 };
-      await room.change((target) => {
-        summary = restoreBoard(target, doc);
-      });
+      // The change is worked out in a worker from the board as it is now; edits made meanwhile
+      // stay, as any concurrent edit would.
+      const { update: board } = await room.sync(EMPTY_STATE_VECTOR);
+      const { update, summary } = await deps.versionFiles.restoreUpdate(board, version);
+      if (update) await room.applyServerUpdate(update);
       deps.keeper.edited(boardId, []);
       return c.json({ restored: version.info.versionId, ...summary }, 200, {
         'cache-control': 'no-store',
       });
     } finally {
-      doc.destroy();
       deps.rooms.releaseIfIdle(boardId);
     }
   });
