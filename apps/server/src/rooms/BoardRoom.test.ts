@@ -145,7 +145,14 @@ describe('BoardRoom', () => {
     expect(joined.getMap('shapes').toJSON()).toEqual({ s1: { x: 1 }, s2: { x: 2 } });
     expect(joined.getText('text').toString()).toBe('c');
     sink.relayed.length = 0;
-    await room.change((doc) => doc.getMap('shapes').set('s3', { x: 3 }));
+    const server = new Y.Doc();
+    Y.applyUpdate(server, Y.encodeStateAsUpdate(room.doc));
+    let change: Uint8Array | null = null;
+    server.on('update', (u: Uint8Array) => {
+      change = u;
+    });
+    server.getMap('shapes').set('s3', { x: 3 });
+    await room.applyServerUpdate(change!);
     await nextTurn();
     expect(sink.relayed).toHaveLength(1);
     expect(Y.encodeStateVector(room.doc)).not.toEqual(Y.encodeStateVector(client.doc));

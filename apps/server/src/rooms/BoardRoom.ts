@@ -293,19 +293,6 @@ export class BoardRoom {
     }
   }
 
-  /**
-   * Changes the board on the server's own account (a restore through the API): applied in one
-   * transaction, relayed to every member here and on other nodes, and stored like a member's
-   * update. Resolves once stored. With shared storage, call after `catchUpNow` so the change is
-   * made on top of everything stored anywhere.
-   */
-  change(fn: (doc: Y.Doc) => void): Promise<void> {
-    const apply = () => this.doc.transact(() => fn(this.doc), 'server');
-    const integrated = this.#integrate(apply, null, 'server');
-    if (!integrated) return this.durable();
-    return this.#store(integrated);
-  }
-
   /** Stores an update the doc integrated (published to the other nodes as `msg`), as `durable`. */
   #store({ relay, msg }: Integrated): Promise<void> {
     return this.log.append(relay).then(
