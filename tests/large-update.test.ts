@@ -7,7 +7,7 @@ import { BoardModel } from '@drawbridge/board';
 import { ErrorCode, toBytes } from '@drawbridge/protocol';
 import { afterEach, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
-import { LARGE_UPDATE_BYTES } from '../apps/server/src/rooms/LargeUpdates.js';
+import { LARGE_UPDATE_BYTES } from '../apps/server/src/rooms/UpdateIntake.js';
 import { connectPeer, destroyAll, expectConverged, type Peer, whenLive } from './utils/peers.js';
 import { connectRaw, joinRaw, type RawSocket, sendUpdate } from './utils/rawClient.js';
 import { startServer, type TestServer } from './utils/server.js';

@@ -28,7 +28,7 @@ export function syncHandlers(deps: HandlerDeps): { 'doc:update': SocketListener 
 
 /**
  * `doc:update`: validate, apply to the board's own doc, relay what it integrated, ack once stored.
- * A large update is scanned off the event loop and applied in slices (see `LargeUpdates`).
+ * A large update is scanned off the event loop and applied in slices (see `UpdateIntake`).
  */
 async function onDocUpdate(
   deps: HandlerDeps,
@@ -41,7 +41,7 @@ async function onDocUpdate(
   if (!envelope.ok) return reportError(deps, socket, ack, envelope.error, boardIdOf(input));
   const { boardId, update } = envelope.value;
   const room = deps.rooms.get(boardId);
-  const large = room?.takesLarge(update) ?? false;
+  const large = room?.intake.takesLarge(update) ?? false;
   const valid = large ? null : validateDocUpdate(input, deps.limits);
   if (valid && !valid.ok) return reportError(deps, socket, ack, valid.error, boardId);
   deps.metrics.countBytesIn(update.byteLength);
@@ -58,10 +58,10 @@ async function onDocUpdate(
     }
     // A board still filling its document (answered a cold join), or taking a large update,
     // takes other changes once whole, in the order they came.
-    while (!room.takingUpdates) await room.updatesOpen();
+    while (!room.intake.open) await room.intake.whenOpen();
     const applied = valid
       ? room.applyUpdate(update, valid.value.scan, socket.id)
-      : await room.applyLargeUpdate(update, socket.id);
+      : await room.intake.applyLarge(update, socket.id);
     await applied.durable;
     if (isAck(ack)) ack({ ok: true });
   } catch (error) {

@@ -152,7 +152,7 @@ describe('BoardRoom', () => {
       change = u;
     });
     server.getMap('shapes').set('s3', { x: 3 });
-    await room.applyServerUpdate(change!);
+    await room.intake.applyServer(change!);
     await nextTurn();
     expect(sink.relayed).toHaveLength(1);
     expect(Y.encodeStateVector(room.doc)).not.toEqual(Y.encodeStateVector(client.doc));

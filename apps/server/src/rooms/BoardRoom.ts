@@ -4,7 +4,6 @@ import {
   findMissingDependency,
   ProtocolError,
   type ScannedUpdate,
-  scanUpdate,
 } from '@drawbridge/protocol';
 import * as Y from 'yjs';
 import type { BoardReplica } from '../cluster/BoardReplica.js';
@@ -17,11 +16,11 @@ import { CatchUp } from './CatchUp.js';
 import { DocCapture } from './DocCapture.js';
 import { applyStoredRecord, dropPendingStructs } from './docIntake.js';
 import { FullState } from './FullState.js';
-import { type Applied, LARGE_UPDATE_BYTES, LargeUpdates } from './LargeUpdates.js';
 import { type ColdAnswer, DIRECT_LOAD_BYTES } from './loading/BoardLoader.js';
 import { restoreBoard } from './loading/restoreBoard.js';
 import { Outbox } from './Outbox.js';
 import { bringsNothingNew } from './redundantUpdate.js';
+import { type Applied, UpdateIntake } from './UpdateIntake.js';
 
 export interface SyncState {
   update: Uint8Array;
@@ -51,8 +50,8 @@ export class BoardRoom {
   readonly #capture: DocCapture;
   /** The whole board encoded, for joins that hold nothing yet (see `FullState`). */
   readonly #fullState: FullState;
-  /** Members' large updates, applied in slices (with a loader). */
-  readonly #large: LargeUpdates | null;
+  /** What the board takes in, and when (see `UpdateIntake`). */
+  readonly intake: UpdateIntake;
   #destroyed = false;
 
   private constructor(
@@ -65,7 +64,7 @@ export class BoardRoom {
     const loader = deps.loader;
     this.#fullState = new FullState(this.doc, loader ? (parts) => loader.coldAnswer(parts) : null);
     this.#capture = new DocCapture(this.doc, () => this.#fullState.changed());
-    this.#large = loader ? new LargeUpdates(this, loader) : null;
+    this.intake = new UpdateIntake(this, loader ?? null, deps.limits);
     this.registry = new AwarenessRegistry(
       this.doc,
       deps.limits.maxAwarenessClientsPerSocket,
@@ -215,11 +214,11 @@ export class BoardRoom {
    * Applies a scanned client update: relays what the doc integrated and stores it. Throws
    * ProtocolError (board unchanged) when the update depends on content the board lacks or would
    * grow it past its limit. `durable` resolves once the change is stored. Call when
-   * `takingUpdates`.
+   * `intake.open`.
    */
   applyUpdate(update: Uint8Array, scan: ScannedUpdate, memberId: string | null): Applied {
     // A rejoining client's resend is mostly this: answered without decoding it into the doc.
-    if (!this.#admit(update, scan)) return { integrated: false, durable: this.durable() };
+    if (!this.intake.admit(update, scan)) return { integrated: false, durable: this.durable() };
     const integrated = memberId
       ? this.#applyScanned(update, scan, memberId, 'member')
       : this.#integrate(() => Y.applyUpdate(this.doc, update, 'server'), null, 'server');
@@ -229,51 +228,7 @@ export class BoardRoom {
     return { integrated: true, durable: this.#store(integrated) };
   }
 
-  /**
-   * An update made on the server's account elsewhere (a restore, in a worker), applied like a
-   * member's (in slices when large, after the board's other updates), relayed to every member.
-   * Resolves once stored.
-   */
-  async applyServerUpdate(update: Uint8Array): Promise<void> {
-    while (!this.takingUpdates) await this.updatesOpen();
-    if (this.takesLarge(update)) {
-      await (await this.applyLargeUpdate(update, null)).durable;
-      return;
-    }
-    await this.applyUpdate(update, scanUpdate(update), null).durable;
-  }
-
-  /** True when the board's document is whole and no large update is being applied. */
-  get takingUpdates(): boolean {
-    return !this.#loading && (this.#large?.open ?? true);
-  }
-
-  /** Resolves when `takingUpdates` may have become true (look again). */
-  updatesOpen(): Promise<void> {
-    return this.#loading ? this.whenReady() : (this.#large?.whenOpen() ?? Promise.resolve());
-  }
-
-  /** True when `update` goes to `applyLargeUpdate`, unscanned (see `LargeUpdates`). */
-  takesLarge(update: Uint8Array): boolean {
-    return this.#large !== null && update.byteLength >= LARGE_UPDATE_BYTES;
-  }
-
-  /** `applyUpdate` for a large update, scanned and applied in slices. Call when `takingUpdates`. */
-  applyLargeUpdate(update: Uint8Array, memberId: string | null): Promise<Applied> {
-    this.checkRoom(update);
-    return this.#large!.apply(update, memberId);
-  }
-
-  /** False when the update brings nothing new; throws the refusal of one the board cannot take. */
-  #admit(update: Uint8Array, scan: ScannedUpdate): boolean {
-    if (bringsNothingNew(scan, this.doc)) return false;
-    const missing = findMissingDependency(scan, (client) => Y.getState(this.doc.store, client));
-    if (missing) throw new ProtocolError(ErrorCode.MISSING_DEPENDENCIES, missing);
-    this.checkRoom(update);
-    return true;
-  }
-
-  /** One slice of a large update (see `LargeUpdates`), as the member's change: stored, or null. */
+  /** One slice of a large update (see `UpdateIntake`), as the member's change: stored, or null. */
   applySlice(slice: Uint8Array, memberId: string | null): Promise<void> | null {
     const source = memberId ? 'member' : 'server';
     const apply = () => Y.applyUpdate(this.doc, slice, memberId ?? 'server');
@@ -281,16 +236,6 @@ export class BoardRoom {
     if (!integrated) return null;
     if (memberId) this.deps.activity?.edited(this, memberId);
     return this.#store(integrated);
-  }
-
-  /** Throws the refusal of an update that would make the board too large. */
-  checkRoom(update: Uint8Array): void {
-    if (this.log.bytes + update.byteLength > this.deps.limits.maxBoardBytes) {
-      throw new ProtocolError(
-        ErrorCode.BOARD_TOO_LARGE,
-        `board ${this.boardId} would exceed ${this.deps.limits.maxBoardBytes} bytes`,
-      );
-    }
   }
 
   /** Stores an update the doc integrated (published to the other nodes as `msg`), as `durable`. */

@@ -127,7 +127,7 @@ export function versionRoutes(deps: VersionDeps): Hono<HttpEnv> {
       // stay, as any concurrent edit would.
       const { update: board } = await room.sync(EMPTY_STATE_VECTOR);
       const { update, summary } = await deps.versionFiles.restoreUpdate(board, version);
-      if (update) await room.applyServerUpdate(update);
+      if (update) await room.intake.applyServer(update);
       deps.keeper.edited(boardId, []);
       return c.json({ restored: version.info.versionId, ...summary }, 200, {
         'cache-control': 'no-store',
