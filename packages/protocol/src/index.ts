@@ -64,6 +64,7 @@ export { findMissingDependency, furthestNeeds } from './updateDependencies.js';
 export {
   invalidUpdate,
   isValidBoardId,
+  scanDocUpdate,
   toBytes,
   type ValidAwarenessUpdate,
   type Validation,

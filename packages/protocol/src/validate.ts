@@ -130,10 +130,14 @@ export function validateDocUpdate(input: unknown, limits: Limits): Validation<Va
   const envelope = validateDocUpdateEnvelope(input, limits);
   if (!envelope.ok) return envelope;
   const { boardId, update } = envelope.value;
-  const scanned = scan(update, 'update', scanUpdate);
+  const scanned = scanDocUpdate(update);
   if (!scanned.ok) return scanned;
   return { ok: true, value: { boardId, update, scan: scanned.value } };
 }
+
+/** The full structural scan of a `doc:update`'s bytes (`validateDocUpdate` without the envelope). */
+export const scanDocUpdate = (update: Uint8Array): Validation<ScannedUpdate> =>
+  scan(update, 'update', scanUpdate);
 
 /**
  * Shape and size of a `doc:update`, its bytes not yet scanned: a server scans a large one off

@@ -2,7 +2,7 @@ import {
   ErrorCode,
   ProtocolError,
   Role,
-  validateDocUpdate,
+  scanDocUpdate,
   validateDocUpdateEnvelope,
 } from '@drawbridge/protocol';
 import {
@@ -42,8 +42,8 @@ async function onDocUpdate(
   const { boardId, update } = envelope.value;
   const room = deps.rooms.get(boardId);
   const large = room?.intake.takesLarge(update) ?? false;
-  const valid = large ? null : validateDocUpdate(input, deps.limits);
-  if (valid && !valid.ok) return reportError(deps, socket, ack, valid.error, boardId);
+  const scanned = large ? null : scanDocUpdate(update);
+  if (scanned && !scanned.ok) return reportError(deps, socket, ack, scanned.error, boardId);
   deps.metrics.countBytesIn(update.byteLength);
   try {
     const role = socket.data.boards.get(boardId)?.role;
@@ -59,8 +59,8 @@ async function onDocUpdate(
     // A board still filling its document (answered a cold join), or taking a large update,
     // takes other changes once whole, in the order they came.
     while (!room.intake.open) await room.intake.whenOpen();
-    const applied = valid
-      ? room.applyUpdate(update, valid.value.scan, socket.id)
+    const applied = scanned
+      ? room.applyUpdate(update, scanned.value, socket.id)
       : await room.intake.applyLarge(update, socket.id);
     await applied.durable;
     if (isAck(ack)) ack({ ok: true });
