@@ -21,18 +21,7 @@ function version(versionId: number, name: string, shapes: number): StoredVersion
   const doc = new Y.Doc();
   const model = new BoardModel(doc);
   model.setName(name);
-  for (let i = 0; i < shapes; i++) {
-    model.addShape({
-      type: 'rect',
-      x: i * 10,
-      y: 0,
-      w: 8,
-      h: 8,
-      stroke: '#1e1e1e',
-      fill: 'none',
-      strokeWidth: 2,
-    });
-  }
+  for (let i = 0; i < shapes; i++) model.addShape(rectAt(i * 10));
   return {
     info: {
       versionId,
