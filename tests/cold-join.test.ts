@@ -8,7 +8,7 @@ import { afterEach, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { SqliteStorage } from '../apps/server/src/storage/SqliteStorage.js';
 import { connectPeer, destroyAll, expectConverged, type Peer, whenSaved } from './utils/peers.js';
-import { fetchBoard } from './utils/rawClient.js';
+import { connectRaw, fetchBoard, joinRaw } from './utils/rawClient.js';
 import { dbFile, startServer, type TestServer, tempDir } from './utils/server.js';
 
 let server: TestServer | undefined;
@@ -21,9 +21,18 @@ afterEach(async () => {
   server = undefined;
 });
 
-/** A board of `count` shapes, as the app writes them, stored as one compacted snapshot. */
-async function storeBoard(dataDir: string, boardId: string, count: number): Promise<Y.Doc> {
+/**
+ * A board of `count` shapes, as the app writes them 500 at a time (each an update given to
+ * `onUpdate`), stored as one compacted snapshot.
+ */
+async function storeBoard(
+  dataDir: string,
+  boardId: string,
+  count: number,
+  onUpdate?: (update: Uint8Array) => void,
+): Promise<Y.Doc> {
   const doc = new Y.Doc();
+  if (onUpdate) doc.on('update', onUpdate);
   const model = new BoardModel(doc);
   const shapes = Array.from({ length: count }, (_, i) => ({
     type: 'rect' as const,
@@ -101,4 +110,40 @@ it('answers joiners of a large board with the board as it is at each join, befor
   const later = await Promise.all([0, 1, 2].map(() => fetchBoard(server!.url, 'shared')));
   for (const doc of later) expect(doc.getMap('shapes').size).toBe(3001);
   await expectConverged([editor.doc, ...later]);
+});
+
+it('answers a joiner that lacks most of a large board with the whole board, while it loads and once loaded', async () => {
+  const dataDir = tempDir();
+  const batches: Uint8Array[] = [];
+  await storeBoard(dataDir, 'behind', 3000, (update) => batches.push(update));
+  server = await startServer({ dataDir });
+  // A client that saw the first 500 shapes, then drew offline: it lacks the other 2,500.
+  const behind = () => {
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, batches[0]!);
+    addEllipse(doc);
+    return doc;
+  };
+  const socket = await connectRaw(server.url);
+  try {
+    // The first join loads the board; the second finds it loaded.
+    for (const when of ['loading', 'loaded']) {
+      const joined = await joinRaw(socket, 'behind', behind());
+      if (!joined.ok) throw new Error(`${when}: ${joined.error.message}`);
+      // The whole board: its first 500 shapes too, so it applies on an empty document.
+      const answer = new Y.Doc();
+      Y.applyUpdate(answer, joined.update);
+      expect(answer.store.pendingStructs, when).toBeNull();
+      expect(answer.getMap('shapes').size, when).toBe(3000);
+    }
+  } finally {
+    socket.disconnect();
+  }
+  const peer = connectPeer(server.url, 'behind', { doc: behind() });
+  const other = connectPeer(server.url, 'behind');
+  peers.push(peer, other);
+  await Promise.all(peers.map(whenSaved));
+  await expectConverged(peers.map((p) => p.doc));
+  expect(other.doc.getMap('shapes').size).toBe(3001);
+  await expectConverged([peer.doc, await fetchBoard(server.url, 'behind')]);
 });

@@ -63,7 +63,7 @@ export class BoardRoom {
     this.log = new BoardLog(boardId, stored, deps);
     const loader = deps.loader;
     this.#fullState = new FullState(this.doc, loader ? (parts) => loader.coldAnswer(parts) : null);
-    this.#capture = new DocCapture(this.doc, () => this.#fullState.changed());
+    this.#capture = new DocCapture(this.doc, (update) => this.#fullState.changed(update));
     this.intake = new UpdateIntake(this, loader ?? null, deps.limits);
     this.registry = new AwarenessRegistry(
       this.doc,
@@ -177,25 +177,20 @@ export class BoardRoom {
    */
   async sync(stateVector: Uint8Array): Promise<SyncState> {
     if (this.#loading) {
-      const empty = stateVector.byteLength === 1 && stateVector[0] === 0;
-      const cold = empty ? await this.#coldAnswer?.catch(() => null) : null;
+      const cold = await this.#coldAnswer?.catch(() => null);
       // Everything in it is stored, and nothing else is in the board yet.
-      if (cold && this.#loading) return { ...cold, awareness: this.registry.encodeAll() };
+      const whole =
+        cold && this.#fullState.wantsWhole(stateVector, Y.decodeStateVector(cold.stateVector));
+      if (whole && this.#loading) return { ...cold, awareness: this.registry.encodeAll() };
       await this.whenReady();
     }
     await this.durable();
     if (this.deps.storage.shared) await this.#catchUp.now();
     // Pending relays first, so a member never receives a change after a join answer that has it.
     this.#outbox.flush();
-    const empty = stateVector.byteLength === 1 && stateVector[0] === 0;
-    // A joiner with nothing gets the whole board: kept encoded, and large ones brought up to
-    // date off the event loop. What changes meanwhile reaches the joiner as relays.
-    const answer = empty
-      ? await this.#fullState.get()
-      : {
-          update: Y.encodeStateAsUpdate(this.doc, stateVector),
-          stateVector: Y.encodeStateVector(this.doc),
-        };
+    // A joiner with nothing, or lacking much, gets the whole board: kept encoded, and large ones
+    // brought up to date off the event loop. What changes meanwhile reaches it as relays.
+    const answer = await this.#fullState.for(stateVector);
     // Only these: the kept encoding also carries its generation, which is not for the wire.
     const { update, stateVector: boardVector } = answer;
     return { update, stateVector: boardVector, awareness: this.registry.encodeAll() };

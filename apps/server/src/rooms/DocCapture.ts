@@ -13,13 +13,13 @@ export class DocCapture {
   #listening = false;
   readonly #onUpdate = (update: Uint8Array): void => {
     this.#captured = update;
-    this.changed();
+    this.changed(update);
   };
 
   constructor(
     private readonly doc: Y.Doc,
     /** Called after every change the doc integrated once listening. */
-    private readonly changed: () => void,
+    private readonly changed: (update: Uint8Array) => void,
   ) {}
 
   listen(): void {

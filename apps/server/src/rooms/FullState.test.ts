@@ -2,8 +2,9 @@ import { isImmutable } from '@drawbridge/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { silentLogger } from '../logger.js';
-import { FullState, type MergeUpdates } from './FullState.js';
+import { FullState, KEPT_UPDATES_MIN_BYTES, type MergeUpdates } from './FullState.js';
 import { BoardLoader, type ColdAnswer } from './loading/BoardLoader.js';
+import { nextTurn } from './testing/roomKit.js';
 
 function board(shapes: number): Y.Doc {
   const doc = new Y.Doc();
@@ -14,10 +15,15 @@ function board(shapes: number): Y.Doc {
 }
 
 /** Wires `FullState` to the doc as `BoardRoom` does: loaded, then told of every change. */
-function fullStateOf(doc: Y.Doc, merge: MergeUpdates | null, onLoopBytes?: number): FullState {
-  const full = new FullState(doc, merge, onLoopBytes);
+function fullStateOf(
+  doc: Y.Doc,
+  merge: MergeUpdates | null,
+  onLoopBytes?: number,
+  lackingOnLoop?: number,
+): FullState {
+  const full = new FullState(doc, merge, onLoopBytes, lackingOnLoop);
   full.loaded(Y.encodeStateAsUpdate(doc));
-  doc.on('update', () => full.changed());
+  doc.on('update', (update: Uint8Array) => full.changed(update));
   return full;
 }
 
@@ -109,8 +115,9 @@ describe('FullState', () => {
     expect(isImmutable((await full.get()).update)).toBe(true); // as loaded
     doc.getMap('shapes').set('late', { x: 1 });
     expect(isImmutable((await full.get()).update)).toBe(true); // merged in the worker
-    const small = fullStateOf(board(10), null);
-    small.changed();
+    const smallDoc = board(10);
+    const small = fullStateOf(smallDoc, null);
+    smallDoc.getMap('shapes').set('late', { x: 1 });
     expect(isImmutable((await small.get()).update)).toBe(true); // encoded here
     const parts = [Y.encodeStateAsUpdate(board(3)), Y.encodeStateAsUpdate(board(4))];
     expect(isImmutable((await loader.coldAnswer(parts)).update)).toBe(true);
@@ -122,5 +129,86 @@ describe('FullState', () => {
     const full = fullStateOf(doc, () => Promise.reject(new Error('worker died')), 1);
     doc.getMap('shapes').set('late', { x: 1 });
     expectWhole(await full.get(), doc);
+  });
+
+  it('brings a board pasted into an empty one up to date from the updates since, in the worker', async () => {
+    const doc = new Y.Doc();
+    const { merge, calls } = heldMerge();
+    const full = fullStateOf(doc, merge, 1024);
+    const updates: Uint8Array[] = [];
+    doc.on('update', (update: Uint8Array) => updates.push(update));
+    // A paste arrives in slices: each one a change of its own.
+    for (let slice = 0; slice < 4; slice++) {
+      doc.transact(() => {
+        for (let i = 0; i < 10; i++)
+          doc.getMap('shapes').set(`s${slice}-${i}`, { text: 'x'.repeat(40) });
+      });
+    }
+    const answer = full.get();
+    // The kept (empty) encoding and the four slices as the doc integrated them: nothing encoded here.
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.parts.slice(1)).toEqual(updates);
+    calls[0]!.release();
+    expectWhole(await answer, doc);
+  });
+
+  it('brings the updates it keeps into the encoding once they outgrow it, without a joiner', async () => {
+    /** Moves a shape until the moves' updates hold more than `bytes`. */
+    const edit = (doc: Y.Doc, bytes: number) => {
+      let written = 0;
+      const count = (update: Uint8Array) => {
+        written += update.byteLength;
+      };
+      doc.on('update', count);
+      for (let x = 0; written <= bytes; x++) doc.getMap('shapes').set('moving', { x });
+      doc.off('update', count);
+    };
+    // A large board (past `onLoopBytes`): merged in the worker.
+    const large = board(20);
+    const { merge, calls } = heldMerge();
+    const full = fullStateOf(large, merge, 256);
+    edit(large, 2 * KEPT_UPDATES_MIN_BYTES);
+    await expect.poll(() => calls.length).toBe(1);
+    calls[0]!.release();
+    await expect.poll(() => full.keptUpdateBytes).toBe(0);
+    // It took in every change: the next joiner is answered without another merge.
+    expectWhole(await full.get(), large);
+    expect(calls).toHaveLength(1);
+
+    // A small board: encoded again here, as soon as the kept updates pass the bound.
+    const small = board(20);
+    const held = heldMerge();
+    const smallFull = fullStateOf(small, held.merge);
+    edit(small, 4 * KEPT_UPDATES_MIN_BYTES);
+    await nextTurn();
+    expect(smallFull.keptUpdateBytes).toBeLessThanOrEqual(KEPT_UPDATES_MIN_BYTES + 64);
+    expect(held.calls).toHaveLength(0);
+    expectWhole(await smallFull.get(), small);
+  });
+
+  it('answers a joiner that lacks little with what it lacks, and one that lacks much with the whole board', async () => {
+    const doc = board(300);
+    const { merge, calls } = heldMerge();
+    const full = fullStateOf(doc, merge, 1, 100);
+    const behind = new Y.Doc();
+    Y.applyUpdate(behind, Y.encodeStateAsUpdate(doc));
+    const own = new Y.Doc();
+    own.getMap('shapes').set('drawn offline', { x: 0 });
+    for (let i = 0; i < 5; i++) doc.getMap('shapes').set(`late-${i}`, { x: i });
+
+    const little = await full.for(Y.encodeStateVector(behind));
+    expect(calls).toHaveLength(0);
+    expect(little.update.byteLength).toBeLessThan(200);
+    Y.applyUpdate(behind, little.update);
+    expectWhole({ update: Y.encodeStateAsUpdate(behind), stateVector: little.stateVector }, doc);
+
+    const much = full.for(Y.encodeStateVector(own));
+    expect(calls).toHaveLength(1);
+    calls[0]!.release();
+    const whole = await much;
+    expect(whole.update).toBe((await full.get()).update);
+    Y.applyUpdate(own, whole.update);
+    expect(own.getMap('shapes').size).toBe(doc.getMap('shapes').size + 1);
+    expect(full.wantsWhole(new Uint8Array([0]))).toBe(true);
   });
 });
