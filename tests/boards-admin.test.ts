@@ -7,8 +7,10 @@
 import { BoardModel } from '@drawbridge/board';
 import { ErrorCode, HttpErrorCode, readHttpError } from '@drawbridge/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { TokenService } from '../apps/server/src/auth/TokenService.js';
 import type { BoardDataStore } from '../apps/server/src/storage/BoardDataStore.js';
+import { SqliteStorage } from '../apps/server/src/storage/SqliteStorage.js';
 import { adminApi } from './utils/admin.js';
 import {
   connectPeer,
@@ -19,7 +21,7 @@ import {
   whenSaved,
 } from './utils/peers.js';
 import { connectRaw, joinRaw } from './utils/rawClient.js';
-import { startServer, type TestServer } from './utils/server.js';
+import { dbFile, startServer, type TestServer, tempDir } from './utils/server.js';
 
 const ADMIN = 'boards-admin-test-token-0123456789abcdef';
 const SECRET = 'boards-admin-test-secret-0123456789abcdef';
@@ -214,5 +216,55 @@ describe('operators: list, delete, export and import boards', () => {
     expect(target.server.server.rooms.get('other')?.doc.store.clients.size ?? 0).toBe(0);
     expect(await target.server.storage.load('other')).toMatchObject({ updates: [] });
     await expectConverged([author.doc, reader.doc]);
+  });
+
+  it('moves a large board, still only in storage on the source, into a board with a member watching', async () => {
+    // Past the size at which the server answers joins from storage and takes updates in slices.
+    const original = new Y.Doc();
+    const model = new BoardModel(original);
+    model.setName('Large and cold');
+    for (let i = 0; i < 3000; i += 500) {
+      model.addShapes(
+        Array.from({ length: 500 }, (_, k) => ({
+          type: 'rect' as const,
+          x: ((i + k) % 50) * 60,
+          y: Math.floor((i + k) / 50) * 60,
+          w: 40,
+          h: 40,
+          stroke: '#1e1e1e',
+          fill: 'none',
+          strokeWidth: 2,
+        })),
+      );
+    }
+    expect(Y.encodeStateAsUpdate(original).byteLength).toBeGreaterThan(256 * 1024);
+    const dataDir = tempDir();
+    const stored = new SqliteStorage({ file: dbFile(dataDir) });
+    await stored.append('big', Y.encodeStateAsUpdate(original));
+    await stored.compact('big');
+    await stored.close();
+    const source = await start({ dataDir });
+    const target = await start();
+    const watcher = peer(target.server, 'copy');
+    new BoardModel(watcher.doc);
+    await whenLive(watcher);
+
+    const exported = await source.api.call('GET', '/api/boards/big/export');
+    expect(exported.status).toBe(200);
+    expect(exported.headers.get('content-type')).toBe('application/json');
+    const file = (await exported.json()) as Record<string, unknown>;
+    // The name comes from the document, which the server fills for it.
+    expect(file).toMatchObject({ boardId: 'big', name: 'Large and cold' });
+
+    const imported = await target.api.call('POST', '/api/boards/copy/import', file);
+    expect(imported.status).toBe(201);
+    await expectConverged([original, watcher.doc]);
+    // Taken in slices, each stored as it went in, like a member's paste.
+    const copy = await target.server.storage.load('copy');
+    expect(copy.updates.length).toBeGreaterThan(1);
+    const reloaded = new Y.Doc();
+    new BoardModel(reloaded);
+    for (const update of copy.updates) Y.applyUpdate(reloaded, update);
+    await expectConverged([original, reloaded]);
   });
 });

@@ -300,6 +300,7 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
     createHttpApp({
       metrics,
       rooms,
+      loader,
       logger,
       limits,
       access,

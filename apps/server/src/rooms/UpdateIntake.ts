@@ -105,15 +105,16 @@ export class UpdateIntake {
   }
 
   /**
-   * An update made on the server's account elsewhere (a restore, in a worker), applied like a
-   * member's (in slices when large, after the board's other updates), relayed to every member.
-   * Resolves once stored.
+   * An update made on the server (a restore, in a worker: `origin` null, the server's account;
+   * an import: its own origin), applied like a member's (in slices when large, after the board's
+   * other updates), relayed to every member. Resolves once stored. Called when `open`, it takes
+   * the board before anything else can (an import into a board it found empty).
    */
-  async applyServer(update: Uint8Array): Promise<void> {
+  async applyServer(update: Uint8Array, origin: string | null = null): Promise<void> {
     while (!this.open) await this.whenOpen();
     const applied = this.takesLarge(update)
-      ? await this.applyLarge(update, null)
-      : this.board.applyUpdate(update, scanUpdate(update), null);
+      ? await this.applyLarge(update, origin)
+      : this.board.applyUpdate(update, scanUpdate(update), origin);
     await applied.durable;
   }
 

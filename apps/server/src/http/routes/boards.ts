@@ -1,27 +1,21 @@
 import { BinaryFormatError, HttpErrorCode, type Limits, ProtocolError } from '@drawbridge/protocol';
 import { Hono } from 'hono';
 import type { BoardAdmin } from '../../admin/BoardAdmin.js';
-import {
-  exportBoard,
-  importBoard,
-  maxImportBodyBytes,
-  readBoardExport,
-} from '../../admin/BoardTransfer.js';
+import { exportBoard, importBoard } from '../../admin/BoardTransfer.js';
+import { maxImportBodyBytes } from '../../admin/boardFile.js';
+import type { BoardLoader } from '../../rooms/loading/BoardLoader.js';
 import type { RoomManager } from '../../rooms/RoomManager.js';
 import { requireAdmin } from '../admin.js';
 import { boardIdParam, type HttpEnv } from '../context.js';
-import {
-  badRequest,
-  HttpError,
-  limitBody,
-  methodNotAllowed,
-  notFound,
-  readJson,
-} from '../errors.js';
+import { badRequest, HttpError, limitBody, methodNotAllowed, notFound } from '../errors.js';
+import { sendBytes } from '../sendBytes.js';
+import { readUpload } from './readUpload.js';
 
 export interface BoardsDeps {
   boardAdmin: BoardAdmin;
   rooms: RoomManager;
+  /** Writes and reads board files off the event loop. */
+  loader: BoardLoader;
   limits: Limits;
   adminToken: string | null;
 }
@@ -53,11 +47,19 @@ export function boardRoutes(deps: BoardsDeps): Hono<HttpEnv> {
   app.all('/api/boards/:id', admin, boardIdParam, methodNotAllowed(['DELETE']));
 
   app.get('/api/boards/:id/export', admin, boardIdParam, async (c) => {
-    const file = await exportBoard(deps.rooms, c.req.param('id'));
-    return c.json(file, 200, {
-      ...noStore,
-      'content-disposition': `attachment; filename="${file.boardId}.drawbridge-board.json"`,
-    });
+    const boardId = c.req.param('id');
+    const file = await exportBoard(deps.rooms, deps.loader, boardId);
+    return sendBytes(
+      c.env.incoming,
+      c.env.outgoing,
+      200,
+      {
+        ...noStore,
+        'content-type': 'application/json',
+        'content-disposition': `attachment; filename="${boardId}.drawbridge-board.json"`,
+      },
+      file,
+    );
   });
 
   app.post(
@@ -67,11 +69,18 @@ export function boardRoutes(deps: BoardsDeps): Hono<HttpEnv> {
     limitBody(maxImportBodyBytes(deps.limits)),
     async (c) => {
       const boardId = c.req.param('id');
-      const update = await readJson(c, (value) => {
-        const read = readBoardExport(value, deps.limits);
-        if (typeof read === 'string') throw badRequest(read);
-        return read;
-      });
+      // Read from the node request as it arrives, and parsed in the worker.
+      const maxBytes = maxImportBodyBytes(deps.limits);
+      const body = await readUpload(c.env.incoming, maxBytes);
+      if (body === 'too-large') {
+        throw new HttpError(
+          413,
+          HttpErrorCode.PAYLOAD_TOO_LARGE,
+          `the body must be at most ${maxBytes} bytes`,
+        );
+      }
+      const update = await deps.loader.readBoardFile(body.bytes, deps.limits.maxBoardBytes);
+      if (typeof update === 'string') throw badRequest(update);
       let imported: boolean;
       try {
         imported = await importBoard(deps.rooms, boardId, update);

@@ -1,8 +1,10 @@
 import { markImmutable, type ScannedUpdate } from '@drawbridge/protocol';
+import type { BoardFileMeta } from '../../admin/boardFile.js';
 import type { Logger } from '../../logger.js';
 import { pack, transferOf, unpack } from '../../workers/packing.js';
 import { RpcWorker } from '../../workers/RpcWorker.js';
-import type { LoadedSlices, SlicedUpdate } from './loadWorker.js';
+import { ownBytes } from '../../workers/serveRpc.js';
+import type { LoadedSlices, ReadBoardFile, SlicedUpdate } from './loadWorker.js';
 
 /** Boards stored in fewer bytes than this are applied directly: cheaper than a round trip. */
 export const DIRECT_LOAD_BYTES = 256 * 1024;
@@ -70,6 +72,26 @@ export class BoardLoader {
     const result = await worker.call<SlicedUpdate>('sliceUpdate', [update, SLICE_STRUCTS]);
     if (!result.ok) return { invalid: result.message };
     return { scan: result.scan, slices: result.slices && unpack(result.slices) };
+  }
+
+  /** A board's file (`boardFile.ts`), written in the worker. The update is copied to it. */
+  writeBoardFile(meta: BoardFileMeta, update: Uint8Array): Promise<Uint8Array> {
+    return this.#ensureWorker().call<Uint8Array>('writeBoardFile', [meta, update]);
+  }
+
+  /**
+   * The update of a board file, read and checked in the worker, or why it is not one. `bytes`
+   * is moved there: the caller no longer has it.
+   */
+  async readBoardFile(bytes: Uint8Array, maxBoardBytes: number): Promise<Uint8Array | string> {
+    const worker = this.#ensureWorker();
+    const transfer = ownBytes(bytes);
+    const result = await worker.call<ReadBoardFile>(
+      'readBoardFile',
+      [transfer, maxBoardBytes],
+      [transfer.buffer as ArrayBuffer],
+    );
+    return result.ok ? result.update : result.message;
   }
 
   async slice(parts: readonly Uint8Array[]): Promise<SlicedBoard> {

@@ -1,7 +1,8 @@
 /**
  * The board loader's worker thread: decodes a large stored board (scanned like a client's
  * bytes), then cuts it into slices the event loop can apply a few at a time, and encodes the
- * whole state once for the cold joins that will follow.
+ * whole state once for the cold joins that will follow. It also scans and slices members' large
+ * updates, and writes and reads board files (export and import).
  */
 import {
   BinaryFormatError,
@@ -10,6 +11,7 @@ import {
   scanUpdate,
 } from '@drawbridge/protocol';
 import * as Y from 'yjs';
+import { type BoardFileMeta, readBoardFile, writeBoardFile } from '../../admin/boardFile.js';
 import { serverDoc } from '../../serverDoc.js';
 import { type Packed, pack, transferOf, unpack } from '../../workers/packing.js';
 import { serveRpc, Transfer } from '../../workers/serveRpc.js';
@@ -29,6 +31,9 @@ export interface LoadedSlices {
  * with slices, only the scan's `furthestNeeds` (the whole scan is one object per struct, and
  * cloning it back to the event loop took 150-200 ms for 10,000 shapes); without, all of it.
  */
+/** A board file read: its update, or why it is not one. */
+export type ReadBoardFile = { ok: true; update: Uint8Array } | { ok: false; message: string };
+
 export type SlicedUpdate =
   | { ok: true; scan: ScannedUpdate; slices: Packed | null }
   | { ok: false; message: string };
@@ -66,6 +71,16 @@ serveRpc({
       slices: packed,
     };
     return new Transfer(result, packed ? transferOf(packed) : []);
+  },
+  writeBoardFile: (meta: BoardFileMeta, update: Uint8Array) => {
+    const file = writeBoardFile(meta, update);
+    return new Transfer(file, [file.buffer as ArrayBuffer]);
+  },
+  readBoardFile: (bytes: Uint8Array, maxBoardBytes: number) => {
+    const update = readBoardFile(bytes, { maxBoardBytes });
+    if (typeof update === 'string') return { ok: false, message: update } satisfies ReadBoardFile;
+    const result: ReadBoardFile = { ok: true, update };
+    return new Transfer(result, [update.buffer as ArrayBuffer]);
   },
   slice: (packed: Packed, maxStructs: number) => {
     const doc = serverDoc('load');
