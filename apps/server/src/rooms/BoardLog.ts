@@ -144,14 +144,16 @@ export class BoardLog {
   }
 
   /**
-   * Reads every record after `appliedThrough` and hands it to `apply` (in seq order; a
-   * compacted range comes as the snapshot first). Returns how many records it read.
+   * Reads every record after `appliedThrough` and hands them to `apply` (in seq order; a
+   * compacted range comes as the snapshot first), which may take turns of the event loop: they
+   * count as applied once it resolves. Returns how many records it read.
    */
-  async catchUp(apply: (update: Uint8Array) => void): Promise<number> {
+  async catchUp(apply: (updates: readonly Uint8Array[]) => void | Promise<void>): Promise<number> {
     const from = this.#appliedThrough;
     const read = await this.deps.storage.readSince(this.boardId, from);
     if (this.#closed) return 0;
-    for (const update of read.updates) apply(update);
+    await apply(read.updates);
+    if (this.#closed) return 0;
     if (read.lastSeq > this.#appliedThrough) {
       const records = read.updates.slice(read.snapshot ? 1 : 0);
       for (const update of records) {

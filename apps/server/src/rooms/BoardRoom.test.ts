@@ -5,9 +5,11 @@ import * as Y from 'yjs';
 import { silentLogger } from '../logger.js';
 import { MemoryStorage } from '../storage/MemoryStorage.js';
 import type { Storage } from '../storage/Storage.js';
+import { expectConverged } from '../testing/convergence.js';
 import { COMPACT_BACKLOG } from './BoardLog.js';
 import { BoardRoom } from './BoardRoom.js';
 import { BoardLoader } from './loading/BoardLoader.js';
+import { sliceUpdate } from './loading/sliceDocument.js';
 import { clientDoc, nextTurn, recordingSink, roomDeps } from './testing/roomKit.js';
 
 /**
@@ -374,6 +376,58 @@ describe('BoardRoom', () => {
     Y.applyUpdate(joined, state.update);
     expect(joined.getMap('m').toJSON()).toEqual({ 'from-elsewhere': 1 });
     expect(room.log.appliedThrough).toBe(1);
+  });
+
+  it("catches up a large read in turns of the event loop, its snapshot sliced in the loader's worker", async () => {
+    const big = clientDoc();
+    big.doc.transact(() => {
+      for (let i = 0; i < 3000; i++) {
+        big.doc.getMap('shapes').set(`shape-${i}`, { x: i, text: `shape ${i} `.repeat(10) });
+      }
+    });
+    const whole = Y.encodeStateAsUpdate(big.doc);
+    expect(whole.byteLength).toBeGreaterThan(256 * 1024);
+    // Missed as many records (a paste) and as one snapshot (compacted meanwhile).
+    const missed = { records: sliceUpdate(whole, 100)!, snapshot: [whole] };
+    const loader = new BoardLoader(silentLogger);
+    try {
+      for (const [kind, records] of Object.entries(missed)) {
+        const storage = new MemoryStorage(true);
+        const other = storage.sharedHandle();
+        const sink = recordingSink();
+        const room = await BoardRoom.load('b', roomDeps(storage, { loader, relay: sink }));
+        room.addMember('m1');
+        for (const record of records) await other.append('b', record);
+        // Counts the event loop's turns while the read is applied.
+        let turns = 0;
+        let counting = true;
+        const count = () => {
+          turns++;
+          if (counting) setImmediate(count);
+        };
+        setImmediate(count);
+        const frames: number[] = [];
+        const relayed = sink.relayed;
+        const push = relayed.push.bind(relayed);
+        relayed.push = (...items) => {
+          frames.push(turns);
+          return push(...items);
+        };
+        await room.sync(new Uint8Array([0]));
+        counting = false;
+        expect(room.doc.getMap('shapes').toJSON(), kind).toEqual(big.doc.getMap('shapes').toJSON());
+        // Relayed in parts, with turns of the event loop between them.
+        expect(frames.length, kind).toBeGreaterThan(1);
+        expect(frames.at(-1)! - frames[0]!, kind).toBeGreaterThan(0);
+        const member = new Y.Doc();
+        member.getMap('shapes');
+        for (const frame of relayed) Y.applyUpdate(member, frame.update);
+        expectConverged([member, room.doc, big.doc]);
+        room.destroy();
+      }
+    } finally {
+      await loader.close();
+    }
   });
 
   it('lets a member set only the awareness client ids it owns, and removes them on leave', async () => {

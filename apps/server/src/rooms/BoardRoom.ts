@@ -75,6 +75,7 @@ export class BoardRoom {
       log: this.log,
       graceMs: deps.gapGraceMs ?? 250,
       apply: (update) => this.#integrate(() => this.#applyStored(update), null, 'storage'),
+      loader: deps.loader ?? null,
       onRead: (records) => deps.onRepaired?.(boardId, records),
       logger: deps.logger,
       boardId,
@@ -138,7 +139,9 @@ export class BoardRoom {
       applyStored: (update, index) => this.#applyStored(update, index),
     });
     this.#capture.listen();
-    if (state) this.#fullState.loaded(state);
+    // A board applied here (small) is encoded here too: what changes from now on is kept, and a
+    // board that grows large later (a paste, a catch-up) is brought up to date off this thread.
+    this.#fullState.loaded(state ?? Y.encodeStateAsUpdate(this.doc));
     this.#stored = null;
     this.#loading = false;
     this.#coldAnswer = null;
