@@ -11,6 +11,7 @@ import { PostgresVersions } from './postgres/PostgresVersions.js';
 import { PostgresWorker, type PostgresWorkerRole } from './postgres/PostgresWorker.js';
 import { readBoard, readHeads } from './postgres/readBoard.js';
 import { migrate } from './postgres/schema.js';
+import { ThreadedAssets } from './postgres/ThreadedAssets.js';
 import type { CorruptRecord } from './SqliteStorage.js';
 import type { CompactionResult, CompactOptions, Storage, StoredBoard } from './Storage.js';
 
@@ -74,7 +75,7 @@ export class PostgresStorage implements Storage {
   readonly shared = true;
   readonly links: LinkStore;
   readonly boards: BoardCatalog;
-  readonly assets: PostgresAssets;
+  readonly assets: ThreadedAssets;
   readonly versions: PostgresVersions;
   readonly #pool: pg.Pool;
   readonly #queue: GroupCommitQueue;
@@ -173,8 +174,14 @@ export class PostgresStorage implements Storage {
       const call = this.#catalogCall(op);
       return <T>(doing: string, work: () => Promise<T>): Promise<T> => call(doing, work);
     };
-    this.assets = new PostgresAssets(this.#pool, run('assets'), (boardId, assetId) =>
-      logger.warn({ boardId, assetId }, 'stored asset does not match its hash'),
+    const damagedAsset = (boardId: string, assetId: string) =>
+      logger.warn({ boardId, assetId }, 'stored asset does not match its hash');
+    const assets = run('assets');
+    this.assets = new ThreadedAssets(
+      new PostgresAssets(this.#pool, assets, damagedAsset),
+      this.#reader,
+      assets,
+      damagedAsset,
     );
     this.versions = new PostgresVersions({
       pool: this.#pool,

@@ -4,12 +4,14 @@ import { movableBatch, type QueuedAppend } from '../GroupCommitQueue.js';
 import type { CorruptRecord } from '../SqliteStorage.js';
 import type { CompactionResult, StoredBoard } from '../Storage.js';
 import type { TakeOptions, TakeResult } from '../VersionStore.js';
+import type { AssetPutJob, AssetReadJob, SentAsset } from './AssetBytes.js';
 import type { AppendStats } from './appendBatch.js';
 
 /**
  * What a PostgreSQL worker does: `writer` commits the group commit queue's batches, one at a
  * time; `compactor` compacts boards and takes their versions, one at a time, at background
- * priority; `reader` reads whole boards (cold loads), several at once.
+ * priority; `reader` reads whole boards (cold loads), several at once, and stores and reads
+ * images.
  */
 export type PostgresWorkerRole = 'writer' | 'compactor' | 'reader';
 
@@ -129,6 +131,34 @@ export class PostgresWorker {
       head: read.head,
       corrupt: read.corrupt,
     };
+  }
+
+  /** Sends one part of an upload ahead of `putAsset`; the part moves to the worker. */
+  sendAssetPart(token: string, part: Uint8Array): Promise<void> {
+    return this.#rpc().call('assetPart', [token, part], [part.buffer as ArrayBuffer]);
+  }
+
+  /** Forgets an upload's parts (one that failed on its way). */
+  dropAsset(token: string): Promise<void> {
+    return this.#rpc().call('assetDrop', [token]);
+  }
+
+  /** `AssetStore.put` of an upload whose parts were sent under `asset.token`. */
+  putAsset(
+    boardId: string,
+    asset: SentAsset,
+    options: { maxBoardBytes: number; now: number },
+  ): Promise<AssetPutJob> {
+    return this.#rpc().call<AssetPutJob>('assetPut', [boardId, asset, options]);
+  }
+
+  /** `AssetStore.getMany`, the bytes moved back. */
+  readAssets(
+    boardId: string,
+    assetIds: readonly string[],
+    maxBytes: number,
+  ): Promise<AssetReadJob> {
+    return this.#rpc().call<AssetReadJob>('assetRead', [boardId, [...assetIds], maxBytes]);
   }
 
   /** Closes the worker's connections, then the worker. */

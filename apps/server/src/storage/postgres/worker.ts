@@ -2,21 +2,24 @@
  * A PostgreSQL worker thread (see `PostgresWorker`): as `writer`, it commits the append batches,
  * one at a time, with the seq guesses they need (`SeqCache`); as `compactor`, it reads a board's
  * records, builds its snapshot or a version and stores it, one board at a time, at background
- * priority; as `reader`, it reads boards for cold loads, several at once. Either way statements
+ * priority; as `reader`, it reads boards for cold loads, several at once, and stores and reads
+ * images (`AssetBytes.ts`). Either way statements
  * are built and rows parsed here, on a pool of its own, not on the event loop.
  */
 import { workerData } from 'node:worker_threads';
 import pg from 'pg';
 import { pack, transferOf } from '../../workers/packing.js';
-import { serveRpc, Transfer } from '../../workers/serveRpc.js';
+import { ownBytes, serveRpc, Transfer } from '../../workers/serveRpc.js';
 import { lowerThreadPriority } from '../../workers/threadPriority.js';
 import { type MovedBatch, receivedBatch } from '../GroupCommitQueue.js';
 import type { CorruptRecord } from '../SqliteStorage.js';
 import { buildSnapshot } from '../snapshot.js';
 import type { TakeOptions } from '../VersionStore.js';
 import { buildVersion } from '../versionSnapshot.js';
+import type { AssetPutJob, AssetReadJob, SentAsset } from './AssetBytes.js';
 import { type AppendStats, appendBatch } from './appendBatch.js';
 import { compactBoard } from './compactBoard.js';
+import { PostgresAssets } from './PostgresAssets.js';
 import {
   type AppendJob,
   type CompactionJob,
@@ -52,6 +55,20 @@ const corruptRecord =
 
 /** The writer's beliefs about boards' last seqs (its commits, and what reads saw). */
 const seqs = new SeqCache();
+
+/** The reader's uploads on their way in, by token: their parts so far. */
+const uploads = new Map<string, Uint8Array[]>();
+
+/** Runs `work` on the asset store, noting the assets it finds damaged. */
+async function withAssets<T>(work: (assets: PostgresAssets) => Promise<T>) {
+  const damaged: string[] = [];
+  const assets = new PostgresAssets(
+    pool,
+    (_doing, call) => call(),
+    (_boardId, assetId) => damaged.push(assetId),
+  );
+  return { result: await work(assets), damaged };
+}
 
 serveRpc(
   {
@@ -111,6 +128,36 @@ serveRpc(
         corrupt,
       };
       return new Transfer(read, transferOf(updates));
+    },
+    assetPart: (token: string, part: Uint8Array) => {
+      const parts = uploads.get(token) ?? [];
+      parts.push(part);
+      uploads.set(token, parts);
+    },
+    assetDrop: (token: string) => {
+      uploads.delete(token);
+    },
+    assetPut: async (
+      boardId: string,
+      sent: SentAsset,
+      options: { maxBoardBytes: number; now: number },
+    ): Promise<AssetPutJob> => {
+      const { token, ...asset } = sent;
+      const data = Buffer.concat(uploads.get(token) ?? []);
+      uploads.delete(token);
+      return withAssets((assets) => assets.put(boardId, { ...asset, data }, options));
+    },
+    assetRead: async (boardId: string, assetIds: string[], maxBytes: number) => {
+      const read: AssetReadJob = await withAssets(async (assets) =>
+        (await assets.getMany(boardId, assetIds, maxBytes)).map((asset) => ({
+          ...asset,
+          data: ownBytes(asset.data),
+        })),
+      );
+      return new Transfer(
+        read,
+        read.result.map((asset) => asset.data.buffer as ArrayBuffer),
+      );
     },
     close: () => pool.end(),
   },
