@@ -9,7 +9,7 @@ import { storageError } from './postgres/connection.js';
 import { PostgresAssets } from './postgres/PostgresAssets.js';
 import { PostgresVersions } from './postgres/PostgresVersions.js';
 import { PostgresWorker, type PostgresWorkerRole } from './postgres/PostgresWorker.js';
-import { readBoard, readHeads } from './postgres/readBoard.js';
+import { readHeads } from './postgres/readBoard.js';
 import { migrate } from './postgres/schema.js';
 import { ThreadedAssets } from './postgres/ThreadedAssets.js';
 import type { CorruptRecord } from './SqliteStorage.js';
@@ -192,6 +192,7 @@ export class PostgresStorage implements Storage {
         return job.result;
       },
       flush: () => this.#queue.flush(),
+      read: (boardId, versionId) => this.#reader.readVersion(boardId, versionId),
     });
   }
 
@@ -233,17 +234,13 @@ export class PostgresStorage implements Storage {
     return this.#track(
       this.#timed('read', `reading board ${boardId}`, async () => {
         await this.#ready();
-        if (afterSeq === 0) {
-          // A whole board (a cold load): parsed in the reader, so a large one does not stall.
-          const read = await this.#reader.read(boardId, afterSeq);
-          for (const record of read.corrupt) this.#reportCorrupt(record);
-          this.#writer.learn([[boardId, read.head]]);
-          return read.board;
-        }
-        // What a node missed (a gap, a catch-up): small, and cheaper than a trip to the reader.
-        const { board, head } = await readBoard(this.#pool, boardId, afterSeq, this.#reportCorrupt);
-        this.#writer.learn([[boardId, head]]);
-        return board;
+        // Parsed in the reader: a whole board (a cold load), and also what a node missed (a
+        // gap, a catch-up), which after a compaction starts with the board's whole snapshot
+        // (parsing 2.35 MB of bytea from hex here held the event loop 18-62 ms).
+        const read = await this.#reader.read(boardId, afterSeq);
+        for (const record of read.corrupt) this.#reportCorrupt(record);
+        this.#writer.learn([[boardId, read.head]]);
+        return read.board;
       }),
     );
   }

@@ -1,5 +1,4 @@
 import type pg from 'pg';
-import { versionChecksum } from '../records.js';
 import type {
   StoredVersion,
   TakeOptions,
@@ -10,6 +9,7 @@ import type {
 import { readVersionRow, VERSION_COLUMNS, type VersionRow } from '../versionRules.js';
 import { inflateVersion } from '../versionSnapshot.js';
 import { transaction } from './connection.js';
+import type { ReadVersion } from './readVersion.js';
 import { versionLock } from './schema.js';
 
 export interface PostgresVersionsDeps {
@@ -20,6 +20,8 @@ export interface PostgresVersionsDeps {
   take: (boardId: string, options: TakeOptions) => Promise<TakeResult>;
   /** Appends already queued belong in a version taken now. */
   flush: () => Promise<void>;
+  /** Reads a version (`readVersion`), off the event loop. */
+  read: (boardId: string, versionId: number) => Promise<ReadVersion | null>;
 }
 
 /**
@@ -63,15 +65,10 @@ export class PostgresVersions implements VersionStore {
 
   get(boardId: string, versionId: number): Promise<StoredVersion | null> {
     return this.deps.run(`reading a version of board ${boardId}`, async () => {
-      if (!Number.isSafeInteger(versionId)) return null;
-      const { rows } = await this.deps.pool.query<VersionRow & { data: Buffer; crc: string }>(
-        `SELECT ${VERSION_COLUMNS}, data, crc FROM versions WHERE board_id = $1 AND version_id = $2`,
-        [boardId, versionId],
-      );
-      const row = rows[0];
-      if (!row || versionChecksum(boardId, row.data) !== Number(row.crc)) return null;
+      const read = await this.deps.read(boardId, versionId);
+      if (!read) return null;
       try {
-        return { info: readVersionRow(row), state: await inflateVersion(row.data) };
+        return { info: read.info, state: await inflateVersion(read.data) };
       } catch {
         return null;
       }

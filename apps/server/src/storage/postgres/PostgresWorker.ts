@@ -6,6 +6,7 @@ import type { CompactionResult, StoredBoard } from '../Storage.js';
 import type { TakeOptions, TakeResult } from '../VersionStore.js';
 import type { AssetPutJob, AssetReadJob, SentAsset } from './AssetBytes.js';
 import type { AppendStats } from './appendBatch.js';
+import type { ReadVersion } from './readVersion.js';
 
 /**
  * What a PostgreSQL worker does: `writer` commits the group commit queue's batches, one at a
@@ -159,6 +160,11 @@ export class PostgresWorker {
     maxBytes: number,
   ): Promise<AssetReadJob> {
     return this.#rpc().call<AssetReadJob>('assetRead', [boardId, [...assetIds], maxBytes]);
+  }
+
+  /** A stored version (`readVersion`), its bytes moved back. */
+  readVersion(boardId: string, versionId: number): Promise<ReadVersion | null> {
+    return this.#rpc().call<ReadVersion | null>('readVersion', [boardId, versionId]);
   }
 
   /** Closes the worker's connections, then the worker. */

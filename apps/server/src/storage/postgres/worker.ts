@@ -29,6 +29,7 @@ import {
   type VersionJob,
 } from './PostgresWorker.js';
 import { readBoard } from './readBoard.js';
+import { readVersion } from './readVersion.js';
 import { SeqCache } from './SeqCache.js';
 import { takeVersion } from './takeVersion.js';
 
@@ -158,6 +159,12 @@ serveRpc(
         read,
         read.result.map((asset) => asset.data.buffer as ArrayBuffer),
       );
+    },
+    readVersion: async (boardId: string, versionId: number) => {
+      const read = await readVersion(pool, boardId, versionId);
+      if (!read) return null;
+      const moved = { ...read, data: ownBytes(read.data) };
+      return new Transfer(moved, [moved.data.buffer as ArrayBuffer]);
     },
     close: () => pool.end(),
   },
