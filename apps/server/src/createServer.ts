@@ -35,13 +35,11 @@ import { connectionHandler } from './handlers/connections.js';
 import { holdConnectAnswer } from './handlers/connectJoin.js';
 import type { Authorize, DrawbridgeServer, HandlerDeps, SocketData } from './handlers/context.js';
 import { createHttpApp, createHttpListener } from './http/app.js';
-import { releaseUpgradeRequest } from './http/connectionMemory.js';
-import { corkWebSocketBatches } from './http/corkedBatches.js';
+import { tuneEngineConnections } from './http/engineConnections.js';
 import { LocalBroadcast } from './http/LocalBroadcast.js';
 import { DEFAULT_LISTEN_BACKLOG } from './http/listenBacklog.js';
-import { compactListeners, compactTransportListeners } from './http/listenerTables.js';
 import { createOriginCheck } from './http/origin.js';
-import { corkUpgrades, uncorkOpenedTransport } from './http/upgradeCork.js';
+import { corkUpgrades } from './http/upgradeCork.js';
 import { type Logger, silentLogger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { PreviewRenderer } from './previews/PreviewRenderer.js';
@@ -54,12 +52,6 @@ import type { BoardDataStore } from './storage/BoardDataStore.js';
 import type { Storage } from './storage/Storage.js';
 import type { TakeResult } from './storage/VersionStore.js';
 import { VersionFiles } from './versions/VersionFiles.js';
-
-interface EngineConnection {
-  request: unknown;
-  transport?: unknown;
-  once(event: 'upgrade', listener: (transport: unknown) => void): void;
-}
 
 export interface CreateServerOptions {
   storage: Storage;
@@ -322,28 +314,7 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
     logger,
   );
 
-  // Socket.IO's documented saving: the handshake request is not needed once connected, and
-  // keeping it costs a few kilobytes per connection (its headers, buffers and socket refs).
-  // The 101 answer and the OPEN packet went out together (upgradeCork.ts).
-  // And batched writes: what queued for a WebSocket while its last write was in flight goes out
-  // in one syscall (corkedBatches.ts), on a connection that starts on WebSocket or upgrades to it.
-  // And listener tables in V8's fast mode rather than dictionaries (listenerTables.ts).
-  io.engine.on('connection', (raw: EngineConnection) => {
-    raw.request = null;
-    uncorkOpenedTransport(raw.transport);
-    releaseUpgradeRequest(raw.transport);
-    corkWebSocketBatches(raw.transport);
-    compactTransportListeners(raw.transport);
-    if ((raw.transport as { name?: string } | undefined)?.name === 'polling') {
-      raw.once('upgrade', (transport: unknown) => {
-        releaseUpgradeRequest(transport);
-        corkWebSocketBatches(transport);
-        compactTransportListeners(transport);
-      });
-    }
-    // Socket.IO's client registered its listeners on the engine socket before this one ran.
-    compactListeners(raw);
-  });
+  tuneEngineConnections(io.engine);
   // A join made on connect answers in the CONNECT answer's write (connectJoin.ts).
   io.use(holdConnectAnswer);
   io.on('connection', connectionHandler(deps, inbound, clock));
