@@ -330,6 +330,7 @@ export class BoardRoom {
     this.#outbox.close();
     this.#replica?.close();
     this.#catchUp.close();
+    this.#fullState.close();
     this.log.close();
     this.registry.destroy();
     this.doc.destroy();

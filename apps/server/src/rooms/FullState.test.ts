@@ -2,7 +2,7 @@ import { isImmutable } from '@drawbridge/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { silentLogger } from '../logger.js';
-import { FullState, KEPT_UPDATES_MIN_BYTES, type MergeUpdates } from './FullState.js';
+import { FullState, KEPT_UPDATES_MIN_BYTES, type MergeUpdates, QUIET_MS } from './FullState.js';
 import { BoardLoader, type ColdAnswer } from './loading/BoardLoader.js';
 import { nextTurn } from './testing/roomKit.js';
 
@@ -152,7 +152,7 @@ describe('FullState', () => {
     expectWhole(await answer, doc);
   });
 
-  it('brings the updates it keeps into the encoding once they outgrow it, without a joiner', async () => {
+  it('brings the updates it keeps into the encoding once they outgrow it, in a pause or past a cap', async () => {
     /** Moves a shape until the moves' updates hold more than `bytes`. */
     const edit = (doc: Y.Doc, bytes: number) => {
       let written = 0;
@@ -163,27 +163,36 @@ describe('FullState', () => {
       for (let x = 0; written <= bytes; x++) doc.getMap('shapes').set('moving', { x });
       doc.off('update', count);
     };
-    // A large board (past `onLoopBytes`): merged in the worker.
+    const pause = { timeout: QUIET_MS * 5 };
+    // A large board (past `onLoopBytes`): merged in the worker, once the edits pause.
     const large = board(20);
     const { merge, calls } = heldMerge();
     const full = fullStateOf(large, merge, 256);
     edit(large, 2 * KEPT_UPDATES_MIN_BYTES);
-    await expect.poll(() => calls.length).toBe(1);
+    await nextTurn();
+    expect(calls).toHaveLength(0);
+    await expect.poll(() => calls.length, pause).toBe(1);
     calls[0]!.release();
     await expect.poll(() => full.keptUpdateBytes).toBe(0);
     // It took in every change: the next joiner is answered without another merge.
     expectWhole(await full.get(), large);
     expect(calls).toHaveLength(1);
+    // Past the cap, at once.
+    edit(large, 10 * KEPT_UPDATES_MIN_BYTES);
+    await nextTurn();
+    expect(calls).toHaveLength(2);
+    calls[1]!.release();
+    full.close();
 
-    // A small board: encoded again here, as soon as the kept updates pass the bound.
+    // A small board: encoded again here.
     const small = board(20);
     const held = heldMerge();
     const smallFull = fullStateOf(small, held.merge);
     edit(small, 4 * KEPT_UPDATES_MIN_BYTES);
-    await nextTurn();
-    expect(smallFull.keptUpdateBytes).toBeLessThanOrEqual(KEPT_UPDATES_MIN_BYTES + 64);
+    await expect.poll(() => smallFull.keptUpdateBytes, pause).toBe(0);
     expect(held.calls).toHaveLength(0);
     expectWhole(await smallFull.get(), small);
+    smallFull.close();
   });
 
   it('answers a joiner that lacks little with what it lacks, and one that lacks much with the whole board', async () => {
