@@ -11,8 +11,8 @@ import type { ReadVersion } from './readVersion.js';
 /**
  * What a PostgreSQL worker does: `writer` commits the group commit queue's batches, one at a
  * time; `compactor` compacts boards and takes their versions, one at a time, at background
- * priority; `reader` reads whole boards (cold loads), several at once, and stores and reads
- * images.
+ * priority; `reader` reads boards (cold loads, catch-ups) and versions, several at once, and
+ * stores and reads images.
  */
 export type PostgresWorkerRole = 'writer' | 'compactor' | 'reader';
 

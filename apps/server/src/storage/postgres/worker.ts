@@ -2,8 +2,8 @@
  * A PostgreSQL worker thread (see `PostgresWorker`): as `writer`, it commits the append batches,
  * one at a time, with the seq guesses they need (`SeqCache`); as `compactor`, it reads a board's
  * records, builds its snapshot or a version and stores it, one board at a time, at background
- * priority; as `reader`, it reads boards for cold loads, several at once, and stores and reads
- * images (`AssetBytes.ts`). Either way statements
+ * priority; as `reader`, it reads boards (cold loads, catch-ups) and versions, several at once,
+ * and stores and reads images (`AssetBytes.ts`). Either way statements
  * are built and rows parsed here, on a pool of its own, not on the event loop.
  */
 import { workerData } from 'node:worker_threads';
