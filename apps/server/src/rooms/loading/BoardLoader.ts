@@ -48,8 +48,14 @@ export class BoardLoader {
   async coldAnswer(parts: readonly Uint8Array[]): Promise<ColdAnswer> {
     const worker = this.#ensureWorker();
     if (parts.length === 1) {
-      // A compacted board is one snapshot: only its state vector needs the worker.
-      const stateVector = await worker.call<Uint8Array>('stateVector', [parts[0]!.slice()]);
+      // A compacted board is one snapshot: only its state vector needs the worker. A copy of it
+      // goes there, moved (not copied a second time).
+      const copy = parts[0]!.slice();
+      const stateVector = await worker.call<Uint8Array>(
+        'stateVector',
+        [copy],
+        [copy.buffer as ArrayBuffer],
+      );
       // The stored bytes, read for this load and never changed.
       return { update: markImmutable(parts[0]!), stateVector };
     }
