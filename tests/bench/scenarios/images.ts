@@ -4,10 +4,10 @@
  * those round trips cost meanwhile: an upload or a download must not hold other boards' acks.
  */
 import { randomFillSync } from 'node:crypto';
-import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { SAMPLE_IMAGES } from '../../../packages/protocol/src/testing/sampleImages.js';
 import { type Conn, connect } from '../lib/conn.js';
+import { httpRequest } from '../lib/httpRequest.js';
 import { type RoundTrip, startRoundTrips } from '../lib/roundTrips.js';
 import { interleave, metric, now, type Scenario } from '../lib/scenario.js';
 import { startServer } from '../lib/servers.js';
@@ -38,43 +38,6 @@ interface ImagesResult {
   startAt?: number;
 }
 
-/**
- * One request with node:http, the lightest client Node has (fetch copies the body both ways):
- * its status, and the body's length or (as JSON) the body.
- */
-function request(
-  url: string,
-  body?: Uint8Array,
-): Promise<{ status: number; bytes: number; json?: unknown }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      url,
-      {
-        method: body ? 'POST' : 'GET',
-        headers: body ? { 'content-type': 'image/png', 'content-length': body.byteLength } : {},
-      },
-      (res) => {
-        let bytes = 0;
-        const kept: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => {
-          bytes += chunk.byteLength;
-          if (body) kept.push(chunk);
-        });
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            bytes,
-            ...(body ? { json: JSON.parse(Buffer.concat(kept).toString()) } : {}),
-          }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 /** A PNG as the server sniffs it (the sample's header), `bytes` long, unlike any other. */
 function bigPng(bytes: number): Uint8Array {
   const png = new Uint8Array(bytes);
@@ -96,8 +59,12 @@ export async function imagesClients(p: ImagesParams, io: WorkerIO): Promise<Imag
     for (const [i, image] of images.entries()) {
       const board = `images-${i}`;
       const at = now();
-      const answer = await request(`${p.server.url}/api/boards/${board}/assets`, image);
-      const body = answer.json as { assetId?: string };
+      const answer = await httpRequest(`${p.server.url}/api/boards/${board}/assets`, {
+        headers: { 'content-type': 'image/png' },
+        body: image,
+        keepBody: true,
+      });
+      const body = JSON.parse(answer.body!.toString()) as { assetId?: string };
       if (answer.status !== 201 || !body.assetId) {
         throw new Error(`upload ${i} answered ${answer.status}: ${JSON.stringify(body)}`);
       }
@@ -108,7 +75,7 @@ export async function imagesClients(p: ImagesParams, io: WorkerIO): Promise<Imag
     for (let round = 0; round < p.downloads; round++) {
       for (const [board, assetId] of ids) {
         const at = now();
-        const { status, bytes } = await request(
+        const { status, bytes } = await httpRequest(
           `${p.server.url}/api/boards/${board}/assets/${assetId}`,
         );
         if (status !== 200 || bytes !== p.imageBytes) {

@@ -6,6 +6,7 @@ import { fanout } from './fanout.js';
 import { flood } from './flood.js';
 import { idle } from './idle.js';
 import { images } from './images.js';
+import { largeBoards } from './largeBoards.js';
 import { latency } from './latency.js';
 import { mixed } from './mixed.js';
 import { reconnect } from './reconnect.js';
@@ -18,6 +19,7 @@ export const SCENARIOS: readonly Scenario[] = [
   flood,
   mixed,
   images,
+  largeBoards,
   coldJoin,
   idle,
   reconnect,

@@ -1,0 +1,227 @@
+/**
+ * Large boards, Drawbridge only (what the peers have no counterpart of): while 10 boards each do
+ * a round trip every 20 ms, a client pastes a 10,000-shape board in one update, then clients
+ * that drew offline before ever joining join it (each lacks nearly all of it), then an operator
+ * exports it and imports the file into new boards. What those round trips cost meanwhile: none of
+ * it may hold other boards' acks.
+ */
+import { fileURLToPath } from 'node:url';
+import * as Y from 'yjs';
+import { type Conn, connect } from '../lib/conn.js';
+import { httpRequest } from '../lib/httpRequest.js';
+import { type RoundTrip, startRoundTrips } from '../lib/roundTrips.js';
+import { interleave, metric, now, type Scenario } from '../lib/scenario.js';
+import { sceneUpdate, shapeCount } from '../lib/scene.js';
+import { startServer } from '../lib/servers.js';
+import { median, percentile } from '../lib/stats.js';
+import { startWorkers, type WorkerIO } from '../lib/workers.js';
+
+const MODULE = fileURLToPath(import.meta.url);
+const PROBE_EVERY_MS = 20;
+const PROBED_BOARDS = 10;
+const WARM_MS = 1000;
+const BASELINE_MS = 1000;
+/** The bench's own admin token (the server is started with it). */
+const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
+
+interface LargeBoardsParams {
+  server: { url: string; wsUrl: string };
+  shapes: number;
+  offlineJoins: number;
+  transfers: number;
+}
+
+type Window = [start: number, end: number];
+
+type Phase = 'paste' | 'offlineJoins' | 'exports' | 'imports';
+
+interface LargeBoardsResult {
+  /** Worker 0: round trips as [startAt, ms]. */
+  probes?: RoundTrip[];
+  /** Worker 1: each phase's requests, as windows. */
+  windows?: Record<Phase, Window[]>;
+  startAt?: number;
+}
+
+/** Runs `work` and records its window under `phase`. */
+async function timed<T>(windows: Window[], work: () => Promise<T>): Promise<T> {
+  const at = now();
+  const result = await work();
+  windows.push([at, now()]);
+  return result;
+}
+
+/** The state vector of a client that drew one thing offline and never joined. */
+function offlineStateVector(i: number): Uint8Array {
+  const doc = new Y.Doc();
+  doc.clientID = 0x9000 + i;
+  doc.getMap('shapes').set(`offline-${i}`, new Y.Map());
+  return Y.encodeStateVector(doc);
+}
+
+export async function largeBoardsClients(
+  p: LargeBoardsParams,
+  io: WorkerIO,
+): Promise<LargeBoardsResult> {
+  const fail = (reason: string) => {
+    throw new Error(reason);
+  };
+  if (io.index === 1) {
+    // Made before the measured part: building the scene is the client's own work.
+    const scene = sceneUpdate(p.shapes);
+    const paster = await connect('drawbridge', p.server, 'large', { fail });
+    await io.barrier('ready');
+    // The probes warm up, then the baseline, then the large board.
+    await new Promise((resolve) => setTimeout(resolve, WARM_MS + BASELINE_MS));
+    const startAt = now();
+    const windows: Record<Phase, Window[]> = {
+      paste: [],
+      offlineJoins: [],
+      exports: [],
+      imports: [],
+    };
+    const refused = await timed(windows.paste, () => paster.request(scene));
+    if (refused !== undefined) throw new Error(`the paste was refused: ${refused}`);
+    for (let i = 0; i < p.offlineJoins; i++) {
+      const joiner = await timed(windows.offlineJoins, () =>
+        connect('drawbridge', p.server, 'large', { fail }, { stateVector: offlineStateVector(i) }),
+      );
+      const shapes = shapeCount(joiner.initial!);
+      joiner.close();
+      if (shapes !== p.shapes) throw new Error(`an offline joiner got ${shapes} shapes`);
+    }
+    const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    for (let i = 0; i < p.transfers; i++) {
+      const file = await timed(windows.exports, () =>
+        httpRequest(`${p.server.url}/api/boards/large/export`, { headers: admin, keepBody: true }),
+      );
+      if (file.status !== 200) throw new Error(`export answered ${file.status}`);
+      const imported = await timed(windows.imports, () =>
+        httpRequest(`${p.server.url}/api/boards/copy-${i}/import`, {
+          headers: { ...admin, 'content-type': 'application/json' },
+          body: file.body!,
+        }),
+      );
+      if (imported.status !== 201) throw new Error(`import answered ${imported.status}`);
+    }
+    paster.close();
+    await io.barrier('done');
+    return { windows, startAt };
+  }
+
+  const conns: Conn[] = [];
+  let failure: Error | null = null;
+  try {
+    for (let b = 0; b < PROBED_BOARDS; b++) {
+      const conn = await connect('drawbridge', p.server, `probe-${b}`, {
+        fail: (reason) => {
+          failure ??= new Error(reason);
+        },
+      });
+      conns.push(conn);
+    }
+    await io.barrier('ready');
+    const roundTrips = startRoundTrips(conns, PROBE_EVERY_MS, 'large-boards', 0x7000);
+    await io.barrier('done');
+    await roundTrips.stop();
+    if (failure) throw failure;
+    return { probes: roundTrips.trips };
+  } finally {
+    for (const conn of conns) conn.close();
+  }
+}
+
+/** The round trips that overlapped any of `windows`, sorted. */
+function during(probes: readonly RoundTrip[], windows: Window[]): number[] {
+  return probes
+    .filter(([at, ms]) => windows.some(([start, end]) => at <= end && at + ms >= start))
+    .map(([, ms]) => ms)
+    .sort((a, b) => a - b);
+}
+
+const PHASES: ReadonlyArray<[Phase, string]> = [
+  ['paste', 'the paste'],
+  ['offlineJoins', 'offline joins'],
+  ['exports', 'exports'],
+  ['imports', 'imports'],
+];
+
+export const largeBoards: Scenario = {
+  name: 'large-boards',
+  title: 'Large boards (Drawbridge only)',
+  description:
+    `${PROBED_BOARDS} boards each do a round trip every ${PROBE_EVERY_MS} ms (an update, then ` +
+    'its ack, stored); meanwhile one client pastes a 10,000-shape board (2.35 MB) in one update, ' +
+    'then clients that drew offline before ever joining join it one after another, then an ' +
+    'operator exports it and imports the file into new boards (admin API). p99 of the round ' +
+    `trips that overlapped each, against the ${BASELINE_MS / 1000} s before (the baseline).`,
+  supports: ['drawbridge'],
+  async run(ctx) {
+    const params = {
+      shapes: ctx.options.quick ? 3000 : 10_000,
+      offlineJoins: 10,
+      transfers: ctx.options.quick ? 1 : 3,
+    };
+    const runs = await interleave(ctx, async () => {
+      const server = await startServer('drawbridge', { env: { ADMIN_TOKEN } });
+      const group = startWorkers<LargeBoardsParams, LargeBoardsResult>(
+        2,
+        MODULE,
+        'largeBoardsClients',
+        { server: { url: server.url, wsUrl: server.wsUrl }, ...params },
+      );
+      try {
+        await group.barrier('ready');
+        group.release('ready');
+        await group.barrier('done');
+        group.release('done');
+        const [probers, client] = await group.results();
+        const probes = probers!.probes!;
+        const { windows, startAt } = client as Required<LargeBoardsResult>;
+        const before = probes
+          .filter(([at, ms]) => at >= startAt - BASELINE_MS && at + ms < startAt)
+          .map(([, ms]) => ms)
+          .sort((a, b) => a - b);
+        const p99 = Object.fromEntries(
+          PHASES.map(([phase]) => [phase, percentile(during(probes, windows[phase]), 0.99)]),
+        ) as Record<Phase, number>;
+        const ms = Object.fromEntries(
+          PHASES.map(([phase]) => [phase, median(windows[phase].map(([a, b]) => b - a))]),
+        ) as Record<Phase, number>;
+        const samples = PHASES.map(([phase]) => during(probes, windows[phase]).length);
+        return {
+          baselineP99: percentile(before, 0.99),
+          p99,
+          ms,
+          samples: [before.length, ...samples],
+        };
+      } finally {
+        group.kill();
+        await server.destroy();
+      }
+    });
+    return {
+      metrics: [
+        metric("other boards' round trip p99 before", 'ms', 'lower', runs, (r) => r.baselineP99),
+        ...PHASES.map(([phase, label]) =>
+          metric(
+            `other boards' round trip p99 during ${label}`,
+            'ms',
+            'lower',
+            runs,
+            (r) => r.p99[phase],
+          ),
+        ),
+        ...PHASES.map(([phase, label]) =>
+          metric(`${label}: one (median)`, 'ms', 'lower', runs, (r) => r.ms[phase]),
+        ),
+      ],
+      notes: [
+        `${params.shapes} shapes; ${params.offlineJoins} offline joins; ${params.transfers} ` +
+          'exports and imports; round trips sampled before / during the paste / offline joins / ' +
+          `exports / imports per run: ${runs.map((r) => r.result.samples.join(' / ')).join(', ')}`,
+      ],
+      runs,
+    };
+  },
+};
