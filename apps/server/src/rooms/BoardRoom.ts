@@ -74,7 +74,10 @@ export class BoardRoom {
     this.#catchUp = new CatchUp({
       log: this.log,
       graceMs: deps.gapGraceMs ?? 250,
-      apply: (update) => this.#integrate(() => this.#applyStored(update), null, 'storage'),
+      apply: (update: Uint8Array, scan?: ScannedUpdate) => {
+        if (scan) this.#applyScanned(update, scan, null, 'storage');
+        else this.#integrate(() => this.#applyStored(update), null, 'storage');
+      },
       loader: deps.loader ?? null,
       onRead: (records) => deps.onRepaired?.(boardId, records),
       logger: deps.logger,
@@ -226,11 +229,16 @@ export class BoardRoom {
     return { integrated: true, durable: this.#store(integrated) };
   }
 
-  /** One slice of a large update (see `UpdateIntake`), as the member's change: stored, or null. */
-  applySlice(slice: Uint8Array, memberId: string | null): Promise<void> | null {
-    const source = memberId ? 'member' : 'server';
-    const apply = () => Y.applyUpdate(this.doc, slice, memberId ?? 'server');
-    const integrated = this.#integrate(apply, memberId, source);
+  /**
+   * One slice of a large update (see `UpdateIntake`), with its scan, as the member's change:
+   * stored, or null.
+   */
+  applySlice(
+    slice: Uint8Array,
+    scan: ScannedUpdate,
+    memberId: string | null,
+  ): Promise<void> | null {
+    const integrated = this.#applyScanned(slice, scan, memberId, memberId ? 'member' : 'server');
     if (!integrated) return null;
     if (memberId) this.deps.activity?.edited(this, memberId);
     return this.#store(integrated);
@@ -341,7 +349,7 @@ export class BoardRoom {
     update: Uint8Array,
     scan: ScannedUpdate,
     memberId: string | null,
-    source: 'member' | 'remote',
+    source: 'member' | 'server' | 'storage' | 'remote',
   ): Integrated | null {
     const { apply, whole } = this.#capture.applier(update, scan, memberId ?? source);
     return this.#integrate(apply, memberId, source, whole ? scan : undefined);

@@ -1,3 +1,4 @@
+import type { ScannedUpdate } from '@drawbridge/protocol';
 import { FreshRun } from '../flow/FreshRun.js';
 import type { Logger } from '../logger.js';
 import type { BoardLog } from './BoardLog.js';
@@ -6,8 +7,11 @@ import { inTurns } from './loading/inTurns.js';
 
 export interface CatchUpOptions {
   log: BoardLog;
-  /** Applies one record (or snapshot) read from storage, or a slice of one. */
-  apply: (update: Uint8Array) => void;
+  /**
+   * Applies one record (or snapshot) read from storage, or a slice of one with its scan (made in
+   * the loader's worker from a checked record: applied and relayed as it came).
+   */
+  apply: (update: Uint8Array, scan?: ScannedUpdate) => void;
   /** Slices large records; without it, every read is applied in one go. */
   loader: Pick<BoardLoader, 'sliceUpdate'> | null;
   /** How long a gap may stand before it is read (a peer's notice may just be late). */
@@ -74,15 +78,15 @@ export class CatchUp {
       for (const update of updates) apply(update);
       return;
     }
-    const pieces: Uint8Array[] = [];
+    const pieces: Array<{ update: Uint8Array; scan?: ScannedUpdate }> = [];
     for (const update of updates) {
       const sliced =
         update.byteLength >= DIRECT_LOAD_BYTES ? await loader.sliceUpdate(update) : null;
       // One that cannot be sliced goes in whole (one that does not decode is then skipped).
       if (sliced && 'slices' in sliced && sliced.slices) pieces.push(...sliced.slices);
-      else pieces.push(update);
+      else pieces.push({ update });
     }
-    await inTurns(pieces, apply);
+    await inTurns(pieces, (piece) => apply(piece.update, piece.scan));
   }
 
   close(): void {

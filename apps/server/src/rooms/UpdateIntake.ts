@@ -33,10 +33,10 @@ export interface IntakeBoard {
   /** Applies a scanned update in one go, as a member's change or the server's (null). */
   applyUpdate(update: Uint8Array, scan: ScannedUpdate, memberId: string | null): Applied;
   /**
-   * Applies one slice as the member's change, or the server's (null): relayed and stored; the
-   * store, or null if nothing was new.
+   * Applies one slice (with its scan) as the member's change, or the server's (null): relayed
+   * and stored; the store, or null if nothing was new.
    */
-  applySlice(slice: Uint8Array, memberId: string | null): Promise<void> | null;
+  applySlice(slice: Uint8Array, scan: ScannedUpdate, memberId: string | null): Promise<void> | null;
   /** Everything the doc holds is stored. */
   durable(): Promise<void>;
 }
@@ -149,7 +149,7 @@ export class UpdateIntake {
     this.#checkRoom(update);
     const stored: Promise<void>[] = [];
     await inTurns(slices, (slice) => {
-      const durable = this.board.applySlice(slice, memberId);
+      const durable = this.board.applySlice(slice.update, slice.scan, memberId);
       if (durable) stored.push(durable);
     });
     if (stored.length === 0) return { integrated: false, durable: this.board.durable() };

@@ -4,6 +4,7 @@ import type { Logger } from '../../logger.js';
 import { pack, transferOf, unpack } from '../../workers/packing.js';
 import { RpcWorker } from '../../workers/RpcWorker.js';
 import { ownBytes } from '../../workers/serveRpc.js';
+import type { ScannedPart } from '../concatUpdates.js';
 import type { LoadedSlices, ReadBoardFile, SlicedUpdate } from './loadWorker.js';
 
 /** Boards stored in fewer bytes than this are applied directly: cheaper than a round trip. */
@@ -69,15 +70,18 @@ export class BoardLoader {
   /**
    * A member's large update, scanned and cut into slices in the worker (`sliceUpdate`): the
    * scan, or its failure's message; no slices when the update cannot be sliced (apply it whole).
-   * The update is copied to the worker: the caller keeps it whole.
+   * Each slice comes with its scan, to apply and relay it as it came. The update is copied to the
+   * worker: the caller keeps it whole.
    */
   async sliceUpdate(
     update: Uint8Array,
-  ): Promise<{ scan: ScannedUpdate; slices: Uint8Array[] | null } | { invalid: string }> {
+  ): Promise<{ scan: ScannedUpdate; slices: ScannedPart[] | null } | { invalid: string }> {
     const worker = this.#ensureWorker();
     const result = await worker.call<SlicedUpdate>('sliceUpdate', [update, SLICE_STRUCTS]);
     if (!result.ok) return { invalid: result.message };
-    return { scan: result.scan, slices: result.slices && unpack(result.slices) };
+    const { scan, slices, scans } = result;
+    if (!slices || !scans) return { scan, slices: null };
+    return { scan, slices: unpack(slices).map((slice, i) => ({ update: slice, scan: scans[i]! })) };
   }
 
   /** A board's file (`boardFile.ts`), written in the worker. The update is copied to it. */

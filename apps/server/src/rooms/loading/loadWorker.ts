@@ -35,8 +35,20 @@ export interface LoadedSlices {
 export type ReadBoardFile = { ok: true; update: Uint8Array } | { ok: false; message: string };
 
 export type SlicedUpdate =
-  | { ok: true; scan: ScannedUpdate; slices: Packed | null }
+  | { ok: true; scan: ScannedUpdate; slices: Packed | null; scans: ScannedUpdate[] | null }
   | { ok: false; message: string };
+
+/**
+ * A slice's scan as the event loop uses it to apply and relay the slice as it came (where each
+ * client's structs are, the deletions; `DocCapture.applier`, `concatUpdates`): its dependencies
+ * are left out, as the whole update's were checked.
+ */
+const sliceScan = ({ structs, deletes, structCount }: ScannedUpdate): ScannedUpdate => ({
+  structs,
+  deletes,
+  dependencies: [],
+  structCount,
+});
 
 // Bulk work: when CPU is short, the event loop and the commits of boards being edited come first.
 lowerThreadPriority();
@@ -69,6 +81,7 @@ serveRpc({
       ok: true,
       scan: packed ? furthestNeeds(scan) : scan,
       slices: packed,
+      scans: slices?.map((slice) => sliceScan(scanUpdate(slice))) ?? null,
     };
     return new Transfer(result, packed ? transferOf(packed) : []);
   },

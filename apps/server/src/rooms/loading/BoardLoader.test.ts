@@ -1,0 +1,44 @@
+import { scanUpdate } from '@drawbridge/protocol';
+import { afterAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { silentLogger } from '../../logger.js';
+import { expectConverged } from '../../testing/convergence.js';
+import { continuesExactly } from '../redundantUpdate.js';
+import { BoardLoader } from './BoardLoader.js';
+
+describe('BoardLoader', () => {
+  const loader = new BoardLoader(silentLogger);
+  afterAll(() => loader.close());
+
+  it("slices a large update with each slice's scan, so each goes in as it came", async () => {
+    const base = new Y.Doc();
+    base.getMap('shapes').set('kept', { x: 0 });
+    const editor = new Y.Doc();
+    Y.applyUpdate(editor, Y.encodeStateAsUpdate(base));
+    let update: Uint8Array | null = null;
+    editor.on('update', (u: Uint8Array) => {
+      update = u;
+    });
+    editor.transact(() => {
+      for (let i = 0; i < 3000; i++) {
+        editor.getMap('shapes').set(`s${i}`, { x: i, label: `shape ${i} `.repeat(4) });
+      }
+      editor.getMap('shapes').delete('kept');
+    });
+    const sliced = await loader.sliceUpdate(update!);
+    if (!('scan' in sliced) || !sliced.slices) throw new Error('not sliced');
+    expect(sliced.slices.length).toBeGreaterThan(3);
+    const target = new Y.Doc();
+    Y.applyUpdate(target, Y.encodeStateAsUpdate(base));
+    for (const { update: slice, scan } of sliced.slices) {
+      const own = scanUpdate(slice);
+      // Where each client's structs are, and the deletions: what applying and relaying use.
+      expect(scan).toEqual({ ...own, dependencies: [] });
+      // In order, each continues the document exactly: applied whole, without Yjs encoding it again.
+      expect(continuesExactly(scan, target.store)).toBe(true);
+      Y.applyUpdate(target, slice);
+    }
+    for (const doc of [editor, target]) doc.getMap('shapes');
+    expectConverged([editor, target]);
+  });
+});
