@@ -6,9 +6,14 @@
 import { randomFillSync } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { SAMPLE_IMAGES } from '../../../packages/protocol/src/testing/sampleImages.js';
-import { type Conn, connect } from '../lib/conn.js';
 import { httpRequest } from '../lib/httpRequest.js';
-import { type RoundTrip, startRoundTrips } from '../lib/roundTrips.js';
+import {
+  during,
+  endedBefore,
+  probeUntilDone,
+  type RoundTrip,
+  type Window,
+} from '../lib/roundTrips.js';
 import { interleave, metric, now, type Scenario } from '../lib/scenario.js';
 import { startServer } from '../lib/servers.js';
 import { median, percentile } from '../lib/stats.js';
@@ -26,8 +31,6 @@ interface ImagesParams {
   imageBytes: number;
   downloads: number;
 }
-
-type Window = [start: number, end: number];
 
 interface ImagesResult {
   /** Worker 0: round trips as [startAt, ms]. */
@@ -88,35 +91,12 @@ export async function imagesClients(p: ImagesParams, io: WorkerIO): Promise<Imag
     return { uploads, downloads, startAt };
   }
 
-  const conns: Conn[] = [];
-  let failure: Error | null = null;
-  try {
-    for (let b = 0; b < PROBED_BOARDS; b++) {
-      const conn = await connect('drawbridge', p.server, `probe-${b}`, {
-        fail: (reason) => {
-          failure ??= new Error(reason);
-        },
-      });
-      conns.push(conn);
-    }
-    await io.barrier('ready');
-    const roundTrips = startRoundTrips(conns, PROBE_EVERY_MS, 'images', 0x7000);
-    await io.barrier('done');
-    await roundTrips.stop();
-    if (failure) throw failure;
-    const probes = roundTrips.trips;
-    return { probes };
-  } finally {
-    for (const conn of conns) conn.close();
-  }
-}
-
-/** The round trips that overlapped any of `windows`, sorted. */
-function during(probes: readonly RoundTrip[], windows: Window[]): number[] {
-  return probes
-    .filter(([at, ms]) => windows.some(([start, end]) => at <= end && at + ms >= start))
-    .map(([, ms]) => ms)
-    .sort((a, b) => a - b);
+  const probes = await probeUntilDone(p.server, io, {
+    boards: PROBED_BOARDS,
+    everyMs: PROBE_EVERY_MS,
+    label: 'images',
+  });
+  return { probes };
 }
 
 export const images: Scenario = {
@@ -148,10 +128,7 @@ export const images: Scenario = {
         const [probers, client] = await group.results();
         const probes = probers!.probes!;
         const { uploads, downloads, startAt } = client as Required<ImagesResult>;
-        const before = probes
-          .filter(([at, ms]) => at >= startAt - BASELINE_MS && at + ms < startAt)
-          .map(([, ms]) => ms)
-          .sort((a, b) => a - b);
+        const before = endedBefore(probes, startAt, BASELINE_MS);
         const up = during(probes, uploads);
         const down = during(probes, downloads);
         return {

@@ -7,9 +7,15 @@
  */
 import { fileURLToPath } from 'node:url';
 import * as Y from 'yjs';
-import { type Conn, connect } from '../lib/conn.js';
+import { connect } from '../lib/conn.js';
 import { httpRequest } from '../lib/httpRequest.js';
-import { type RoundTrip, startRoundTrips } from '../lib/roundTrips.js';
+import {
+  during,
+  endedBefore,
+  probeUntilDone,
+  type RoundTrip,
+  type Window,
+} from '../lib/roundTrips.js';
 import { interleave, metric, now, type Scenario } from '../lib/scenario.js';
 import { sceneUpdate, shapeCount } from '../lib/scene.js';
 import { startServer } from '../lib/servers.js';
@@ -30,8 +36,6 @@ interface LargeBoardsParams {
   offlineJoins: number;
   transfers: number;
 }
-
-type Window = [start: number, end: number];
 
 type Phase = 'paste' | 'offlineJoins' | 'exports' | 'imports';
 
@@ -109,34 +113,12 @@ export async function largeBoardsClients(
     return { windows, startAt };
   }
 
-  const conns: Conn[] = [];
-  let failure: Error | null = null;
-  try {
-    for (let b = 0; b < PROBED_BOARDS; b++) {
-      const conn = await connect('drawbridge', p.server, `probe-${b}`, {
-        fail: (reason) => {
-          failure ??= new Error(reason);
-        },
-      });
-      conns.push(conn);
-    }
-    await io.barrier('ready');
-    const roundTrips = startRoundTrips(conns, PROBE_EVERY_MS, 'large-boards', 0x7000);
-    await io.barrier('done');
-    await roundTrips.stop();
-    if (failure) throw failure;
-    return { probes: roundTrips.trips };
-  } finally {
-    for (const conn of conns) conn.close();
-  }
-}
-
-/** The round trips that overlapped any of `windows`, sorted. */
-function during(probes: readonly RoundTrip[], windows: Window[]): number[] {
-  return probes
-    .filter(([at, ms]) => windows.some(([start, end]) => at <= end && at + ms >= start))
-    .map(([, ms]) => ms)
-    .sort((a, b) => a - b);
+  const probes = await probeUntilDone(p.server, io, {
+    boards: PROBED_BOARDS,
+    everyMs: PROBE_EVERY_MS,
+    label: 'large-boards',
+  });
+  return { probes };
 }
 
 const PHASES: ReadonlyArray<[Phase, string]> = [
@@ -178,10 +160,7 @@ export const largeBoards: Scenario = {
         const [probers, client] = await group.results();
         const probes = probers!.probes!;
         const { windows, startAt } = client as Required<LargeBoardsResult>;
-        const before = probes
-          .filter(([at, ms]) => at >= startAt - BASELINE_MS && at + ms < startAt)
-          .map(([, ms]) => ms)
-          .sort((a, b) => a - b);
+        const before = endedBefore(probes, startAt, BASELINE_MS);
         const p99 = Object.fromEntries(
           PHASES.map(([phase]) => [phase, percentile(during(probes, windows[phase]), 0.99)]),
         ) as Record<Phase, number>;
