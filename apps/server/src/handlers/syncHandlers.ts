@@ -61,7 +61,8 @@ async function onDocUpdate(
     while (!room.intake.open) await room.intake.whenOpen();
     const applied = scanned
       ? room.applyUpdate(update, scanned.value, socket.id)
-      : await room.intake.applyLarge(update, socket.id);
+      : // The message is ours: its bytes may move to the loader's worker instead of a copy.
+        await room.intake.applyLarge(update, socket.id, true);
     await applied.durable;
     if (isAck(ack)) ack({ ok: true });
   } catch (error) {

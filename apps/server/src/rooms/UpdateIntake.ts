@@ -82,18 +82,19 @@ export class UpdateIntake {
     if (bringsNothingNew(scan, doc)) return false;
     const missing = findMissingDependency(scan, (client) => Y.getState(doc.store, client));
     if (missing) throw new ProtocolError(ErrorCode.MISSING_DEPENDENCIES, missing);
-    this.#checkRoom(update);
+    this.#checkRoom(update.byteLength);
     return true;
   }
 
   /**
    * A large update (`takesLarge`), a member's or the server's (null). Call when `open`; closes
    * until the update is applied and stored, so that the board's next updates are acked after
-   * it, as they would be after a small one.
+   * it, as they would be after a small one. `move`: the caller gives the update up (a member's
+   * message): it may go to the worker without a copy, and is then empty here.
    */
-  applyLarge(update: Uint8Array, memberId: string | null): Promise<Applied> {
-    this.#checkRoom(update);
-    const job = this.#apply(update, memberId, this.loader!);
+  applyLarge(update: Uint8Array, memberId: string | null, move = false): Promise<Applied> {
+    this.#checkRoom(update.byteLength);
+    const job = this.#apply(update, memberId, this.loader!, move);
     const settled = job.then((applied) => applied.durable);
     this.#applying = settled;
     // Registered before any waiter's: `open` is true again when they look.
@@ -118,9 +119,9 @@ export class UpdateIntake {
     await applied.durable;
   }
 
-  #checkRoom(update: Uint8Array): void {
+  #checkRoom(bytes: number): void {
     const limit = this.limits.maxBoardBytes;
-    if (this.board.log.bytes + update.byteLength > limit) {
+    if (this.board.log.bytes + bytes > limit) {
       throw new ProtocolError(
         ErrorCode.BOARD_TOO_LARGE,
         `board ${this.board.boardId} would exceed ${limit} bytes`,
@@ -132,21 +133,28 @@ export class UpdateIntake {
     if (this.#applying === job) this.#applying = null;
   }
 
-  async #apply(update: Uint8Array, memberId: string | null, loader: BoardLoader): Promise<Applied> {
-    const sliced = await loader.sliceUpdate(update);
+  async #apply(
+    update: Uint8Array,
+    memberId: string | null,
+    loader: BoardLoader,
+    move: boolean,
+  ): Promise<Applied> {
+    // Read before the update may move to the worker.
+    const bytes = update.byteLength;
+    const sliced = await loader.sliceUpdate(update, { move });
     if ('invalid' in sliced) {
       const { error } = invalidUpdate(sliced.invalid);
       throw new ProtocolError(error.code, error.message);
     }
     const { scan, slices } = sliced;
-    if (!slices) return this.board.applyUpdate(update, scan, memberId);
+    if (!slices) return this.board.applyUpdate(sliced.whole, scan, memberId);
     // The slices are in an order that meets every dependency inside the update: no cycles.
     const store = this.board.doc.store;
     const missing = findMissingDependency(scan, (client) => Y.getState(store, client), {
       cycles: false,
     });
     if (missing) throw new ProtocolError(ErrorCode.MISSING_DEPENDENCIES, missing);
-    this.#checkRoom(update);
+    this.#checkRoom(bytes);
     const stored: Promise<void>[] = [];
     await inTurns(slices, (slice) => {
       const durable = this.board.applySlice(slice.update, slice.scan, memberId);

@@ -13,6 +13,21 @@ export class Transfer<T> {
 export const ownBytes = (bytes: Uint8Array): Uint8Array =>
   bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
 
+/** Bytes of a buffer beside the view that `movableBytes` lets go with it (a message's header). */
+const MOVABLE_SLACK = 4096;
+
+/**
+ * `bytes` itself when its buffer holds little else (the frame a large message arrived in: the
+ * view skips only its header), so that buffer can be moved to a worker instead of copied; else
+ * a copy that spans its own buffer. Only for bytes the caller gives up: once moved, every view
+ * of that buffer on this thread is empty.
+ */
+export function movableBytes(bytes: Uint8Array): Uint8Array {
+  const buffer = bytes.buffer;
+  if (!(buffer instanceof ArrayBuffer)) return bytes.slice();
+  return buffer.byteLength - bytes.byteLength <= MOVABLE_SLACK ? bytes : ownBytes(bytes);
+}
+
 type Handler = (...args: never[]) => unknown;
 
 export interface ServeRpcOptions {

@@ -41,4 +41,41 @@ describe('BoardLoader', () => {
     for (const doc of [editor, target]) doc.getMap('shapes');
     expectConverged([editor, target]);
   });
+
+  /** A message's bytes as a connection hands them over: a view past a small header. */
+  function asReceived(update: Uint8Array): Uint8Array {
+    const frame = new Uint8Array(update.byteLength + 40);
+    frame.set(update, 40);
+    return frame.subarray(40);
+  }
+
+  function shapesUpdate(count: number, clientID = 7): Uint8Array {
+    const doc = new Y.Doc();
+    doc.clientID = clientID;
+    let update: Uint8Array | null = null;
+    doc.on('update', (u: Uint8Array) => {
+      update = u;
+    });
+    doc.transact(() => {
+      for (let i = 0; i < count; i++) doc.getMap('shapes').set(`s${i}`, { x: i });
+    });
+    return update!;
+  }
+
+  it('moves a given-up update to the worker instead of copying it, and keeps one it was lent', async () => {
+    const update = shapesUpdate(3000);
+    const moved = asReceived(update);
+    const sliced = await loader.sliceUpdate(moved, { move: true });
+    if (!('slices' in sliced) || !sliced.slices) throw new Error('not sliced');
+    // Moved: the buffer went to the worker, so nothing is left of it here.
+    expect(moved.byteLength).toBe(0);
+    const target = new Y.Doc();
+    for (const slice of sliced.slices) Y.applyUpdate(target, slice.update);
+    expect(target.getMap('shapes').size).toBe(3000);
+
+    const lent = asReceived(update);
+    const again = await loader.sliceUpdate(lent);
+    expect('slices' in again && again.slices?.length).toBeGreaterThan(1);
+    expect(lent).toEqual(update);
+  });
 });

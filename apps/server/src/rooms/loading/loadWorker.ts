@@ -35,7 +35,14 @@ export interface LoadedSlices {
 export type ReadBoardFile = { ok: true; update: Uint8Array } | { ok: false; message: string };
 
 export type SlicedUpdate =
-  | { ok: true; scan: ScannedUpdate; slices: Packed | null; scans: ScannedUpdate[] | null }
+  | {
+      ok: true;
+      scan: ScannedUpdate;
+      slices: Packed | null;
+      scans: ScannedUpdate[] | null;
+      /** Without slices: the update itself, moved back to be applied whole. */
+      whole: Uint8Array | null;
+    }
   | { ok: false; message: string };
 
 /**
@@ -82,8 +89,9 @@ serveRpc({
       scan: packed ? furthestNeeds(scan) : scan,
       slices: packed,
       scans: slices?.map((slice) => sliceScan(scanUpdate(slice))) ?? null,
+      whole: packed ? null : update,
     };
-    return new Transfer(result, packed ? transferOf(packed) : []);
+    return new Transfer(result, packed ? transferOf(packed) : [update.buffer as ArrayBuffer]);
   },
   writeBoardFile: (meta: BoardFileMeta, update: Uint8Array) => {
     const file = writeBoardFile(meta, update);
