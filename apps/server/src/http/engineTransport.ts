@@ -10,6 +10,8 @@ export interface WebSocketUnder {
   off?(event: 'error', listener: Listener): void;
   /** Its TCP socket. */
   _socket?: Duplex;
+  /** Its frame parser (`largeFrames.ts`). */
+  _receiver?: object;
 }
 
 /**
