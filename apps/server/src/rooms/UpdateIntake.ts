@@ -109,12 +109,13 @@ export class UpdateIntake {
    * An update made on the server (a restore, in a worker: `origin` null, the server's account;
    * an import: its own origin), applied like a member's (in slices when large, after the board's
    * other updates), relayed to every member. Resolves once stored. Called when `open`, it takes
-   * the board before anything else can (an import into a board it found empty).
+   * the board before anything else can (an import into a board it found empty). The update is
+   * given up (made for this, in a worker): a large one moves to the loader's worker.
    */
   async applyServer(update: Uint8Array, origin: string | null = null): Promise<void> {
     while (!this.open) await this.whenOpen();
     const applied = this.takesLarge(update)
-      ? await this.applyLarge(update, origin)
+      ? await this.applyLarge(update, origin, true)
       : this.board.applyUpdate(update, scanUpdate(update), origin);
     await applied.durable;
   }
