@@ -2,8 +2,9 @@
  * Large boards, Drawbridge only (what the peers have no counterpart of): while 10 boards each do
  * a round trip every 20 ms, a client pastes a 10,000-shape board in one update, then clients
  * that drew offline before ever joining join it (each lacks nearly all of it), then an operator
- * exports it and imports the file into new boards. What those round trips cost meanwhile: none of
- * it may hold other boards' acks.
+ * exports it and imports the file into new boards, and last a client pastes 60,000 shapes
+ * (14.3 MB: near the largest message a server takes) into a board of its own. What those round
+ * trips cost meanwhile: none of it may hold other boards' acks.
  */
 import { fileURLToPath } from 'node:url';
 import * as Y from 'yjs';
@@ -33,11 +34,13 @@ const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
 interface LargeBoardsParams {
   server: { url: string; wsUrl: string };
   shapes: number;
+  /** The last paste's shapes: near the largest message a server takes. */
+  largestShapes: number;
   offlineJoins: number;
   transfers: number;
 }
 
-type Phase = 'paste' | 'offlineJoins' | 'exports' | 'imports';
+type Phase = 'paste' | 'offlineJoins' | 'exports' | 'imports' | 'largestPaste';
 
 interface LargeBoardsResult {
   /** Worker 0: round trips as [startAt, ms]. */
@@ -73,7 +76,9 @@ export async function largeBoardsClients(
   if (io.index === 1) {
     // Made before the measured part: building the scene is the client's own work.
     const scene = sceneUpdate(p.shapes);
+    const largest = sceneUpdate(p.largestShapes);
     const paster = await connect('drawbridge', p.server, 'large', { fail });
+    const largestPaster = await connect('drawbridge', p.server, 'largest', { fail });
     await io.barrier('ready');
     // The probes warm up, then the baseline, then the large board.
     await new Promise((resolve) => setTimeout(resolve, WARM_MS + BASELINE_MS));
@@ -83,6 +88,7 @@ export async function largeBoardsClients(
       offlineJoins: [],
       exports: [],
       imports: [],
+      largestPaste: [],
     };
     const refused = await timed(windows.paste, () => paster.request(scene));
     if (refused !== undefined) throw new Error(`the paste was refused: ${refused}`);
@@ -108,6 +114,10 @@ export async function largeBoardsClients(
       );
       if (imported.status !== 201) throw new Error(`import answered ${imported.status}`);
     }
+    const refusedLargest = await timed(windows.largestPaste, () => largestPaster.request(largest));
+    if (refusedLargest !== undefined)
+      throw new Error(`the largest paste was refused: ${refusedLargest}`);
+    largestPaster.close();
     paster.close();
     await io.barrier('done');
     return { windows, startAt };
@@ -126,6 +136,7 @@ const PHASES: ReadonlyArray<[Phase, string]> = [
   ['offlineJoins', 'offline joins'],
   ['exports', 'exports'],
   ['imports', 'imports'],
+  ['largestPaste', 'the largest paste'],
 ];
 
 export const largeBoards: Scenario = {
@@ -135,12 +146,15 @@ export const largeBoards: Scenario = {
     `${PROBED_BOARDS} boards each do a round trip every ${PROBE_EVERY_MS} ms (an update, then ` +
     'its ack, stored); meanwhile one client pastes a 10,000-shape board (2.35 MB) in one update, ' +
     'then clients that drew offline before ever joining join it one after another, then an ' +
-    'operator exports it and imports the file into new boards (admin API). p99 of the round ' +
+    'operator exports it and imports the file into new boards (admin API), and last a client ' +
+    'pastes 60,000 shapes (14.3 MB, near the 16 MB a message may be) into a board of its own. ' +
+    'p99 of the round ' +
     `trips that overlapped each, against the ${BASELINE_MS / 1000} s before (the baseline).`,
   supports: ['drawbridge'],
   async run(ctx) {
     const params = {
       shapes: ctx.options.quick ? 3000 : 10_000,
+      largestShapes: ctx.options.quick ? 6000 : 60_000,
       offlineJoins: 10,
       transfers: ctx.options.quick ? 1 : 3,
     };
@@ -164,6 +178,10 @@ export const largeBoards: Scenario = {
         const p99 = Object.fromEntries(
           PHASES.map(([phase]) => [phase, percentile(during(probes, windows[phase]), 0.99)]),
         ) as Record<Phase, number>;
+        // The longest: one hold of the event loop shows here, however short the phase around it.
+        const max = Object.fromEntries(
+          PHASES.map(([phase]) => [phase, during(probes, windows[phase]).at(-1) ?? Number.NaN]),
+        ) as Record<Phase, number>;
         const ms = Object.fromEntries(
           PHASES.map(([phase]) => [phase, median(windows[phase].map(([a, b]) => b - a))]),
         ) as Record<Phase, number>;
@@ -171,6 +189,7 @@ export const largeBoards: Scenario = {
         return {
           baselineP99: percentile(before, 0.99),
           p99,
+          max,
           ms,
           samples: [before.length, ...samples],
         };
@@ -192,13 +211,23 @@ export const largeBoards: Scenario = {
           ),
         ),
         ...PHASES.map(([phase, label]) =>
+          metric(
+            `other boards' round trip max during ${label}`,
+            'ms',
+            'lower',
+            runs,
+            (r) => r.max[phase],
+          ),
+        ),
+        ...PHASES.map(([phase, label]) =>
           metric(`${label}: one (median)`, 'ms', 'lower', runs, (r) => r.ms[phase]),
         ),
       ],
       notes: [
         `${params.shapes} shapes; ${params.offlineJoins} offline joins; ${params.transfers} ` +
-          'exports and imports; round trips sampled before / during the paste / offline joins / ' +
-          `exports / imports per run: ${runs.map((r) => r.result.samples.join(' / ')).join(', ')}`,
+          `exports and imports; ${params.largestShapes} shapes in the largest paste; round trips ` +
+          'sampled before / during the paste / offline joins / exports / imports / the largest ' +
+          `paste per run: ${runs.map((r) => r.result.samples.join(' / ')).join(', ')}`,
       ],
       runs,
     };
