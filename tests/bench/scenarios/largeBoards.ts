@@ -201,22 +201,15 @@ export const largeBoards: Scenario = {
     return {
       metrics: [
         metric("other boards' round trip p99 before", 'ms', 'lower', runs, (r) => r.baselineP99),
-        ...PHASES.map(([phase, label]) =>
-          metric(
-            `other boards' round trip p99 during ${label}`,
-            'ms',
-            'lower',
-            runs,
-            (r) => r.p99[phase],
-          ),
-        ),
-        ...PHASES.map(([phase, label]) =>
-          metric(
-            `other boards' round trip max during ${label}`,
-            'ms',
-            'lower',
-            runs,
-            (r) => r.max[phase],
+        ...(['p99', 'max'] as const).flatMap((stat) =>
+          PHASES.map(([phase, label]) =>
+            metric(
+              `other boards' round trip ${stat} during ${label}`,
+              'ms',
+              'lower',
+              runs,
+              (r) => r[stat][phase],
+            ),
           ),
         ),
         ...PHASES.map(([phase, label]) =>

@@ -6,6 +6,7 @@ import { silentLogger } from '../logger.js';
 import { MemoryStorage } from '../storage/MemoryStorage.js';
 import type { Storage } from '../storage/Storage.js';
 import { expectConverged } from '../testing/convergence.js';
+import { countTurns } from '../testing/turns.js';
 import { COMPACT_BACKLOG } from './BoardLog.js';
 import { BoardRoom } from './BoardRoom.js';
 import { BoardLoader } from './loading/BoardLoader.js';
@@ -405,22 +406,16 @@ describe('BoardRoom', () => {
         room.addMember('m1');
         for (const record of records) await other.append('b', record);
         // Counts the event loop's turns while the read is applied.
-        let turns = 0;
-        let counting = true;
-        const count = () => {
-          turns++;
-          if (counting) setImmediate(count);
-        };
-        setImmediate(count);
+        const turns = countTurns();
         const frames: number[] = [];
         const relayed = sink.relayed;
         const push = relayed.push.bind(relayed);
         relayed.push = (...items) => {
-          frames.push(turns);
+          frames.push(turns.turns);
           return push(...items);
         };
         await room.sync(new Uint8Array([0]));
-        counting = false;
+        turns.stop();
         expect(room.doc.getMap('shapes').toJSON(), kind).toEqual(big.doc.getMap('shapes').toJSON());
         if (kind === 'records') {
           // Hundreds of records: relayed in parts, with turns of the event loop between them.

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { countTurns } from '../testing/turns.js';
 import { pack, packInTurns, unpack } from './packing.js';
 import { movableBytes } from './serveRpc.js';
 
@@ -8,19 +9,12 @@ const bytes = (length: number, seed: number) =>
 describe('packInTurns', () => {
   it('packs what pack packs, copying at most its budget in each turn of the event loop', async () => {
     const parts = [bytes(2500, 1), bytes(10, 2), bytes(0, 3), bytes(4000, 4), bytes(999, 5)];
-    let turns = 0;
-    let counting = true;
-    const count = () => {
-      turns++;
-      if (counting) setImmediate(count);
-    };
-    setImmediate(count);
+    const turns = countTurns();
     const packed = await packInTurns(parts, 1000);
-    counting = false;
     expect(packed).toEqual(pack(parts));
     expect(unpack(packed)).toEqual(parts);
     // 7,509 bytes at 1,000 a turn: other work ran between at least 7 of the copies.
-    expect(turns).toBeGreaterThanOrEqual(7);
+    expect(turns.stop()).toBeGreaterThanOrEqual(7);
   });
 
   it('packs a small total at once', async () => {

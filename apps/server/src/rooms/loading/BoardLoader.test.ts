@@ -49,9 +49,8 @@ describe('BoardLoader', () => {
     return frame.subarray(40);
   }
 
-  function shapesUpdate(count: number, clientID = 7): Uint8Array {
+  function shapesUpdate(count: number): Uint8Array {
     const doc = new Y.Doc();
-    doc.clientID = clientID;
     let update: Uint8Array | null = null;
     doc.on('update', (u: Uint8Array) => {
       update = u;
