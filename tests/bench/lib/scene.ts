@@ -66,6 +66,26 @@ export function sceneUpdate(count: number, seed = 3): Uint8Array {
   return update;
 }
 
+/**
+ * The scene pasted by a client that drew one shape first, as a member pastes after drawing
+ * anything in the session: the paste's structs then start past the client's first ones.
+ */
+export function scenePastedAfterDrawing(
+  count: number,
+  seed = 3,
+): { drawn: Uint8Array; paste: Uint8Array } {
+  const doc = new Y.Doc();
+  const model = new BoardModel(doc);
+  const updates: Uint8Array[] = [];
+  doc.on('update', (update: Uint8Array) => updates.push(update));
+  model.addShape(toNewShape({ ...sceneShapes(1, seed + 1)[0]!, type: 'rect' }));
+  model.addShapes(sceneShapes(count, seed).map(toNewShape));
+  model.destroy();
+  doc.destroy();
+  if (updates.length !== 2) throw new Error(`expected 2 updates, got ${updates.length}`);
+  return { drawn: updates[0]!, paste: updates[1]! };
+}
+
 /** Shapes on a board as a joiner received it. */
 export function shapeCount(update: Uint8Array): number {
   const doc = new Y.Doc();
