@@ -7,8 +7,14 @@ import { movableBytes, ownBytes } from '../../workers/serveRpc.js';
 import type { ScannedPart } from '../concatUpdates.js';
 import type { LoadedSlices, ReadBoardFile, SlicedUpdate } from './loadWorker.js';
 
-/** Boards stored in fewer bytes than this are applied directly: cheaper than a round trip. */
-export const DIRECT_LOAD_BYTES = 256 * 1024;
+/**
+ * Boards stored in fewer bytes than this are applied directly: cheaper than a round trip. Members'
+ * updates too (`LARGE_UPDATE_BYTES`). At 256 KB, updates of 1,000 shapes (224 KB) held the event
+ * loop 47-147 ms each when applied directly (a member sending twelve of them, a gap logger in the
+ * bundled server); from the worker, in slices, at most 23-28 ms, each acked 93-103 ms after it
+ * was sent instead of 52-66 ms.
+ */
+export const DIRECT_LOAD_BYTES = 64 * 1024;
 /**
  * Structs per slice: a few ms of `Y.applyUpdate` each on a slow core. Slices of 2,000 took
  * 10-20 ms each, longer than a turn's budget, and other boards' round trips waited behind them.
