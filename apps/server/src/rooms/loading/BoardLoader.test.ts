@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { silentLogger } from '../../logger.js';
 import { expectConverged } from '../../testing/convergence.js';
+import { updateOf } from '../../testing/updates.js';
 import { continuesExactly } from '../redundantUpdate.js';
 import { BoardLoader } from './BoardLoader.js';
 
@@ -15,17 +16,13 @@ describe('BoardLoader', () => {
     base.getMap('shapes').set('kept', { x: 0 });
     const editor = new Y.Doc();
     Y.applyUpdate(editor, Y.encodeStateAsUpdate(base));
-    let update: Uint8Array | null = null;
-    editor.on('update', (u: Uint8Array) => {
-      update = u;
-    });
-    editor.transact(() => {
+    const update = updateOf(editor, () => {
       for (let i = 0; i < 3000; i++) {
         editor.getMap('shapes').set(`s${i}`, { x: i, label: `shape ${i} `.repeat(4) });
       }
       editor.getMap('shapes').delete('kept');
     });
-    const sliced = await loader.sliceUpdate(update!);
+    const sliced = await loader.sliceUpdate(update);
     if (!('scan' in sliced) || !sliced.slices) throw new Error('not sliced');
     expect(sliced.slices.length).toBeGreaterThan(3);
     const target = new Y.Doc();
@@ -51,14 +48,9 @@ describe('BoardLoader', () => {
 
   function shapesUpdate(count: number): Uint8Array {
     const doc = new Y.Doc();
-    let update: Uint8Array | null = null;
-    doc.on('update', (u: Uint8Array) => {
-      update = u;
-    });
-    doc.transact(() => {
+    return updateOf(doc, () => {
       for (let i = 0; i < count; i++) doc.getMap('shapes').set(`s${i}`, { x: i });
     });
-    return update!;
   }
 
   it('moves a given-up update to the worker instead of copying it, and keeps one it was lent', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { expectConverged } from '../../testing/convergence.js';
+import { updateOf } from '../../testing/updates.js';
 import { deleteSetUpdate, sliceDocument, sliceUpdate } from './sliceDocument.js';
 
 /** A board with nested maps, text typed by two interleaving clients, deletions and GC. */
@@ -55,12 +56,8 @@ describe('sliceDocument', () => {
     const base = busyDoc();
     const editor = new Y.Doc();
     Y.applyUpdate(editor, Y.encodeStateAsUpdate(base));
-    let update: Uint8Array | null = null;
-    editor.on('update', (u: Uint8Array) => {
-      update = u;
-    });
     // One transaction: new shapes, existing ones replaced and deleted, typing into existing text.
-    editor.transact(() => {
+    const update = updateOf(editor, () => {
       const shapes = editor.getMap('shapes');
       for (let i = 0; i < 400; i++) {
         const shape = new Y.Map<unknown>();
@@ -73,11 +70,11 @@ describe('sliceDocument', () => {
       for (let i = 0; i < 50; i++) text.insert((i * 7) % text.length, `[${i}]`);
       text.delete(3, 20);
     });
-    const slices = sliceUpdate(update!, 50);
+    const slices = sliceUpdate(update, 50);
     expect(slices).not.toBeNull();
     expect(slices!.length).toBeGreaterThan(20);
     // The last slice is the update's delete set, as Yjs itself would write it.
-    const deletes = Y.diffUpdate(update!, Y.encodeStateVectorFromUpdate(update!));
+    const deletes = Y.diffUpdate(update, Y.encodeStateVectorFromUpdate(update));
     expect(Y.decodeUpdate(deletes).ds.clients.size).toBeGreaterThan(0);
     expect(slices!.at(-1)).toEqual(deletes);
     const target = new Y.Doc();
@@ -99,21 +96,17 @@ describe('sliceDocument', () => {
     const shapes = editor.getMap('shapes');
     for (let i = 0; i < 10; i++) shapes.set(`early${i}`, i);
     const before = Y.encodeStateAsUpdate(editor);
-    let update: Uint8Array | null = null;
-    editor.on('update', (u: Uint8Array) => {
-      update = u;
-    });
-    editor.transact(() => {
+    const update = updateOf(editor, () => {
       for (let i = 0; i < 1000; i++) shapes.set(`s${i}`, { x: i });
       shapes.delete('early3');
     });
-    const slices = sliceUpdate(update!, 50)!;
+    const slices = sliceUpdate(update, 50)!;
     // Its structs start past the client's earlier ones: the last slice must not carry them again.
     const last = Y.decodeUpdate(slices.at(-1)!);
     expect(last.structs).toHaveLength(0);
-    expect(last.ds).toEqual(Y.decodeUpdate(update!).ds);
+    expect(last.ds).toEqual(Y.decodeUpdate(update).ds);
     const structs = slices.slice(0, -1).map((slice) => Y.decodeUpdate(slice).structs.length);
-    expect(structs.reduce((sum, n) => sum + n, 0)).toBe(Y.decodeUpdate(update!).structs.length);
+    expect(structs.reduce((sum, n) => sum + n, 0)).toBe(Y.decodeUpdate(update).structs.length);
     const target = new Y.Doc();
     Y.applyUpdate(target, before);
     for (const slice of slices) Y.applyUpdate(target, slice);
