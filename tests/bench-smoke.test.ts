@@ -99,6 +99,51 @@ describe('bench harness', () => {
     }
   }, 60_000);
 
+  it('rejoins as BoardProvider does: sends what the server lacks, nothing when it lacks nothing', async () => {
+    const server = await startServer('drawbridge');
+    try {
+      const fail = (reason: string) => {
+        throw new Error(reason);
+      };
+      const updatesIn = async () => {
+        const text = await (await fetch(`${server.url}/metrics`)).text();
+        const line = text
+          .split('\n')
+          .find((l) => l.startsWith('drawbridge_updates_in_total{event="doc:update"}'));
+        return Number(line?.split(' ').at(-1) ?? 0);
+      };
+      const edit = (doc: Y.Doc, key: string) => {
+        const before = Y.encodeStateVector(doc);
+        doc.getMap('shapes').set(key, 1);
+        return Y.encodeStateAsUpdate(doc, before);
+      };
+      // Made offline: a shape, and a deletion (which a state vector does not show).
+      const doc = new Y.Doc();
+      doc.getMap('shapes').set('offline', 1);
+      doc.getText('text').insert(0, 'abc');
+      doc.getText('text').delete(0, 1);
+      const first = await connect('drawbridge', server, 'rejoin', { fail }, { doc });
+      // Acked in order: the join's diff went before this.
+      expect(await first.request(edit(doc, 'after'))).toBeUndefined();
+      first.close();
+      const reader = await connect('drawbridge', server, 'rejoin', { fail });
+      const seen = new Y.Doc();
+      Y.applyUpdate(seen, reader.initial!);
+      reader.close();
+      expect(seen.getMap('shapes').toJSON()).toEqual({ offline: 1, after: 1 });
+      expect(seen.getText('text').toString()).toBe('bc');
+
+      // Nothing new, deletions included: the rejoin sends nothing; only the edit after it counts.
+      const before = await updatesIn();
+      const again = await connect('drawbridge', server, 'rejoin', { fail }, { doc });
+      expect(await again.request(edit(doc, 'later'))).toBeUndefined();
+      again.close();
+      expect(await updatesIn()).toBe(before + 1);
+    } finally {
+      await server.destroy();
+    }
+  }, 60_000);
+
   it('counts deliveries by content and fails on a lost or duplicated update', () => {
     const edits = generateEdits(6, 1);
     const counter = new ContentCounter(edits.clocks, EDITOR_CLIENT_ID);

@@ -14,6 +14,7 @@ import { io, type Socket } from 'socket.io-client';
 import * as msgpackParser from 'socket.io-msgpack-parser';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
+import { carriesNews } from '../../../packages/client/src/joinDiff.js';
 import type { ServerKind } from './servers.js';
 import { type WireParser, WireSocket } from './socketIoWire.js';
 
@@ -41,8 +42,16 @@ export interface ServerAddress {
 }
 
 export interface ConnectOptions {
-  /** The client's state vector; default: an empty document. */
+  /** The client's state vector; default: an empty document (or `doc`'s). */
   stateVector?: Uint8Array;
+  /**
+   * The client's document, to rejoin as each server's own client does: its state vector is
+   * sent, and what the server lacks of it goes back the way that client sends it. Drawbridge's
+   * `BoardProvider`: a `doc:update` of the diff against the join's state vector, only when it
+   * holds anything (PROTOCOL.md §5 step 3). y-websocket's and Hocuspocus's providers: the diff
+   * against the server's sync step 1, as their step 2 answer (always sent).
+   */
+  doc?: Y.Doc;
   /**
    * y-websocket: only an echo carrying this Yjs client's structs counts as an ack (needed on a
    * board with several writers). Without it, any update answers the oldest pending send.
@@ -52,6 +61,16 @@ export interface ConnectOptions {
 }
 
 const EMPTY_SV = Y.encodeStateVector(new Y.Doc());
+const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
+
+function stateVectorOf(options: ConnectOptions): Uint8Array {
+  return options.stateVector ?? (options.doc ? Y.encodeStateVector(options.doc) : EMPTY_SV);
+}
+
+/** What `doc` holds beyond `stateVector` (an empty update when nothing). */
+function diffOf(doc: Y.Doc | undefined, stateVector: Uint8Array): Uint8Array {
+  return doc ? Y.encodeStateAsUpdate(doc, stateVector) : EMPTY_UPDATE;
+}
 const NOOP_ACK: OnAck = () => {};
 
 export function connect(
@@ -109,7 +128,12 @@ function withRequest(conn: Omit<Conn, 'request'>): Conn {
 
 type AnySocket = Socket<Record<string, (...args: never[]) => void>>;
 
-type JoinAck = { ok: boolean; update?: unknown; error?: { code: string; message: string } };
+type JoinAck = {
+  ok: boolean;
+  update?: unknown;
+  stateVector?: unknown;
+  error?: { code: string; message: string };
+};
 type UpdateAck = { ok: boolean; error?: { code: string; message: string } };
 
 /**
@@ -124,6 +148,17 @@ export function socketIoClient(): 'wire' | 'library' {
 
 function updateAckResult(result: UpdateAck | undefined): string | undefined {
   return result?.ok ? undefined : `${result?.error?.code}: ${result?.error?.message}`;
+}
+
+/**
+ * Drawbridge: sends what `doc` holds beyond the join's state vector when the server lacks any of
+ * it (PROTOCOL.md §5 step 3), decided as `BoardProvider` decides.
+ */
+function sendJoinDiff(conn: Conn, ack: JoinAck, doc: Y.Doc | undefined): Conn {
+  if (doc === undefined || ack.stateVector === undefined || ack.update === undefined) return conn;
+  const diff = Y.encodeStateAsUpdate(doc, bytesOf(ack.stateVector));
+  if (carriesNews(diff, bytesOf(ack.update))) conn.send(diff);
+  return conn;
 }
 
 /** What a join answer delivered of the board (null from the relay); throws if it was refused. */
@@ -143,7 +178,7 @@ async function connectSocketIo(
     return connectSocketIoLibrary(kind, url, boardId, handlers, options);
   const timeoutMs = options.timeoutMs ?? 10_000;
   const parser = (kind === 'drawbridge' ? drawbridgeParser : msgpackParser) as WireParser;
-  const join = { boardId, protocol: 1, stateVector: options.stateVector ?? EMPTY_SV };
+  const join = { boardId, protocol: 1, stateVector: stateVectorOf(options) };
   // Drawbridge joins on connect (PROTOCOL.md §2.3): its answer is an event behind the CONNECT's.
   let answered: (ack: JoinAck) => void = () => {};
   const joinedOnConnect = new Promise<JoinAck>((resolve) => {
@@ -168,7 +203,7 @@ async function connectSocketIo(
       ? await withTimeout(joinedOnConnect, timeoutMs, 'board:joined')
       : ((await socket.request('board:join', join, timeoutMs)) as JoinAck);
     const initial = joined(kind, ack);
-    return withRequest({
+    const conn = withRequest({
       initial,
       send(update, onAck = NOOP_ACK) {
         socket.emit('doc:update', { boardId, update }, (result) =>
@@ -177,6 +212,7 @@ async function connectSocketIo(
       },
       close: () => socket.close(),
     });
+    return sendJoinDiff(conn, ack, options.doc);
   } catch (error) {
     socket.close();
     throw error;
@@ -190,7 +226,7 @@ async function connectSocketIoLibrary(
   handlers: ConnHandlers,
   options: ConnectOptions,
 ): Promise<Conn> {
-  const join = { boardId, protocol: 1, stateVector: options.stateVector ?? EMPTY_SV };
+  const join = { boardId, protocol: 1, stateVector: stateVectorOf(options) };
   const socket = io(url, {
     parser: kind === 'drawbridge' ? drawbridgeParser : msgpackParser,
     transports: ['websocket'],
@@ -232,7 +268,7 @@ async function connectSocketIoLibrary(
             .timeout(timeoutMs)
             .emitWithAck('board:join' as never, join as never)) as JoinAck);
     const initial = joined(kind, ack);
-    return withRequest({
+    const conn = withRequest({
       initial,
       send(update, onAck = NOOP_ACK) {
         (socket.emit as unknown as (...args: unknown[]) => void)(
@@ -246,6 +282,7 @@ async function connectSocketIoLibrary(
         socket.disconnect();
       },
     });
+    return sendJoinDiff(conn, ack, options.doc);
   } catch (error) {
     closing = true;
     socket.disconnect();
@@ -345,8 +382,6 @@ function syncMessage(prefix: string | null, step: number, payload: Uint8Array): 
   return encoding.toUint8Array(encoder);
 }
 
-const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
-
 async function connectYWebsocket(
   url: string,
   handlers: ConnHandlers,
@@ -365,8 +400,8 @@ async function connectYWebsocket(
     const step = decoding.readVarUint(decoder);
     const payload = decoding.readVarUint8Array(decoder);
     if (step === SYNC_STEP1) {
-      // The server asks what we have: nothing it lacks.
-      ws.send(syncMessage(null, SYNC_STEP2, EMPTY_UPDATE));
+      // The server asks what we have: what it lacks (WebsocketProvider answers the same way).
+      ws.send(syncMessage(null, SYNC_STEP2, diffOf(options.doc, payload)));
     } else if (step === SYNC_STEP2) {
       synced?.(payload);
       synced = null;
@@ -380,7 +415,7 @@ async function connectYWebsocket(
       }
     }
   });
-  ws.send(syncMessage(null, SYNC_STEP1, options.stateVector ?? EMPTY_SV));
+  ws.send(syncMessage(null, SYNC_STEP1, stateVectorOf(options)));
   const state = await withTimeout(initial, timeoutMs, 'sync');
   return withRequest({
     initial: state,
@@ -427,7 +462,7 @@ async function connectHocuspocus(
     if (step === SYNC_STEP1) {
       // Answered with a step 2, which Hocuspocus acks with a SyncStatus too.
       acks.push(NOOP_ACK);
-      ws.send(syncMessage(boardId, SYNC_STEP2, EMPTY_UPDATE));
+      ws.send(syncMessage(boardId, SYNC_STEP2, diffOf(options.doc, payload)));
     } else if (step === SYNC_STEP2) {
       synced?.(payload);
       synced = null;
@@ -441,7 +476,7 @@ async function connectHocuspocus(
   encoding.writeVarUint(auth, 0); // token
   encoding.writeVarString(auth, '');
   ws.send(encoding.toUint8Array(auth));
-  ws.send(syncMessage(boardId, SYNC_STEP1, options.stateVector ?? EMPTY_SV));
+  ws.send(syncMessage(boardId, SYNC_STEP1, stateVectorOf(options)));
   const state = await withTimeout(initial, timeoutMs, 'sync');
   void MESSAGE_AWARENESS;
   return withRequest({
