@@ -49,6 +49,8 @@ export interface ServerConfig {
   limits: Limits;
   /** Idle time (ms) after the last member leaves before a board is flushed and unloaded. */
   idleUnloadMs: number;
+  /** Budget of the loaded boards' stored bytes (`BoardMemory`); unset: from the heap's limit. */
+  maxLoadedBoardBytes: number | undefined;
   /** Appended updates after which a board's log is compacted into a snapshot. */
   compactEvery: number;
   /** Unset: `DEFAULT_COMPACT_QUIET_MS`. */
@@ -176,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): ServerC
     allowedOrigins: origins(env.ALLOWED_ORIGINS),
     limits,
     idleUnloadMs: int(env, 'IDLE_UNLOAD_MS', DEFAULT_IDLE_UNLOAD_MS),
+    maxLoadedBoardBytes: maxLoadedBoardBytes(env, limits),
     compactEvery: int(env, 'COMPACT_EVERY', DEFAULT_COMPACT_EVERY, 1),
     compactQuietMs: env.COMPACT_QUIET_MS ? int(env, 'COMPACT_QUIET_MS', 0, 0) : undefined,
     sqliteSynchronous: synchronous,
@@ -189,6 +192,17 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): ServerC
     metricsGcDurations: flag(env, 'METRICS_GC_DURATIONS'),
     testDropBus: (env.DRAWBRIDGE_TEST_DROP_BUS ?? '').split(',').filter(Boolean),
   };
+}
+
+function maxLoadedBoardBytes(env: NodeJS.ProcessEnv, limits: Limits): number | undefined {
+  if (!env.MAX_LOADED_BOARD_BYTES) return undefined;
+  const bytes = int(env, 'MAX_LOADED_BOARD_BYTES', 0, 1);
+  if (bytes < limits.maxBoardBytes) {
+    throw new ConfigError(
+      `MAX_LOADED_BOARD_BYTES (${bytes}) must be >= MAX_BOARD_BYTES (${limits.maxBoardBytes})`,
+    );
+  }
+  return bytes;
 }
 
 function boardData(env: NodeJS.ProcessEnv): Pick<ServerConfig, 'images' | 'versions'> {

@@ -45,6 +45,7 @@ import { Metrics } from './metrics.js';
 import { PreviewRenderer } from './previews/PreviewRenderer.js';
 import { previewImages } from './previews/previewImages.js';
 import { createReadiness } from './readiness.js';
+import { BoardMemory, defaultLoadedBoardBytes } from './rooms/BoardMemory.js';
 import { BoardLoader } from './rooms/loading/BoardLoader.js';
 import type { RelaySink } from './rooms/Outbox.js';
 import { RoomManager } from './rooms/RoomManager.js';
@@ -61,6 +62,12 @@ export interface CreateServerOptions {
   allowedOrigins?: readonly string[];
   staticDir?: string | null;
   idleUnloadMs?: number;
+  /**
+   * Budget of the loaded boards' stored bytes: past it, boards nobody is on are unloaded, and
+   * loads and updates that add content are refused (`BoardMemory`). Default: the heap's limit
+   * over `HEAP_PER_STORED_BYTE`, and at least `limits.maxBoardBytes`.
+   */
+  maxLoadedBoardBytes?: number;
   compactEvery?: number;
   /** How long a due compaction waits for a pause in the board's edits (see `BoardLog`). */
   compactQuietMs?: number;
@@ -177,7 +184,12 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
     versions: options.versions ?? DEFAULT_VERSION_OPTIONS,
     ...(options.onVersion ? { onVersion: options.onVersion } : {}),
   });
+  const memory = new BoardMemory(
+    options.maxLoadedBoardBytes ?? Math.max(defaultLoadedBoardBytes(), limits.maxBoardBytes),
+  );
+  metrics.trackBoardMemory(memory);
   const rooms = new RoomManager({
+    memory,
     batchBoundary,
     busyRelayHoldMs: BUSY_RELAY_HOLD_MS,
     activity: boardData.activity,

@@ -37,6 +37,9 @@ async function main(): Promise<void> {
     allowedOrigins: config.allowedOrigins,
     staticDir,
     idleUnloadMs: config.idleUnloadMs,
+    ...(config.maxLoadedBoardBytes !== undefined
+      ? { maxLoadedBoardBytes: config.maxLoadedBoardBytes }
+      : {}),
     compactEvery: config.compactEvery,
     ...(config.compactQuietMs !== undefined ? { compactQuietMs: config.compactQuietMs } : {}),
     tokens: config.authSecret ? new TokenService(config.authSecret) : null,

@@ -14,6 +14,19 @@ export class Metrics {
     help: 'Boards held in memory',
     registers: [this.registry],
   });
+  #boardMemory: { readonly used: number; readonly budget: number } | null = null;
+  readonly boardsLoadedBytes = new Gauge({
+    name: 'drawbridge_boards_loaded_bytes',
+    help: 'Stored size of the boards held in memory, and its budget (MAX_LOADED_BOARD_BYTES)',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+    collect: () => {
+      const memory = this.#boardMemory;
+      if (!memory) return;
+      this.boardsLoadedBytes.set({ kind: 'used' }, memory.used);
+      this.boardsLoadedBytes.set({ kind: 'budget' }, memory.budget);
+    },
+  });
   /**
    * Inbound messages and bytes, counted in plain numbers (`countIn`) and handed to their counters
    * when those collect (a scrape): prom-client's `inc` hashes and validates labels on every call,
@@ -134,6 +147,11 @@ export class Metrics {
       prefix: 'drawbridge_',
       gcDurations: options.gcDurations ?? false,
     });
+  }
+
+  /** Reports the loaded boards' size and budget (`BoardMemory`) at every scrape. */
+  trackBoardMemory(memory: { readonly used: number; readonly budget: number }): void {
+    this.#boardMemory = memory;
   }
 
   /** One inbound message of `event` (its payload's bytes, once validated: `countBytesIn`). */

@@ -57,7 +57,8 @@ export async function importBoard(
     await room.intake.applyServer(update, IMPORT_ORIGIN);
     return true;
   } catch (error) {
-    if (error instanceof ProtocolError && error.code === ErrorCode.STORAGE_ERROR) throw error.cause;
+    if (error instanceof ProtocolError && error.code === ErrorCode.STORAGE_ERROR)
+      throw error.cause ?? error;
     throw error;
   } finally {
     rooms.releaseIfIdle(boardId);

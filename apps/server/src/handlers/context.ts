@@ -116,7 +116,9 @@ export function toErrorPayload(
   context: Record<string, unknown>,
 ): ErrorPayload {
   if (error instanceof ProtocolError) {
-    if (error.code === ErrorCode.STORAGE_ERROR) deps.logger.error({ ...context, err: error.cause });
+    // A storage failure is logged with its cause; a refusal for memory is logged where it is made.
+    if (error.code === ErrorCode.STORAGE_ERROR && error.cause !== undefined)
+      deps.logger.error({ ...context, err: error.cause });
     return error.toPayload();
   }
   deps.logger.error({ ...context, err: error }, 'unexpected error in handler');

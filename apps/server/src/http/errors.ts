@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from '../logger.js';
+import { MemoryRefusal } from '../rooms/BoardMemory.js';
 
 /**
  * A refused HTTP request. Thrown anywhere in a handler; `app.onError` turns it into the one
@@ -45,6 +46,13 @@ export function handleErrors(logger: Logger): ErrorHandler {
     // A board being deleted refuses to load: for a reader, it is gone.
     if (error instanceof ProtocolError && error.code === ErrorCode.BOARD_DELETED) {
       return errorResponse(c, notFound('the board was deleted'));
+    }
+    // The loaded boards hold their memory budget: a board cannot be loaded or changed now.
+    if (error instanceof MemoryRefusal) {
+      return errorResponse(
+        c,
+        new HttpError(503, HttpErrorCode.UNAVAILABLE, error.message, { 'retry-after': '5' }),
+      );
     }
     if (error instanceof HTTPException && error.status < 500) {
       return errorResponse(

@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import type { Logger } from '../logger.js';
 import type { Storage, StoredBoard } from '../storage/Storage.js';
+import type { BoardMemory } from './BoardMemory.js';
 
 export interface BoardLogDeps {
   storage: Storage;
@@ -17,6 +18,8 @@ export interface BoardLogDeps {
   compactMaxWaitMs?: number;
   /** Told about every compaction this log ran (metrics, tests). */
   onCompacted?: (boardId: string, records: number) => void;
+  /** What the node's loaded boards hold: this log reports its size to it as it changes. */
+  memory?: BoardMemory | null;
 }
 
 /** How long to wait before retrying updates whose append failed. */
@@ -61,6 +64,8 @@ export class BoardLog {
   readonly #inFlight = new Set<Promise<unknown>>();
   #unstored: Uint8Array[] = [];
   #retry: Promise<void> | null = null;
+  /** The size last reported to `deps.memory`. */
+  #reported = 0;
   #compacting: Promise<void> | null = null;
   /** A due compaction waiting for a quiet moment, and when the last append committed. */
   #quietTimer: NodeJS.Timeout | null = null;
@@ -81,6 +86,7 @@ export class BoardLog {
     const records = loaded.updates.slice(loaded.snapshot ? 1 : 0);
     this.#records = records.map((update) => ({ seq: 0, bytes: update.byteLength }));
     this.#recordBytes = this.#records.reduce((sum, r) => sum + r.bytes, 0);
+    this.#report();
   }
 
   get appliedThrough(): number {
@@ -133,6 +139,7 @@ export class BoardLog {
     if (seq <= this.#appliedThrough || this.#appliedAbove.has(seq)) return;
     this.#records.push({ seq, bytes });
     this.#recordBytes += bytes;
+    this.#report();
     this.#head = Math.max(this.#head, seq);
     this.#appliedAbove.add(seq);
     while (this.#appliedAbove.delete(this.#appliedThrough + 1)) this.#appliedThrough++;
@@ -160,6 +167,7 @@ export class BoardLog {
         this.#records.push({ seq: 0, bytes: update.byteLength });
         this.#recordBytes += update.byteLength;
       }
+      this.#report();
       this.#appliedThrough = read.lastSeq;
       this.#head = Math.max(this.#head, read.lastSeq);
       for (const seq of this.#appliedAbove) if (seq <= read.lastSeq) this.#appliedAbove.delete(seq);
@@ -193,9 +201,20 @@ export class BoardLog {
 
   /** Stops background work; the log is unusable after. */
   close(): void {
+    if (!this.#closed) this.deps.memory?.add(-this.#reported);
+    this.#reported = 0;
     this.#closed = true;
     if (this.#quietTimer) clearTimeout(this.#quietTimer);
     this.#quietTimer = null;
+  }
+
+  /** Tells the node's memory budget what this log's size changed by. */
+  #report(): void {
+    const memory = this.deps.memory;
+    if (!memory || this.#closed) return;
+    const bytes = this.bytes;
+    memory.add(bytes - this.#reported);
+    this.#reported = bytes;
   }
 
   #track(write: Promise<unknown>): void {
@@ -298,6 +317,7 @@ export class BoardLog {
     // or caught up in bulk (seq 0) are older than anything that committed after them.
     this.#records = this.#records.filter(({ seq }) => seq > result.throughSeq);
     this.#recordBytes = this.#records.reduce((sum, r) => sum + r.bytes, 0);
+    this.#report();
     this.deps.onCompacted?.(this.boardId, result.records);
   }
 }

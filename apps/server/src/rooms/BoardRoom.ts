@@ -64,7 +64,7 @@ export class BoardRoom {
     const loader = deps.loader;
     this.#fullState = new FullState(this.doc, loader ? (parts) => loader.coldAnswer(parts) : null);
     this.#capture = new DocCapture(this.doc, (update) => this.#fullState.changed(update));
-    this.intake = new UpdateIntake(this, loader ?? null, deps.limits);
+    this.intake = new UpdateIntake(this, loader ?? null, deps.limits, deps.memory ?? null);
     this.registry = new AwarenessRegistry(
       this.doc,
       deps.limits.maxAwarenessClientsPerSocket,

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { BatchBoundary } from '../flow/batchBoundary.js';
 import type { Logger } from '../logger.js';
 import type { Storage } from '../storage/Storage.js';
+import type { BoardMemory } from './BoardMemory.js';
 import type { BoardRoom } from './BoardRoom.js';
 import type { BoardLoader } from './loading/BoardLoader.js';
 import type { RelaySink } from './Outbox.js';
@@ -32,6 +33,11 @@ export interface BoardRoomDeps {
   loader?: BoardLoader | null;
   /** Told when a member changed the board and when its last member left (version history). */
   activity?: RoomActivity;
+  /**
+   * What the node's loaded boards hold, against a budget: past it, loads and updates that add
+   * content are refused (`MemoryRefusal`). None: no budget.
+   */
+  memory?: BoardMemory | null;
 }
 
 export interface RoomActivity {

@@ -1,6 +1,7 @@
 import { ErrorCode, ProtocolError } from '@drawbridge/protocol';
 import type { ClusterNode } from '../cluster/ClusterNode.js';
 import type { Logger } from '../logger.js';
+import { MemoryRefusal } from './BoardMemory.js';
 import { BoardRoom } from './BoardRoom.js';
 import type { BoardRoomDeps } from './BoardRoomDeps.js';
 
@@ -19,6 +20,8 @@ export interface RoomManagerOptions extends BoardRoomDeps {
 }
 
 const DEFAULT_GAP_CHECK_MS = 2000;
+/** A refusal for memory is logged at most this often. */
+const MEMORY_WARN_EVERY_MS = 10_000;
 
 /**
  * Loads boards on first use and unloads them once idle and flushed. Concurrent joins of a board
@@ -37,10 +40,13 @@ export class RoomManager {
   #checking = false;
   /** Boards found behind storage at the last check, with how far they had applied then. */
   readonly #lagging = new Map<string, number>();
+  /** When a refusal for memory was last logged (clock ms). */
+  #memoryWarnedAt = Number.NEGATIVE_INFINITY;
   #closed = false;
 
   constructor(private readonly options: RoomManagerOptions) {
     this.#logger = options.logger;
+    options.memory?.setReliever(() => void this.#unloadIdle());
     if (options.storage.shared) {
       this.#gapTimer = setInterval(
         () => void this.#checkGaps(),
@@ -151,6 +157,7 @@ export class RoomManager {
   async #load(boardId: string): Promise<BoardRoom> {
     const unloading = this.#unloading.get(boardId);
     if (unloading) await unloading;
+    await this.#makeRoom(boardId);
     const cluster = this.options.cluster;
     // Subscribe first: whatever is published from here on reaches the room, and whatever was
     // stored before is in the load.
@@ -168,6 +175,39 @@ export class RoomManager {
     this.options.onLoaded?.(this.#rooms.size);
     this.#logger.debug({ boardId }, 'board loaded');
     return room;
+  }
+
+  /**
+   * With the loaded boards at their memory budget, boards nobody is on are unloaded to make room
+   * for another; with none to unload, the load is refused (retryable). Below the budget a board
+   * loads whatever its size: the budget can be passed by one board.
+   */
+  async #makeRoom(boardId: string): Promise<void> {
+    const memory = this.options.memory;
+    if (!memory?.full) return;
+    await this.#unloadIdle();
+    if (!memory.full) return;
+    const now = this.options.clock.now();
+    if (now - this.#memoryWarnedAt >= MEMORY_WARN_EVERY_MS) {
+      this.#memoryWarnedAt = now;
+      this.#logger.warn(
+        { boardId, loadedBytes: memory.used, budget: memory.budget, boards: this.#rooms.size },
+        'the loaded boards hold their memory budget (MAX_LOADED_BOARD_BYTES): refusing to load more',
+      );
+    }
+    throw new MemoryRefusal('the board could not be loaded');
+  }
+
+  /** Unloads every board that has no member (waiting out its idle time); resolves once done. */
+  async #unloadIdle(): Promise<void> {
+    const unloads: Promise<void>[] = [];
+    for (const boardId of [...this.#idleTimers.keys()]) {
+      const room = this.#rooms.get(boardId);
+      if (!room || room.memberCount > 0) continue;
+      this.#cancelIdle(boardId);
+      unloads.push(this.#unload(room));
+    }
+    await Promise.allSettled(unloads);
   }
 
   #unload(room: BoardRoom): Promise<void> {

@@ -8,6 +8,7 @@ import {
   scanUpdate,
 } from '@drawbridge/protocol';
 import * as Y from 'yjs';
+import type { BoardMemory } from './BoardMemory.js';
 import type { BoardLoader } from './loading/BoardLoader.js';
 import { DIRECT_LOAD_BYTES } from './loading/BoardLoader.js';
 import { inTurns } from './loading/inTurns.js';
@@ -58,6 +59,8 @@ export class UpdateIntake {
     private readonly board: IntakeBoard,
     private readonly loader: BoardLoader | null,
     private readonly limits: Pick<Limits, 'maxBoardBytes'>,
+    /** What the node's loaded boards hold: an update that would pass its budget is refused. */
+    private readonly memory: BoardMemory | null = null,
   ) {}
 
   /** True when the board's document is whole and no large update is going in. */
@@ -114,6 +117,7 @@ export class UpdateIntake {
    */
   async applyServer(update: Uint8Array, origin: string | null = null): Promise<void> {
     while (!this.open) await this.whenOpen();
+    this.memory?.assertRoom(update.byteLength, 'the change could not be made');
     const applied = this.takesLarge(update)
       ? await this.applyLarge(update, origin, true)
       : this.board.applyUpdate(update, scanUpdate(update), origin);
@@ -128,6 +132,7 @@ export class UpdateIntake {
         `board ${this.board.boardId} would exceed ${limit} bytes`,
       );
     }
+    this.memory?.assertRoom(bytes, 'the update could not be taken');
   }
 
   #reopen(job: Promise<unknown>): void {

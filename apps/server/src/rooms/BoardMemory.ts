@@ -1,0 +1,77 @@
+import { getHeapStatistics } from 'node:v8';
+import { ErrorCode, ProtocolError } from '@drawbridge/protocol';
+
+/**
+ * Heap a loaded board takes per byte of its stored size, at most, as measured: a 60,000-shape
+ * board (14.3 MB stored) took 300-575 MB of the server's heap, 21-40 times its size, and a
+ * server whose heap was capped at 384 MB ran out of memory and died while loading its seventh
+ * 10,000-shape board (2.35 MB each: 23 times what it held). At 40 times, the default budget
+ * leaves the boards under 63% of the heap, the rest for connections and for one more board
+ * loading past the budget.
+ */
+export const HEAP_PER_STORED_BYTE = 64;
+
+/** The default budget of loaded boards' stored bytes: the heap's limit over `HEAP_PER_STORED_BYTE`. */
+export function defaultLoadedBoardBytes(heapLimit = getHeapStatistics().heap_size_limit): number {
+  return Math.floor(heapLimit / HEAP_PER_STORED_BYTE);
+}
+
+/**
+ * A request refused because the server holds as much board content as its memory allows
+ * (`STORAGE_ERROR`: retryable, the board could not be loaded or changed now).
+ */
+export class MemoryRefusal extends ProtocolError {
+  constructor(what: string) {
+    super(
+      ErrorCode.STORAGE_ERROR,
+      `${what}: this server holds as much board content as its memory allows (MAX_LOADED_BOARD_BYTES); try again later`,
+    );
+  }
+}
+
+/**
+ * What the boards loaded on this node hold, by stored size, against a budget. Without one, a
+ * few editors could paste large boards into as many boards as they like, each kept in memory
+ * while they stay on it, until the process ran out of heap and died with every board on it
+ * (nothing acked was lost; every member was disconnected). With it, loading another board and
+ * adding content are refused while the boards hold the budget (`MemoryRefusal`), and boards
+ * nobody is on are unloaded first to make room (`RoomManager`).
+ *
+ * Each board's log reports what it holds as it changes (`add`): appends, catch-ups, compactions,
+ * its load and its unload.
+ */
+export class BoardMemory {
+  #used = 0;
+  #relieve: (() => unknown) | null = null;
+
+  constructor(readonly budget: number) {}
+
+  /** `relieve` frees what it can (unloads idle boards) when something is refused for room. */
+  setReliever(relieve: () => unknown): void {
+    this.#relieve = relieve;
+  }
+
+  /** Stored bytes of every loaded board. */
+  get used(): number {
+    return this.#used;
+  }
+
+  /** True when the loaded boards hold the budget or more. */
+  get full(): boolean {
+    return this.#used >= this.budget;
+  }
+
+  add(bytes: number): void {
+    this.#used += bytes;
+  }
+
+  /**
+   * Throws a `MemoryRefusal` when `bytes` more would take the boards past the budget, after
+   * asking the reliever to free what it can (so that a retry may pass).
+   */
+  assertRoom(bytes: number, what: string): void {
+    if (this.#used + bytes <= this.budget) return;
+    this.#relieve?.();
+    throw new MemoryRefusal(what);
+  }
+}
