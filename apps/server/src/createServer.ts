@@ -186,6 +186,8 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
   });
   const memory = new BoardMemory(
     options.maxLoadedBoardBytes ?? Math.max(defaultLoadedBoardBytes(), limits.maxBoardBytes),
+    logger,
+    clock,
   );
   metrics.trackBoardMemory(memory);
   const rooms = new RoomManager({

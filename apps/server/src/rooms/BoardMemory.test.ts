@@ -1,6 +1,7 @@
 import { ErrorCode, scanUpdate } from '@drawbridge/protocol';
 import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
+import type { Logger } from '../logger.js';
 import { MemoryStorage } from '../storage/MemoryStorage.js';
 import { updateOf } from '../testing/updates.js';
 import { BoardMemory, defaultLoadedBoardBytes, MemoryRefusal } from './BoardMemory.js';
@@ -40,6 +41,25 @@ describe('BoardMemory', () => {
     expect(memory.full).toBe(true);
     memory.add(-100);
     expect(memory.used).toBe(0);
+  });
+
+  it('logs refusals at most once per 10 s', () => {
+    let now = 0;
+    const warn = vi.fn();
+    const noop = () => {};
+    const logger: Logger = { debug: noop, info: noop, warn, error: noop, child: () => logger };
+    const memory = new BoardMemory(10, logger, { now: () => now });
+    expect(() => memory.assertRoom(11, 'the update could not be taken')).toThrow(MemoryRefusal);
+    now += 9_999;
+    expect(memory.refusal('board b could not be loaded')).toBeInstanceOf(MemoryRefusal);
+    expect(warn).toHaveBeenCalledTimes(1);
+    now += 1;
+    memory.refusal('board b could not be loaded');
+    expect(warn).toHaveBeenCalledTimes(2);
+    expect(warn).toHaveBeenLastCalledWith(
+      { loadedBytes: 0, budget: 10 },
+      expect.stringMatching(/MAX_LOADED_BOARD_BYTES.*board b could not be loaded/),
+    );
   });
 
   it('is a retryable STORAGE_ERROR naming the setting', () => {

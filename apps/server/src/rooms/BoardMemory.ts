@@ -1,5 +1,7 @@
 import { getHeapStatistics } from 'node:v8';
 import { ErrorCode, ProtocolError } from '@drawbridge/protocol';
+import { type Clock, systemClock } from '../clock.js';
+import { type Logger, silentLogger } from '../logger.js';
 
 /**
  * Heap a loaded board takes per byte of its stored size, at most, as measured: a 60,000-shape
@@ -10,6 +12,9 @@ import { ErrorCode, ProtocolError } from '@drawbridge/protocol';
  * loading past the budget.
  */
 export const HEAP_PER_STORED_BYTE = 64;
+
+/** Refusals are logged at most this often. */
+const WARN_EVERY_MS = 10_000;
 
 /** The default budget of loaded boards' stored bytes: the heap's limit over `HEAP_PER_STORED_BYTE`. */
 export function defaultLoadedBoardBytes(heapLimit = getHeapStatistics().heap_size_limit): number {
@@ -43,8 +48,13 @@ export class MemoryRefusal extends ProtocolError {
 export class BoardMemory {
   #used = 0;
   #relieve: (() => unknown) | null = null;
+  #warnedAt = Number.NEGATIVE_INFINITY;
 
-  constructor(readonly budget: number) {}
+  constructor(
+    readonly budget: number,
+    private readonly logger: Logger = silentLogger,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   /** `relieve` frees what it can (unloads idle boards) when something is refused for room. */
   setReliever(relieve: () => unknown): void {
@@ -72,6 +82,19 @@ export class BoardMemory {
   assertRoom(bytes: number, what: string): void {
     if (this.#used + bytes <= this.budget) return;
     this.#relieve?.();
-    throw new MemoryRefusal(what);
+    throw this.refusal(what);
+  }
+
+  /** The refusal of `what` for want of room, logged (at most once per 10 s). */
+  refusal(what: string): MemoryRefusal {
+    const now = this.clock.now();
+    if (now - this.#warnedAt >= WARN_EVERY_MS) {
+      this.#warnedAt = now;
+      this.logger.warn(
+        { loadedBytes: this.#used, budget: this.budget },
+        `the loaded boards hold their memory budget (MAX_LOADED_BOARD_BYTES): ${what}`,
+      );
+    }
+    return new MemoryRefusal(what);
   }
 }

@@ -1,7 +1,6 @@
 import { ErrorCode, ProtocolError } from '@drawbridge/protocol';
 import type { ClusterNode } from '../cluster/ClusterNode.js';
 import type { Logger } from '../logger.js';
-import { MemoryRefusal } from './BoardMemory.js';
 import { BoardRoom } from './BoardRoom.js';
 import type { BoardRoomDeps } from './BoardRoomDeps.js';
 
@@ -20,8 +19,6 @@ export interface RoomManagerOptions extends BoardRoomDeps {
 }
 
 const DEFAULT_GAP_CHECK_MS = 2000;
-/** A refusal for memory is logged at most this often. */
-const MEMORY_WARN_EVERY_MS = 10_000;
 
 /**
  * Loads boards on first use and unloads them once idle and flushed. Concurrent joins of a board
@@ -40,8 +37,6 @@ export class RoomManager {
   #checking = false;
   /** Boards found behind storage at the last check, with how far they had applied then. */
   readonly #lagging = new Map<string, number>();
-  /** When a refusal for memory was last logged (clock ms). */
-  #memoryWarnedAt = Number.NEGATIVE_INFINITY;
   #closed = false;
 
   constructor(private readonly options: RoomManagerOptions) {
@@ -187,15 +182,7 @@ export class RoomManager {
     if (!memory?.full) return;
     await this.#unloadIdle();
     if (!memory.full) return;
-    const now = this.options.clock.now();
-    if (now - this.#memoryWarnedAt >= MEMORY_WARN_EVERY_MS) {
-      this.#memoryWarnedAt = now;
-      this.#logger.warn(
-        { boardId, loadedBytes: memory.used, budget: memory.budget, boards: this.#rooms.size },
-        'the loaded boards hold their memory budget (MAX_LOADED_BOARD_BYTES): refusing to load more',
-      );
-    }
-    throw new MemoryRefusal('the board could not be loaded');
+    throw memory.refusal(`board ${boardId} could not be loaded`);
   }
 
   /** Unloads every board that has no member (waiting out its idle time); resolves once done. */
