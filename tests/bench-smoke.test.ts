@@ -13,6 +13,7 @@ import { metric } from './bench/lib/scenario.js';
 import { startServer } from './bench/lib/servers.js';
 import { runBroadcast } from './bench/scenarios/broadcast.js';
 import { fanout } from './bench/scenarios/fanout.js';
+import { scrapeMetric } from './utils/metrics.js';
 
 describe('bench harness', () => {
   it('runs a tiny fan-out against a Drawbridge process, verified, and reports it', async () => {
@@ -105,13 +106,8 @@ describe('bench harness', () => {
       const fail = (reason: string) => {
         throw new Error(reason);
       };
-      const updatesIn = async () => {
-        const text = await (await fetch(`${server.url}/metrics`)).text();
-        const line = text
-          .split('\n')
-          .find((l) => l.startsWith('drawbridge_updates_in_total{event="doc:update"}'));
-        return Number(line?.split(' ').at(-1) ?? 0);
-      };
+      const updatesIn = () =>
+        scrapeMetric(server.url, 'drawbridge_updates_in_total{event="doc:update"}', 0);
       const edit = (doc: Y.Doc, key: string) => {
         const before = Y.encodeStateVector(doc);
         doc.getMap('shapes').set(key, 1);

@@ -1,13 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { metricValue } from './utils/metrics.js';
 import { connectPeer, destroyAll, expectConverged, type Peer, whenSaved } from './utils/peers.js';
 import { startServer, type TestServer, tempDir } from './utils/server.js';
-
-const metricValue = (text: string, name: string): number => {
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
-  return line ? Number(line.split(' ').at(-1)) : Number.NaN;
-};
 
 describe('HTTP endpoints', () => {
   let server: TestServer;

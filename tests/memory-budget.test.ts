@@ -9,6 +9,7 @@ import { rmSync } from 'node:fs';
 import { ErrorCode } from '@drawbridge/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sceneUpdate } from './bench/lib/scene.js';
+import { scrapeMetric } from './utils/metrics.js';
 import { killAllServers, spawnServer } from './utils/process.js';
 import { connectRaw, fetchBoard, joinRaw, type RawSocket } from './utils/rawClient.js';
 import { tempDir } from './utils/server.js';
@@ -21,13 +22,8 @@ const MAX_BOARD_BYTES = 2 * 2 ** 20;
 const paste = (socket: RawSocket, boardId: string, update: Uint8Array) =>
   socket.timeout(60_000).emitWithAck('doc:update', { boardId, update });
 
-const loadedBytes = async (url: string, kind: 'used' | 'budget') => {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text
-    .split('\n')
-    .find((l) => l.startsWith(`drawbridge_boards_loaded_bytes{kind="${kind}"}`));
-  return Number(line?.split(' ').at(-1));
-};
+const loadedBytes = (url: string, kind: 'used' | 'budget') =>
+  scrapeMetric(url, `drawbridge_boards_loaded_bytes{kind="${kind}"}`);
 
 afterEach(killAllServers);
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { scrapeMetric } from './utils/metrics.js';
 import {
   connectPeer,
   destroyAll,
@@ -85,13 +86,8 @@ describe('offline edits', () => {
     a.doc.getText('text').insert(0, 'hello world');
     a.doc.getText('text').delete(0, 6);
     await whenSaved(a);
-    const updatesIn = async () => {
-      const text = await (await fetch(`${server.url}/metrics`)).text();
-      const line = text
-        .split('\n')
-        .find((l) => l.startsWith('drawbridge_updates_in_total{event="doc:update"}'));
-      return Number(line?.split(' ').at(-1) ?? 0);
-    };
+    const updatesIn = () =>
+      scrapeMetric(server.url, 'drawbridge_updates_in_total{event="doc:update"}', 0);
     const sent = await updatesIn();
     a.provider.socket.disconnect();
     await a.provider.when((s) => s.status === 'offline');
