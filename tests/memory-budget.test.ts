@@ -12,7 +12,7 @@ import { sceneUpdate } from './bench/lib/scene.js';
 import { scrapeMetric } from './utils/metrics.js';
 import { killAllServers, spawnServer } from './utils/process.js';
 import { connectRaw, fetchBoard, joinRaw, type RawSocket } from './utils/rawClient.js';
-import { tempDir } from './utils/server.js';
+import { startServer, tempDir } from './utils/server.js';
 
 const SHAPES = 5000;
 const HEAP_MB = 256;
@@ -26,6 +26,42 @@ const loadedBytes = (url: string, kind: 'used' | 'budget') =>
   scrapeMetric(url, `drawbridge_boards_loaded_bytes{kind="${kind}"}`);
 
 afterEach(killAllServers);
+
+describe('memory budget with pastes at once', () => {
+  it('counts a large update from its admission: of two pastes with room for one, one is refused', async () => {
+    const server = await startServer({
+      limits: { maxBoardBytes: MAX_BOARD_BYTES },
+      maxLoadedBoardBytes: MAX_BOARD_BYTES,
+    });
+    const sockets: RawSocket[] = [];
+    try {
+      const updates = [sceneUpdate(SHAPES, 1), sceneUpdate(SHAPES, 2)];
+      // Each fits alone; both do not.
+      expect(updates[0]!.byteLength).toBeLessThanOrEqual(MAX_BOARD_BYTES);
+      expect(updates[0]!.byteLength + updates[1]!.byteLength).toBeGreaterThan(MAX_BOARD_BYTES);
+      for (const b of [0, 1]) {
+        const socket = await connectRaw(server.url);
+        sockets.push(socket);
+        expect((await joinRaw(socket, `at-once-${b}`)).ok).toBe(true);
+      }
+      const acks = await Promise.all(
+        [0, 1].map((b) => paste(sockets[b]!, `at-once-${b}`, updates[b]!)),
+      );
+      expect(acks.filter((ack) => ack.ok)).toHaveLength(1);
+      const refused = acks.find((ack) => !ack.ok);
+      expect(refused?.ok === false && refused.error.code).toBe(ErrorCode.STORAGE_ERROR);
+      const sizes = await Promise.all(
+        [0, 1].map(
+          async (b) => (await fetchBoard(server.url, `at-once-${b}`)).getMap('shapes').size,
+        ),
+      );
+      expect(sizes.sort()).toEqual([0, SHAPES]);
+    } finally {
+      for (const socket of sockets) socket.disconnect();
+      await server.destroy();
+    }
+  }, 120_000);
+});
 
 describe('memory budget of the loaded boards', () => {
   it('refuses pastes past it instead of running out of heap; leaving makes room; nothing is lost', async () => {

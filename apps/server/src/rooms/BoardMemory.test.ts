@@ -43,6 +43,21 @@ describe('BoardMemory', () => {
     expect(memory.used).toBe(0);
   });
 
+  it('holds reserved bytes against the budget until released, once', () => {
+    const memory = new BoardMemory(100);
+    const release = memory.reserve(70, 'a paste');
+    expect(memory.reserved).toBe(70);
+    expect(() => memory.assertRoom(31, 'x')).toThrow(MemoryRefusal);
+    expect(() => memory.reserve(31, 'another paste')).toThrow(MemoryRefusal);
+    expect(memory.reserved).toBe(70);
+    memory.add(70); // what the paste stored, counted twice until released
+    expect(memory.full).toBe(true);
+    release();
+    release();
+    expect(memory.reserved).toBe(0);
+    memory.assertRoom(30, 'x');
+  });
+
   it('logs refusals at most once per 10 s', () => {
     let now = 0;
     const warn = vi.fn();

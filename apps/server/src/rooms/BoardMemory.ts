@@ -47,6 +47,8 @@ export class MemoryRefusal extends ProtocolError {
  */
 export class BoardMemory {
   #used = 0;
+  /** Held for content on its way in (`reserve`). */
+  #reserved = 0;
   #relieve: (() => unknown) | null = null;
   #warnedAt = Number.NEGATIVE_INFINITY;
 
@@ -66,9 +68,14 @@ export class BoardMemory {
     return this.#used;
   }
 
-  /** True when the loaded boards hold the budget or more. */
+  /** Held for large updates on their way in. */
+  get reserved(): number {
+    return this.#reserved;
+  }
+
+  /** True when the loaded boards, with what is on its way in, hold the budget or more. */
   get full(): boolean {
-    return this.#used >= this.budget;
+    return this.#used + this.#reserved >= this.budget;
   }
 
   add(bytes: number): void {
@@ -80,9 +87,25 @@ export class BoardMemory {
    * asking the reliever to free what it can (so that a retry may pass).
    */
   assertRoom(bytes: number, what: string): void {
-    if (this.#used + bytes <= this.budget) return;
+    if (this.#used + this.#reserved + bytes <= this.budget) return;
     this.#relieve?.();
     throw this.refusal(what);
+  }
+
+  /**
+   * Holds `bytes` of the budget for content on its way in (a large update, applied over seconds)
+   * until the returned function is called; throws like `assertRoom` when there is no room. What
+   * it stores meanwhile is counted twice until then: other updates are refused early, never late.
+   */
+  reserve(bytes: number, what: string): () => void {
+    this.assertRoom(bytes, what);
+    this.#reserved += bytes;
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      this.#reserved -= bytes;
+    };
   }
 
   /** The refusal of `what` for want of room, logged (at most once per 10 s). */

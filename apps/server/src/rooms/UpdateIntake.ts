@@ -96,15 +96,21 @@ export class UpdateIntake {
    * message): it may go to the worker without a copy, and is then empty here.
    */
   applyLarge(update: Uint8Array, memberId: string | null, move = false): Promise<Applied> {
-    this.#checkRoom(update.byteLength);
+    this.#checkBoardSize(update.byteLength);
+    // Its bytes are held in the memory budget until it is stored: it takes seconds to go in,
+    // and updates to other boards admitted meanwhile must count it (else several pastes at
+    // once would each find the room that only one has).
+    const release =
+      this.memory?.reserve(update.byteLength, 'the update could not be taken') ?? noop;
     const job = this.#apply(update, memberId, this.loader!, move);
     const settled = job.then((applied) => applied.durable);
     this.#applying = settled;
     // Registered before any waiter's: `open` is true again when they look.
-    settled.then(
-      () => this.#reopen(settled),
-      () => this.#reopen(settled),
-    );
+    const done = () => {
+      release();
+      this.#reopen(settled);
+    };
+    settled.then(done, done);
     return job;
   }
 
@@ -124,7 +130,13 @@ export class UpdateIntake {
     await applied.durable;
   }
 
+  /** Throws the refusal of `bytes` more that the board, or the node's memory, has no room for. */
   #checkRoom(bytes: number): void {
+    this.#checkBoardSize(bytes);
+    this.memory?.assertRoom(bytes, 'the update could not be taken');
+  }
+
+  #checkBoardSize(bytes: number): void {
     const limit = this.limits.maxBoardBytes;
     if (this.board.log.bytes + bytes > limit) {
       throw new ProtocolError(
@@ -132,7 +144,6 @@ export class UpdateIntake {
         `board ${this.board.boardId} would exceed ${limit} bytes`,
       );
     }
-    this.memory?.assertRoom(bytes, 'the update could not be taken');
   }
 
   #reopen(job: Promise<unknown>): void {
@@ -160,7 +171,8 @@ export class UpdateIntake {
       cycles: false,
     });
     if (missing) throw new ProtocolError(ErrorCode.MISSING_DEPENDENCIES, missing);
-    this.#checkRoom(bytes);
+    // The node's memory is held for it already (`applyLarge`).
+    this.#checkBoardSize(bytes);
     const stored: Promise<void>[] = [];
     await inTurns(slices, (slice) => {
       const durable = this.board.applySlice(slice.update, slice.scan, memberId);
