@@ -162,7 +162,7 @@ describe('BoardMemory', () => {
     const fresh = await rooms.acquire('fresh');
     expect(rooms.get('left')).toBeUndefined();
     fresh.addMember('m');
-    // Below the budget a board loads whatever its size: 'left' again (1.6 KB) passes it.
+    // A stored board loads when it fits: 'left' again (1.6 KB) just does.
     const back = await rooms.acquire('left');
     back.addMember('m');
     await back.whenReady();
@@ -172,6 +172,26 @@ describe('BoardMemory', () => {
     expect(rooms.get('another')).toBeUndefined();
     // Its stored content is untouched by the refusal.
     expect((await storage.load('left')).updates.length).toBeGreaterThan(0);
+    await rooms.close();
+  });
+
+  it('loads a stored board only if it fits: of two loaded at once with room for one, one is refused', async () => {
+    const storage = new MemoryStorage();
+    const updates = [contentOf(new Y.Doc(), 'k', 1600), contentOf(new Y.Doc(), 'k', 1600)];
+    await storage.append('one', updates[0]!);
+    await storage.append('two', updates[1]!);
+    const budget = updates[0]!.byteLength + updates[1]!.byteLength - 1;
+    const { memory, rooms } = managerWith(storage, budget);
+    // A board that holds the budget alone still opens when no other is held.
+    const { rooms: alone } = managerWith(storage, updates[0]!.byteLength - 1);
+    expect((await alone.acquire('one')).log.bytes).toBe(updates[0]!.byteLength);
+    await alone.close();
+    const results = await Promise.allSettled([rooms.acquire('one'), rooms.acquire('two')]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const refused = results.find((r) => r.status === 'rejected');
+    expect(refused?.status === 'rejected' && refused.reason).toBeInstanceOf(MemoryRefusal);
+    expect(rooms.size).toBe(1);
+    expect(memory.used).toBe(rooms.loaded()[0]!.log.bytes);
     await rooms.close();
   });
 });

@@ -6,10 +6,9 @@ import { type Logger, silentLogger } from '../logger.js';
 /**
  * Heap a loaded board takes per byte of its stored size, at most, as measured: a 60,000-shape
  * board (14.3 MB stored) took 300-575 MB of the server's heap, 21-40 times its size, and a
- * server whose heap was capped at 384 MB ran out of memory and died while loading its seventh
- * 10,000-shape board (2.35 MB each: 23 times what it held). At 40 times, the default budget
- * leaves the boards under 63% of the heap, the rest for connections and for one more board
- * loading past the budget.
+ * server whose heap was capped at 384 MB ran out of memory and died on its seventh 10,000-shape
+ * board (2.35 MB each: 23 times what it held). At 40 times, the default budget leaves the boards
+ * under 63% of the heap, the rest for connections, garbage and the work in flight.
  */
 export const HEAP_PER_STORED_BYTE = 64;
 
@@ -90,6 +89,14 @@ export class BoardMemory {
     if (this.#used + this.#reserved + bytes <= this.budget) return;
     this.#relieve?.();
     throw this.refusal(what);
+  }
+
+  /**
+   * Throws a `MemoryRefusal` when a stored board of `bytes` does not fit beside the loaded ones.
+   * Any board fits when none is held, so every board can be opened on its own.
+   */
+  assertRoomToLoad(bytes: number, what: string): void {
+    if (this.#used + this.#reserved > 0) this.assertRoom(bytes, what);
   }
 
   /**

@@ -99,6 +99,9 @@ export class BoardRoom {
    */
   static async open(boardId: string, deps: BoardRoomDeps): Promise<BoardRoom> {
     const stored = await deps.storage.load(boardId);
+    // Checked here, where its size is known and the loads before it count: several large boards
+    // loaded at once must not each find the room only one has.
+    deps.memory?.assertRoomToLoad(stored.bytes, `board ${boardId} could not be loaded`);
     if (stored.corrupt > 0) {
       deps.logger.warn({ boardId, corrupt: stored.corrupt }, 'skipped corrupt stored records');
     }

@@ -174,8 +174,8 @@ export class RoomManager {
 
   /**
    * With the loaded boards at their memory budget, boards nobody is on are unloaded to make room
-   * for another; with none to unload, the load is refused (retryable). Below the budget a board
-   * loads whatever its size: the budget can be passed by one board.
+   * for another; with none to unload, the load is refused (retryable). Once read, the board must
+   * also fit (`BoardRoom.open`); a refusal there unloads idle boards for the retry.
    */
   async #makeRoom(boardId: string): Promise<void> {
     const memory = this.options.memory;
