@@ -123,7 +123,6 @@ export class UpdateIntake {
    */
   async applyServer(update: Uint8Array, origin: string | null = null): Promise<void> {
     while (!this.open) await this.whenOpen();
-    this.memory?.assertRoom(update.byteLength, 'the change could not be made');
     const applied = this.takesLarge(update)
       ? await this.applyLarge(update, origin, true)
       : this.board.applyUpdate(update, scanUpdate(update), origin);
