@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { Packed } from '../../workers/packing.js';
 import type { RpcWorker } from '../../workers/RpcWorker.js';
 import { ownBytes } from '../../workers/serveRpc.js';
+import { versionChecksum } from '../records.js';
 import type {
   StoredVersion,
   TakeOptions,
@@ -9,13 +11,20 @@ import type {
   VersionStore,
 } from '../VersionStore.js';
 import { type BuiltVersion, inflateVersion } from '../versionSnapshot.js';
-import type { DeflatedVersion } from './versionTables.js';
+import { VERSION_PART_BYTES } from './versionParts.js';
+import type { DeflatedVersion, VersionWritten, WrittenContent } from './versionTables.js';
+
+/** Parts deleted per transaction: about 1 MB. */
+const PARTS_PER_DROP = 4;
+const NO_BYTES = new Uint8Array(0);
 
 /**
  * The versions of a SQLite file: calls to the storage workers (see `versionTables.ts`). A
  * version is built in the snapshot worker (`build`), not in the storage worker, which must stay
- * free for the commits every ack waits on; versions are read (a stored one is megabytes for a
- * large board) on the reader.
+ * free for the commits every ack waits on; a large one is written there part by part, each
+ * part a call (and a commit) of its own, so the appends queued meanwhile commit between them
+ * (`versionParts.ts`), and the parts of thinned versions are deleted the same way. Versions are
+ * read (a stored one is megabytes for a large board) on the reader.
  */
 export class SqliteVersions implements VersionStore {
   readonly name = 'versions';
@@ -41,12 +50,62 @@ export class SqliteVersions implements VersionStore {
     >('versionInput', [boardId, options]);
     if ('skip' in input) return input.skip;
     // The records and the version pass through this thread by transfer, never copied here.
-    const built = await this.build(input.updates);
-    const data = ownBytes(built.data);
-    return this.worker.call<TakeResult>(
-      'versionWrite',
-      [boardId, options, input.throughSeq, { ...built, data }],
-      [data.buffer as ArrayBuffer],
+    const { data: built, ...rest } = await this.build(input.updates);
+    const data = ownBytes(built);
+    if (data.byteLength <= VERSION_PART_BYTES) {
+      const written = await this.worker.call<VersionWritten>(
+        'versionWrite',
+        [boardId, options, input.throughSeq, { ...rest, data }],
+        [data.buffer as ArrayBuffer],
+      );
+      return this.#dropUnused(boardId, written);
+    }
+    const token = randomUUID();
+    let crc = versionChecksum(boardId, NO_BYTES);
+    let parts = 0;
+    try {
+      for (let offset = 0; offset < data.byteLength; offset += VERSION_PART_BYTES) {
+        const part = data.slice(offset, offset + VERSION_PART_BYTES);
+        crc = await this.worker.call<number>(
+          'versionWritePart',
+          [boardId, token, parts, part, crc],
+          [part.buffer as ArrayBuffer],
+        );
+        parts++;
+      }
+    } catch (error) {
+      // Best effort: what could not be deleted now is swept as an orphan later.
+      await this.#dropParts(boardId, token).catch(() => {});
+      throw error;
+    }
+    const content: WrittenContent = { ...rest, token, parts, crc };
+    // Not dropped if this fails: the row may have been written before the answer was lost. Parts
+    // no version names are swept as orphans later.
+    const written = await this.worker.call<VersionWritten>('versionWrite', [
+      boardId,
+      options,
+      input.throughSeq,
+      content,
+    ]);
+    // Skipped (another writer took one meanwhile): its own parts are among those to drop.
+    const result = await this.#dropUnused(boardId, written);
+    if (result.taken) {
+      const orphans = await this.worker.call<string[]>('versionOrphanParts', [boardId, Date.now()]);
+      for (const orphan of orphans) await this.#dropParts(boardId, orphan);
+    }
+    return result;
+  }
+
+  /** Deletes the parts a version's write left unused (thinned versions'); its result. */
+  async #dropUnused(boardId: string, written: VersionWritten): Promise<TakeResult> {
+    for (const token of written.drop) await this.#dropParts(boardId, token);
+    return written.result;
+  }
+
+  /** Deletes the parts of `token` (null: every version part of the board), a few at a time. */
+  async #dropParts(boardId: string, token: string | null): Promise<void> {
+    while (
+      (await this.worker.call<number>('versionDropParts', [boardId, token, PARTS_PER_DROP])) > 0
     );
   }
 
@@ -74,6 +133,7 @@ export class SqliteVersions implements VersionStore {
 
   async deleteBoard(boardId: string): Promise<void> {
     await this.#call('versionDeleteBoard', [boardId]);
+    await this.#dropParts(boardId, null);
   }
 
   async #call<T>(method: string, args: unknown[], worker = this.worker): Promise<T> {

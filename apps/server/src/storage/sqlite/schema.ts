@@ -113,6 +113,19 @@ export const MIGRATIONS: readonly string[] = [
      data BLOB NOT NULL,
      PRIMARY KEY (token, idx)
    );`,
+  // Large versions in parts (see versionParts.ts), as snapshots. A row with parts = 0 holds its
+  // version in data, as before; with parts > 0, data is empty and the version is its parts
+  // under token.
+  `ALTER TABLE versions ADD COLUMN parts INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE versions ADD COLUMN token TEXT;
+   CREATE TABLE version_parts (
+     board_id TEXT NOT NULL,
+     token TEXT NOT NULL,
+     idx INTEGER NOT NULL,
+     written_at INTEGER NOT NULL,
+     data BLOB NOT NULL,
+     PRIMARY KEY (board_id, token, idx)
+   );`,
 ];
 
 const EMPTY = new Uint8Array(0);

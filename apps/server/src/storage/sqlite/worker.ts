@@ -12,12 +12,11 @@ import type { NewAsset, StoredAsset } from '../AssetStore.js';
 import type { NewLink } from '../Catalog.js';
 import { type MovedBatch, receivedBatch } from '../GroupCommitQueue.js';
 import type { TakeOptions } from '../VersionStore.js';
-import type { BuiltVersion } from '../versionSnapshot.js';
 import { type PartsAsset, SqliteAssetTables } from './assetTables.js';
 import { SqliteCatalog } from './SqliteCatalog.js';
 import { SqliteLog, type SqliteLogOptions } from './SqliteLog.js';
 import type { SnapshotContent } from './snapshotParts.js';
-import { SqliteVersionTables } from './versionTables.js';
+import { SqliteVersionTables, type WrittenContent } from './versionTables.js';
 
 const options = workerData as Omit<SqliteLogOptions, 'onCorrupt'>;
 // Both run at the event loop's priority: every ack waits on the writer's commits, and a joiner
@@ -123,8 +122,18 @@ serveRpc({
     const updates = pack(input.updates);
     return new Transfer({ throughSeq: input.throughSeq, updates }, transferOf(updates));
   },
-  versionWrite: (boardId: string, options: TakeOptions, throughSeq: number, built: BuiltVersion) =>
-    versions.write(boardId, options, throughSeq, built),
+  versionWrite: (
+    boardId: string,
+    options: TakeOptions,
+    throughSeq: number,
+    built: WrittenContent,
+  ) => versions.write(boardId, options, throughSeq, built),
+  // A large version arrives part by part: commits queued meanwhile go between the parts.
+  versionWritePart: (boardId: string, token: string, idx: number, data: Uint8Array, crc: number) =>
+    versions.parts.write(boardId, token, idx, data, crc),
+  versionDropParts: (boardId: string, token: string | null, limit: number) =>
+    versions.parts.drop(boardId, token, limit),
+  versionOrphanParts: (boardId: string, now: number) => versions.parts.orphans(boardId, now),
   versionList: (boardId: string) => versions.list(boardId),
   // Deflated: the caller inflates it off its event loop, and this thread goes on committing.
   versionGet: (boardId: string, versionId: number) => {
