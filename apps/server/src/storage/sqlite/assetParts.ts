@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { ORPHAN_PARTS_AFTER_MS } from './snapshotParts.js';
+import { ORPHAN_PARTS_AFTER_MS } from './boardParts.js';
 
 /**
  * A large image is stored in parts, each written in a transaction of its own, as large

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { continueChecksum } from '../records.js';
-import { ORPHAN_PARTS_AFTER_MS } from './snapshotParts.js';
+import { prepareBoardParts } from './boardParts.js';
 
 /**
  * A large version is stored in parts, each written in a transaction of its own, as large
@@ -17,61 +17,37 @@ export type VersionContent = { data: Uint8Array } | { token: string; parts: numb
 export type VersionParts = ReturnType<typeof prepareVersionParts>;
 
 export function prepareVersionParts(db: Database.Database) {
-  const select = db.prepare<[string, string], unknown>(
-    'SELECT data FROM version_parts WHERE board_id = ? AND token = ? ORDER BY idx',
-  );
-  select.pluck();
-  const insert = db.prepare<[string, string, number, number, Uint8Array]>(
-    'INSERT INTO version_parts (board_id, token, idx, written_at, data) VALUES (?, ?, ?, ?, ?)',
-  );
-  const count = db.prepare<[string, string], number>(
-    'SELECT count(*) FROM version_parts WHERE board_id = ? AND token = ?',
-  );
-  count.pluck();
-  const dropToken = db.prepare<[string, string, number]>(
-    `DELETE FROM version_parts WHERE rowid IN
-       (SELECT rowid FROM version_parts WHERE board_id = ? AND token = ? LIMIT ?)`,
+  const parts = prepareBoardParts(
+    db,
+    'version_parts',
+    'NOT EXISTS (SELECT 1 FROM versions v WHERE v.board_id = ? AND v.token = p.token)',
   );
   const dropBoard = db.prepare<[string, number]>(
     `DELETE FROM version_parts WHERE rowid IN
        (SELECT rowid FROM version_parts WHERE board_id = ? LIMIT ?)`,
   );
-  const orphans = db.prepare<[string, number, string], string>(
-    `SELECT DISTINCT token FROM version_parts p WHERE board_id = ? AND written_at < ?
-       AND NOT EXISTS (SELECT 1 FROM versions v WHERE v.board_id = ? AND v.token = p.token)`,
-  );
-  orphans.pluck();
-
+  const dropAll = db.transaction(
+    (boardId: string, limit: number) => dropBoard.run(boardId, limit).changes,
+  ).immediate;
   return {
-    /** A version's parts joined, or null when one is missing or is not bytes (damage). */
-    join(boardId: string, token: string, parts: number): Buffer | null {
-      const rows = select.all(boardId, token);
-      if (rows.length !== parts || !rows.every((row) => row instanceof Uint8Array)) return null;
-      return Buffer.concat(rows as Uint8Array[]);
-    },
+    join: parts.join,
+    complete: parts.complete,
+    orphans: parts.orphans,
     /**
      * Writes one part in its own transaction (IMMEDIATE: see `writeBatch`); returns the
      * version's checksum continued with it.
      */
     write: db.transaction(
       (boardId: string, token: string, idx: number, data: Uint8Array, crc: number): number => {
-        insert.run(boardId, token, idx, Date.now(), data);
+        parts.insert(boardId, token, idx, data);
         return continueChecksum(crc, data);
       },
     ).immediate,
-    complete: (boardId: string, token: string, parts: number) =>
-      count.get(boardId, token) === parts,
     /**
      * Deletes up to `limit` parts, of `token` or (null) of every version of the board, in one
      * transaction; how many it deleted.
      */
-    drop: db.transaction((boardId: string, token: string | null, limit: number) =>
-      token === null
-        ? dropBoard.run(boardId, limit).changes
-        : dropToken.run(boardId, token, limit).changes,
-    ).immediate,
-    /** Parts no version refers to, left long ago by a writer that died midway. */
-    orphans: (boardId: string, now: number): string[] =>
-      orphans.all(boardId, now - ORPHAN_PARTS_AFTER_MS, boardId),
+    drop: (boardId: string, token: string | null, limit: number): number =>
+      token === null ? dropAll(boardId, limit) : parts.drop(boardId, token, limit),
   };
 }
