@@ -11,12 +11,12 @@ import type {
   VersionStore,
 } from '../VersionStore.js';
 import { type BuiltVersion, inflateVersion } from '../versionSnapshot.js';
+import { dropParts, type PartMethods, writeParts } from './partCalls.js';
 import { VERSION_PART_BYTES } from './versionParts.js';
 import type { DeflatedVersion, VersionWritten, WrittenContent } from './versionTables.js';
 
-/** Parts deleted per transaction: about 1 MB. */
-const PARTS_PER_DROP = 4;
 const NO_BYTES = new Uint8Array(0);
+const PART_METHODS: PartMethods = { write: 'versionWritePart', drop: 'versionDropParts' };
 
 /**
  * The versions of a SQLite file: calls to the storage workers (see `versionTables.ts`). A
@@ -61,23 +61,15 @@ export class SqliteVersions implements VersionStore {
       return this.#dropUnused(boardId, written);
     }
     const token = randomUUID();
-    let crc = versionChecksum(boardId, NO_BYTES);
-    let parts = 0;
-    try {
-      for (let offset = 0; offset < data.byteLength; offset += VERSION_PART_BYTES) {
-        const part = data.slice(offset, offset + VERSION_PART_BYTES);
-        crc = await this.worker.call<number>(
-          'versionWritePart',
-          [boardId, token, parts, part, crc],
-          [part.buffer as ArrayBuffer],
-        );
-        parts++;
-      }
-    } catch (error) {
-      // Best effort: what could not be deleted now is swept as an orphan later.
-      await this.#dropParts(boardId, token).catch(() => {});
-      throw error;
-    }
+    const { parts, crc } = await writeParts(
+      this.worker,
+      PART_METHODS,
+      boardId,
+      token,
+      data,
+      VERSION_PART_BYTES,
+      versionChecksum(boardId, NO_BYTES),
+    );
     const content: WrittenContent = { ...rest, token, parts, crc };
     // Not dropped if this fails: the row may have been written before the answer was lost. Parts
     // no version names are swept as orphans later.
@@ -103,10 +95,8 @@ export class SqliteVersions implements VersionStore {
   }
 
   /** Deletes the parts of `token` (null: every version part of the board), a few at a time. */
-  async #dropParts(boardId: string, token: string | null): Promise<void> {
-    while (
-      (await this.worker.call<number>('versionDropParts', [boardId, token, PARTS_PER_DROP])) > 0
-    );
+  #dropParts(boardId: string, token: string | null): Promise<void> {
+    return dropParts(this.worker, PART_METHODS, boardId, token);
   }
 
   list(boardId: string): Promise<VersionInfo[]> {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { RpcWorker } from '../../workers/RpcWorker.js';
 import { recordChecksum } from '../records.js';
+import { dropParts, type PartMethods, writeParts } from './partCalls.js';
 import { SNAPSHOT_PART_BYTES } from './snapshotParts.js';
 
-/** Parts deleted per transaction when a snapshot is replaced: about 1 MB. */
-const PARTS_PER_DROP = 4;
 const NO_BYTES = new Uint8Array(0);
+const PART_METHODS: PartMethods = { write: 'writeSnapshotPart', drop: 'dropSnapshotParts' };
 
 type Replaced = { written: boolean; drop: string | null };
 
@@ -28,41 +28,29 @@ export async function storeSnapshot(
       [boardId, expected, throughSeq, { state }],
       [state.buffer as ArrayBuffer],
     );
-    if (outcome.drop !== null) await dropParts(worker, boardId, outcome.drop);
+    if (outcome.drop !== null) await dropParts(worker, PART_METHODS, boardId, outcome.drop);
     return outcome.written;
   }
   const token = randomUUID();
-  let crc = recordChecksum('snapshot', boardId, throughSeq, NO_BYTES);
-  let parts = 0;
-  try {
-    for (let offset = 0; offset < state.byteLength; offset += SNAPSHOT_PART_BYTES) {
-      const part = state.slice(offset, offset + SNAPSHOT_PART_BYTES);
-      crc = await worker.call<number>(
-        'writeSnapshotPart',
-        [boardId, token, parts, part, crc],
-        [part.buffer as ArrayBuffer],
-      );
-      parts++;
-    }
-  } catch (error) {
-    // Best effort: what could not be deleted now is swept as an orphan later.
-    await dropParts(worker, boardId, token).catch(() => {});
-    throw error;
-  }
+  const { parts, crc } = await writeParts(
+    worker,
+    PART_METHODS,
+    boardId,
+    token,
+    state,
+    SNAPSHOT_PART_BYTES,
+    recordChecksum('snapshot', boardId, throughSeq, NO_BYTES),
+  );
   const outcome = await worker.call<Replaced>('replaceSnapshot', [
     boardId,
     expected,
     throughSeq,
     { token, parts, crc },
   ]);
-  if (outcome.drop !== null) await dropParts(worker, boardId, outcome.drop);
+  if (outcome.drop !== null) await dropParts(worker, PART_METHODS, boardId, outcome.drop);
   if (outcome.written) {
     const orphans = await worker.call<string[]>('orphanSnapshotParts', [boardId, Date.now()]);
-    for (const orphan of orphans) await dropParts(worker, boardId, orphan);
+    for (const orphan of orphans) await dropParts(worker, PART_METHODS, boardId, orphan);
   }
   return outcome.written;
-}
-
-async function dropParts(worker: RpcWorker, boardId: string, token: string): Promise<void> {
-  while ((await worker.call<number>('dropSnapshotParts', [boardId, token, PARTS_PER_DROP])) > 0);
 }
