@@ -17,6 +17,7 @@ import { sqliteBoards, sqliteLinks } from './sqlite/catalogClient.js';
 import { SqliteAssets } from './sqlite/SqliteAssets.js';
 import { type CompactionInput, SqliteLog } from './sqlite/SqliteLog.js';
 import { SqliteVersions } from './sqlite/SqliteVersions.js';
+import { StrayPartSweep } from './sqlite/StrayPartSweep.js';
 import { storeSnapshot } from './sqlite/storeSnapshot.js';
 
 export interface CorruptRecord {
@@ -68,6 +69,7 @@ export class SqliteStorage implements Storage {
   readonly #reader: RpcWorker;
   readonly #queue: GroupCommitQueue;
   readonly #builder: SnapshotBuilder;
+  readonly #strays: StrayPartSweep;
   readonly #logger: Logger;
   #closed = false;
 
@@ -102,6 +104,7 @@ export class SqliteStorage implements Storage {
       });
     this.#worker = worker('sqlite-storage', false);
     this.#reader = worker('sqlite-reader', true);
+    this.#strays = new StrayPartSweep({ reader: this.#reader, writer: this.#worker, logger });
     this.#builder = new SnapshotBuilder((error) =>
       logger.error({ err: error }, 'snapshot worker died; restarting'),
     );
@@ -202,6 +205,15 @@ export class SqliteStorage implements Storage {
     await this.#worker.call('ping');
   }
 
+  /**
+   * Deletes the parts of large snapshots and versions that nothing names, on any board, once an
+   * hour old (`StrayPartSweep`, which also runs hourly): how many writes' parts it deleted.
+   */
+  sweepStrayParts(): Promise<number> {
+    this.#assertOpen();
+    return this.#strays.sweep();
+  }
+
   /** Committed rows of a board, for tests and diagnostics; queued appends are not counted. */
   async stats(boardId: string): Promise<{ updates: number; snapshots: number }> {
     this.#assertOpen();
@@ -211,6 +223,7 @@ export class SqliteStorage implements Storage {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#strays.close();
     await this.#queue.close();
     try {
       await Promise.all([this.#worker.call('close'), this.#reader.call('close')]);

@@ -15,6 +15,7 @@ export type CompactionInput =
       snapshotBytes: number;
     };
 
+import type { StrayParts } from './boardParts.js';
 import { MIGRATIONS, prepareStatements, type Statements } from './schema.js';
 import type { SnapshotContent } from './snapshotParts.js';
 
@@ -194,6 +195,11 @@ export class SqliteLog {
   /** Parts of the board's snapshots that nothing refers to, left long ago by a dead writer. */
   orphanSnapshotParts(boardId: string, now: number): string[] {
     return this.#statements.parts.orphans(boardId, now);
+  }
+
+  /** The same, of every board, up to `limit` snapshot writes (`StrayPartSweep`). */
+  straySnapshotParts(now: number, limit: number): StrayParts[] {
+    return this.#statements.parts.strays(now, limit);
   }
 
   /** Committed rows of a board, for tests and diagnostics. */

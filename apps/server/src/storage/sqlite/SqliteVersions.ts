@@ -11,12 +11,11 @@ import type {
   VersionStore,
 } from '../VersionStore.js';
 import { type BuiltVersion, inflateVersion } from '../versionSnapshot.js';
-import { dropParts, type PartMethods, writeParts } from './partCalls.js';
+import { dropParts, VERSION_PART_METHODS as PART_METHODS, writeParts } from './partCalls.js';
 import { VERSION_PART_BYTES } from './versionParts.js';
 import type { DeflatedVersion, VersionWritten, WrittenContent } from './versionTables.js';
 
 const NO_BYTES = new Uint8Array(0);
-const PART_METHODS: PartMethods = { write: 'versionWritePart', drop: 'versionDropParts' };
 
 /**
  * The versions of a SQLite file: calls to the storage workers (see `versionTables.ts`). A

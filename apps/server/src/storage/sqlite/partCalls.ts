@@ -11,6 +11,15 @@ export interface PartMethods {
   drop: string;
 }
 
+export const SNAPSHOT_PART_METHODS: PartMethods = {
+  write: 'writeSnapshotPart',
+  drop: 'dropSnapshotParts',
+};
+export const VERSION_PART_METHODS: PartMethods = {
+  write: 'versionWritePart',
+  drop: 'versionDropParts',
+};
+
 /**
  * Writes `bytes` under `token` through the storage worker, `partBytes` at a time, each part a
  * call (and a commit) of its own, so the appends queued meanwhile commit between them; each

@@ -19,7 +19,7 @@ export function prepareSnapshotParts(db: Database.Database) {
   const parts = prepareBoardParts(
     db,
     'snapshot_parts',
-    'p.token IS NOT (SELECT token FROM snapshots WHERE board_id = ?)',
+    'p.token IS NOT (SELECT token FROM snapshots s WHERE s.board_id = p.board_id)',
   );
   return {
     ...parts,

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { RpcWorker } from '../../workers/RpcWorker.js';
 import { recordChecksum } from '../records.js';
-import { dropParts, type PartMethods, writeParts } from './partCalls.js';
+import { dropParts, SNAPSHOT_PART_METHODS as PART_METHODS, writeParts } from './partCalls.js';
 import { SNAPSHOT_PART_BYTES } from './snapshotParts.js';
 
 const NO_BYTES = new Uint8Array(0);
-const PART_METHODS: PartMethods = { write: 'writeSnapshotPart', drop: 'dropSnapshotParts' };
 
 type Replaced = { written: boolean; drop: string | null };
 

@@ -20,7 +20,7 @@ export function prepareVersionParts(db: Database.Database) {
   const parts = prepareBoardParts(
     db,
     'version_parts',
-    'NOT EXISTS (SELECT 1 FROM versions v WHERE v.board_id = ? AND v.token = p.token)',
+    'NOT EXISTS (SELECT 1 FROM versions v WHERE v.board_id = p.board_id AND v.token = p.token)',
   );
   const dropBoard = db.prepare<[string, number]>(
     `DELETE FROM version_parts WHERE rowid IN
@@ -33,6 +33,7 @@ export function prepareVersionParts(db: Database.Database) {
     join: parts.join,
     complete: parts.complete,
     orphans: parts.orphans,
+    strays: parts.strays,
     /**
      * Writes one part in its own transaction (IMMEDIATE: see `writeBatch`); returns the
      * version's checksum continued with it.

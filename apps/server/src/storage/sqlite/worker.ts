@@ -77,6 +77,11 @@ serveRpc({
   dropSnapshotParts: (boardId: string, token: string, limit: number) =>
     log.dropSnapshotParts(boardId, token, limit),
   orphanSnapshotParts: (boardId: string, now: number) => log.orphanSnapshotParts(boardId, now),
+  // On the reader: a look at every board's parts, which must not hold the commits.
+  strayParts: (now: number, limit: number) => ({
+    snapshots: log.straySnapshotParts(now, limit),
+    versions: versions.parts.strays(now, limit),
+  }),
   stats: (boardId: string) => log.stats(boardId),
   recordLink: (link: NewLink) => catalog.recordLink(link),
   listLinks: (scope: string) => catalog.listLinks(scope),
