@@ -1,26 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { T0, take } from '../testing/boardDataKit.js';
+import { HOUR, noisyBoard, T0, take } from '../testing/boardDataKit.js';
 import { withConnection, withSqliteStorage } from '../testing/sqliteFile.js';
-
-const HOUR = 60 * 60 * 1000;
-
-/** Updates of a board large enough for its snapshot and its version to be stored in parts. */
-function largeBoard(seed: string): { doc: Y.Doc; updates: Uint8Array[] } {
-  const doc = new Y.Doc();
-  const updates: Uint8Array[] = [];
-  doc.on('update', (update: Uint8Array) => updates.push(update));
-  for (let i = 0; i < 300; i += 50) {
-    doc.transact(() => {
-      for (let j = i; j < i + 50; j++) {
-        const text = randomBytes(3000).toString('base64');
-        doc.getMap('shapes').set(`${seed}-${j}`, new Y.Map([['text', text]]));
-      }
-    });
-  }
-  return { doc, updates };
-}
 
 const tokens = (file: string, table: 'snapshot_parts' | 'version_parts') =>
   withConnection(file, (db) =>
@@ -43,7 +24,7 @@ describe('SqliteStorage: stray parts', () => {
     () =>
       withSqliteStorage(async (s, file) => {
         // A board whose snapshot and version are in parts: all of them stay.
-        const kept = largeBoard('kept');
+        const kept = noisyBoard(300, 'kept');
         await Promise.all(kept.updates.map((update) => s.append('kept', update)));
         expect(await take(s.versions, 'kept', T0)).toMatchObject({ taken: true });
         expect(await s.compact('kept')).toMatchObject({ compacted: true });
@@ -53,7 +34,7 @@ describe('SqliteStorage: stray parts', () => {
         expect(version).toMatchObject({ board: 'kept' });
 
         // A board whose deletion stopped after its version rows: its parts are named by nothing.
-        const gone = largeBoard('gone');
+        const gone = noisyBoard(300, 'gone');
         await Promise.all(gone.updates.map((update) => s.append('gone', update)));
         expect(await take(s.versions, 'gone', T0)).toMatchObject({ taken: true });
         withConnection(file, (db) =>

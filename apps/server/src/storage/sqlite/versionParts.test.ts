@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
@@ -6,29 +5,10 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { versionChecksum } from '../records.js';
 import { SqliteStorage } from '../SqliteStorage.js';
-import { DAY, T0, take } from '../testing/boardDataKit.js';
+import { DAY, noisyBoard, T0, take } from '../testing/boardDataKit.js';
 import { tempDir, withConnection, withSqliteStorage } from '../testing/sqliteFile.js';
 import { MIGRATIONS } from './schema.js';
 import { VERSION_PART_BYTES } from './versionParts.js';
-
-/**
- * A board whose version takes several parts even deflated: shapes with random text (a version
- * of ordinary shapes deflates to a few percent of its size).
- */
-function noisyBoard(shapes: number, seed: string): { doc: Y.Doc; updates: Uint8Array[] } {
-  const doc = new Y.Doc();
-  const updates: Uint8Array[] = [];
-  doc.on('update', (update: Uint8Array) => updates.push(update));
-  for (let i = 0; i < shapes; i += 50) {
-    doc.transact(() => {
-      for (let j = i; j < i + 50; j++) {
-        const text = randomBytes(3000).toString('base64');
-        doc.getMap('shapes').set(`${seed}-${j}`, new Y.Map([['text', text]]));
-      }
-    });
-  }
-  return { doc, updates };
-}
 
 async function appendAll(storage: SqliteStorage, boardId: string, updates: Uint8Array[]) {
   await Promise.all(updates.map((update) => storage.append(boardId, update)));

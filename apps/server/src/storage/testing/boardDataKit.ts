@@ -1,5 +1,5 @@
 /** Shared pieces of the images-and-versions contract: fixtures, builders and times. */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { BoardModel, type NewShape } from '@drawbridge/board';
 import * as Y from 'yjs';
 import type { AssetStore, NewAsset } from '../AssetStore.js';
@@ -83,4 +83,24 @@ export interface BoardDataContext {
   assets: AssetStore;
   versions: VersionStore;
   put: (boardId: string, a: NewAsset, maxBoardBytes?: number, now?: number) => Promise<unknown>;
+}
+
+/**
+ * A board whose snapshot and versions take several parts even deflated (SQLite stores them in
+ * parts of 256 KB): shapes with random text (a version of ordinary shapes deflates to a few
+ * percent of its size). Its doc and the updates that built it, 50 shapes each.
+ */
+export function noisyBoard(shapes: number, seed: string): { doc: Y.Doc; updates: Uint8Array[] } {
+  const doc = new Y.Doc();
+  const updates: Uint8Array[] = [];
+  doc.on('update', (update: Uint8Array) => updates.push(update));
+  for (let i = 0; i < shapes; i += 50) {
+    doc.transact(() => {
+      for (let j = i; j < i + 50; j++) {
+        const text = randomBytes(3000).toString('base64');
+        doc.getMap('shapes').set(`${seed}-${j}`, new Y.Map([['text', text]]));
+      }
+    });
+  }
+  return { doc, updates };
 }
