@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { SqliteStorage } from '../SqliteStorage.js';
-import { withConnection, withSqliteStorage } from '../testing/sqliteFile.js';
+import { recordWriteOrder, withConnection, withSqliteStorage } from '../testing/sqliteFile.js';
 import { SNAPSHOT_PART_BYTES } from './snapshotParts.js';
 
 /** A board whose snapshot takes several parts: its doc, and the updates that built it. */
@@ -49,16 +49,7 @@ describe('SqliteStorage: large writes', () => {
         const size = Y.encodeStateAsUpdate(doc).byteLength;
         expect(size).toBeGreaterThan(3 * SNAPSHOT_PART_BYTES);
         // What was written, in commit order, as the file itself records it.
-        withConnection(file, (db) =>
-          db.exec(`
-        CREATE TABLE write_order (n INTEGER PRIMARY KEY, what TEXT NOT NULL);
-        CREATE TRIGGER log_append AFTER INSERT ON updates WHEN NEW.board_id = 'other'
-          BEGIN INSERT INTO write_order (what) VALUES ('append'); END;
-        CREATE TRIGGER log_part AFTER INSERT ON snapshot_parts
-          BEGIN INSERT INTO write_order (what) VALUES ('part'); END;
-        CREATE TRIGGER log_snapshot AFTER INSERT ON snapshots
-          BEGIN INSERT INTO write_order (what) VALUES ('snapshot'); END;`),
-        );
+        const writeOrder = recordWriteOrder(file, 'snapshot_parts', 'snapshots', 'snapshot');
 
         let done = false;
         const compaction = s.compact('big').finally(() => {
@@ -67,9 +58,7 @@ describe('SqliteStorage: large writes', () => {
         while (!done) await s.append('other', Uint8Array.of(0, 0));
         expect(await compaction).toMatchObject({ compacted: true, snapshotBytes: size });
 
-        const order = withConnection(file, (db) =>
-          db.prepare<[], string>('SELECT what FROM write_order ORDER BY n').pluck().all(),
-        );
+        const order = writeOrder();
         const parts = order.filter((what) => what === 'part').length;
         expect(parts).toBe(Math.ceil(size / SNAPSHOT_PART_BYTES));
         const first = order.indexOf('part');

@@ -6,7 +6,12 @@ import * as Y from 'yjs';
 import { versionChecksum } from '../records.js';
 import { SqliteStorage } from '../SqliteStorage.js';
 import { DAY, noisyBoard, T0, take } from '../testing/boardDataKit.js';
-import { tempDir, withConnection, withSqliteStorage } from '../testing/sqliteFile.js';
+import {
+  recordWriteOrder,
+  tempDir,
+  withConnection,
+  withSqliteStorage,
+} from '../testing/sqliteFile.js';
 import { MIGRATIONS } from './schema.js';
 import { VERSION_PART_BYTES } from './versionParts.js';
 
@@ -47,16 +52,7 @@ describe('SqliteStorage: large versions', () => {
       withSqliteStorage(async (s, file) => {
         const { doc, updates } = noisyBoard(400, 'a');
         await appendAll(s, 'big', updates);
-        withConnection(file, (db) =>
-          db.exec(`
-        CREATE TABLE write_order (n INTEGER PRIMARY KEY, what TEXT NOT NULL);
-        CREATE TRIGGER log_append AFTER INSERT ON updates WHEN NEW.board_id = 'other'
-          BEGIN INSERT INTO write_order (what) VALUES ('append'); END;
-        CREATE TRIGGER log_part AFTER INSERT ON version_parts
-          BEGIN INSERT INTO write_order (what) VALUES ('part'); END;
-        CREATE TRIGGER log_version AFTER INSERT ON versions
-          BEGIN INSERT INTO write_order (what) VALUES ('version'); END;`),
-        );
+        const writeOrder = recordWriteOrder(file, 'version_parts', 'versions', 'version');
 
         let done = false;
         const taking = take(s.versions, 'big', T0).finally(() => {
@@ -73,9 +69,7 @@ describe('SqliteStorage: large versions', () => {
         expect(stored!.bytes).toBeGreaterThan((stored!.parts - 1) * VERSION_PART_BYTES);
         expect(stored!.bytes).toBeLessThanOrEqual(stored!.parts * VERSION_PART_BYTES);
 
-        const order = withConnection(file, (db) =>
-          db.prepare<[], string>('SELECT what FROM write_order ORDER BY n').pluck().all(),
-        );
+        const order = writeOrder();
         expect(order.filter((what) => what === 'part')).toHaveLength(stored!.parts);
         const first = order.indexOf('part');
         const written = order.indexOf('version');

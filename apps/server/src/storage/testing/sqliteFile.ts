@@ -15,6 +15,33 @@ export function withConnection<T>(file: string, run: (db: Database.Database) => 
   }
 }
 
+/**
+ * Makes the file record, in commit order, the appends to board `other` ('append'), the parts
+ * written to `parts` ('part') and the rows inserted into `rows` (`rowLabel`): what a large
+ * write let commit between its parts. Returns a reader of that order.
+ */
+export function recordWriteOrder(
+  file: string,
+  parts: 'snapshot_parts' | 'version_parts',
+  rows: 'snapshots' | 'versions',
+  rowLabel: string,
+): () => string[] {
+  withConnection(file, (db) =>
+    db.exec(`
+      CREATE TABLE write_order (n INTEGER PRIMARY KEY, what TEXT NOT NULL);
+      CREATE TRIGGER log_append AFTER INSERT ON updates WHEN NEW.board_id = 'other'
+        BEGIN INSERT INTO write_order (what) VALUES ('append'); END;
+      CREATE TRIGGER log_part AFTER INSERT ON ${parts}
+        BEGIN INSERT INTO write_order (what) VALUES ('part'); END;
+      CREATE TRIGGER log_row AFTER INSERT ON ${rows}
+        BEGIN INSERT INTO write_order (what) VALUES ('${rowLabel}'); END;`),
+  );
+  return () =>
+    withConnection(file, (db) =>
+      db.prepare<[], string>('SELECT what FROM write_order ORDER BY n').pluck().all(),
+    );
+}
+
 export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'drawbridge-'));
 }
