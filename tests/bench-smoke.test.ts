@@ -3,13 +3,15 @@
  * process with real client processes, its report, and the content counter's loss and duplicate
  * checks. No figures are asserted (the bench itself is `pnpm bench`, never part of `pnpm check`).
  */
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { connect } from './bench/lib/conn.js';
 import { ContentCounter } from './bench/lib/content.js';
 import { EDITOR_CLIENT_ID, generateEdits } from './bench/lib/edits.js';
+import { oneWayLatencies } from './bench/lib/oneWay.js';
 import { markdownReport, svgChart } from './bench/lib/report.js';
-import { metric } from './bench/lib/scenario.js';
+import { metric, now } from './bench/lib/scenario.js';
 import { startServer } from './bench/lib/servers.js';
 import { runBroadcast } from './bench/scenarios/broadcast.js';
 import { fanout } from './bench/scenarios/fanout.js';
@@ -151,5 +153,21 @@ describe('bench harness', () => {
     const lossy = counter.reader('lossy');
     lossy.receive(edits.updates[0]!);
     expect(() => lossy.receive(edits.updates[2]!)).toThrow(/lost update/);
+  });
+
+  it('times sends and deliveries on one clock across processes, and refuses a negative latency', () => {
+    // Another process's reading falls between two of this one's, as on one shared clock.
+    const before = now();
+    const script = `console.log(Number(process.hrtime.bigint()) / 1e6)`;
+    const theirs = Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+    const after = now();
+    expect(theirs).toBeGreaterThanOrEqual(before);
+    expect(theirs).toBeLessThanOrEqual(after);
+
+    // Two readers over three edits, reader after reader.
+    expect(oneWayLatencies([10, 12, 14], [11, 13.5, 14.25, 10.5, 12, 15])).toEqual([
+      1, 1.5, 0.25, 0.5, 0, 1,
+    ]);
+    expect(() => oneWayLatencies([10, 12], [11, 11.5])).toThrow(/0\.500 ms before its send/);
   });
 });

@@ -17,6 +17,7 @@ import {
   sumOf,
 } from '../lib/clusterStats.js';
 import type { ServerAddress } from '../lib/conn.js';
+import { oneWayLatencies } from '../lib/oneWay.js';
 import {
   type ServerKind,
   type ServerProcess,
@@ -187,10 +188,7 @@ function latencyOf(samples: number[]): LatencyFigures {
 /** Latency over every reader, and over each client process's readers. */
 function latencies(phase: Phase): { all: LatencyFigures; byWorker: LatencyFigures[] } {
   const sentAt = phase.results[0]!.sentAt!;
-  const byWorker = phase.results.map((result) => {
-    const received = result.receivedAt!;
-    return Array.from(received, (at, k) => at - sentAt[k % sentAt.length]!);
-  });
+  const byWorker = phase.results.map((result) => oneWayLatencies(sentAt, result.receivedAt!));
   return { all: latencyOf(byWorker.flat()), byWorker: byWorker.map(latencyOf) };
 }
 

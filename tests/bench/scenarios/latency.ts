@@ -1,4 +1,5 @@
 /** Paced latency: 500 updates/s -> 50 readers, end to end from send to delivery. */
+import { oneWayLatencies } from '../lib/oneWay.js';
 import { interleave, metric, type Scenario } from '../lib/scenario.js';
 import { SERVER_KINDS } from '../lib/servers.js';
 import { percentile } from '../lib/stats.js';
@@ -32,12 +33,9 @@ export const latency: Scenario = {
         2,
       );
       const sentAt = run.results[0]!.sentAt!;
-      const latencies: number[] = [];
-      for (const result of run.results) {
-        const received = result.receivedAt!;
-        for (let k = 0; k < received.length; k++)
-          latencies.push(received[k]! - sentAt[k % sentAt.length]!);
-      }
+      const latencies = run.results.flatMap((result) =>
+        oneWayLatencies(sentAt, result.receivedAt!),
+      );
       latencies.sort((a, b) => a - b);
       return {
         p50: percentile(latencies, 0.5),
