@@ -157,6 +157,43 @@ describe('PostgresStorage', () => {
     expect(s.appendStats).toMatchObject({ fast: 1, locked: 1 });
   });
 
+  it('commits batches of several boards and sizes byte for byte, on the locking path and the one-statement one', async () => {
+    const s = await open();
+    // Sizes from 1 byte to 300 KB, every byte telling its record apart from the others.
+    const record = (board: number, n: number) => {
+      const size = [1, 7, 200, 4096, 300_000][(board + n) % 5]!;
+      return Uint8Array.from({ length: size }, (_, i) => (i * 31 + board * 7 + n) & 255);
+    };
+    const boards = ['p-c', 'p-a', 'p-b'];
+    const sent = new Map<string, Uint8Array[]>(boards.map((board) => [board, []]));
+    // Two batches: boards it knows nothing of take the locking path, then the one-statement one.
+    for (let batch = 0; batch < 2; batch++) {
+      const appends: Promise<number>[] = [];
+      for (let n = 0; n < 6; n++) {
+        boards.forEach((board, b) => {
+          const bytes = record(b, batch * 6 + n);
+          sent.get(board)!.push(bytes);
+          appends.push(s.append(board, bytes));
+        });
+      }
+      const seqs = await Promise.all(appends);
+      // Each board's seqs follow on in issue order, interleaved as they were sent.
+      boards.forEach((_, b) => {
+        expect(seqs.filter((_, i) => i % boards.length === b)).toEqual(
+          Array.from({ length: 6 }, (_, n) => batch * 6 + n + 1),
+        );
+      });
+    }
+    expect(s.appendStats).toMatchObject({ fast: 1, locked: 1 });
+    for (const board of boards) {
+      const stored = await s.readSince(board, 0);
+      expect(stored.lastSeq).toBe(12);
+      expect(stored.updates.map((u) => Buffer.from(u).toString('hex'))).toEqual(
+        sent.get(board)!.map((u) => Buffer.from(u).toString('hex')),
+      );
+    }
+  });
+
   it('reads whole boards in a worker thread, several at once; catch-up reads stay here', async () => {
     const corrupt: unknown[] = [];
     const s = await open({ onCorrupt: (record) => corrupt.push(record) });

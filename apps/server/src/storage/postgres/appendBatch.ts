@@ -45,27 +45,58 @@ function groupByBoard(batch: readonly QueuedAppend[]): BoardGroup[] {
   );
 }
 
-/** `VALUES` rows of (board_id, seq, data, crc) from parameter `first` on, and their values. */
-function recordRows(
+/**
+ * A batch's records as the parameters `recordsFrom` reads: the board, seq and checksum of each,
+ * and all their bytes in one buffer with each record's offset and length (int4: a batch holds at
+ * most the queue's byte bound, or one record). Six parameters whatever the batch's size, so the
+ * statements are prepared once per connection. With a parameter per record value, and so a
+ * statement text per batch size, PostgreSQL parsed and planned every commit: 1.2 ms per commit
+ * of 31 records against 0.9 ms this way (unloaded, fsync included); in the fan-out bench on
+ * PostgreSQL, 2.9 ms against 2.5-2.8 ms.
+ */
+function recordParams(
   batch: readonly QueuedAppend[],
   groups: readonly BoardGroup[],
   firstSeqs: readonly number[],
-  first: number,
-): { sql: string; values: unknown[] } {
-  const rows: string[] = [];
-  const values: unknown[] = [];
+): unknown[] {
+  const boardIds: string[] = [];
+  const seqs: number[] = [];
+  const offsets: number[] = [];
+  const lengths: number[] = [];
+  const crcs: number[] = [];
+  const parts: Uint8Array[] = [];
+  let offset = 0;
   groups.forEach(({ boardId, indices }, g) => {
     indices.forEach((index, k) => {
       const seq = firstSeqs[g]! + k;
       const { data } = batch[index]!;
-      const p = first + values.length;
-      rows.push(`($${p}::text, $${p + 1}::int8, $${p + 2}::bytea, $${p + 3}::int8)`);
-      // A Buffer is sent in binary; a bare Uint8Array would be sent as text.
-      const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-      values.push(boardId, seq, bytes, recordChecksum('update', boardId, seq, data));
+      boardIds.push(boardId);
+      seqs.push(seq);
+      offsets.push(offset);
+      lengths.push(data.byteLength);
+      crcs.push(recordChecksum('update', boardId, seq, data));
+      parts.push(data);
+      offset += data.byteLength;
     });
   });
-  return { sql: rows.join(',\n'), values };
+  // One Buffer, sent in binary (a bare Uint8Array would be sent as text); a batch of one record
+  // (a large paste, say) is sent from its own bytes, not copied first.
+  const only = parts.length === 1 ? parts[0]! : null;
+  const bytes = only
+    ? Buffer.from(only.buffer, only.byteOffset, only.byteLength)
+    : Buffer.concat(parts, offset);
+  return [boardIds, seqs, bytes, offsets, lengths, crcs];
+}
+
+/**
+ * The records of `recordParams` from parameter `$first` on, as rows (board_id, seq, data, crc):
+ * each record's bytes cut from the one buffer.
+ */
+function recordsFrom(first: number): string {
+  const p = (i: number) => `$${first + i}`;
+  return `SELECT r.board_id, r.seq, substring(${p(2)}::bytea FROM r.off + 1 FOR r.len) AS data, r.crc
+    FROM unnest(${p(0)}::text[], ${p(1)}::int8[], ${p(3)}::int4[], ${p(4)}::int4[], ${p(5)}::int8[])
+      AS r(board_id, seq, off, len, crc)`;
 }
 
 /**
@@ -75,8 +106,9 @@ function recordRows(
  * records are inserted only for the boards that moved. A board we believe new is inserted only
  * if no row exists; one we believe old only if its row exists (a restored, older database).
  */
-function guessedAppendSql(recordRowsSql: string): string {
-  return `WITH input AS (
+const GUESSED_APPEND = {
+  name: 'drawbridge-append-guessed',
+  text: `WITH input AS (
     SELECT * FROM unnest($1::text[], $2::int8[], $3::int4[]) WITH ORDINALITY AS t(board_id, expected, n, ord)
   ), bump AS (
     INSERT INTO boards AS b (board_id, last_seq, updated_at)
@@ -88,11 +120,17 @@ function guessedAppendSql(recordRowsSql: string): string {
     RETURNING b.board_id
   ), records AS (
     INSERT INTO updates (board_id, seq, data, crc)
-    SELECT r.board_id, r.seq, r.data, r.crc FROM (VALUES ${recordRowsSql}) AS r(board_id, seq, data, crc)
+    SELECT r.board_id, r.seq, r.data, r.crc FROM (${recordsFrom(4)}) AS r
     WHERE r.board_id IN (SELECT board_id FROM bump)
   )
-  SELECT board_id FROM bump`;
-}
+  SELECT board_id FROM bump`,
+};
+
+/** The locking path's insert, after its BEGIN and bump. */
+const LOCKED_INSERT = {
+  name: 'drawbridge-append-locked',
+  text: `INSERT INTO updates (board_id, seq, data, crc) ${recordsFrom(1)}`,
+};
 
 /**
  * BEGIN and the bump of each board's last_seq by its record count, in sorted order, as one
@@ -188,19 +226,21 @@ async function guessedAppend(
   groups: readonly BoardGroup[],
   believed: readonly number[],
 ): Promise<Set<string>> {
-  const rows = recordRows(
+  const records = recordParams(
     batch,
     groups,
     believed.map((seq) => seq + 1),
-    4,
   );
   try {
-    const result = await pool.query<{ board_id: string }>(guessedAppendSql(rows.sql), [
-      groups.map(({ boardId }) => boardId),
-      believed,
-      groups.map(({ indices }) => indices.length),
-      ...rows.values,
-    ]);
+    const result = await pool.query<{ board_id: string }>({
+      ...GUESSED_APPEND,
+      values: [
+        groups.map(({ boardId }) => boardId),
+        believed,
+        groups.map(({ indices }) => indices.length),
+        ...records,
+      ],
+    });
     return new Set(result.rows.map((row) => row.board_id));
   } catch (error) {
     // A deadlock rolled the statement back: nothing committed, so the locking path may retry.
@@ -226,16 +266,12 @@ function lockedAppend(
         if (seq === undefined) throw new Error(`no last_seq returned for board ${boardId}`);
         return seq;
       });
-      const rows = recordRows(
+      const records = recordParams(
         batch,
         groups,
         groups.map(({ indices }, g) => lastSeqs[g]! - indices.length + 1),
-        1,
       );
-      await client.query(
-        `INSERT INTO updates (board_id, seq, data, crc) VALUES ${rows.sql}`,
-        rows.values,
-      );
+      await client.query({ ...LOCKED_INSERT, values: records });
       await client.query('COMMIT');
       return lastSeqs;
     } catch (error) {
