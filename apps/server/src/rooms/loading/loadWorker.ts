@@ -16,6 +16,7 @@ import { serverDoc } from '../../serverDoc.js';
 import { type Packed, pack, transferOf, unpack } from '../../workers/packing.js';
 import { serveRpc, Transfer } from '../../workers/serveRpc.js';
 import { lowerThreadPriority } from '../../workers/threadPriority.js';
+import { mergeParts } from './mergeParts.js';
 import { sliceDocument, sliceUpdate } from './sliceDocument.js';
 
 export interface LoadedSlices {
@@ -64,7 +65,7 @@ serveRpc({
   stateVector: (update: Uint8Array) => Y.encodeStateVectorFromUpdate(update),
   /** Stored records merged (they are ours, scanned when stored), with their state vector. */
   coldAnswer: (packed: Packed) => {
-    const update = Y.mergeUpdates(unpack(packed));
+    const update = mergeParts(unpack(packed));
     const stateVector = Y.encodeStateVectorFromUpdate(update);
     return new Transfer({ update, stateVector }, [update.buffer as ArrayBuffer]);
   },
