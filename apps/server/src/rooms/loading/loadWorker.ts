@@ -65,8 +65,7 @@ serveRpc({
   stateVector: (update: Uint8Array) => Y.encodeStateVectorFromUpdate(update),
   /** Stored records merged (they are ours, scanned when stored), with their state vector. */
   coldAnswer: (packed: Packed) => {
-    const update = mergeParts(unpack(packed));
-    const stateVector = Y.encodeStateVectorFromUpdate(update);
+    const { update, stateVector } = mergeParts(unpack(packed));
     return new Transfer({ update, stateVector }, [update.buffer as ArrayBuffer]);
   },
   sliceUpdate: (update: Uint8Array, maxStructs: number) => {

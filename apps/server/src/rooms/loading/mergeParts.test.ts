@@ -56,11 +56,28 @@ function history(): { editors: Y.Doc[]; parts: Uint8Array[] } {
 describe('mergeParts', () => {
   it('lays a board and the changes it integrated since end to end: the same board', () => {
     const { editors, parts } = history();
-    const merged = mergeParts(parts);
+    const { update: merged, stateVector } = mergeParts(parts);
     // Laid end to end, not merged by Yjs.
     const scanned = parts.map((update) => ({ update, scan: scanUpdate(update) }));
     expect(merged).toEqual(concatUpdates(scanned));
+    expect(stateVector).toEqual(Y.encodeStateVectorFromUpdate(merged));
     expectSame([...editors, docOf(merged), docOf(Y.mergeUpdates(parts))]);
+  });
+
+  it('leaves out of the state vector a client whose structs do not start at clock 0, as Yjs does', () => {
+    const { parts } = history();
+    // Without the board's start (its first client) nor the editors' first changes.
+    const later = parts.slice(3);
+    const { update, stateVector } = mergeParts(later);
+    expect(update).toEqual(
+      concatUpdates(later.map((part) => ({ update: part, scan: scanUpdate(part) }))),
+    );
+    expect(Y.decodeStateVector(stateVector).size).toBe(0);
+    expect(stateVector).toEqual(Y.encodeStateVectorFromUpdate(update));
+    // The second editor's first change is kept: it alone counts.
+    const { stateVector: withSecond } = mergeParts(parts.slice(2));
+    expect([...Y.decodeStateVector(withSecond).keys()]).toEqual([102]);
+    expect(withSecond).toEqual(Y.encodeStateVectorFromUpdate(mergeParts(parts.slice(2)).update));
   });
 
   it('leaves parts that overlap or skip to Yjs', () => {
@@ -70,8 +87,9 @@ describe('mergeParts', () => {
     const overlapping = [...parts.slice(0, 20), parts[10]!, ...parts.slice(20)];
     const outOfOrder = [parts[0]!, parts[3]!, parts[2]!, parts[1]!, ...parts.slice(4)];
     for (const case_ of [overlapping, outOfOrder]) {
-      const merged = mergeParts(case_);
+      const { update: merged, stateVector } = mergeParts(case_);
       expect(merged).toEqual(Y.mergeUpdates(case_));
+      expect(stateVector).toEqual(Y.encodeStateVectorFromUpdate(merged));
       expectSame([...editors, docOf(merged)]);
     }
     // A gap (the first editor's first and third changes): Yjs merges it with a skip, which does
@@ -79,6 +97,6 @@ describe('mergeParts', () => {
     const skipping = Y.mergeUpdates([parts[0]!, parts[1]!, parts[5]!]);
     expect(() => scanUpdate(skipping)).toThrow();
     const rest = [skipping, parts[2]!, parts[3]!, parts[4]!, ...parts.slice(6)];
-    expect(mergeParts(rest)).toEqual(Y.mergeUpdates(rest));
+    expect(mergeParts(rest).update).toEqual(Y.mergeUpdates(rest));
   });
 });
