@@ -28,7 +28,7 @@ export function mergeParts(parts: readonly Uint8Array[]): MergedParts {
   }
   const update = concatUpdates(scanned);
   if (!update) return byYjs(parts);
-  return { update, stateVector: stateVectorOf(scanned.map(({ scan }) => scan)) };
+  return { update, stateVector: stateVectorOf(scanned) };
 }
 
 function byYjs(parts: readonly Uint8Array[]): MergedParts {
@@ -41,11 +41,11 @@ function byYjs(parts: readonly Uint8Array[]): MergedParts {
  * another), as Yjs reads one from an update: a client counts up to its last clock, unless its
  * structs do not start at clock 0 (then Yjs leaves it out).
  */
-function stateVectorOf(scans: readonly ScannedUpdate[]): Uint8Array {
+function stateVectorOf(scanned: readonly { scan: ScannedUpdate }[]): Uint8Array {
   const first = new Map<number, number>();
   const state = new Map<number, number>();
-  for (const { structs } of scans) {
-    for (const { client, start, end, count } of structs) {
+  for (const { scan } of scanned) {
+    for (const { client, start, end, count } of scan.structs) {
       if (count === 0) continue;
       if (!first.has(client)) first.set(client, start);
       state.set(client, end);
