@@ -292,7 +292,7 @@ export const crossNode: Scenario = {
       ...targetNotes(runs, ctx.servers),
       `Verified, every run and both workloads (e.g. ${first?.kind}, 2 nodes): ${first?.verified ?? ''}.`,
       `Paced: ${RATE} updates/s for ${quick ? 2 : 5} s after ${quick ? 200 : 2000} warm-up edits at the same pace; burst (on nodes of its own, started after the paced phase's are stopped): ` +
-        `${quick ? 1500 : 8000} edits after ${quick ? 200 : 1000}, 64 in flight. Client process 0 ` +
+        `${quick ? 1500 : 8000} edits after ${quick ? 200 : 4000}, 64 in flight. Client process 0 ` +
         'holds the writer and 25 readers (node A), process 1 the other 25 (node B, or the same ' +
         'single node).',
       `p99 and p50 by client process (process 0: node A / process 1: node B or the single node), ` +

@@ -283,7 +283,11 @@ export async function measure(
   const burstPhase = await onFreshSetup(kind, layout, infra, (setup) =>
     runPhase(setup, infra, {
       boardId: `xnode-burst-r${round}`,
-      warmup: quick ? 200 : 1000,
+      // As long as the fan-out burst's, for the same reason (JIT settled before measuring). With
+      // 1,000 the single node's CPU per delivered update read 2.2-3.6 us, with 4,000 1.5-2.6 us
+      // (alternated twice x 2 rounds on the 2-core host, 2026-12-06), which is the baseline of
+      // every per-node ratio.
+      warmup: quick ? 200 : 4000,
       count: quick ? 1500 : 8000,
       mode: 'burst',
       window: 64,
