@@ -1,6 +1,7 @@
 import { scanUpdate } from '@drawbridge/protocol';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { createRandom } from '../../../../../tests/utils/random.js';
 import { expectConverged } from '../../testing/convergence.js';
 import { updateOf } from '../../testing/updates.js';
 import { concatUpdates } from '../concatUpdates.js';
@@ -53,7 +54,86 @@ function history(): { editors: Y.Doc[]; parts: Uint8Array[] } {
   return { editors: [board, ...editors], parts };
 }
 
+/**
+ * A random board's history as a server keeps it (see `history`): three editors making random
+ * changes (shapes set, replaced with nested maps, deleted; text typed and cut; a list pushed to
+ * and trimmed), each reaching the other editors after a random delay, so changes are concurrent
+ * and many build on others' structs. Every change reaches the board at once, in each editor's
+ * order. Seeded: a failure replays.
+ */
+function randomHistory(seed: number): { board: Y.Doc; parts: Uint8Array[] } {
+  const random = createRandom(seed);
+  const board = new Y.Doc();
+  const parts: Uint8Array[] = [];
+  board.on('update', (update: Uint8Array) => parts.push(update));
+  const editors = [0, 1, 2].map((i) => {
+    const editor = new Y.Doc();
+    editor.clientID = 1000 + seed * 10 + i;
+    return editor;
+  });
+  /** Changes on their way to each editor, oldest first. */
+  const inbound: Uint8Array[][] = editors.map(() => []);
+  const deliverSome = (to: number) => {
+    const queue = inbound[to]!;
+    const count = random.int(queue.length + 1);
+    for (const update of queue.splice(0, count)) Y.applyUpdate(editors[to]!, update);
+  };
+  for (let step = 0; step < 150; step++) {
+    const at = random.int(editors.length);
+    deliverSome(at);
+    const editor = editors[at]!;
+    const change = updateOf(editor, () => {
+      const shapes = editor.getMap('shapes');
+      const text = editor.getText('notes');
+      const list = editor.getArray<number>('order');
+      const roll = random.next();
+      const key = `s${random.int(20)}`;
+      if (roll < 0.35) shapes.set(key, { x: random.int(1000), points: [random.next(), step] });
+      else if (roll < 0.45) {
+        const nested = new Y.Map<unknown>();
+        nested.set('label', `shape ${step}`);
+        shapes.set(key, nested);
+      } else if (roll < 0.55 && shapes.size > 0) shapes.delete([...shapes.keys()][0]!);
+      else if (roll < 0.75) text.insert(random.int(text.length + 1), `${step} `);
+      else if (roll < 0.85 && text.length > 2) text.delete(random.int(text.length - 1), 2);
+      else if (roll < 0.95 || list.length === 0) list.push([step]);
+      else list.delete(0, Math.min(list.length, 1 + random.int(3)));
+    });
+    Y.applyUpdate(board, change);
+    inbound.forEach((queue, to) => {
+      if (to !== at) queue.push(change);
+    });
+  }
+  return { board, parts };
+}
+
 describe('mergeParts', () => {
+  it('merges random histories, whole or from a kept encoding on, into the same board (seeded)', () => {
+    for (let seed = 1; seed <= 25; seed++) {
+      const { board, parts } = randomHistory(seed);
+      const whole = mergeParts(parts);
+      expect(whole.stateVector, `seed ${seed}`).toEqual(
+        Y.encodeStateVectorFromUpdate(whole.update),
+      );
+      expectSame([board, docOf(whole.update), docOf(Y.mergeUpdates(parts))]);
+      // A kept encoding of the board at a random point, then what it integrated since.
+      const cut = 1 + createRandom(seed).int(parts.length - 1);
+      const kept = mergeParts(parts.slice(0, cut)).update;
+      const since = parts.slice(cut);
+      const merged = mergeParts([kept, ...since]);
+      expect(merged.stateVector, `seed ${seed}`).toEqual(
+        Y.encodeStateVectorFromUpdate(merged.update),
+      );
+      expectSame([board, docOf(merged.update)]);
+      // What it integrated since alone, onto the kept encoding.
+      const later = docOf(kept);
+      const rest = mergeParts(since);
+      expect(rest.stateVector, `seed ${seed}`).toEqual(Y.encodeStateVectorFromUpdate(rest.update));
+      Y.applyUpdate(later, rest.update);
+      expectSame([board, later]);
+    }
+  });
+
   it('lays a board and the changes it integrated since end to end: the same board', () => {
     const { editors, parts } = history();
     const { update: merged, stateVector } = mergeParts(parts);
