@@ -811,6 +811,17 @@ describe('scanUpdate refuses malformed bytes', () => {
       encoding.writeUint8(e, 119); // lib0 `any` tag: string
       bad(e);
     };
+    const badKey: Write = (e) => {
+      encoding.writeUint8(e, 118); // lib0 `any` tag: object
+      encoding.writeVarUint(e, 1);
+      bad(e);
+      encoding.writeUint8(e, 127); // undefined
+    };
+    const longBad = rawString([...new Array(100).fill(0x61), 0xc3, 0x28]);
+    const longAnyString: Write = (e) => {
+      encoding.writeUint8(e, 119);
+      longBad(e);
+    };
     const badGuid: Write = (e) => {
       bad(e);
       anyValue({})(e);
@@ -825,7 +836,11 @@ describe('scanUpdate refuses malformed bytes', () => {
       [one(9, rootItem(REF.DOC, content.doc('g', anyString))), /must be an object/],
       [one(9, rootItem(REF.DOC, badGuid)), /subdocument guid/],
       [one(9, rootItem(REF.ANY, prefixed(1, anyString))), /string value/],
+      [one(9, rootItem(REF.ANY, prefixed(1, badKey))), /object key/],
       [one(9, rootItem(REF.STRING, rawString([0xed, 0xa0, 0x80]))), /UTF-8/], // encoded surrogate
+      // Past the length checked byte by byte, the platform's decoder checks: the same refusals.
+      [one(9, rootItem(REF.STRING, longBad)), /string content is not valid UTF-8/],
+      [one(9, rootItem(REF.ANY, prefixed(1, longAnyString))), /string value/],
     ];
     for (const [bytes, message] of cases) {
       expectRefused(bytes, message);

@@ -12,6 +12,7 @@
  * will integrate completely. It allocates O(structs) and runs in O(bytes).
  */
 import * as decoding from 'lib0/decoding';
+import { utf16Length } from './utf16Length.js';
 
 /** Clocks above this are refused: no honest document gets near it, and it keeps arithmetic exact. */
 export const MAX_CLOCK = 2 ** 40;
@@ -96,16 +97,28 @@ const readClock = (d: decoding.Decoder, what: string): number => {
   return n;
 };
 
-const readBytes = (d: decoding.Decoder, what: string): Uint8Array => {
-  const len = readUint(d, `${what} length`);
+const readBytes = (d: decoding.Decoder, what: string): Uint8Array =>
+  decoding.readUint8Array(d, readLength(d, what));
+
+/**
+ * A byte length (of a string or binary value), checked against what is left. Its failures
+ * name `${what} length`, built only then: the scan runs on every inbound update.
+ */
+const readLength = (d: decoding.Decoder, what: string): number => {
+  if (remaining(d) <= 0) fail(`unexpected end of data reading ${what} length`);
+  let len: number;
+  try {
+    len = decoding.readVarUint(d);
+  } catch {
+    return fail(`invalid varint in ${what} length`);
+  }
   if (len > remaining(d)) fail(`${what} claims ${len} bytes, ${remaining(d)} left`);
-  return decoding.readUint8Array(d, len);
+  return len;
 };
 
 const readString = (d: decoding.Decoder, what: string): string => {
   const start = d.pos;
-  const len = readUint(d, `${what} length`);
-  if (len > remaining(d)) fail(`${what} claims ${len} bytes, ${remaining(d)} left`);
+  readLength(d, what);
   d.pos = start;
   // Decode exactly as Yjs does, so string lengths (UTF-16 units, the clock unit) agree.
   try {
@@ -113,6 +126,27 @@ const readString = (d: decoding.Decoder, what: string): string => {
   } catch {
     return fail(`${what} is not valid UTF-8`);
   }
+};
+
+/** Strings up to this many bytes are checked here; longer ones by the platform's decoder. */
+const CHECK_HERE_BYTES = 64;
+
+/**
+ * Skips a string whose text nothing reads (a key, a name, a value inside `any`), checking it as
+ * `readString` does without making a JS string of it; returns its length in UTF-16 units.
+ * Decoding each of an edit's dozen short strings through `TextDecoder` was most of the scan.
+ */
+const skipString = (d: decoding.Decoder, what: string): number => {
+  const start = d.pos;
+  const len = readLength(d, what);
+  if (len > CHECK_HERE_BYTES) {
+    d.pos = start;
+    return readString(d, what).length;
+  }
+  const units = utf16Length(d.arr, d.pos, d.pos + len);
+  if (units < 0) fail(`${what} is not valid UTF-8`);
+  d.pos += len;
+  return units;
 };
 
 const readJson = (d: decoding.Decoder, what: string, allowUndefined = false): void => {
@@ -152,13 +186,13 @@ const skipAny = (d: decoding.Decoder, depth: number): void => {
       skipFixed(d, 8);
       return;
     case 119: // string
-      readString(d, 'string value');
+      skipString(d, 'string value');
       return;
     case 118: {
       // object
       const n = readCount(d, 'object size', 2);
       for (let i = 0; i < n; i++) {
-        readString(d, 'object key');
+        skipString(d, 'object key');
         skipAny(d, depth + 1);
       }
       return;
@@ -218,19 +252,19 @@ const readContent = (d: decoding.Decoder, ref: number): number => {
       readBytes(d, 'binary content');
       return 1;
     case 4: // ContentString
-      return readString(d, 'string content').length;
+      return skipString(d, 'string content');
     case 5: // ContentEmbed
       readJson(d, 'embed content');
       return 1;
     case 6: // ContentFormat
-      readString(d, 'format key');
+      skipString(d, 'format key');
       readJson(d, 'format value');
       return 1;
     case 7: {
       // ContentType: YArray 0, YMap 1, YText 2, YXmlElement 3, YXmlFragment 4, YXmlHook 5, YXmlText 6
       const typeRef = readUint(d, 'type ref');
       if (typeRef > 6) fail(`unknown type ref ${typeRef}`);
-      if (typeRef === 3 || typeRef === 5) readString(d, 'type name');
+      if (typeRef === 3 || typeRef === 5) skipString(d, 'type name');
       return 1;
     }
     case 8: {
@@ -240,12 +274,37 @@ const readContent = (d: decoding.Decoder, ref: number): number => {
       return n;
     }
     case 9: // ContentDoc
-      readString(d, 'subdocument guid');
+      skipString(d, 'subdocument guid');
       skipDocOptions(d);
       return 1;
     default:
       return fail(`unknown content ref ${ref}`);
   }
+};
+
+/** What an item points at, named as failures name it (built once, not per struct). */
+interface DependencyKind {
+  client: string;
+  clock: string;
+}
+const ORIGIN: DependencyKind = { client: 'origin client', clock: 'origin clock' };
+const RIGHT_ORIGIN: DependencyKind = { client: 'right origin client', clock: 'right origin clock' };
+const PARENT: DependencyKind = { client: 'parent client', clock: 'parent clock' };
+
+/** Reads an ID item `client:clock` points at, and notes it. */
+const readDependency = (
+  d: decoding.Decoder,
+  kind: DependencyKind,
+  client: number,
+  clock: number,
+  dependencies: Dependency[],
+): void => {
+  const depClient = readUint(d, kind.client);
+  const depClock = readClock(d, kind.clock);
+  if (depClient === client && depClock >= clock) {
+    fail(`item ${client}:${clock} points at its own future ${depClock}`);
+  }
+  dependencies.push({ client: depClient, clock: depClock, fromClient: client, fromClock: clock });
 };
 
 /**
@@ -281,26 +340,13 @@ export function scanUpdate(update: Uint8Array): ScannedUpdate {
       } else {
         const hasOrigin = (info & BIT8) === BIT8;
         const hasRightOrigin = (info & BIT7) === BIT7;
-        const depend = (what: string) => {
-          const depClient = readUint(d, `${what} client`);
-          const depClock = readClock(d, `${what} clock`);
-          if (depClient === client && depClock >= clock) {
-            fail(`item ${client}:${clock} points at its own future ${depClock}`);
-          }
-          dependencies.push({
-            client: depClient,
-            clock: depClock,
-            fromClient: client,
-            fromClock: clock,
-          });
-        };
-        if (hasOrigin) depend('origin');
-        if (hasRightOrigin) depend('right origin');
+        if (hasOrigin) readDependency(d, ORIGIN, client, clock, dependencies);
+        if (hasRightOrigin) readDependency(d, RIGHT_ORIGIN, client, clock, dependencies);
         if (!hasOrigin && !hasRightOrigin) {
           const parentIsRootType = readUint(d, 'parent info') === 1;
-          if (parentIsRootType) readString(d, 'parent name');
-          else depend('parent');
-          if ((info & BIT6) === BIT6) readString(d, 'parent key');
+          if (parentIsRootType) skipString(d, 'parent name');
+          else readDependency(d, PARENT, client, clock, dependencies);
+          if ((info & BIT6) === BIT6) skipString(d, 'parent key');
         }
         len = readContent(d, ref);
       }
