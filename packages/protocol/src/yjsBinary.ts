@@ -12,19 +12,23 @@
  * will integrate completely. It allocates O(structs) and runs in O(bytes).
  */
 import * as decoding from 'lib0/decoding';
-import { utf16Length } from './utf16Length.js';
+import {
+  fail,
+  MAX_CLOCK,
+  readBytes,
+  readClock,
+  readCount,
+  readJson,
+  readString,
+  readUint,
+  remaining,
+  skipString,
+} from './yjsReading.js';
 
-/** Clocks above this are refused: no honest document gets near it, and it keeps arithmetic exact. */
-export const MAX_CLOCK = 2 ** 40;
+export { BinaryFormatError, MAX_CLOCK } from './yjsReading.js';
+
 /** Deepest nesting of `any` values (ContentAny, ContentDoc options) accepted. */
 export const MAX_ANY_DEPTH = 32;
-
-export class BinaryFormatError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BinaryFormatError';
-  }
-}
 
 export interface ClientRange {
   client: number;
@@ -68,96 +72,6 @@ const BIT8 = 128;
 const BITS5 = 31;
 const CONTENT_GC = 0;
 const CONTENT_SKIP = 10;
-
-const fail = (message: string): never => {
-  throw new BinaryFormatError(message);
-};
-
-const remaining = (d: decoding.Decoder): number => d.arr.length - d.pos;
-
-const readUint = (d: decoding.Decoder, what: string): number => {
-  if (remaining(d) <= 0) fail(`unexpected end of data reading ${what}`);
-  try {
-    return decoding.readVarUint(d);
-  } catch {
-    return fail(`invalid varint in ${what}`);
-  }
-};
-
-/** A count of items that each take at least `minBytes` bytes: bounded by what is left. */
-const readCount = (d: decoding.Decoder, what: string, minBytes: number): number => {
-  const n = readUint(d, what);
-  if (n * minBytes > remaining(d)) fail(`${what} claims ${n} entries in ${remaining(d)} bytes`);
-  return n;
-};
-
-const readClock = (d: decoding.Decoder, what: string): number => {
-  const n = readUint(d, what);
-  if (n > MAX_CLOCK) fail(`${what} ${n} is out of range`);
-  return n;
-};
-
-const readBytes = (d: decoding.Decoder, what: string): Uint8Array =>
-  decoding.readUint8Array(d, readLength(d, what));
-
-/**
- * A byte length (of a string or binary value), checked against what is left. Its failures
- * name `${what} length`, built only then: the scan runs on every inbound update.
- */
-const readLength = (d: decoding.Decoder, what: string): number => {
-  if (remaining(d) <= 0) fail(`unexpected end of data reading ${what} length`);
-  let len: number;
-  try {
-    len = decoding.readVarUint(d);
-  } catch {
-    return fail(`invalid varint in ${what} length`);
-  }
-  if (len > remaining(d)) fail(`${what} claims ${len} bytes, ${remaining(d)} left`);
-  return len;
-};
-
-const readString = (d: decoding.Decoder, what: string): string => {
-  const start = d.pos;
-  readLength(d, what);
-  d.pos = start;
-  // Decode exactly as Yjs does, so string lengths (UTF-16 units, the clock unit) agree.
-  try {
-    return decoding.readVarString(d);
-  } catch {
-    return fail(`${what} is not valid UTF-8`);
-  }
-};
-
-/** Strings up to this many bytes are checked here; longer ones by the platform's decoder. */
-const CHECK_HERE_BYTES = 64;
-
-/**
- * Skips a string whose text nothing reads (a key, a name, a value inside `any`), checking it as
- * `readString` does without making a JS string of it; returns its length in UTF-16 units.
- * Decoding each of an edit's dozen short strings through `TextDecoder` was most of the scan.
- */
-const skipString = (d: decoding.Decoder, what: string): number => {
-  const start = d.pos;
-  const len = readLength(d, what);
-  if (len > CHECK_HERE_BYTES) {
-    d.pos = start;
-    return readString(d, what).length;
-  }
-  const units = utf16Length(d.arr, d.pos, d.pos + len);
-  if (units < 0) fail(`${what} is not valid UTF-8`);
-  d.pos += len;
-  return units;
-};
-
-const readJson = (d: decoding.Decoder, what: string, allowUndefined = false): void => {
-  const text = readString(d, what);
-  if (allowUndefined && text === 'undefined') return;
-  try {
-    JSON.parse(text);
-  } catch {
-    fail(`${what} is not valid JSON`);
-  }
-};
 
 /** Skips one lib0 `any` value (lib0 `writeAny`), refusing unknown tags and deep nesting. */
 const skipAny = (d: decoding.Decoder, depth: number): void => {
