@@ -4,11 +4,15 @@
  * checks. No figures are asserted (the bench itself is `pnpm bench`, never part of `pnpm check`).
  */
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { connect } from './bench/lib/conn.js';
 import { ContentCounter } from './bench/lib/content.js';
 import { EDITOR_CLIENT_ID, generateEdits } from './bench/lib/edits.js';
+import { measureHostNoise } from './bench/lib/hostNoise.js';
 import { oneWayLatencies } from './bench/lib/oneWay.js';
 import { markdownReport, svgChart } from './bench/lib/report.js';
 import { metric, now } from './bench/lib/scenario.js';
@@ -154,6 +158,40 @@ describe('bench harness', () => {
     lossy.receive(edits.updates[0]!);
     expect(() => lossy.receive(edits.updates[2]!)).toThrow(/lost update/);
   });
+
+  it("reads the host's noise: stalls of spinning threads, durable writes in the data directory", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'host-noise-test-'));
+    try {
+      const noise = await measureHostNoise({ spinMs: 200, syncs: 20, dir });
+      expect(noise.spinners).toBe(os.availableParallelism());
+      expect(noise.spinMs).toBe(200);
+      expect(noise.stallMaxMs).toBeGreaterThan(0);
+      expect(noise.stallMaxMs).toBeLessThan(200);
+      expect(noise.stalledShare).toBeGreaterThanOrEqual(0);
+      expect(noise.stalledShare).toBeLessThan(1);
+      const { samples, p50Ms, p99Ms, maxMs } = noise.sync;
+      expect(samples).toBe(20);
+      expect(p50Ms).toBeGreaterThan(0);
+      expect(p50Ms).toBeLessThanOrEqual(p99Ms);
+      expect(p99Ms).toBeLessThanOrEqual(maxMs);
+      // Its scratch file is gone.
+      expect(readdirSync(dir)).toEqual([]);
+      const env = {
+        node: 'v',
+        platform: 'p',
+        cpus: 2,
+        cpuModel: 'cpu',
+        memoryGiB: 1,
+        loadavgBefore: [0],
+        hostNoise: noise,
+      };
+      expect(markdownReport([], env, 'pnpm bench', new Date(), 1)).toContain(
+        `${noise.spinners} threads spinning for 0.2 s (one per core) went up to `,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('times sends and deliveries on one clock across processes, and refuses a negative latency', () => {
     // Another process's reading falls between two of this one's, as on one shared clock.

@@ -22,6 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { describeHostNoise, measureHostNoise } from './lib/hostNoise.js';
 import { ensurePeers } from './lib/peers.js';
 import { type Environment, markdownReport, type ScenarioOutcome, svgChart } from './lib/report.js';
 import type { BenchOptions } from './lib/scenario.js';
@@ -115,6 +116,9 @@ async function main(): Promise<boolean> {
       s.supports.some((k) => k !== 'drawbridge' && options.servers.includes(k)),
   );
   if (needsPeers) ensurePeers((line) => console.error(line));
+  // After the peers' install (its disk writes would be in the sync figures), before any server.
+  env.hostNoise = await measureHostNoise(quick ? { spinMs: 500, syncs: 50 } : {});
+  console.error(describeHostNoise(env.hostNoise));
   if (selected.some((s) => s.name === 'render')) {
     const chromium = chromiumVersion();
     if (chromium) env.chromium = chromium;

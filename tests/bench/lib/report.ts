@@ -3,6 +3,7 @@
  * SVG chart of the same medians. Ratios compare Drawbridge with each peer measured in the same
  * run, oriented so that above 1 always means Drawbridge did better.
  */
+import { describeHostNoise, type HostNoise } from './hostNoise.js';
 import type { Metric, Scenario, ScenarioResult, Unit } from './scenario.js';
 import { SUBJECT_LABELS, SUBJECTS, type Subject } from './servers.js';
 import { median } from './stats.js';
@@ -24,6 +25,8 @@ export interface Environment {
   memoryGiB: number;
   loadavgBefore: number[];
   chromium?: string;
+  /** Read before the scenarios (`hostNoise.ts`). */
+  hostNoise?: HostNoise;
 }
 
 const SHORT: Record<Subject, string> = {
@@ -120,6 +123,7 @@ export function markdownReport(
       'Medians over interleaved rounds; ↑ higher is better, ↓ lower is better.',
     '',
   );
+  if (env.hostNoise) out.push(describeHostNoise(env.hostNoise), '');
   const summary: Array<{ label: string; metric: Metric }> = [];
   for (const o of outcomes) {
     for (const m of o.result?.metrics ?? []) {
