@@ -21,6 +21,15 @@ import { runBroadcast } from './bench/scenarios/broadcast.js';
 import { fanout } from './bench/scenarios/fanout.js';
 import { scrapeMetric } from './utils/metrics.js';
 
+const REPORT_ENV = {
+  node: 'v',
+  platform: 'p',
+  cpus: 2,
+  cpuModel: 'cpu',
+  memoryGiB: 1,
+  loadavgBefore: [0],
+};
+
 describe('bench harness', () => {
   it('runs a tiny fan-out against a Drawbridge process, verified, and reports it', async () => {
     const run = await runBroadcast(
@@ -49,15 +58,7 @@ describe('bench harness', () => {
       (r) => (r.edits * r.readers) / r.elapsedMs,
     );
     const outcome = { scenario: fanout, result: { metrics: [m], notes: [], runs }, seconds: 1 };
-    const env = {
-      node: 'v',
-      platform: 'p',
-      cpus: 2,
-      cpuModel: 'cpu',
-      memoryGiB: 1,
-      loadavgBefore: [0],
-    };
-    expect(markdownReport([outcome], env, 'pnpm bench', new Date(), 1)).toContain(
+    expect(markdownReport([outcome], REPORT_ENV, 'pnpm bench', new Date(), 1)).toContain(
       '| deliveries/s ↑ |',
     );
     expect(svgChart([outcome], 'smoke')).toMatch(/^<svg[\s\S]*<\/svg>\n$/);
@@ -176,15 +177,7 @@ describe('bench harness', () => {
       expect(p99Ms).toBeLessThanOrEqual(maxMs);
       // Its scratch file is gone.
       expect(readdirSync(dir)).toEqual([]);
-      const env = {
-        node: 'v',
-        platform: 'p',
-        cpus: 2,
-        cpuModel: 'cpu',
-        memoryGiB: 1,
-        loadavgBefore: [0],
-        hostNoise: noise,
-      };
+      const env = { ...REPORT_ENV, hostNoise: noise };
       expect(markdownReport([], env, 'pnpm bench', new Date(), 1)).toContain(
         `${noise.spinners} threads spinning for 0.2 s (one per core) went up to `,
       );
