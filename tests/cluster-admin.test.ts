@@ -1,9 +1,10 @@
 /**
  * Links and boards administered on a cluster of real processes (PostgreSQL, Redis, two nodes):
- * a revocation asked of one node removes the sockets on the other within 1 s; a revocation whose
- * push was lost still refuses the link everywhere (it is in the database) and removes the sockets
- * already using it at the next sweep; the boards list counts
- * members on every node; a deletion removes members on every node.
+ * a revocation asked of one node removes the sockets on the other at once, by its push (node 2
+ * re-reads revocations only every 10 minutes, so nothing else could have removed them); a
+ * revocation whose push was lost still refuses the link everywhere (it is in the database) and
+ * removes the sockets already using it at node 1's next sweep; the boards list counts members on
+ * every node; a deletion removes members on every node.
  */
 import { ErrorCode } from '@drawbridge/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +24,9 @@ import { connectRaw, joinRaw, type RawSocket } from './utils/rawClient.js';
 const ADMIN_TOKEN = 'cluster-admin-test-token-0123456789abcdef';
 const AUTH_SECRET = 'cluster-admin-test-secret-0123456789abcdef';
 
+/** Node 2's revocation sweep: far beyond any wait here, so only a push can remove a socket. */
+const SWEEP_OFF_MS = 600_000;
+
 let cluster: TestCluster;
 let peers: Peer[] = [];
 let sockets: RawSocket[] = [];
@@ -30,7 +34,13 @@ let boardCount = 0;
 const newBoard = () => `admin-${process.pid}-${++boardCount}`;
 
 beforeAll(async () => {
-  cluster = await startCluster({ nodes: 2, env: { ADMIN_TOKEN, AUTH_SECRET } });
+  cluster = await startCluster({
+    nodes: 2,
+    env: { ADMIN_TOKEN, AUTH_SECRET },
+    // Node 1 sweeps every GAP_CHECK_MS (500 ms here); node 2 only by the push.
+    nodeEnv: (index): Record<string, string> =>
+      index === 1 ? { REVOCATION_SWEEP_MS: String(SWEEP_OFF_MS) } : {},
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -57,7 +67,7 @@ const raw = async (node: number) => {
 };
 
 describe('cluster administration', () => {
-  it('a link revoked on node 1 removes its page on node 2 within 1 s; node 2 refuses it after', async () => {
+  it('a link revoked on node 1 removes its page on node 2 by its push; node 2 refuses it after', async () => {
     const boardId = newBoard();
     const editorLink = await api(0).mint(boardId, 'editor');
     const viewerLink = await api(0).mint(boardId, 'viewer');
@@ -74,11 +84,11 @@ describe('cluster administration', () => {
     viewer.provider.socket.on('doc:update', () => {
       if (revoked) heardAfterRevoke += 1;
     });
-    const started = performance.now();
     await api(0).revoke(boardId, viewerLink.id);
+    // Node 2's sweep is 10 minutes away: the push is the only way this can happen in the test's
+    // time. How long it takes is a Redis hop (the bench's cross-node figure), not asserted here.
     const failed = await viewer.provider.when((s) => s.status === 'failed');
     revoked = true;
-    expect(performance.now() - started).toBeLessThan(1000);
     expect(failed.error?.code).toBe(ErrorCode.LINK_REVOKED);
 
     editor.doc.getMap('shapes').set('after', 2);
@@ -104,7 +114,7 @@ describe('cluster administration', () => {
       role: 'viewer',
       ttlSeconds: 600,
     });
-    const first = await raw(1);
+    const first = await raw(0);
     expect((await joinRaw(first, boardId, undefined, minted.token)).ok).toBe(true);
     const removed = new Promise<string>((resolve) => {
       first.on('board:error', (error) => {
@@ -116,7 +126,7 @@ describe('cluster administration', () => {
        VALUES ('${minted.id}', '${boardId}', (extract(epoch FROM now()) * 1000)::int8)`,
       'drawbridge',
     );
-    // The socket already on the board is removed by the node's sweep (GAP_CHECK_MS here).
+    // The socket already on the board is removed by node 1's sweep (every GAP_CHECK_MS here).
     expect(await removed).toBe(ErrorCode.LINK_REVOKED);
     for (const node of [0, 1]) {
       const socket = await raw(node);

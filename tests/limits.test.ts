@@ -95,6 +95,12 @@ describe('configuration', () => {
     expect(config.sqliteSynchronous).toBe('FULL');
     expect(config.compactQuietMs).toBeUndefined(); // the server's default
     expect(loadConfig({ COMPACT_QUIET_MS: '0' }).compactQuietMs).toBe(0);
+    // The revocation sweep follows GAP_CHECK_MS unless it has its own setting.
+    expect(config.revocationSweepMs).toBe(config.gapCheckMs);
+    expect(loadConfig({ GAP_CHECK_MS: '700' }).revocationSweepMs).toBe(700);
+    const own = loadConfig({ GAP_CHECK_MS: '700', REVOCATION_SWEEP_MS: '60000' });
+    expect([own.gapCheckMs, own.revocationSweepMs]).toEqual([700, 60_000]);
+    expect(() => loadConfig({ REVOCATION_SWEEP_MS: '50' })).toThrow(ConfigError);
     expect(loadConfig({ NODE_ENV: 'development' }).host).toBe('127.0.0.1');
     expect(loadConfig({ NODE_ENV: 'production' }).host).toBe('0.0.0.0');
     expect(loadConfig({ NODE_ENV: 'production', HOST: '10.0.0.5' }).host).toBe('10.0.0.5');

@@ -72,6 +72,11 @@ export interface ServerConfig {
   nodeId: string | null;
   /** With shared storage: how often loaded boards are checked for records they missed. */
   gapCheckMs: number;
+  /**
+   * In a cluster: how often recent link revocations are re-read, in case their push was missed.
+   * Bounds how long a socket can stay on a board after its link's push was lost.
+   */
+  revocationSweepMs: number;
   images: ImageOptions;
   versions: VersionOptions;
   /** Also export garbage-collection durations (`processMetrics.ts`: they cost CPU under load). */
@@ -188,6 +193,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): ServerC
     publicUrl: publicUrl(env.PUBLIC_URL),
     ...cluster(env),
     gapCheckMs: int(env, 'GAP_CHECK_MS', DEFAULT_GAP_CHECK_MS, 100),
+    revocationSweepMs: int(
+      env,
+      'REVOCATION_SWEEP_MS',
+      int(env, 'GAP_CHECK_MS', DEFAULT_GAP_CHECK_MS, 100),
+      100,
+    ),
     ...boardData(env),
     metricsGcDurations: flag(env, 'METRICS_GC_DURATIONS'),
     testDropBus: (env.DRAWBRIDGE_TEST_DROP_BUS ?? '').split(',').filter(Boolean),

@@ -89,9 +89,12 @@ export interface CreateServerOptions {
   cluster?: ClusterOptions | null;
   /**
    * With shared storage: how often loaded boards are checked for records they missed, and (with
-   * tokens) recent revocations are re-read in case their push was missed.
+   * tokens, unless `revocationSweepMs` is given) recent revocations are re-read in case their
+   * push was missed.
    */
   gapCheckMs?: number;
+  /** In a cluster with tokens: how often recent revocations are re-read (default `gapCheckMs`). */
+  revocationSweepMs?: number;
   /** A board's thumbnail is rendered at most once per this interval (default 2000 ms). */
   previewIntervalMs?: number;
   /** Image limits and how long unused images are kept. */
@@ -297,7 +300,7 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
     storage: options.storage,
     tokens,
     clustered: cluster !== null,
-    sweepMs: options.gapCheckMs ?? DEFAULT_GAP_CHECK_MS,
+    sweepMs: options.revocationSweepMs ?? options.gapCheckMs ?? DEFAULT_GAP_CHECK_MS,
     // Images and versions are the storage's own; a caller may add more stores.
     dataStores: [options.storage.assets, options.storage.versions, ...(options.boardData ?? [])],
     clock,

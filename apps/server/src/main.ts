@@ -48,6 +48,7 @@ async function main(): Promise<void> {
     publicUrl: config.publicUrl,
     cluster,
     gapCheckMs: config.gapCheckMs,
+    revocationSweepMs: config.revocationSweepMs,
     images: config.images,
     versions: config.versions,
   });
