@@ -163,11 +163,15 @@ describe('bench harness', () => {
   it("reads the host's noise: stalls of spinning threads, durable writes in the data directory", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'host-noise-test-'));
     try {
+      const started = performance.now();
       const noise = await measureHostNoise({ spinMs: 200, syncs: 20, dir });
+      const elapsedMs = performance.now() - started;
       expect(noise.spinners).toBe(os.availableParallelism());
       expect(noise.spinMs).toBe(200);
       expect(noise.stallMaxMs).toBeGreaterThan(0);
-      expect(noise.stallMaxMs).toBeLessThan(200);
+      // A stall is a gap inside the measurement: never longer than it (on a busy host it may
+      // be most of it, so no tighter bound).
+      expect(noise.stallMaxMs).toBeLessThanOrEqual(elapsedMs);
       expect(noise.stalledShare).toBeGreaterThanOrEqual(0);
       expect(noise.stalledShare).toBeLessThan(1);
       const { samples, p50Ms, p99Ms, maxMs } = noise.sync;
