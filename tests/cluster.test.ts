@@ -141,7 +141,7 @@ describe('cluster', () => {
     }
   });
 
-  it('presence crosses nodes, and a client that leaves vanishes everywhere within 1 s', async () => {
+  it('presence crosses nodes, and a client that leaves vanishes everywhere at once', async () => {
     const boardId = newBoard();
     const alice = peer(0, boardId);
     const bob = peer(2, boardId);
@@ -155,13 +155,17 @@ describe('cluster', () => {
     const carol = peer(1, boardId);
     await vi.waitFor(() => expect(carol.provider.awareness.getStates().has(aliceId)).toBe(true));
 
+    // Its node announces the removal to the others, a Redis hop (the bench's cross-node figure).
+    // Nothing else could remove it within the deadline: Alice's node is alive (no missed
+    // heartbeats), and awareness states time out only after 30 s. No tighter bound: a wall-clock
+    // limit fails on a host busy with the whole suite, as the revocation's 1 s did.
     alice.provider.destroy();
     await vi.waitFor(
       () => {
         expect(bob.provider.awareness.getStates().has(aliceId)).toBe(false);
         expect(carol.provider.awareness.getStates().has(aliceId)).toBe(false);
       },
-      { timeout: 1000, interval: 10 },
+      { timeout: 5000, interval: 10 },
     );
   });
 
