@@ -13,6 +13,12 @@ import { connect } from './bench/lib/conn.js';
 import { ContentCounter } from './bench/lib/content.js';
 import { EDITOR_CLIENT_ID, generateEdits } from './bench/lib/edits.js';
 import { measureHostNoise } from './bench/lib/hostNoise.js';
+import {
+  busyShare,
+  machineCpuDelta,
+  parseProcStat,
+  readMachineCpu,
+} from './bench/lib/machineCpu.js';
 import { oneWayLatencies } from './bench/lib/oneWay.js';
 import { markdownReport, svgChart } from './bench/lib/report.js';
 import { metric, now } from './bench/lib/scenario.js';
@@ -189,6 +195,30 @@ describe('bench harness', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it("reads the machine's CPU from /proc/stat: busy, idle and steal, and the share a phase kept busy", () => {
+    // user nice system idle iowait irq softirq steal guest guest_nice, in 1/100 s.
+    const before = parseProcStat(
+      'cpu  1000 50 300 8000 100 0 50 20 0 0\ncpu0 1 2 3 4 5 6 7 8 0 0\n',
+    );
+    expect(before).toEqual({ busy: 14, idle: 81, steal: 0.2 });
+    const after = parseProcStat('cpu  1300 50 400 8100 100 0 100 20 0 0\n');
+    const delta = machineCpuDelta(before, after);
+    expect(delta.busy).toBeCloseTo(4.5);
+    expect(delta.idle).toBeCloseTo(1);
+    expect(delta.steal).toBeCloseTo(0);
+    expect(busyShare(delta)).toBeCloseTo(4.5 / 5.5);
+    expect(busyShare({ busy: 0, idle: 0, steal: 0 })).toBe(0);
+    expect(() => parseProcStat('cpu0 1 2 3 4 5 6 7 8\n')).toThrow(/total line/);
+    expect(() => parseProcStat('cpu  1 2 x 4 5 6 7 8\n')).toThrow(/bad figures/);
+    // This machine's own reading (Linux): cumulative, so it never goes back.
+    const first = readMachineCpu();
+    if (process.platform === 'linux') {
+      expect(first).not.toBeNull();
+      const second = readMachineCpu()!;
+      expect(second.busy + second.idle).toBeGreaterThanOrEqual(first!.busy + first!.idle);
+    }
+  });
 
   it('times sends and deliveries on one clock across processes, and refuses a negative latency', () => {
     // Another process's reading falls between two of this one's, as on one shared clock.

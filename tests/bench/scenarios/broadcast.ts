@@ -5,6 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { type Series, scrapeMetrics, seriesDelta, sumOf } from '../lib/clusterStats.js';
+import { type MachineCpu, machineCpuDelta, readMachineCpu } from '../lib/machineCpu.js';
 import { type ServerKind, startServer, UNLIMITED_RATE } from '../lib/servers.js';
 import { startWorkers } from '../lib/workers.js';
 import type { BroadcastParams, BroadcastResult } from './broadcastClients.js';
@@ -15,6 +16,8 @@ export interface BroadcastRun {
   kind: ServerKind;
   results: BroadcastResult[];
   serverCpuSeconds: number;
+  /** The whole machine's CPU over the measured phase (every process), where it can be read. */
+  machineCpu: MachineCpu | null;
   /** First measured send to the last delivery at the last reader. */
   elapsedMs: number;
   edits: number;
@@ -93,6 +96,8 @@ export async function runBroadcast(
   try {
     let cpuBefore = 0;
     let cpuAfter = 0;
+    let machineBefore: MachineCpu | null = null;
+    let machineAfter: MachineCpu | null = null;
     // Drawbridge's commit counters around the measured phase, when the scenario reports them:
     // scraped before the CPU reading that starts it and after the one that ends it, so the
     // scrapes cost no measured CPU. Only then: a scrape is work the peers are not asked to do.
@@ -113,8 +118,10 @@ export async function runBroadcast(
         beforeMeasured: async () => {
           metricsBefore = await scrape();
           cpuBefore = server.cpuSeconds();
+          machineBefore = readMachineCpu();
         },
         afterMeasured: async () => {
+          machineAfter = readMachineCpu();
           cpuAfter = server.cpuSeconds();
           metricsAfter = await scrape();
         },
@@ -126,6 +133,8 @@ export async function runBroadcast(
       kind,
       results,
       serverCpuSeconds: cpuAfter - cpuBefore,
+      machineCpu:
+        machineBefore && machineAfter ? machineCpuDelta(machineBefore, machineAfter) : null,
       elapsedMs,
       edits: params.count,
       totalEdits: params.warmup + params.count,
