@@ -14,8 +14,8 @@ import { ContentCounter } from './bench/lib/content.js';
 import { EDITOR_CLIENT_ID, generateEdits } from './bench/lib/edits.js';
 import { measureHostNoise } from './bench/lib/hostNoise.js';
 import {
-  busyShare,
   machineCpuDelta,
+  machineShares,
   parseProcStat,
   readMachineCpu,
 } from './bench/lib/machineCpu.js';
@@ -207,8 +207,9 @@ describe('bench harness', () => {
     expect(delta.busy).toBeCloseTo(4.5);
     expect(delta.idle).toBeCloseTo(1);
     expect(delta.steal).toBeCloseTo(0);
-    expect(busyShare(delta)).toBeCloseTo(4.5 / 5.5);
-    expect(busyShare({ busy: 0, idle: 0, steal: 0 })).toBe(0);
+    expect(machineShares(delta).busy).toBeCloseTo(4.5 / 5.5);
+    expect(machineShares({ busy: 1, idle: 2, steal: 1 })).toEqual({ busy: 0.25, steal: 0.25 });
+    expect(machineShares({ busy: 0, idle: 0, steal: 0 })).toEqual({ busy: 0, steal: 0 });
     expect(() => parseProcStat('cpu0 1 2 3 4 5 6 7 8\n')).toThrow(/total line/);
     expect(() => parseProcStat('cpu  1 2 x 4 5 6 7 8\n')).toThrow(/bad figures/);
     // This machine's own reading (Linux): cumulative, so it never goes back.

@@ -158,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): ServerC
   if (synchronous !== 'FULL' && synchronous !== 'NORMAL') {
     throw new ConfigError('SQLITE_SYNCHRONOUS must be FULL or NORMAL');
   }
+  const gapCheckMs = int(env, 'GAP_CHECK_MS', DEFAULT_GAP_CHECK_MS, 100);
   const limits = checkLimits({
     maxMessageBytes: int(env, 'MAX_MESSAGE_BYTES', DEFAULT_LIMITS.maxMessageBytes, 1),
     maxBoardBytes: int(env, 'MAX_BOARD_BYTES', DEFAULT_LIMITS.maxBoardBytes, 1),
@@ -192,13 +193,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): ServerC
     embedOrigins: origins(env.EMBED_ORIGINS),
     publicUrl: publicUrl(env.PUBLIC_URL),
     ...cluster(env),
-    gapCheckMs: int(env, 'GAP_CHECK_MS', DEFAULT_GAP_CHECK_MS, 100),
-    revocationSweepMs: int(
-      env,
-      'REVOCATION_SWEEP_MS',
-      int(env, 'GAP_CHECK_MS', DEFAULT_GAP_CHECK_MS, 100),
-      100,
-    ),
+    gapCheckMs,
+    revocationSweepMs: int(env, 'REVOCATION_SWEEP_MS', gapCheckMs, 100),
     ...boardData(env),
     metricsGcDurations: flag(env, 'METRICS_GC_DURATIONS'),
     testDropBus: (env.DRAWBRIDGE_TEST_DROP_BUS ?? '').split(',').filter(Boolean),

@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 
-const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+/** `/proc`'s clock ticks per second (USER_HZ on Linux). */
+export const TICKS_PER_SECOND = 100;
 
 /** Cumulative CPU seconds of every core since boot. */
 export interface MachineCpu {
@@ -64,8 +65,10 @@ export function machineCpuDelta(before: MachineCpu, after: MachineCpu): MachineC
   };
 }
 
-/** The share of every core's time a phase kept busy (0-1), from its delta. */
-export function busyShare(delta: MachineCpu): number {
+/** The shares of every core's time (0-1) a phase kept busy and lost to steal, from its delta. */
+export function machineShares(delta: MachineCpu): { busy: number; steal: number } {
   const total = delta.busy + delta.idle + delta.steal;
-  return total > 0 ? delta.busy / total : 0;
+  return total > 0
+    ? { busy: delta.busy / total, steal: delta.steal / total }
+    : { busy: 0, steal: 0 };
 }

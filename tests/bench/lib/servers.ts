@@ -10,6 +10,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { SERVER_NODE_FLAGS } from '../../../apps/server/src/nodeFlags.js';
+import { TICKS_PER_SECOND } from './machineCpu.js';
 
 export const SERVER_KINDS = ['drawbridge', 'ws', 'socketio', 'hocuspocus', 'y-websocket'] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
@@ -84,8 +85,6 @@ export const unexpectedExits: string[] = [];
 process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
-
-const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 function cpuSecondsOf(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

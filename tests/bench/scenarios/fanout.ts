@@ -1,6 +1,6 @@
 /** Fan-out burst: 1 writer -> 50 readers on one board, as fast as the server acks. */
 
-import { busyShare } from '../lib/machineCpu.js';
+import { machineShares } from '../lib/machineCpu.js';
 import { interleave, metric, type Scenario } from '../lib/scenario.js';
 import { SERVER_KINDS, SERVER_LABELS, type ServerKind } from '../lib/servers.js';
 import { fmtInt, median } from '../lib/stats.js';
@@ -94,22 +94,17 @@ export const fanout: Scenario = {
  * paced by the machine, and a server is faster only by costing less in all (the row above).
  */
 function machineNote(runs: readonly { kind: ServerKind; result: BroadcastRun }[]): string[] {
-  const shares = new Map<ServerKind, number[]>();
-  const steals = new Map<ServerKind, number[]>();
+  const shares = new Map<ServerKind, { busy: number; steal: number }[]>();
   for (const { kind, result } of runs) {
-    if (!result.machineCpu) continue;
-    const total = result.machineCpu.busy + result.machineCpu.idle + result.machineCpu.steal;
-    shares.set(kind, [...(shares.get(kind) ?? []), busyShare(result.machineCpu)]);
-    steals.set(kind, [
-      ...(steals.get(kind) ?? []),
-      total > 0 ? result.machineCpu.steal / total : 0,
-    ]);
+    if (result.machineCpu)
+      shares.set(kind, [...(shares.get(kind) ?? []), machineShares(result.machineCpu)]);
   }
   if (shares.size === 0) return [];
   const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
   const parts = [...shares].map(
     ([kind, values]) =>
-      `${SERVER_LABELS[kind]} ${pct(median(values))} (steal ${pct(median(steals.get(kind)!))})`,
+      `${SERVER_LABELS[kind]} ${pct(median(values.map((v) => v.busy)))} ` +
+      `(steal ${pct(median(values.map((v) => v.steal)))})`,
   );
   return [
     `The machine's cores were busy during the measured burst (every process, medians over ` +
