@@ -11,6 +11,7 @@ import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } fr
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { percentile } from './stats.js';
 
 export interface HostNoise {
   /** Spinning threads (one per core) and how long each spun. */
@@ -75,9 +76,6 @@ function syncLatencies(samples: number, dir: string): number[] {
   return ms.sort((a, b) => a - b);
 }
 
-const at = (sorted: readonly number[], q: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
-
 /** Spinners first (nothing else running), then the writes. */
 export async function measureHostNoise(
   options: { spinMs?: number; syncs?: number; dir?: string } = {},
@@ -93,8 +91,8 @@ export async function measureHostNoise(
     stalledShare: spun.reduce((sum, s) => sum + s.lost, 0) / (spinners * spinMs),
     sync: {
       samples: sorted.length,
-      p50Ms: at(sorted, 0.5),
-      p99Ms: at(sorted, 0.99),
+      p50Ms: percentile(sorted, 0.5),
+      p99Ms: percentile(sorted, 0.99),
       maxMs: sorted.at(-1) ?? Number.NaN,
     },
   };
