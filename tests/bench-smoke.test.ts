@@ -55,6 +55,25 @@ describe('bench harness', () => {
     expect(run.results.map((r) => r.readers)).toEqual([2, 1]);
     expect(run.results[0]!.verified).toMatch(/reader 0 rebuilt the document exactly/);
     expect(run.serverCpuSeconds).toBeGreaterThanOrEqual(0);
+    // Without a window (every edit sent at once), each edit still arrives exactly once.
+    const open = await runBroadcast(
+      'drawbridge',
+      {
+        boardId: 'smoke-open',
+        readers: 3,
+        warmup: 10,
+        count: 40,
+        mode: 'burst',
+        window: null,
+        rate: 0,
+        stallMs: 10_000,
+      },
+      2,
+    );
+    expect(open.results.map((r) => r.verified)).toEqual([
+      '2 readers x 50 edits, contiguous; reader 0 rebuilt the document exactly',
+      '1 readers x 50 edits, contiguous',
+    ]);
     const runs = [{ kind: 'drawbridge' as const, round: 0, result: run }];
     const m = metric(
       'deliveries/s',

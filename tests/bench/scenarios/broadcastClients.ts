@@ -24,8 +24,12 @@ export interface BroadcastParams {
   /** Edits in the measured phase. */
   count: number;
   mode: 'burst' | 'paced';
-  /** burst: updates in flight. */
-  window: number;
+  /**
+   * burst: updates in flight, or null for none: every edit is sent at once, as the servers' own
+   * providers (BoardProvider, HocuspocusProvider, WebsocketProvider) send every local update
+   * without waiting for earlier ones; TCP's backpressure is then the only limit.
+   */
+  window: number | null;
   /** paced: updates per second. */
   rate: number;
   /** A phase with no progress for this long fails. */
@@ -130,7 +134,7 @@ export async function broadcastClients(p: BroadcastParams, io: WorkerIO): Promis
       new Promise<void>((resolve, reject) => {
         const pump = () => {
           if (failure) return reject(failure);
-          while (next < to && next - acked < p.window) {
+          while (next < to && (p.window === null || next - acked < p.window)) {
             const i = next++;
             writer!.send(edits.updates[i]!, (error) => {
               if (error !== undefined)

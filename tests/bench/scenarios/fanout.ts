@@ -6,23 +6,41 @@ import { SERVER_KINDS, SERVER_LABELS, type ServerKind } from '../lib/servers.js'
 import { fmtInt, median } from '../lib/stats.js';
 import { type BroadcastRun, type CommitStats, runBroadcast } from './broadcast.js';
 
+/**
+ * The writer's edits in flight in the first burst of each round. How deep the writer pipelines
+ * moves the servers apart, because Drawbridge acks an edit only once it is durable and the
+ * peers ack (or echo) once applied: throwaway builds of this scenario with the window as a
+ * setting, 2026-12-06 09:52-09:55 UTC, 2-core Intel Xeon host, 3 rounds each (Drawbridge
+ * against Hocuspocus, deliveries/s): 64 in flight, 890-911k against 1,029-1,059k (0.87x); 256,
+ * 1,090-1,192k against 998-1,052k (1.13x); 1,024, 1,117-1,210k against 415-507k (the raw ws
+ * relay 265-302k); every edit at once, in three runs, 1,092-1,293k against 445-908k (medians
+ * 1.25x, 1.43x, 1.53x). Hocuspocus's CPU per delivered update grew with the depth (0.8 -> 1.0-1.1
+ * us of its own, 1.5 -> 1.7-3.0 us of the machine's); Drawbridge's did not (0.8-0.9 us, 1.4-1.6
+ * us). So both bursts are measured: a writer that waits for acks, and one that sends as the
+ * providers do.
+ */
+const WINDOW = 64;
+
 export const fanout: Scenario = {
   name: 'fanout',
   title: 'Fan-out burst: 1 writer -> 50 readers',
   description:
-    'One writer sends real whiteboard edits (Yjs updates of 88-258 B) with 64 in flight; 50 ' +
-    'readers on the same board count what they receive by content (a server may batch). ' +
-    'Deliveries/s = edits x readers / (first send to last delivery); server CPU per delivered ' +
-    'update from /proc. Drawbridge runs without its per-connection rate limit here.',
+    'One writer sends real whiteboard edits (Yjs updates of 88-258 B) as fast as it can; 50 ' +
+    'readers on the same board count what they receive by content (a server may batch). Each ' +
+    `round runs two bursts, each on a fresh server: first the writer keeps ${WINDOW} edits in ` +
+    'flight (it sends the next as each is acked), then it sends every edit at once, as the ' +
+    "servers' own providers send local updates (no window; TCP's backpressure is the only " +
+    'limit). Deliveries/s = edits x readers / (first send to last delivery); server CPU per ' +
+    'delivered update from /proc. Drawbridge runs without its per-connection rate limit here.',
   supports: SERVER_KINDS,
   async run(ctx) {
     const readers = 50;
     const count = ctx.options.quick ? 1500 : 8000;
-    const runs = await interleave(ctx, (kind, round) =>
+    const burst = (kind: ServerKind, boardId: string, window: number | null) =>
       runBroadcast(
         kind,
         {
-          boardId: `fanout-r${round}`,
+          boardId,
           readers,
           // Long enough for every server's JIT to settle: with 1,000 the measured phase still
           // overlapped optimizing compiles (a quarter of Drawbridge's CPU in `perf`), and every
@@ -30,34 +48,29 @@ export const fanout: Scenario = {
           warmup: ctx.options.quick ? 200 : 4000,
           count,
           mode: 'burst',
-          window: 64,
+          window,
           rate: 0,
           stallMs: 10_000,
         },
         2,
         { commitStats: true },
-      ),
-    );
-    const deliveries = (r: (typeof runs)[number]['result']) => r.edits * r.readers;
+      );
+    const both = await interleave(ctx, async (kind, round) => ({
+      windowed: await burst(kind, `fanout-r${round}`, WINDOW),
+      open: await burst(kind, `fanout-open-r${round}`, null),
+    }));
+    const runs = both.map(({ kind, round, result }) => ({ kind, round, result: result.windowed }));
+    const open = both.map(({ kind, round, result }) => ({ kind, round, result: result.open }));
+    const deliveries = (r: BroadcastRun) => r.edits * r.readers;
+    const perSecond = (r: BroadcastRun) => (deliveries(r) / r.elapsedMs) * 1000;
+    const serverCpu = (r: BroadcastRun) => (r.serverCpuSeconds * 1e6) / deliveries(r);
+    const machineCpu = (r: BroadcastRun) =>
+      r.machineCpu ? (r.machineCpu.busy * 1e6) / deliveries(r) : undefined;
     return {
       metrics: [
-        metric(
-          'deliveries/s',
-          'per-s',
-          'higher',
-          runs,
-          (r) => (deliveries(r) / r.elapsedMs) * 1000,
-        ),
-        metric(
-          'server CPU per delivered update',
-          'us',
-          'lower',
-          runs,
-          (r) => (r.serverCpuSeconds * 1e6) / deliveries(r),
-        ),
-        metric('machine CPU per delivered update (every process)', 'us', 'lower', runs, (r) =>
-          r.machineCpu ? (r.machineCpu.busy * 1e6) / deliveries(r) : undefined,
-        ),
+        metric('deliveries/s', 'per-s', 'higher', runs, perSecond),
+        metric('server CPU per delivered update', 'us', 'lower', runs, serverCpu),
+        metric('machine CPU per delivered update (every process)', 'us', 'lower', runs, machineCpu),
         metric(
           'frames per delivered edit',
           'ratio',
@@ -68,21 +81,51 @@ export const fanout: Scenario = {
         metric('client busy (max event-loop use)', 'ratio', 'lower', runs, (r) =>
           Math.max(...r.results.map((x) => x.clientElu)),
         ),
+        metric('deliveries/s, every edit sent at once', 'per-s', 'higher', open, perSecond),
+        metric(
+          'server CPU per delivered update, every edit sent at once',
+          'us',
+          'lower',
+          open,
+          serverCpu,
+        ),
+        metric(
+          'machine CPU per delivered update, every edit sent at once',
+          'us',
+          'lower',
+          open,
+          machineCpu,
+        ),
+        metric('client busy, every edit sent at once', 'ratio', 'lower', open, (r) =>
+          Math.max(...r.results.map((x) => x.clientElu)),
+        ),
       ],
       notes: [
-        `${readers} readers x ${fmtInt(count)} measured edits per run, verified: ${runs[0]?.result.results[0]?.verified ?? ''}`,
+        `${readers} readers x ${fmtInt(count)} measured edits per burst, verified: ${runs[0]?.result.results[0]?.verified ?? ''}`,
         'client busy near 1.0 means the load generator, not the server, was the limit.',
-        ...machineNote(runs),
+        ...machineNote(runs, `${WINDOW} in flight`),
+        ...machineNote(open, 'every edit sent at once'),
         ...commitNote(runs.filter(({ kind }) => kind === 'drawbridge').map(({ result }) => result)),
+        ...commitNote(
+          open.filter(({ kind }) => kind === 'drawbridge').map(({ result }) => result),
+          true,
+        ),
       ],
-      runs: runs.map(({ kind, round, result }) => ({
+      runs: both.map(({ kind, round, result }) => ({
         kind,
         round,
-        elapsedMs: result.elapsedMs,
-        serverCpuSeconds: result.serverCpuSeconds,
-        machineCpu: result.machineCpu,
-        frames: result.results.map((x) => x.frames),
-        clientElu: result.results.map((x) => x.clientElu),
+        ...Object.fromEntries(
+          Object.entries(result).map(([mode, r]) => [
+            mode,
+            {
+              elapsedMs: r.elapsedMs,
+              serverCpuSeconds: r.serverCpuSeconds,
+              machineCpu: r.machineCpu,
+              frames: r.results.map((x) => x.frames),
+              clientElu: r.results.map((x) => x.clientElu),
+            },
+          ]),
+        ),
       })),
     };
   },
@@ -93,7 +136,10 @@ export const fanout: Scenario = {
  * server, its client processes and the kernel's loopback work together. Near 100%, the burst is
  * paced by the machine, and a server is faster only by costing less in all (the row above).
  */
-function machineNote(runs: readonly { kind: ServerKind; result: BroadcastRun }[]): string[] {
+function machineNote(
+  runs: readonly { kind: ServerKind; result: BroadcastRun }[],
+  burst: string,
+): string[] {
   const shares = new Map<ServerKind, { busy: number; steal: number }[]>();
   for (const { kind, result } of runs) {
     if (result.machineCpu)
@@ -107,8 +153,8 @@ function machineNote(runs: readonly { kind: ServerKind; result: BroadcastRun }[]
       `(steal ${pct(median(values.map((v) => v.steal)))})`,
   );
   return [
-    `The machine's cores were busy during the measured burst (every process, medians over ` +
-      `rounds; steal: time the hypervisor gave other guests): ${parts.join(', ')}.`,
+    `The machine's cores were busy during the measured burst, ${burst} (every process, ` +
+      `medians over rounds; steal: time the hypervisor gave other guests): ${parts.join(', ')}.`,
   ];
 }
 
@@ -128,7 +174,10 @@ function machineNote(runs: readonly { kind: ServerKind; result: BroadcastRun }[]
  *   870k, 847k, 882k, 907k, 994k): the fsync is not most of a commit's latency here;
  * - no WAL checkpoints in the commits (08:52 UTC): within noise, the commits no shorter.
  */
-function commitNote(runs: readonly { commits?: CommitStats; elapsedMs: number }[]): string[] {
+function commitNote(
+  runs: readonly { commits?: CommitStats; elapsedMs: number }[],
+  open = false,
+): string[] {
   const measured = runs.filter(
     (r): r is { commits: CommitStats; elapsedMs: number } => (r.commits?.commits ?? 0) > 0,
   );
@@ -136,13 +185,20 @@ function commitNote(runs: readonly { commits?: CommitStats; elapsedMs: number }[
   const of = (f: (s: CommitStats, elapsedMs: number) => number) =>
     median(measured.map((r) => f(r.commits, r.elapsedMs)));
   const busy = of((s, elapsedMs) => (s.seconds * 1000) / elapsedMs);
+  const figures =
+    `${fmtInt(of((s) => s.commits))} commits of ${of((s) => s.records / s.commits).toFixed(0)} ` +
+    `edits, ${of((s) => (s.seconds / s.commits) * 1000).toFixed(2)} ms each on average from ` +
+    `queue to answer (fsync included), one in flight ${(busy * 100).toFixed(0)}% of the time.`;
+  if (open) {
+    return [
+      `Drawbridge's storage commits in the burst with every edit sent at once (medians): ${figures}`,
+    ];
+  }
   return [
-    `Drawbridge's storage commits in the measured burst (medians over rounds): ` +
-      `${fmtInt(of((s) => s.commits))} commits of ${of((s) => s.records / s.commits).toFixed(0)} ` +
-      `edits, ${of((s) => (s.seconds / s.commits) * 1000).toFixed(2)} ms each on average from ` +
-      `queue to answer (fsync included), one in flight ${(busy * 100).toFixed(0)}% of the ` +
-      'time. An edit is acked once its commit is durable (Hocuspocus acks once applied): with 64 ' +
-      "edits in flight, the writer's pace is bounded by that ack's latency. On a quiet host, " +
-      'acking on apply instead measured 10-20% more deliveries/s (a throwaway build).',
+    `Drawbridge's storage commits in the burst with ${WINDOW} in flight (medians over rounds): ` +
+      `${figures} An edit is acked once its commit is durable (Hocuspocus acks once applied): ` +
+      `with ${WINDOW} edits in flight, the writer's pace is bounded by that ack's latency. On a ` +
+      'quiet host, acking on apply instead measured 10-20% more deliveries/s (a throwaway ' +
+      'build); with every edit sent at once, nothing waits for an ack (the rows below).',
   ];
 }
