@@ -3,10 +3,12 @@
  * SVG chart of the same medians. Ratios compare Drawbridge with each peer measured in the same
  * run, oriented so that above 1 always means Drawbridge did better.
  */
+import { advantage, format, medianOf, SHORT } from './figures.js';
 import { describeHostNoise, type HostNoise } from './hostNoise.js';
-import type { Metric, Scenario, ScenarioResult, Unit } from './scenario.js';
+import type { Metric, Scenario, ScenarioResult } from './scenario.js';
 import { SUBJECT_LABELS, SUBJECTS, type Subject } from './servers.js';
 import { median } from './stats.js';
+import { targetsTable } from './targets.js';
 
 export interface ScenarioOutcome {
   scenario: Scenario;
@@ -27,52 +29,6 @@ export interface Environment {
   chromium?: string;
   /** Read before the scenarios (`hostNoise.ts`). */
   hostNoise?: HostNoise;
-}
-
-const SHORT: Record<Subject, string> = {
-  drawbridge: 'Drawbridge',
-  ws: 'ws',
-  socketio: 'Socket.IO',
-  hocuspocus: 'Hocuspocus',
-  'y-websocket': 'y-websocket',
-  excalidraw: 'Excalidraw',
-  tldraw: 'tldraw',
-};
-
-export function format(value: number, unit: Unit): string {
-  if (!Number.isFinite(value)) return 'n/a';
-  switch (unit) {
-    case 'per-s':
-    case 'count':
-      return value >= 10_000
-        ? `${(value / 1000).toFixed(value >= 100_000 ? 0 : 1)}k`
-        : Math.round(value).toLocaleString('en-US');
-    case 'ms':
-      return value >= 1000
-        ? `${(value / 1000).toFixed(2)} s`
-        : value >= 10
-          ? `${value.toFixed(0)} ms`
-          : `${value.toFixed(1)} ms`;
-    case 'us':
-      return `${value.toFixed(value >= 100 ? 0 : 1)} µs`;
-    case 'kb':
-      return `${value.toFixed(1)} KB`;
-    case 'bytes':
-      return `${Math.round(value).toLocaleString('en-US')} B`;
-    case 'num':
-      return value.toFixed(2);
-    case 'ratio':
-      return value.toFixed(2);
-  }
-}
-
-export const medianOf = (m: Metric, kind: Subject): number => median(m.values[kind] ?? []);
-
-/** >1: Drawbridge better than `peer` on this metric. */
-export function advantage(m: Metric, peer: Subject): number {
-  const db = medianOf(m, 'drawbridge');
-  const other = medianOf(m, peer);
-  return m.better === 'higher' ? db / other : other / db;
 }
 
 const kindsIn = (metrics: readonly Metric[]): Subject[] =>
@@ -132,6 +88,10 @@ export function markdownReport(
     }
   }
   if (summary.length > 0) out.push(metricTable(summary), '');
+  const targets = targetsTable(
+    outcomes.flatMap(({ scenario, result }) => (result ? [{ scenario, result }] : [])),
+  );
+  if (targets) out.push(targets, '');
   for (const o of outcomes) {
     out.push(`### ${o.scenario.title}`, '', o.scenario.description, '');
     if (o.skipped) {
