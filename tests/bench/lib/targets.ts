@@ -67,13 +67,13 @@ function ahead(
 ): Check {
   return (find) => {
     const m = find(scenario, metric);
-    if (drawbridgeMedian(m) === null) return null;
-    if (peers.some(([peer]) => !m!.values[peer]?.length)) return null;
-    const parts = peers.map(([peer]) => `${advantage(m!, peer).toFixed(2)}x ${SHORT[peer]}`);
+    if (m === undefined || drawbridgeMedian(m) === null) return null;
+    if (peers.some(([peer]) => !m.values[peer]?.length)) return null;
+    const parts = peers.map(([peer]) => `${advantage(m, peer).toFixed(2)}x ${SHORT[peer]}`);
     const met = peers.every(([peer, ratio]) =>
-      ratio === 1 ? advantage(m!, peer) > 1 : advantage(m!, peer) >= ratio,
+      ratio === 1 ? advantage(m, peer) > 1 : advantage(m, peer) >= ratio,
     );
-    return { figure: `${format(medianOf(m!, 'drawbridge'), m!.unit)} (${parts.join(', ')})`, met };
+    return { figure: `${format(medianOf(m, 'drawbridge'), m.unit)} (${parts.join(', ')})`, met };
   };
 }
 
