@@ -80,4 +80,45 @@ describe('bench targets', () => {
       ]),
     ).toContain("| flood: other boards' round trips, p99 < 50 ms | 8 | 49 ms | yes |");
   });
+
+  it('checks each round on its own figures, paired by round across servers', () => {
+    const fanout = scenario('fanout', [
+      // Medians: 1,500k against 1,000k (1.5x); round 2 alone is short of 1.4x (1.2x).
+      perSecond('deliveries/s, every edit sent at once', {
+        drawbridge: [1_500_000, 1_200_000, 1_600_000],
+        ws: [300_000, 300_000, 300_000],
+        hocuspocus: [1_000_000, 1_000_000, 1_000_000],
+      }),
+      // A peer measured in fewer rounds: the rounds cannot be paired.
+      perSecond('deliveries/s', {
+        drawbridge: [1_500_000, 1_500_000],
+        ws: [300_000],
+        hocuspocus: [1_000_000, 1_000_000],
+      }),
+    ]);
+    const latency = scenario('latency', [
+      {
+        name: 'p99 end to end',
+        unit: 'ms',
+        better: 'lower',
+        // Lower is better: round 3 is below both peers and within 5 ms; round 1 is below
+        // neither; round 2 is below both but over the bound.
+        values: {
+          drawbridge: [2.5, 6, 2.0],
+          hocuspocus: [2.2, 7, 2.3],
+          'y-websocket': [1.6, 6.5, 2.1],
+        },
+      },
+    ]);
+    const checked = checkTargets([fanout, latency]);
+    expect(checked.map((t) => [t.target.slice(0, 20), t.met, t.rounds])).toEqual([
+      ['fan-out, 64 in fligh', true, null],
+      ['fan-out, every edit ', true, [true, false, true]],
+      ['latency at 500 updat', false, [false, false, true]],
+    ]);
+    const table = targetsTable([fanout, latency])!;
+    expect(table).toContain('| 1500k (5.00x ws, 1.50x Hocuspocus) | yes | 2 of 3 |');
+    expect(table).toContain('| 1500k (5.00x ws, 1.50x Hocuspocus) | yes | n/a |');
+    expect(table).toContain('| 2.5 ms (0.92x Hocuspocus, 0.84x y-websocket) | NO | 1 of 3 |');
+  });
 });
