@@ -43,9 +43,11 @@ export function format(value: number, unit: Unit): string {
 
 export const medianOf = (m: Metric, kind: Subject): number => median(m.values[kind] ?? []);
 
+/** >1: Drawbridge's figure `db` better than a peer's `other`, on a metric that is `better`. */
+export const gain = (better: Metric['better'], db: number, other: number): number =>
+  better === 'higher' ? db / other : other / db;
+
 /** >1: Drawbridge better than `peer` on this metric. */
 export function advantage(m: Metric, peer: Subject): number {
-  const db = medianOf(m, 'drawbridge');
-  const other = medianOf(m, peer);
-  return m.better === 'higher' ? db / other : other / db;
+  return gain(m.better, medianOf(m, 'drawbridge'), medianOf(m, peer));
 }

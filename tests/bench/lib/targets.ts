@@ -8,7 +8,7 @@
  * servers' figures of the same round): on a noisy host a median verdict that holds in one round
  * of three reads differently from one that holds in all of them.
  */
-import { advantage, format, medianOf, SHORT } from './figures.js';
+import { advantage, format, gain, medianOf, SHORT } from './figures.js';
 import type { Metric, ScenarioResult } from './scenario.js';
 import type { Subject } from './servers.js';
 
@@ -66,11 +66,9 @@ function atMost(
     const value = drawbridgeMedian(m);
     if (m === undefined || value === null) return null;
     const step = options.resolution;
-    const within = (x: number) => {
-      const rounded = step ? Math.round(x / step) * step : x;
-      return options.strict ? rounded < max : rounded <= max + 1e-9;
-    };
-    const v = step ? Math.round(value / step) * step : value;
+    const rounded = (x: number) => (step ? Math.round(x / step) * step : x);
+    const within = (x: number) => (options.strict ? rounded(x) < max : rounded(x) <= max + 1e-9);
+    const v = rounded(value);
     const met = within(value);
     const figure =
       m.unit === 'ratio'
@@ -96,10 +94,10 @@ function ahead(
     // `ratio` 1: strictly better; otherwise at least that many times better.
     const enough = (gain: number, ratio: number) => (ratio === 1 ? gain > 1 : gain >= ratio);
     const met = peers.every(([peer, ratio]) => enough(advantage(m, peer), ratio));
-    const gain = (db: number, other: number) => (m.better === 'higher' ? db / other : other / db);
     const rounds = perRound(
       [m.values.drawbridge!, ...peers.map(([peer]) => m.values[peer]!)],
-      ([db, ...others]) => peers.every(([, ratio], k) => enough(gain(db!, others[k]!), ratio)),
+      ([db, ...others]) =>
+        peers.every(([, ratio], k) => enough(gain(m.better, db!, others[k]!), ratio)),
     );
     return {
       figure: `${format(medianOf(m, 'drawbridge'), m.unit)} (${parts.join(', ')})`,
