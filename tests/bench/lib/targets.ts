@@ -92,7 +92,7 @@ function ahead(
     if (peers.some(([peer]) => !m.values[peer]?.length)) return null;
     const parts = peers.map(([peer]) => `${advantage(m, peer).toFixed(2)}x ${SHORT[peer]}`);
     // `ratio` 1: strictly better; otherwise at least that many times better.
-    const enough = (gain: number, ratio: number) => (ratio === 1 ? gain > 1 : gain >= ratio);
+    const enough = (times: number, ratio: number) => (ratio === 1 ? times > 1 : times >= ratio);
     const met = peers.every(([peer, ratio]) => enough(advantage(m, peer), ratio));
     const rounds = perRound(
       [m.values.drawbridge!, ...peers.map(([peer]) => m.values[peer]!)],
