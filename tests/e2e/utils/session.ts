@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type BrowserContextOptions, chromium } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { type SpawnedServer, spawnServer } from '../../utils/process.js';
 import { User } from './app.js';
@@ -57,7 +57,35 @@ export interface E2E {
   artifact(name: string): string;
 }
 
-/** Registers the hooks of an end-to-end file; call once at the top of the file. */
+/**
+ * A new browser context (a separate user: own storage, own IndexedDB) with one page whose
+ * console, errors and failed requests are logged. `options` adds to the context's defaults
+ * (`ignoreHTTPSErrors` for a self-signed certificate, say).
+ */
+export async function openUser(
+  browser: Browser,
+  label: string,
+  options: BrowserContextOptions = {},
+): Promise<User> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    deviceScaleFactor: 1,
+    colorScheme: 'light',
+    acceptDownloads: true,
+    ...options,
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  const logs: string[] = [];
+  const stamp = () => new Date().toISOString().slice(11, 23);
+  page.on('console', (message) => logs.push(`${stamp()} [${message.type()}] ${message.text()}`));
+  page.on('pageerror', (error) => logs.push(`${stamp()} [pageerror] ${error.stack ?? error}`));
+  page.on('requestfailed', (request) =>
+    logs.push(`${stamp()} [requestfailed] ${request.url()} ${request.failure()?.errorText ?? ''}`),
+  );
+  return new User(label, context, page, logs);
+}
+
 /**
  * After each test, pass or fail: a screenshot and the page log of every user, kept as
  * artifacts; then the users' browser contexts are closed.
@@ -82,6 +110,7 @@ export async function saveArtifactsAndClose(
   await Promise.allSettled(users.map((user) => user.context.close()));
 }
 
+/** Registers the hooks of an end-to-end file; call once at the top of the file. */
 export function useE2E(file: string, options: { env?: Record<string, string> } = {}): E2E {
   let server: SpawnedServer | undefined;
   let browser: Browser | undefined;
@@ -152,26 +181,7 @@ export function useE2E(file: string, options: { env?: Record<string, string> } =
       return this.server.url;
     },
     async user(label) {
-      const context = await this.browser.newContext({
-        viewport: { width: 1280, height: 800 },
-        deviceScaleFactor: 1,
-        colorScheme: 'light',
-        acceptDownloads: true,
-      });
-      const page = await context.newPage();
-      page.setDefaultTimeout(15_000);
-      const logs: string[] = [];
-      const stamp = () => new Date().toISOString().slice(11, 23);
-      page.on('console', (message) =>
-        logs.push(`${stamp()} [${message.type()}] ${message.text()}`),
-      );
-      page.on('pageerror', (error) => logs.push(`${stamp()} [pageerror] ${error.stack ?? error}`));
-      page.on('requestfailed', (request) =>
-        logs.push(
-          `${stamp()} [requestfailed] ${request.url()} ${request.failure()?.errorText ?? ''}`,
-        ),
-      );
-      const user = new User(label, context, page, logs);
+      const user = await openUser(this.browser, label);
       users.push(user);
       return user;
     },

@@ -1,0 +1,149 @@
+/**
+ * The cluster in real browsers: three nodes over a private PostgreSQL and Redis, each serving
+ * the built web app, behind the documented nginx configuration (TLS, `wss://`). User A comes
+ * through nginx, user B straight to another node. They draw together and see each other's
+ * shapes on their canvases and each other's cursors; then A's node is killed with SIGKILL while
+ * A keeps drawing, A's page lands on another node through nginx and resyncs, and every page and
+ * every node ends with the same board, the restarted node included.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { BoardModel } from '@drawbridge/board';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import * as Y from 'yjs';
+import { expectConverged as expectDocsConverged } from '../../apps/server/src/testing/convergence.js';
+import { nodeMetric, startCluster, type TestCluster } from '../utils/cluster.js';
+import { type Nginx, startNginx } from '../utils/nginx.js';
+import { fetchBoard } from '../utils/rawClient.js';
+import { expectConverged, RECONNECT_MS, type User, WAIT_MS } from './utils/app.js';
+import { artifactsDir, staticDir } from './utils/paths.js';
+import { inkAdded } from './utils/pixels.js';
+import { launchChromium, openUser, saveArtifactsAndClose } from './utils/session.js';
+
+const dir = path.join(artifactsDir, 'cluster');
+let cluster: TestCluster;
+let nginx: Nginx;
+let browser: Browser;
+let users: User[] = [];
+
+beforeAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  [cluster, browser] = await Promise.all([
+    startCluster({ nodes: 3, env: { STATIC_DIR: staticDir } }),
+    launchChromium(),
+  ]);
+  nginx = await startNginx({ nodes: cluster.nodes.map((node) => `127.0.0.1:${node!.port}`) });
+}, 120_000);
+
+afterEach(async (context) => {
+  await saveArtifactsAndClose(dir, context.task, users);
+  users = [];
+});
+
+afterAll(async () => {
+  await browser?.close().catch(() => undefined);
+  await nginx?.destroy();
+  await cluster?.destroy();
+});
+
+/** A user whose browser accepts nginx's self-signed certificate. */
+async function user(label: string): Promise<User> {
+  const opened = await openUser(browser, label, { ignoreHTTPSErrors: true });
+  users.push(opened);
+  return opened;
+}
+
+/** The indexes of the running nodes that hold at least one connection. */
+async function nodesWithConnections(): Promise<number[]> {
+  const counts = await Promise.all(
+    cluster.nodes.map((node) =>
+      node ? nodeMetric(node.url, 'drawbridge_connections') : Promise.resolve(0),
+    ),
+  );
+  return counts.flatMap((count, i) => (count > 0 ? [i] : []));
+}
+
+/** Waits until exactly the nodes `expected` hold connections. */
+async function waitForConnectionsOn(expected: number[]): Promise<void> {
+  await vi.waitFor(async () => expect(await nodesWithConnections()).toEqual([...expected].sort()), {
+    timeout: RECONNECT_MS,
+    interval: 100,
+  });
+}
+
+describe('the cluster in browsers, through nginx', () => {
+  it('users on two nodes draw together, see each other, and survive a node killed mid-session', async () => {
+    const a = await user('A');
+    const boardUrl = await a.open(`${nginx.httpsUrl}/new`);
+    expect(boardUrl.startsWith(nginx.httpsUrl)).toBe(true);
+    const [aNode] = await nodesWithConnections();
+    expect(aNode).toBeDefined();
+    const bNode = (aNode! + 1) % cluster.nodes.length;
+    const b = await user('B');
+    await b.open(`${cluster.url(bNode)}/b/${encodeURIComponent(a.boardId)}`);
+    await waitForConnectionsOn([aNode!, bNode]);
+    const blank = await b.canvasPixels();
+
+    // Across nodes, both ways: in the documents and on B's canvas.
+    const rect = await a.drawBox('rect', { x: 300, y: 250 }, { x: 620, y: 500 });
+    await b.waitForIds([rect.id]);
+    await vi.waitFor(
+      async () => expect(inkAdded(blank, await b.canvasPixels()).count).toBeGreaterThan(1000),
+      { timeout: WAIT_MS, interval: 100 },
+    );
+    const ellipse = await b.drawBox('ellipse', { x: 700, y: 250 }, { x: 900, y: 450 });
+    await a.waitForIds([rect.id, ellipse.id]);
+
+    // A's cursor, with A's name, on B's screen.
+    const name = 'Ada on the cluster';
+    await a.byTestId('user-name').fill(name);
+    await a.byTestId('user-name').blur();
+    const [p] = await a.toPage([{ x: 450, y: 600 }]);
+    await a.page.mouse.move(p!.x, p!.y, { steps: 4 });
+    await b.page
+      .locator(`[data-testid="cursor"][data-name="${name}"]`, { hasText: name })
+      .waitFor({ state: 'visible', timeout: WAIT_MS });
+    await Promise.all([a.waitForSaved(), b.waitForSaved()]);
+    // That went node to node over Redis, not by reading PostgreSQL for a gap.
+    const bUrl = cluster.url(bNode);
+    expect(await nodeMetric(bUrl, 'drawbridge_cluster_messages_total')).toBeGreaterThan(0);
+    expect(await nodeMetric(bUrl, 'drawbridge_cluster_gaps_repaired_total')).toBe(0);
+
+    // A's node dies; A draws on at once (an edit its node may never have acked), nginx sends
+    // its reconnect to another node, and the edit lands there.
+    await cluster.nodes[aNode!]!.kill('SIGKILL');
+    const during = await a.drawSegment('line', { x: 300, y: 560 }, { x: 620, y: 620 });
+    await a.waitForSaved(RECONNECT_MS);
+    const aNow = (await nodesWithConnections()).filter((i) => i !== bNode);
+    expect(aNow.every((i) => i !== aNode)).toBe(true);
+    await b.waitForIds([rect.id, ellipse.id, during.id]);
+    const after = await b.drawSegment('arrow', { x: 700, y: 560 }, { x: 900, y: 620 });
+    const all = [rect.id, ellipse.id, during.id, after.id];
+    await a.waitForIds(all);
+    await b.waitForIds(all);
+    await Promise.all([a.waitForSaved(), b.waitForSaved()]);
+    const agreed = await expectConverged(a, b);
+    expect(agreed.shapes.map((shape) => shape.id).sort()).toEqual([...all].sort());
+
+    // Every node serves that board, the killed one too once restarted: the full check on the
+    // nodes' documents, which hold exactly what the pages hold.
+    await cluster.start(aNode!);
+    const docs = await Promise.all(
+      cluster.nodes.map((_, i) => fetchBoard(cluster.url(i), a.boardId)),
+    );
+    expectDocsConverged(
+      docs,
+      docs.map((_, i) => `node ${i + 1}`),
+    );
+    const model = new BoardModel(docs[aNode!]!);
+    expect(
+      model
+        .shapes()
+        .map((shape) => shape.id)
+        .sort(),
+    ).toEqual([...all].sort());
+    expect(Array.from(Y.encodeStateVector(docs[0]!))).toEqual(agreed.stateVector);
+  });
+});
