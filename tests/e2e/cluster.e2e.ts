@@ -4,7 +4,8 @@
  * through nginx, user B straight to another node. They draw together and see each other's
  * shapes on their canvases and each other's cursors; then A's node is killed with SIGKILL while
  * A keeps drawing, A's page lands on another node through nginx and resyncs, and every page and
- * every node ends with the same board, the restarted node included.
+ * every node ends with the same board, the restarted node included; then the same with a node
+ * stopped gracefully (SIGTERM).
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -73,17 +74,47 @@ async function waitForConnectionsOn(expected: number[]): Promise<void> {
   });
 }
 
+/**
+ * A on a new board through nginx (the node its address hashes to), B on the same board
+ * straight at another node; returns both with their nodes' indexes.
+ */
+async function usersOnTwoNodes(): Promise<{ a: User; b: User; aNode: number; bNode: number }> {
+  const a = await user('A');
+  const boardUrl = await a.open(`${nginx.httpsUrl}/new`);
+  expect(boardUrl.startsWith(nginx.httpsUrl)).toBe(true);
+  const [aNode] = await nodesWithConnections();
+  expect(aNode).toBeDefined();
+  const bNode = (aNode! + 1) % cluster.nodes.length;
+  const b = await user('B');
+  await b.open(`${cluster.url(bNode)}/b/${encodeURIComponent(a.boardId)}`);
+  await waitForConnectionsOn([aNode!, bNode]);
+  return { a, b, aNode: aNode!, bNode };
+}
+
+/**
+ * Node `index` restarted on its old port (where nginx expects it), then the full convergence
+ * check on every node's copy of the board, which must hold what the pages agreed on.
+ */
+async function expectEveryNodeHolds(
+  index: number,
+  port: number,
+  boardId: string,
+  agreed: { stateVector: number[]; shapes: { id: string }[] },
+): Promise<void> {
+  await cluster.start(index, port);
+  const docs = await Promise.all(cluster.nodes.map((_, i) => fetchBoard(cluster.url(i), boardId)));
+  expectDocsConverged(
+    docs,
+    docs.map((_, i) => `node ${i + 1}`),
+  );
+  const ids = (shapes: { id: string }[]) => shapes.map((shape) => shape.id).sort();
+  expect(ids(new BoardModel(docs[index]!).shapes())).toEqual(ids(agreed.shapes));
+  expect(Array.from(Y.encodeStateVector(docs[0]!))).toEqual(agreed.stateVector);
+}
+
 describe('the cluster in browsers, through nginx', () => {
   it('users on two nodes draw together, see each other, and survive a node killed mid-session', async () => {
-    const a = await user('A');
-    const boardUrl = await a.open(`${nginx.httpsUrl}/new`);
-    expect(boardUrl.startsWith(nginx.httpsUrl)).toBe(true);
-    const [aNode] = await nodesWithConnections();
-    expect(aNode).toBeDefined();
-    const bNode = (aNode! + 1) % cluster.nodes.length;
-    const b = await user('B');
-    await b.open(`${cluster.url(bNode)}/b/${encodeURIComponent(a.boardId)}`);
-    await waitForConnectionsOn([aNode!, bNode]);
+    const { a, b, aNode, bNode } = await usersOnTwoNodes();
     const blank = await b.canvasPixels();
 
     // Across nodes, both ways: in the documents and on B's canvas.
@@ -113,11 +144,10 @@ describe('the cluster in browsers, through nginx', () => {
 
     // A's node dies; A draws on at once (an edit its node may never have acked), nginx sends
     // its reconnect to another node, and the edit lands there.
-    await cluster.nodes[aNode!]!.kill('SIGKILL');
+    const { port } = cluster.nodes[aNode]!;
+    await cluster.nodes[aNode]!.kill('SIGKILL');
     const during = await a.drawSegment('line', { x: 300, y: 560 }, { x: 620, y: 620 });
     await a.waitForSaved(RECONNECT_MS);
-    const aNow = (await nodesWithConnections()).filter((i) => i !== bNode);
-    expect(aNow.every((i) => i !== aNode)).toBe(true);
     await b.waitForIds([rect.id, ellipse.id, during.id]);
     const after = await b.drawSegment('arrow', { x: 700, y: 560 }, { x: 900, y: 620 });
     const all = [rect.id, ellipse.id, during.id, after.id];
@@ -127,23 +157,29 @@ describe('the cluster in browsers, through nginx', () => {
     const agreed = await expectConverged(a, b);
     expect(agreed.shapes.map((shape) => shape.id).sort()).toEqual([...all].sort());
 
-    // Every node serves that board, the killed one too once restarted: the full check on the
-    // nodes' documents, which hold exactly what the pages hold.
-    await cluster.start(aNode!);
-    const docs = await Promise.all(
-      cluster.nodes.map((_, i) => fetchBoard(cluster.url(i), a.boardId)),
-    );
-    expectDocsConverged(
-      docs,
-      docs.map((_, i) => `node ${i + 1}`),
-    );
-    const model = new BoardModel(docs[aNode!]!);
-    expect(
-      model
-        .shapes()
-        .map((shape) => shape.id)
-        .sort(),
-    ).toEqual([...all].sort());
-    expect(Array.from(Y.encodeStateVector(docs[0]!))).toEqual(agreed.stateVector);
+    // Every node serves that board, the killed one too once restarted.
+    await expectEveryNodeHolds(aNode, port, a.boardId, agreed);
+  });
+
+  it('a node stopped with SIGTERM hands its user to another node while drawing; nothing is lost', async () => {
+    const { a, b, aNode } = await usersOnTwoNodes();
+    const before = await a.drawBox('rect', { x: 300, y: 250 }, { x: 620, y: 500 });
+    await b.waitForIds([before.id]);
+    await a.waitForSaved();
+
+    const { port } = cluster.nodes[aNode]!;
+    const stopped = cluster.nodes[aNode]!.kill('SIGTERM');
+    const during = await a.drawSegment('line', { x: 300, y: 560 }, { x: 620, y: 620 });
+    // A graceful stop: it flushed, told its clients to go, and exited cleanly.
+    expect((await stopped).code).toBe(0);
+    await a.waitForSaved(RECONNECT_MS);
+    const after = await b.drawBox('ellipse', { x: 700, y: 250 }, { x: 900, y: 450 });
+    const all = [before.id, during.id, after.id];
+    await a.waitForIds(all);
+    await b.waitForIds(all);
+    await Promise.all([a.waitForSaved(), b.waitForSaved()]);
+    const agreed = await expectConverged(a, b);
+    expect(agreed.shapes.map((shape) => shape.id).sort()).toEqual([...all].sort());
+    await expectEveryNodeHolds(aNode, port, a.boardId, agreed);
   });
 });

@@ -25,8 +25,8 @@ export interface TestCluster {
   nodes: (SpawnedServer | undefined)[];
   /** URL of node `index` (it must be running). */
   url(index: number): string;
-  /** Starts node `index` (again), on a new port. */
-  start(index: number): Promise<SpawnedServer>;
+  /** Starts node `index` (again), on a new port unless `port` is given (its old one, say). */
+  start(index: number, port?: number): Promise<SpawnedServer>;
   /** Stops every node and server and removes their files. */
   destroy(): Promise<void>;
 }
@@ -43,9 +43,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
   const dataDir = tempDir('drawbridge-cluster-');
   const count = options.nodes ?? 3;
   const nodes: (SpawnedServer | undefined)[] = Array.from({ length: count }, () => undefined);
-  const start = async (index: number) => {
+  const start = async (index: number, port?: number) => {
     const node = await spawnServer({
       dataDir,
+      ...(port !== undefined ? { port } : {}),
       ...(options.bundle ? { bundle: true } : {}),
       env: {
         ...BASE_ENV,
