@@ -5,7 +5,7 @@
  * shapes on their canvases and each other's cursors; then A's node is killed with SIGKILL while
  * A keeps drawing, A's page lands on another node through nginx and resyncs, and every page and
  * every node ends with the same board, the restarted node included; then the same with a node
- * stopped gracefully (SIGTERM).
+ * stopped gracefully (SIGTERM); and a user whose node dies vanishes from the other nodes' screens.
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -17,7 +17,7 @@ import { expectConverged as expectDocsConverged } from '../../apps/server/src/te
 import { nodeMetric, startCluster, type TestCluster } from '../utils/cluster.js';
 import { type Nginx, startNginx } from '../utils/nginx.js';
 import { fetchBoard } from '../utils/rawClient.js';
-import { expectConverged, RECONNECT_MS, type User, WAIT_MS } from './utils/app.js';
+import { expectConverged, RECONNECT_MS, report, type User, WAIT_MS } from './utils/app.js';
 import { artifactsDir, staticDir } from './utils/paths.js';
 import { inkAdded } from './utils/pixels.js';
 import { launchChromium, openUser, saveArtifactsAndClose } from './utils/session.js';
@@ -181,5 +181,37 @@ describe('the cluster in browsers, through nginx', () => {
     const agreed = await expectConverged(a, b);
     expect(agreed.shapes.map((shape) => shape.id).sort()).toEqual([...all].sort());
     await expectEveryNodeHolds(aNode, port, a.boardId, agreed);
+  });
+
+  it("a dead node's user vanishes from other nodes' screens: cursor and people list", async () => {
+    // C straight at one node (no balancer to move it elsewhere), B at another.
+    const cNode = 2;
+    const bNode = 0;
+    const c = await user('C');
+    await c.open(`${cluster.url(cNode)}/new`);
+    const b = await user('B');
+    await b.open(`${cluster.url(bNode)}/b/${encodeURIComponent(c.boardId)}`);
+    const name = 'Cleo on node 3';
+    await c.byTestId('user-name').fill(name);
+    await c.byTestId('user-name').blur();
+    const [p] = await c.toPage([{ x: 500, y: 400 }]);
+    await c.page.mouse.move(p!.x, p!.y, { steps: 4 });
+    const cursor = b.page.locator(`[data-testid="cursor"][data-name="${name}"]`, {
+      hasText: name,
+    });
+    const person = b.byTestId('people-list').locator('[data-testid="person"]', { hasText: name });
+    await cursor.waitFor({ state: 'visible', timeout: WAIT_MS });
+    await person.waitFor({ state: 'visible', timeout: WAIT_MS });
+
+    // The node dies without a word: its heartbeats stop, and the others drop its members.
+    // (tests/cluster-failures.test.ts holds this to 5 s; here the screens must follow.)
+    const { port } = cluster.nodes[cNode]!;
+    const killedAt = Date.now();
+    await cluster.nodes[cNode]!.kill('SIGKILL');
+    await cursor.waitFor({ state: 'hidden', timeout: WAIT_MS });
+    await person.waitFor({ state: 'hidden', timeout: WAIT_MS });
+    report('dead node', { cursorGoneMs: Date.now() - killedAt });
+    await c.waitForStatus('offline');
+    await cluster.start(cNode, port);
   });
 });
