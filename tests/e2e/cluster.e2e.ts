@@ -5,7 +5,8 @@
  * shapes on their canvases and each other's cursors; then A's node is killed with SIGKILL while
  * A keeps drawing, A's page lands on another node through nginx and resyncs, and every page and
  * every node ends with the same board, the restarted node included; then the same with a node
- * stopped gracefully (SIGTERM); and a user whose node dies vanishes from the other nodes' screens.
+ * stopped gracefully (SIGTERM); a user whose node dies vanishes from the other nodes' screens;
+ * and behind a proxy that refuses WebSocket, the page falls back to long-polling.
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -66,6 +67,19 @@ async function nodesWithConnections(): Promise<number[]> {
   return counts.flatMap((count, i) => (count > 0 ? [i] : []));
 }
 
+/** The node of the only user connected (earlier tests' closed pages may take a moment to go). */
+async function nodeOfOnlyUser(): Promise<number> {
+  let nodes: number[] = [];
+  await vi.waitFor(
+    async () => {
+      nodes = await nodesWithConnections();
+      expect(nodes).toHaveLength(1);
+    },
+    { timeout: WAIT_MS, interval: 100 },
+  );
+  return nodes[0]!;
+}
+
 /** Waits until exactly the nodes `expected` hold connections. */
 async function waitForConnectionsOn(expected: number[]): Promise<void> {
   await vi.waitFor(async () => expect(await nodesWithConnections()).toEqual([...expected].sort()), {
@@ -82,13 +96,12 @@ async function usersOnTwoNodes(): Promise<{ a: User; b: User; aNode: number; bNo
   const a = await user('A');
   const boardUrl = await a.open(`${nginx.httpsUrl}/new`);
   expect(boardUrl.startsWith(nginx.httpsUrl)).toBe(true);
-  const [aNode] = await nodesWithConnections();
-  expect(aNode).toBeDefined();
-  const bNode = (aNode! + 1) % cluster.nodes.length;
+  const aNode = await nodeOfOnlyUser();
+  const bNode = (aNode + 1) % cluster.nodes.length;
   const b = await user('B');
   await b.open(`${cluster.url(bNode)}/b/${encodeURIComponent(a.boardId)}`);
-  await waitForConnectionsOn([aNode!, bNode]);
-  return { a, b, aNode: aNode!, bNode };
+  await waitForConnectionsOn([aNode, bNode]);
+  return { a, b, aNode, bNode };
 }
 
 /**
@@ -213,5 +226,50 @@ describe('the cluster in browsers, through nginx', () => {
     report('dead node', { cursorGoneMs: Date.now() - killedAt });
     await c.waitForStatus('offline');
     await cluster.start(cNode, port);
+  });
+
+  it('behind a proxy that blocks WebSocket, the browser falls back to long-polling and draws with the others', async () => {
+    // The documented site without the lines that pass the upgrade on: as a corporate proxy that
+    // does not carry WebSocket, every upgrade reaches the node as a plain GET and is refused.
+    const blocking = await startNginx({
+      nodes: cluster.nodes.map((node) => `127.0.0.1:${node!.port}`),
+      transformSite: (site) =>
+        site
+          .split('\n')
+          .filter((line) => !/proxy_set_header (Upgrade|Connection) /.test(line))
+          .join('\n'),
+    });
+    try {
+      const p = await user('P');
+      await p.open(`${blocking.httpsUrl}/new`);
+      const transport = await p.page.evaluate(
+        () =>
+          (
+            globalThis as unknown as {
+              __drawbridge: {
+                provider: { socket: { io: { engine: { transport: { name: string } } } } };
+              };
+            }
+          ).__drawbridge.provider.socket.io.engine.transport.name,
+      );
+      expect(transport).toBe('polling');
+      // Every request of the session went through the blocking proxy to one node (its hash).
+      const sessions = blocking.accessLog().filter((entry) => entry.transport === 'polling');
+      expect(sessions.length).toBeGreaterThan(0);
+      expect(new Set(sessions.flatMap((entry) => entry.upstreams)).size).toBe(1);
+      const bNode = ((await nodeOfOnlyUser()) + 1) % cluster.nodes.length;
+      const b = await user('B');
+      await b.open(`${cluster.url(bNode)}/b/${encodeURIComponent(p.boardId)}`);
+
+      const rect = await p.drawBox('rect', { x: 300, y: 250 }, { x: 620, y: 500 });
+      await b.waitForIds([rect.id]);
+      const ellipse = await b.drawBox('ellipse', { x: 700, y: 250 }, { x: 900, y: 450 });
+      await p.waitForIds([rect.id, ellipse.id]);
+      await Promise.all([p.waitForSaved(), b.waitForSaved()]);
+      const agreed = await expectConverged(p, b);
+      expect(agreed.shapes.map((shape) => shape.id).sort()).toEqual([rect.id, ellipse.id].sort());
+    } finally {
+      await blocking.destroy();
+    }
   });
 });

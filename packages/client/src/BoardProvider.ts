@@ -38,7 +38,7 @@ export interface BoardProviderOptions {
   awareness?: Awareness;
   token?: string;
   ackTimeoutMs?: number;
-  /** Socket.IO transports; default websocket first, then long-polling. */
+  /** Socket.IO transports; default websocket first, then long-polling when WebSocket fails. */
   transports?: ('websocket' | 'polling')[];
   /**
    * Origins of updates that are not new local edits (e.g. the IndexedDB persistence loading a
@@ -99,6 +99,9 @@ export class BoardProvider {
       (io(options.url ?? '', {
         parser,
         transports: options.transports ?? ['websocket', 'polling'],
+        // Without it a failed WebSocket is retried forever and polling is never tried: behind a
+        // proxy that refuses WebSocket upgrades, the page would never connect.
+        tryAllTransports: true,
         reconnectionDelay: options.reconnectionDelay ?? 500,
         reconnectionDelayMax: options.reconnectionDelayMax ?? 10_000,
         randomizationFactor: 0.5,
