@@ -16,6 +16,7 @@ import { createBoardData } from './boardData.js';
 import { type Clock, systemClock } from './clock.js';
 import type { ClusterBus } from './cluster/Bus.js';
 import { ClusterNode } from './cluster/ClusterNode.js';
+import type { SharedSettings } from './cluster/ConfigAgreement.js';
 import type { InterServerEvents } from './cluster/interServer.js';
 import {
   ConfigError,
@@ -112,6 +113,8 @@ export interface ClusterOptions {
   adapter?: ServerOptions['adapter'];
   heartbeatMs?: number;
   deadAfterMs?: number;
+  /** The settings every node must share: compared with the other nodes' (see `ConfigAgreement`). */
+  sharedSettings?: SharedSettings;
 }
 
 export interface DrawbridgeHttpServer {
@@ -157,6 +160,9 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
         metrics,
         ...(options.cluster.heartbeatMs ? { heartbeatMs: options.cluster.heartbeatMs } : {}),
         ...(options.cluster.deadAfterMs ? { deadAfterMs: options.cluster.deadAfterMs } : {}),
+        ...(options.cluster.sharedSettings
+          ? { sharedSettings: options.cluster.sharedSettings }
+          : {}),
       })
     : null;
 

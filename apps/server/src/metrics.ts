@@ -140,6 +140,11 @@ export class Metrics {
     help: 'Other nodes this node hears (heartbeats)',
     registers: [this.registry],
   });
+  readonly configMismatches = new Gauge({
+    name: 'drawbridge_cluster_config_mismatches',
+    help: "Other nodes whose AUTH_SECRET, ADMIN_TOKEN or PUBLIC_URL differs from this node's",
+    registers: [this.registry],
+  });
 
   /** `gcDurations`: also a histogram of garbage collections, at a cost (`processMetrics.ts`). */
   constructor(options: { gcDurations?: boolean } = {}) {

@@ -77,5 +77,12 @@ export async function createCluster(
     logger.warn({ types: config.testDropBus }, 'test hook: dropping inbound bus messages');
   }
   const adapter = createRedisAdapter(url, logger);
-  return { bus, adapter };
+  // Links minted on one node must open on every other, and no node may leave open what the
+  // others lock.
+  const sharedSettings = {
+    AUTH_SECRET: config.authSecret,
+    ADMIN_TOKEN: config.adminToken,
+    PUBLIC_URL: config.publicUrl,
+  };
+  return { bus, adapter, sharedSettings };
 }

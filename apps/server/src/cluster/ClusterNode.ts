@@ -5,6 +5,7 @@ import type { Metrics } from '../metrics.js';
 import type { BoardRoom } from '../rooms/BoardRoom.js';
 import { BoardReplica } from './BoardReplica.js';
 import type { ClusterBus } from './Bus.js';
+import { ConfigAgreement, configFingerprint, type SharedSettings } from './ConfigAgreement.js';
 import type { BoardMessage } from './messages.js';
 import { NodeDirectory } from './NodeDirectory.js';
 import type { NoticeTimer } from './noticeTimer.js';
@@ -22,6 +23,8 @@ export interface ClusterNodeOptions {
   noticeTimer?: NoticeTimer | null;
   /** How long a busy board's next message waits after a burst (see `BusyHold`; default 0). */
   busyHoldMs?: number;
+  /** The settings every node must share, announced and compared (see `ConfigAgreement`). */
+  sharedSettings?: SharedSettings;
 }
 
 /** What a board's load gets from the cluster: messages buffered until the room exists. */
@@ -43,19 +46,28 @@ export class ClusterNode {
   readonly bus: ClusterBus;
   readonly #options: ClusterNodeOptions;
   readonly #directory: NodeDirectory;
+  readonly #agreement: ConfigAgreement | null;
   readonly #replicas = new Map<string, { room: BoardRoom; replica: BoardReplica }>();
 
   constructor(options: ClusterNodeOptions) {
     this.#options = options;
     this.bus = options.bus;
+    const config = options.sharedSettings && configFingerprint(options.sharedSettings);
+    this.#agreement = config
+      ? new ConfigAgreement(config, options.logger, (n) => options.metrics?.configMismatches.set(n))
+      : null;
     this.#directory = new NodeDirectory({
       bus: options.bus,
       clock: options.clock,
       heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
       deadAfterMs: options.deadAfterMs ?? DEFAULT_DEAD_AFTER_MS,
+      ...(config ? { config } : {}),
       onGone: (nodeId, reason) => this.#nodeGone(nodeId, reason),
     });
-    options.bus.onNodeMessage(() => options.metrics?.nodesAlive.set(this.#directory.alive.length));
+    options.bus.onNodeMessage((message) => {
+      options.metrics?.nodesAlive.set(this.#directory.alive.length);
+      if (message.type === 'heartbeat') this.#agreement?.heard(message.node, message.config);
+    });
     options.bus.onReconnect(() => this.#reconnected());
   }
 
@@ -120,6 +132,7 @@ export class ClusterNode {
   #nodeGone(nodeId: string, reason: 'silent' | 'bye'): void {
     this.#options.logger.info({ node: nodeId, reason }, 'node left the cluster');
     this.#options.metrics?.nodesAlive.set(this.#directory.alive.length);
+    this.#agreement?.forget(nodeId);
     for (const [boardId, { room, replica }] of this.#replicas) {
       room.dropNode(nodeId);
       replica.nodeGone(nodeId).catch((error: unknown) => {

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { ClusterBus } from './Bus.js';
+import type { ConfigFingerprint } from './ConfigAgreement.js';
 
 export interface NodeDirectoryOptions {
   bus: ClusterBus;
@@ -8,6 +9,8 @@ export interface NodeDirectoryOptions {
   heartbeatMs: number;
   /** Silence after which another node counts as dead. */
   deadAfterMs: number;
+  /** What every heartbeat says of this node's shared settings (see `ConfigAgreement`). */
+  config?: ConfigFingerprint;
   /** A node died (silent too long) or left (`bye`): drop what it owned. */
   onGone: (nodeId: string, reason: 'silent' | 'bye') => void;
 }
@@ -39,7 +42,8 @@ export class NodeDirectory {
     if (this.#timer) return;
     const { bus, heartbeatMs } = this.#options;
     const beat = () => {
-      bus.publishNode({ type: 'heartbeat', node: bus.nodeId });
+      const { config } = this.#options;
+      bus.publishNode({ type: 'heartbeat', node: bus.nodeId, ...(config ? { config } : {}) });
       this.#sweep();
     };
     beat();

@@ -33,6 +33,11 @@ const valid: BusMessage[] = [
   { type: 'awareness', node: 'n1', boardId: 'b', update: Uint8Array.of(0) },
   { type: 'query', node: 'n1', boardId: 'b' },
   { type: 'heartbeat', node: 'n1' },
+  {
+    type: 'heartbeat',
+    node: 'n1',
+    config: { AUTH_SECRET: '0123456789abcdef', PUBLIC_URL: 'unset' },
+  },
   { type: 'bye', node: 'n1' },
 ];
 
@@ -67,6 +72,15 @@ describe('bus messages', () => {
         commit: { through: 1, head: 1, msgs: [1, 2], stored: [[1]] },
       },
       { type: 'shout', node: 'n1', boardId: 'b' },
+      { type: 'heartbeat', node: 'n1', config: ['AUTH_SECRET'] },
+      { type: 'heartbeat', node: 'n1', config: { AUTH_SECRET: 'the secret itself' } },
+      { type: 'heartbeat', node: 'n1', config: { __proto__x: 'unset' } },
+      { type: 'heartbeat', node: 'n1', config: { AUTH_SECRET: 7 } },
+      {
+        type: 'heartbeat',
+        node: 'n1',
+        config: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`S${i}`, 'unset'])),
+      },
       [1, 2, 3],
       null,
     ];

@@ -1,5 +1,6 @@
 import { isValidBoardId } from '@drawbridge/protocol';
 import { decode, encode } from '@msgpack/msgpack';
+import { type ConfigFingerprint, FINGERPRINT_HEX } from './ConfigAgreement.js';
 
 /** A commit notice: what of the sender's messages is stored, and under which seqs. */
 export interface CommitNotice {
@@ -24,7 +25,9 @@ export interface CommitNotice {
  * - `awareness`: states of the sender's members (or their removal). Those that changed in the
  *   same turn as an `update` ride on it (its `awareness` field).
  * - `query`: asks every holder of the board for its members' awareness states.
- * - `heartbeat` / `bye`: the sender is alive / leaves (its members' states go with it).
+ * - `heartbeat` / `bye`: the sender is alive / leaves (its members' states go with it). A
+ *   heartbeat carries the fingerprint of the settings every node must share (`config`, see
+ *   `ConfigAgreement`; absent from nodes of older versions).
  */
 export type BoardMessage =
   | {
@@ -42,7 +45,9 @@ export type BoardMessage =
   | { type: 'awareness'; node: string; boardId: string; update: Uint8Array }
   | { type: 'query'; node: string; boardId: string };
 
-export type NodeMessage = { type: 'heartbeat'; node: string } | { type: 'bye'; node: string };
+export type NodeMessage =
+  | { type: 'heartbeat'; node: string; config?: ConfigFingerprint }
+  | { type: 'bye'; node: string };
 
 export type BusMessage = BoardMessage | NodeMessage;
 
@@ -97,9 +102,13 @@ export function decodeMessage(bytes: Uint8Array): BusMessage | null {
   const m = value as Record<string, unknown>;
   if (typeof m.node !== 'string' || !NODE_ID.test(m.node) || m.node !== sender) return null;
   switch (m.type) {
-    case 'heartbeat':
+    case 'heartbeat': {
+      if (m.config === undefined) return { type: 'heartbeat', node: m.node };
+      const config = fingerprintOf(m.config);
+      return config ? { type: 'heartbeat', node: m.node, config } : null;
+    }
     case 'bye':
-      return { type: m.type, node: m.node };
+      return { type: 'bye', node: m.node };
   }
   if (!isValidBoardId(m.boardId)) return null;
   const base = { node: m.node, boardId: m.boardId };
@@ -130,6 +139,24 @@ export function decodeMessage(bytes: Uint8Array): BusMessage | null {
     default:
       return null;
   }
+}
+
+const SETTING = /^[A-Z][A-Z0-9_]{0,31}$/;
+const FINGERPRINT = new RegExp(`^(unset|[0-9a-f]{${FINGERPRINT_HEX}})$`);
+const MAX_SETTINGS = 16;
+
+/** A heartbeat's settings fingerprint; null if malformed. */
+function fingerprintOf(value: unknown): ConfigFingerprint | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const entries = Object.entries(value);
+  if (entries.length > MAX_SETTINGS) return null;
+  const config: ConfigFingerprint = {};
+  for (const [name, fingerprint] of entries) {
+    if (!SETTING.test(name) || typeof fingerprint !== 'string' || !FINGERPRINT.test(fingerprint))
+      return null;
+    config[name] = fingerprint;
+  }
+  return config;
 }
 
 /** The commit notice in `value` (a `commit` message, or an update's `commit` field); null if malformed. */
