@@ -11,7 +11,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { BoardModel } from '@drawbridge/board';
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { expectConverged as expectDocsConverged } from '../../apps/server/src/testing/convergence.js';
@@ -105,24 +105,47 @@ async function usersOnTwoNodes(): Promise<{ a: User; b: User; aNode: number; bNo
 }
 
 /**
- * Node `index` restarted on its old port (where nginx expects it), then the full convergence
- * check on every node's copy of the board, which must hold what the pages agreed on.
+ * Both pages hold exactly the shapes `ids`, saved and converged; then node `index` is restarted
+ * on its old port (where nginx expects it), and every node's copy of the board passes the full
+ * convergence check and holds what the pages agreed on.
  */
-async function expectEveryNodeHolds(
+async function expectAllHold(
+  a: User,
+  b: User,
+  ids: string[],
   index: number,
   port: number,
-  boardId: string,
-  agreed: { stateVector: number[]; shapes: { id: string }[] },
 ): Promise<void> {
+  await a.waitForIds(ids);
+  await b.waitForIds(ids);
+  await Promise.all([a.waitForSaved(), b.waitForSaved()]);
+  const agreed = await expectConverged(a, b);
+  const sorted = (shapes: { id: string }[]) => shapes.map((shape) => shape.id).sort();
+  expect(sorted(agreed.shapes)).toEqual([...ids].sort());
+
   await cluster.start(index, port);
-  const docs = await Promise.all(cluster.nodes.map((_, i) => fetchBoard(cluster.url(i), boardId)));
+  const docs = await Promise.all(
+    cluster.nodes.map((_, i) => fetchBoard(cluster.url(i), a.boardId)),
+  );
   expectDocsConverged(
     docs,
     docs.map((_, i) => `node ${i + 1}`),
   );
-  const ids = (shapes: { id: string }[]) => shapes.map((shape) => shape.id).sort();
-  expect(ids(new BoardModel(docs[index]!).shapes())).toEqual(ids(agreed.shapes));
+  expect(sorted(new BoardModel(docs[index]!).shapes())).toEqual([...ids].sort());
   expect(Array.from(Y.encodeStateVector(docs[0]!))).toEqual(agreed.stateVector);
+}
+
+/** `from` names itself `name` and points at the canvas; returns its cursor on `to`'s screen. */
+async function showCursor(from: User, to: User, name: string): Promise<Locator> {
+  await from.byTestId('user-name').fill(name);
+  await from.byTestId('user-name').blur();
+  const [p] = await from.toPage([{ x: 450, y: 600 }]);
+  await from.page.mouse.move(p!.x, p!.y, { steps: 4 });
+  const cursor = to.page.locator(`[data-testid="cursor"][data-name="${name}"]`, {
+    hasText: name,
+  });
+  await cursor.waitFor({ state: 'visible', timeout: WAIT_MS });
+  return cursor;
 }
 
 describe('the cluster in browsers, through nginx', () => {
@@ -141,14 +164,7 @@ describe('the cluster in browsers, through nginx', () => {
     await a.waitForIds([rect.id, ellipse.id]);
 
     // A's cursor, with A's name, on B's screen.
-    const name = 'Ada on the cluster';
-    await a.byTestId('user-name').fill(name);
-    await a.byTestId('user-name').blur();
-    const [p] = await a.toPage([{ x: 450, y: 600 }]);
-    await a.page.mouse.move(p!.x, p!.y, { steps: 4 });
-    await b.page
-      .locator(`[data-testid="cursor"][data-name="${name}"]`, { hasText: name })
-      .waitFor({ state: 'visible', timeout: WAIT_MS });
+    await showCursor(a, b, 'Ada on the cluster');
     await Promise.all([a.waitForSaved(), b.waitForSaved()]);
     // That went node to node over Redis, not by reading PostgreSQL for a gap.
     const bUrl = cluster.url(bNode);
@@ -163,15 +179,8 @@ describe('the cluster in browsers, through nginx', () => {
     await a.waitForSaved(RECONNECT_MS);
     await b.waitForIds([rect.id, ellipse.id, during.id]);
     const after = await b.drawSegment('arrow', { x: 700, y: 560 }, { x: 900, y: 620 });
-    const all = [rect.id, ellipse.id, during.id, after.id];
-    await a.waitForIds(all);
-    await b.waitForIds(all);
-    await Promise.all([a.waitForSaved(), b.waitForSaved()]);
-    const agreed = await expectConverged(a, b);
-    expect(agreed.shapes.map((shape) => shape.id).sort()).toEqual([...all].sort());
-
     // Every node serves that board, the killed one too once restarted.
-    await expectEveryNodeHolds(aNode, port, a.boardId, agreed);
+    await expectAllHold(a, b, [rect.id, ellipse.id, during.id, after.id], aNode, port);
   });
 
   it('a node stopped with SIGTERM hands its user to another node while drawing; nothing is lost', async () => {
@@ -187,13 +196,7 @@ describe('the cluster in browsers, through nginx', () => {
     expect((await stopped).code).toBe(0);
     await a.waitForSaved(RECONNECT_MS);
     const after = await b.drawBox('ellipse', { x: 700, y: 250 }, { x: 900, y: 450 });
-    const all = [before.id, during.id, after.id];
-    await a.waitForIds(all);
-    await b.waitForIds(all);
-    await Promise.all([a.waitForSaved(), b.waitForSaved()]);
-    const agreed = await expectConverged(a, b);
-    expect(agreed.shapes.map((shape) => shape.id).sort()).toEqual([...all].sort());
-    await expectEveryNodeHolds(aNode, port, a.boardId, agreed);
+    await expectAllHold(a, b, [before.id, during.id, after.id], aNode, port);
   });
 
   it("a dead node's user vanishes from other nodes' screens: cursor and people list", async () => {
@@ -205,15 +208,8 @@ describe('the cluster in browsers, through nginx', () => {
     const b = await user('B');
     await b.open(`${cluster.url(bNode)}/b/${encodeURIComponent(c.boardId)}`);
     const name = 'Cleo on node 3';
-    await c.byTestId('user-name').fill(name);
-    await c.byTestId('user-name').blur();
-    const [p] = await c.toPage([{ x: 500, y: 400 }]);
-    await c.page.mouse.move(p!.x, p!.y, { steps: 4 });
-    const cursor = b.page.locator(`[data-testid="cursor"][data-name="${name}"]`, {
-      hasText: name,
-    });
+    const cursor = await showCursor(c, b, name);
     const person = b.byTestId('people-list').locator('[data-testid="person"]', { hasText: name });
-    await cursor.waitFor({ state: 'visible', timeout: WAIT_MS });
     await person.waitFor({ state: 'visible', timeout: WAIT_MS });
 
     // The node dies without a word: its heartbeats stop, and the others drop its members.
