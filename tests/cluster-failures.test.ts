@@ -1,6 +1,7 @@
 /**
  * The cluster under the failures we can produce here, with real processes: a node killed with
- * SIGKILL mid-edit, Redis killed and restarted, PostgreSQL stopped and restarted. Each ends with
+ * SIGKILL mid-edit, Redis killed and restarted, Redis dropping subscribers that pass their output
+ * buffer limit (as it does to slow ones), PostgreSQL stopped and restarted. Each ends with
  * the strict convergence check of every client and every surviving node's own document, and
  * checks every acked edit edit by edit.
  */
@@ -79,6 +80,17 @@ async function expectAllConverged(
       },
     );
   }
+}
+
+/** Update messages node `index` has received from the others over the bus. */
+async function updatesReceived(index: number): Promise<number> {
+  const body = await (await fetch(`${cluster.url(index)}/metrics`)).text();
+  const line = body
+    .split('\n')
+    .find((l) =>
+      /^drawbridge_cluster_messages_total\{(?=.*direction="in")(?=.*type="update")/.test(l),
+    );
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
 }
 
 let shapeCount = 0;
@@ -176,6 +188,65 @@ describe('cluster failures', () => {
     addShape(clients[0]!, 'after');
     await expectConverged(clients.slice(0, 3).map((p) => p.doc));
     report({ test: 'redis outage', rounds, edits: 6 * rounds, reconvergedMs });
+  });
+
+  it('Redis drops subscribers past their output buffer limit: the nodes resubscribe and catch up', async () => {
+    // Redis closes a subscriber whose pending output passes the pubsub hard limit: here 64 KB,
+    // so one paste of 200 KB, sent to every node holding its board (its own node included, as
+    // sharded channels echo), drops them all at once. What is published while they are gone
+    // never reaches them; each must read it from PostgreSQL after it resubscribes.
+    const reconnectsBefore = cluster.nodes.map(
+      (node) => node!.logs.filter((line) => line.includes('redis bus reconnected')).length,
+    );
+    const boardId = newBoard();
+    const clients = [0, 1, 2].map((node) => peer(node, boardId));
+    // Every document reads the text (the convergence check compares the types a doc has).
+    const notes = clients.map((p) => p.doc.getText('notes'));
+    await Promise.all(clients.map(whenLive));
+    for (const p of clients) addShape(p, 'before');
+    await Promise.all(clients.map(whenSaved));
+    expect(
+      await cluster.redis.command('CONFIG', 'SET', 'client-output-buffer-limit', 'pubsub 64kb 0 0'),
+    ).toBe('+OK');
+    try {
+      notes[0]!.insert(0, 'x'.repeat(200_000));
+      // Edits on every node while the subscribers are gone or coming back.
+      for (let round = 0; round < 20; round++) {
+        for (const p of clients) addShape(p, 'during');
+        await Promise.all(clients.map(whenSaved));
+      }
+      await vi.waitFor(
+        () => expect(cluster.redis.output.join('\n')).toMatch(/closed .*output buffer limits/i),
+        { timeout: 5000, interval: 50 },
+      );
+      await expectAllConverged(
+        clients.map((p) => p.doc),
+        [0, 1, 2],
+        boardId,
+        5000,
+      );
+      expect(notes[2]!.length).toBe(200_000);
+      expect(clients[1]!.doc.getMap('shapes').size).toBe(3 * 21);
+    } finally {
+      await cluster.redis.command(
+        'CONFIG',
+        'SET',
+        'client-output-buffer-limit',
+        'pubsub 32mb 8mb 60',
+      );
+    }
+    // Every node lost its subscriber and came back through the catch-up, none crashed.
+    for (const [i, node] of cluster.nodes.entries()) {
+      expect(node?.child.exitCode).toBeNull();
+      const reconnects = node!.logs.filter((line) => line.includes('redis bus reconnected'));
+      expect(reconnects.length).toBeGreaterThan(reconnectsBefore[i]!);
+    }
+    // And the bus carries edits again (received as update messages, not read from storage).
+    const received = await updatesReceived(0);
+    addShape(clients[2]!, 'after');
+    await expectConverged(clients.map((p) => p.doc));
+    expect(await updatesReceived(0)).toBeGreaterThan(received);
+    if (verbose) console.info(cluster.redis.output.filter((line) => /output buffer/i.test(line)));
   });
 
   it('PostgreSQL stopped during edits: nothing is acked while it is down, nothing is lost, edits land after', async () => {

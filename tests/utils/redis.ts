@@ -27,6 +27,10 @@ export interface RedisServer {
   restart(): Promise<void>;
   /** Stops the server and removes its temp dir. Safe to call twice. */
   destroy(): Promise<void>;
+  /** Sends one command (`CONFIG SET ...`) and resolves with its one-line answer (`+OK`). */
+  command(...args: string[]): Promise<string>;
+  /** The running server's log lines so far (its log goes to stdout). */
+  readonly output: readonly string[];
 }
 
 export interface StartRedisOptions {
@@ -34,6 +38,30 @@ export interface StartRedisOptions {
   args?: string[];
   /** Default `redis-server` on PATH. */
   binary?: string;
+}
+
+/** Sends `args` as one RESP command; resolves with the first line of the answer. */
+function sendCommand(port: number, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    let answer = '';
+    socket.setTimeout(5000, () => {
+      socket.destroy();
+      reject(new Error(`redis on port ${port} did not answer ${args[0]}`));
+    });
+    socket.once('error', reject);
+    socket.once('connect', () => {
+      const parts = args.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`);
+      socket.write(`*${args.length}\r\n${parts.join('')}`);
+    });
+    socket.on('data', (chunk) => {
+      answer += chunk.toString('latin1');
+      const end = answer.indexOf('\r\n');
+      if (end < 0) return;
+      socket.destroy();
+      resolve(answer.slice(0, end));
+    });
+  });
 }
 
 /** True once the server answers PING with PONG (not -LOADING or a refused connection). */
@@ -122,5 +150,9 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
       await start();
     },
     destroy,
+    command: (...commandArgs) => sendCommand(port, commandArgs),
+    get output() {
+      return daemon?.output ?? [];
+    },
   };
 }
