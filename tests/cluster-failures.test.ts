@@ -249,6 +249,60 @@ describe('cluster failures', () => {
     if (verbose) console.info(cluster.redis.output.filter((line) => /output buffer/i.test(line)));
   });
 
+  it('Redis hangs during edits: edits are acked, boards open, SIGTERM ends, and all converge once it answers', async () => {
+    // SIGSTOP: Redis keeps its connections open and answers nothing, as a swapping or
+    // partitioned Redis does. Every node must notice, keep serving its own members, and still
+    // be able to stop.
+    const boardId = newBoard();
+    const clients = [0, 1, 2].map((node) => peer(node, boardId));
+    await Promise.all(clients.map(whenLive));
+    for (const p of clients) addShape(p, 'before');
+    await Promise.all(clients.map(whenSaved));
+    const stopping = cluster.nodes[2]!;
+    cluster.redis.pause();
+    let hungMs = 0;
+    try {
+      const hungAt = Date.now();
+      for (let round = 0; round < 5; round++) {
+        for (const p of clients) addShape(p, 'hung');
+        await Promise.all(clients.map(whenSaved));
+      }
+      // The node says it cannot reach Redis.
+      await vi.waitFor(
+        async () => expect((await fetch(`${cluster.url(0)}/readyz`)).status).toBe(503),
+        { timeout: 15_000, interval: 200 },
+      );
+      // A board nobody had open still opens (its subscribe is not waited on for ever).
+      const fresh = peer(1, newBoard());
+      addShape(fresh, 'fresh');
+      await whenSaved(fresh);
+      // And a node told to stop stops: it stored what it accepted and exits 0.
+      const exit = await Promise.race([
+        stopping.kill('SIGTERM'),
+        new Promise<string>((resolve) => setTimeout(() => resolve('still running'), 30_000)),
+      ]);
+      expect(exit).toEqual({ code: 0, signal: null });
+      expect(stopping.logs.some((line) => line.includes('stopped cleanly'))).toBe(true);
+      hungMs = Date.now() - hungAt;
+    } finally {
+      cluster.redis.resume();
+    }
+    // The two nodes left hold every acked edit, the stopped node's members' included.
+    const docs = clients.slice(0, 2).map((p) => p.doc);
+    await expectAllConverged(docs, [0, 1], boardId, 10_000);
+    expect(docs[0]!.getMap('shapes').size).toBe(3 * 6);
+    await vi.waitFor(
+      async () => expect((await fetch(`${cluster.url(0)}/readyz`)).status).toBe(200),
+      { timeout: 15_000, interval: 200 },
+    );
+    // The bus carries edits again.
+    const received = await updatesReceived(0);
+    addShape(clients[1]!, 'after');
+    await expectConverged(docs);
+    expect(await updatesReceived(0)).toBeGreaterThan(received);
+    report({ test: 'redis hung', hungMs });
+  });
+
   it('PostgreSQL stopped during edits: nothing is acked while it is down, nothing is lost, edits land after', async () => {
     const boardId = newBoard();
     const clients = [0, 1, 2].map((node) => peer(node, boardId));

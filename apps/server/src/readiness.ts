@@ -1,4 +1,5 @@
 import type { Readiness } from './http/context.js';
+import { withTimeout } from './withTimeout.js';
 
 /**
  * `/readyz`'s check: every dependency answers within a bound (a hung database must make the
@@ -26,19 +27,3 @@ export function createReadiness(options: {
 }
 
 const READINESS_TIMEOUT_MS = 2000;
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
-}

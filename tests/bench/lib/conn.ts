@@ -14,6 +14,7 @@ import { io, type Socket } from 'socket.io-client';
 import * as msgpackParser from 'socket.io-msgpack-parser';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
+import { withTimeout } from '../../../apps/server/src/withTimeout.js';
 import { carriesNews } from '../../../packages/client/src/joinDiff.js';
 import type { ServerKind } from './servers.js';
 import { type WireParser, WireSocket } from './socketIoWire.js';
@@ -98,22 +99,6 @@ const bytesOf = (value: unknown): Uint8Array => {
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
   throw new Error(`expected binary, got ${Object.prototype.toString.call(value)}`);
 };
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
-}
 
 /** Adds `request` to a connection that has `send`. */
 function withRequest(conn: Omit<Conn, 'request'>): Conn {
@@ -200,7 +185,7 @@ async function connectSocketIo(
   try {
     socket.onClose((reason) => handlers.fail(`disconnected: ${reason}`));
     const ack = onConnect
-      ? await withTimeout(joinedOnConnect, timeoutMs, 'board:joined')
+      ? await withTimeout(joinedOnConnect, timeoutMs, 'no board:joined')
       : ((await socket.request('board:join', join, timeoutMs)) as JoinAck);
     const initial = joined(kind, ack);
     const conn = withRequest({
@@ -256,14 +241,14 @@ async function connectSocketIoLibrary(
         );
       }),
       timeoutMs,
-      'connect',
+      'no connect',
     );
     socket.on('disconnect', (reason: string) => {
       if (!closing) handlers.fail(`disconnected: ${reason}`);
     });
     const ack =
       kind === 'drawbridge'
-        ? await withTimeout(joinedOnConnect, timeoutMs, 'board:joined')
+        ? await withTimeout(joinedOnConnect, timeoutMs, 'no board:joined')
         : ((await socket
             .timeout(timeoutMs)
             .emitWithAck('board:join' as never, join as never)) as JoinAck);
@@ -301,7 +286,7 @@ async function openWs(url: string, handlers: ConnHandlers, timeoutMs: number) {
       ws.once('error', reject);
     }),
     timeoutMs,
-    'connect',
+    'no connect',
   );
   ws.on('error', (error) => handlers.fail(`ws error: ${error.message}`));
   ws.on('close', (code) => {
@@ -416,7 +401,7 @@ async function connectYWebsocket(
     }
   });
   ws.send(syncMessage(null, SYNC_STEP1, stateVectorOf(options)));
-  const state = await withTimeout(initial, timeoutMs, 'sync');
+  const state = await withTimeout(initial, timeoutMs, 'no sync');
   return withRequest({
     initial: state,
     send(update, onAck) {
@@ -477,7 +462,7 @@ async function connectHocuspocus(
   encoding.writeVarString(auth, '');
   ws.send(encoding.toUint8Array(auth));
   ws.send(syncMessage(boardId, SYNC_STEP1, stateVectorOf(options)));
-  const state = await withTimeout(initial, timeoutMs, 'sync');
+  const state = await withTimeout(initial, timeoutMs, 'no sync');
   void MESSAGE_AWARENESS;
   return withRequest({
     initial: state,

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
+import { withTimeout } from '../withTimeout.js';
 import type { ClusterBus } from './Bus.js';
 import {
   type BoardMessage,
@@ -9,6 +10,7 @@ import {
   type NodeMessage,
   senderOf,
 } from './messages.js';
+import { REDIS_SOCKET_TIMEOUT_MS } from './redisTimeout.js';
 
 export interface RedisBusOptions {
   url: string;
@@ -29,6 +31,13 @@ const boardChannel = (boardId: string) => `drawbridge:board:{${boardId}}`;
 const NODE_CHANNEL = 'drawbridge:nodes';
 
 /**
+ * How often the subscriber connection is pinged: it sends nothing otherwise, so a hung Redis
+ * would never time it out and the node would not know to catch up once Redis answers again.
+ * The publisher needs none: node heartbeats go through it every second.
+ */
+const SUBSCRIBER_PING_MS = 1000;
+
+/**
  * The bus over Redis 7 pub/sub: each board on its own sharded channel (SSUBSCRIBE), so a node
  * receives only the traffic of boards it holds; node heartbeats on one classic channel. One
  * connection publishes (each message written at once, never queued while Redis is down), one
@@ -44,6 +53,7 @@ export class RedisBus implements ClusterBus {
   readonly #reconnectHandlers: (() => void)[] = [];
   /** Publishes not yet answered: `close` lets them out first (the `bye` among them). */
   readonly #inFlight = new Set<Promise<unknown>>();
+  readonly #subscriberPing: NodeJS.Timeout;
   #everReady = false;
   #closed = false;
 
@@ -55,6 +65,7 @@ export class RedisBus implements ClusterBus {
       // Reconnect quickly and forever: the cluster repairs itself from storage after an outage.
       retryStrategy: (attempt: number) => Math.min(50 * attempt, 1000),
       maxRetriesPerRequest: 1,
+      socketTimeout: REDIS_SOCKET_TIMEOUT_MS,
     };
     this.#pub = new Redis(options.url, {
       ...common,
@@ -87,6 +98,10 @@ export class RedisBus implements ClusterBus {
     );
     this.#sub.on('messageBuffer', (_channel: Buffer, payload: Buffer) => this.#onNode(payload));
     this.#sub.on('ready', () => void this.#resubscribe());
+    this.#subscriberPing = setInterval(() => {
+      if (this.#sub.status === 'ready') this.#sub.ping().catch(() => undefined);
+    }, SUBSCRIBER_PING_MS);
+    this.#subscriberPing.unref();
   }
 
   get connected(): boolean {
@@ -98,15 +113,23 @@ export class RedisBus implements ClusterBus {
     // While Redis is down a board still loads (and serves this node's members); it is
     // subscribed, and caught up from storage, when Redis is back.
     if (this.#sub.status !== 'ready') return;
-    await this.#sub.ssubscribe(boardChannel(boardId)).catch((error: unknown) => {
-      this.#options.logger.warn({ boardId, err: error }, 'subscribe failed; retried on reconnect');
-    });
+    // Unanswered, the board loads anyway: what it misses until the subscribe lands, the
+    // catch-up after a reconnect or the periodic gap check reads from storage.
+    await this.#answer(this.#sub.ssubscribe(boardChannel(boardId)), 'SSUBSCRIBE').catch(
+      (error: unknown) => {
+        this.#options.logger.warn(
+          { boardId, err: error },
+          'subscribe failed; retried on reconnect',
+        );
+      },
+    );
   }
 
+  /** Resolves at once: messages for the board are ignored from now on, answered or not. */
   async unsubscribeBoard(boardId: string): Promise<void> {
     this.#boards.delete(boardId);
     if (this.#closed) return;
-    await this.#sub.sunsubscribe(boardChannel(boardId)).catch(() => undefined);
+    this.#sub.sunsubscribe(boardChannel(boardId)).catch(() => undefined);
   }
 
   publishBoard(message: BoardMessage): void {
@@ -127,15 +150,24 @@ export class RedisBus implements ClusterBus {
 
   async ping(): Promise<void> {
     if (!this.connected) throw new Error(`redis is ${this.#pub.status}/${this.#sub.status}`);
-    await this.#pub.ping();
+    await this.#answer(this.#pub.ping(), 'PING');
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#subscriberPing);
     // The last publishes (the `bye` among them) are answered before QUIT closes the connection.
-    await Promise.allSettled([...this.#inFlight]);
+    // A Redis that answers none of them in time is hung: no QUIT then, just the disconnect.
+    const answered = await this.#answer(Promise.allSettled([...this.#inFlight]), 'PUBLISH').then(
+      () => true,
+      () => false,
+    );
     this.#closed = true;
     this.#boards.clear();
-    await Promise.allSettled([this.#pub.quit(), this.#sub.quit()]);
+    if (answered) {
+      await this.#answer(Promise.allSettled([this.#pub.quit(), this.#sub.quit()]), 'QUIT').catch(
+        () => undefined,
+      );
+    }
     this.#pub.disconnect();
     this.#sub.disconnect();
   }
@@ -144,14 +176,16 @@ export class RedisBus implements ClusterBus {
   async #resubscribe(): Promise<void> {
     const channels = [...this.#boards.keys()].map(boardChannel);
     try {
-      await this.#sub.subscribe(NODE_CHANNEL);
+      await this.#answer(this.#sub.subscribe(NODE_CHANNEL), 'SUBSCRIBE');
       // In slices: one SSUBSCRIBE with thousands of channels would be one huge command.
       for (let i = 0; i < channels.length; i += 500) {
-        await this.#sub.ssubscribe(...channels.slice(i, i + 500));
+        await this.#answer(this.#sub.ssubscribe(...channels.slice(i, i + 500)), 'SSUBSCRIBE');
       }
     } catch (error) {
-      // The connection dropped again; the next 'ready' retries.
+      // The next 'ready' retries: the connection dropped again, or is made again here when
+      // Redis left it unanswered (connected, it would never be 'ready' again by itself).
       this.#options.logger.warn({ err: error }, 'resubscribe failed');
+      if (this.#sub.status === 'ready' && !this.#closed) this.#sub.disconnect(true);
       return;
     }
     if (this.#everReady) {
@@ -159,6 +193,11 @@ export class RedisBus implements ClusterBus {
       for (const handler of this.#reconnectHandlers) handler();
     }
     this.#everReady = true;
+  }
+
+  /** Redis's answer to `command`, or a rejection once the socket timeout has passed without it. */
+  #answer<T>(command: Promise<T>, name: string): Promise<T> {
+    return withTimeout(command, REDIS_SOCKET_TIMEOUT_MS, `redis: no answer to ${name}`);
   }
 
   #publish(channel: string, message: BusMessage, sharded: boolean): void {

@@ -1,6 +1,7 @@
 import { createShardedAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
+import { REDIS_SOCKET_TIMEOUT_MS } from './redisTimeout.js';
 
 /**
  * Socket.IO's sharded Redis adapter (Redis 7 sharded pub/sub, dynamic subscriptions: a node
@@ -11,7 +12,11 @@ import type { Logger } from '../logger.js';
  */
 export function createRedisAdapter(url: string, logger: Logger) {
   const client = () => {
-    const redis = new Redis(url, { retryStrategy: (n: number) => Math.min(50 * n, 1000) });
+    const redis = new Redis(url, {
+      retryStrategy: (n: number) => Math.min(50 * n, 1000),
+      // A hung Redis is found and the connection made again, as the bus's are.
+      socketTimeout: REDIS_SOCKET_TIMEOUT_MS,
+    });
     redis.on('error', (error: Error) =>
       logger.warn({ err: error.message }, 'redis adapter connection error'),
     );
