@@ -31,22 +31,31 @@ const boardChannel = (boardId: string) => `drawbridge:board:{${boardId}}`;
 const NODE_CHANNEL = 'drawbridge:nodes';
 
 /**
- * How often the subscriber connection is pinged: it sends nothing otherwise, so a hung Redis
- * would never time it out and the node would not know to catch up once Redis answers again.
- * The publisher needs none: node heartbeats go through it every second.
+ * How often the subscriber connections are pinged: they send nothing otherwise, so a hung
+ * Redis would never time them out and the node would not know to catch up once Redis answers
+ * again. The publisher needs none: node heartbeats go through it every second.
  */
 const SUBSCRIBER_PING_MS = 1000;
 
 /**
  * The bus over Redis 7 pub/sub: each board on its own sharded channel (SSUBSCRIBE), so a node
  * receives only the traffic of boards it holds; node heartbeats on one classic channel. One
- * connection publishes (each message written at once, never queued while Redis is down), one
- * subscribes (ioredis restores its subscriptions after a reconnect).
+ * connection publishes (each message written at once, never queued while Redis is down); the
+ * boards' channels and the node channel are subscribed on a connection each, restored here
+ * after a reconnect. Not one connection for both: Redis counts sharded and classic
+ * subscriptions apart, so unsubscribing the last board answers "0 left" while the node channel
+ * stands, and ioredis then takes the connection out of subscriber mode and drops every
+ * heartbeat and goodbye that follows (the node found the others silent 5 s later, and logged a
+ * "Command queue state error" per message) until it subscribed to a board again.
  */
 export class RedisBus implements ClusterBus {
   readonly nodeId: string;
   readonly #pub: Redis;
+  /** The boards' sharded channels. */
   readonly #sub: Redis;
+  /** The node channel. */
+  readonly #nodes: Redis;
+  readonly #clients: readonly Redis[];
   readonly #options: RedisBusOptions;
   readonly #boards = new Map<string, (message: BoardMessage) => void>();
   readonly #nodeHandlers: ((message: NodeMessage) => void)[] = [];
@@ -88,7 +97,13 @@ export class RedisBus implements ClusterBus {
       autoResubscribe: false,
       connectionName: `drawbridge-sub-${options.nodeId}`,
     });
-    for (const client of [this.#pub, this.#sub]) {
+    this.#nodes = new Redis(options.url, {
+      ...common,
+      autoResubscribe: false,
+      connectionName: `drawbridge-nodes-${options.nodeId}`,
+    });
+    this.#clients = [this.#pub, this.#sub, this.#nodes];
+    for (const client of this.#clients) {
       client.on('error', (error: Error) => {
         if (!this.#closed) options.logger.warn({ err: error.message }, 'redis connection error');
       });
@@ -96,16 +111,19 @@ export class RedisBus implements ClusterBus {
     this.#sub.on('smessageBuffer', (channel: Buffer, payload: Buffer) =>
       this.#onBoard(channel, payload),
     );
-    this.#sub.on('messageBuffer', (_channel: Buffer, payload: Buffer) => this.#onNode(payload));
+    this.#nodes.on('messageBuffer', (_channel: Buffer, payload: Buffer) => this.#onNode(payload));
     this.#sub.on('ready', () => void this.#resubscribe());
+    this.#nodes.on('ready', () => void this.#subscribeNodes());
     this.#subscriberPing = setInterval(() => {
-      if (this.#sub.status === 'ready') this.#sub.ping().catch(() => undefined);
+      for (const client of [this.#sub, this.#nodes]) {
+        if (client.status === 'ready') client.ping().catch(() => undefined);
+      }
     }, SUBSCRIBER_PING_MS);
     this.#subscriberPing.unref();
   }
 
   get connected(): boolean {
-    return this.#pub.status === 'ready' && this.#sub.status === 'ready';
+    return this.#clients.every((client) => client.status === 'ready');
   }
 
   async subscribeBoard(boardId: string, handler: (message: BoardMessage) => void): Promise<void> {
@@ -149,7 +167,10 @@ export class RedisBus implements ClusterBus {
   }
 
   async ping(): Promise<void> {
-    if (!this.connected) throw new Error(`redis is ${this.#pub.status}/${this.#sub.status}`);
+    if (!this.connected) {
+      const statuses = this.#clients.map((client) => client.status);
+      throw new Error(`redis is ${statuses.join('/')}`);
+    }
     await this.#answer(this.#pub.ping(), 'PING');
   }
 
@@ -164,19 +185,26 @@ export class RedisBus implements ClusterBus {
     this.#closed = true;
     this.#boards.clear();
     if (answered) {
-      await this.#answer(Promise.allSettled([this.#pub.quit(), this.#sub.quit()]), 'QUIT').catch(
-        () => undefined,
-      );
+      const quits = this.#clients.map((client) => client.quit());
+      await this.#answer(Promise.allSettled(quits), 'QUIT').catch(() => undefined);
     }
-    this.#pub.disconnect();
-    this.#sub.disconnect();
+    for (const client of this.#clients) client.disconnect();
   }
 
-  /** After every (re)connect: the node channel and every held board, then the catch-up. */
+  /** After every (re)connect of the node channel's connection. */
+  async #subscribeNodes(): Promise<void> {
+    try {
+      await this.#answer(this.#nodes.subscribe(NODE_CHANNEL), 'SUBSCRIBE');
+    } catch (error) {
+      this.#options.logger.warn({ err: error }, 'subscribe to the node channel failed');
+      if (this.#nodes.status === 'ready' && !this.#closed) this.#nodes.disconnect(true);
+    }
+  }
+
+  /** After every (re)connect of the boards' connection: every held board, then the catch-up. */
   async #resubscribe(): Promise<void> {
     const channels = [...this.#boards.keys()].map(boardChannel);
     try {
-      await this.#answer(this.#sub.subscribe(NODE_CHANNEL), 'SUBSCRIBE');
       // In slices: one SSUBSCRIBE with thousands of channels would be one huge command.
       for (let i = 0; i < channels.length; i += 500) {
         await this.#answer(this.#sub.ssubscribe(...channels.slice(i, i + 500)), 'SSUBSCRIBE');
