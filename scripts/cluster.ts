@@ -44,9 +44,13 @@ function relay(daemon: Daemon, prefix: string): void {
   }
 }
 
-/** `pnpm <args>` with the pnpm that runs this script (npm_execpath), else the pinned one. */
+/**
+ * `pnpm <args>` with the pnpm that runs this script (npm_execpath), else the pinned one (run
+ * some other way, say under `npx`, npm_execpath is npm's, which has no `build`).
+ */
 function pnpm(args: string[]): Promise<void> {
-  const execPath = process.env.npm_execpath;
+  const runner = process.env.npm_execpath;
+  const execPath = runner && /pnpm/i.test(path.basename(runner)) ? runner : undefined;
   const pinned = (
     JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
       packageManager: string;

@@ -14,7 +14,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startCluster, type TestCluster } from './utils/cluster.js';
-import { type Daemon, freePort, processTree, startDaemon } from './utils/daemon.js';
+import {
+  type Daemon,
+  freePort,
+  isRunning,
+  processId,
+  processTree,
+  startDaemon,
+} from './utils/daemon.js';
 import {
   connectPeer,
   destroyAll,
@@ -124,38 +131,6 @@ describe('the bundled server (dist/main.js)', () => {
     expect(late.doc.getMap('shapes').size).toBe(40);
   });
 });
-
-/** A process: its pid, start time (a reused pid is another process) and command line. */
-interface ProcessId {
-  pid: number;
-  start: string;
-  command: string;
-}
-
-/** The state and start time of a process (fields 3 and 22 of /proc/<pid>/stat), if it exists. */
-function statOf(pid: number): { state: string; start: string } | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name may hold spaces and parentheses: the fields after its last ')' are fixed.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0]!, start: fields[19]! };
-  } catch {
-    return null;
-  }
-}
-
-function processId(pid: number): ProcessId | null {
-  const stat = statOf(pid);
-  if (!stat) return null;
-  const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
-  return { pid, start: stat.start, command };
-}
-
-/** Still running: not gone, not a zombie its new parent has yet to reap, not a reused pid. */
-function isRunning({ pid, start }: ProcessId): boolean {
-  const stat = statOf(pid);
-  return stat !== null && stat.start === start && stat.state !== 'Z';
-}
 
 /** The first output line matching `pattern`, waiting for it while the process runs. */
 async function lineOf(daemon: Daemon, pattern: RegExp, timeoutMs = 180_000): Promise<string[]> {

@@ -63,6 +63,42 @@ export function processTree(pid: number): number[] {
   return tree;
 }
 
+/** A process: its pid, start time (a reused pid is another process) and command line. */
+export interface ProcessId {
+  pid: number;
+  start: string;
+  command: string;
+}
+
+/** The state and start time of a process (fields 3 and 22 of /proc/<pid>/stat), if it exists. */
+function statOf(pid: number): { state: string; start: string } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name may hold spaces and parentheses: the fields after its last ')' are fixed.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0]!, start: fields[19]! };
+  } catch {
+    return null;
+  }
+}
+
+export function processId(pid: number): ProcessId | null {
+  const stat = statOf(pid);
+  if (!stat) return null;
+  try {
+    const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+    return { pid, start: stat.start, command };
+  } catch {
+    return null; // Exited while we looked.
+  }
+}
+
+/** Still running: not gone, not a zombie its new parent has yet to reap, not a reused pid. */
+export function isRunning({ pid, start }: ProcessId): boolean {
+  const stat = statOf(pid);
+  return stat !== null && stat.start === start && stat.state !== 'Z';
+}
+
 /** Processes started here and not yet known to have exited. */
 const running = new Set<ChildProcess>();
 

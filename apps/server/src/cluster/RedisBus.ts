@@ -45,8 +45,8 @@ const SUBSCRIBER_PING_MS = 1000;
  * after a reconnect. Not one connection for both: Redis counts sharded and classic
  * subscriptions apart, so unsubscribing the last board answers "0 left" while the node channel
  * stands, and ioredis then takes the connection out of subscriber mode and drops every
- * heartbeat and goodbye that follows (the node found the others silent 5 s later, and logged a
- * "Command queue state error" per message) until it subscribed to a board again.
+ * heartbeat and goodbye that follows (the node took the others for silent seconds later, and
+ * logged a "Command queue state error" per message) until it subscribed to a board again.
  */
 export class RedisBus implements ClusterBus {
   readonly nodeId: string;
