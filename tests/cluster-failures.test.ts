@@ -83,15 +83,11 @@ async function expectAllConverged(
 }
 
 /** Update messages node `index` has received from the others over the bus. */
-async function updatesReceived(index: number): Promise<number> {
-  const body = await (await fetch(`${cluster.url(index)}/metrics`)).text();
-  const line = body
-    .split('\n')
-    .find((l) =>
-      /^drawbridge_cluster_messages_total\{(?=.*direction="in")(?=.*type="update")/.test(l),
-    );
-  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
-}
+const updatesReceived = (index: number) =>
+  nodeMetric(cluster.url(index), 'drawbridge_cluster_messages_total', {
+    direction: 'in',
+    type: 'update',
+  });
 
 let shapeCount = 0;
 const addShape = (p: Peer, tag: string) =>

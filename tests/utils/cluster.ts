@@ -88,11 +88,17 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
   };
 }
 
-/** A Prometheus counter or gauge of a node (sum over its labels). */
-export async function nodeMetric(url: string, name: string): Promise<number> {
+/** A Prometheus counter or gauge of a node: the sum over its series that carry `labels`. */
+export async function nodeMetric(
+  url: string,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
   const body = await (await fetch(`${url}/metrics`)).text();
+  const wanted = Object.entries(labels).map(([label, value]) => `${label}="${value}"`);
   return body
     .split('\n')
     .filter((line) => line.startsWith(`${name} `) || line.startsWith(`${name}{`))
+    .filter((line) => wanted.every((pair) => line.slice(0, line.lastIndexOf(' ')).includes(pair)))
     .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
 }
