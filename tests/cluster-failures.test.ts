@@ -93,6 +93,15 @@ let shapeCount = 0;
 const addShape = (p: Peer, tag: string) =>
   p.doc.getMap('shapes').set(`${tag}-${++shapeCount}`, { kind: 'rect' });
 
+/** A client of `boardId` on each of the three nodes, live, each with one edit saved. */
+async function editorsOnEveryNode(boardId: string): Promise<Peer[]> {
+  const clients = [0, 1, 2].map((node) => peer(node, boardId));
+  await Promise.all(clients.map(whenLive));
+  for (const p of clients) addShape(p, 'before');
+  await Promise.all(clients.map(whenSaved));
+  return clients;
+}
+
 describe('cluster failures', () => {
   it('kill -9 of a node mid-edit: its clients resync elsewhere, every acked edit is kept, its cursors vanish', async () => {
     const boardId = newBoard();
@@ -153,10 +162,7 @@ describe('cluster failures', () => {
 
   it('Redis killed during edits and back 3 s later: everything reconverges, nothing acked is lost', async () => {
     const boardIds = [newBoard(), newBoard()];
-    const clients = boardIds.flatMap((boardId) => [0, 1, 2].map((node) => peer(node, boardId)));
-    await Promise.all(clients.map(whenLive));
-    for (const p of clients) addShape(p, 'before');
-    await Promise.all(clients.map(whenSaved));
+    const clients = (await Promise.all(boardIds.map(editorsOnEveryNode))).flat();
 
     await cluster.redis.kill('SIGKILL');
     // Three seconds of editing without Redis: each node serves its own members and stores every
@@ -195,12 +201,9 @@ describe('cluster failures', () => {
       (node) => node!.logs.filter((line) => line.includes('redis bus reconnected')).length,
     );
     const boardId = newBoard();
-    const clients = [0, 1, 2].map((node) => peer(node, boardId));
+    const clients = await editorsOnEveryNode(boardId);
     // Every document reads the text (the convergence check compares the types a doc has).
     const notes = clients.map((p) => p.doc.getText('notes'));
-    await Promise.all(clients.map(whenLive));
-    for (const p of clients) addShape(p, 'before');
-    await Promise.all(clients.map(whenSaved));
     expect(
       await cluster.redis.command('CONFIG', 'SET', 'client-output-buffer-limit', 'pubsub 64kb 0 0'),
     ).toBe('+OK');
@@ -250,10 +253,7 @@ describe('cluster failures', () => {
     // partitioned Redis does. Every node must notice, keep serving its own members, and still
     // be able to stop.
     const boardId = newBoard();
-    const clients = [0, 1, 2].map((node) => peer(node, boardId));
-    await Promise.all(clients.map(whenLive));
-    for (const p of clients) addShape(p, 'before');
-    await Promise.all(clients.map(whenSaved));
+    const clients = await editorsOnEveryNode(boardId);
     const stopping = cluster.nodes[2]!;
     cluster.redis.pause();
     let hungMs = 0;
@@ -301,10 +301,7 @@ describe('cluster failures', () => {
 
   it('PostgreSQL stopped during edits: nothing is acked while it is down, nothing is lost, edits land after', async () => {
     const boardId = newBoard();
-    const clients = [0, 1, 2].map((node) => peer(node, boardId));
-    await Promise.all(clients.map(whenLive));
-    for (const p of clients) addShape(p, 'before');
-    await Promise.all(clients.map(whenSaved));
+    const clients = await editorsOnEveryNode(boardId);
     const ackedBefore = new Set(clients[0]!.doc.getMap('shapes').keys());
 
     const writer = new AckingWriter(boardId, 'pgdown');
