@@ -10,6 +10,8 @@ import { clientDoc, nextTurn, roomDeps } from '../rooms/testing/roomKit.js';
 import { MemoryStorage } from '../storage/MemoryStorage.js';
 import { expectConverged } from '../testing/convergence.js';
 import { BoardReplica } from './BoardReplica.js';
+import { MessageNumbers } from './MessageNumbers.js';
+import type { BusMessage } from './messages.js';
 import { type NoticeTimer, noticeTimer } from './noticeTimer.js';
 import { FuzzNetwork } from './testing/FuzzNetwork.js';
 import { HeldNotices } from './testing/HeldNotices.js';
@@ -22,7 +24,7 @@ async function twoNodes(timer?: NoticeTimer | null, busyHoldMs = 0) {
   const network = new FuzzNetwork();
   const storage = new MemoryStorage(true);
   const notices = new HeldNotices();
-  const make = async (id: string, handle: MemoryStorage) => {
+  const make = async (id: string, handle: MemoryStorage, numbers?: MessageNumbers) => {
     const bus = network.bus(id);
     const room = await BoardRoom.load('b', roomDeps(handle));
     const replica = new BoardReplica({
@@ -32,6 +34,7 @@ async function twoNodes(timer?: NoticeTimer | null, busyHoldMs = 0) {
       logger: silentLogger,
       noticeTimer: timer === undefined ? notices.timer : timer,
       busyHoldMs,
+      ...(numbers ? { numbers } : {}),
     });
     room.attachReplica(replica);
     await bus.subscribeBoard('b', (message) => replica.handle(message));
@@ -49,7 +52,7 @@ async function twoNodes(timer?: NoticeTimer | null, busyHoldMs = 0) {
       else network.deliver(at, wanted ? 'deliver' : 'drop');
     }
   };
-  return { storage, network, notices, a, b, deliverAll };
+  return { storage, network, notices, a, b, deliverAll, make };
 }
 
 /** A member's fresh edit applied on node `a`; resolves once stored. */
@@ -63,6 +66,25 @@ const inFlight = (network: FuzzNetwork) =>
   network.inFlight.map(({ message }) =>
     message.type === 'update' && message.commit ? 'update+commit' : message.type,
   );
+
+/**
+ * A fake board (a small unit) whose log's head is `head`, on node a's bus; node b subscribes to
+ * it, so what a publishes waits in `network`.
+ */
+function fakeBoard(head: number) {
+  const network = new FuzzNetwork();
+  const bus = network.bus('a');
+  network.bus('b').boards.set('b', () => undefined);
+  const host = {
+    boardId: 'b',
+    log: { head },
+    localAwareness: () => null,
+  } as unknown as ConstructorParameters<typeof BoardReplica>[0]['host'];
+  return { network, bus, host };
+}
+
+/** An update message's number. */
+const msgOf = (message: BusMessage) => (message.type === 'update' ? message.msg : Number.NaN);
 
 const storedContent = async (storage: MemoryStorage) => {
   const doc = new Y.Doc();
@@ -140,12 +162,13 @@ describe('BoardReplica', () => {
     // Stored, and its notice waits for an update to ride on.
     expect(inFlight(network)).toEqual(['update']);
     expect(notices.count).toBe(1);
+    const first = network.inFlight[0]!.message;
     deliverAll();
     expect(b.replica.unconfirmed).toBe(1);
     const second = edit(a, client, 'second');
     await nextTurn();
     expect(network.inFlight.map(({ message }) => message)).toMatchObject([
-      { type: 'update', commit: { msgs: [1] } },
+      { type: 'update', commit: { msgs: [msgOf(first)] } },
     ]);
     deliverAll();
     // The first is confirmed (and its record counted applied); the second is not, yet.
@@ -246,6 +269,7 @@ describe('BoardReplica', () => {
       await nextTurn();
       // One message for the whole turn, joined without decoding (each update came scanned).
       expect(updateMessages(network)).toBe(1);
+      const firstMsg = network.inFlight[0]!.message;
       deliverAll();
       expect(b.room.doc.getMap('m').size).toBe(BUSY_UPDATES);
       await first;
@@ -257,9 +281,11 @@ describe('BoardReplica', () => {
       expect(updateMessages(network)).toBe(0);
       a.replica.flush();
       // The held message carries the notice of both messages, its own seqs included.
-      expect(network.inFlight.map(({ message }) => message)).toMatchObject([
-        { type: 'update', commit: { msgs: [1, 2] } },
-      ]);
+      const held = network.inFlight.map(({ message }) => message);
+      expect(held).toMatchObject([{ type: 'update' }]);
+      expect(held[0]).toMatchObject({
+        commit: { msgs: [msgOf(firstMsg), msgOf(held[0]!)] },
+      });
       deliverAll();
       expect(notices.count).toBe(0);
       expect(b.replica.unconfirmed).toBe(0);
@@ -302,14 +328,7 @@ describe('BoardReplica', () => {
   it('tells a head below its own records that no notice has accounted for yet', async () => {
     // A fake board (a small unit): its log's head is 10; this node's message 1 has two
     // updates, of which one is stored as record 9 and the other not yet.
-    const network = new FuzzNetwork();
-    const bus = network.bus('a');
-    network.bus('b').boards.set('b', () => undefined);
-    const host = {
-      boardId: 'b',
-      log: { head: 10 },
-      localAwareness: () => null,
-    } as unknown as ConstructorParameters<typeof BoardReplica>[0]['host'];
+    const { network, bus, host } = fakeBoard(10);
     const replica = new BoardReplica({ host, bus, clock: systemClock, logger: silentLogger });
     const client = clientDoc();
     client.doc.getMap('m').set('x', 1);
@@ -320,15 +339,100 @@ describe('BoardReplica', () => {
     replica.storedAfterFailure(); // an (empty) notice is due
     replica.flush();
     expect(network.inFlight.map(({ message }) => message)).toMatchObject([
-      { type: 'update', msg: 1, commit: { msgs: [], head: 8 } },
+      { type: 'update', msg, commit: { msgs: [], head: 8 } },
     ]);
     replica.committed(msg, 10);
     replica.flush();
     expect(network.inFlight.at(-1)?.message).toMatchObject({
       type: 'commit',
-      msgs: [1],
+      msgs: [msg],
       stored: [[9, 10]],
       head: 10,
+    });
+  });
+
+  describe('message numbers', () => {
+    it('are never reused by a node: not by a later load of the board, nor after a restart', () => {
+      const { network, bus, host } = fakeBoard(0);
+      const sent = (numbers?: MessageNumbers) => {
+        const replica = new BoardReplica({
+          host,
+          bus,
+          clock: systemClock,
+          logger: silentLogger,
+          ...(numbers ? { numbers } : {}),
+        });
+        const client = clientDoc();
+        client.doc.getMap('m').set('k', 1);
+        replica.published(client.updates[0]!);
+        replica.close();
+        const message = network.inFlight.at(-1)!.message;
+        return message.type === 'update' ? message.msg : -1;
+      };
+      // Two loads of the board on this process, then a process started a second later.
+      const first = sent();
+      const second = sent();
+      expect(second).toBeGreaterThan(first);
+      const startedAt = Date.now();
+      expect(sent(new MessageNumbers(startedAt + 1000))).toBeGreaterThan(second);
+      expect(new MessageNumbers(startedAt).take()).toBeGreaterThan(second);
+    });
+
+    it("does not take a later load's message for an earlier one's: the record it missed is read", async () => {
+      const { a, b, network, storage, deliverAll, make } = await twoNodes(null);
+      const client = clientDoc();
+      // Load 1 of the board on node a: b applies its edit, but the notice is lost.
+      await edit(a, client, 'early');
+      await nextTurn();
+      deliverAll((type) => type === 'update');
+      // b's periodic check reads the record: its log is up to date, the message still unconfirmed.
+      await b.room.catchUpNow();
+      expect(b.room.log.behind).toBe(false);
+      expect(b.replica.unconfirmed).toBe(1);
+      // Node a unloads the board and loads it again; b misses the new load's edit, then gets its
+      // notice. Were the numbers reused, b would count that record as applied (it lacks it).
+      await a.room.unload();
+      await network.buses[0]!.unsubscribeBoard('b');
+      const again = await make('a', storage);
+      client.doc.getMap('m').set('late', 'late');
+      const late = client.updates.at(-1)!;
+      await again.room.applyUpdate(late, scanUpdate(late), 'a-member').durable;
+      await nextTurn();
+      expect(inFlight(network)).toEqual(['update', 'commit']);
+      deliverAll((type) => type === 'commit');
+      expect(b.room.log.behind).toBe(true);
+      await b.room.catchUpNow();
+      expect(b.room.doc.getMap('m').toJSON()).toEqual({ early: 'early', late: 'late' });
+      // The earlier load's message, unconfirmed, was stored again rather than forgotten.
+      await b.room.durable();
+      expect(b.replica.unconfirmed).toBe(0);
+      again.room.doc.getMap('m');
+      expectConverged([again.room.doc, b.room.doc], ['a', 'b']);
+    });
+
+    it('stores what a crashed process sent when the node restarts under the same id', async () => {
+      const { a, b, storage, deliverAll, make } = await twoNodes(null);
+      // Process 1 of node a publishes and dies before its append commits.
+      const client = clientDoc();
+      client.doc.getMap('m').set('orphan', true);
+      a.replica.published(client.updates[0]!);
+      a.replica.flush();
+      a.replica.close();
+      deliverAll();
+      expect(await storedContent(storage)).toEqual({});
+      // Process 2 under the same id (started later) stores an edit; its notice reaches b first
+      // (b never saw node a go: it was back before its heartbeats were missed).
+      const restarted = await make(
+        'a',
+        storage.sharedHandle(),
+        new MessageNumbers(Date.now() + 1000),
+      );
+      await edit(restarted, clientDoc(), 'after');
+      await nextTurn();
+      deliverAll();
+      await b.room.durable();
+      expect(await storedContent(storage)).toEqual({ orphan: true, after: 'after' });
+      expect(b.replica.unconfirmed).toBe(0);
     });
   });
 });

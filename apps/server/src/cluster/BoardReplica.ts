@@ -12,6 +12,7 @@ import type { Logger } from '../logger.js';
 import type { BoardLog } from '../rooms/BoardLog.js';
 import { UpdateBatch } from '../rooms/UpdateBatch.js';
 import type { ClusterBus } from './Bus.js';
+import { type MessageNumbers, processMessageNumbers } from './MessageNumbers.js';
 import type { BoardMessage, CommitNotice } from './messages.js';
 import { NOTICE_HOLD_MS, type NoticeTimer, noticeTimer } from './noticeTimer.js';
 import { OwnMessages } from './OwnMessages.js';
@@ -67,7 +68,7 @@ export class BoardReplica {
   /** This node's changes for the next update message (with their scans while all had one). */
   #open: { msg: number; updates: UpdateBatch } | null = null;
   /** This node's messages and what their updates became in the log: the notices. */
-  readonly #own = new OwnMessages();
+  readonly #own: OwnMessages;
   /** Under a burst, update messages go at most every `busyHoldMs`, as the relay here does. */
   readonly #hold: BusyHold;
   readonly #noticeTimer: NoticeTimer | null;
@@ -96,7 +97,10 @@ export class BoardReplica {
      * board's relay to its members here waits as long; default 0: never).
      */
     busyHoldMs?: number;
+    /** Where this node's message numbers come from (default: the process's counter). */
+    numbers?: MessageNumbers;
   }) {
+    this.#own = new OwnMessages(options.numbers ?? processMessageNumbers());
     this.#boundary = options.batchBoundary ?? nextTickBoundary;
     this.#hold = new BusyHold(options.busyHoldMs ?? 0);
     this.#noticeTimer =
@@ -247,14 +251,15 @@ export class BoardReplica {
   }
 
   /**
-   * Stores every remote update applied here that its node has not confirmed stored. Called
+   * Stores every remote update applied here that its node has not confirmed stored (only
+   * `nodeId`'s when given, and then only its messages numbered below `below` when given). Called
    * before a join is answered. Throws if storage fails.
    */
-  async adopt(nodeId?: string): Promise<void> {
+  async adopt(nodeId?: string, below = Number.POSITIVE_INFINITY): Promise<void> {
     const entries: Unconfirmed[] = [];
     for (const [node, map] of this.#remote) {
       if (nodeId !== undefined && node !== nodeId) continue;
-      for (const entry of map.values()) if (!entry.adopted) entries.push(entry);
+      for (const [msg, entry] of map) if (!entry.adopted && msg < below) entries.push(entry);
     }
     if (entries.length === 0) return;
     const updates = entries.map((e) => e.update);
@@ -310,6 +315,10 @@ export class BoardReplica {
   }
 
   #onCommit(node: string, message: CommitNotice): void {
+    // Messages of that node below `from` are from an earlier load of the board there (or an
+    // earlier process under its id): no notice will confirm them. Store them here (a copy of
+    // what is likely stored already costs a record; content only in memory must not be lost).
+    if (message.from !== undefined) this.#adoptEarlierLoad(node, message.from);
     const map = this.#remote.get(node);
     const log = this.#host.log;
     message.msgs.forEach((msg, i) => {
@@ -321,11 +330,33 @@ export class BoardReplica {
       for (const seq of seqs) log.markApplied(seq, share);
     });
     if (map) {
-      for (const msg of map.keys()) if (msg <= message.through) map.delete(msg);
+      // An earlier load's messages go once adopted (`#adoptEarlierLoad`).
+      const from = message.from ?? 0;
+      for (const msg of map.keys()) if (msg >= from && msg <= message.through) map.delete(msg);
       if (map.size === 0) this.#remote.delete(node);
     }
     log.noteHead(message.head);
     if (log.behind) this.#host.requestCatchUp();
+  }
+
+  #adoptEarlierLoad(node: string, from: number): void {
+    const map = this.#remote.get(node);
+    if (!map) return;
+    let earlier = false;
+    for (const [msg, entry] of map) if (msg < from && !entry.adopted) earlier = true;
+    if (!earlier) return;
+    this.adopt(node, from)
+      .then(() => {
+        for (const msg of map.keys()) if (msg < from) map.delete(msg);
+        if (map.size === 0 && this.#remote.get(node) === map) this.#remote.delete(node);
+      })
+      .catch((error: unknown) => {
+        // Kept (not adopted): the next join's `adopt` retries.
+        this.#logger.error(
+          { boardId: this.#boardId, node, err: error },
+          "could not store another node's updates from an earlier load of the board",
+        );
+      });
   }
 
   #onAwareness(node: string, update: Uint8Array): void {

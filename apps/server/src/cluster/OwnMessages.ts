@@ -1,3 +1,4 @@
+import type { MessageNumbers } from './MessageNumbers.js';
 import type { CommitNotice } from './messages.js';
 
 /** One of this node's update messages and what became of its updates. */
@@ -8,22 +9,40 @@ interface OwnMessage {
 }
 
 /**
- * This node's update messages for one board and the log records their updates became: what
- * its commit notices tell the other nodes. A message is accounted for (`through`) once every
- * one of its updates is stored and it has been sent; the notice lists those messages' seqs.
+ * This node's update messages for one board, while it is loaded here, and the log records their
+ * updates became: what its commit notices tell the other nodes. A message is accounted for
+ * (`through`) once every one of its updates is stored and it has been sent; the notice lists
+ * those messages' seqs.
+ *
+ * Messages are numbered from the node's counter (`MessageNumbers`): increasing, never reused,
+ * with gaps where other boards took numbers. Every notice says where this load's numbers start
+ * (`from`): what another node holds of this node's messages below it comes from an earlier load
+ * of the board here, or an earlier process under the same node id, whose notices it will never
+ * get.
  */
 export class OwnMessages {
-  #next = 1;
+  readonly #numbers: MessageNumbers;
+  /** This load's first message number (taken up front, used by the first message). */
+  readonly #from: number;
+  #first = true;
+  /** In number order (numbers only grow). */
   readonly #messages = new Map<number, OwnMessage>();
   /** The message still gathering updates (not sent yet), or null. */
   #open: number | null = null;
-  #through = 0;
+  #through: number;
   #notice: { msgs: number[]; stored: number[][] } | null = null;
+
+  constructor(numbers: MessageNumbers) {
+    this.#numbers = numbers;
+    this.#from = numbers.take();
+    this.#through = this.#from - 1;
+  }
 
   /** An update goes into the open message (a new one if none is); returns that message. */
   add(): number {
     if (this.#open === null) {
-      this.#open = this.#next++;
+      this.#open = this.#first ? this.#from : this.#numbers.take();
+      this.#first = false;
       this.#messages.set(this.#open, { updates: 0, seqs: [], failed: 0 });
     }
     this.#messages.get(this.#open)!.updates++;
@@ -78,16 +97,15 @@ export class OwnMessages {
     let told = head;
     for (const own of this.#messages.values())
       for (const seq of own.seqs) if (seq <= told) told = seq - 1;
-    return { through: this.#through, head: told, msgs, stored };
+    return { from: this.#from, through: this.#through, head: told, msgs, stored };
   }
 
   /** Moves `through` over every sent message whose updates are all stored, into the notice. */
   #advance(): boolean {
     let moved = false;
-    for (;;) {
-      const msg = this.#through + 1;
-      const own = this.#messages.get(msg);
-      if (!own || own.failed > 0 || own.seqs.length < own.updates) break;
+    // The oldest messages first; each one accounted for leaves the map.
+    for (const [msg, own] of this.#messages) {
+      if (own.failed > 0 || own.seqs.length < own.updates) break;
       if (this.#open === msg) break;
       this.#messages.delete(msg);
       this.#through = msg;

@@ -4,6 +4,11 @@ import { type ConfigFingerprint, FINGERPRINT_HEX } from './ConfigAgreement.js';
 
 /** A commit notice: what of the sender's messages is stored, and under which seqs. */
 export interface CommitNotice {
+  /**
+   * Where the sender's numbers for this load of the board start (absent from nodes of older
+   * versions): its messages below are from an earlier load, whose notices will not come.
+   */
+  from?: number;
   through: number;
   head: number;
   msgs: number[];
@@ -15,13 +20,15 @@ export interface CommitNotice {
  * holding the board receive them); node messages go to one channel every node hears.
  *
  * - `update` (pre-commit): what the sender's document integrated from its members in one turn,
- *   numbered per sender and board (`msg`), published before it is stored so that crossing nodes
- *   adds no storage latency. Receivers apply it but count it as unconfirmed.
+ *   numbered by the sender (`msg`, never reused: `MessageNumbers`), published before it is
+ *   stored so that crossing nodes adds no storage latency. Receivers apply it but count it as
+ *   unconfirmed.
  * - `commit`: the sender's messages up to `through` are stored; `stored[i]` lists the seqs
- *   of message `msgs[i]`. `head` is the highest seq the sender knows of. A notice usually rides
- *   on the sender's next `update` for the board (its `commit` field) and goes alone only when no
- *   update follows soon. (A node of an older version ignores the field; what it then lacks, it
- *   reads from storage at its periodic check.)
+ *   of message `msgs[i]`. `head` is the highest seq the sender knows of. `from` is where the
+ *   numbers of the sender's current load of the board start (`OwnMessages`). A notice usually
+ *   rides on the sender's next `update` for the board (its `commit` field) and goes alone only
+ *   when no update follows soon. (A node of an older version ignores the field; what it then
+ *   lacks, it reads from storage at its periodic check.)
  * - `awareness`: states of the sender's members (or their removal). Those that changed in the
  *   same turn as an `update` ride on it (its `awareness` field).
  * - `query`: asks every holder of the board for its members' awareness states.
@@ -162,10 +169,11 @@ function fingerprintOf(value: unknown): ConfigFingerprint | null {
 /** The commit notice in `value` (a `commit` message, or an update's `commit` field); null if malformed. */
 function noticeOf(value: unknown): CommitNotice | null {
   if (typeof value !== 'object' || value === null) return null;
-  const { through, head, msgs, stored } = value as Record<string, unknown>;
+  const { from, through, head, msgs, stored } = value as Record<string, unknown>;
   if (!isCount(through) || !isCount(head) || !isCounts(msgs)) return null;
   if (!Array.isArray(stored) || stored.length !== msgs.length || !stored.every(isCounts)) {
     return null;
   }
-  return { through, head, msgs, stored };
+  if (from === undefined) return { through, head, msgs, stored };
+  return isCount(from) ? { from, through, head, msgs, stored } : null;
 }

@@ -2,15 +2,17 @@
  * Controlled-delivery fuzz test of the sync core, in the style of Yjs's `applyRandomTests` and
  * tldraw's `syncFuzz`: three nodes and six clients in one process, one shared storage, every
  * message (client <-> node, node <-> node) delivered in a random order, bus messages dropped and
- * duplicated, connections cut and clients rejoining on any node. Each seeded run ends with the
- * strictest convergence check: every client, every node's document and the stored board.
+ * duplicated, connections cut and clients rejoining on any node, boards unloaded and reloaded,
+ * nodes crashing (kill -9) or leaving (SIGTERM) and replaced by new ones. Each seeded run ends
+ * with the strictest convergence check: every client, every live node's document and the stored
+ * board.
  */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { MemoryStorage } from '../storage/MemoryStorage.js';
 import { expectConverged } from '../testing/convergence.js';
 import { FuzzNetwork } from './testing/FuzzNetwork.js';
-import { BOARD, createNode, FuzzClient, type FuzzNode } from './testing/fuzzWorld.js';
+import { BOARD, crash, createNode, FuzzClient, type FuzzNode, leave } from './testing/fuzzWorld.js';
 import { HeldNotices } from './testing/HeldNotices.js';
 
 /** mulberry32: small, seeded, reproducible. */
@@ -32,6 +34,9 @@ function random(seed: number) {
 type Rng = ReturnType<typeof random>;
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Nodes made in a run, the first three included: crashes and leaves stop at this. */
+const MAX_NODES = 6;
 
 function edit(client: FuzzClient, rng: Rng, step: number): void {
   const { doc } = client;
@@ -68,18 +73,22 @@ async function run(seed: number, steps: number) {
   const rng = random(seed);
   const network = new FuzzNetwork();
   const storage = new MemoryStorage(true);
-  const clients = ['a', 'b', 'c', 'd', 'e', 'f'].map((name) => new FuzzClient(name));
+  const clients = ['a', 'b', 'c', 'd', 'e', 'f'].map(
+    (name) => new FuzzClient(name, 1 + rng.int(2 ** 31)),
+  );
   // Commit notices wait for an update to ride on until the schedule ends their hold.
   const notices = new HeldNotices();
-  const nodes: FuzzNode[] = ['n1', 'n2', 'n3'].map((id, i) =>
-    createNode(
-      id,
-      network,
-      i === 0 ? storage : storage.sharedHandle(),
-      () => clients,
-      notices.timer,
-    ),
-  );
+  let made = 0;
+  const newNode = (id?: string) => {
+    made++;
+    const handle = made === 1 ? storage : storage.sharedHandle();
+    return createNode(id ?? `n${made}`, network, handle, () => clients, notices.timer);
+  };
+  // The live nodes: one that crashes or leaves is replaced by a new one, as an orchestrator does.
+  const nodes: FuzzNode[] = [newNode(), newNode(), newNode()];
+  const replace = (node: FuzzNode, id?: string) => {
+    nodes[nodes.indexOf(node)] = newNode(id);
+  };
   const background: Promise<unknown>[] = [];
   const failures: unknown[] = [];
   const track = (work: Promise<unknown>) =>
@@ -105,6 +114,22 @@ async function run(seed: number, steps: number) {
       if (room) track(room.catchUpNow());
     } else if (roll < 0.93 && notices.count > 0) {
       notices.fire(rng.int(notices.count));
+    } else if (roll < 0.95) {
+      // Memory pressure: a node unloads the board if nobody is on it there.
+      track(rng.pick(nodes).rooms.unloadIdle());
+    } else if (roll < 0.955 && made < MAX_NODES) {
+      const node = rng.pick(nodes);
+      crash(node, clients);
+      // Restarted under the same NODE_ID (a StatefulSet's pods are), or a new node.
+      if (rng.next() < 0.5) replace(node, node.id);
+      else {
+        replace(node);
+        network.announceGone(node.id);
+      }
+    } else if (roll < 0.96 && made < MAX_NODES) {
+      const node = rng.pick(nodes);
+      track(leave(node, clients));
+      replace(node);
     } else {
       for (let i = rng.int(3); i >= 0; i--) await turn();
     }
@@ -120,7 +145,8 @@ async function run(seed: number, steps: number) {
       await client.join(rng.pick(nodes));
       while ((await client.sendOne()) !== 'none') {}
     }
-    for (const node of nodes) await node.rooms.get(BOARD)?.catchUpNow();
+    // Every node holds the board at the end, also one that unloaded it or never loaded it.
+    for (const node of nodes) await (await node.rooms.acquire(BOARD)).catchUpNow();
   };
   await settle();
   await settle();
@@ -143,10 +169,26 @@ async function run(seed: number, steps: number) {
   };
 }
 
+/**
+ * Seeds 1-100 of 600 steps by default; a longer sweep: `FUZZ_SEEDS=1-2000 FUZZ_STEPS=3000`
+ * (a failing seed reruns alone as `FUZZ_SEEDS=1234`).
+ */
+function sweep(env: NodeJS.ProcessEnv): { seeds: number[]; steps: number } {
+  const [first, last] = (env.FUZZ_SEEDS ?? '1-100').split('-').map(Number);
+  const from = first ?? 1;
+  const to = last ?? from;
+  const steps = Number(env.FUZZ_STEPS ?? 600);
+  if (!Number.isInteger(from) || !Number.isInteger(to) || to < from || !(steps > 0)) {
+    throw new Error(`FUZZ_SEEDS must be N or N-M and FUZZ_STEPS a count: ${env.FUZZ_SEEDS}`);
+  }
+  return { seeds: Array.from({ length: to - from + 1 }, (_, i) => from + i), steps };
+}
+
 describe('sync fuzz: nodes and clients under random delivery, drops, duplicates and cuts', () => {
-  for (let seed = 1; seed <= 30; seed++) {
+  const { seeds, steps } = sweep(process.env);
+  for (const seed of seeds) {
     it(`seed ${seed}`, async () => {
-      const result = await run(seed, 600);
+      const result = await run(seed, steps);
       // The run made real content: a fuzz that converges on nothing proves nothing.
       expect(result.shapes + result.text).toBeGreaterThan(0);
     });

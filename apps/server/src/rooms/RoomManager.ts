@@ -41,7 +41,7 @@ export class RoomManager {
 
   constructor(private readonly options: RoomManagerOptions) {
     this.#logger = options.logger;
-    options.memory?.setReliever(() => void this.#unloadIdle());
+    options.memory?.setReliever(() => void this.unloadIdle());
     if (options.storage.shared) {
       this.#gapTimer = setInterval(
         () => void this.#checkGaps(),
@@ -180,13 +180,16 @@ export class RoomManager {
   async #makeRoom(boardId: string): Promise<void> {
     const memory = this.options.memory;
     if (!memory?.full) return;
-    await this.#unloadIdle();
+    await this.unloadIdle();
     if (!memory.full) return;
     throw memory.refusal(`board ${boardId} could not be loaded`);
   }
 
-  /** Unloads every board that has no member (waiting out its idle time); resolves once done. */
-  async #unloadIdle(): Promise<void> {
+  /**
+   * Unloads every board that has no member (waiting out its idle time), as memory pressure does;
+   * resolves once done.
+   */
+  async unloadIdle(): Promise<void> {
     const unloads: Promise<void>[] = [];
     for (const boardId of [...this.#idleTimers.keys()]) {
       const room = this.#rooms.get(boardId);

@@ -30,6 +30,16 @@ export class FuzzNetwork {
     }
   }
 
+  /**
+   * Queues word to every open bus that `nodeId` is gone, as their heartbeat checks would find
+   * a crashed node (the handling is the same as for its goodbye).
+   */
+  announceGone(nodeId: string): void {
+    for (const to of this.buses) {
+      if (!to.closed) this.inFlight.push({ to, message: { type: 'bye', node: nodeId } });
+    }
+  }
+
   /** Delivers (or drops) the message at `index`; with `twice`, delivers it twice. */
   deliver(index: number, mode: 'deliver' | 'drop' | 'twice'): void {
     const [item] = this.inFlight.splice(index, 1);

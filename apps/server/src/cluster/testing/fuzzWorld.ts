@@ -7,6 +7,7 @@ import { DEFAULT_LIMITS, scanUpdate } from '@drawbridge/protocol';
 import * as Y from 'yjs';
 import { systemClock } from '../../clock.js';
 import { silentLogger } from '../../logger.js';
+import type { SyncState } from '../../rooms/BoardRoom.js';
 import type { RelaySink } from '../../rooms/Outbox.js';
 import { RoomManager } from '../../rooms/RoomManager.js';
 import type { MemoryStorage } from '../../storage/MemoryStorage.js';
@@ -22,6 +23,8 @@ export interface FuzzNode {
   bus: FuzzBus;
   rooms: RoomManager;
   cluster: ClusterNode;
+  /** Crashed or left: its clients were cut, and nothing more reaches it. */
+  gone: boolean;
 }
 
 export class FuzzClient {
@@ -35,33 +38,52 @@ export class FuzzClient {
   toClient: Uint8Array[] = [];
   #connections = 0;
 
-  constructor(readonly name: string) {
+  /** `clientId`: the doc's Yjs client id (from the run's seed, so a run replays exactly). */
+  constructor(
+    readonly name: string,
+    clientId?: number,
+  ) {
+    if (clientId !== undefined) this.doc.clientID = clientId;
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin !== 'server' && this.joined) this.toServer.push(update);
     });
   }
 
-  /** Joins the board on `node`; resolves once the join answer and the answer's diff are sent. */
+  /**
+   * Joins the board on `node`; resolves once the join answer and the answer's diff are sent. A
+   * join the node could not answer because it crashed or left meanwhile ends with the client
+   * cut; any other failure throws.
+   */
   async join(node: FuzzNode): Promise<void> {
     this.cut();
     this.node = node;
     this.memberId = `${this.name}#${++this.#connections}`;
     const memberId = this.memberId;
-    const room = await node.rooms.acquire(BOARD);
-    room.addMember(memberId);
-    const state = await room.sync(Y.encodeStateVector(this.doc));
-    if (this.memberId !== memberId) return; // cut while joining
+    let state: SyncState;
+    try {
+      const room = await node.rooms.acquire(BOARD);
+      room.addMember(memberId);
+      state = await room.sync(Y.encodeStateVector(this.doc));
+    } catch (error) {
+      if (node.gone) return;
+      throw error;
+    }
+    if (this.memberId !== memberId || node.gone) return; // cut while joining
     Y.applyUpdate(this.doc, state.update, 'server');
     this.joined = true;
     const diff = Y.encodeStateAsUpdate(this.doc, state.stateVector);
     this.toServer.push(diff);
   }
 
-  /** The connection drops: everything in flight either way is lost. */
+  /**
+   * The connection drops: everything in flight either way is lost. A live node notices, and
+   * releases the board once nobody is on it, as the server's disconnect handler does.
+   */
   cut(): void {
-    if (this.node && this.memberId) {
+    if (this.node && this.memberId && !this.node.gone) {
       const room = this.node.rooms.get(BOARD);
       room?.removeMember(this.memberId);
+      this.node.rooms.releaseIfIdle(BOARD);
     }
     this.joined = false;
     this.memberId = '';
@@ -73,7 +95,7 @@ export class FuzzClient {
   async sendOne(): Promise<'sent' | 'refused' | 'none'> {
     const update = this.toServer.shift();
     const room = this.node?.rooms.get(BOARD);
-    if (!update || !room || !this.joined) return 'none';
+    if (!update || !room || !this.joined || this.node?.gone) return 'none';
     try {
       await room.applyUpdate(update, scanUpdate(update), this.memberId).durable;
       return 'sent';
@@ -115,6 +137,7 @@ export function createNode(
     id,
     bus,
     cluster,
+    gone: false,
     rooms: new RoomManager({
       storage,
       logger: silentLogger,
@@ -130,4 +153,28 @@ export function createNode(
     }),
   };
   return node;
+}
+
+/**
+ * The node's process dies (kill -9): its clients' connections drop unnoticed, nothing more
+ * reaches it or leaves it, and its rooms stop where they are (appends already handed to storage
+ * may still commit, as a commit in flight may). What it published is still on its way. Later,
+ * `FuzzNetwork.announceGone` tells the others, as their heartbeat check would.
+ */
+export function crash(node: FuzzNode, clients: readonly FuzzClient[]): void {
+  node.gone = true;
+  for (const client of clients) if (client.node === node) client.cut();
+  node.bus.closed = true;
+  for (const room of node.rooms.loaded()) room.destroy();
+}
+
+/**
+ * The node leaves on SIGTERM: its clients are told to go, its boards are flushed, compacted and
+ * unloaded, and it says goodbye on the bus. Resolves once it is out.
+ */
+export async function leave(node: FuzzNode, clients: readonly FuzzClient[]): Promise<void> {
+  for (const client of clients) if (client.node === node) client.cut();
+  node.gone = true;
+  await node.rooms.close();
+  await node.cluster.close();
 }
