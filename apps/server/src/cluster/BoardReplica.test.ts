@@ -138,6 +138,30 @@ describe('BoardReplica', () => {
     expect(await storedContent(storage)).toEqual({ orphan: true, second: 2 });
   });
 
+  it('confirms its messages again once what storage refused is stored', async () => {
+    const { a, b, storage, deliverAll } = await twoNodes(null);
+    // Node a's storage refuses appends for a while (PostgreSQL down).
+    const append = storage.append.bind(storage);
+    let down = true;
+    storage.append = (boardId, update) =>
+      down ? Promise.reject(new Error('storage is down')) : append(boardId, update);
+    const client = clientDoc();
+    await expect(edit(a, client, 'refused')).rejects.toThrow('could not be stored');
+    await nextTurn();
+    deliverAll();
+    expect(b.replica.unconfirmed).toBe(1);
+    down = false;
+    await a.room.durable(); // a join there stores it first
+    await edit(a, client, 'after');
+    await nextTurn();
+    deliverAll();
+    await b.room.catchUpNow(); // the refused edit's record is in no message: b reads it
+    // Both messages confirmed: nothing left for b to store itself, its log up to date.
+    expect(b.replica.unconfirmed).toBe(0);
+    expect(b.room.log.appliedThrough).toBe(a.room.log.appliedThrough);
+    expect(await storedContent(storage)).toEqual({ refused: 'refused', after: 'after' });
+  });
+
   it('skips an update that builds on something missed, and reads it from storage instead', async () => {
     const { a, b, deliverAll } = await twoNodes();
     const client = clientDoc();

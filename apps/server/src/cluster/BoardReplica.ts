@@ -4,12 +4,12 @@ import {
   scanAwarenessUpdate,
   scanUpdate,
 } from '@drawbridge/protocol';
-import * as Y from 'yjs';
 import type { Clock } from '../clock.js';
 import { BusyHold } from '../flow/BusyHold.js';
 import { type BatchBoundary, nextTickBoundary } from '../flow/batchBoundary.js';
 import type { Logger } from '../logger.js';
 import type { BoardLog } from '../rooms/BoardLog.js';
+import { storableMerge } from '../rooms/storableMerge.js';
 import { UpdateBatch } from '../rooms/UpdateBatch.js';
 import type { ClusterBus } from './Bus.js';
 import { type MessageNumbers, processMessageNumbers } from './MessageNumbers.js';
@@ -149,7 +149,7 @@ export class BoardReplica {
     this.#own.failed(msg);
   }
 
-  /** Everything whose append had failed is now stored (as one record). */
+  /** Everything whose append had failed is now stored (as records in no message). */
   storedAfterFailure(): void {
     this.#own.storedAfterFailure();
     this.#holdNotice();
@@ -262,8 +262,8 @@ export class BoardReplica {
       for (const [msg, entry] of map) if (!entry.adopted && msg < below) entries.push(entry);
     }
     if (entries.length === 0) return;
-    const updates = entries.map((e) => e.update);
-    await this.#host.log.append(updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates));
+    const parts = storableMerge(entries.map((e) => e.update));
+    await Promise.all(parts.map((part) => this.#host.log.append(part)));
     for (const entry of entries) entry.adopted = true;
     this.#metrics?.adopted(entries.length);
     this.#own.noticeDue();

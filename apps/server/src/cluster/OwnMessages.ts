@@ -67,7 +67,7 @@ export class OwnMessages {
     if (own) own.failed++;
   }
 
-  /** Everything whose append had failed is now stored (as one record, in no message). */
+  /** Everything whose append had failed is now stored (as records in no message). */
   storedAfterFailure(): void {
     for (const own of this.#messages.values()) {
       own.updates -= own.failed;

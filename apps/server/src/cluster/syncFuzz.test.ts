@@ -3,7 +3,8 @@
  * tldraw's `syncFuzz`: three nodes and six clients in one process, one shared storage, every
  * message (client <-> node, node <-> node) delivered in a random order, bus messages dropped and
  * duplicated, connections cut and clients rejoining on any node, boards unloaded and reloaded,
- * nodes crashing (kill -9) or leaving (SIGTERM) and replaced by new ones. Each seeded run ends
+ * nodes crashing (kill -9) or leaving (SIGTERM) and replaced by new ones, nodes' storage going
+ * down and coming back (appends failing, some after they committed). Each seeded run ends
  * with the strictest convergence check: every client, every live node's document and the stored
  * board.
  */
@@ -12,7 +13,15 @@ import * as Y from 'yjs';
 import { MemoryStorage } from '../storage/MemoryStorage.js';
 import { expectConverged } from '../testing/convergence.js';
 import { FuzzNetwork } from './testing/FuzzNetwork.js';
-import { BOARD, crash, createNode, FuzzClient, type FuzzNode, leave } from './testing/fuzzWorld.js';
+import {
+  BOARD,
+  causedByOutage,
+  crash,
+  createNode,
+  FuzzClient,
+  type FuzzNode,
+  leave,
+} from './testing/fuzzWorld.js';
 import { HeldNotices } from './testing/HeldNotices.js';
 
 /** mulberry32: small, seeded, reproducible. */
@@ -82,7 +91,16 @@ async function run(seed: number, steps: number) {
   const newNode = (id?: string) => {
     made++;
     const handle = made === 1 ? storage : storage.sharedHandle();
-    return createNode(id ?? `n${made}`, network, handle, () => clients, notices.timer);
+    // In an outage, one append in four commits before it fails.
+    const committedAnyway = () => rng.next() < 0.25;
+    return createNode(
+      id ?? `n${made}`,
+      network,
+      handle,
+      () => clients,
+      notices.timer,
+      committedAnyway,
+    );
   };
   // The live nodes: one that crashes or leaves is replaced by a new one, as an orchestrator does.
   const nodes: FuzzNode[] = [newNode(), newNode(), newNode()];
@@ -91,8 +109,13 @@ async function run(seed: number, steps: number) {
   };
   const background: Promise<unknown>[] = [];
   const failures: unknown[] = [];
+  // Failures an outage caused are expected (clients retry); any other fails the run.
   const track = (work: Promise<unknown>) =>
-    background.push(work.catch((error: unknown) => failures.push(error)));
+    background.push(
+      work.catch((error: unknown) => {
+        if (!causedByOutage(error)) failures.push(error);
+      }),
+    );
   for (const client of clients) track(client.join(rng.pick(nodes)));
 
   for (let step = 0; step < steps; step++) {
@@ -130,13 +153,18 @@ async function run(seed: number, steps: number) {
       const node = rng.pick(nodes);
       track(leave(node, clients));
       replace(node);
+    } else if (roll < 0.97) {
+      // A node's storage goes down, or comes back.
+      const { outage } = rng.pick(nodes);
+      outage.down = !outage.down;
     } else {
       for (let i = rng.int(3); i >= 0; i--) await turn();
     }
   }
 
-  // Heal: deliver everything, let every client resync twice (to send what it holds, then to
+  // Heal: storage back everywhere, deliver everything, let every client resync twice (to send what it holds, then to
   // receive what the others sent), with the nodes reading what they missed in between.
+  for (const node of nodes) node.outage.down = false;
   notices.fireAll();
   while (network.inFlight.length > 0) network.deliver(0, 'deliver');
   await Promise.all(background);
@@ -150,6 +178,8 @@ async function run(seed: number, steps: number) {
   };
   await settle();
   await settle();
+  // The last catch-ups' relays go out at the end of the turn.
+  await turn();
   for (const client of clients) while (client.toClient.length > 0) client.receiveOne();
 
   const stored = new Y.Doc();

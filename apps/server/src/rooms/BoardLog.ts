@@ -1,7 +1,7 @@
-import * as Y from 'yjs';
 import type { Logger } from '../logger.js';
 import type { Storage, StoredBoard } from '../storage/Storage.js';
 import type { BoardMemory } from './BoardMemory.js';
+import { storableMerge } from './storableMerge.js';
 
 export interface BoardLogDeps {
   storage: Storage;
@@ -64,6 +64,8 @@ export class BoardLog {
   readonly #inFlight = new Set<Promise<unknown>>();
   #unstored: Uint8Array[] = [];
   #retry: Promise<void> | null = null;
+  /** Told when every update whose append failed so far is stored (`onRecovered`). */
+  #recovered: (() => void) | null = null;
   /** The size last reported to `deps.memory`. */
   #reported = 0;
   #compacting: Promise<void> | null = null;
@@ -72,6 +74,8 @@ export class BoardLog {
   #lastAppendAt = 0;
   /** When the compaction now due became due (null: none is due). */
   #dueSince: number | null = null;
+  /** After a compaction found a gap in the records, the next waits for this many records. */
+  #compactAtRecords = 0;
   #closed = false;
 
   constructor(
@@ -132,6 +136,14 @@ export class BoardLog {
     );
     this.#track(write);
     return write;
+  }
+
+  /**
+   * `listener` is told each time every update whose append had failed is stored (as records of
+   * their own), and no other has failed since.
+   */
+  onRecovered(listener: () => void): void {
+    this.#recovered = listener;
   }
 
   /** Notes that the record `seq` (of `bytes` bytes) is in the doc. */
@@ -224,25 +236,36 @@ export class BoardLog {
   }
 
   /**
-   * Stores what failed earlier as one update: a merge of what the doc integrated (a client's
-   * bytes only when they passed the scan and the doc took all of them), never of raw input.
+   * Stores what failed earlier, merged where the merge makes a valid record (`storableMerge`):
+   * what the doc integrated (a client's bytes only when they passed the scan and the doc took
+   * all of them), never raw input.
    */
   #storeUnstored(): Promise<void> {
     this.#retry ??= (async () => {
-      const pending = this.#unstored;
+      const parts = storableMerge(this.#unstored);
       this.#unstored = [];
-      const merged = pending.length === 1 ? pending[0]! : Y.mergeUpdates(pending);
-      try {
-        const seq = await this.deps.storage.append(this.boardId, merged);
-        this.markApplied(seq, merged.byteLength);
-        this.deps.logger.info(
-          { boardId: this.boardId, seq },
-          'stored updates whose append had failed',
-        );
-      } catch (error) {
-        this.#unstored.unshift(...pending);
-        throw error;
+      const results = await Promise.allSettled(
+        parts.map((part) => this.deps.storage.append(this.boardId, part)),
+      );
+      const failed: Uint8Array[] = [];
+      let failure: unknown = null;
+      results.forEach((result, i) => {
+        if (result.status === 'fulfilled') this.markApplied(result.value, parts[i]!.byteLength);
+        else {
+          failed.push(parts[i]!);
+          failure ??= result.reason;
+        }
+      });
+      if (failed.length > 0) {
+        this.#unstored.unshift(...failed);
+        throw failure;
       }
+      this.deps.logger.info(
+        { boardId: this.boardId, records: parts.length },
+        'stored updates whose append had failed',
+      );
+      // Others that failed while these were stored wait for their own retry.
+      if (this.#unstored.length === 0 && !this.#closed) this.#recovered?.();
     })().finally(() => {
       this.#retry = null;
     });
@@ -266,7 +289,7 @@ export class BoardLog {
     const now = performance.now();
     this.#lastAppendAt = now;
     if (this.#compacting || this.#closed) return;
-    if (this.#records.length < this.deps.compactEvery) return;
+    if (this.#records.length < Math.max(this.deps.compactEvery, this.#compactAtRecords)) return;
     if (this.#recordBytes < this.#snapshotBytes / 4) return;
     // Due. A compaction reads and rewrites the whole board, on the storage worker that also
     // commits every edit: while the board is being edited, it waits for a pause (a burst ends,
@@ -311,7 +334,17 @@ export class BoardLog {
   async #runCompaction(minRecords: number): Promise<void> {
     await this.flush();
     const result = await this.deps.storage.compact(this.boardId, { minRecords });
+    if (result.skipped === 'incomplete') {
+      // A client's content is stored with a gap (an append awaiting its retry): try again once
+      // the log has grown as much again, rather than rebuilding the board at every append.
+      this.#compactAtRecords = this.#records.length + this.deps.compactEvery;
+      this.deps.logger.warn(
+        { boardId: this.boardId, records: this.#records.length },
+        'compaction waits: stored content has a gap that no snapshot can hold yet',
+      );
+    }
     if (!result.compacted) return;
+    this.#compactAtRecords = 0;
     this.#snapshotBytes = result.snapshotBytes;
     // Records this node knows by seq stay when they are newer than the snapshot; those loaded
     // or caught up in bulk (seq 0) are older than anything that committed after them.

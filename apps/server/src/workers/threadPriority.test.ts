@@ -39,7 +39,7 @@ describe.runIf(linux)('background worker threads', () => {
     // A real build: the worker is up and has run its start-up code.
     const snapshot = await builder.build([Y.encodeStateAsUpdate(doc)]);
     const copy = new Y.Doc();
-    Y.applyUpdate(copy, snapshot);
+    Y.applyUpdate(copy, snapshot!);
     expect(copy.getMap('shapes').get('a')).toBe(1);
 
     const niced = backgroundThreads().filter((tid) => !before.includes(tid));

@@ -23,6 +23,8 @@ export interface FuzzNode {
   bus: FuzzBus;
   rooms: RoomManager;
   cluster: ClusterNode;
+  /** This node's storage connection is down while set (PostgreSQL stopped, a partition). */
+  outage: Outage;
   /** Crashed or left: its clients were cut, and nothing more reaches it. */
   gone: boolean;
 }
@@ -51,8 +53,8 @@ export class FuzzClient {
 
   /**
    * Joins the board on `node`; resolves once the join answer and the answer's diff are sent. A
-   * join the node could not answer because it crashed or left meanwhile ends with the client
-   * cut; any other failure throws.
+   * join the node could not answer because it crashed or left meanwhile, or its storage was
+   * down, ends with the client cut; any other failure throws.
    */
   async join(node: FuzzNode): Promise<void> {
     this.cut();
@@ -65,8 +67,9 @@ export class FuzzClient {
       room.addMember(memberId);
       state = await room.sync(Y.encodeStateVector(this.doc));
     } catch (error) {
-      if (node.gone) return;
-      throw error;
+      if (!node.gone && !causedByOutage(error)) throw error;
+      if (this.memberId === memberId) this.cut(); // it retries later
+      return;
     }
     if (this.memberId !== memberId || node.gone) return; // cut while joining
     Y.applyUpdate(this.doc, state.update, 'server');
@@ -124,19 +127,58 @@ function sinkFor(clients: () => FuzzClient[], node: () => FuzzNode): RelaySink {
   };
 }
 
+/** The message of every error an outage causes. */
+const OUTAGE = 'storage is down (fuzz outage)';
+
+/** A node's storage outage: while `down`, its reads and writes fail. */
+export class Outage {
+  down = false;
+
+  /**
+   * `storage` failing during outages. An append may still commit before it fails (the answer
+   * was lost, as a commit's can be when the connection drops) when `committedAnyway` says so.
+   */
+  wrap(storage: MemoryStorage, committedAnyway: () => boolean): MemoryStorage {
+    const failing = new Set<PropertyKey>(['load', 'readSince', 'headSeqs', 'append', 'compact']);
+    return new Proxy(storage, {
+      get: (target, prop) => {
+        const value = Reflect.get(target, prop, target);
+        if (typeof value !== 'function') return value;
+        const method = value.bind(target) as (...args: unknown[]) => Promise<unknown>;
+        if (!failing.has(prop)) return method;
+        return async (...args: unknown[]) => {
+          if (!this.down) return method(...args);
+          if (prop === 'append' && committedAnyway()) await method(...args);
+          throw new Error(OUTAGE);
+        };
+      },
+    });
+  }
+}
+
+/** Whether `error` (or one of its causes) came from an outage: expected, and retried later. */
+export function causedByOutage(error: unknown): boolean {
+  for (let e = error; e instanceof Error; e = e.cause) if (e.message === OUTAGE) return true;
+  return false;
+}
+
 export function createNode(
   id: string,
   network: FuzzNetwork,
-  storage: MemoryStorage,
+  handle: MemoryStorage,
   clients: () => FuzzClient[],
   noticeTimer: NoticeTimer,
+  committedAnyway: () => boolean = () => false,
 ): FuzzNode {
+  const outage = new Outage();
+  const storage = outage.wrap(handle, committedAnyway);
   const bus = network.bus(id);
   const cluster = new ClusterNode({ bus, clock: systemClock, logger: silentLogger, noticeTimer });
   const node: FuzzNode = {
     id,
     bus,
     cluster,
+    outage,
     gone: false,
     rooms: new RoomManager({
       storage,
