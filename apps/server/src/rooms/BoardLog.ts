@@ -245,7 +245,7 @@ export class BoardLog {
       const parts = storableMerge(this.#unstored);
       this.#unstored = [];
       const results = await Promise.allSettled(
-        parts.map((part) => this.deps.storage.append(this.boardId, part)),
+        parts.map(async (part) => this.deps.storage.append(this.boardId, part)),
       );
       const failed: Uint8Array[] = [];
       let failure: unknown = null;
