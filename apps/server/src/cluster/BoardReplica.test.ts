@@ -77,7 +77,7 @@ function fakeBoard(head: number) {
   network.bus('b').boards.set('b', () => undefined);
   const host = {
     boardId: 'b',
-    log: { head },
+    log: { head, onRecovered: () => {} },
     localAwareness: () => null,
   } as unknown as ConstructorParameters<typeof BoardReplica>[0]['host'];
   return { network, bus, host };

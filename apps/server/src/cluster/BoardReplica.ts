@@ -16,6 +16,7 @@ import { type MessageNumbers, processMessageNumbers } from './MessageNumbers.js'
 import type { BoardMessage, CommitNotice } from './messages.js';
 import { NOTICE_HOLD_MS, type NoticeTimer, noticeTimer } from './noticeTimer.js';
 import { OwnMessages } from './OwnMessages.js';
+import { RemoteUpdates } from './RemoteUpdates.js';
 
 /** What a replica needs from its board. */
 export interface ReplicaHost {
@@ -29,14 +30,6 @@ export interface ReplicaHost {
   encodeAwareness(clientIds: readonly number[]): Uint8Array;
   /** Storage holds records the doc lacks: read them. */
   requestCatchUp(): void;
-}
-
-/** A remote update applied here but not (yet) confirmed stored by its node. */
-interface Unconfirmed {
-  update: Uint8Array;
-  at: number;
-  /** Stored by this node (adopted), still waiting for its node's notice. */
-  adopted: boolean;
 }
 
 /** Remote updates unconfirmed this long are forgotten: their node stores them, or is gone. */
@@ -75,7 +68,7 @@ export class BoardReplica {
   /** Cancels the held notice's timer; null when none runs. */
   #cancelHold: (() => void) | null = null;
   #awarenessIds = new Set<number>();
-  readonly #remote = new Map<string, Map<number, Unconfirmed>>();
+  readonly #remote = new RemoteUpdates();
   #scheduled = false;
   #closed = false;
 
@@ -106,6 +99,8 @@ export class BoardReplica {
     this.#noticeTimer =
       options.noticeTimer === undefined ? noticeTimer(NOTICE_HOLD_MS) : options.noticeTimer;
     this.#host = options.host;
+    // Once what failed to store is stored, the other nodes can account for this node's messages.
+    options.host.log.onRecovered(() => this.storedAfterFailure());
     this.#bus = options.bus;
     this.#clock = options.clock;
     this.#logger = options.logger;
@@ -118,10 +113,7 @@ export class BoardReplica {
 
   /** Remote updates applied here and not confirmed stored. */
   get unconfirmed(): number {
-    let count = 0;
-    for (const entries of this.#remote.values())
-      for (const e of entries.values()) if (!e.adopted) count++;
-    return count;
+    return this.#remote.count;
   }
 
   // ---- out ----
@@ -256,11 +248,7 @@ export class BoardReplica {
    * before a join is answered. Throws if storage fails.
    */
   async adopt(nodeId?: string, below = Number.POSITIVE_INFINITY): Promise<void> {
-    const entries: Unconfirmed[] = [];
-    for (const [node, map] of this.#remote) {
-      if (nodeId !== undefined && node !== nodeId) continue;
-      for (const [msg, entry] of map) if (!entry.adopted && msg < below) entries.push(entry);
-    }
+    const entries = this.#remote.unadopted(nodeId, below);
     if (entries.length === 0) return;
     const parts = storableMerge(entries.map((e) => e.update));
     await Promise.all(parts.map((part) => this.#host.log.append(part)));
@@ -274,16 +262,12 @@ export class BoardReplica {
   async nodeGone(nodeId: string): Promise<void> {
     // Kept on failure: the next join's `adopt` retries.
     await this.adopt(nodeId);
-    this.#remote.delete(nodeId);
+    this.#remote.forgetNode(nodeId);
   }
 
   /** Forgets remote updates unconfirmed for too long (their node is alive: it stores them). */
   forgetStale(): void {
-    const before = this.#clock.now() - FORGET_AFTER_MS;
-    for (const [node, map] of this.#remote) {
-      for (const [msg, entry] of map) if (entry.at < before) map.delete(msg);
-      if (map.size === 0) this.#remote.delete(node);
-    }
+    this.#remote.forgetOlder(this.#clock.now() - FORGET_AFTER_MS);
   }
 
   close(): void {
@@ -306,12 +290,7 @@ export class BoardReplica {
     // Skipped when it builds on something this node missed: the gap is repaired from storage
     // once that node's notice (or the periodic check) shows records we lack.
     if (!this.#host.applyRemoteUpdate(update, scan)) return;
-    let map = this.#remote.get(node);
-    if (!map) {
-      map = new Map();
-      this.#remote.set(node, map);
-    }
-    map.set(msg, { update, at: this.#clock.now(), adopted: false });
+    this.#remote.applied(node, msg, update, this.#clock.now());
   }
 
   #onCommit(node: string, message: CommitNotice): void {
@@ -319,37 +298,25 @@ export class BoardReplica {
     // earlier process under its id): no notice will confirm them. Store them here (a copy of
     // what is likely stored already costs a record; content only in memory must not be lost).
     if (message.from !== undefined) this.#adoptEarlierLoad(node, message.from);
-    const map = this.#remote.get(node);
     const log = this.#host.log;
     message.msgs.forEach((msg, i) => {
-      const entry = map?.get(msg);
+      const entry = this.#remote.get(node, msg);
       // Only what this document holds counts as applied; the rest is a gap to read.
       if (!entry) return;
       const seqs = message.stored[i]!;
       const share = Math.ceil(entry.update.byteLength / Math.max(1, seqs.length));
       for (const seq of seqs) log.markApplied(seq, share);
     });
-    if (map) {
-      // An earlier load's messages go once adopted (`#adoptEarlierLoad`).
-      const from = message.from ?? 0;
-      for (const msg of map.keys()) if (msg >= from && msg <= message.through) map.delete(msg);
-      if (map.size === 0) this.#remote.delete(node);
-    }
+    // An earlier load's messages go once adopted (`#adoptEarlierLoad`).
+    this.#remote.forget(node, message.from ?? 0, message.through);
     log.noteHead(message.head);
     if (log.behind) this.#host.requestCatchUp();
   }
 
   #adoptEarlierLoad(node: string, from: number): void {
-    const map = this.#remote.get(node);
-    if (!map) return;
-    let earlier = false;
-    for (const [msg, entry] of map) if (msg < from && !entry.adopted) earlier = true;
-    if (!earlier) return;
+    if (this.#remote.unadopted(node, from).length === 0) return;
     this.adopt(node, from)
-      .then(() => {
-        for (const msg of map.keys()) if (msg < from) map.delete(msg);
-        if (map.size === 0 && this.#remote.get(node) === map) this.#remote.delete(node);
-      })
+      .then(() => this.#remote.forget(node, 0, from - 1))
       .catch((error: unknown) => {
         // Kept (not adopted): the next join's `adopt` retries.
         this.#logger.error(

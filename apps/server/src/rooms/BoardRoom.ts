@@ -61,8 +61,6 @@ export class BoardRoom {
   ) {
     this.doc = serverDoc(boardId);
     this.log = new BoardLog(boardId, stored, deps);
-    // What failed to store is stored now: the other nodes may count this node's messages again.
-    this.log.onRecovered(() => this.#replica?.storedAfterFailure());
     const loader = deps.loader;
     this.#fullState = new FullState(this.doc, loader ? (parts) => loader.coldAnswer(parts) : null);
     this.#capture = new DocCapture(this.doc, (update) => this.#fullState.changed(update));
