@@ -49,6 +49,8 @@ export interface ServerConfig {
   limits: Limits;
   /** Idle time (ms) after the last member leaves before a board is flushed and unloaded. */
   idleUnloadMs: number;
+  /** How long a SIGTERM's flush may take before the process gives up and exits 1. */
+  shutdownTimeoutMs: number;
   /** Budget of the loaded boards' stored bytes (`BoardMemory`); unset: from the heap's limit. */
   maxLoadedBoardBytes: number | undefined;
   /** Appended updates after which a board's log is compacted into a snapshot. */
@@ -96,6 +98,11 @@ export class ConfigError extends Error {
 }
 
 export const DEFAULT_IDLE_UNLOAD_MS = 30_000;
+/**
+ * Under the 30 s an orchestrator usually grants before SIGKILL (Kubernetes'
+ * terminationGracePeriodSeconds), so the node ends itself and says why.
+ */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 25_000;
 export const DEFAULT_COMPACT_EVERY = 500;
 /**
  * How long a due compaction waits for a pause in a board's edits (see `BoardLog`). Compaction
@@ -184,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): ServerC
     allowedOrigins: origins(env.ALLOWED_ORIGINS),
     limits,
     idleUnloadMs: int(env, 'IDLE_UNLOAD_MS', DEFAULT_IDLE_UNLOAD_MS),
+    shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', DEFAULT_SHUTDOWN_TIMEOUT_MS, 1),
     maxLoadedBoardBytes: maxLoadedBoardBytes(env, limits),
     compactEvery: int(env, 'COMPACT_EVERY', DEFAULT_COMPACT_EVERY, 1),
     compactQuietMs: env.COMPACT_QUIET_MS ? int(env, 'COMPACT_QUIET_MS', 0, 0) : undefined,

@@ -58,6 +58,16 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: flushing boards');
+    // A storage that does not answer (a hung PostgreSQL) would hold the flush past the
+    // orchestrator's grace period. Nothing acked is at risk: an edit is acked once stored, and
+    // its client resends what was not when it reconnects.
+    setTimeout(() => {
+      logger.error(
+        { signal, timeoutMs: config.shutdownTimeoutMs },
+        'shutdown timed out: storage did not answer; edits not stored yet were never acked, and their clients resend them on reconnecting',
+      );
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
     try {
       await server.close();
       logger.info({}, 'stopped cleanly');
