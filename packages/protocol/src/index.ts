@@ -60,6 +60,7 @@ export type {
 } from './payloads.js';
 export { Role } from './payloads.js';
 export { isImmutable, markImmutable } from './sharedFrames.js';
+export { skipFreeParts } from './skipFree.js';
 export { findMissingDependency, furthestNeeds } from './updateDependencies.js';
 export {
   invalidUpdate,
@@ -84,7 +85,10 @@ export {
   type Dependency,
   MAX_CLOCK,
   type ScannedUpdate,
+  type StructRun,
   scanAwarenessUpdate,
   scanStateVector,
   scanUpdate,
+  scanUpdateRuns,
+  type UpdateRuns,
 } from './yjsBinary.js';

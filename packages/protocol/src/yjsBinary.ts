@@ -226,6 +226,42 @@ const readDependency = (
  * well-formed update with no skipped ranges, no empty structs and no trailing bytes.
  */
 export function scanUpdate(update: Uint8Array): ScannedUpdate {
+  return scan(update, null);
+}
+
+/**
+ * A run of one client's structs with no Skip among them: `count` structs from clock `start`,
+ * at `[from, to)` in the update's bytes.
+ */
+export interface StructRun {
+  client: number;
+  start: number;
+  count: number;
+  from: number;
+  to: number;
+}
+
+export interface UpdateRuns {
+  /** Each client's structs between its Skips, in the order of the update. */
+  runs: StructRun[];
+  /** Where the delete set starts in the update's bytes. */
+  deletesFrom: number;
+  /** How many Skip structs the update holds. */
+  skips: number;
+}
+
+/**
+ * Scans an update as `scanUpdate` does, except that Skip structs (which `Y.mergeUpdates` writes
+ * for a gap in a client's clocks) are accepted, and returns the runs of structs between them.
+ * Only for the server's own stored bytes: a member's update with a Skip is refused.
+ */
+export function scanUpdateRuns(update: Uint8Array): UpdateRuns {
+  const found: UpdateRuns = { runs: [], deletesFrom: 0, skips: 0 };
+  scan(update, found);
+  return found;
+}
+
+function scan(update: Uint8Array, found: UpdateRuns | null): ScannedUpdate {
   const d = decoding.createDecoder(update);
   const structs: ClientRange[] = [];
   const dependencies: Dependency[] = [];
@@ -242,6 +278,8 @@ export function scanUpdate(update: Uint8Array): ScannedUpdate {
     const start = readClock(d, 'clock');
     const from = d.pos;
     let clock = start;
+    // Only `scanUpdateRuns` keeps runs; `scanUpdate` (every member update) allocates none.
+    let run: StructRun | null = found && { client, start, count: 0, from, to: from };
     for (let j = 0; j < n; j++) {
       if (remaining(d) <= 0) fail('unexpected end of data reading a struct');
       const info = decoding.readUint8(d);
@@ -250,7 +288,18 @@ export function scanUpdate(update: Uint8Array): ScannedUpdate {
       if (ref === CONTENT_GC) {
         len = readUint(d, 'GC length');
       } else if (ref === CONTENT_SKIP) {
-        return fail('update skips a range (it was merged from non-contiguous updates)');
+        if (found === null || run === null) {
+          return fail('update skips a range (it was merged from non-contiguous updates)');
+        }
+        found.skips++;
+        run.to = d.pos - 1;
+        if (run.count > 0) found.runs.push(run);
+        const skipped = readUint(d, 'skip length');
+        if (skipped <= 0) fail(`empty skip at ${client}:${clock}`);
+        clock += skipped;
+        if (clock > MAX_CLOCK) fail(`clock of client ${client} out of range`);
+        run = { client, start: clock, count: 0, from: d.pos, to: d.pos };
+        continue;
       } else {
         const hasOrigin = (info & BIT8) === BIT8;
         const hasRightOrigin = (info & BIT7) === BIT7;
@@ -268,9 +317,15 @@ export function scanUpdate(update: Uint8Array): ScannedUpdate {
       clock += len;
       if (clock > MAX_CLOCK) fail(`clock of client ${client} out of range`);
       structCount++;
+      if (run !== null) run.count++;
     }
     structs.push({ client, start, end: clock, count: n, from, to: d.pos });
+    if (found !== null && run !== null && run.count > 0) {
+      run.to = d.pos;
+      found.runs.push(run);
+    }
   }
+  if (found !== null) found.deletesFrom = d.pos;
   const deletes = readDeleteRanges(d);
   if (remaining(d) !== 0) fail(`${remaining(d)} trailing bytes after the update`);
   return { structs, dependencies, deletes, structCount };

@@ -1,6 +1,6 @@
 import type { Bounds } from '@drawbridge/board';
 import { isImage, readShapes, shapesBounds, toSvg } from '@drawbridge/board';
-import { scanUpdate } from '@drawbridge/protocol';
+import { skipFreeParts } from '@drawbridge/protocol';
 import { Resvg } from '@resvg/resvg-js';
 import * as Y from 'yjs';
 import { serverDoc } from '../serverDoc.js';
@@ -42,8 +42,7 @@ export function renderPreview(
   try {
     for (const update of updates) {
       try {
-        scanUpdate(update);
-        Y.applyUpdate(doc, update);
+        for (const part of skipFreeParts(update)) Y.applyUpdate(doc, part);
       } catch {
         // A record that does not decode is left out of the picture, as out of the board.
       }

@@ -74,8 +74,6 @@ export class BoardLog {
   #lastAppendAt = 0;
   /** When the compaction now due became due (null: none is due). */
   #dueSince: number | null = null;
-  /** After a compaction found a gap in the records, the next waits for this many records. */
-  #compactAtRecords = 0;
   #closed = false;
 
   constructor(
@@ -289,7 +287,7 @@ export class BoardLog {
     const now = performance.now();
     this.#lastAppendAt = now;
     if (this.#compacting || this.#closed) return;
-    if (this.#records.length < Math.max(this.deps.compactEvery, this.#compactAtRecords)) return;
+    if (this.#records.length < this.deps.compactEvery) return;
     if (this.#recordBytes < this.#snapshotBytes / 4) return;
     // Due. A compaction reads and rewrites the whole board, on the storage worker that also
     // commits every edit: while the board is being edited, it waits for a pause (a burst ends,
@@ -334,17 +332,7 @@ export class BoardLog {
   async #runCompaction(minRecords: number): Promise<void> {
     await this.flush();
     const result = await this.deps.storage.compact(this.boardId, { minRecords });
-    if (result.skipped === 'incomplete') {
-      // A client's content is stored with a gap (an append awaiting its retry): try again once
-      // the log has grown as much again, rather than rebuilding the board at every append.
-      this.#compactAtRecords = this.#records.length + this.deps.compactEvery;
-      this.deps.logger.warn(
-        { boardId: this.boardId, records: this.#records.length },
-        'compaction waits: stored content has a gap that no snapshot can hold yet',
-      );
-    }
     if (!result.compacted) return;
-    this.#compactAtRecords = 0;
     this.#snapshotBytes = result.snapshotBytes;
     // Records this node knows by seq stay when they are newer than the snapshot; those loaded
     // or caught up in bulk (seq 0) are older than anything that committed after them.

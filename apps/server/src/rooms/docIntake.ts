@@ -1,11 +1,13 @@
-import { scanUpdate } from '@drawbridge/protocol';
+import { skipFreeParts } from '@drawbridge/protocol';
 import * as Y from 'yjs';
 import type { Logger } from '../logger.js';
 
 /**
- * Applies a stored record to a board's doc. A record that passed its checksum yet does not
- * decode means a bug, not bit rot: it is skipped (and logged) rather than make the whole board
- * unloadable; members resend what they hold.
+ * Applies a stored record to a board's doc, scanned as a member's update is, except that a gap
+ * in a client's content (a snapshot over records stored out of order, see `buildSnapshot`) is
+ * read as the parts on either side of it (`skipFreeParts`). A record that passed its checksum
+ * yet does not decode means a bug, not bit rot: it is skipped (and logged) rather than make the
+ * whole board unloadable; members resend what they hold.
  */
 export function applyStoredRecord(
   doc: Y.Doc,
@@ -13,8 +15,7 @@ export function applyStoredRecord(
   log: { logger: Logger; boardId: string; index?: number | undefined },
 ): void {
   try {
-    scanUpdate(update);
-    Y.applyUpdate(doc, update, 'storage');
+    for (const part of skipFreeParts(update)) Y.applyUpdate(doc, part, 'storage');
   } catch (error) {
     log.logger.error(
       { boardId: log.boardId, index: log.index, err: error },

@@ -123,7 +123,6 @@ export class MemoryStorage implements Storage {
       : records.map((r) => r.data);
     const throughSeq = records.at(-1)!.seq;
     const state = buildSnapshot(parts);
-    if (state === null) return { ...result, skipped: 'incomplete' };
     board.snapshot = { throughSeq, data: state };
     board.updates = board.updates.filter(({ seq }) => seq > throughSeq);
     return {

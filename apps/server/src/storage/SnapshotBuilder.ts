@@ -15,12 +15,9 @@ export class SnapshotBuilder {
     this.#onExit = onExit;
   }
 
-  /**
-   * The board's snapshot from its records (given packed, they are moved to the worker as they
-   * are); null when none can hold them yet (see `buildSnapshot`).
-   */
-  build(updates: readonly Uint8Array[] | Packed): Promise<Uint8Array | null> {
-    return this.#call<Uint8Array | null>('build', updates);
+  /** The board's snapshot from its records (given packed, they are moved to the worker). */
+  build(updates: readonly Uint8Array[] | Packed): Promise<Uint8Array> {
+    return this.#call<Uint8Array>('build', updates);
   }
 
   /** A version of the board from its records (see `buildVersion`); given packed, they are moved. */

@@ -170,15 +170,6 @@ export class SqliteStorage implements Storage {
     // The records and the snapshot pass through this thread by transfer; a large snapshot is
     // copied out part by part (256 KB at a time) to be stored between the commits.
     const built = await this.#builder.build(input.parts);
-    if (built === null) {
-      return {
-        compacted: false,
-        skipped: 'incomplete',
-        throughSeq: input.expected,
-        snapshotBytes: input.snapshotBytes,
-        records: 0,
-      };
-    }
     const state = ownBytes(built);
     const snapshotBytes = state.byteLength;
     const written = await storeSnapshot(

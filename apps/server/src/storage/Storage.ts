@@ -41,13 +41,10 @@ export interface StoredBoard {
 }
 
 export interface CompactionResult {
-  /**
-   * False when nothing was done: too few records, another writer holds the board's lock, or the
-   * records have a gap no snapshot can hold yet (see `buildSnapshot`).
-   */
+  /** False when nothing was done: too few records, or another writer holds the board's lock. */
   compacted: boolean;
   /** Why nothing was done. */
-  skipped?: 'locked' | 'small' | 'incomplete';
+  skipped?: 'locked' | 'small';
   /** The new snapshot covers every record up to this seq. */
   throughSeq: number;
   /** Size of the snapshot now stored. */

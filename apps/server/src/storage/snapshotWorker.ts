@@ -15,7 +15,6 @@ lowerThreadPriority();
 serveRpc({
   build: (packed: Packed) => {
     const built = buildSnapshot(unpack(packed));
-    if (built === null) return null;
     // Moved, not copied, to the caller; a view into a larger buffer is copied first.
     const own = ownBytes(built);
     return new Transfer(own, [own.buffer as ArrayBuffer]);

@@ -9,6 +9,7 @@ import {
   furthestNeeds,
   type ScannedUpdate,
   scanUpdate,
+  skipFreeParts,
 } from '@drawbridge/protocol';
 import * as Y from 'yjs';
 import { type BoardFileMeta, readBoardFile, writeBoardFile } from '../../admin/boardFile.js';
@@ -109,8 +110,8 @@ serveRpc({
     let skipped = 0;
     for (const part of parts) {
       try {
-        scanUpdate(part);
-        Y.applyUpdate(doc, part);
+        // Read as `applyStoredRecord` reads a record: a gap in a client's content is split off.
+        for (const skipFree of skipFreeParts(part)) Y.applyUpdate(doc, skipFree);
       } catch {
         skipped++;
       }

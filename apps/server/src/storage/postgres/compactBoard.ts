@@ -8,7 +8,7 @@ import { compactionLock } from './schema.js';
 export interface CompactDeps {
   pool: pg.Pool;
   /** Builds the snapshot off the event loop; null when none can hold the records yet. */
-  build: (updates: readonly Uint8Array[]) => Promise<Uint8Array | null>;
+  build: (updates: readonly Uint8Array[]) => Promise<Uint8Array>;
   onCorrupt: (check: RecordCheck & { reason: string }) => void;
   /** Another writer holds the board's compaction lock. */
   onLockContended: (boardId: string) => void;
@@ -76,7 +76,6 @@ async function compactLocked(
     return { ...unchanged, skipped: 'small' };
   }
   const state = await deps.build(board.updates);
-  if (state === null) return { ...unchanged, skipped: 'incomplete' };
   const throughSeq = board.lastSeq;
   const { rows } = await client.query<{ stored: number; deleted: number }>(REPLACE_SQL, [
     boardId,
