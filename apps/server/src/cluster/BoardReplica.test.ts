@@ -92,6 +92,16 @@ const storedContent = async (storage: MemoryStorage) => {
   return doc.getMap('m').toJSON();
 };
 
+/** Process 1 of node a publishes an edit (`orphan`) and dies before its append commits. */
+function publishAndDie(a: { replica: BoardReplica }, deliverAll: () => void): void {
+  const client = clientDoc();
+  client.doc.getMap('m').set('orphan', true);
+  a.replica.published(client.updates[0]!);
+  a.replica.flush();
+  a.replica.close();
+  deliverAll();
+}
+
 describe('BoardReplica', () => {
   it('applies a remote update at once, and counts its seqs applied once its node confirms them', async () => {
     const { a, b, network, deliverAll } = await twoNodes(null);
@@ -436,13 +446,7 @@ describe('BoardReplica', () => {
 
     it('stores what a crashed process sent when the node restarts under the same id', async () => {
       const { a, b, storage, deliverAll, make } = await twoNodes(null);
-      // Process 1 of node a publishes and dies before its append commits.
-      const client = clientDoc();
-      client.doc.getMap('m').set('orphan', true);
-      a.replica.published(client.updates[0]!);
-      a.replica.flush();
-      a.replica.close();
-      deliverAll();
+      publishAndDie(a, deliverAll);
       expect(await storedContent(storage)).toEqual({});
       // Process 2 under the same id (started later) stores an edit; its notice reaches b first
       // (b never saw node a go: it was back before its heartbeats were missed).
@@ -457,6 +461,44 @@ describe('BoardReplica', () => {
       await b.room.durable();
       expect(await storedContent(storage)).toEqual({ orphan: true, after: 'after' });
       expect(b.replica.unconfirmed).toBe(0);
+    });
+
+    it("stores another node's earlier load once, however many notices come while storage hangs", async () => {
+      const { a, storage, deliverAll, make } = await twoNodes(null);
+      // Node c's storage hangs (PostgreSQL unreachable from it) until released.
+      const handle = storage.sharedHandle();
+      const append = handle.append.bind(handle);
+      const held: (() => void)[] = [];
+      let hung = true;
+      let appends = 0;
+      handle.append = (boardId, update) => {
+        appends++;
+        if (!hung) return append(boardId, update);
+        return new Promise((resolve, reject) => {
+          held.push(() => append(boardId, update).then(resolve, reject));
+        });
+      };
+      const c = await make('c', handle);
+      publishAndDie(a, deliverAll);
+      const restarted = await make(
+        'a',
+        storage.sharedHandle(),
+        new MessageNumbers(Date.now() + 1000),
+      );
+      // Each notice of the new process says its numbers start past the orphan's: c adopts it,
+      // once; the adoption waits in c's log, which keeps it until stored.
+      for (const key of ['one', 'two', 'three']) {
+        await edit(restarted, clientDoc(), key);
+        await nextTurn();
+        deliverAll();
+      }
+      expect(appends).toBe(1);
+      hung = false;
+      for (const release of held) release();
+      await c.room.durable();
+      expect(appends).toBe(1);
+      expect(c.replica.unconfirmed).toBe(0);
+      expect(await storedContent(storage)).toMatchObject({ orphan: true, three: 'three' });
     });
   });
 });

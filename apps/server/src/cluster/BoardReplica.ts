@@ -246,13 +246,17 @@ export class BoardReplica {
    * Stores every remote update applied here that its node has not confirmed stored (only
    * `nodeId`'s when given, and then only its messages numbered below `below` when given). Called
    * before a join is answered. Throws if storage fails.
+   *
+   * An update is adopted once: from the moment it is handed to the board's log, the log keeps it
+   * until it is stored (it stores again what failed, before any join is answered). Adopting it
+   * again at each notice while storage hangs or fails would append a copy each time.
    */
   async adopt(nodeId?: string, below = Number.POSITIVE_INFINITY): Promise<void> {
     const entries = this.#remote.unadopted(nodeId, below);
     if (entries.length === 0) return;
+    for (const entry of entries) entry.adopted = true;
     const parts = storableMerge(entries.map((e) => e.update));
     await Promise.all(parts.map((part) => this.#host.log.append(part)));
-    for (const entry of entries) entry.adopted = true;
     this.#metrics?.adopted(entries.length);
     this.#own.noticeDue();
     this.#holdNotice();
@@ -260,7 +264,7 @@ export class BoardReplica {
 
   /** `nodeId` left or died: store what it never confirmed, then forget it. */
   async nodeGone(nodeId: string): Promise<void> {
-    // Kept on failure: the next join's `adopt` retries.
+    // On failure the board's log keeps what it could not store, and stores it again.
     await this.adopt(nodeId);
     this.#remote.forgetNode(nodeId);
   }
@@ -318,7 +322,7 @@ export class BoardReplica {
     this.adopt(node, from)
       .then(() => this.#remote.forget(node, 0, from - 1))
       .catch((error: unknown) => {
-        // Kept (not adopted): the next join's `adopt` retries.
+        // The board's log keeps what it could not store, and stores it again.
         this.#logger.error(
           { boardId: this.#boardId, node, err: error },
           "could not store another node's updates from an earlier load of the board",

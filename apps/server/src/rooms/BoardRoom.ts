@@ -316,8 +316,9 @@ export class BoardRoom {
    * because the state vector it answers with tells the client what it need not resend.
    */
   async durable(): Promise<void> {
-    await this.log.durable();
+    // Remote changes first: the log then waits for them too, and for any adoption in flight.
     await this.#replica?.adopt();
+    await this.log.durable();
   }
 
   /** Flushes, compacts when the log has grown, and releases memory. The room is unusable after. */
