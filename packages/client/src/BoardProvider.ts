@@ -20,7 +20,7 @@ import { io, type Socket } from 'socket.io-client';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { ConnectJoin } from './ConnectJoin.js';
-import { carriesNews } from './joinDiff.js';
+import { carriesNews, joinDiff } from './joinDiff.js';
 import { PresenceLink } from './PresenceLink.js';
 import { type ProviderState, ProviderStates, type StateListener } from './ProviderStates.js';
 
@@ -260,6 +260,13 @@ export class BoardProvider {
       if (generation !== this.#joinGeneration || this.#destroyed) return;
     }
     this.#joined = true;
+    // Everything the server lacks, including every change made while offline, in one update.
+    const diff = joinDiff(this.doc, serverState);
+    // The server refuses a viewer's changes; there is nothing a viewer can save.
+    const news = result.role !== 'viewer' && carriesNews(diff, update);
+    // Content the doc held before this provider saw it (e.g. restored from IndexedDB) is unsaved
+    // too until the server acks it: counted before the state says live, never shown saved.
+    if (news && this.#unsaved() === 0) this.#localSeq++;
     this.#states.set({
       status: 'live',
       synced: true,
@@ -267,19 +274,8 @@ export class BoardProvider {
       error: null,
       unsaved: this.#unsaved(),
     });
-    // Everything the server lacks, including every change made while offline, in one update.
-    const diff = Y.encodeStateAsUpdate(this.doc, serverState);
-    if (result.role === 'viewer') {
-      // The server refuses a viewer's changes; there is nothing a viewer can save.
-    } else if (carriesNews(diff, update)) {
-      // Content the doc held before this provider saw it (e.g. restored from IndexedDB) is
-      // unsaved too until the server acks it.
-      if (this.#unsaved() === 0) {
-        this.#localSeq++;
-        this.#states.set({ unsaved: this.#unsaved() });
-      }
-      this.#send(diff, this.#localSeq);
-    } else if (this.#unsaved() > 0) this.#markSaved(this.#localSeq);
+    if (news) this.#send(diff, this.#localSeq);
+    else if (result.role !== 'viewer' && this.#unsaved() > 0) this.#markSaved(this.#localSeq);
     this.#presence.announce();
   }
 

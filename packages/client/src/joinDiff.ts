@@ -1,4 +1,14 @@
+import { withoutPending } from '@drawbridge/protocol';
 import * as Y from 'yjs';
+
+/**
+ * What the server lacks, by its state vector (PROTOCOL.md §5 step 3): every change made while
+ * offline, in one update. Content the doc holds pending (its dependencies never arrived) is
+ * left out: the server could not integrate it either, and would refuse the whole diff.
+ */
+export function joinDiff(doc: Y.Doc, serverState: Uint8Array): Uint8Array {
+  return withoutPending(doc.store, () => Y.encodeStateAsUpdate(doc, serverState));
+}
 
 /**
  * Whether the join answer `diff` (what the server lacks, by state vector) holds anything the

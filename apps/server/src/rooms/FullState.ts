@@ -1,4 +1,4 @@
-import { markImmutable } from '@drawbridge/protocol';
+import { markImmutable, withoutPending } from '@drawbridge/protocol';
 import * as Y from 'yjs';
 import { FreshRun } from '../flow/FreshRun.js';
 import type { ColdAnswer } from './loading/BoardLoader.js';
@@ -102,6 +102,9 @@ export class FullState {
 
   /** The document as loaded, already encoded by the load. */
   loaded(update: Uint8Array): void {
+    // That encoding carries what the document holds pending (stored content after a gap); the
+    // first join encodes the board again without it.
+    if (hasPending(this.doc)) return;
     this.#keep({
       update: markImmutable(update),
       stateVector: Y.encodeStateVector(this.doc),
@@ -116,7 +119,7 @@ export class FullState {
   for(stateVector: Uint8Array): Promise<ColdAnswer> {
     if (this.wantsWhole(stateVector)) return this.get();
     return Promise.resolve({
-      update: Y.encodeStateAsUpdate(this.doc, stateVector),
+      update: encodeIntegrated(this.doc, stateVector),
       stateVector: Y.encodeStateVector(this.doc),
     });
   }
@@ -178,7 +181,7 @@ export class FullState {
 
   #encodeHere(): Encoded {
     return this.#keep({
-      update: markImmutable(Y.encodeStateAsUpdate(this.doc)),
+      update: markImmutable(encodeIntegrated(this.doc)),
       stateVector: Y.encodeStateVector(this.doc),
       generation: this.#generation,
     });
@@ -201,6 +204,17 @@ function lacking(board: Map<number, number>, stateVector: Uint8Array): number {
     units += Math.max(0, clock - (held.get(client) ?? 0));
   }
   return units;
+}
+
+const hasPending = (doc: Y.Doc) =>
+  doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
+
+/**
+ * The document's state (what a holder of `stateVector` lacks), without what it holds pending:
+ * a joiner could not integrate that either, and would send it back at every join.
+ */
+function encodeIntegrated(doc: Y.Doc, stateVector?: Uint8Array): Uint8Array {
+  return withoutPending(doc.store, () => Y.encodeStateAsUpdate(doc, stateVector));
 }
 
 function stateOf(doc: Y.Doc): Map<number, number> {
