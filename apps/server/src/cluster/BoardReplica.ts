@@ -12,6 +12,7 @@ import type { BoardLog } from '../rooms/BoardLog.js';
 import { storableMerge } from '../rooms/storableMerge.js';
 import { UpdateBatch } from '../rooms/UpdateBatch.js';
 import type { ClusterBus } from './Bus.js';
+import { DamageRepair, type RepairHost } from './DamageRepair.js';
 import { type MessageNumbers, processMessageNumbers } from './MessageNumbers.js';
 import type { BoardMessage, CommitNotice } from './messages.js';
 import { NOTICE_HOLD_MS, type NoticeTimer, noticeTimer } from './noticeTimer.js';
@@ -19,7 +20,7 @@ import { OwnMessages } from './OwnMessages.js';
 import { RemoteUpdates } from './RemoteUpdates.js';
 
 /** What a replica needs from its board. */
-export interface ReplicaHost {
+export interface ReplicaHost extends RepairHost {
   readonly boardId: string;
   readonly log: BoardLog;
   /** Applies another node's update; false (and nothing applied) when it depends on content this doc lacks. */
@@ -69,6 +70,7 @@ export class BoardReplica {
   #cancelHold: (() => void) | null = null;
   #awarenessIds = new Set<number>();
   readonly #remote = new RemoteUpdates();
+  readonly #repair: DamageRepair;
   #scheduled = false;
   #closed = false;
 
@@ -102,6 +104,15 @@ export class BoardReplica {
     // Once what failed to store is stored, the other nodes can account for this node's messages.
     options.host.log.onRecovered(() => this.storedAfterFailure());
     this.#bus = options.bus;
+    this.#repair = new DamageRepair({
+      host: options.host,
+      bus: options.bus,
+      logger: options.logger,
+      stored: () => {
+        this.#own.noticeDue();
+        this.#holdNotice();
+      },
+    });
     this.#clock = options.clock;
     this.#logger = options.logger;
     this.#metrics = options.metrics;
@@ -153,8 +164,12 @@ export class BoardReplica {
     if (clientIds.length > 0) this.#schedule();
   }
 
-  /** Tells the others this node's members' states and asks for theirs (after subscribing). */
+  /**
+   * Tells the others this node's members' states and asks for theirs (after subscribing), and
+   * for what damaged records held if its load skipped any.
+   */
   announce(): void {
+    if (this.#host.log.loadedDamaged) this.#repair.request();
     const local = this.#host.localAwareness();
     const node = this.#bus.nodeId;
     if (local)
@@ -227,6 +242,9 @@ export class BoardReplica {
         return;
       case 'awareness':
         this.#onAwareness(message.node, message.update);
+        return;
+      case 'repair':
+        this.#repair.answer(message.node, message.stateVector);
         return;
       case 'query': {
         const local = this.#host.localAwareness();

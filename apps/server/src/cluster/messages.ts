@@ -32,6 +32,9 @@ export interface CommitNotice {
  * - `awareness`: states of the sender's members (or their removal). Those that changed in the
  *   same turn as an `update` ride on it (its `awareness` field).
  * - `query`: asks every holder of the board for its members' awareness states.
+ * - `repair`: the sender read stored records of the board that no longer read back (damaged):
+ *   every holder stores what it holds beyond `stateVector` (the sender's), so storage, the
+ *   sender and every later load have it again (`DamageRepair`).
  * - `heartbeat` / `bye`: the sender is alive / leaves (its members' states go with it). A
  *   heartbeat carries the fingerprint of the settings every node must share (`config`, see
  *   `ConfigAgreement`; absent from nodes of older versions).
@@ -50,7 +53,8 @@ export type BoardMessage =
     }
   | ({ type: 'commit'; node: string; boardId: string } & CommitNotice)
   | { type: 'awareness'; node: string; boardId: string; update: Uint8Array }
-  | { type: 'query'; node: string; boardId: string };
+  | { type: 'query'; node: string; boardId: string }
+  | { type: 'repair'; node: string; boardId: string; stateVector: Uint8Array };
 
 export type NodeMessage =
   | { type: 'heartbeat'; node: string; config?: ConfigFingerprint }
@@ -143,6 +147,9 @@ export function decodeMessage(bytes: Uint8Array): BusMessage | null {
       return { type: 'awareness', ...base, update: m.update };
     case 'query':
       return { type: 'query', ...base };
+    case 'repair':
+      if (!(m.stateVector instanceof Uint8Array)) return null;
+      return { type: 'repair', ...base, stateVector: m.stateVector };
     default:
       return null;
   }

@@ -4,10 +4,12 @@
  * message (client <-> node, node <-> node) delivered in a random order, bus messages dropped and
  * duplicated, connections cut and clients rejoining on any node, boards unloaded and reloaded,
  * nodes crashing (kill -9) or leaving (SIGTERM) and replaced by new ones, nodes' storage going
- * down and coming back (appends failing, some after they committed). Each seeded run ends
- * with the strictest convergence check: every client, every live node's document and the stored
- * board.
+ * down and coming back (appends failing, some after they committed), stored records damaged (a
+ * bad disk: they no longer read back). Each seeded run ends with the strictest convergence
+ * check: every client, every live node's document and the stored board.
  */
+
+import { skipFreeParts } from '@drawbridge/protocol';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { MemoryStorage } from '../storage/MemoryStorage.js';
@@ -108,6 +110,7 @@ async function run(seed: number, steps: number) {
     nodes[nodes.indexOf(node)] = newNode(id);
   };
   const background: Promise<unknown>[] = [];
+  let damaged = false;
   const failures: unknown[] = [];
   // Failures an outage caused are expected (clients retry); any other fails the run.
   const track = (work: Promise<unknown>) =>
@@ -157,13 +160,18 @@ async function run(seed: number, steps: number) {
       // A node's storage goes down, or comes back.
       const { outage } = rng.pick(nodes);
       outage.down = !outage.down;
+    } else if (roll < 0.975) {
+      // Bit rot: a stored record no longer reads back (none, if compacted away already).
+      const head = (await storage.headSeqs([BOARD])).get(BOARD) ?? 0;
+      if (head > 0 && storage.damage(BOARD, 1 + rng.int(head))) damaged = true;
     } else {
       for (let i = rng.int(3); i >= 0; i--) await turn();
     }
   }
 
-  // Heal: storage back everywhere, deliver everything, let every client resync twice (to send what it holds, then to
-  // receive what the others sent), with the nodes reading what they missed in between.
+  // Heal: storage back everywhere, deliver everything, let every client resync twice (to send
+  // what it holds, then to receive what the others sent), with the nodes reading what they
+  // missed in between.
   for (const node of nodes) node.outage.down = false;
   notices.fireAll();
   while (network.inFlight.length > 0) network.deliver(0, 'deliver');
@@ -173,25 +181,43 @@ async function run(seed: number, steps: number) {
       await client.join(rng.pick(nodes));
       while ((await client.sendOne()) !== 'none') {}
     }
+    // The bus works again too: what nodes asked of each other (repairs) is answered and stored.
+    while (network.inFlight.length > 0) network.deliver(0, 'deliver');
+    for (const node of nodes) await node.rooms.get(BOARD)?.flush();
     // Every node holds the board at the end, also one that unloaded it or never loaded it.
     for (const node of nodes) await (await node.rooms.acquire(BOARD)).catchUpNow();
   };
-  await settle();
-  await settle();
-  // The last catch-ups' relays go out at the end of the turn.
-  await turn();
-  for (const client of clients) while (client.toClient.length > 0) client.receiveOne();
-
-  const stored = new Y.Doc();
-  for (const update of (await storage.load(BOARD)).updates) Y.applyUpdate(stored, update);
-  const docs = [...clients.map((c) => c.doc), ...nodes.map((n) => n.rooms.get(BOARD)!.doc), stored];
-  for (const doc of docs) {
-    doc.getMap('shapes');
-    doc.getArray('order');
-    doc.getText('text');
+  const converge = async (withStorage: boolean) => {
+    await settle();
+    await settle();
+    // The last catch-ups' relays go out at the end of the turn.
+    await turn();
+    for (const client of clients) while (client.toClient.length > 0) client.receiveOne();
+    const stored = new Y.Doc();
+    for (const update of (await storage.load(BOARD)).updates) {
+      for (const part of skipFreeParts(update)) Y.applyUpdate(stored, part);
+    }
+    const docs = [...clients.map((c) => c.doc), ...nodes.map((n) => n.rooms.get(BOARD)!.doc)];
+    if (withStorage) docs.push(stored);
+    for (const doc of docs) {
+      doc.getMap('shapes');
+      doc.getArray('order');
+      doc.getText('text');
+    }
+    expect(failures).toEqual([]);
+    expectConverged(docs, [...clients.map((c) => c.name), ...nodes.map((n) => n.id), 'storage']);
+  };
+  // With records damaged, storage lacks their content while the nodes hold it in memory.
+  await converge(!damaged);
+  if (damaged) {
+    // Every node restarts and loads the board again: what the damaged records held is then
+    // what each node lacks, and the joins of the clients that hold it store it again.
+    for (const node of [...nodes]) {
+      await leave(node, clients);
+      replace(node);
+    }
+    await converge(true);
   }
-  expect(failures).toEqual([]);
-  expectConverged(docs, [...clients.map((c) => c.name), ...nodes.map((n) => n.id), 'storage']);
   for (const node of nodes) await node.rooms.close();
   return {
     shapes: clients[0]!.doc.getMap('shapes').size,

@@ -66,6 +66,9 @@ export class BoardLog {
   #retry: Promise<void> | null = null;
   /** Told when every update whose append failed so far is stored (`onRecovered`). */
   #recovered: (() => void) | null = null;
+  /** Told when a read skipped damaged records (`onDamaged`). */
+  #damaged: ((by: 'catch-up' | 'compaction') => void) | null = null;
+  readonly #loadedDamaged: boolean;
   /** The size last reported to `deps.memory`. */
   #reported = 0;
   #compacting: Promise<void> | null = null;
@@ -83,6 +86,10 @@ export class BoardLog {
   ) {
     this.#appliedThrough = loaded.lastSeq;
     this.#head = loaded.lastSeq;
+    this.#loadedDamaged = loaded.corrupt > 0;
+    if (this.#loadedDamaged) {
+      deps.logger.warn({ boardId, corrupt: loaded.corrupt }, 'skipped corrupt stored records');
+    }
     this.#snapshotBytes = loaded.snapshot ? loaded.updates[0]!.byteLength : 0;
     // Seqs of loaded records are not returned one by one; their count and size is what matters.
     const records = loaded.updates.slice(loaded.snapshot ? 1 : 0);
@@ -144,6 +151,19 @@ export class BoardLog {
     this.#recovered = listener;
   }
 
+  /**
+   * `listener` is told each time a catch-up or a compaction read records that no longer read
+   * back (damaged): what they held is gone from storage, and a doc that loaded before holds it.
+   */
+  onDamaged(listener: (by: 'catch-up' | 'compaction') => void): void {
+    this.#damaged = listener;
+  }
+
+  /** True when the board's load skipped damaged records: the doc lacks what they held. */
+  get loadedDamaged(): boolean {
+    return this.#loadedDamaged;
+  }
+
   /** Notes that the record `seq` (of `bytes` bytes) is in the doc. */
   markApplied(seq: number, bytes = 0): void {
     if (seq <= this.#appliedThrough || this.#appliedAbove.has(seq)) return;
@@ -171,6 +191,7 @@ export class BoardLog {
     if (this.#closed) return 0;
     await apply(read.updates);
     if (this.#closed) return 0;
+    if (read.corrupt > 0) this.#damaged?.('catch-up');
     if (read.lastSeq > this.#appliedThrough) {
       const records = read.updates.slice(read.snapshot ? 1 : 0);
       for (const update of records) {
@@ -332,6 +353,7 @@ export class BoardLog {
   async #runCompaction(minRecords: number): Promise<void> {
     await this.flush();
     const result = await this.deps.storage.compact(this.boardId, { minRecords });
+    if (result.corrupt) this.#damaged?.('compaction');
     if (!result.compacted) return;
     this.#snapshotBytes = result.snapshotBytes;
     // Records this node knows by seq stay when they are newer than the snapshot; those loaded

@@ -20,6 +20,7 @@ import { type ColdAnswer, DIRECT_LOAD_BYTES } from './loading/BoardLoader.js';
 import { restoreBoard } from './loading/restoreBoard.js';
 import { Outbox } from './Outbox.js';
 import { bringsNothingNew } from './redundantUpdate.js';
+import { StoredDamage } from './StoredDamage.js';
 import { type Applied, UpdateIntake } from './UpdateIntake.js';
 
 export interface SyncState {
@@ -52,6 +53,9 @@ export class BoardRoom {
   readonly #fullState: FullState;
   /** What the board takes in, and when (see `UpdateIntake`). */
   readonly intake: UpdateIntake;
+  readonly damage: StoredDamage;
+  readonly #applyStored = (update: Uint8Array, index?: number): void =>
+    applyStoredRecord(this.doc, update, { logger: this.deps.logger, boardId: this.boardId, index });
   #destroyed = false;
 
   private constructor(
@@ -61,6 +65,7 @@ export class BoardRoom {
   ) {
     this.doc = serverDoc(boardId);
     this.log = new BoardLog(boardId, stored, deps);
+    this.damage = new StoredDamage(this);
     const loader = deps.loader;
     this.#fullState = new FullState(this.doc, loader ? (parts) => loader.coldAnswer(parts) : null);
     this.#capture = new DocCapture(this.doc, (update) => this.#fullState.changed(update));
@@ -102,9 +107,6 @@ export class BoardRoom {
     // Checked here, where its size is known and the loads before it count: several large boards
     // loaded at once must not each find the room only one has.
     deps.memory?.assertRoomToLoad(stored.bytes, `board ${boardId} could not be loaded`);
-    if (stored.corrupt > 0) {
-      deps.logger.warn({ boardId, corrupt: stored.corrupt }, 'skipped corrupt stored records');
-    }
     const room = new BoardRoom(boardId, stored, deps);
     // With shared storage a join must see what other nodes stored since this read: no shortcut.
     if (deps.loader && !deps.storage.shared && stored.bytes >= DIRECT_LOAD_BYTES) {
@@ -384,7 +386,8 @@ export class BoardRoom {
     if (!relay) return null;
     const own = source === 'member' || source === 'server';
     const msg = own ? this.#replica?.published(relay, scan) : undefined;
-    this.#outbox.doc(relay, memberId, scan);
+    // Pending content this change let the board integrate is new to its sender too (FullState).
+    this.#outbox.doc(relay, hadPending ? null : memberId, scan);
     return { relay, msg };
   }
 
@@ -392,10 +395,5 @@ export class BoardRoom {
     if (clientIds.length === 0) return;
     this.#outbox.awarenessChanged(clientIds, origin);
     if (local) this.#replica?.awarenessChanged(clientIds);
-  }
-
-  /** A stored record: scanned like a client's bytes, applied, never allowed to break the load. */
-  #applyStored(update: Uint8Array, index?: number): void {
-    applyStoredRecord(this.doc, update, { logger: this.deps.logger, boardId: this.boardId, index });
   }
 }

@@ -1,6 +1,7 @@
-import { markImmutable, withoutPending } from '@drawbridge/protocol';
+import { markImmutable } from '@drawbridge/protocol';
 import * as Y from 'yjs';
 import { FreshRun } from '../flow/FreshRun.js';
+import { encodeIntegrated } from './encodeIntegrated.js';
 import type { ColdAnswer } from './loading/BoardLoader.js';
 
 /** Boards encoded in fewer bytes than this are encoded again on the event loop: a few ms. */
@@ -208,14 +209,6 @@ function lacking(board: Map<number, number>, stateVector: Uint8Array): number {
 
 const hasPending = (doc: Y.Doc) =>
   doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
-
-/**
- * The document's state (what a holder of `stateVector` lacks), without what it holds pending:
- * a joiner could not integrate that either, and would send it back at every join.
- */
-function encodeIntegrated(doc: Y.Doc, stateVector?: Uint8Array): Uint8Array {
-  return withoutPending(doc.store, () => Y.encodeStateAsUpdate(doc, stateVector));
-}
 
 function stateOf(doc: Y.Doc): Map<number, number> {
   const state = new Map<number, number>();

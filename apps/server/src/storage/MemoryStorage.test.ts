@@ -9,6 +9,10 @@ const fixture = async () => {
   return {
     storage,
     openSecond: async () => second,
+    corruptLastRecord: async (boardId: string) => {
+      const { lastSeq } = await storage.load(boardId);
+      storage.damage(boardId, lastSeq);
+    },
     cleanup: async () => {
       await storage.close();
       await second.close();

@@ -90,13 +90,26 @@ export class MemoryStorage implements Storage {
       result.lastSeq = board.snapshot.throughSeq;
       after = board.snapshot.throughSeq;
     }
-    for (const { seq, data } of board.updates) {
+    for (const { seq, data, corrupt } of board.updates) {
       if (seq <= after) continue;
-      result.updates.push(data.slice());
       result.lastSeq = seq;
+      if (corrupt) result.corrupt++;
+      else result.updates.push(data.slice());
     }
     result.bytes = result.updates.reduce((sum, data) => sum + data.byteLength, 0);
     return result;
+  }
+
+  /**
+   * Damages record `seq` of `boardId` as a bad disk would: it no longer reads back. The durable
+   * backends find such a record by its checksum; loads and reads skip it and count it `corrupt`,
+   * and a compaction through it deletes it. False when there is no such record.
+   */
+  damage(boardId: string, seq: number): boolean {
+    const record = this.#boards.get(boardId)?.updates.find((r) => r.seq === seq);
+    if (!record) return false;
+    record.corrupt = true;
+    return true;
   }
 
   async headSeqs(boardIds: readonly string[]): Promise<Map<string, number>> {
@@ -118,9 +131,9 @@ export class MemoryStorage implements Storage {
     if (board === undefined || records.length < (options.minRecords ?? 2) || records.length === 0) {
       return { ...result, skipped: 'small' };
     }
-    const parts = board.snapshot
-      ? [board.snapshot.data, ...records.map((r) => r.data)]
-      : records.map((r) => r.data);
+    const readable = records.filter((r) => !r.corrupt).map((r) => r.data);
+    const corrupt = records.length - readable.length;
+    const parts = board.snapshot ? [board.snapshot.data, ...readable] : readable;
     const throughSeq = records.at(-1)!.seq;
     const state = buildSnapshot(parts);
     board.snapshot = { throughSeq, data: state };
@@ -130,6 +143,7 @@ export class MemoryStorage implements Storage {
       throughSeq,
       snapshotBytes: state.byteLength,
       records: records.length,
+      ...(corrupt > 0 ? { corrupt } : {}),
     };
   }
 

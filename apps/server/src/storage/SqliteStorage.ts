@@ -193,6 +193,7 @@ export class SqliteStorage implements Storage {
       throughSeq: input.throughSeq,
       snapshotBytes,
       records: input.records,
+      ...(input.corrupt > 0 ? { corrupt: input.corrupt } : {}),
     };
   }
 

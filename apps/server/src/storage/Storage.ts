@@ -51,6 +51,11 @@ export interface CompactionResult {
   snapshotBytes: number;
   /** Log records the snapshot replaced. */
   records: number;
+  /**
+   * Of those, records that no longer read back (damaged): what they held is not in the snapshot,
+   * and is gone from storage unless a holder stores it again. Absent: none.
+   */
+  corrupt?: number;
 }
 
 export interface CompactOptions {

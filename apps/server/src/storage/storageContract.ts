@@ -280,6 +280,21 @@ export function describeStorageContract(
       expect(after.updates).toEqual([...updates.slice(0, 19), fresh]);
     });
 
+    it('reports the damaged records a compaction went through', async (context) => {
+      if (fixture.corruptLastRecord === undefined) context.skip();
+      const { doc, updates } = recordingDoc();
+      edits(doc, 0, 5);
+      for (const update of updates) await storage.append('b', update);
+      await storage.append('other', updates[0]!);
+      await storage.append('other', updates[1]!);
+      await storage.flush();
+      await fixture.corruptLastRecord!('b');
+      // What the damaged record held is gone from storage, unless a holder stores it again.
+      expect(await storage.compact('b')).toMatchObject({ compacted: true, corrupt: 1 });
+      expect(await storage.compact('other')).not.toHaveProperty('corrupt');
+      expectSameBoard((await storage.load('b')).updates, replay(updates.slice(0, 4)));
+    });
+
     it('commits appends issued before close, and rejects every call after it', async () => {
       const { doc, updates } = recordingDoc();
       edits(doc, 0, 10);

@@ -3,7 +3,7 @@
  * and one shared MemoryStorage) and clients that edit, join, get cut off and rejoin anywhere.
  * Every message between them waits in a queue until the test's schedule delivers it.
  */
-import { DEFAULT_LIMITS, scanUpdate } from '@drawbridge/protocol';
+import { DEFAULT_LIMITS, scanUpdate, withoutPending } from '@drawbridge/protocol';
 import * as Y from 'yjs';
 import { systemClock } from '../../clock.js';
 import { silentLogger } from '../../logger.js';
@@ -74,7 +74,10 @@ export class FuzzClient {
     if (this.memberId !== memberId || node.gone) return; // cut while joining
     Y.applyUpdate(this.doc, state.update, 'server');
     this.joined = true;
-    const diff = Y.encodeStateAsUpdate(this.doc, state.stateVector);
+    // As BoardProvider's join diff: without what the doc holds pending.
+    const diff = withoutPending(this.doc.store, () =>
+      Y.encodeStateAsUpdate(this.doc, state.stateVector),
+    );
     this.toServer.push(diff);
   }
 

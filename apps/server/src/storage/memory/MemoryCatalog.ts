@@ -14,7 +14,8 @@ export interface BoardRecords {
   /** Survives compaction so seqs are never reused. */
   lastSeq: number;
   snapshot: { throughSeq: number; data: Uint8Array } | undefined;
-  updates: { seq: number; data: Uint8Array }[];
+  /** `corrupt`: the record no longer reads back (see `MemoryStorage.damage`). */
+  updates: { seq: number; data: Uint8Array; corrupt?: true }[];
   updatedAt: number | null;
   name: string | null;
 }

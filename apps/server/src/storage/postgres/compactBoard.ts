@@ -91,6 +91,7 @@ async function compactLocked(
     throughSeq,
     snapshotBytes: state.byteLength,
     records: records + board.corrupt,
+    ...(board.corrupt > 0 ? { corrupt: board.corrupt } : {}),
   };
 }
 

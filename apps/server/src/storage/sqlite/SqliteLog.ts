@@ -12,6 +12,7 @@ export type CompactionInput =
       expected: number;
       throughSeq: number;
       records: number;
+      corrupt: number;
       snapshotBytes: number;
     };
 
@@ -157,6 +158,7 @@ export class SqliteLog {
       expected: current,
       throughSeq: read.lastSeq,
       records: records + read.corrupt,
+      corrupt: read.corrupt,
       snapshotBytes,
     };
   }

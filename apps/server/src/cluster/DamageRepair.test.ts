@@ -1,0 +1,66 @@
+import { scanUpdate, skipFreeParts } from '@drawbridge/protocol';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { BoardRoom } from '../rooms/BoardRoom.js';
+import { clientDoc, nextTurn, roomDeps } from '../rooms/testing/roomKit.js';
+import { MemoryStorage } from '../storage/MemoryStorage.js';
+import { expectConverged } from '../testing/convergence.js';
+import { twoNodes } from './testing/twoNodes.js';
+
+/** The board as a load reads it from `storage`. */
+async function storedDoc(storage: MemoryStorage): Promise<Y.Doc> {
+  const doc = new Y.Doc();
+  for (const update of (await storage.load('b')).updates) {
+    for (const part of skipFreeParts(update)) Y.applyUpdate(doc, part);
+  }
+  doc.getMap('m');
+  return doc;
+}
+
+/** Three edits of one member on `room`, each stored as its own record. */
+async function threeEdits(room: BoardRoom) {
+  const client = clientDoc();
+  for (const key of ['one', 'two', 'three']) {
+    client.doc.getMap('m').set(key, key);
+    const update = client.updates.at(-1)!;
+    await room.applyUpdate(update, scanUpdate(update), 'a-member').durable;
+  }
+  return client;
+}
+
+describe('stored records damaged (a bad disk)', () => {
+  it('a node that loads after the damage gets what they held from the nodes that hold it', async () => {
+    const { a, b, storage, deliverAll, make } = await twoNodes(null);
+    const client = await threeEdits(a.room);
+    await nextTurn();
+    deliverAll();
+    // Record 2 no longer reads back: a load lacks edit 2, and edit 3 (after it) waits.
+    expect(storage.damage('b', 2)).toBe(true);
+    const c = await make('c', storage.sharedHandle());
+    expect(c.room.doc.getMap('m').toJSON()).toEqual({ one: 'one' });
+    c.replica.announce();
+    deliverAll(); // the request: a and b store what they hold beyond c
+    await a.room.flush();
+    await b.room.flush();
+    await nextTurn();
+    deliverAll(); // their notices: c reads the records it lacks
+    await c.room.catchUpNow();
+    for (const room of [a.room, b.room, c.room]) room.doc.getMap('m');
+    expectConverged([client.doc, a.room.doc, b.room.doc, c.room.doc], ['client', 'a', 'b', 'c']);
+    // Storage holds the whole board again: so does every later load.
+    expectConverged([client.doc, await storedDoc(storage)], ['client', 'storage']);
+  });
+
+  it('a compaction that meets them stores again what the board holds (one node)', async () => {
+    const storage = new MemoryStorage();
+    const room = await BoardRoom.load('b', roomDeps(storage));
+    const client = await threeEdits(room);
+    expect(storage.damage('b', 2)).toBe(true);
+    await room.log.compact();
+    await room.flush();
+    expectConverged([client.doc, await storedDoc(storage)], ['client', 'storage']);
+    const reloaded = await BoardRoom.load('b', roomDeps(storage));
+    reloaded.doc.getMap('m');
+    expectConverged([client.doc, reloaded.doc], ['client', 'reloaded']);
+  });
+});

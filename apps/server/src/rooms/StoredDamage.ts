@@ -1,0 +1,68 @@
+import { scanUpdate } from '@drawbridge/protocol';
+import * as Y from 'yjs';
+import type { BoardLog } from './BoardLog.js';
+import { encodeIntegrated } from './encodeIntegrated.js';
+
+export interface DamageHost {
+  readonly boardId: string;
+  readonly doc: Y.Doc;
+  readonly log: BoardLog;
+  /** True until the document holds the whole stored board. */
+  readonly loading: boolean;
+}
+
+const NOTHING = new Uint8Array([0]);
+
+/**
+ * Stored records that no longer read back (a bad disk: their checksum fails) are skipped by
+ * every read from then on, and a compaction deletes them: what they held is gone from storage.
+ * A document that loaded before the damage still holds it. So when a compaction of this board
+ * went through damaged records, the document stores what it holds again, as a record of its own
+ * (the whole board: damage is rare, and which part it held is unknown). In a cluster, the other
+ * nodes holding the board are also asked to store what they hold beyond this one
+ * (`DamageRepair`), then and whenever this node's load or catch-up read damaged records: this
+ * node then lacks what they held.
+ */
+export class StoredDamage {
+  /** What is being stored; further requests meanwhile are answered by it. */
+  #storing: Promise<boolean> | null = null;
+  /** Asks the other nodes holding the board (set in a cluster). */
+  askOthers: (() => void) | null = null;
+
+  constructor(private readonly host: DamageHost) {
+    host.log.onDamaged((by) => this.found(by));
+  }
+
+  /** This node read damaged records of the board. */
+  found(by: 'catch-up' | 'compaction'): void {
+    if (by === 'compaction' && !this.host.loading) void this.storeBeyond(NOTHING);
+    this.askOthers?.();
+  }
+
+  /** The document's state vector. */
+  stateVector(): Uint8Array {
+    return Y.encodeStateVector(this.host.doc);
+  }
+
+  /**
+   * Stores what the document holds beyond `stateVector` (not what it holds pending), with its
+   * whole delete set (a damaged record may have held deletions only); resolves true once stored.
+   */
+  storeBeyond(stateVector: Uint8Array): Promise<boolean> {
+    if (this.#storing) return this.#storing;
+    const held = encodeIntegrated(this.host.doc, stateVector);
+    const { structCount, deletes } = scanUpdate(held);
+    if (structCount === 0 && deletes.length === 0) return Promise.resolve(false);
+    this.#storing = this.host.log
+      .append(held)
+      .then(
+        () => true,
+        // The log keeps what failed, and stores it again.
+        () => false,
+      )
+      .finally(() => {
+        this.#storing = null;
+      });
+    return this.#storing;
+  }
+}
