@@ -221,6 +221,7 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
       metrics.gapsRepaired.inc();
       metrics.recordsRepaired.inc(records);
     },
+    onDamageRepair: (step) => metrics.damageRepairs.inc({ step }),
   });
 
   // The name of a board as it unloads, for the operators' list of boards not loaded anywhere.

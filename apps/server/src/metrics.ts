@@ -125,6 +125,12 @@ export class Metrics {
     help: 'Records (or snapshots) read from storage by catch-ups',
     registers: [this.registry],
   });
+  readonly damageRepairs = new Counter({
+    name: 'drawbridge_storage_damage_repairs_total',
+    help: 'Repairs of what damaged stored records held: asked of the other nodes, or stored here',
+    labelNames: ['step'] as const,
+    registers: [this.registry],
+  });
   readonly adoptedUpdates = new Counter({
     name: 'drawbridge_cluster_adopted_updates_total',
     help: "Other nodes' updates this node stored itself (their node died or never confirmed them)",

@@ -169,7 +169,7 @@ export class BoardReplica {
    * for what damaged records held if its load skipped any.
    */
   announce(): void {
-    if (this.#host.log.loadedDamaged) this.#repair.request();
+    if (this.#host.log.loadedDamaged) this.#host.damage.ask();
     const local = this.#host.localAwareness();
     const node = this.#bus.nodeId;
     if (local)

@@ -36,9 +36,13 @@ describe('stored records damaged (a bad disk)', () => {
     deliverAll();
     // Record 2 no longer reads back: a load lacks edit 2, and edit 3 (after it) waits.
     expect(storage.damage('b', 2)).toBe(true);
-    const c = await make('c', storage.sharedHandle());
+    const steps: string[] = [];
+    const c = await make('c', storage.sharedHandle(), undefined, {
+      onDamageRepair: (step) => steps.push(step),
+    });
     expect(c.room.doc.getMap('m').toJSON()).toEqual({ one: 'one' });
     c.replica.announce();
+    expect(steps).toEqual(['asked']);
     deliverAll(); // the request: a and b store what they hold beyond c
     await a.room.flush();
     await b.room.flush();
@@ -53,11 +57,17 @@ describe('stored records damaged (a bad disk)', () => {
 
   it('a compaction that meets them stores again what the board holds (one node)', async () => {
     const storage = new MemoryStorage();
-    const room = await BoardRoom.load('b', roomDeps(storage));
+    const steps: string[] = [];
+    const room = await BoardRoom.load(
+      'b',
+      roomDeps(storage, { onDamageRepair: (step) => steps.push(step) }),
+    );
     const client = await threeEdits(room);
     expect(storage.damage('b', 2)).toBe(true);
     await room.log.compact();
     await room.flush();
+    // No other node to ask.
+    expect(steps).toEqual(['stored']);
     expectConverged([client.doc, await storedDoc(storage)], ['client', 'storage']);
     const reloaded = await BoardRoom.load('b', roomDeps(storage));
     reloaded.doc.getMap('m');

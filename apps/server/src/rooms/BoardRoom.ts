@@ -65,7 +65,7 @@ export class BoardRoom {
   ) {
     this.doc = serverDoc(boardId);
     this.log = new BoardLog(boardId, stored, deps);
-    this.damage = new StoredDamage(this);
+    this.damage = new StoredDamage(this, deps.onDamageRepair);
     const loader = deps.loader;
     this.#fullState = new FullState(this.doc, loader ? (parts) => loader.coldAnswer(parts) : null);
     this.#capture = new DocCapture(this.doc, (update) => this.#fullState.changed(update));

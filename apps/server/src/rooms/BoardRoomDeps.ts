@@ -29,6 +29,8 @@ export interface BoardRoomDeps {
   gapGraceMs?: number;
   /** Records read from storage to repair gaps (metrics). */
   onRepaired?: (boardId: string, records: number) => void;
+  /** What damaged records held was asked of the other nodes, or stored here (`StoredDamage`). */
+  onDamageRepair?: (step: 'asked' | 'stored') => void;
   /** Prepares large boards off the event loop; without one, boards load in one piece. */
   loader?: BoardLoader | null;
   /** Told when a member changed the board and when its last member left (version history). */

@@ -29,14 +29,24 @@ export class StoredDamage {
   /** Asks the other nodes holding the board (set in a cluster). */
   askOthers: (() => void) | null = null;
 
-  constructor(private readonly host: DamageHost) {
+  constructor(
+    private readonly host: DamageHost,
+    private readonly counted?: (step: 'asked' | 'stored') => void,
+  ) {
     host.log.onDamaged((by) => this.found(by));
   }
 
   /** This node read damaged records of the board. */
   found(by: 'catch-up' | 'compaction'): void {
     if (by === 'compaction' && !this.host.loading) void this.storeBeyond(NOTHING);
-    this.askOthers?.();
+    this.ask();
+  }
+
+  /** Asks the other nodes holding the board for what this one lacks (in a cluster). */
+  ask(): void {
+    if (!this.askOthers) return;
+    this.askOthers();
+    this.counted?.('asked');
   }
 
   /** The document's state vector. */
@@ -56,7 +66,10 @@ export class StoredDamage {
     this.#storing = this.host.log
       .append(held)
       .then(
-        () => true,
+        () => {
+          this.counted?.('stored');
+          return true;
+        },
         // The log keeps what failed, and stores it again.
         () => false,
       )

@@ -1,6 +1,7 @@
 import { systemClock } from '../../clock.js';
 import { silentLogger } from '../../logger.js';
 import { BoardRoom } from '../../rooms/BoardRoom.js';
+import type { BoardRoomDeps } from '../../rooms/BoardRoomDeps.js';
 import { roomDeps } from '../../rooms/testing/roomKit.js';
 import { MemoryStorage } from '../../storage/MemoryStorage.js';
 import { BoardReplica } from '../BoardReplica.js';
@@ -17,9 +18,14 @@ export async function twoNodes(timer?: NoticeTimer | null, busyHoldMs = 0) {
   const network = new FuzzNetwork();
   const storage = new MemoryStorage(true);
   const notices = new HeldNotices();
-  const make = async (id: string, handle: MemoryStorage, numbers?: MessageNumbers) => {
+  const make = async (
+    id: string,
+    handle: MemoryStorage,
+    numbers?: MessageNumbers,
+    deps: Partial<BoardRoomDeps> = {},
+  ) => {
     const bus = network.bus(id);
-    const room = await BoardRoom.load('b', roomDeps(handle));
+    const room = await BoardRoom.load('b', roomDeps(handle, deps));
     const replica = new BoardReplica({
       host: room,
       bus,
