@@ -65,7 +65,7 @@ export class BoardRoom {
   ) {
     this.doc = serverDoc(boardId);
     this.log = new BoardLog(boardId, stored, deps);
-    this.damage = new StoredDamage(this, deps.onDamageRepair);
+    this.damage = new StoredDamage(this, (sv) => this.#fullState.for(sv), deps.onDamageRepair);
     const loader = deps.loader;
     this.#fullState = new FullState(this.doc, loader ? (parts) => loader.coldAnswer(parts) : null);
     this.#capture = new DocCapture(this.doc, (update) => this.#fullState.changed(update));
@@ -308,7 +308,8 @@ export class BoardRoom {
   }
 
   /** Resolves once every update applied so far has settled in storage. */
-  flush(): Promise<void> {
+  async flush(): Promise<void> {
+    await this.damage.settled();
     return this.log.flush();
   }
 

@@ -1,7 +1,6 @@
-import { scanUpdate } from '@drawbridge/protocol';
 import * as Y from 'yjs';
 import type { BoardLog } from './BoardLog.js';
-import { encodeIntegrated } from './encodeIntegrated.js';
+import type { ColdAnswer } from './loading/BoardLoader.js';
 
 export interface DamageHost {
   readonly boardId: string;
@@ -31,6 +30,11 @@ export class StoredDamage {
 
   constructor(
     private readonly host: DamageHost,
+    /**
+     * What the document holds beyond a state vector, without pending content (`FullState.for`:
+     * a whole board is encoded off the event loop when large).
+     */
+    private readonly beyond: (stateVector: Uint8Array) => Promise<ColdAnswer>,
     private readonly counted?: (step: 'asked' | 'stored') => void,
   ) {
     host.log.onDamaged((by) => this.found(by));
@@ -59,23 +63,33 @@ export class StoredDamage {
    * whole delete set (a damaged record may have held deletions only); resolves true once stored.
    */
   storeBeyond(stateVector: Uint8Array): Promise<boolean> {
-    if (this.#storing) return this.#storing;
-    const held = encodeIntegrated(this.host.doc, stateVector);
-    const { structCount, deletes } = scanUpdate(held);
-    if (structCount === 0 && deletes.length === 0) return Promise.resolve(false);
-    this.#storing = this.host.log
-      .append(held)
-      .then(
-        () => {
-          this.counted?.('stored');
-          return true;
-        },
-        // The log keeps what failed, and stores it again.
-        () => false,
-      )
-      .finally(() => {
-        this.#storing = null;
-      });
+    this.#storing ??= this.#store(stateVector).finally(() => {
+      this.#storing = null;
+    });
     return this.#storing;
+  }
+
+  /** Resolves once what is being stored (if anything) is handed to the log. */
+  async settled(): Promise<void> {
+    await this.#storing;
+  }
+
+  async #store(stateVector: Uint8Array): Promise<boolean> {
+    let update: Uint8Array;
+    try {
+      ({ update } = await this.beyond(stateVector));
+    } catch {
+      return false; // the board is unloading
+    }
+    // Two bytes: no structs, no deletions.
+    if (update.byteLength <= 2) return false;
+    return this.host.log.append(update).then(
+      () => {
+        this.counted?.('stored');
+        return true;
+      },
+      // The log keeps what failed, and stores it again.
+      () => false,
+    );
   }
 }
