@@ -77,7 +77,7 @@ export {
   validateJoinRequest,
   validateLeaveRequest,
 } from './validate.js';
-export { type PendingHolder, withoutPending } from './withoutPending.js';
+export { holdsPending, type PendingHolder, withoutPending } from './withoutPending.js';
 export {
   type AwarenessEntry,
   BinaryFormatError,

@@ -4,6 +4,11 @@ export interface PendingHolder {
   pendingDs: unknown;
 }
 
+/** True when the store holds structs or deletions whose dependencies it lacks. */
+export function holdsPending(store: PendingHolder): boolean {
+  return store.pendingStructs !== null || store.pendingDs !== null;
+}
+
 /**
  * Runs `encode` (a `Y.encodeStateAsUpdate` of the document) with the structs and deletions the
  * document holds pending set aside, so the encoding carries only what it integrated.
@@ -15,8 +20,8 @@ export interface PendingHolder {
  * lost by leaving it out: whoever made it holds it integrated and sends it.
  */
 export function withoutPending<T>(store: PendingHolder, encode: () => T): T {
+  if (!holdsPending(store)) return encode();
   const { pendingStructs, pendingDs } = store;
-  if (pendingStructs === null && pendingDs === null) return encode();
   store.pendingStructs = null;
   store.pendingDs = null;
   try {

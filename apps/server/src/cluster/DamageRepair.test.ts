@@ -55,6 +55,28 @@ describe('stored records damaged (a bad disk)', () => {
     expectConverged([client.doc, await storedDoc(storage)], ['client', 'storage']);
   });
 
+  it('answers each request for what its asker lacks, one after the other', async () => {
+    const storage = new MemoryStorage();
+    const room = await BoardRoom.load('b', roomDeps(storage));
+    const client = await threeEdits(room);
+    const before = (await storage.load('b')).updates.length;
+    // Two nodes ask at once: one lacks edit 3, the other everything.
+    const lacksThree = new Y.Doc();
+    Y.applyUpdate(lacksThree, client.updates[0]!);
+    Y.applyUpdate(lacksThree, client.updates[1]!);
+    const stored = await Promise.all([
+      room.damage.storeBeyond(Y.encodeStateVector(lacksThree)),
+      room.damage.storeBeyond(new Uint8Array([0])),
+    ]);
+    expect(stored).toEqual([true, true]);
+    const records = (await storage.load('b')).updates.slice(before);
+    expect(records).toHaveLength(2);
+    const whole = new Y.Doc();
+    Y.applyUpdate(whole, records[1]!);
+    whole.getMap('m');
+    expectConverged([client.doc, whole], ['client', 'second answer']);
+  });
+
   it('a compaction that meets them stores again what the board holds (one node)', async () => {
     const storage = new MemoryStorage();
     const steps: string[] = [];

@@ -2,6 +2,7 @@ import {
   type AwarenessEntry,
   ErrorCode,
   findMissingDependency,
+  holdsPending,
   ProtocolError,
   type ScannedUpdate,
 } from '@drawbridge/protocol';
@@ -375,8 +376,7 @@ export class BoardRoom {
     scan?: ScannedUpdate,
   ): Integrated | null {
     const fromClient = source === 'member';
-    const store = this.doc.store;
-    const hadPending = store.pendingStructs !== null || store.pendingDs !== null;
+    const hadPending = holdsPending(this.doc.store);
     const relay = this.#capture.run(() => {
       try {
         apply();

@@ -1,4 +1,4 @@
-import { markImmutable } from '@drawbridge/protocol';
+import { holdsPending, markImmutable } from '@drawbridge/protocol';
 import * as Y from 'yjs';
 import { FreshRun } from '../flow/FreshRun.js';
 import { encodeIntegrated } from './encodeIntegrated.js';
@@ -105,7 +105,7 @@ export class FullState {
   loaded(update: Uint8Array): void {
     // That encoding carries what the document holds pending (stored content after a gap); the
     // first join encodes the board again without it.
-    if (hasPending(this.doc)) return;
+    if (holdsPending(this.doc.store)) return;
     this.#keep({
       update: markImmutable(update),
       stateVector: Y.encodeStateVector(this.doc),
@@ -206,9 +206,6 @@ function lacking(board: Map<number, number>, stateVector: Uint8Array): number {
   }
   return units;
 }
-
-const hasPending = (doc: Y.Doc) =>
-  doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
 
 function stateOf(doc: Y.Doc): Map<number, number> {
   const state = new Map<number, number>();

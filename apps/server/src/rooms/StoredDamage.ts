@@ -23,7 +23,7 @@ const NOTHING = new Uint8Array([0]);
  * node then lacks what they held.
  */
 export class StoredDamage {
-  /** What is being stored; further requests meanwhile are answered by it. */
+  /** The last of the stores asked for, which run one after the other. */
   #storing: Promise<boolean> | null = null;
   /** Asks the other nodes holding the board (set in a cluster). */
   askOthers: (() => void) | null = null;
@@ -63,10 +63,13 @@ export class StoredDamage {
    * whole delete set (a damaged record may have held deletions only); resolves true once stored.
    */
   storeBeyond(stateVector: Uint8Array): Promise<boolean> {
-    this.#storing ??= this.#store(stateVector).finally(() => {
-      this.#storing = null;
+    // One at a time: each asker lacks something else, so none answers another's request.
+    const store = (this.#storing ?? Promise.resolve(false)).then(() => this.#store(stateVector));
+    this.#storing = store;
+    void store.finally(() => {
+      if (this.#storing === store) this.#storing = null;
     });
-    return this.#storing;
+    return store;
   }
 
   /** Resolves once what is being stored (if anything) is handed to the log. */

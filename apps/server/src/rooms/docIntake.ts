@@ -1,4 +1,4 @@
-import { skipFreeParts } from '@drawbridge/protocol';
+import { holdsPending, skipFreeParts } from '@drawbridge/protocol';
 import * as Y from 'yjs';
 import type { Logger } from '../logger.js';
 
@@ -32,7 +32,7 @@ export function applyStoredRecord(
  */
 export function dropPendingStructs(doc: Y.Doc, logger: Logger, boardId: string): void {
   const store = doc.store;
-  if (store.pendingStructs === null && store.pendingDs === null) return;
+  if (!holdsPending(store)) return;
   logger.warn({ boardId }, 'dropped pending structs of a client update');
   store.pendingStructs = null;
   store.pendingDs = null;

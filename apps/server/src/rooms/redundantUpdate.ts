@@ -1,4 +1,4 @@
-import type { DeleteRange, ScannedUpdate } from '@drawbridge/protocol';
+import { type DeleteRange, holdsPending, type ScannedUpdate } from '@drawbridge/protocol';
 import * as Y from 'yjs';
 
 type StructStore = Y.Doc['store'];
@@ -13,7 +13,7 @@ type StructStore = Y.Doc['store'];
  */
 export function bringsNothingNew(scan: ScannedUpdate, doc: Y.Doc): boolean {
   const store = doc.store;
-  if (store.pendingStructs !== null || store.pendingDs !== null) return false;
+  if (holdsPending(store)) return false;
   for (const range of scan.structs) {
     if (range.end > Y.getState(store, range.client)) return false;
   }
@@ -30,7 +30,7 @@ export function bringsNothingNew(scan: ScannedUpdate, doc: Y.Doc): boolean {
  * already deleted included, which change nothing wherever they are applied).
  */
 export function continuesExactly(scan: ScannedUpdate, store: StructStore): boolean {
-  if (store.pendingStructs !== null || store.pendingDs !== null) return false;
+  if (holdsPending(store)) return false;
   for (const range of scan.structs) {
     if (range.start !== Y.getState(store, range.client)) return false;
   }
