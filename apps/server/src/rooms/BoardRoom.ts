@@ -111,7 +111,7 @@ export class BoardRoom {
     const room = new BoardRoom(boardId, stored, deps);
     // With shared storage a join must see what other nodes stored since this read: no shortcut.
     if (deps.loader && !deps.storage.shared && stored.bytes >= DIRECT_LOAD_BYTES) {
-      room.#coldAnswer = deps.loader.coldAnswer(stored.updates);
+      room.#coldAnswer = deps.loader.storedAnswer(stored.updates);
       room.#coldAnswer.catch(() => undefined);
     }
     room.#stored = stored;
@@ -126,7 +126,7 @@ export class BoardRoom {
   #filling: Promise<void> | null = null;
   #loading = true;
   /** The stored board as a cold join's answer, while the document is still filling. */
-  #coldAnswer: Promise<ColdAnswer> | null = null;
+  #coldAnswer: Promise<ColdAnswer | null> | null = null;
 
   /** True until the document holds the whole stored board. */
   get loading(): boolean {

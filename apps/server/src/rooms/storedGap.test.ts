@@ -32,6 +32,22 @@ describe('a board stored with a gap in a client’s content', () => {
     return { client, storage, missing, bytes: stored.bytes };
   }
 
+  it('answers a cold join while a large one loads without the waiting content', async () => {
+    const { storage, missing } = await storedWithGap(1500);
+    const loader = new BoardLoader(silentLogger);
+    try {
+      // Not waiting for the load: a join with nothing would be answered from the stored bytes.
+      const room = await BoardRoom.open('b', roomDeps(storage, { loader }));
+      const joiner = new Y.Doc();
+      Y.applyUpdate(joiner, (await room.sync(new Uint8Array([0]))).update);
+      expect(joiner.store.pendingStructs).toBeNull();
+      expect(joiner.getMap('shapes').size).toBe(missing);
+      room.destroy();
+    } finally {
+      await loader.close();
+    }
+  });
+
   for (const [size, shapes] of [
     ['small', 60],
     ['large (sliced in the worker)', 1500],

@@ -50,23 +50,38 @@ export class BoardLoader {
 
   /**
    * The stored board as one update and its state vector, for cold joins while the document
-   * loads. Asked before `slice`, so it is answered first (the worker serves calls in order).
+   * loads; null when it holds content a document would keep pending (`storedAnswer`). Asked
+   * before `slice`, so it is answered first (the worker serves calls in order).
    */
-  async coldAnswer(parts: readonly Uint8Array[]): Promise<ColdAnswer> {
+  async storedAnswer(parts: readonly Uint8Array[]): Promise<ColdAnswer | null> {
     const worker = this.#ensureWorker();
     if (parts.length === 1) {
-      // A compacted board is one snapshot: only its state vector needs the worker. A copy of it
-      // (made in turns) goes there, moved (not copied a second time).
+      // A compacted board is one snapshot: only its state vector comes back. A copy of it (made
+      // in turns) goes to the worker, moved (not copied a second time).
       const copy = (await packInTurns(parts)).bytes;
-      const stateVector = await worker.call<Uint8Array>(
-        'stateVector',
+      const stateVector = await worker.call<Uint8Array | null>(
+        'storedState',
         [copy],
         [copy.buffer as ArrayBuffer],
       );
       // The stored bytes, read for this load and never changed.
-      return { update: markImmutable(parts[0]!), stateVector };
+      return stateVector && { update: markImmutable(parts[0]!), stateVector };
     }
     const packed = await packInTurns(parts);
+    const answer = await worker.call<ColdAnswer | null>(
+      'storedAnswer',
+      [packed],
+      transferOf(packed),
+    );
+    // Made here and never changed: the frames of joins answered with it can be shared.
+    if (answer) markImmutable(answer.update);
+    return answer;
+  }
+
+  /** Updates merged into one, with its state vector (`mergeParts`): for `FullState`. */
+  async coldAnswer(parts: readonly Uint8Array[]): Promise<ColdAnswer> {
+    const packed = await packInTurns(parts);
+    const worker = this.#ensureWorker();
     const answer = await worker.call<ColdAnswer>('coldAnswer', [packed], transferOf(packed));
     // Made here and never changed: the frames of joins answered with it can be shared.
     markImmutable(answer.update);

@@ -17,7 +17,7 @@ import { serverDoc } from '../../serverDoc.js';
 import { type Packed, pack, transferOf, unpack } from '../../workers/packing.js';
 import { serveRpc, Transfer } from '../../workers/serveRpc.js';
 import { lowerThreadPriority } from '../../workers/threadPriority.js';
-import { mergeParts } from './mergeParts.js';
+import { mergeParts, storedAnswer } from './mergeParts.js';
 import { sliceDocument, sliceUpdate } from './sliceDocument.js';
 
 export interface LoadedSlices {
@@ -63,7 +63,13 @@ const sliceScan = ({ structs, deletes, structCount }: ScannedUpdate): ScannedUpd
 lowerThreadPriority();
 
 serveRpc({
-  stateVector: (update: Uint8Array) => Y.encodeStateVectorFromUpdate(update),
+  /** A stored snapshot's state vector, or null (see `storedAnswer`). */
+  storedState: (update: Uint8Array) => storedAnswer([update])?.stateVector ?? null,
+  /** Stored records merged for cold joins, or null (see `storedAnswer`). */
+  storedAnswer: (packed: Packed) => {
+    const answer = storedAnswer(unpack(packed));
+    return answer && new Transfer(answer, [answer.update.buffer as ArrayBuffer]);
+  },
   /** Stored records merged (they are ours, scanned when stored), with their state vector. */
   coldAnswer: (packed: Packed) => {
     const { update, stateVector } = mergeParts(unpack(packed));

@@ -5,7 +5,7 @@ import { createRandom } from '../../../../../tests/utils/random.js';
 import { expectConverged } from '../../testing/convergence.js';
 import { updateOf } from '../../testing/updates.js';
 import { concatUpdates } from '../concatUpdates.js';
-import { mergeParts } from './mergeParts.js';
+import { mergeParts, storedAnswer } from './mergeParts.js';
 
 /** A doc holding `update` alone. */
 const docOf = (update: Uint8Array) => {
@@ -178,5 +178,35 @@ describe('mergeParts', () => {
     expect(() => scanUpdate(skipping)).toThrow();
     const rest = [skipping, parts[2]!, parts[3]!, parts[4]!, ...parts.slice(6)];
     expect(mergeParts(rest).update).toEqual(Y.mergeUpdates(rest));
+  });
+});
+
+describe('storedAnswer', () => {
+  it("answers with a board's records or snapshot as mergeParts does, when they are whole", () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const { board, parts } = randomHistory(seed);
+      expect(storedAnswer(parts), `seed ${seed}`).toEqual(mergeParts(parts));
+      const snapshot = Y.encodeStateAsUpdate(board);
+      expect(storedAnswer([snapshot]), `seed ${seed}`).toEqual({
+        update: snapshot,
+        stateVector: Y.encodeStateVectorFromUpdate(snapshot),
+      });
+    }
+  });
+
+  it('answers nothing for content a document would keep pending (stored after a gap)', () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const { board, parts } = randomHistory(seed);
+      // A record missing in the middle: the later content of its client, and what builds on
+      // it, waits for it.
+      const gap = Math.floor(parts.length / 2);
+      const held = parts.filter((_, i) => i !== gap);
+      expect(storedAnswer(held), `seed ${seed}`).toBeNull();
+      const holding = new Y.Doc();
+      for (const part of held) Y.applyUpdate(holding, part);
+      expect(holding.store.pendingStructs, `seed ${seed}`).not.toBeNull();
+      expect(storedAnswer([Y.encodeStateAsUpdate(holding)]), `seed ${seed}`).toBeNull();
+      expect(storedAnswer([Y.encodeStateAsUpdate(board)])).not.toBeNull();
+    }
   });
 });

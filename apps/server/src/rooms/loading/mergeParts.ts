@@ -1,4 +1,4 @@
-import { type ScannedUpdate, scanUpdate } from '@drawbridge/protocol';
+import { findMissingDependency, type ScannedUpdate, scanUpdate } from '@drawbridge/protocol';
 import * as Y from 'yjs';
 import { concatUpdates } from '../concatUpdates.js';
 
@@ -29,6 +29,48 @@ export function mergeParts(parts: readonly Uint8Array[]): MergedParts {
   const update = concatUpdates(scanned);
   if (!update) return byYjs(parts);
   return { update, stateVector: stateVectorOf(scanned) };
+}
+
+/**
+ * A board's stored records (or snapshot) as one update for cold joins, with its state vector:
+ * as `mergeParts`, but null unless an empty document integrates all of it. Stored content can
+ * wait for something missing (records after a gap in a client's clocks, a damaged record):
+ * a joiner could not integrate it either, and would send it back at every join; the board's
+ * load answers those joins instead (`FullState` leaves such content out). Scanning costs no
+ * more than the state vector Yjs would read (10,000 shapes, 1.8 MB: 32-54 ms against 52-74 ms).
+ */
+export function storedAnswer(parts: readonly Uint8Array[]): MergedParts | null {
+  const scanned: { update: Uint8Array; scan: ScannedUpdate }[] = [];
+  for (const update of parts) {
+    try {
+      scanned.push({ update, scan: scanUpdate(update) });
+    } catch {
+      return null;
+    }
+  }
+  const update = parts.length === 1 ? parts[0]! : concatUpdates(scanned);
+  if (!update || !selfContained(scanned)) return null;
+  return { update, stateVector: stateVectorOf(scanned) };
+}
+
+/**
+ * Whether scans that `concatUpdates` joined integrate whole into an empty document: every
+ * client starts at clock 0, and every origin, parent and deletion is within what they carry.
+ */
+function selfContained(scanned: readonly { scan: ScannedUpdate }[]): boolean {
+  const joined: ScannedUpdate = { structs: [], dependencies: [], deletes: [], structCount: 0 };
+  const ranges = new Map<number, ScannedUpdate['structs'][number]>();
+  for (const { scan } of scanned) {
+    for (const range of scan.structs) {
+      if (range.count === 0) continue;
+      const known = ranges.get(range.client);
+      ranges.set(range.client, known ? { ...known, end: range.end } : range);
+    }
+    joined.dependencies.push(...scan.dependencies);
+    joined.deletes.push(...scan.deletes);
+  }
+  joined.structs = [...ranges.values()];
+  return findMissingDependency(joined, () => 0, { cycles: false }) === null;
 }
 
 function byYjs(parts: readonly Uint8Array[]): MergedParts {
