@@ -150,7 +150,7 @@ export class BoardRoom {
     this.#capture.listen();
     // A board applied here (small) is encoded here too: what changes from now on is kept, and a
     // board that grows large later (a paste, a catch-up) is brought up to date off this thread.
-    this.#fullState.loaded(state ?? Y.encodeStateAsUpdate(this.doc));
+    this.#fullState.loaded(state);
     this.#stored = null;
     this.#loading = false;
     this.#coldAnswer = null;

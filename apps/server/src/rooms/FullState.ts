@@ -1,4 +1,4 @@
-import { holdsPending, markImmutable } from '@drawbridge/protocol';
+import { markImmutable } from '@drawbridge/protocol';
 import * as Y from 'yjs';
 import { FreshRun } from '../flow/FreshRun.js';
 import { encodeIntegrated } from './encodeIntegrated.js';
@@ -101,13 +101,13 @@ export class FullState {
     this.#quiet = null;
   }
 
-  /** The document as loaded, already encoded by the load. */
-  loaded(update: Uint8Array): void {
-    // That encoding carries what the document holds pending (stored content after a gap); the
-    // first join encodes the board again without it.
-    if (holdsPending(this.doc.store)) return;
+  /**
+   * The document as loaded: encoded by the load (in the loader's worker, without pending
+   * content), or null to encode it here (a small board).
+   */
+  loaded(update: Uint8Array | null): void {
     this.#keep({
-      update: markImmutable(update),
+      update: markImmutable(update ?? encodeIntegrated(this.doc)),
       stateVector: Y.encodeStateVector(this.doc),
       generation: this.#generation,
     });

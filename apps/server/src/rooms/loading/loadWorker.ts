@@ -7,6 +7,7 @@
 import {
   BinaryFormatError,
   furthestNeeds,
+  holdsPending,
   type ScannedUpdate,
   scanUpdate,
   skipFreeParts,
@@ -17,6 +18,7 @@ import { serverDoc } from '../../serverDoc.js';
 import { type Packed, pack, transferOf, unpack } from '../../workers/packing.js';
 import { serveRpc, Transfer } from '../../workers/serveRpc.js';
 import { lowerThreadPriority } from '../../workers/threadPriority.js';
+import { encodeIntegrated } from '../encodeIntegrated.js';
 import { mergeParts, storedAnswer } from './mergeParts.js';
 import { sliceDocument, sliceUpdate } from './sliceDocument.js';
 
@@ -123,9 +125,10 @@ serveRpc({
       }
     }
     const slices = pack(sliceDocument(doc, maxStructs));
-    // A board stored as one snapshot is already its own encoded state.
-    const state =
-      parts.length === 1 && skipped === 0 ? parts[0]!.slice() : Y.encodeStateAsUpdate(doc);
+    // A board stored as one snapshot is already its own encoded state, unless it holds content
+    // that waits for something missing, which joiners must not get (`encodeIntegrated`).
+    const whole = parts.length === 1 && skipped === 0 && !holdsPending(doc.store);
+    const state = whole ? parts[0]!.slice() : encodeIntegrated(doc);
     doc.destroy();
     const result: LoadedSlices = { slices, state, skipped };
     return new Transfer(result, [...transferOf(slices), state.buffer as ArrayBuffer]);
