@@ -85,7 +85,7 @@ export interface ServerConfig {
   metricsGcDurations: boolean;
   /**
    * Test hook (DRAWBRIDGE_TEST_DROP_BUS): bus message types this node drops on receipt, as if
-   * Redis had lost them. Empty outside tests.
+   * Redis had lost them; `type:N` drops only the first N of a type. Empty outside tests.
    */
   testDropBus: string[];
 }

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { testDrops } from './cluster/testDrops.js';
 import type { ServerConfig } from './config.js';
 import type { ClusterOptions } from './createServer.js';
 import type { Logger } from './logger.js';
@@ -69,9 +70,7 @@ export async function createCluster(
       metrics.clusterBytes.inc({ direction }, bytes);
     },
     onPublishLatency: (seconds) => metrics.redisPublishSeconds.observe(seconds),
-    ...(config.testDropBus.length > 0
-      ? { dropInbound: (message) => config.testDropBus.includes(message.type) }
-      : {}),
+    ...(config.testDropBus.length > 0 ? { dropInbound: testDrops(config.testDropBus) } : {}),
   });
   if (config.testDropBus.length > 0) {
     logger.warn({ types: config.testDropBus }, 'test hook: dropping inbound bus messages');

@@ -1,4 +1,4 @@
-import { scanUpdate, skipFreeParts } from '@drawbridge/protocol';
+import { holdsPending, scanUpdate, skipFreeParts } from '@drawbridge/protocol';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { BoardRoom } from '../rooms/BoardRoom.js';
@@ -53,6 +53,72 @@ describe('stored records damaged (a bad disk)', () => {
     expectConverged([client.doc, a.room.doc, b.room.doc, c.room.doc], ['client', 'a', 'b', 'c']);
     // Storage holds the whole board again: so does every later load.
     expectConverged([client.doc, await storedDoc(storage)], ['client', 'storage']);
+  });
+
+  it('a request the bus lost is asked again by the periodic check', async () => {
+    const { a, b, storage, deliverAll, make } = await twoNodes(null);
+    const client = await threeEdits(a.room);
+    await nextTurn();
+    deliverAll();
+    expect(storage.damage('b', 2)).toBe(true);
+    const steps: string[] = [];
+    const c = await make('c', storage.sharedHandle(), undefined, {
+      onDamageRepair: (step) => steps.push(step),
+    });
+    c.replica.announce();
+    deliverAll((type) => type !== 'repair'); // Redis lost the request on its way to a and b
+    await c.room.catchUpNow();
+    // Storage cannot help: edit 3 still waits for edit 2, which only a and b hold.
+    expect(c.room.doc.getMap('m').toJSON()).toEqual({ one: 'one' });
+    c.room.damage.recheck(); // the first check may come right after the request: not yet
+    expect(steps).toEqual(['asked']);
+    c.room.damage.recheck();
+    expect(steps).toEqual(['asked', 'asked']);
+    deliverAll();
+    await a.room.flush();
+    await b.room.flush();
+    await c.room.catchUpNow();
+    for (const room of [a.room, b.room, c.room]) room.doc.getMap('m');
+    expectConverged([client.doc, a.room.doc, b.room.doc, c.room.doc], ['client', 'a', 'b', 'c']);
+    expectConverged([client.doc, await storedDoc(storage)], ['client', 'storage']);
+  });
+
+  it('asks again at the next checks, then only while content waits, ever less often', async () => {
+    const { a, storage, deliverAll, make } = await twoNodes(null);
+    await threeEdits(a.room);
+    await nextTurn();
+    deliverAll();
+    expect(storage.damage('b', 2)).toBe(true);
+    const asked: number[] = [];
+    let check = 0;
+    const c = await make('c', storage.sharedHandle(), undefined, {
+      onDamageRepair: (step) => {
+        if (step === 'asked') asked.push(check);
+      },
+    });
+    c.replica.announce();
+    // Every request is lost: edit 3 keeps waiting for edit 2.
+    for (check = 1; check <= 40; check++) {
+      c.room.damage.recheck();
+      deliverAll(() => false);
+    }
+    expect(asked).toEqual([0, 2, 3, 4, 8, 16, 32]);
+    // Once nothing waits (the member's edits came back another way), the requests stop.
+    asked.length = 0;
+    check = 0;
+    c.room.damage.ask();
+    deliverAll(() => false);
+    for (check = 1; check <= 8; check++) {
+      if (check === 4) {
+        // What it lacked arrives (a client's join diff): nothing waits any more.
+        const held = Y.encodeStateAsUpdate(a.room.doc, Y.encodeStateVector(c.room.doc));
+        await c.room.applyUpdate(held, scanUpdate(held), 'c-member').durable;
+      }
+      c.room.damage.recheck();
+      deliverAll(() => false);
+    }
+    expect(asked).toEqual([0, 2, 3, 4]);
+    expect(holdsPending(c.room.doc.store)).toBe(false);
   });
 
   it('answers each request for what its asker lacks, one after the other', async () => {

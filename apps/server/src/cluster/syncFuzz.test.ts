@@ -181,7 +181,9 @@ async function run(seed: number, steps: number) {
       await client.join(rng.pick(nodes));
       while ((await client.sendOne()) !== 'none') {}
     }
-    // The bus works again too: what nodes asked of each other (repairs) is answered and stored.
+    // The periodic check asks again for what damaged records held (a request may have been
+    // dropped), and the bus works again: what the nodes ask of each other is answered and stored.
+    for (const node of nodes) node.rooms.get(BOARD)?.damage.recheck();
     while (network.inFlight.length > 0) network.deliver(0, 'deliver');
     for (const node of nodes) await node.rooms.get(BOARD)?.flush();
     // Every node holds the board at the end, also one that unloaded it or never loaded it.

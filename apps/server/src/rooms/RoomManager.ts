@@ -220,12 +220,17 @@ export class RoomManager {
     return unloading;
   }
 
-  /** Reads, for every loaded board, what storage holds beyond it: one query for all heads. */
+  /**
+   * Reads, for every loaded board, what storage holds beyond it: one query for all heads. Also
+   * asks again for what damaged records held, where a request may have been lost.
+   */
   async #checkGaps(): Promise<void> {
     if (this.#checking || this.#closed || this.#rooms.size === 0) return;
     this.#checking = true;
     try {
       this.options.cluster?.sweep();
+      // A repair request the bus lost is asked again (StoredDamage).
+      for (const room of this.#rooms.values()) room.damage.recheck();
       const heads = await this.options.storage.headSeqs([...this.#rooms.keys()]);
       for (const [boardId, head] of heads) {
         const room = this.#rooms.get(boardId);

@@ -1,3 +1,4 @@
+import { holdsPending } from '@drawbridge/protocol';
 import * as Y from 'yjs';
 import type { BoardLog } from './BoardLog.js';
 import type { ColdAnswer } from './loading/BoardLoader.js';
@@ -12,6 +13,9 @@ export interface DamageHost {
 
 const NOTHING = new Uint8Array([0]);
 
+/** Periodic checks after damage was read at which the others are asked again, whatever it lacks. */
+export const REPAIR_RETRIES = 3;
+
 /**
  * Stored records that no longer read back (a bad disk: their checksum fails) are skipped by
  * every read from then on, and a compaction deletes them: what they held is gone from storage.
@@ -21,10 +25,19 @@ const NOTHING = new Uint8Array([0]);
  * nodes holding the board are also asked to store what they hold beyond this one
  * (`DamageRepair`), then and whenever this node's load or catch-up read damaged records: this
  * node then lacks what they held.
+ *
+ * The request is a bus message, which Redis may lose (at most once): and storage cannot fill
+ * what this node then lacks, since the damage took it. So the periodic check asks again
+ * (`recheck`): at `REPAIR_RETRIES` of its runs, from the second after the request on (the first
+ * may come while the answers are on their way), and after that for as long as the document holds
+ * content it cannot integrate (a sure sign that something is missing), at the runs numbered by a
+ * power of two (so a gap nobody can fill costs ever fewer requests).
  */
 export class StoredDamage {
   /** The last of the stores asked for, which run one after the other. */
   #storing: Promise<boolean> | null = null;
+  /** Periodic checks since damage was last read; null when no request is open. */
+  #checks: number | null = null;
   /** Asks the other nodes holding the board (set in a cluster). */
   askOthers: (() => void) | null = null;
 
@@ -48,6 +61,26 @@ export class StoredDamage {
 
   /** Asks the other nodes holding the board for what this one lacks (in a cluster). */
   ask(): void {
+    if (!this.askOthers) return;
+    this.#checks = 0;
+    this.#send();
+  }
+
+  /**
+   * The periodic check: asks again while a request may have been lost (see the class). Cheap
+   * when no damage was read.
+   */
+  recheck(): void {
+    if (this.#checks === null || this.host.loading) return;
+    const check = ++this.#checks;
+    // The first check may come right after the request: its answers may be on their way.
+    if (check === 1) return;
+    if (check <= 1 + REPAIR_RETRIES) this.#send();
+    else if (!holdsPending(this.host.doc.store)) this.#checks = null;
+    else if ((check & (check - 1)) === 0) this.#send();
+  }
+
+  #send(): void {
     if (!this.askOthers) return;
     this.askOthers();
     this.counted?.('asked');
