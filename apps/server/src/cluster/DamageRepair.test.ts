@@ -28,18 +28,24 @@ async function threeEdits(room: BoardRoom) {
   return client;
 }
 
+/** Nodes a and b hold a member's three edits; then record 2 is damaged, and node c loads. */
+async function loadedAfterDamage(onDamageRepair: (step: 'asked' | 'stored') => void) {
+  const nodes = await twoNodes(null);
+  const client = await threeEdits(nodes.a.room);
+  await nextTurn();
+  nodes.deliverAll();
+  // Record 2 no longer reads back: a load lacks edit 2, and edit 3 (after it) waits.
+  expect(nodes.storage.damage('b', 2)).toBe(true);
+  const c = await nodes.make('c', nodes.storage.sharedHandle(), undefined, { onDamageRepair });
+  return { ...nodes, client, c };
+}
+
 describe('stored records damaged (a bad disk)', () => {
   it('a node that loads after the damage gets what they held from the nodes that hold it', async () => {
-    const { a, b, storage, deliverAll, make } = await twoNodes(null);
-    const client = await threeEdits(a.room);
-    await nextTurn();
-    deliverAll();
-    // Record 2 no longer reads back: a load lacks edit 2, and edit 3 (after it) waits.
-    expect(storage.damage('b', 2)).toBe(true);
     const steps: string[] = [];
-    const c = await make('c', storage.sharedHandle(), undefined, {
-      onDamageRepair: (step) => steps.push(step),
-    });
+    const { a, b, c, client, storage, deliverAll } = await loadedAfterDamage((step) =>
+      steps.push(step),
+    );
     expect(c.room.doc.getMap('m').toJSON()).toEqual({ one: 'one' });
     c.replica.announce();
     expect(steps).toEqual(['asked']);
@@ -56,15 +62,10 @@ describe('stored records damaged (a bad disk)', () => {
   });
 
   it('a request the bus lost is asked again by the periodic check', async () => {
-    const { a, b, storage, deliverAll, make } = await twoNodes(null);
-    const client = await threeEdits(a.room);
-    await nextTurn();
-    deliverAll();
-    expect(storage.damage('b', 2)).toBe(true);
     const steps: string[] = [];
-    const c = await make('c', storage.sharedHandle(), undefined, {
-      onDamageRepair: (step) => steps.push(step),
-    });
+    const { a, b, c, client, storage, deliverAll } = await loadedAfterDamage((step) =>
+      steps.push(step),
+    );
     c.replica.announce();
     deliverAll((type) => type !== 'repair'); // Redis lost the request on its way to a and b
     await c.room.catchUpNow();
@@ -84,17 +85,10 @@ describe('stored records damaged (a bad disk)', () => {
   });
 
   it('asks again at the next checks, then only while content waits, ever less often', async () => {
-    const { a, storage, deliverAll, make } = await twoNodes(null);
-    await threeEdits(a.room);
-    await nextTurn();
-    deliverAll();
-    expect(storage.damage('b', 2)).toBe(true);
     const asked: number[] = [];
     let check = 0;
-    const c = await make('c', storage.sharedHandle(), undefined, {
-      onDamageRepair: (step) => {
-        if (step === 'asked') asked.push(check);
-      },
+    const { a, c, deliverAll } = await loadedAfterDamage((step) => {
+      if (step === 'asked') asked.push(check);
     });
     c.replica.announce();
     // Every request is lost: edit 3 keeps waiting for edit 2.
