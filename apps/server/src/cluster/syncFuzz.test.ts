@@ -136,7 +136,9 @@ async function run(seed: number, steps: number) {
     } else if (roll < 0.83) client.cut();
     else if (roll < 0.87 && !client.joined) track(client.join(rng.pick(nodes)));
     else if (roll < 0.89) {
+      // A node's periodic check: asks again for damaged records' content, reads what it lacks.
       const room = rng.pick(nodes).rooms.get(BOARD);
+      room?.damage.recheck();
       if (room) track(room.catchUpNow());
     } else if (roll < 0.93 && notices.count > 0) {
       notices.fire(rng.int(notices.count));
