@@ -115,6 +115,44 @@ describe('stored records damaged (a bad disk)', () => {
     expect(holdsPending(c.room.doc.store)).toBe(false);
   });
 
+  it('content that comes to wait after the requests stopped opens a new one', async () => {
+    const { a, b, storage, deliverAll, make } = await twoNodes(null);
+    const client = await threeEdits(a.room);
+    await nextTurn();
+    deliverAll();
+    // The last record: a load lacks edit 3, and nothing waits for it yet.
+    expect(storage.damage('b', 3)).toBe(true);
+    const steps: string[] = [];
+    const c = await make('c', storage.sharedHandle(), undefined, {
+      onDamageRepair: (step) => steps.push(step),
+    });
+    c.replica.announce();
+    for (let check = 1; check <= 6; check++) {
+      c.room.damage.recheck();
+      deliverAll(() => false); // every request is lost
+    }
+    expect(c.room.doc.getMap('m').toJSON()).toEqual({ one: 'one', two: 'two' });
+    // The member's next edit follows edit 3 in its clocks: read from storage, it waits on c.
+    client.doc.getMap('m').set('four', 'four');
+    const four = client.updates.at(-1)!;
+    await a.room.applyUpdate(four, scanUpdate(four), 'a-member').durable;
+    await nextTurn();
+    deliverAll(); // c skips it on the bus (it builds on what c lacks), and reads it from storage
+    await c.room.catchUpNow();
+    expect(holdsPending(c.room.doc.store)).toBe(true);
+    steps.length = 0;
+    c.room.damage.recheck(); // waiting at one check: what it waits for may be on its way
+    expect(steps).toEqual([]);
+    c.room.damage.recheck(); // and at the next: c asks
+    expect(steps).toEqual(['asked']);
+    deliverAll();
+    await a.room.flush();
+    await b.room.flush();
+    await c.room.catchUpNow();
+    for (const room of [a.room, b.room, c.room]) room.doc.getMap('m');
+    expectConverged([client.doc, a.room.doc, b.room.doc, c.room.doc], ['client', 'a', 'b', 'c']);
+  });
+
   it('answers each request for what its asker lacks, one after the other', async () => {
     const storage = new MemoryStorage();
     const room = await BoardRoom.load('b', roomDeps(storage));

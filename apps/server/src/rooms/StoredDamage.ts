@@ -31,13 +31,16 @@ export const REPAIR_RETRIES = 3;
  * (`recheck`): at `REPAIR_RETRIES` of its runs, from the second after the request on (the first
  * may come while the answers are on their way), and after that for as long as the document holds
  * content it cannot integrate (a sure sign that something is missing), at the runs numbered by a
- * power of two (so a gap nobody can fill costs ever fewer requests).
+ * power of two (so a gap nobody can fill costs ever fewer requests). Such content found at two
+ * checks in a row when no request is open opens one, which follows that last rule only.
  */
 export class StoredDamage {
   /** The last of the stores asked for, which run one after the other. */
   #storing: Promise<boolean> | null = null;
   /** Periodic checks since damage was last read; null when no request is open. */
   #checks: number | null = null;
+  /** The last check found content waiting, with no request open. */
+  #waitingSeen = false;
   /** Asks the other nodes holding the board (set in a cluster). */
   askOthers: (() => void) | null = null;
 
@@ -67,11 +70,25 @@ export class StoredDamage {
   }
 
   /**
-   * The periodic check: asks again while a request may have been lost (see the class). Cheap
-   * when no damage was read.
+   * The periodic check: asks again while a request may have been lost, or when the document
+   * holds content that waits for something storage lacks (see the class).
    */
   recheck(): void {
-    if (this.#checks === null || this.host.loading) return;
+    if (!this.askOthers || this.host.loading) return;
+    if (this.#checks === null) {
+      // Content that waits for something storage lacks (only reads from storage leave any: a
+      // member's or another node's update that builds on what this node lacks is refused or
+      // skipped), after every request was lost, or read after the damage that took it. Seen at
+      // two checks in a row: a record may also build on another node's update that is about to
+      // be stored. Asked again only while it waits.
+      const waiting = holdsPending(this.host.doc.store);
+      if (waiting && this.#waitingSeen) {
+        this.#send();
+        this.#checks = 1 + REPAIR_RETRIES;
+      }
+      this.#waitingSeen = waiting;
+      return;
+    }
     const check = ++this.#checks;
     // The first check may come right after the request: its answers may be on their way.
     if (check === 1) return;
