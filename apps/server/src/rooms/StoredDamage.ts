@@ -82,19 +82,22 @@ export class StoredDamage {
       // two checks in a row: a record may also build on another node's update that is about to
       // be stored. Asked again only while it waits.
       const waiting = holdsPending(this.host.doc.store);
-      if (waiting && this.#waitingSeen) {
+      const open = waiting && this.#waitingSeen;
+      this.#waitingSeen = waiting && !open;
+      if (open) {
         this.#send();
         this.#checks = 1 + REPAIR_RETRIES;
       }
-      this.#waitingSeen = waiting;
       return;
     }
     const check = ++this.#checks;
     // The first check may come right after the request: its answers may be on their way.
     if (check === 1) return;
     if (check <= 1 + REPAIR_RETRIES) this.#send();
-    else if (!holdsPending(this.host.doc.store)) this.#checks = null;
-    else if ((check & (check - 1)) === 0) this.#send();
+    else if (!holdsPending(this.host.doc.store)) {
+      this.#checks = null;
+      this.#waitingSeen = false;
+    } else if ((check & (check - 1)) === 0) this.#send();
   }
 
   #send(): void {
