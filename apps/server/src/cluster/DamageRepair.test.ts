@@ -28,44 +28,58 @@ async function threeEdits(room: BoardRoom) {
   return client;
 }
 
-/** Nodes a and b hold a member's three edits; then record 2 is damaged, and node c loads. */
-async function loadedAfterDamage(onDamageRepair: (step: 'asked' | 'stored') => void) {
+/**
+ * Nodes a and b hold a member's three edits; then record `damaged` no longer reads back, and
+ * node c loads: it lacks that edit (and edit 3 waits, when record 2 is damaged).
+ */
+async function loadedAfterDamage(
+  onDamageRepair: (step: 'asked' | 'stored') => void,
+  damaged: 2 | 3 = 2,
+) {
   const nodes = await twoNodes(null);
   const client = await threeEdits(nodes.a.room);
   await nextTurn();
   nodes.deliverAll();
-  // Record 2 no longer reads back: a load lacks edit 2, and edit 3 (after it) waits.
-  expect(nodes.storage.damage('b', 2)).toBe(true);
+  expect(nodes.storage.damage('b', damaged)).toBe(true);
   const c = await nodes.make('c', nodes.storage.sharedHandle(), undefined, { onDamageRepair });
   return { ...nodes, client, c };
+}
+
+/**
+ * Delivers the requests in flight (a and b store what they hold beyond c), then their notices,
+ * and c reads the records: every doc holds the member's edits.
+ */
+async function answeredAndRead(
+  nodes: Awaited<ReturnType<typeof loadedAfterDamage>>,
+): Promise<void> {
+  const { a, b, c, client, deliverAll } = nodes;
+  deliverAll();
+  await a.room.flush();
+  await b.room.flush();
+  await nextTurn();
+  deliverAll();
+  await c.room.catchUpNow();
+  for (const room of [a.room, b.room, c.room]) room.doc.getMap('m');
+  expectConverged([client.doc, a.room.doc, b.room.doc, c.room.doc], ['client', 'a', 'b', 'c']);
 }
 
 describe('stored records damaged (a bad disk)', () => {
   it('a node that loads after the damage gets what they held from the nodes that hold it', async () => {
     const steps: string[] = [];
-    const { a, b, c, client, storage, deliverAll } = await loadedAfterDamage((step) =>
-      steps.push(step),
-    );
+    const nodes = await loadedAfterDamage((step) => steps.push(step));
+    const { c, client, storage } = nodes;
     expect(c.room.doc.getMap('m').toJSON()).toEqual({ one: 'one' });
     c.replica.announce();
     expect(steps).toEqual(['asked']);
-    deliverAll(); // the request: a and b store what they hold beyond c
-    await a.room.flush();
-    await b.room.flush();
-    await nextTurn();
-    deliverAll(); // their notices: c reads the records it lacks
-    await c.room.catchUpNow();
-    for (const room of [a.room, b.room, c.room]) room.doc.getMap('m');
-    expectConverged([client.doc, a.room.doc, b.room.doc, c.room.doc], ['client', 'a', 'b', 'c']);
+    await answeredAndRead(nodes);
     // Storage holds the whole board again: so does every later load.
     expectConverged([client.doc, await storedDoc(storage)], ['client', 'storage']);
   });
 
   it('a request the bus lost is asked again by the periodic check', async () => {
     const steps: string[] = [];
-    const { a, b, c, client, storage, deliverAll } = await loadedAfterDamage((step) =>
-      steps.push(step),
-    );
+    const nodes = await loadedAfterDamage((step) => steps.push(step));
+    const { c, client, storage, deliverAll } = nodes;
     c.replica.announce();
     deliverAll((type) => type !== 'repair'); // Redis lost the request on its way to a and b
     await c.room.catchUpNow();
@@ -75,12 +89,7 @@ describe('stored records damaged (a bad disk)', () => {
     expect(steps).toEqual(['asked']);
     c.room.damage.recheck();
     expect(steps).toEqual(['asked', 'asked']);
-    deliverAll();
-    await a.room.flush();
-    await b.room.flush();
-    await c.room.catchUpNow();
-    for (const room of [a.room, b.room, c.room]) room.doc.getMap('m');
-    expectConverged([client.doc, a.room.doc, b.room.doc, c.room.doc], ['client', 'a', 'b', 'c']);
+    await answeredAndRead(nodes);
     expectConverged([client.doc, await storedDoc(storage)], ['client', 'storage']);
   });
 
@@ -116,16 +125,10 @@ describe('stored records damaged (a bad disk)', () => {
   });
 
   it('content that comes to wait after the requests stopped opens a new one', async () => {
-    const { a, b, storage, deliverAll, make } = await twoNodes(null);
-    const client = await threeEdits(a.room);
-    await nextTurn();
-    deliverAll();
-    // The last record: a load lacks edit 3, and nothing waits for it yet.
-    expect(storage.damage('b', 3)).toBe(true);
     const steps: string[] = [];
-    const c = await make('c', storage.sharedHandle(), undefined, {
-      onDamageRepair: (step) => steps.push(step),
-    });
+    // The last record: a load lacks edit 3, and nothing waits for it yet.
+    const nodes = await loadedAfterDamage((step) => steps.push(step), 3);
+    const { a, c, client, deliverAll } = nodes;
     c.replica.announce();
     for (let check = 1; check <= 6; check++) {
       c.room.damage.recheck();
@@ -145,12 +148,7 @@ describe('stored records damaged (a bad disk)', () => {
     expect(steps).toEqual([]);
     c.room.damage.recheck(); // and at the next: c asks
     expect(steps).toEqual(['asked']);
-    deliverAll();
-    await a.room.flush();
-    await b.room.flush();
-    await c.room.catchUpNow();
-    for (const room of [a.room, b.room, c.room]) room.doc.getMap('m');
-    expectConverged([client.doc, a.room.doc, b.room.doc, c.room.doc], ['client', 'a', 'b', 'c']);
+    await answeredAndRead(nodes);
     // Nothing waits any more: the checks that follow ask nothing.
     steps.length = 0;
     for (let check = 1; check <= 16; check++) c.room.damage.recheck();
