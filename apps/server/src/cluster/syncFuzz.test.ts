@@ -90,12 +90,14 @@ async function run(seed: number, steps: number) {
   // Commit notices wait for an update to ride on until the schedule ends their hold.
   const notices = new HeldNotices();
   let made = 0;
+  /** Every node made, crashed ones included: their timers are stopped when the run ends. */
+  const everyNode: FuzzNode[] = [];
   const newNode = (id?: string) => {
     made++;
     const handle = made === 1 ? storage : storage.sharedHandle();
     // In an outage, one append in four commits before it fails.
     const committedAnyway = () => rng.next() < 0.25;
-    return createNode(
+    const node = createNode(
       id ?? `n${made}`,
       network,
       handle,
@@ -103,6 +105,8 @@ async function run(seed: number, steps: number) {
       notices.timer,
       committedAnyway,
     );
+    everyNode.push(node);
+    return node;
   };
   // The live nodes: one that crashes or leaves is replaced by a new one, as an orchestrator does.
   const nodes: FuzzNode[] = [newNode(), newNode(), newNode()];
@@ -222,7 +226,9 @@ async function run(seed: number, steps: number) {
     }
     await converge(true);
   }
-  for (const node of nodes) await node.rooms.close();
+  // A crashed node's process would be gone with its timers; here its rooms and periodic check
+  // would live on and keep the whole run in memory (a long sweep then ran out of heap).
+  for (const node of everyNode) await node.rooms.close();
   return {
     shapes: clients[0]!.doc.getMap('shapes').size,
     text: clients[0]!.doc.getText('text').length,
