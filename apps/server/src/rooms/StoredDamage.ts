@@ -14,7 +14,7 @@ export interface DamageHost {
 const NOTHING = new Uint8Array([0]);
 
 /** Periodic checks after damage was read at which the others are asked again, whatever it lacks. */
-export const REPAIR_RETRIES = 3;
+const REPAIR_RETRIES = 3;
 
 /**
  * Stored records that no longer read back (a bad disk: their checksum fails) are skipped by
@@ -100,9 +100,9 @@ export class StoredDamage {
     } else if ((check & (check - 1)) === 0) this.#send();
   }
 
+  /** Called only where `askOthers` is set (a request opens only then). */
   #send(): void {
-    if (!this.askOthers) return;
-    this.askOthers();
+    this.askOthers?.();
     this.counted?.('asked');
   }
 
