@@ -165,11 +165,12 @@ export class BoardReplica {
   }
 
   /**
-   * Tells the others this node's members' states and asks for theirs (after subscribing), and
-   * for what damaged records held if its load skipped any.
+   * Tells the others this node's members' states and asks for theirs (after subscribing, and
+   * after an outage of the bus), and for what damaged records held if its load skipped any or a
+   * request for them is open (one asked during the outage was lost).
    */
   announce(): void {
-    if (this.#host.log.loadedDamaged) this.#host.damage.ask();
+    if (this.#host.log.loadedDamaged || this.#host.damage.open) this.#host.damage.ask();
     const local = this.#host.localAwareness();
     const node = this.#bus.nodeId;
     if (local)
@@ -244,7 +245,7 @@ export class BoardReplica {
         this.#onAwareness(message.node, message.update);
         return;
       case 'repair':
-        this.#repair.answer(message.node, message.stateVector);
+        this.#repair.answer(message.node, message.stateVector, message.deletes);
         return;
       case 'query': {
         const local = this.#host.localAwareness();

@@ -2,6 +2,7 @@ import { holdsPending, scanUpdate, skipFreeParts } from '@drawbridge/protocol';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { BoardRoom } from '../rooms/BoardRoom.js';
+import { StoredDamage } from '../rooms/StoredDamage.js';
 import { clientDoc, nextTurn, roomDeps } from '../rooms/testing/roomKit.js';
 import { MemoryStorage } from '../storage/MemoryStorage.js';
 import { expectConverged } from '../testing/convergence.js';
@@ -93,66 +94,154 @@ describe('stored records damaged (a bad disk)', () => {
     expectConverged([client.doc, await storedDoc(storage)], ['client', 'storage']);
   });
 
-  it('asks again at the next checks, then only while content waits, ever less often', async () => {
+  it('asks again at the next checks, then ever less often, for as long as it holds the board', async () => {
     const asked: number[] = [];
     let check = 0;
-    const { a, c, deliverAll } = await loadedAfterDamage((step) => {
+    const { c, deliverAll } = await loadedAfterDamage((step) => {
       if (step === 'asked') asked.push(check);
     });
     c.replica.announce();
     // Every request is lost: edit 3 keeps waiting for edit 2.
-    for (check = 1; check <= 40; check++) {
+    for (check = 1; check <= 200; check++) {
       c.room.damage.recheck();
       deliverAll(() => false);
     }
-    expect(asked).toEqual([0, 2, 3, 4, 8, 16, 32]);
-    // Once nothing waits (the member's edits came back another way), the requests stop.
-    asked.length = 0;
-    check = 0;
-    c.room.damage.ask();
-    deliverAll(() => false);
-    for (check = 1; check <= 8; check++) {
-      if (check === 4) {
-        // What it lacked arrives (a client's join diff): nothing waits any more.
-        const held = Y.encodeStateAsUpdate(a.room.doc, Y.encodeStateVector(c.room.doc));
-        await c.room.applyUpdate(held, scanUpdate(held), 'c-member').durable;
-      }
-      c.room.damage.recheck();
-      deliverAll(() => false);
-    }
-    expect(asked).toEqual([0, 2, 3, 4]);
-    expect(holdsPending(c.room.doc.store)).toBe(false);
+    expect(asked).toEqual([0, 2, 3, 4, 8, 16, 32, 64, 128, 192]);
   });
 
-  it('content that comes to wait after the requests stopped opens a new one', async () => {
+  it('a request opened by a catch-up is asked again when the bus comes back', async () => {
+    const nodes = await twoNodes(null);
+    const { a, deliverAll, network, storage } = nodes;
     const steps: string[] = [];
-    // The last record: a load lacks edit 3, and nothing waits for it yet.
-    const nodes = await loadedAfterDamage((step) => steps.push(step), 3);
-    const { a, c, client, deliverAll } = nodes;
-    c.replica.announce();
-    for (let check = 1; check <= 6; check++) {
-      c.room.damage.recheck();
-      deliverAll(() => false); // every request is lost
-    }
-    expect(c.room.doc.getMap('m').toJSON()).toEqual({ one: 'one', two: 'two' });
-    // The member's next edit follows edit 3 in its clocks: read from storage, it waits on c.
-    client.doc.getMap('m').set('four', 'four');
-    const four = client.updates.at(-1)!;
-    await a.room.applyUpdate(four, scanUpdate(four), 'a-member').durable;
+    const c = await nodes.make('c', storage.sharedHandle(), undefined, {
+      onDamageRepair: (step) => steps.push(step),
+    });
+    const client = await threeEdits(a.room);
     await nextTurn();
-    deliverAll(); // c skips it on the bus (it builds on what c lacks), and reads it from storage
+    // c misses the member's edits on the bus, and record 2 is damaged before c reads it.
+    while (network.inFlight.length > 0) {
+      const { to, message } = network.inFlight[0]!;
+      const lost = to.nodeId === 'c' && (message.type === 'update' || message.type === 'commit');
+      network.deliver(0, lost ? 'drop' : 'deliver');
+    }
+    expect(storage.damage('b', 2)).toBe(true);
     await c.room.catchUpNow();
-    expect(holdsPending(c.room.doc.store)).toBe(true);
-    steps.length = 0;
-    c.room.damage.recheck(); // waiting at one check: what it waits for may be on its way
-    expect(steps).toEqual([]);
-    c.room.damage.recheck(); // and at the next: c asks
     expect(steps).toEqual(['asked']);
-    await answeredAndRead(nodes);
-    // Nothing waits any more: the checks that follow ask nothing.
+    deliverAll(() => false); // lost
+    for (let check = 1; check <= 4; check++) c.room.damage.recheck();
+    deliverAll(() => false); // lost too
     steps.length = 0;
-    for (let check = 1; check <= 16; check++) c.room.damage.recheck();
-    expect(steps).toEqual([]);
+    // The bus comes back from an outage: ClusterNode announces every board it holds.
+    c.replica.announce();
+    expect(steps).toEqual(['asked']);
+    await answeredAndRead({ ...nodes, client, c });
+  });
+
+  it('a node that lacks content nothing waits for, whose first requests were lost, gets it', async () => {
+    const steps: string[] = [];
+    // The last record: a load lacks edit 3, and nothing waits for it.
+    const nodes = await loadedAfterDamage((step) => steps.push(step), 3);
+    const { c, client, storage, deliverAll } = nodes;
+    c.replica.announce();
+    for (let check = 1; check <= 7; check++) {
+      c.room.damage.recheck();
+      deliverAll(() => false); // the request and its three retries are lost
+    }
+    expect(steps).toEqual(['asked', 'asked', 'asked', 'asked']);
+    expect(holdsPending(c.room.doc.store)).toBe(false);
+    c.room.damage.recheck(); // check 8
+    expect(steps).toHaveLength(5);
+    await answeredAndRead(nodes);
+    expectConverged([client.doc, await storedDoc(storage)], ['client', 'storage']);
+  });
+
+  it('a request that finds its asker whole stores nothing, on a board with deletions', async () => {
+    const steps: string[] = [];
+    const nodes = await loadedAfterDamage((step) => steps.push(step));
+    const { a, c, client, storage, deliverAll } = nodes;
+    c.replica.announce();
+    await answeredAndRead(nodes);
+    // The member deletes a key: every node holds the deletion.
+    client.doc.getMap('m').delete('one');
+    const deletion = client.updates.at(-1)!;
+    await a.room.applyUpdate(deletion, scanUpdate(deletion), 'a-member').durable;
+    await nextTurn();
+    deliverAll();
+    await c.room.catchUpNow();
+    expectConverged([client.doc, a.room.doc, c.room.doc], ['client', 'a', 'c']);
+    const records = (await storage.load('b')).updates.length;
+    steps.length = 0;
+    c.room.damage.ask();
+    await answeredAndRead(nodes);
+    expect(steps).toEqual(['asked']);
+    expect((await storage.load('b')).updates).toHaveLength(records);
+  });
+
+  it('a damaged record that held deletions only is stored again', async () => {
+    const nodes = await twoNodes(null);
+    const client = clientDoc();
+    const map = client.doc.getMap('m');
+    for (const change of [
+      () => map.set('one', 1),
+      () => map.set('two', 2),
+      () => map.delete('one'),
+    ]) {
+      change();
+      const update = client.updates.at(-1)!;
+      await nodes.a.room.applyUpdate(update, scanUpdate(update), 'a-member').durable;
+    }
+    await nextTurn();
+    nodes.deliverAll();
+    expect(nodes.storage.damage('b', 3)).toBe(true);
+    const steps: string[] = [];
+    const c = await nodes.make('c', nodes.storage.sharedHandle(), undefined, {
+      onDamageRepair: (step) => steps.push(step),
+    });
+    expect(c.room.doc.getMap('m').toJSON()).toEqual({ one: 1, two: 2 });
+    expect(holdsPending(c.room.doc.store)).toBe(false);
+    c.replica.announce();
+    await answeredAndRead({ ...nodes, client, c });
+    expect(c.room.doc.getMap('m').toJSON()).toEqual({ two: 2 });
+    expectConverged([client.doc, await storedDoc(nodes.storage)], ['client', 'storage']);
+  });
+
+  it('content waiting at two checks in a row with no request open opens one', async () => {
+    // A node that never read damage: another node's compaction deleted the damaged records,
+    // and a record read since builds on what they held.
+    const client = clientDoc();
+    client.doc.getMap('m').set('one', 'one');
+    client.doc.getMap('m').set('two', 'two');
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, client.updates[1]!);
+    const damage = new StoredDamage(
+      { boardId: 'b', doc, log: { onDamaged: () => undefined } as never, loading: false },
+      () => Promise.reject(new Error('not asked here')),
+    );
+    const asked: number[] = [];
+    let check = 0;
+    damage.askOthers = () => asked.push(check);
+    expect(holdsPending(doc.store)).toBe(true);
+    // Waiting at one check: what it waits for may be on its way. At the next: asked.
+    for (check = 1; check <= 2; check++) damage.recheck();
+    expect(asked).toEqual([2]);
+    expect(damage.open).toBe(true);
+    // Open from then on, asked at the power-of-two checks after the retries.
+    for (check = 3; check <= 30; check++) damage.recheck();
+    expect(asked).toEqual([2, 6, 14, 30]);
+    // With nothing waiting, none opens.
+    const whole = new StoredDamage(
+      {
+        boardId: 'b',
+        doc: client.doc,
+        log: { onDamaged: () => undefined } as never,
+        loading: false,
+      },
+      () => Promise.reject(new Error('not asked here')),
+    );
+    whole.askOthers = () => asked.push(-1);
+    for (let i = 0; i < 10; i++) whole.recheck();
+    expect(asked).not.toContain(-1);
+    expect(whole.open).toBe(false);
   });
 
   it('answers each request for what its asker lacks, one after the other', async () => {

@@ -1,5 +1,6 @@
-import { BinaryFormatError, scanStateVector } from '@drawbridge/protocol';
+import { BinaryFormatError, scanStateVector, scanUpdate } from '@drawbridge/protocol';
 import type { Logger } from '../logger.js';
+import { type DeletedRanges, deletedRanges } from '../rooms/addsNothing.js';
 import type { StoredDamage } from '../rooms/StoredDamage.js';
 import type { ClusterBus } from './Bus.js';
 
@@ -14,7 +15,9 @@ export interface RepairHost {
  * would serve a different board until they unload. So a node that reads damaged records asks
  * the board's other holders (`repair`, with its state vector), and each stores what it holds
  * beyond that as a record of its own: the asking node then reads it as any record it missed
- * (the holder's next notice tells its head), and so does every later load.
+ * (the holder's next notice tells its head), and so does every later load. The request also
+ * carries the asker's delete set, so that a holder with nothing to add stores nothing: the
+ * asker cannot tell when it is whole, and asks again for as long as it holds the board.
  */
 export class DamageRepair {
   constructor(
@@ -38,20 +41,30 @@ export class DamageRepair {
       node: bus.nodeId,
       boardId: host.boardId,
       stateVector: host.damage.stateVector(),
+      deletes: host.damage.deletes(),
     });
   }
 
-  /** Another node lacks what damaged records held: stores what this node holds beyond it. */
-  answer(node: string, stateVector: Uint8Array): void {
+  /**
+   * Another node lacks what damaged records held: stores what this node holds beyond it
+   * (`stateVector` and, from nodes of this version on, `deletes`).
+   */
+  answer(node: string, stateVector: Uint8Array, deletes?: Uint8Array): void {
     const { host, logger } = this.deps;
+    let held: DeletedRanges | undefined;
     try {
       scanStateVector(stateVector);
+      if (deletes) {
+        const scanned = scanUpdate(deletes);
+        if (scanned.structCount > 0) throw new BinaryFormatError('repair deletes hold structs');
+        held = deletedRanges(scanned.deletes);
+      }
     } catch (error) {
       if (!(error instanceof BinaryFormatError)) throw error;
       logger.warn({ boardId: host.boardId, node, err: error }, 'malformed repair request');
       return;
     }
-    void host.damage.storeBeyond(stateVector).then((stored) => {
+    void host.damage.storeBeyond(stateVector, held).then((stored) => {
       if (stored) this.deps.stored();
     });
   }

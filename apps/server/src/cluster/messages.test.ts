@@ -44,6 +44,13 @@ const valid: BusMessage[] = [
   { type: 'awareness', node: 'n1', boardId: 'b', update: Uint8Array.of(0) },
   { type: 'query', node: 'n1', boardId: 'b' },
   { type: 'repair', node: 'n1', boardId: 'b', stateVector: Uint8Array.of(1, 7, 3) },
+  {
+    type: 'repair',
+    node: 'n1',
+    boardId: 'b',
+    stateVector: Uint8Array.of(1, 7, 3),
+    deletes: Uint8Array.of(0, 1, 7, 1, 0, 2),
+  },
   { type: 'heartbeat', node: 'n1' },
   {
     type: 'heartbeat',
@@ -65,6 +72,7 @@ describe('bus messages', () => {
       { type: 'update', node: 'bad node id!', boardId: 'b', msg: 1, update: Uint8Array.of(1) },
       { type: 'query', node: 'n1', boardId: '../etc' },
       { type: 'repair', node: 'n1', boardId: 'b', stateVector: [1, 7, 3] },
+      { type: 'repair', node: 'n1', boardId: 'b', stateVector: Uint8Array.of(0), deletes: [0, 0] },
       { type: 'commit', node: 'n1', boardId: 'b', through: 1, head: 1, msgs: [1], stored: [] },
       { type: 'commit', node: 'n1', boardId: 'b', through: 1, head: 1, msgs: [1], stored: [[1.5]] },
       {

@@ -34,7 +34,9 @@ export interface CommitNotice {
  * - `query`: asks every holder of the board for its members' awareness states.
  * - `repair`: the sender read stored records of the board that no longer read back (damaged):
  *   every holder stores what it holds beyond `stateVector` (the sender's), so storage, the
- *   sender and every later load have it again (`DamageRepair`).
+ *   sender and every later load have it again (`DamageRepair`). `deletes` is the sender's delete
+ *   set (a Yjs update without structs; absent from nodes of older versions): a holder whose
+ *   answer would add no struct and no deletion to it stores nothing.
  * - `heartbeat` / `bye`: the sender is alive / leaves (its members' states go with it). A
  *   heartbeat carries the fingerprint of the settings every node must share (`config`, see
  *   `ConfigAgreement`; absent from nodes of older versions).
@@ -54,7 +56,13 @@ export type BoardMessage =
   | ({ type: 'commit'; node: string; boardId: string } & CommitNotice)
   | { type: 'awareness'; node: string; boardId: string; update: Uint8Array }
   | { type: 'query'; node: string; boardId: string }
-  | { type: 'repair'; node: string; boardId: string; stateVector: Uint8Array };
+  | {
+      type: 'repair';
+      node: string;
+      boardId: string;
+      stateVector: Uint8Array;
+      deletes?: Uint8Array;
+    };
 
 export type NodeMessage =
   | { type: 'heartbeat'; node: string; config?: ConfigFingerprint }
@@ -147,9 +155,14 @@ export function decodeMessage(bytes: Uint8Array): BusMessage | null {
       return { type: 'awareness', ...base, update: m.update };
     case 'query':
       return { type: 'query', ...base };
-    case 'repair':
+    case 'repair': {
       if (!(m.stateVector instanceof Uint8Array)) return null;
-      return { type: 'repair', ...base, stateVector: m.stateVector };
+      const message: BoardMessage = { type: 'repair', ...base, stateVector: m.stateVector };
+      if (m.deletes === undefined) return message;
+      if (!(m.deletes instanceof Uint8Array)) return null;
+      message.deletes = m.deletes;
+      return message;
+    }
     default:
       return null;
   }

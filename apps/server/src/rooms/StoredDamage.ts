@@ -1,6 +1,8 @@
 import { holdsPending } from '@drawbridge/protocol';
 import * as Y from 'yjs';
+import { addsNothing, type DeletedRanges } from './addsNothing.js';
 import type { BoardLog } from './BoardLog.js';
+import { encodeIntegrated } from './encodeIntegrated.js';
 import type { ColdAnswer } from './loading/BoardLoader.js';
 
 export interface DamageHost {
@@ -15,6 +17,15 @@ const NOTHING = new Uint8Array([0]);
 
 /** Periodic checks after damage was read at which the others are asked again, whatever it lacks. */
 const REPAIR_RETRIES = 3;
+/** After the retries, requests at checks numbered by a power of two up to this, then every this. */
+const LATE_EVERY = 64;
+
+/** A periodic check at which an open request is asked again (see `StoredDamage`). */
+function asksAt(check: number): boolean {
+  if (check <= 1) return false;
+  if (check <= 1 + REPAIR_RETRIES) return true;
+  return check <= LATE_EVERY ? (check & (check - 1)) === 0 : check % LATE_EVERY === 0;
+}
 
 /**
  * Stored records that no longer read back (a bad disk: their checksum fails) are skipped by
@@ -27,17 +38,21 @@ const REPAIR_RETRIES = 3;
  * node then lacks what they held.
  *
  * The request is a bus message, which Redis may lose (at most once): and storage cannot fill
- * what this node then lacks, since the damage took it. So the periodic check asks again
- * (`recheck`): at `REPAIR_RETRIES` of its runs, from the second after the request on (the first
- * may come while the answers are on their way), and after that for as long as the document holds
- * content it cannot integrate (a sure sign that something is missing), at the runs numbered by a
- * power of two (so a gap nobody can fill costs ever fewer requests). Such content found at two
- * checks in a row when no request is open opens one, which follows that last rule only.
+ * what this node then lacks, since the damage took it, nor can this node tell that it lacks
+ * anything unless content waits for it. So the periodic check asks again (`recheck`): at
+ * `REPAIR_RETRIES` of its runs, from the second after the request on (the first may come while
+ * the answers are on their way); then at the runs numbered by a power of two up to `LATE_EVERY`,
+ * and at every `LATE_EVERY`th run after that, for as long as the board is loaded; and at once
+ * after the bus comes back from an outage (`BoardReplica.announce`). A request carries this
+ * node's delete set with its state vector, so a holder whose answer would bring it nothing stores
+ * nothing: the later requests cost each holder one diff of its document. Content that waits for
+ * something the document lacks (a sure sign that something is missing), found at two checks in a
+ * row when no request is open, opens one, which asks again from the power-of-two runs on.
  */
 export class StoredDamage {
   /** The last of the stores asked for, which run one after the other. */
   #storing: Promise<boolean> | null = null;
-  /** Periodic checks since damage was last read; null when no request is open. */
+  /** Periodic checks since the request was last asked; null when no request is open. */
   #checks: number | null = null;
   /** The last check found content waiting, with no request open. */
   #waitingSeen = false;
@@ -62,6 +77,11 @@ export class StoredDamage {
     this.ask();
   }
 
+  /** A request is open: the periodic check asks again. */
+  get open(): boolean {
+    return this.#checks !== null;
+  }
+
   /** Asks the other nodes holding the board for what this one lacks (in a cluster). */
   ask(): void {
     if (!this.askOthers) return;
@@ -78,9 +98,9 @@ export class StoredDamage {
     if (this.#checks === null) {
       // Content that waits for something storage lacks (only reads from storage leave any: a
       // member's or another node's update that builds on what this node lacks is refused or
-      // skipped), after every request was lost, or read after the damage that took it. Seen at
-      // two checks in a row: a record may also build on another node's update that is about to
-      // be stored. Asked again only while it waits.
+      // skipped), read after the damage that took it (another node's compaction deleted the
+      // damaged records). Seen at two checks in a row: a record may also build on another
+      // node's update that is about to be stored.
       const waiting = holdsPending(this.host.doc.store);
       const open = waiting && this.#waitingSeen;
       this.#waitingSeen = waiting && !open;
@@ -90,14 +110,8 @@ export class StoredDamage {
       }
       return;
     }
-    const check = ++this.#checks;
     // The first check may come right after the request: its answers may be on their way.
-    if (check === 1) return;
-    if (check <= 1 + REPAIR_RETRIES) this.#send();
-    else if (!holdsPending(this.host.doc.store)) {
-      this.#checks = null;
-      this.#waitingSeen = false;
-    } else if ((check & (check - 1)) === 0) this.#send();
+    if (asksAt(++this.#checks)) this.#send();
   }
 
   /** Called only where `askOthers` is set (a request opens only then). */
@@ -111,13 +125,21 @@ export class StoredDamage {
     return Y.encodeStateVector(this.host.doc);
   }
 
+  /** The document's delete set, as a Yjs update without structs (not what it holds pending). */
+  deletes(): Uint8Array {
+    return encodeIntegrated(this.host.doc, Y.encodeStateVector(this.host.doc));
+  }
+
   /**
    * Stores what the document holds beyond `stateVector` (not what it holds pending), with its
    * whole delete set (a damaged record may have held deletions only); resolves true once stored.
+   * Given the asker's deletions (`held`), stores nothing when that would bring the asker nothing.
    */
-  storeBeyond(stateVector: Uint8Array): Promise<boolean> {
+  storeBeyond(stateVector: Uint8Array, held?: DeletedRanges): Promise<boolean> {
     // One at a time: each asker lacks something else, so none answers another's request.
-    const store = (this.#storing ?? Promise.resolve(false)).then(() => this.#store(stateVector));
+    const store = (this.#storing ?? Promise.resolve(false)).then(() =>
+      this.#store(stateVector, held),
+    );
     this.#storing = store;
     void store.finally(() => {
       if (this.#storing === store) this.#storing = null;
@@ -130,7 +152,7 @@ export class StoredDamage {
     await this.#storing;
   }
 
-  async #store(stateVector: Uint8Array): Promise<boolean> {
+  async #store(stateVector: Uint8Array, held: DeletedRanges | undefined): Promise<boolean> {
     let update: Uint8Array;
     try {
       ({ update } = await this.beyond(stateVector));
@@ -138,7 +160,7 @@ export class StoredDamage {
       return false; // the board is unloading
     }
     // Two bytes: no structs, no deletions.
-    if (update.byteLength <= 2) return false;
+    if (update.byteLength <= 2 || (held && addsNothing(update, held))) return false;
     return this.host.log.append(update).then(
       () => {
         this.counted?.('stored');
