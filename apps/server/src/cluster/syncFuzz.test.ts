@@ -4,9 +4,10 @@
  * message (client <-> node, node <-> node) delivered in a random order, bus messages dropped and
  * duplicated, connections cut and clients rejoining on any node, boards unloaded and reloaded,
  * nodes crashing (kill -9) or leaving (SIGTERM) and replaced by new ones, nodes' storage going
- * down and coming back (appends failing, some after they committed), stored records damaged (a
- * bad disk: they no longer read back). Each seeded run ends with the strictest convergence
- * check: every client, every live node's document and the stored board.
+ * down and coming back (appends failing, some after they committed), nodes cut off from Redis
+ * and coming back, stored records damaged (a bad disk: they no longer read back). Each seeded
+ * run ends with the strictest convergence check: every client, every live node's document and
+ * the stored board.
  */
 
 import { skipFreeParts } from '@drawbridge/protocol';
@@ -170,6 +171,10 @@ async function run(seed: number, steps: number) {
       // Bit rot: a stored record no longer reads back (none, if compacted away already).
       const head = (await storage.headSeqs([BOARD])).get(BOARD) ?? 0;
       if (head > 0 && storage.damage(BOARD, 1 + rng.int(head))) damaged = true;
+    } else if (roll < 0.98) {
+      // A node loses Redis, or gets it back (and catches up every board it holds).
+      const { bus } = rng.pick(nodes);
+      bus.down = !bus.down;
     } else {
       for (let i = rng.int(3); i >= 0; i--) await turn();
     }
@@ -178,7 +183,10 @@ async function run(seed: number, steps: number) {
   // Heal: storage back everywhere, deliver everything, let every client resync twice (to send
   // what it holds, then to receive what the others sent), with the nodes reading what they
   // missed in between.
-  for (const node of nodes) node.outage.down = false;
+  for (const node of nodes) {
+    node.outage.down = false;
+    node.bus.down = false;
+  }
   notices.fireAll();
   while (network.inFlight.length > 0) network.deliver(0, 'deliver');
   await Promise.all(background);

@@ -52,7 +52,10 @@ export class FuzzNetwork {
 export class FuzzBus implements ClusterBus {
   readonly boards = new Map<string, (message: BoardMessage) => void>();
   readonly #nodeHandlers: ((message: NodeMessage) => void)[] = [];
+  readonly #reconnectHandlers: (() => void)[] = [];
   closed = false;
+  /** Cut off from Redis: nothing it publishes goes out, nothing reaches it. */
+  #down = false;
 
   constructor(
     readonly nodeId: string,
@@ -60,7 +63,18 @@ export class FuzzBus implements ClusterBus {
   ) {}
 
   get connected(): boolean {
-    return !this.closed;
+    return !this.closed && !this.#down;
+  }
+
+  get down(): boolean {
+    return this.#down;
+  }
+
+  /** Cuts the node off from Redis, or brings it back: then the node catches up (`onReconnect`). */
+  set down(down: boolean) {
+    const back = this.#down && !down;
+    this.#down = down;
+    if (back && !this.closed) for (const handler of this.#reconnectHandlers) handler();
   }
 
   async subscribeBoard(boardId: string, handler: (message: BoardMessage) => void): Promise<void> {
@@ -72,18 +86,20 @@ export class FuzzBus implements ClusterBus {
   }
 
   publishBoard(message: BoardMessage): void {
-    if (!this.closed) this.network.send(this, message);
+    if (this.connected) this.network.send(this, message);
   }
 
   publishNode(message: NodeMessage): void {
-    if (!this.closed) this.network.send(this, message);
+    if (this.connected) this.network.send(this, message);
   }
 
   onNodeMessage(handler: (message: NodeMessage) => void): void {
     this.#nodeHandlers.push(handler);
   }
 
-  onReconnect(): void {}
+  onReconnect(handler: () => void): void {
+    this.#reconnectHandlers.push(handler);
+  }
 
   async ping(): Promise<void> {}
 
@@ -92,7 +108,7 @@ export class FuzzBus implements ClusterBus {
   }
 
   receive(message: BoardMessage | NodeMessage): void {
-    if (this.closed) return;
+    if (!this.connected) return;
     if ('boardId' in message) this.boards.get(message.boardId)?.(message);
     else for (const handler of this.#nodeHandlers) handler(message);
   }
