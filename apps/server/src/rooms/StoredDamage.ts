@@ -15,13 +15,14 @@ export interface DamageHost {
 
 const NOTHING = new Uint8Array([0]);
 
-/** Periodic checks after damage was read at which the others are asked again, whatever it lacks. */
+/** Periodic checks in a row, from the second after a request, at which it is asked again. */
 const REPAIR_RETRIES = 3;
 /** After the retries, requests at checks numbered by a power of two up to this, then every this. */
 const LATE_EVERY = 64;
 
 /** A periodic check at which an open request is asked again (see `StoredDamage`). */
 function asksAt(check: number): boolean {
+  // The first check may come right after the request: its answers may be on their way.
   if (check <= 1) return false;
   if (check <= 1 + REPAIR_RETRIES) return true;
   return check <= LATE_EVERY ? (check & (check - 1)) === 0 : check % LATE_EVERY === 0;
@@ -110,7 +111,6 @@ export class StoredDamage {
       }
       return;
     }
-    // The first check may come right after the request: its answers may be on their way.
     if (asksAt(++this.#checks)) this.#send();
   }
 
