@@ -62,4 +62,47 @@ describe('awareness', () => {
     await vi.waitFor(() => expect(names(b)).not.toContain('Ada'), { timeout: 1000, interval: 10 });
     await expectConverged([b.doc, b.doc]);
   });
+
+  it('a client whose connection dropped is shown again as soon as it is back', async () => {
+    server = await startServer();
+    const a = connectPeer(server.url, 'back');
+    const b = connectPeer(server.url, 'back');
+    peers = [a, b];
+    await Promise.all(peers.map(whenLive));
+    a.provider.awareness.setLocalState({ name: 'Ada' });
+    await vi.waitFor(() => expect(names(b)).toContain('Ada'), { timeout: 5000 });
+
+    b.provider.awareness.setLocalState({ name: 'Bob' });
+    await vi.waitFor(
+      () => {
+        expect(names(a)).toEqual(['Ada', 'Bob']);
+        expect(names(b)).toEqual(['Ada', 'Bob']);
+      },
+      { timeout: 5000 },
+    );
+
+    // The network drops A: the others lose its state, and it theirs; it reconnects by itself.
+    const removed = { fromA: false, fromB: false };
+    const removedFrom = (peer: Peer, key: keyof typeof removed, id: number) =>
+      peer.provider.awareness.on('change', ({ removed: ids }: { removed: number[] }) => {
+        if (ids.includes(id)) removed[key] = true;
+      });
+    removedFrom(a, 'fromA', b.doc.clientID);
+    removedFrom(b, 'fromB', a.doc.clientID);
+    a.provider.socket.io.engine.close();
+    await vi.waitFor(() => expect(removed).toEqual({ fromA: true, fromB: true }), {
+      timeout: 1000,
+      interval: 10,
+    });
+    // Neither state changed meanwhile (same clocks): each side still takes the other's back at
+    // once, not when the awareness renews it (every 15 s).
+    await vi.waitFor(
+      () => {
+        expect(names(a)).toEqual(['Ada', 'Bob']);
+        expect(names(b)).toEqual(['Ada', 'Bob']);
+      },
+      { timeout: 1000, interval: 10 },
+    );
+    await expectConverged([a.doc, b.doc]);
+  });
 });

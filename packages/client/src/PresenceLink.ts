@@ -41,17 +41,31 @@ export class PresenceLink {
     applyAwarenessUpdate(this.awareness, update, this.origin);
   }
 
-  /** Joined: this client's own state, if it has one, for the board's other members. */
+  /**
+   * Joined: this client's own state, if it has one, for the board's other members. Set again,
+   * which gives it a newer clock: when this client's last connection went, the server and the
+   * others removed its state at the clock it had (PROTOCOL.md §7), and would ignore it at that
+   * clock, so an idle client would stay hidden until its awareness renews it (every 15 s).
+   */
   announce(): void {
-    if (this.awareness.getLocalState() !== null) this.#send([this.awareness.clientID]);
+    const state = this.awareness.getLocalState();
+    // The update it causes is sent by `#onLocal` (joined by now).
+    if (state !== null) this.awareness.setLocalState(state);
   }
 
-  /** Off the board or the connection: the others' states would go stale. */
+  /**
+   * Off the board or the connection: the others' states would go stale. Their clocks are
+   * forgotten too: the next join's answer brings their states at the clocks they have now, which
+   * may be the ones removed here (an idle client), and must not be ignored as old.
+   */
   forgetOthers(): void {
     const others = [...this.awareness.getStates().keys()].filter(
       (id) => id !== this.awareness.clientID,
     );
     removeAwarenessStates(this.awareness, others, this.origin);
+    for (const id of this.awareness.meta.keys()) {
+      if (id !== this.awareness.clientID) this.awareness.meta.delete(id);
+    }
   }
 
   readonly #onLocal = (
