@@ -102,6 +102,23 @@ async function editorsOnEveryNode(boardId: string): Promise<Peer[]> {
   return clients;
 }
 
+/** How many states (its own included) a member's presence shows. */
+const seen = (p: Peer) => p.provider.awareness.getStates().size;
+
+/** A member of `boardId` on each of the three nodes, each with a state the others all show. */
+async function presentOnEveryNode(boardId: string): Promise<Peer[]> {
+  const members = [0, 1, 2].map((node) => peer(node, boardId));
+  await Promise.all(members.map(whenLive));
+  members.forEach((p, i) => {
+    p.provider.awareness.setLocalState({ user: { name: `member ${i + 1}` } });
+  });
+  await vi.waitFor(() => expect(members.map(seen)).toEqual([3, 3, 3]), {
+    timeout: 5000,
+    interval: 20,
+  });
+  return members;
+}
+
 describe('cluster failures', () => {
   it('kill -9 of a node mid-edit: its clients resync elsewhere, every acked edit is kept, its cursors vanish', async () => {
     const boardId = newBoard();
@@ -190,6 +207,54 @@ describe('cluster failures', () => {
     addShape(clients[0]!, 'after');
     await expectConverged(clients.slice(0, 3).map((p) => p.doc));
     report({ test: 'redis outage', rounds, edits: 6 * rounds, reconvergedMs });
+  });
+
+  it("presence after a Redis outage past the nodes' silence: every idle member is shown again at once", async () => {
+    const members = await presentOnEveryNode(newBoard());
+    const setAt = Date.now();
+
+    // Without Redis, each node finds the others silent (3 s) and drops their members' cursors.
+    await cluster.redis.kill('SIGKILL');
+    await vi.waitFor(() => expect(members.map(seen)).toEqual([1, 1, 1]), {
+      timeout: 10_000,
+      interval: 20,
+    });
+    await cluster.redis.restart();
+    const back = Date.now();
+    // Nobody changed their state: the nodes take the same states back when they hear each
+    // other again, not 15 s after they were set, when each awareness renews its own.
+    await vi.waitFor(() => expect(members.map(seen)).toEqual([3, 3, 3]), {
+      timeout: 5000,
+      interval: 20,
+    });
+    const shownMs = Date.now() - back;
+    expect(Date.now() - setAt).toBeLessThan(15_000);
+    report({ test: 'presence after a Redis outage', shownMs });
+  });
+
+  it('presence after a node stalls past its silence (SIGSTOP): its idle members are shown again once it resumes', async () => {
+    const members = await presentOnEveryNode(newBoard());
+    const setAt = Date.now();
+
+    // Node 3 stops running (a long pause, a frozen VM): no bus reconnect anywhere, only silence.
+    const stalled = cluster.nodes[2]!;
+    stalled.child.kill('SIGSTOP');
+    try {
+      await vi.waitFor(() => expect(members.slice(0, 2).map(seen)).toEqual([2, 2]), {
+        timeout: 10_000,
+        interval: 20,
+      });
+    } finally {
+      stalled.child.kill('SIGCONT');
+    }
+    const resumed = Date.now();
+    await vi.waitFor(() => expect(members.map(seen)).toEqual([3, 3, 3]), {
+      timeout: 5000,
+      interval: 20,
+    });
+    const shownMs = Date.now() - resumed;
+    expect(Date.now() - setAt).toBeLessThan(15_000);
+    report({ test: 'presence after a stall', shownMs });
   });
 
   it('Redis drops subscribers past their output buffer limit: the nodes resubscribe and catch up', async () => {

@@ -35,6 +35,8 @@ export interface BoardSubscription {
 
 const DEFAULT_HEARTBEAT_MS = 1000;
 const DEFAULT_DEAD_AFTER_MS = 3000;
+/** Silent nodes whose dropped presence is remembered, the latest ones. */
+const MAX_SILENT_NODES = 256;
 
 /**
  * This node's place in the cluster: subscribes each board before it is loaded (so nothing
@@ -48,6 +50,8 @@ export class ClusterNode {
   readonly #directory: NodeDirectory;
   readonly #agreement: ConfigAgreement | null;
   readonly #replicas = new Map<string, { room: BoardRoom; replica: BoardReplica }>();
+  /** Nodes found silent, and the boards where their members' presence was dropped then. */
+  readonly #droppedPresence = new Map<string, Set<string>>();
 
   constructor(options: ClusterNodeOptions) {
     this.#options = options;
@@ -63,6 +67,7 @@ export class ClusterNode {
       deadAfterMs: options.deadAfterMs ?? DEFAULT_DEAD_AFTER_MS,
       ...(config ? { config } : {}),
       onGone: (nodeId, reason) => this.#nodeGone(nodeId, reason),
+      onBack: (nodeId) => this.#nodeBack(nodeId),
     });
     options.bus.onNodeMessage((message) => {
       options.metrics?.nodesAlive.set(this.#directory.alive.length);
@@ -133,8 +138,9 @@ export class ClusterNode {
     this.#options.logger.info({ node: nodeId, reason }, 'node left the cluster');
     this.#options.metrics?.nodesAlive.set(this.#directory.alive.length);
     this.#agreement?.forget(nodeId);
+    const dropped = new Set<string>();
     for (const [boardId, { room, replica }] of this.#replicas) {
-      room.dropNode(nodeId);
+      if (room.dropNode(nodeId) > 0) dropped.add(boardId);
       replica.nodeGone(nodeId).catch((error: unknown) => {
         this.#options.logger.error(
           { boardId, node: nodeId, err: error },
@@ -142,6 +148,25 @@ export class ClusterNode {
         );
       });
     }
+    if (reason === 'silent' && dropped.size > 0) {
+      this.#droppedPresence.set(nodeId, dropped);
+      // Nodes that never come back (a pod replaced under a new id) are forgotten in time.
+      if (this.#droppedPresence.size > MAX_SILENT_NODES) {
+        this.#droppedPresence.delete(this.#droppedPresence.keys().next().value!);
+      }
+    }
+  }
+
+  /**
+   * A node found silent speaks again (it was cut off from Redis, or stalled): the boards where
+   * its members' presence was dropped ask for it again. It does the same for any of this node's
+   * it dropped, once it hears this node again.
+   */
+  #nodeBack(nodeId: string): void {
+    this.#options.logger.info({ node: nodeId }, 'node is back in the cluster');
+    const boards = this.#droppedPresence.get(nodeId);
+    this.#droppedPresence.delete(nodeId);
+    for (const boardId of boards ?? []) this.#replicas.get(boardId)?.replica.announce();
   }
 
   #reconnected(): void {

@@ -13,7 +13,15 @@ export interface NodeDirectoryOptions {
   config?: ConfigFingerprint;
   /** A node died (silent too long) or left (`bye`): drop what it owned. */
   onGone: (nodeId: string, reason: 'silent' | 'bye') => void;
+  /**
+   * A node found silent is heard again (it was cut off from Redis, or stalled, not dead): what
+   * was dropped of it may be asked for again.
+   */
+  onBack?: (nodeId: string) => void;
 }
+
+/** Silent nodes remembered for `onBack`, the latest ones. */
+const MAX_SILENT = 256;
 
 /**
  * Which other nodes are alive, from their heartbeats (and any other message they send). A node
@@ -23,6 +31,8 @@ export interface NodeDirectoryOptions {
 export class NodeDirectory {
   readonly #options: NodeDirectoryOptions;
   readonly #lastHeard = new Map<string, number>();
+  /** Nodes found silent and not heard since. */
+  readonly #silent = new Set<string>();
   #timer: NodeJS.Timeout | null = null;
 
   constructor(options: NodeDirectoryOptions) {
@@ -54,6 +64,7 @@ export class NodeDirectory {
   /** Any message from `nodeId` proves it alive. */
   heard(nodeId: string): void {
     this.#lastHeard.set(nodeId, this.#options.clock.now());
+    if (this.#silent.delete(nodeId)) this.#options.onBack?.(nodeId);
   }
 
   /** Stops heartbeats and tells the others this node leaves. */
@@ -71,6 +82,11 @@ export class NodeDirectory {
 
   #gone(nodeId: string, reason: 'silent' | 'bye'): void {
     this.#lastHeard.delete(nodeId);
+    if (reason === 'silent') {
+      this.#silent.add(nodeId);
+      // Nodes that never come back (a pod replaced under a new id) are forgotten in time.
+      if (this.#silent.size > MAX_SILENT) this.#silent.delete(this.#silent.values().next().value!);
+    } else this.#silent.delete(nodeId);
     this.#options.onGone(nodeId, reason);
   }
 }

@@ -1,4 +1,5 @@
 import { type AwarenessEntry, ErrorCode, ProtocolError } from '@drawbridge/protocol';
+import * as encoding from 'lib0/encoding';
 import {
   Awareness,
   applyAwarenessUpdate,
@@ -120,13 +121,15 @@ export class AwarenessRegistry {
       owned?.add(id);
       this.#owners.set(id, memberId);
     }
-    return this.#apply(update, memberId);
+    return this.#apply(this.#welcomeBack(update, entries), memberId);
   }
 
   /**
    * Applies states another node accepted from its members. Entries for ids a member of this node
    * owns are left out (the other node was told by an impostor or raced us); the rest become
-   * owned by that node. Returns the client ids that changed.
+   * owned by that node. A removal by the node that owns the id applies whatever its clock: this
+   * node may have made the state's clock newer than that node's (`#welcomeBack`). Returns the
+   * client ids that changed.
    */
   applyRemote(update: Uint8Array, entries: AwarenessEntry[], nodeId: string): number[] {
     const owner = remoteOwner(nodeId);
@@ -135,11 +138,44 @@ export class AwarenessRegistry {
       return current !== undefined && !current.startsWith(REMOTE_PREFIX);
     });
     if (contested) return [];
+    const removals = entries
+      .filter(({ clientID, state }) => state === null && this.#owners.get(clientID) === owner)
+      .map(({ clientID }) => clientID);
     for (const { clientID, state } of entries) {
       if (state === null) this.#owners.delete(clientID);
       else this.#owners.set(clientID, owner);
     }
-    return this.#apply(update, owner);
+    const changed = this.#apply(this.#welcomeBack(update, entries), owner);
+    const left = removals.filter((id) => this.awareness.getStates().has(id));
+    if (left.length === 0) return changed;
+    removeAwarenessStates(this.awareness, left, owner);
+    return [...changed, ...left];
+  }
+
+  /**
+   * `update`, with the clock of each state that comes back at the clock it was removed at made
+   * one newer. A removal keeps the state's clock, and y-protocols ignores the same clock after
+   * it: a client whose connection went, back on a new one, or a node's members after the others
+   * dropped it as silent (a Redis outage, a stall) and it answers their query, would otherwise
+   * stay hidden until the state changes or its awareness renews it (every 15 s). Made newer here,
+   * it is also newer for every member and node this one relays it to, which all saw the removal.
+   * `BoardProvider` sends its state at a newer clock on every rejoin; other clients need not.
+   */
+  #welcomeBack(update: Uint8Array, entries: AwarenessEntry[]): Uint8Array {
+    const { meta, states } = this.awareness;
+    const back = (entry: AwarenessEntry) =>
+      entry.state !== null &&
+      !states.has(entry.clientID) &&
+      meta.get(entry.clientID)?.clock === entry.clock;
+    if (!entries.some(back)) return update;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, entries.length);
+    for (const entry of entries) {
+      encoding.writeVarUint(encoder, entry.clientID);
+      encoding.writeVarUint(encoder, back(entry) ? entry.clock + 1 : entry.clock);
+      encoding.writeVarString(encoder, JSON.stringify(entry.state));
+    }
+    return encoding.toUint8Array(encoder);
   }
 
   /** Removes a member and its states. Returns the client ids removed. */

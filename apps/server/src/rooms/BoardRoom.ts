@@ -292,9 +292,11 @@ export class BoardRoom {
     return this.registry.encode(clientIds);
   }
 
-  /** Another node is gone: its members' states vanish here too. */
-  dropNode(nodeId: string): void {
-    this.#awarenessChanged(this.registry.dropNode(nodeId), null, false);
+  /** Another node is gone: its members' states vanish here too. Returns how many did. */
+  dropNode(nodeId: string): number {
+    const removed = this.registry.dropNode(nodeId);
+    this.#awarenessChanged(removed, null, false);
+    return removed.length;
   }
 
   /** Storage holds records this doc lacks (a gap): read them soon. */

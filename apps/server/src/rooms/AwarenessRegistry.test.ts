@@ -1,0 +1,117 @@
+import { scanAwarenessUpdate } from '@drawbridge/protocol';
+import { describe, expect, it } from 'vitest';
+import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { AwarenessRegistry } from './AwarenessRegistry.js';
+
+/** A client's awareness, its own state set `changes` times. */
+function client(state: Record<string, unknown>, changes = 1) {
+  const awareness = new Awareness(new Y.Doc());
+  for (let i = 0; i < changes; i++) awareness.setLocalState({ ...state, i });
+  const update = () => encodeAwarenessUpdate(awareness, [awareness.clientID]);
+  return { id: awareness.clientID, update };
+}
+
+/** Another member of the board, applying what the registry relays to it. */
+function viewer() {
+  const awareness = new Awareness(new Y.Doc());
+  awareness.setLocalState(null);
+  return {
+    take: (update: Uint8Array) => applyAwarenessUpdate(awareness, update, 'server'),
+    has: (id: number) => awareness.getStates().has(id),
+  };
+}
+
+const registry = () => new AwarenessRegistry(new Y.Doc(), 4, () => {});
+const clockOf = (update: Uint8Array) => scanAwarenessUpdate(update)[0]!.clock;
+
+describe('AwarenessRegistry', () => {
+  it('takes back a client whose connection went, sent again at the same clock, one clock newer', () => {
+    const board = registry();
+    const other = viewer();
+    const ada = client({ name: 'Ada' }, 3);
+    board.addMember('conn-1');
+    const sent = ada.update();
+    other.take(board.encode(board.applyLocal(sent, scanAwarenessUpdate(sent), 'conn-1')));
+    expect(other.has(ada.id)).toBe(true);
+
+    // The connection goes: its state is removed at the clock it had, here and for the others.
+    other.take(board.encode(board.removeMember('conn-1')));
+    expect(other.has(ada.id)).toBe(false);
+
+    // Back on a new connection with the same state (a client that does not renew it first).
+    board.addMember('conn-2');
+    const again = ada.update();
+    const changed = board.applyLocal(again, scanAwarenessUpdate(again), 'conn-2');
+    expect(changed).toEqual([ada.id]);
+    const relay = board.encode(changed);
+    expect(clockOf(relay)).toBe(clockOf(again) + 1);
+    other.take(relay);
+    expect(other.has(ada.id)).toBe(true);
+  });
+
+  it('still ignores a state older than the one removed, and a copy of a live one', () => {
+    const board = registry();
+    const old = client({ name: 'Ada' }, 1);
+    board.addMember('conn-1');
+    const first = old.update();
+    board.applyLocal(first, scanAwarenessUpdate(first), 'conn-1');
+    // A copy of the live state at its own clock changes nothing.
+    expect(board.applyLocal(first, scanAwarenessUpdate(first), 'conn-1')).toEqual([]);
+
+    // Removed at the state's clock, the state comes back one clock newer.
+    board.removeMember('conn-1');
+    board.addMember('conn-2');
+    board.applyLocal(first, scanAwarenessUpdate(first), 'conn-2');
+    expect(clockOf(board.encode([old.id]))).toBe(clockOf(first) + 1);
+    board.removeMember('conn-2');
+    // Removed at that newer clock now: the same state is older and stays out.
+    board.addMember('conn-3');
+    expect(board.applyLocal(first, scanAwarenessUpdate(first), 'conn-3')).toEqual([]);
+    expect(board.awareness.getStates().has(old.id)).toBe(false);
+  });
+
+  it("takes back a node's members after it was dropped as silent, and its removals after that", () => {
+    const board = registry();
+    const other = viewer();
+    const bob = client({ name: 'Bob' }, 2);
+    const announced = bob.update();
+    other.take(
+      board.encode(board.applyRemote(announced, scanAwarenessUpdate(announced), 'node-2')),
+    );
+    // Node 2 falls silent (a Redis outage): its members' states are dropped here.
+    other.take(board.encode(board.dropNode('node-2')));
+    expect(other.has(bob.id)).toBe(false);
+
+    // Back, it answers a query with the same states, at the same clocks.
+    const changed = board.applyRemote(announced, scanAwarenessUpdate(announced), 'node-2');
+    expect(changed).toEqual([bob.id]);
+    other.take(board.encode(changed));
+    expect(other.has(bob.id)).toBe(true);
+
+    // Bob leaves node 2, which removes his state at the clock it knows, older than the one
+    // here: the removal still applies, here and for the others.
+    const removal = encodeRemoval(bob.id, clockOf(announced));
+    const removed = board.applyRemote(removal, scanAwarenessUpdate(removal), 'node-2');
+    expect(removed).toEqual([bob.id]);
+    other.take(board.encode(removed));
+    expect(other.has(bob.id)).toBe(false);
+  });
+
+  it('does not let a node remove a state another node owns, whatever its clock', () => {
+    const board = registry();
+    const bob = client({ name: 'Bob' }, 1);
+    const announced = bob.update();
+    board.applyRemote(announced, scanAwarenessUpdate(announced), 'node-2');
+    const removal = encodeRemoval(bob.id, 0);
+    expect(board.applyRemote(removal, scanAwarenessUpdate(removal), 'node-3')).toEqual([]);
+    expect(board.awareness.getStates().has(bob.id)).toBe(true);
+  });
+});
+
+/** A y-protocols awareness update removing `clientID` at `clock`. */
+function encodeRemoval(clientID: number, clock: number): Uint8Array {
+  const awareness = new Awareness(new Y.Doc());
+  awareness.meta.set(clientID, { clock, lastUpdated: 0 });
+  return encodeAwarenessUpdate(awareness, [clientID]);
+}
