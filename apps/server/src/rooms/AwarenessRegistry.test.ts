@@ -9,7 +9,8 @@ function client(state: Record<string, unknown>, changes = 1) {
   const awareness = new Awareness(new Y.Doc());
   for (let i = 0; i < changes; i++) awareness.setLocalState({ ...state, i });
   const update = () => encodeAwarenessUpdate(awareness, [awareness.clientID]);
-  return { id: awareness.clientID, update };
+  const set = (next: Record<string, unknown>) => awareness.setLocalState(next);
+  return { id: awareness.clientID, update, set };
 }
 
 /** Another member of the board, applying what the registry relays to it. */
@@ -19,6 +20,7 @@ function viewer() {
   return {
     take: (update: Uint8Array) => applyAwarenessUpdate(awareness, update, 'server'),
     has: (id: number) => awareness.getStates().has(id),
+    state: (id: number) => awareness.getStates().get(id),
   };
 }
 
@@ -48,27 +50,38 @@ describe('AwarenessRegistry', () => {
     expect(clockOf(relay)).toBe(clockOf(again) + 1);
     other.take(relay);
     expect(other.has(ada.id)).toBe(true);
+
+    // Its next change comes at the clock the board gave the one before: it is still newer.
+    ada.set({ name: 'Ada', cursor: 1 });
+    const next = ada.update();
+    expect(board.applyLocal(next, scanAwarenessUpdate(next), 'conn-2')).toEqual([ada.id]);
+    other.take(board.encode([ada.id]));
+    expect(other.state(ada.id)).toMatchObject({ cursor: 1 });
+
+    // Gone and back idle once more: taken back again.
+    other.take(board.encode(board.removeMember('conn-2')));
+    board.addMember('conn-3');
+    expect(board.applyLocal(next, scanAwarenessUpdate(next), 'conn-3')).toEqual([ada.id]);
+    other.take(board.encode([ada.id]));
+    expect(other.state(ada.id)).toMatchObject({ cursor: 1 });
   });
 
   it('still ignores a state older than the one removed, and a copy of a live one', () => {
     const board = registry();
-    const old = client({ name: 'Ada' }, 1);
+    const ada = client({ name: 'Ada' }, 1);
+    const older = ada.update();
+    ada.set({ name: 'Ada', cursor: 1 });
+    const newer = ada.update();
     board.addMember('conn-1');
-    const first = old.update();
-    board.applyLocal(first, scanAwarenessUpdate(first), 'conn-1');
+    board.applyLocal(newer, scanAwarenessUpdate(newer), 'conn-1');
     // A copy of the live state at its own clock changes nothing.
-    expect(board.applyLocal(first, scanAwarenessUpdate(first), 'conn-1')).toEqual([]);
+    expect(board.applyLocal(newer, scanAwarenessUpdate(newer), 'conn-1')).toEqual([]);
 
-    // Removed at the state's clock, the state comes back one clock newer.
     board.removeMember('conn-1');
     board.addMember('conn-2');
-    board.applyLocal(first, scanAwarenessUpdate(first), 'conn-2');
-    expect(clockOf(board.encode([old.id]))).toBe(clockOf(first) + 1);
-    board.removeMember('conn-2');
-    // Removed at that newer clock now: the same state is older and stays out.
-    board.addMember('conn-3');
-    expect(board.applyLocal(first, scanAwarenessUpdate(first), 'conn-3')).toEqual([]);
-    expect(board.awareness.getStates().has(old.id)).toBe(false);
+    // A state from before the one removed stays out.
+    expect(board.applyLocal(older, scanAwarenessUpdate(older), 'conn-2')).toEqual([]);
+    expect(board.awareness.getStates().has(ada.id)).toBe(false);
   });
 
   it("takes back a node's members after it was dropped as silent, and its removals after that", () => {
@@ -89,9 +102,16 @@ describe('AwarenessRegistry', () => {
     other.take(board.encode(changed));
     expect(other.has(bob.id)).toBe(true);
 
+    // His next change, at the clock this board gave the last one, is taken.
+    bob.set({ name: 'Bob', cursor: 1 });
+    const next = bob.update();
+    expect(board.applyRemote(next, scanAwarenessUpdate(next), 'node-2')).toEqual([bob.id]);
+    other.take(board.encode([bob.id]));
+    expect(other.state(bob.id)).toMatchObject({ cursor: 1 });
+
     // Bob leaves node 2, which removes his state at the clock it knows, older than the one
     // here: the removal still applies, here and for the others.
-    const removal = encodeRemoval(bob.id, clockOf(announced));
+    const removal = encodeRemoval(bob.id, clockOf(next));
     const removed = board.applyRemote(removal, scanAwarenessUpdate(removal), 'node-2');
     expect(removed).toEqual([bob.id]);
     other.take(board.encode(removed));

@@ -27,6 +27,8 @@ export class AwarenessRegistry {
   readonly #members = new Map<string, Set<number> | null>();
   /** Client id -> owner: a local member id, or `node:<id>`. */
   readonly #owners = new Map<number, string>();
+  /** Client id -> what this board adds to the clocks sent for it (see `#welcomeBack`). */
+  readonly #offsets = new Map<number, number>();
 
   constructor(
     doc: Y.Doc,
@@ -153,28 +155,37 @@ export class AwarenessRegistry {
   }
 
   /**
-   * `update`, with the clock of each state that comes back at the clock it was removed at made
-   * one newer. A removal keeps the state's clock, and y-protocols ignores the same clock after
-   * it: a client whose connection went, back on a new one, or a node's members after the others
-   * dropped it as silent (a Redis outage, a stall) and it answers their query, would otherwise
-   * stay hidden until the state changes or its awareness renews it (every 15 s). Made newer here,
-   * it is also newer for every member and node this one relays it to, which all saw the removal.
-   * `BoardProvider` sends its state at a newer clock on every rejoin; other clients need not.
+   * `update`, in this board's clocks. A removal keeps the state's clock, and y-protocols ignores
+   * the same clock after it: a client whose connection went, back on a new one, or a node's
+   * members after the others dropped it as silent (a Redis outage, a stall) and it answers their
+   * query, would stay hidden until the state changes or its awareness renews it (every 15 s). So
+   * a state that comes back at the clock it was removed at is taken one clock newer, here and
+   * for every member and node this one relays it to (they all saw the removal), and from then on
+   * every clock its owner sends for that id is counted one higher here (`#offsets`): its next
+   * change is newer, not a repeat of the clock this board gave it. `BoardProvider` sends its
+   * state at a newer clock on every rejoin; other clients need not.
    */
   #welcomeBack(update: Uint8Array, entries: AwarenessEntry[]): Uint8Array {
     const { meta, states } = this.awareness;
-    const back = (entry: AwarenessEntry) =>
-      entry.state !== null &&
-      !states.has(entry.clientID) &&
-      meta.get(entry.clientID)?.clock === entry.clock;
-    if (!entries.some(back)) return update;
+    let rewritten = false;
+    const clocks = entries.map(({ clientID, clock, state }) => {
+      const offset = this.#offsets.get(clientID) ?? 0;
+      let ours = clock + offset;
+      if (state !== null && !states.has(clientID) && meta.get(clientID)?.clock === ours) {
+        ours++;
+        this.#offsets.set(clientID, offset + 1);
+      }
+      if (ours !== clock) rewritten = true;
+      return ours;
+    });
+    if (!rewritten) return update;
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, entries.length);
-    for (const entry of entries) {
-      encoding.writeVarUint(encoder, entry.clientID);
-      encoding.writeVarUint(encoder, back(entry) ? entry.clock + 1 : entry.clock);
-      encoding.writeVarString(encoder, JSON.stringify(entry.state));
-    }
+    entries.forEach(({ clientID, state }, i) => {
+      encoding.writeVarUint(encoder, clientID);
+      encoding.writeVarUint(encoder, clocks[i]!);
+      encoding.writeVarString(encoder, JSON.stringify(state));
+    });
     return encoding.toUint8Array(encoder);
   }
 
