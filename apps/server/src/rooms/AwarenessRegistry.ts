@@ -129,9 +129,7 @@ export class AwarenessRegistry {
   /**
    * Applies states another node accepted from its members. Entries for ids a member of this node
    * owns are left out (the other node was told by an impostor or raced us); the rest become
-   * owned by that node. A removal by the node that owns the id applies whatever its clock: this
-   * node may have made the state's clock newer than that node's (`#welcomeBack`). Returns the
-   * client ids that changed.
+   * owned by that node. Returns the client ids that changed.
    */
   applyRemote(update: Uint8Array, entries: AwarenessEntry[], nodeId: string): number[] {
     const owner = remoteOwner(nodeId);
@@ -140,18 +138,11 @@ export class AwarenessRegistry {
       return current !== undefined && !current.startsWith(REMOTE_PREFIX);
     });
     if (contested) return [];
-    const removals = entries
-      .filter(({ clientID, state }) => state === null && this.#owners.get(clientID) === owner)
-      .map(({ clientID }) => clientID);
     for (const { clientID, state } of entries) {
       if (state === null) this.#owners.delete(clientID);
       else this.#owners.set(clientID, owner);
     }
-    const changed = this.#apply(this.#welcomeBack(update, entries), owner);
-    const left = removals.filter((id) => this.awareness.getStates().has(id));
-    if (left.length === 0) return changed;
-    removeAwarenessStates(this.awareness, left, owner);
-    return [...changed, ...left];
+    return this.#apply(this.#welcomeBack(update, entries), owner);
   }
 
   /**
