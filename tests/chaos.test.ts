@@ -1,6 +1,6 @@
 /**
- * Real clients under random failures: `BoardProvider`s (the client every app uses) edit one
- * board through real Drawbridge processes while a seeded schedule cuts their connections, takes
+ * Real clients under random failures: `BoardProvider`s (the client every app uses), over
+ * WebSocket and long-polling, edit one board through real Drawbridge processes while a seeded schedule cuts their connections, takes
  * them offline and back, moves them to other nodes, and kills (-9) or stops (SIGTERM) the
  * servers and restarts them on the same port; in the cluster, Redis dies and comes back too.
  * Tabs close once saved (a new client takes their place): what they held, only the servers keep.
@@ -185,11 +185,15 @@ async function run(seed: number, start: () => Promise<Servers>): Promise<Record<
     const up = Array.from({ length: s.count }, (_, i) => i).filter((i) => s.running(i));
     return up.length > 0 ? rng.pick(up) : undefined;
   };
-  /** Each client: its document, its provider now, and whether it went offline on purpose. */
+  /**
+   * Each client: its document, its provider now, whether it went offline on purpose, and its
+   * transport (the last two long-poll, as behind a proxy that refuses WebSocket upgrades).
+   */
   const clients = Array.from({ length: CLIENTS }, (_, i) => {
-    const peer = connectPeer(s.url(i % s.count), BOARD);
+    const transports: ('websocket' | 'polling')[] = [i < CLIENTS - 2 ? 'websocket' : 'polling'];
+    const peer = connectPeer(s.url(i % s.count), BOARD, { transports });
     peers.push(peer);
-    return { name: `c${i}`, doc: peer.doc, peer, offline: false };
+    return { name: `c${i}`, doc: peer.doc, peer, offline: false, transports };
   });
   await Promise.all(clients.map((c) => whenLive(c.peer)));
   /** What each closed tab held when it closed, saved. */
@@ -227,6 +231,7 @@ async function run(seed: number, start: () => Promise<Servers>): Promise<Record<
         client.peer = connectPeer(s.url(node), BOARD, {
           doc: client.doc,
           awareness: provider.awareness,
+          transports: client.transports,
         });
         peers.push(client.peer);
         client.offline = false;
@@ -259,7 +264,9 @@ async function run(seed: number, start: () => Promise<Servers>): Promise<Record<
         closed.push({ name: client.name, update: Y.encodeStateAsUpdate(client.doc) });
         client.peer.provider.destroy();
         client.name = `${client.name}'`;
-        client.peer = connectPeer(s.url(liveNode() ?? 0), BOARD);
+        client.peer = connectPeer(s.url(liveNode() ?? 0), BOARD, {
+          transports: client.transports,
+        });
         peers.push(client.peer);
         client.doc = client.peer.doc;
         client.offline = false;
