@@ -257,6 +257,35 @@ describe('cluster failures', () => {
     report({ test: 'presence after a stall', shownMs });
   });
 
+  it('presence after a node restarts under its id within its silence: its members, moved elsewhere, are shown', async () => {
+    const boardId = newBoard();
+    const [moving, watcher] = [peer(0, boardId), peer(1, boardId)];
+    await Promise.all([moving, watcher].map(whenLive));
+    moving.provider.awareness.setLocalState({ user: { name: 'moving' } });
+    const shown = () =>
+      watcher.provider.awareness.getStates().get(moving.doc.clientID) as
+        | { cursor?: number }
+        | undefined;
+    await vi.waitFor(() => expect(shown()).toBeDefined(), { timeout: 5000, interval: 20 });
+
+    // Node 1 dies and is back under the same NODE_ID (a StatefulSet's pod) before the others
+    // find it silent; its client meanwhile moved to node 2, as a load balancer sends it.
+    const { port } = cluster.nodes[0]!;
+    await cluster.nodes[0]!.kill('SIGKILL');
+    const restarting = cluster.start(0, port);
+    moving.provider.socket.disconnect();
+    moving.provider.destroy();
+    const moved = peer(1, boardId, moving.doc);
+    moved.provider.awareness.setLocalState({ user: { name: 'moving' }, cursor: 1 });
+    await restarting;
+    await whenLive(moved);
+    moved.provider.awareness.setLocalStateField('cursor', 2);
+    await vi.waitFor(() => expect(shown()).toMatchObject({ cursor: 2 }), {
+      timeout: 2000,
+      interval: 20,
+    });
+  });
+
   it('Redis drops subscribers past their output buffer limit: the nodes resubscribe and catch up', async () => {
     // Redis closes a subscriber whose pending output passes the pubsub hard limit: here 64 KB,
     // so one paste of 200 KB, sent to every node holding its board (its own node included, as

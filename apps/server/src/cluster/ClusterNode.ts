@@ -7,7 +7,7 @@ import { BoardReplica } from './BoardReplica.js';
 import type { ClusterBus } from './Bus.js';
 import { ConfigAgreement, configFingerprint, type SharedSettings } from './ConfigAgreement.js';
 import type { BoardMessage } from './messages.js';
-import { NodeDirectory } from './NodeDirectory.js';
+import { type GoneReason, NodeDirectory } from './NodeDirectory.js';
 import type { NoticeTimer } from './noticeTimer.js';
 
 export interface ClusterNodeOptions {
@@ -134,7 +134,7 @@ export class ClusterNode {
     await this.bus.close();
   }
 
-  #nodeGone(nodeId: string, reason: 'silent' | 'bye'): void {
+  #nodeGone(nodeId: string, reason: GoneReason): void {
     this.#options.logger.info({ node: nodeId, reason }, 'node left the cluster');
     this.#options.metrics?.nodesAlive.set(this.#directory.alive.length);
     this.#agreement?.forget(nodeId);
@@ -148,7 +148,7 @@ export class ClusterNode {
         );
       });
     }
-    if (reason === 'silent' && dropped.size > 0) {
+    if (reason !== 'bye' && dropped.size > 0) {
       this.#droppedPresence.set(nodeId, dropped);
       // Nodes that never come back (a pod replaced under a new id) are forgotten in time.
       if (this.#droppedPresence.size > MAX_SILENT_NODES) {
@@ -158,9 +158,10 @@ export class ClusterNode {
   }
 
   /**
-   * A node found silent speaks again (it was cut off from Redis, or stalled): the boards where
-   * its members' presence was dropped ask for it again. It does the same for any of this node's
-   * it dropped, once it hears this node again.
+   * A node found silent speaks again (it was cut off from Redis, or stalled), or was restarted:
+   * the boards where its members' presence was dropped ask for it again (a restarted node's new
+   * members may have spoken before its first heartbeat). A node that found this one silent does
+   * the same once it hears it again.
    */
   #nodeBack(nodeId: string): void {
     this.#options.logger.info({ node: nodeId }, 'node is back in the cluster');

@@ -26,7 +26,8 @@ function harness() {
   return {
     directory,
     events,
-    beat: (node: string) => deliver({ type: 'heartbeat', node }),
+    beat: (node: string, instance?: string) =>
+      deliver({ type: 'heartbeat', node, ...(instance ? { instance } : {}) }),
     bye: (node: string) => deliver({ type: 'bye', node }),
     /** Time passes; the directory's own heartbeat (and sweep) runs once, no timer left. */
     advance(ms: number) {
@@ -55,5 +56,37 @@ describe('NodeDirectory', () => {
     h.bye('node-2');
     h.beat('node-2');
     expect(h.events).toEqual(['gone node-2 bye']);
+  });
+
+  it('finds a node restarted under the same id from its new instance: gone, then back', () => {
+    const h = harness();
+    h.beat('node-2', 'first');
+    h.beat('node-2', 'first');
+    h.beat('node-2', 'second');
+    expect(h.events).toEqual(['gone node-2 restarted', 'back node-2']);
+    // A node of an older version names no instance: nothing to tell.
+    h.beat('node-3');
+    h.beat('node-3');
+    expect(h.events).toHaveLength(2);
+  });
+
+  it('says its own instance in every heartbeat', () => {
+    const sent: NodeMessage[] = [];
+    const bus = {
+      nodeId: 'node-1',
+      publishNode: (message: NodeMessage) => sent.push(message),
+      onNodeMessage: () => {},
+    } as unknown as ClusterBus;
+    const directory = new NodeDirectory({
+      bus,
+      clock: { now: () => 0 },
+      heartbeatMs: 1000,
+      deadAfterMs: 3000,
+      onGone: () => {},
+      instance: 'abc',
+    });
+    directory.start();
+    directory.stop();
+    expect(sent[0]).toEqual({ type: 'heartbeat', node: 'node-1', instance: 'abc' });
   });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { ClusterBus } from './Bus.js';
 import type { ConfigFingerprint } from './ConfigAgreement.js';
@@ -11,14 +12,21 @@ export interface NodeDirectoryOptions {
   deadAfterMs: number;
   /** What every heartbeat says of this node's shared settings (see `ConfigAgreement`). */
   config?: ConfigFingerprint;
-  /** A node died (silent too long) or left (`bye`): drop what it owned. */
-  onGone: (nodeId: string, reason: 'silent' | 'bye') => void;
   /**
-   * A node found silent is heard again (it was cut off from Redis, or stalled, not dead): what
-   * was dropped of it may be asked for again.
+   * A node died (silent too long), left (`bye`), or its process was restarted under the same id
+   * (a heartbeat from another instance): drop what it owned.
+   */
+  onGone: (nodeId: string, reason: GoneReason) => void;
+  /**
+   * A node found silent is heard again (it was cut off from Redis, or stalled, not dead), or a
+   * restarted one is heard: what was dropped of it may be asked for again.
    */
   onBack?: (nodeId: string) => void;
+  /** This process's instance id (default: random). */
+  instance?: string;
 }
+
+export type GoneReason = 'silent' | 'bye' | 'restarted';
 
 /** Silent nodes remembered for `onBack`, the latest ones. */
 const MAX_SILENT = 256;
@@ -31,15 +39,30 @@ const MAX_SILENT = 256;
 export class NodeDirectory {
   readonly #options: NodeDirectoryOptions;
   readonly #lastHeard = new Map<string, number>();
-  /** Nodes found silent and not heard since. */
+  /** The instance each node's heartbeats last named. */
+  readonly #instances = new Map<string, string>();
+  readonly #instance: string;
+  /** Nodes found silent, or restarted, and not heard since. */
   readonly #silent = new Set<string>();
   #timer: NodeJS.Timeout | null = null;
 
   constructor(options: NodeDirectoryOptions) {
     this.#options = options;
+    this.#instance = options.instance ?? randomBytes(8).toString('hex');
     options.bus.onNodeMessage((message) => {
-      if (message.type === 'bye') this.#gone(message.node, 'bye');
-      else this.heard(message.node);
+      if (message.type === 'bye') {
+        this.#gone(message.node, 'bye');
+        return;
+      }
+      const { node, instance } = message;
+      if (instance !== undefined) {
+        const known = this.#instances.get(node);
+        this.#instances.set(node, instance);
+        // The process that had this id died (kill -9, a crash) and another took its place before
+        // it was found silent: its members are gone, and so is what it had not stored.
+        if (known !== undefined && known !== instance) this.#gone(node, 'restarted');
+      }
+      this.heard(node);
     });
   }
 
@@ -53,7 +76,12 @@ export class NodeDirectory {
     const { bus, heartbeatMs } = this.#options;
     const beat = () => {
       const { config } = this.#options;
-      bus.publishNode({ type: 'heartbeat', node: bus.nodeId, ...(config ? { config } : {}) });
+      bus.publishNode({
+        type: 'heartbeat',
+        node: bus.nodeId,
+        instance: this.#instance,
+        ...(config ? { config } : {}),
+      });
       this.#sweep();
     };
     beat();
@@ -80,9 +108,11 @@ export class NodeDirectory {
     for (const [node, at] of this.#lastHeard) if (at < deadline) this.#gone(node, 'silent');
   }
 
-  #gone(nodeId: string, reason: 'silent' | 'bye'): void {
+  #gone(nodeId: string, reason: GoneReason): void {
     this.#lastHeard.delete(nodeId);
-    if (reason === 'silent') {
+    // A restarted node's new instance is the one known now.
+    if (reason !== 'restarted') this.#instances.delete(nodeId);
+    if (reason !== 'bye') {
       this.#silent.add(nodeId);
       // Nodes that never come back (a pod replaced under a new id) are forgotten in time.
       if (this.#silent.size > MAX_SILENT) this.#silent.delete(this.#silent.values().next().value!);

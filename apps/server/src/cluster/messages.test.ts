@@ -57,6 +57,13 @@ const valid: BusMessage[] = [
     node: 'n1',
     config: { AUTH_SECRET: '0123456789abcdef', PUBLIC_URL: 'unset' },
   },
+  { type: 'heartbeat', node: 'n1', instance: '3f2a9c0d1e4b5a69' },
+  {
+    type: 'heartbeat',
+    node: 'n1',
+    config: { AUTH_SECRET: '0123456789abcdef' },
+    instance: '3f2a9c0d1e4b5a69',
+  },
   { type: 'bye', node: 'n1' },
 ];
 
@@ -117,6 +124,10 @@ describe('bus messages', () => {
       { type: 'heartbeat', node: 'n1', config: { AUTH_SECRET: 'the secret itself' } },
       { type: 'heartbeat', node: 'n1', config: { __proto__x: 'unset' } },
       { type: 'heartbeat', node: 'n1', config: { AUTH_SECRET: 7 } },
+      { type: 'heartbeat', node: 'n1', instance: 7 },
+      { type: 'heartbeat', node: 'n1', instance: '' },
+      { type: 'heartbeat', node: 'n1', instance: 'x'.repeat(65) },
+      { type: 'heartbeat', node: 'n1', instance: 'not an id' },
       {
         type: 'heartbeat',
         node: 'n1',

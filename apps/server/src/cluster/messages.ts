@@ -39,7 +39,9 @@ export interface CommitNotice {
  *   answer would add no struct and no deletion to it stores nothing.
  * - `heartbeat` / `bye`: the sender is alive / leaves (its members' states go with it). A
  *   heartbeat carries the fingerprint of the settings every node must share (`config`, see
- *   `ConfigAgreement`; absent from nodes of older versions).
+ *   `ConfigAgreement`) and the sender's `instance`, new with each start of its process: a node
+ *   restarted under the same id is told apart from the one that died (both absent from nodes of
+ *   older versions).
  */
 export type BoardMessage =
   | {
@@ -65,7 +67,7 @@ export type BoardMessage =
     };
 
 export type NodeMessage =
-  | { type: 'heartbeat'; node: string; config?: ConfigFingerprint }
+  | { type: 'heartbeat'; node: string; config?: ConfigFingerprint; instance?: string }
   | { type: 'bye'; node: string };
 
 export type BusMessage = BoardMessage | NodeMessage;
@@ -122,9 +124,19 @@ export function decodeMessage(bytes: Uint8Array): BusMessage | null {
   if (typeof m.node !== 'string' || !NODE_ID.test(m.node) || m.node !== sender) return null;
   switch (m.type) {
     case 'heartbeat': {
-      if (m.config === undefined) return { type: 'heartbeat', node: m.node };
-      const config = fingerprintOf(m.config);
-      return config ? { type: 'heartbeat', node: m.node, config } : null;
+      const config = m.config === undefined ? undefined : fingerprintOf(m.config);
+      if (config === null) return null;
+      if (
+        m.instance !== undefined &&
+        (typeof m.instance !== 'string' || !INSTANCE.test(m.instance))
+      )
+        return null;
+      return {
+        type: 'heartbeat',
+        node: m.node,
+        ...(config ? { config } : {}),
+        ...(m.instance !== undefined ? { instance: m.instance } : {}),
+      };
     }
     case 'bye':
       return { type: 'bye', node: m.node };
@@ -169,6 +181,8 @@ export function decodeMessage(bytes: Uint8Array): BusMessage | null {
 }
 
 const SETTING = /^[A-Z][A-Z0-9_]{0,31}$/;
+/** A process's instance id (`NodeDirectory` makes 16 hex digits). */
+const INSTANCE = /^[0-9a-zA-Z_-]{1,64}$/;
 const FINGERPRINT = new RegExp(`^(unset|[0-9a-f]{${FINGERPRINT_HEX}})$`);
 const MAX_SETTINGS = 16;
 

@@ -117,6 +117,19 @@ describe('AwarenessRegistry', () => {
     other.take(board.encode(removed));
     expect(other.has(bob.id)).toBe(false);
   });
+  it("drops a state waiting for another node's id when its member leaves first", () => {
+    const board = registry();
+    const bob = client({ name: 'Bob' }, 1);
+    const announced = bob.update();
+    board.applyRemote(announced, scanAwarenessUpdate(announced), 'node-2');
+    board.addMember('conn-1');
+    bob.set({ name: 'Bob', here: true });
+    const sent = bob.update();
+    expect(board.applyLocal(sent, scanAwarenessUpdate(sent), 'conn-1')).toEqual([]);
+    board.removeMember('conn-1');
+    expect(board.dropNode('node-2')).toEqual([bob.id]);
+    expect(board.awareness.getStates().has(bob.id)).toBe(false);
+  });
 });
 
 /** A y-protocols awareness update removing `clientID` at `clock`. */

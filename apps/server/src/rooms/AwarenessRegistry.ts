@@ -18,8 +18,9 @@ type AwarenessChange = { added: number[]; updated: number[]; removed: number[] }
 
 /**
  * One board's awareness (cursors, names, selections) and who owns each awareness client id: a
- * member (socket) of this node, or another node. A member may set only the ids it owns; ids
- * owned elsewhere are refused, so no connection can impersonate another, on any node.
+ * member (socket) of this node, or another node. A member may set only the ids it owns; an id
+ * another member of this node owns is refused, and one a member of another node owns waits
+ * (unapplied) until that node lets it go: no connection can impersonate another, on any node.
  */
 export class AwarenessRegistry {
   readonly awareness: Awareness;
@@ -29,12 +30,19 @@ export class AwarenessRegistry {
   readonly #owners = new Map<number, string>();
   /** Client id -> what this board adds to the clocks sent for it (see `#welcomeBack`). */
   readonly #offsets = new Map<number, number>();
+  /**
+   * Client id -> the latest state a member here sent for it while a member of another node
+   * owned it: applied once that node lets it go (`#claimWaiting`).
+   */
+  readonly #waiting = new Map<number, { memberId: string; entry: AwarenessEntry }>();
 
   constructor(
     doc: Y.Doc,
     private readonly maxClientsPerMember: number,
     /** Client ids whose states the awareness dropped by itself (not renewed in 30 s). */
     onTimeout: (clientIds: number[]) => void,
+    /** States of a member's that waited for another node to let their ids go, now applied. */
+    private readonly onClaimed: (memberId: string, clientIds: number[]) => void = () => {},
   ) {
     this.awareness = new Awareness(doc);
     this.awareness.setLocalState(null);
@@ -42,6 +50,7 @@ export class AwarenessRegistry {
       if (origin !== 'timeout' || removed.length === 0) return;
       for (const id of removed) this.#release(id);
       onTimeout(removed);
+      this.#claimWaiting();
     });
   }
 
@@ -99,17 +108,20 @@ export class AwarenessRegistry {
       throw new ProtocolError(ErrorCode.NOT_JOINED, 'not a member of this board');
     }
     const claims: number[] = [];
-    for (const { clientID } of entries) {
-      const owner = this.#owners.get(clientID);
-      if (owner === undefined) claims.push(clientID);
+    /** Entries for ids a member of another node owns: they wait (`#waiting`). */
+    const held: AwarenessEntry[] = [];
+    for (const entry of entries) {
+      const owner = this.#owners.get(entry.clientID);
+      if (owner === undefined) claims.push(entry.clientID);
+      else if (owner.startsWith(REMOTE_PREFIX)) held.push(entry);
       else if (owner !== memberId) {
         throw new ProtocolError(
           ErrorCode.FORBIDDEN,
-          `awareness client ${clientID} belongs to another connection`,
+          `awareness client ${entry.clientID} belongs to another connection`,
         );
       }
     }
-    if ((owned?.size ?? 0) + claims.length > this.maxClientsPerMember) {
+    if ((owned?.size ?? 0) + claims.length + held.length > this.maxClientsPerMember) {
       throw new ProtocolError(
         ErrorCode.FORBIDDEN,
         `a connection may own at most ${this.maxClientsPerMember} awareness clients per board`,
@@ -123,7 +135,33 @@ export class AwarenessRegistry {
       owned?.add(id);
       this.#owners.set(id, memberId);
     }
-    return this.#apply(this.#welcomeBack(update, entries), memberId);
+    // A client that moved here from a node that died or restarted, before the others knew: the
+    // id is its own again once they do.
+    for (const entry of held) this.#waiting.set(entry.clientID, { memberId, entry });
+    const mine = held.length === 0 ? entries : entries.filter((entry) => !held.includes(entry));
+    if (mine.length === 0) return [];
+    return this.#apply(
+      this.#welcomeBack(mine === entries ? update : encodeEntries(mine), mine),
+      memberId,
+    );
+  }
+
+  /** Applies the waiting states whose ids no other node owns any more (`onClaimed`). */
+  #claimWaiting(): void {
+    for (const [id, { memberId, entry }] of this.#waiting) {
+      const owner = this.#owners.get(id);
+      if (owner?.startsWith(REMOTE_PREFIX)) continue;
+      this.#waiting.delete(id);
+      // Taken by another member of this node meanwhile, or its member left.
+      if ((owner !== undefined && owner !== memberId) || !this.#members.has(memberId)) continue;
+      try {
+        const changed = this.applyLocal(encodeEntries([entry]), [entry], memberId);
+        if (changed.length > 0) this.onClaimed(memberId, changed);
+      } catch (error) {
+        // At its limit of ids now: as if refused when it sent it.
+        if (!(error instanceof ProtocolError)) throw error;
+      }
+    }
   }
 
   /**
@@ -142,7 +180,9 @@ export class AwarenessRegistry {
       if (state === null) this.#owners.delete(clientID);
       else this.#owners.set(clientID, owner);
     }
-    return this.#apply(this.#welcomeBack(update, entries), owner);
+    const changed = this.#apply(this.#welcomeBack(update, entries), owner);
+    this.#claimWaiting();
+    return changed;
   }
 
   /**
@@ -169,21 +209,15 @@ export class AwarenessRegistry {
       if (ours !== clock) rewritten = true;
       return ours;
     });
-    if (!rewritten) return update;
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, entries.length);
-    entries.forEach(({ clientID, state }, i) => {
-      encoding.writeVarUint(encoder, clientID);
-      encoding.writeVarUint(encoder, clocks[i]!);
-      encoding.writeVarString(encoder, JSON.stringify(state));
-    });
-    return encoding.toUint8Array(encoder);
+    return rewritten ? encodeEntries(entries, clocks) : update;
   }
 
   /** Removes a member and its states. Returns the client ids removed. */
   removeMember(memberId: string): number[] {
     const owned = this.#members.get(memberId);
     this.#members.delete(memberId);
+    for (const [id, waiting] of this.#waiting)
+      if (waiting.memberId === memberId) this.#waiting.delete(id);
     if (!owned) return [];
     return this.#remove([...owned]);
   }
@@ -192,7 +226,9 @@ export class AwarenessRegistry {
   dropNode(nodeId: string): number[] {
     const owner = remoteOwner(nodeId);
     const ids = [...this.#owners].filter(([, o]) => o === owner).map(([id]) => id);
-    return this.#remove(ids);
+    const removed = this.#remove(ids);
+    this.#claimWaiting();
+    return removed;
   }
 
   destroy(): void {
@@ -226,4 +262,16 @@ export class AwarenessRegistry {
     this.#owners.delete(clientID);
     this.#members.get(owner)?.delete(clientID);
   }
+}
+
+/** A y-protocols awareness update of `entries`, at `clocks` (default: their own). */
+function encodeEntries(entries: AwarenessEntry[], clocks?: number[]): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, entries.length);
+  entries.forEach(({ clientID, clock, state }, i) => {
+    encoding.writeVarUint(encoder, clientID);
+    encoding.writeVarUint(encoder, clocks?.[i] ?? clock);
+    encoding.writeVarString(encoder, JSON.stringify(state));
+  });
+  return encoding.toUint8Array(encoder);
 }

@@ -75,6 +75,7 @@ export class BoardRoom {
       this.doc,
       deps.limits.maxAwarenessClientsPerSocket,
       (removed) => this.#awarenessChanged(removed, null, false),
+      (memberId, claimed) => this.#awarenessChanged(claimed, memberId, true),
     );
     this.#outbox = new Outbox(boardId, this.registry.awareness, deps.relay, deps);
     this.#catchUp = new CatchUp({
