@@ -178,9 +178,15 @@ async function run(seed: number, start: () => Promise<Servers>): Promise<Record<
   const s = await start();
   servers = s;
   const counts: Record<string, number> = {};
-  const count = (what: string) => {
+  /** What the schedule did, step by step: printed when a run fails. */
+  const trace: string[] = [];
+  let now = '';
+  const count = (what: string, detail = '') => {
     counts[what] = (counts[what] ?? 0) + 1;
+    trace.push(`${now} ${what} ${detail}`.trim());
   };
+  const nodeOf = (client: ChaosClient) =>
+    Array.from({ length: s.count }, (_, i) => s.url(i)).indexOf(client.url);
   const liveNode = (): number | undefined => {
     const up = Array.from({ length: s.count }, (_, i) => i).filter((i) => s.running(i));
     return up.length > 0 ? rng.pick(up) : undefined;
@@ -191,9 +197,10 @@ async function run(seed: number, start: () => Promise<Servers>): Promise<Record<
    */
   const clients = Array.from({ length: CLIENTS }, (_, i) => {
     const transports: ('websocket' | 'polling')[] = [i < CLIENTS - 2 ? 'websocket' : 'polling'];
-    const peer = connectPeer(s.url(i % s.count), BOARD, { transports });
+    const url = s.url(i % s.count);
+    const peer = connectPeer(url, BOARD, { transports });
     peers.push(peer);
-    return { name: `c${i}`, doc: peer.doc, peer, offline: false, transports };
+    return { name: `c${i}`, doc: peer.doc, peer, url, offline: false, transports };
   });
   await Promise.all(clients.map((c) => whenLive(c.peer)));
   /** What each closed tab held when it closed, saved. */
@@ -203,6 +210,7 @@ async function run(seed: number, start: () => Promise<Servers>): Promise<Record<
   for (let step = 0; step < STEPS; step++) {
     const client = rng.pick(clients);
     const roll = rng.next();
+    now = `${step} ${client.name} (node ${nodeOf(client)})`;
     if (roll < 0.55) {
       for (let i = rng.int(3); i >= 0; i--) edit(client.doc, `${client.name}-${step}-${i}`, rng);
       count('edits');
@@ -228,26 +236,27 @@ async function run(seed: number, start: () => Promise<Servers>): Promise<Record<
         const { provider } = client.peer;
         provider.socket.disconnect();
         provider.destroy();
-        client.peer = connectPeer(s.url(node), BOARD, {
+        client.url = s.url(node);
+        client.peer = connectPeer(client.url, BOARD, {
           doc: client.doc,
           awareness: provider.awareness,
           transports: client.transports,
         });
         peers.push(client.peer);
         client.offline = false;
-        count('moves');
+        count('moves', `to node ${node}`);
       }
     } else if (roll < 0.83) {
       const node = rng.int(s.count);
       const down = Array.from({ length: s.count }, (_, i) => i).filter((i) => !s.running(i));
       if (!s.running(node)) {
         await s.restart(node);
-        count('restarts');
+        count('restarts', `node ${node}`);
       } else if (down.length < s.count - 1 || s.count === 1) {
         // SIGKILL: whatever was not committed is gone; SIGTERM: it flushes and sends them off.
         const signal = rng.next() < 0.6 ? 'SIGKILL' : 'SIGTERM';
         await s.kill(node, signal);
-        count(signal === 'SIGKILL' ? 'kill -9' : 'sigterm');
+        count(signal === 'SIGKILL' ? 'kill -9' : 'sigterm', `node ${node}`);
       }
     } else if (roll < 0.84 && s.redis) {
       await s.redis.toggle();
@@ -264,7 +273,8 @@ async function run(seed: number, start: () => Promise<Servers>): Promise<Record<
         closed.push({ name: client.name, update: Y.encodeStateAsUpdate(client.doc) });
         client.peer.provider.destroy();
         client.name = `${client.name}'`;
-        client.peer = connectPeer(s.url(liveNode() ?? 0), BOARD, {
+        client.url = s.url(liveNode() ?? 0);
+        client.peer = connectPeer(client.url, BOARD, {
           transports: client.transports,
         });
         peers.push(client.peer);
@@ -277,7 +287,34 @@ async function run(seed: number, start: () => Promise<Servers>): Promise<Record<
     await pace(rng.int(25));
   }
 
-  // Heal: every server up, every client online; then everyone holds, and stored, the same board.
+  try {
+    await heal(s, clients, closed);
+  } catch (error) {
+    if (process.env.DRAWBRIDGE_TEST_VERBOSE === '1') console.info(trace.join('\n'));
+    throw error;
+  }
+  counts.shapes = clients[0]!.doc.getMap('shapes').size;
+  return counts;
+}
+
+interface ChaosClient {
+  name: string;
+  doc: Y.Doc;
+  peer: Peer;
+  /** The node its provider connects to. */
+  url: string;
+  offline: boolean;
+}
+
+/**
+ * Every server up, every client online; then everyone holds, and stored, the same board, and
+ * the same presence.
+ */
+async function heal(
+  s: Servers,
+  clients: ChaosClient[],
+  closed: { name: string; update: Uint8Array }[],
+): Promise<void> {
   if (s.redis?.down) await s.redis.toggle();
   for (let i = 0; i < s.count; i++) if (!s.running(i)) await s.restart(i);
   for (const client of clients) if (client.offline) client.peer.provider.socket.connect();
@@ -324,10 +361,19 @@ async function run(seed: number, start: () => Promise<Servers>): Promise<Record<
   // and would mostly miss this.
   await Promise.all(
     clients.map((c) =>
-      vi.waitFor(() => expect(new Map(c.peer.provider.awareness.getStates())).toEqual(states), {
-        timeout: 5000,
-        interval: 50,
-      }),
+      vi.waitFor(
+        () =>
+          expect({
+            client: c.name,
+            url: c.url,
+            states: new Map(c.peer.provider.awareness.getStates()),
+          }).toEqual({
+            client: c.name,
+            url: c.url,
+            states,
+          }),
+        { timeout: 5000, interval: 50 },
+      ),
     ),
   );
 
@@ -341,8 +387,6 @@ async function run(seed: number, start: () => Promise<Servers>): Promise<Record<
   peers.push(...fresh);
   await Promise.all(fresh.map(whenSaved));
   for (const peer of fresh) expect(documentVersion(peer.doc)).toBe(version);
-  counts.shapes = docs[0]!.getMap('shapes').size;
-  return counts;
 }
 
 const SEEDS = (process.env.CHAOS_SEEDS ?? '1')
