@@ -1,4 +1,4 @@
-import { scanAwarenessUpdate } from '@drawbridge/protocol';
+import { ErrorCode, scanAwarenessUpdate } from '@drawbridge/protocol';
 import { describe, expect, it } from 'vitest';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
@@ -125,7 +125,9 @@ describe('AwarenessRegistry', () => {
     board.addMember('conn-1');
     bob.set({ name: 'Bob', here: true });
     const sent = bob.update();
-    expect(board.applyLocal(sent, scanAwarenessUpdate(sent), 'conn-1')).toEqual([]);
+    expect(() => board.applyLocal(sent, scanAwarenessUpdate(sent), 'conn-1')).toThrowError(
+      expect.objectContaining({ code: ErrorCode.FORBIDDEN }),
+    );
     board.removeMember('conn-1');
     expect(board.dropNode('node-2')).toEqual([bob.id]);
     expect(board.awareness.getStates().has(bob.id)).toBe(false);

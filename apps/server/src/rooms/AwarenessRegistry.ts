@@ -18,9 +18,10 @@ type AwarenessChange = { added: number[]; updated: number[]; removed: number[] }
 
 /**
  * One board's awareness (cursors, names, selections) and who owns each awareness client id: a
- * member (socket) of this node, or another node. A member may set only the ids it owns; an id
- * another member of this node owns is refused, and one a member of another node owns waits
- * (unapplied) until that node lets it go: no connection can impersonate another, on any node.
+ * member (socket) of this node, or another node. A member may set only the ids it owns; ids
+ * owned elsewhere are refused, so no connection can impersonate another, on any node. A state
+ * refused because a member of another node owns its id is kept, and applied once that node
+ * lets the id go (`#claimWaiting`).
  */
 export class AwarenessRegistry {
   readonly awareness: Awareness;
@@ -108,7 +109,7 @@ export class AwarenessRegistry {
       throw new ProtocolError(ErrorCode.NOT_JOINED, 'not a member of this board');
     }
     const claims: number[] = [];
-    /** Entries for ids a member of another node owns: they wait (`#waiting`). */
+    /** Entries for ids a member of another node owns. */
     const held: AwarenessEntry[] = [];
     for (const entry of entries) {
       const owner = this.#owners.get(entry.clientID);
@@ -121,7 +122,16 @@ export class AwarenessRegistry {
         );
       }
     }
-    if ((owned?.size ?? 0) + claims.length + held.length > this.maxClientsPerMember) {
+    if (held.length > 0) {
+      // Refused, as any id owned elsewhere; but a client that moved here from a node that died
+      // or restarted before the others knew gets its id back once they do (`#claimWaiting`).
+      for (const entry of held) this.#waiting.set(entry.clientID, { memberId, entry });
+      throw new ProtocolError(
+        ErrorCode.FORBIDDEN,
+        `awareness client ${held[0]!.clientID} belongs to a connection on another node`,
+      );
+    }
+    if ((owned?.size ?? 0) + claims.length > this.maxClientsPerMember) {
       throw new ProtocolError(
         ErrorCode.FORBIDDEN,
         `a connection may own at most ${this.maxClientsPerMember} awareness clients per board`,
@@ -135,15 +145,7 @@ export class AwarenessRegistry {
       owned?.add(id);
       this.#owners.set(id, memberId);
     }
-    // A client that moved here from a node that died or restarted, before the others knew: the
-    // id is its own again once they do.
-    for (const entry of held) this.#waiting.set(entry.clientID, { memberId, entry });
-    const mine = held.length === 0 ? entries : entries.filter((entry) => !held.includes(entry));
-    if (mine.length === 0) return [];
-    return this.#apply(
-      this.#welcomeBack(mine === entries ? update : encodeEntries(mine), mine),
-      memberId,
-    );
+    return this.#apply(this.#welcomeBack(update, entries), memberId);
   }
 
   /** Applies the waiting states whose ids no other node owns any more (`onClaimed`). */

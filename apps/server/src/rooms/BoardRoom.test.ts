@@ -467,7 +467,7 @@ describe('BoardRoom', () => {
     room.destroy();
   });
 
-  it("drops the awareness states of a node that left; a member's state for an id it owned waits until then", async () => {
+  it("drops the awareness states of a node that left; a member's state refused for an id it owned applies then", async () => {
     const room = await BoardRoom.load('b', roomDeps(new MemoryStorage()));
     const remote = new Awareness(new Y.Doc());
     remote.setLocalState({ name: 'Bob' });
@@ -476,14 +476,16 @@ describe('BoardRoom', () => {
     expect(room.awareness.getStates().get(remote.clientID)).toEqual({ name: 'Bob' });
 
     // A member here sends a state for that id (the client moved here from node 2, which died
-    // before anyone knew): not applied while node 2's member owns it.
+    // before anyone knew): refused while node 2's member owns it.
     const sameClient = new Y.Doc();
     sameClient.clientID = remote.clientID;
     const here = new Awareness(sameClient);
     here.setLocalState({ name: 'Bob', moved: true });
     const moved = encodeAwarenessUpdate(here, [here.clientID]);
     room.addMember('moved');
-    room.applyAwareness(moved, scanAwarenessUpdate(moved), 'moved');
+    expect(() => room.applyAwareness(moved, scanAwarenessUpdate(moved), 'moved')).toThrowError(
+      expect.objectContaining({ code: ErrorCode.FORBIDDEN }),
+    );
     expect(room.awareness.getStates().get(remote.clientID)).toEqual({ name: 'Bob' });
 
     // Node 2 is found gone: its member's state goes, and the waiting one is the id's now.
