@@ -67,7 +67,7 @@ export class ClusterNode {
       deadAfterMs: options.deadAfterMs ?? DEFAULT_DEAD_AFTER_MS,
       ...(config ? { config } : {}),
       onGone: (nodeId, reason) => this.#nodeGone(nodeId, reason),
-      onBack: (nodeId) => this.#nodeBack(nodeId),
+      onArrived: (nodeId) => this.#nodeArrived(nodeId),
     });
     options.bus.onNodeMessage((message) => {
       options.metrics?.nodesAlive.set(this.#directory.alive.length);
@@ -158,16 +158,17 @@ export class ClusterNode {
   }
 
   /**
-   * A node found silent speaks again (it was cut off from Redis, or stalled), or was restarted:
-   * the boards where its members' presence was dropped ask for it again (a restarted node's new
-   * members may have spoken before its first heartbeat). A node that found this one silent does
-   * the same once it hears it again.
+   * A node is heard that was not counted alive. One found silent (cut off from Redis, or
+   * stalled) or restarted: the boards where its members' presence was dropped ask for it again
+   * (a restarted node's new members may have spoken before its first heartbeat). A node that
+   * found this one silent does the same once it hears it again.
    */
-  #nodeBack(nodeId: string): void {
-    this.#options.logger.info({ node: nodeId }, 'node is back in the cluster');
+  #nodeArrived(nodeId: string): void {
     const boards = this.#droppedPresence.get(nodeId);
+    if (!boards) return;
+    this.#options.logger.info({ node: nodeId }, 'node is back in the cluster');
     this.#droppedPresence.delete(nodeId);
-    for (const boardId of boards ?? []) this.#replicas.get(boardId)?.replica.announce();
+    for (const boardId of boards) this.#replicas.get(boardId)?.replica.announce();
   }
 
   #reconnected(): void {

@@ -21,7 +21,7 @@ function harness() {
     heartbeatMs: 1000,
     deadAfterMs: 3000,
     onGone: (node, reason) => events.push(`gone ${node} ${reason}`),
-    onBack: (node) => events.push(`back ${node}`),
+    onArrived: (node) => events.push(`arrived ${node}`),
   });
   return {
     directory,
@@ -43,31 +43,23 @@ describe('NodeDirectory', () => {
     const h = harness();
     h.beat('node-2');
     h.advance(3500);
-    expect(h.events).toEqual(['gone node-2 silent']);
+    expect(h.events).toEqual(['arrived node-2', 'gone node-2 silent']);
     h.beat('node-2');
     h.beat('node-2');
-    expect(h.events).toEqual(['gone node-2 silent', 'back node-2']);
+    expect(h.events).toEqual(['arrived node-2', 'gone node-2 silent', 'arrived node-2']);
     expect(h.directory.alive).toEqual(['node-2']);
   });
 
-  it('does not call a node that said goodbye back: it is a new start', () => {
-    const h = harness();
-    h.beat('node-2');
-    h.bye('node-2');
-    h.beat('node-2');
-    expect(h.events).toEqual(['gone node-2 bye']);
-  });
-
-  it('finds a node restarted under the same id from its new instance: gone, then back', () => {
+  it('finds a node restarted under the same id from its new instance: gone, then arrived', () => {
     const h = harness();
     h.beat('node-2', 'first');
     h.beat('node-2', 'first');
     h.beat('node-2', 'second');
-    expect(h.events).toEqual(['gone node-2 restarted', 'back node-2']);
-    // A node of an older version names no instance: nothing to tell.
+    expect(h.events).toEqual(['arrived node-2', 'gone node-2 restarted', 'arrived node-2']);
+    // A node of an older version names no instance: it arrives, nothing more to tell.
     h.beat('node-3');
     h.beat('node-3');
-    expect(h.events).toHaveLength(2);
+    expect(h.events.slice(3)).toEqual(['arrived node-3']);
   });
 
   it('says its own instance in every heartbeat', () => {

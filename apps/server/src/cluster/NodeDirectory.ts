@@ -18,18 +18,15 @@ export interface NodeDirectoryOptions {
    */
   onGone: (nodeId: string, reason: GoneReason) => void;
   /**
-   * A node found silent is heard again (it was cut off from Redis, or stalled, not dead), or a
-   * restarted one is heard: what was dropped of it may be asked for again.
+   * A node not counted alive is heard: a new one, one found silent that was cut off from Redis
+   * or stalled (not dead), or a restarted one. What was dropped of it may be asked for again.
    */
-  onBack?: (nodeId: string) => void;
+  onArrived?: (nodeId: string) => void;
   /** This process's instance id (default: random). */
   instance?: string;
 }
 
 export type GoneReason = 'silent' | 'bye' | 'restarted';
-
-/** Silent nodes remembered for `onBack`, the latest ones. */
-const MAX_SILENT = 256;
 
 /**
  * Which other nodes are alive, from their heartbeats (and any other message they send). A node
@@ -42,8 +39,6 @@ export class NodeDirectory {
   /** The instance each node's heartbeats last named. */
   readonly #instances = new Map<string, string>();
   readonly #instance: string;
-  /** Nodes found silent, or restarted, and not heard since. */
-  readonly #silent = new Set<string>();
   #timer: NodeJS.Timeout | null = null;
 
   constructor(options: NodeDirectoryOptions) {
@@ -91,8 +86,9 @@ export class NodeDirectory {
 
   /** Any message from `nodeId` proves it alive. */
   heard(nodeId: string): void {
+    const arrived = !this.#lastHeard.has(nodeId);
     this.#lastHeard.set(nodeId, this.#options.clock.now());
-    if (this.#silent.delete(nodeId)) this.#options.onBack?.(nodeId);
+    if (arrived) this.#options.onArrived?.(nodeId);
   }
 
   /** Stops heartbeats and tells the others this node leaves. */
@@ -112,11 +108,6 @@ export class NodeDirectory {
     this.#lastHeard.delete(nodeId);
     // A restarted node's new instance is the one known now.
     if (reason !== 'restarted') this.#instances.delete(nodeId);
-    if (reason !== 'bye') {
-      this.#silent.add(nodeId);
-      // Nodes that never come back (a pod replaced under a new id) are forgotten in time.
-      if (this.#silent.size > MAX_SILENT) this.#silent.delete(this.#silent.values().next().value!);
-    } else this.#silent.delete(nodeId);
     this.#options.onGone(nodeId, reason);
   }
 }

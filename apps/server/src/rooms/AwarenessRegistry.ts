@@ -40,17 +40,18 @@ export class AwarenessRegistry {
   constructor(
     doc: Y.Doc,
     private readonly maxClientsPerMember: number,
-    /** Client ids whose states the awareness dropped by itself (not renewed in 30 s). */
-    onTimeout: (clientIds: number[]) => void,
-    /** States of a member's that waited for another node to let their ids go, now applied. */
-    private readonly onClaimed: (memberId: string, clientIds: number[]) => void = () => {},
+    /**
+     * States changed by the registry itself: removed because not renewed in 30 s (`memberId`
+     * null), or kept for a member and applied once another node let their ids go.
+     */
+    private readonly changed: (clientIds: number[], memberId: string | null) => void,
   ) {
     this.awareness = new Awareness(doc);
     this.awareness.setLocalState(null);
     this.awareness.on('update', ({ removed }: AwarenessChange, origin: unknown) => {
       if (origin !== 'timeout' || removed.length === 0) return;
       for (const id of removed) this.#release(id);
-      onTimeout(removed);
+      changed(removed, null);
       this.#claimWaiting();
     });
   }
@@ -158,7 +159,7 @@ export class AwarenessRegistry {
       if ((owner !== undefined && owner !== memberId) || !this.#members.has(memberId)) continue;
       try {
         const changed = this.applyLocal(encodeEntries([entry]), [entry], memberId);
-        if (changed.length > 0) this.onClaimed(memberId, changed);
+        if (changed.length > 0) this.changed(changed, memberId);
       } catch (error) {
         // At its limit of ids now: as if refused when it sent it.
         if (!(error instanceof ProtocolError)) throw error;

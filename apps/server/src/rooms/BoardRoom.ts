@@ -74,8 +74,7 @@ export class BoardRoom {
     this.registry = new AwarenessRegistry(
       this.doc,
       deps.limits.maxAwarenessClientsPerSocket,
-      (removed) => this.#awarenessChanged(removed, null, false),
-      (memberId, claimed) => this.#awarenessChanged(claimed, memberId, true),
+      (changed, memberId) => this.#awarenessChanged(changed, memberId, memberId !== null),
     );
     this.#outbox = new Outbox(boardId, this.registry.awareness, deps.relay, deps);
     this.#catchUp = new CatchUp({
@@ -295,9 +294,7 @@ export class BoardRoom {
 
   /** Another node is gone: its members' states vanish here too. Returns how many did. */
   dropNode(nodeId: string): number {
-    const removed = this.registry.dropNode(nodeId);
-    this.#awarenessChanged(removed, null, false);
-    return removed.length;
+    return this.#awarenessChanged(this.registry.dropNode(nodeId), null, false);
   }
 
   /** Storage holds records this doc lacks (a gap): read them soon. */
@@ -395,9 +392,9 @@ export class BoardRoom {
     return { relay, msg };
   }
 
-  #awarenessChanged(clientIds: number[], origin: string | null, local: boolean): void {
-    if (clientIds.length === 0) return;
-    this.#outbox.awarenessChanged(clientIds, origin);
-    if (local) this.#replica?.awarenessChanged(clientIds);
+  #awarenessChanged(clientIds: number[], origin: string | null, local: boolean): number {
+    if (clientIds.length > 0) this.#outbox.awarenessChanged(clientIds, origin);
+    if (local && clientIds.length > 0) this.#replica?.awarenessChanged(clientIds);
+    return clientIds.length;
   }
 }
