@@ -17,7 +17,11 @@ export interface ClusterBus {
   publishBoard(message: BoardMessage): void;
   publishNode(message: NodeMessage): void;
   onNodeMessage(handler: (message: NodeMessage) => void): void;
-  /** Called after the bus came back from an outage, once subscriptions are restored. */
+  /**
+   * Called after the bus came back from an outage, once subscriptions are restored; and after
+   * its first connection when boards were subscribed before it (the node started while the bus
+   * was down).
+   */
   onReconnect(handler: () => void): void;
   /** True while connected. */
   readonly connected: boolean;

@@ -216,7 +216,9 @@ export class RedisBus implements ClusterBus {
       if (this.#sub.status === 'ready' && !this.#closed) this.#sub.disconnect(true);
       return;
     }
-    if (this.#everReady) {
+    // Also on the first connection when boards were loaded before it (the node started while
+    // Redis was down): they were never subscribed, and their members never announced.
+    if (this.#everReady || channels.length > 0) {
       this.#options.logger.info({ boards: channels.length }, 'redis bus reconnected');
       for (const handler of this.#reconnectHandlers) handler();
     }
