@@ -6,7 +6,8 @@
  * Tabs close once saved (a new client takes their place): what they held, only the servers keep.
  * The sync fuzz (`apps/server/src/cluster/syncFuzz.test.ts`) replays such schedules exactly, in
  * one process, with a model of the client; this runs the real client, Socket.IO and processes,
- * at real timing, so a run is not replayed exactly (its seed is printed when it fails).
+ * at real timing, so a run is not replayed exactly: its seed names the test, and with
+ * DRAWBRIDGE_TEST_VERBOSE=1 a failing run prints what its schedule did, step by step.
  *
  * Every run ends with the full convergence check of every client and every node's own document,
  * and of presence; checks that the board holds everything each closed tab held; then kills
