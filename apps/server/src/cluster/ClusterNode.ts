@@ -35,7 +35,7 @@ export interface BoardSubscription {
 
 const DEFAULT_HEARTBEAT_MS = 1000;
 const DEFAULT_DEAD_AFTER_MS = 3000;
-/** Silent nodes whose dropped presence is remembered, the latest ones. */
+/** Nodes found silent or restarted whose dropped presence is remembered, the latest ones. */
 const MAX_SILENT_NODES = 256;
 
 /**
@@ -50,7 +50,7 @@ export class ClusterNode {
   readonly #directory: NodeDirectory;
   readonly #agreement: ConfigAgreement | null;
   readonly #replicas = new Map<string, { room: BoardRoom; replica: BoardReplica }>();
-  /** Nodes found silent, and the boards where their members' presence was dropped then. */
+  /** Nodes found silent or restarted, and the boards where their members' presence was dropped. */
   readonly #droppedPresence = new Map<string, Set<string>>();
 
   constructor(options: ClusterNodeOptions) {
