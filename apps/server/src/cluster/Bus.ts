@@ -18,9 +18,9 @@ export interface ClusterBus {
   publishNode(message: NodeMessage): void;
   onNodeMessage(handler: (message: NodeMessage) => void): void;
   /**
-   * Called after the bus came back from an outage, once subscriptions are restored; and after
-   * its first connection when boards were subscribed before it (the node started while the bus
-   * was down).
+   * Called after the bus came back from an outage, once subscriptions are restored and messages
+   * can be published again; and after its first connection when boards were subscribed before
+   * it (the node started while the bus was down).
    */
   onReconnect(handler: () => void): void;
   /** True while connected. */

@@ -64,6 +64,12 @@ export class RedisBus implements ClusterBus {
   readonly #inFlight = new Set<Promise<unknown>>();
   readonly #subscriberPing: NodeJS.Timeout;
   #everReady = false;
+  /** Every held board's channel is subscribed on the current connection of `#sub`. */
+  #resubscribed = false;
+  /** Subscriptions were restored and the reconnect handlers have yet to run. */
+  #catchUpDue = false;
+  /** Counts the connections of `#sub`: a resubscribe overtaken by a newer one stops. */
+  #subGeneration = 0;
   #closed = false;
 
   constructor(options: RedisBusOptions) {
@@ -113,7 +119,14 @@ export class RedisBus implements ClusterBus {
     );
     this.#nodes.on('messageBuffer', (_channel: Buffer, payload: Buffer) => this.#onNode(payload));
     this.#sub.on('ready', () => void this.#resubscribe());
+    this.#sub.on('close', () => {
+      this.#resubscribed = false;
+    });
     this.#nodes.on('ready', () => void this.#subscribeNodes());
+    // The connections come back one by one (each retries on its own schedule): the reconnect
+    // handlers publish (presence announcements), so they wait for all of them.
+    this.#pub.on('ready', () => this.#runCatchUp());
+    this.#nodes.on('ready', () => this.#runCatchUp());
     this.#subscriberPing = setInterval(() => {
       for (const client of [this.#sub, this.#nodes]) {
         if (client.status === 'ready') client.ping().catch(() => undefined);
@@ -203,13 +216,17 @@ export class RedisBus implements ClusterBus {
 
   /** After every (re)connect of the boards' connection: every held board, then the catch-up. */
   async #resubscribe(): Promise<void> {
+    this.#resubscribed = false;
+    const generation = ++this.#subGeneration;
     const channels = [...this.#boards.keys()].map(boardChannel);
     try {
       // In slices: one SSUBSCRIBE with thousands of channels would be one huge command.
       for (let i = 0; i < channels.length; i += 500) {
         await this.#answer(this.#sub.ssubscribe(...channels.slice(i, i + 500)), 'SSUBSCRIBE');
+        if (generation !== this.#subGeneration) return;
       }
     } catch (error) {
+      if (generation !== this.#subGeneration) return;
       // The next 'ready' retries: the connection dropped again, or is made again here when
       // Redis left it unanswered (connected, it would never be 'ready' again by itself).
       this.#options.logger.warn({ err: error }, 'resubscribe failed');
@@ -218,11 +235,18 @@ export class RedisBus implements ClusterBus {
     }
     // Also on the first connection when boards were loaded before it (the node started while
     // Redis was down): they were never subscribed, and their members never announced.
-    if (this.#everReady || channels.length > 0) {
-      this.#options.logger.info({ boards: channels.length }, 'redis bus reconnected');
-      for (const handler of this.#reconnectHandlers) handler();
-    }
+    if (this.#everReady || channels.length > 0) this.#catchUpDue = true;
     this.#everReady = true;
+    this.#resubscribed = this.#sub.status === 'ready';
+    this.#runCatchUp();
+  }
+
+  /** Runs the reconnect handlers once subscriptions are restored and every connection is up. */
+  #runCatchUp(): void {
+    if (!this.#catchUpDue || !this.#resubscribed || !this.connected || this.#closed) return;
+    this.#catchUpDue = false;
+    this.#options.logger.info({ boards: this.#boards.size }, 'redis bus reconnected');
+    for (const handler of this.#reconnectHandlers) handler();
   }
 
   /** Redis's answer to `command`, or a rejection once the socket timeout has passed without it. */
