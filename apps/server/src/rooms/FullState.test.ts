@@ -193,7 +193,7 @@ describe('FullState', () => {
     expect(held.calls).toHaveLength(0);
     expectWhole(await smallFull.get(), small);
     smallFull.close();
-  });
+  }, 20_000); // two real pauses of QUIET_MS, each waited for with room for a loaded host
 
   it('answers a joiner that lacks little with what it lacks, and one that lacks much with the whole board', async () => {
     const doc = board(300);
