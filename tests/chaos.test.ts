@@ -2,7 +2,8 @@
  * Real clients under random failures: `BoardProvider`s (the client every app uses), over
  * WebSocket and long-polling, edit one board through real Drawbridge processes while a seeded schedule cuts their connections, takes
  * them offline and back, moves them to other nodes, and kills (-9) or stops (SIGTERM) the
- * servers and restarts them on the same port; in the cluster, Redis dies and comes back too.
+ * servers and restarts them on the same port; in the cluster, Redis dies and comes back too, and
+ * PostgreSQL crashes or shuts down and comes back.
  * Tabs close once saved (a new client takes their place): what they held, only the servers keep.
  * The sync fuzz (`apps/server/src/cluster/syncFuzz.test.ts`) replays such schedules exactly, in
  * one process, with a model of the client; this runs the real client, Socket.IO and processes,
@@ -52,6 +53,11 @@ interface Servers {
   restart(index: number): Promise<void>;
   /** Kills the cluster's Redis (-9), or starts it again; absent on a single node. */
   redis?: { down: boolean; toggle(): Promise<void> };
+  /**
+   * Crashes the cluster's PostgreSQL (-9) or shuts it down (fast: sessions cut), or starts it
+   * again on the same data; absent on a single node.
+   */
+  postgres?: { down: boolean; toggle(crash: boolean): Promise<void> };
   destroy(): Promise<void>;
 }
 
@@ -88,6 +94,15 @@ async function threeNodes(): Promise<Servers> {
       redis.down = !redis.down;
     },
   };
+  const postgres = {
+    down: false,
+    async toggle(crash: boolean) {
+      if (postgres.down) await cluster.pg.restart();
+      else if (crash) await cluster.pg.kill('SIGKILL');
+      else await cluster.pg.stop();
+      postgres.down = !postgres.down;
+    },
+  };
   return {
     count: 3,
     url: (index) => `http://127.0.0.1:${ports[index]}`,
@@ -100,6 +115,7 @@ async function threeNodes(): Promise<Servers> {
       await cluster.start(index, ports[index]);
     },
     redis,
+    postgres,
     destroy: () => cluster.destroy(),
   };
 }
@@ -262,11 +278,16 @@ async function run(seed: number, start: () => Promise<Servers>): Promise<Record<
     } else if (roll < 0.84 && s.redis) {
       await s.redis.toggle();
       count(s.redis.down ? 'redis killed' : 'redis back');
-    } else if (roll < 0.85) {
+    } else if (roll < 0.85 && s.postgres) {
+      // While PostgreSQL is down nothing is acked: clients keep their edits unsaved.
+      const crash = rng.next() < 0.5;
+      await s.postgres.toggle(crash);
+      count(s.postgres.down ? (crash ? 'postgres killed' : 'postgres stopped') : 'postgres back');
+    } else if (roll < 0.86) {
       // A paste of hundreds of shapes: one update large enough for the server's worker path.
       paste(client.doc, `${client.name}-${step}`, 600 + rng.int(600), rng);
       count('pastes');
-    } else if (roll < 0.88) {
+    } else if (roll < 0.89) {
       // A tab closes once its provider says all is saved: from then on, only the servers hold
       // what it had, and nobody would resend it. A new client takes its place.
       const { status, unsaved } = client.peer.provider.state;
@@ -317,6 +338,7 @@ async function heal(
   closed: { name: string; update: Uint8Array }[],
 ): Promise<void> {
   if (s.redis?.down) await s.redis.toggle();
+  if (s.postgres?.down) await s.postgres.toggle(false);
   for (let i = 0; i < s.count; i++) if (!s.running(i)) await s.restart(i);
   for (const client of clients) if (client.offline) client.peer.provider.socket.connect();
   const docs = clients.map((c) => c.doc);
