@@ -1,0 +1,136 @@
+/**
+ * The server's disk fills up under a real SQLite file (its data dir on a small tmpfs, mounted for
+ * the test; root only, skipped otherwise): edits are refused with a retryable error, never acked
+ * unstored; the process, its other boards and its joins go on; a restart while the disk is still
+ * full serves everything acked; once space is freed, the clients' refused edits land by
+ * themselves, and storage holds exactly the board everyone has, intact.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ErrorCode } from '@drawbridge/protocol';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { documentVersion } from '../apps/server/src/rooms/documentVersion.js';
+import {
+  connectPeer,
+  destroyAll,
+  expectConverged,
+  type Peer,
+  whenLive,
+  whenSaved,
+} from './utils/peers.js';
+import { killAllServers, type SpawnedServer, spawnServer } from './utils/process.js';
+
+/** A tmpfs of `size` mounted on a new temp dir, or null where this process may not mount. */
+function mountTmpfs(size: string): string | null {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'drawbridge-full-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'ignore' });
+    return dir;
+  } catch {
+    rmSync(dir, { recursive: true, force: true });
+    return null;
+  }
+}
+
+function unmount(dir: string): void {
+  execFileSync('umount', [dir]);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const probe = mountTmpfs('1M');
+if (probe) unmount(probe);
+
+const ENV = {
+  // Compactions run while the disk fills too.
+  COMPACT_EVERY: '20',
+  MAX_MESSAGES_PER_SECOND: '100000',
+};
+/** About 20 KB per shape: a 3 MB disk fills within some 150 of them. */
+const bulky = (i: number) => ({ kind: 'text', text: `${i} ${'lorem ipsum '.repeat(1700)}` });
+
+let dir: string | null = null;
+let peers: Peer[] = [];
+
+afterEach(async () => {
+  destroyAll(peers);
+  peers = [];
+  await killAllServers();
+  if (dir) unmount(dir);
+  dir = null;
+});
+
+const peer = (server: SpawnedServer, board: string) => {
+  const p = connectPeer(server.url, board);
+  peers.push(p);
+  return p;
+};
+
+describe.skipIf(probe === null)('a full disk (tmpfs; needs root to mount)', () => {
+  it('refuses edits with a retryable error, loses nothing, and stores them once space is freed', async () => {
+    dir = mountTmpfs('3M')!;
+    const server = await spawnServer({ dataDir: dir, env: ENV });
+    const writer = peer(server, 'full');
+    const reader = peer(server, 'full');
+    const other = peer(server, 'other');
+    await Promise.all([whenLive(writer), whenLive(reader), whenLive(other)]);
+    const shapes = writer.doc.getMap('shapes');
+
+    // Edit until the server refuses one: everything before it was acked, so it is stored.
+    let acked = 0;
+    for (; acked < 1000; acked++) {
+      shapes.set(`s${acked}`, bulky(acked));
+      const state = await writer.provider.when(
+        (s) => (s.status === 'live' && s.unsaved === 0) || s.error !== null,
+      );
+      if (state.error) break;
+    }
+    expect(writer.provider.state.error?.code).toBe(ErrorCode.STORAGE_ERROR);
+    expect(acked).toBeGreaterThan(10);
+    // More edits while it is full: refused and kept by the client, as the first one.
+    for (let i = 1; i <= 5; i++) shapes.set(`s${acked + i}`, bulky(acked + i));
+    expect(writer.provider.state.unsaved).toBeGreaterThan(0);
+
+    // The process serves on: health, another board's edits reach its members, new joins.
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    const otherReader = peer(server, 'other');
+    await whenLive(otherReader);
+    other.doc.getMap('shapes').set('small', { x: 1 });
+    await expectConverged([other.doc, otherReader.doc]);
+
+    // The writer's laptop closes; kill -9 and a restart while the disk is still full: a new
+    // client gets every acked edit. (While a board holds edits it could not store, joins to it
+    // are refused, retryably: a join answer tells the client what it need not resend.)
+    writer.provider.socket.disconnect();
+    await server.kill('SIGKILL');
+    const restarted = await spawnServer({ dataDir: dir, port: server.port, env: ENV });
+    const late = peer(restarted, 'full');
+    await whenLive(late);
+    for (let i = 0; i < acked; i++) expect(late.doc.getMap('shapes').has(`s${i}`)).toBe(true);
+
+    // Space freed, the writer back: its refused edits land without anyone resending them by hand.
+    execFileSync('mount', ['-o', 'remount,size=64M', dir]);
+    writer.provider.socket.connect();
+    await Promise.all([writer, reader, late, other].map(whenSaved));
+    expect(writer.provider.state.error).toBeNull();
+    await expectConverged([writer.doc, reader.doc, late.doc]);
+    await expectConverged([other.doc, otherReader.doc]);
+    expect(late.doc.getMap('shapes').size).toBe(acked + 6);
+    const version = documentVersion(writer.doc);
+
+    // Storage holds exactly that board, and the file is intact.
+    await restarted.kill('SIGKILL');
+    const db = new Database(path.join(dir, 'drawbridge.sqlite'), { readonly: true });
+    try {
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    } finally {
+      db.close();
+    }
+    const last = await spawnServer({ dataDir: dir, port: server.port, env: ENV });
+    const fresh = peer(last, 'full');
+    await whenSaved(fresh);
+    expect(documentVersion(fresh.doc)).toBe(version);
+  }, 120_000);
+});
