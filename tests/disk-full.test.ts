@@ -1,17 +1,17 @@
 /**
  * The server's disk fills up under a real SQLite file (its data dir on a small tmpfs, mounted for
  * the test; root only, skipped otherwise): edits are refused with a retryable error, never acked
- * unstored; the process, its other boards and its joins go on; a restart while the disk is still
+ * unstored; the process, its other boards and new tabs go on; a restart while the disk is still
  * full serves everything acked; once space is freed, the clients' refused edits land by
  * themselves, and storage holds exactly the board everyone has, intact.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ErrorCode } from '@drawbridge/protocol';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { documentVersion } from '../apps/server/src/rooms/documentVersion.js';
 import {
   connectPeer,
@@ -32,6 +32,19 @@ function mountTmpfs(size: string): string | null {
   } catch {
     rmSync(dir, { recursive: true, force: true });
     return null;
+  }
+}
+
+/** Writes `file` until the disk it is on is full. */
+function fillUp(file: string): void {
+  const fd = openSync(file, 'w');
+  const chunk = Buffer.alloc(16 * 1024);
+  try {
+    for (;;) writeSync(fd, chunk);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -100,24 +113,39 @@ describe.skipIf(probe === null)('a full disk (tmpfs; needs root to mount)', () =
     other.doc.getMap('shapes').set('small', { x: 1 });
     await expectConverged([other.doc, otherReader.doc]);
 
-    // The writer's laptop closes; kill -9 and a restart while the disk is still full: a new
-    // client gets every acked edit. (While a board holds edits it could not store, joins to it
-    // are refused, retryably: a join answer tells the client what it need not resend.)
+    // The writer's laptop closes; kill -9 and a restart, and the disk fills up again (what the
+    // restart freed, a filler takes). Back online, the writer resends what was refused, refused
+    // again: from then on the board holds edits it could not store, so a join of a client that
+    // may hold them is refused (its answer would tell it they need no resending). A new tab
+    // holds nothing: it opens the board, refused edits included.
     writer.provider.socket.disconnect();
     await server.kill('SIGKILL');
     const restarted = await spawnServer({ dataDir: dir, port: server.port, env: ENV });
-    const late = peer(restarted, 'full');
-    await whenLive(late);
-    for (let i = 0; i < acked; i++) expect(late.doc.getMap('shapes').has(`s${i}`)).toBe(true);
-
-    // Space freed, the writer back: its refused edits land without anyone resending them by hand.
-    execFileSync('mount', ['-o', 'remount,size=64M', dir]);
+    fillUp(path.join(dir, 'filler'));
     writer.provider.socket.connect();
+    const refusedHere = (board: string) =>
+      restarted.logs.some(
+        (l) => l.includes('"append failed"') && l.includes(`"boardId":"${board}"`),
+      );
+    await vi.waitFor(() => expect(refusedHere('full')).toBe(true), {
+      timeout: 15_000,
+      interval: 50,
+    });
+    const late = peer(restarted, 'full');
+    await vi.waitFor(() => expect(late.provider.state.status).toBe('live'), {
+      timeout: 15_000,
+      interval: 50,
+    });
+    for (let i = 0; i <= acked + 5; i++) expect(late.doc.getMap('shapes').has(`s${i}`)).toBe(true);
+    expect(writer.provider.state.unsaved).toBeGreaterThan(0);
+
+    // Space freed: the writer's refused edits land without anyone resending them by hand.
+    rmSync(path.join(dir, 'filler'));
+    execFileSync('mount', ['-o', 'remount,size=64M', dir]);
     await Promise.all([writer, reader, late, other].map(whenSaved));
     expect(writer.provider.state.error).toBeNull();
     await expectConverged([writer.doc, reader.doc, late.doc]);
     await expectConverged([other.doc, otherReader.doc]);
-    expect(late.doc.getMap('shapes').size).toBe(acked + 6);
     const version = documentVersion(writer.doc);
 
     // Storage holds exactly that board, and the file is intact.

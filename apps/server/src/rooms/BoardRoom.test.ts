@@ -303,7 +303,7 @@ describe('BoardRoom', () => {
     expect(reloaded.doc.getMap('m').toJSON()).toEqual(client.doc.getMap('m').toJSON());
   });
 
-  it('answers STORAGE_ERROR when an append fails, and stores it before the next join answers', async () => {
+  it('answers STORAGE_ERROR when an append fails, and stores it before a join of a client that may hold it answers', async () => {
     const storage = new MemoryStorage();
     let failing = true;
     const flaky: Storage = {
@@ -328,13 +328,22 @@ describe('BoardRoom', () => {
     await expect(apply(room, client.updates[0]!).durable).rejects.toMatchObject({
       code: ErrorCode.STORAGE_ERROR,
     });
-    // A join must not claim the change while it is only in memory.
-    await expect(room.sync(new Uint8Array([0]))).rejects.toThrow(/disk full/);
+    // A join must not claim the change while it is only in memory: its state vector would tell
+    // the client that holds it (rejoining) that it need not resend it.
+    const holder = Y.encodeStateVector(client.doc);
+    await expect(room.sync(holder)).rejects.toThrow(/disk full/);
+    // A client that holds nothing has nothing to resend: it is answered, change included (a new
+    // tab still opens a board whose disk is full).
+    const fresh = new Y.Doc();
+    Y.applyUpdate(fresh, (await room.sync(new Uint8Array([0]))).update);
+    expect(fresh.getMap('m').get('lost?')).toBe(true);
     failing = false;
-    const state = await room.sync(new Uint8Array([0]));
+    const state = await room.sync(holder);
     const joined = new Y.Doc();
+    Y.applyUpdate(joined, client.updates[0]!);
     Y.applyUpdate(joined, state.update);
     expect(joined.getMap('m').get('lost?')).toBe(true);
+    expect(Y.encodeStateVector(joined)).toEqual(state.stateVector);
     const reloaded = await BoardRoom.load('b', roomDeps(storage));
     expect(reloaded.doc.getMap('m').get('lost?')).toBe(true);
   });

@@ -52,7 +52,6 @@ export class BoardRoom {
   readonly #capture: DocCapture;
   /** The whole board encoded, for joins that hold nothing yet (see `FullState`). */
   readonly #fullState: FullState;
-  /** What the board takes in, and when (see `UpdateIntake`). */
   readonly intake: UpdateIntake;
   readonly damage: StoredDamage;
   readonly #applyStored = (update: Uint8Array, index?: number): void =>
@@ -100,8 +99,7 @@ export class BoardRoom {
 
   /**
    * Reads the board and returns at once; its document fills in the background (`ready`). Until
-   * then, joins with an empty state vector are answered from the stored bytes (see `sync`),
-   * everything else waits for `ready`.
+   * then, joins that hold nothing are answered from the stored bytes, the rest wait (`sync`).
    */
   static async open(boardId: string, deps: BoardRoomDeps): Promise<BoardRoom> {
     const stored = await deps.storage.load(boardId);
@@ -184,8 +182,9 @@ export class BoardRoom {
 
   /**
    * What a joining client with `stateVector` lacks, the board's state vector and awareness,
-   * once everything the board holds is stored and, with shared storage, once the board holds
-   * everything stored anywhere before this call.
+   * once everything the board holds is stored (unless the client holds nothing: it has nothing
+   * it could be told not to resend, so a new tab still opens a board on a full disk) and, with
+   * shared storage, once the board holds everything stored anywhere before this call.
    */
   async sync(stateVector: Uint8Array): Promise<SyncState> {
     if (this.#loading) {
@@ -196,15 +195,16 @@ export class BoardRoom {
       if (whole && this.#loading) return { ...cold, awareness: this.registry.encodeAll() };
       await this.whenReady();
     }
-    await this.durable();
+    await this.durable().catch((error: unknown) => {
+      if (Y.decodeStateVector(stateVector).size > 0) throw error;
+    });
     if (this.deps.storage.shared) await this.#catchUp.now();
     // Pending relays first, so a member never receives a change after a join answer that has it.
     this.#outbox.flush();
     // A joiner with nothing, or lacking much, gets the whole board: kept encoded, and large ones
-    // brought up to date off the event loop. What changes meanwhile reaches it as relays.
-    const answer = await this.#fullState.for(stateVector);
-    // Only these: the kept encoding also carries its generation, which is not for the wire.
-    const { update, stateVector: boardVector } = answer;
+    // brought up to date off the event loop. What changes meanwhile reaches it as relays. Not
+    // the generation the kept encoding also carries: it is not for the wire.
+    const { update, stateVector: boardVector } = await this.#fullState.for(stateVector);
     return { update, stateVector: boardVector, awareness: this.registry.encodeAll() };
   }
 
@@ -316,8 +316,8 @@ export class BoardRoom {
 
   /**
    * Resolves once everything the doc holds is stored (its own appends, and remote changes never
-   * confirmed stored, which it stores itself); throws if it cannot be. A join awaits this,
-   * because the state vector it answers with tells the client what it need not resend.
+   * confirmed stored, which it stores itself); throws if it cannot be. A join awaits this: the
+   * state vector it answers with tells the client what it need not resend.
    */
   async durable(): Promise<void> {
     // Remote changes first: the log then waits for them too, and for any adoption in flight.
