@@ -1,9 +1,10 @@
 /**
  * Real clients under random failures: `BoardProvider`s (the client every app uses), over
- * WebSocket and long-polling, edit one board through real Drawbridge processes while a seeded schedule cuts their connections, takes
- * them offline and back, moves them to other nodes, and kills (-9) or stops (SIGTERM) the
- * servers and restarts them on the same port; in the cluster, Redis dies and comes back too, and
- * PostgreSQL crashes or shuts down and comes back.
+ * WebSocket and long-polling, edit one board through real Drawbridge processes while a seeded
+ * schedule cuts their connections, takes them offline and back, moves them to other nodes,
+ * kills (-9) or stops (SIGTERM) the servers and restarts them on the same port, and stalls them
+ * (SIGSTOP) and resumes them; in the cluster, Redis dies and comes back too, and PostgreSQL
+ * crashes or shuts down and comes back.
  * Tabs close once saved (a new client takes their place): what they held, only the servers keep.
  * The sync fuzz (`apps/server/src/cluster/syncFuzz.test.ts`) replays such schedules exactly, in
  * one process, with a model of the client; this runs the real client, Socket.IO and processes,
@@ -49,6 +50,8 @@ interface Servers {
   count: number;
   url(index: number): string;
   running(index: number): boolean;
+  /** The process of a running server (to stall it with SIGSTOP). */
+  process(index: number): SpawnedServer | undefined;
   kill(index: number, signal: NodeJS.Signals): Promise<void>;
   restart(index: number): Promise<void>;
   /** Kills the cluster's Redis (-9), or starts it again; absent on a single node. */
@@ -69,6 +72,7 @@ async function singleNode(): Promise<Servers> {
     count: 1,
     url: () => `http://127.0.0.1:${port}`,
     running: () => server !== undefined,
+    process: () => server,
     async kill(_, signal) {
       const killed = server;
       server = undefined;
@@ -107,6 +111,7 @@ async function threeNodes(): Promise<Servers> {
     count: 3,
     url: (index) => `http://127.0.0.1:${ports[index]}`,
     running: (index) => cluster.nodes[index] !== undefined,
+    process: (index) => cluster.nodes[index],
     async kill(index, signal) {
       await cluster.nodes[index]?.kill(signal);
       cluster.nodes[index] = undefined;
@@ -220,6 +225,12 @@ async function run(seed: number, start: () => Promise<Servers>): Promise<Record<
     return { name: `c${i}`, doc: peer.doc, peer, url, offline: false, transports };
   });
   await Promise.all(clients.map((c) => whenLive(c.peer)));
+  /** Nodes stopped by SIGSTOP, to resume. */
+  const stalled = new Set<number>();
+  const resume = (node: number) => {
+    s.process(node)?.child.kill('SIGCONT');
+    stalled.delete(node);
+  };
   /** What each closed tab held when it closed, saved. */
   const closed: { name: string; update: Uint8Array }[] = [];
   for (const c of clients) c.peer.provider.awareness.setLocalState({ user: { name: c.name } });
@@ -266,7 +277,16 @@ async function run(seed: number, start: () => Promise<Servers>): Promise<Record<
     } else if (roll < 0.83) {
       const node = rng.int(s.count);
       const down = Array.from({ length: s.count }, (_, i) => i).filter((i) => !s.running(i));
-      if (!s.running(node)) {
+      if (stalled.has(node)) {
+        resume(node);
+        count('resumed', `node ${node}`);
+      } else if (s.running(node) && rng.next() < 0.25) {
+        // A stall (a long GC pause, a VM descheduled, a debugger): alive, answering nothing,
+        // until resumed; its connections stay open meanwhile.
+        s.process(node)?.child.kill('SIGSTOP');
+        stalled.add(node);
+        count('stalls', `node ${node}`);
+      } else if (!s.running(node)) {
         await s.restart(node);
         count('restarts', `node ${node}`);
       } else if (down.length < s.count - 1 || s.count === 1) {
@@ -310,6 +330,7 @@ async function run(seed: number, start: () => Promise<Servers>): Promise<Record<
   }
 
   try {
+    for (const node of [...stalled]) resume(node);
     await heal(s, clients, closed);
   } catch (error) {
     if (process.env.DRAWBRIDGE_TEST_VERBOSE === '1') console.info(trace.join('\n'));
