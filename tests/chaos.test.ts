@@ -49,8 +49,7 @@ const CLIENTS = 5;
 interface Servers {
   count: number;
   url(index: number): string;
-  running(index: number): boolean;
-  /** The process of a running server (to stall it with SIGSTOP). */
+  /** The server's process; undefined while it is down. */
   process(index: number): SpawnedServer | undefined;
   kill(index: number, signal: NodeJS.Signals): Promise<void>;
   restart(index: number): Promise<void>;
@@ -71,7 +70,6 @@ async function singleNode(): Promise<Servers> {
   return {
     count: 1,
     url: () => `http://127.0.0.1:${port}`,
-    running: () => server !== undefined,
     process: () => server,
     async kill(_, signal) {
       const killed = server;
@@ -110,7 +108,6 @@ async function threeNodes(): Promise<Servers> {
   return {
     count: 3,
     url: (index) => `http://127.0.0.1:${ports[index]}`,
-    running: (index) => cluster.nodes[index] !== undefined,
     process: (index) => cluster.nodes[index],
     async kill(index, signal) {
       await cluster.nodes[index]?.kill(signal);
@@ -124,6 +121,8 @@ async function threeNodes(): Promise<Servers> {
     destroy: () => cluster.destroy(),
   };
 }
+
+const running = (s: Servers, index: number) => s.process(index) !== undefined;
 
 /** One transaction of a random whiteboard edit: add, move or delete a shape, or type. */
 function edit(doc: Y.Doc, tag: string, rng: ReturnType<typeof createRandom>): void {
@@ -210,7 +209,7 @@ async function run(seed: number, start: () => Promise<Servers>): Promise<Record<
   const nodeOf = (client: ChaosClient) =>
     Array.from({ length: s.count }, (_, i) => s.url(i)).indexOf(client.url);
   const liveNode = (): number | undefined => {
-    const up = Array.from({ length: s.count }, (_, i) => i).filter((i) => s.running(i));
+    const up = Array.from({ length: s.count }, (_, i) => i).filter((i) => running(s, i));
     return up.length > 0 ? rng.pick(up) : undefined;
   };
   /**
@@ -276,17 +275,17 @@ async function run(seed: number, start: () => Promise<Servers>): Promise<Record<
       }
     } else if (roll < 0.83) {
       const node = rng.int(s.count);
-      const down = Array.from({ length: s.count }, (_, i) => i).filter((i) => !s.running(i));
+      const down = Array.from({ length: s.count }, (_, i) => i).filter((i) => !running(s, i));
       if (stalled.has(node)) {
         resume(node);
         count('resumed', `node ${node}`);
-      } else if (s.running(node) && rng.next() < 0.25) {
+      } else if (running(s, node) && rng.next() < 0.25) {
         // A stall (a long GC pause, a VM descheduled, a debugger): alive, answering nothing,
         // until resumed; its connections stay open meanwhile.
         s.process(node)?.child.kill('SIGSTOP');
         stalled.add(node);
         count('stalls', `node ${node}`);
-      } else if (!s.running(node)) {
+      } else if (!running(s, node)) {
         await s.restart(node);
         count('restarts', `node ${node}`);
       } else if (down.length < s.count - 1 || s.count === 1) {
@@ -360,7 +359,7 @@ async function heal(
 ): Promise<void> {
   if (s.redis?.down) await s.redis.toggle();
   if (s.postgres?.down) await s.postgres.toggle(false);
-  for (let i = 0; i < s.count; i++) if (!s.running(i)) await s.restart(i);
+  for (let i = 0; i < s.count; i++) if (!running(s, i)) await s.restart(i);
   for (const client of clients) if (client.offline) client.peer.provider.socket.connect();
   const docs = clients.map((c) => c.doc);
   await Promise.all(
