@@ -59,6 +59,12 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
       pairs.delete(pair);
     });
   });
+  const cutAll = () => {
+    for (const pair of pairs) {
+      pair.client.destroy();
+      pair.upstream?.destroy();
+    }
+  };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as net.AddressInfo).port;
 
@@ -71,17 +77,9 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
       marker = null;
       for (const pair of pairs) if (pair.held) open(pair);
     },
-    cutAll() {
-      for (const pair of pairs) {
-        pair.client.destroy();
-        pair.upstream?.destroy();
-      }
-    },
+    cutAll,
     async close() {
-      for (const pair of pairs) {
-        pair.client.destroy();
-        pair.upstream?.destroy();
-      }
+      cutAll();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
