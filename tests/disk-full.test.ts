@@ -12,6 +12,7 @@ import path from 'node:path';
 import { ErrorCode } from '@drawbridge/protocol';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { STORAGE_ERROR_LOG_EVERY_MS } from '../apps/server/src/handlers/StorageErrorLog.js';
 import { documentVersion } from '../apps/server/src/rooms/documentVersion.js';
 import {
   connectPeer,
@@ -45,6 +46,30 @@ function fillUp(file: string): void {
     if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * A server's log while the disk was full stays readable: its failures are logged once per
+ * board and outage, or at most one line per interval, each naming its cause once.
+ */
+function expectQuietLog(server: SpawnedServer, board: string, elapsedMs: number): void {
+  const lines = server.logs.flatMap((line) => {
+    try {
+      return [JSON.parse(line) as { msg?: string; boardId?: string; err?: { message: string } }];
+    } catch {
+      return [];
+    }
+  });
+  const appendFailed = lines.filter((l) => l.msg === 'append failed' && l.boardId === board);
+  expect(appendFailed).toHaveLength(1);
+  const answered = lines.filter((l) => l.msg?.startsWith('storage failed'));
+  expect(answered.length).toBeGreaterThan(0);
+  expect(answered.length).toBeLessThanOrEqual(
+    1 + Math.ceil(elapsedMs / STORAGE_ERROR_LOG_EVERY_MS),
+  );
+  for (const { err } of lines) {
+    if (err) expect(err.message).not.toMatch(/disk is full: database or disk is full/);
   }
 }
 
@@ -84,6 +109,7 @@ const peer = (server: SpawnedServer, board: string) => {
 describe.skipIf(probe === null)('a full disk (tmpfs; needs root to mount)', () => {
   it('refuses edits with a retryable error, loses nothing, and stores them once space is freed', async () => {
     dir = mountTmpfs('3M')!;
+    const startedAt = performance.now();
     const server = await spawnServer({ dataDir: dir, env: ENV });
     const writer = peer(server, 'full');
     const reader = peer(server, 'full');
@@ -120,6 +146,8 @@ describe.skipIf(probe === null)('a full disk (tmpfs; needs root to mount)', () =
     // holds nothing: it opens the board, refused edits included.
     writer.provider.socket.disconnect();
     await server.kill('SIGKILL');
+    expectQuietLog(server, 'full', performance.now() - startedAt);
+    const restartedAt = performance.now();
     const restarted = await spawnServer({ dataDir: dir, port: server.port, env: ENV });
     fillUp(path.join(dir, 'filler'));
     writer.provider.socket.connect();
@@ -147,6 +175,8 @@ describe.skipIf(probe === null)('a full disk (tmpfs; needs root to mount)', () =
     await expectConverged([writer.doc, reader.doc, late.doc]);
     await expectConverged([other.doc, otherReader.doc]);
     const version = documentVersion(writer.doc);
+    expectQuietLog(restarted, 'full', performance.now() - restartedAt);
+    expect(restarted.logs.some((l) => l.includes('"failedAppends"'))).toBe(true);
 
     // Storage holds exactly that board, and the file is intact.
     await restarted.kill('SIGKILL');

@@ -35,6 +35,7 @@ import { TurnBudget } from './flow/TurnBudget.js';
 import { connectionHandler } from './handlers/connections.js';
 import { holdConnectAnswer } from './handlers/connectJoin.js';
 import type { Authorize, DrawbridgeServer, HandlerDeps, SocketData } from './handlers/context.js';
+import { StorageErrorLog } from './handlers/StorageErrorLog.js';
 import { createHttpApp, createHttpListener } from './http/app.js';
 import { tuneEngineConnections } from './http/engineConnections.js';
 import { LocalBroadcast } from './http/LocalBroadcast.js';
@@ -297,6 +298,7 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
     confirm: (grant) => access.confirm(grant),
     joinAnswers: new TurnBudget(JOIN_ANSWER_BYTES_PER_TURN),
     isShuttingDown: () => closing !== null,
+    storageErrors: new StorageErrorLog(logger, clock),
   };
 
   const { boardAdmin, linkAdmin, sweep } = createAdmin({

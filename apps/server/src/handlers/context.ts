@@ -15,6 +15,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { RoomManager } from '../rooms/RoomManager.js';
 import type { JoinedBoards } from './JoinedBoards.js';
+import type { StorageErrorLog } from './StorageErrorLog.js';
 
 /** What the server keeps per socket (`socket.data`). */
 export interface SocketData {
@@ -64,6 +65,8 @@ export interface HandlerDeps {
   confirm: (grant: Grant) => Promise<Grant>;
   /** True once shutdown began: new joins and updates are refused with SHUTTING_DOWN. */
   isShuttingDown: () => boolean;
+  /** Where storage failures answered to clients are logged, throttled. */
+  storageErrors: StorageErrorLog;
 }
 
 /**
@@ -116,9 +119,10 @@ export function toErrorPayload(
   context: Record<string, unknown>,
 ): ErrorPayload {
   if (error instanceof ProtocolError) {
-    // A storage failure is logged with its cause; a refusal for memory is logged where it is made.
+    // A storage failure is logged with its cause (throttled); a refusal for memory is logged
+    // where it is made.
     if (error.code === ErrorCode.STORAGE_ERROR && error.cause !== undefined)
-      deps.logger.error({ ...context, err: error.cause });
+      deps.storageErrors.report(context, error.cause);
     return error.toPayload();
   }
   deps.logger.error({ ...context, err: error }, 'unexpected error in handler');

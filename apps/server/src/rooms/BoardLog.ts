@@ -63,6 +63,8 @@ export class BoardLog {
   #snapshotBytes: number;
   readonly #inFlight = new Set<Promise<unknown>>();
   #unstored: Uint8Array[] = [];
+  /** Appends that failed since everything was last stored: only the first is logged. */
+  #failedAppends = 0;
   #retry: Promise<void> | null = null;
   /** Told when every update whose append failed so far is stored (`onRecovered`). */
   #recovered: (() => void) | null = null;
@@ -134,7 +136,10 @@ export class BoardLog {
         // The update lives in the doc and at the peers, but not in storage: keep it and store
         // it again as soon as storage works, before any join is answered.
         this.#unstored.push(update);
-        this.deps.logger.error({ boardId: this.boardId, err: error }, 'append failed');
+        // The next ones are counted, and logged with the recovery.
+        if (this.#failedAppends++ === 0) {
+          this.deps.logger.error({ boardId: this.boardId, err: error }, 'append failed');
+        }
         this.#scheduleRetry();
         throw error;
       },
@@ -279,12 +284,14 @@ export class BoardLog {
         this.#unstored.unshift(...failed);
         throw failure;
       }
+      // Others that failed while these were stored wait for their own retry.
+      if (this.#unstored.length > 0) return;
       this.deps.logger.info(
-        { boardId: this.boardId, records: parts.length },
+        { boardId: this.boardId, records: parts.length, failedAppends: this.#failedAppends },
         'stored updates whose append had failed',
       );
-      // Others that failed while these were stored wait for their own retry.
-      if (this.#unstored.length === 0 && !this.#closed) this.#recovered?.();
+      this.#failedAppends = 0;
+      if (!this.#closed) this.#recovered?.();
     })().finally(() => {
       this.#retry = null;
     });
