@@ -134,6 +134,40 @@ describe('BoardReplica', () => {
     expect(await storedContent(storage)).toEqual({ refused: 'refused', after: 'after' });
   });
 
+  it("stores a live node's update that node has not confirmed for long, before a join may claim it", async () => {
+    let now = 1_000_000;
+    const { a, b, storage, bStorage, deliverAll } = await twoNodes(null, 0, { now: () => now });
+    // The shared storage refuses every write (PostgreSQL's disk is full); reads still work.
+    let full = true;
+    for (const handle of [storage, bStorage]) {
+      const append = handle.append.bind(handle);
+      handle.append = (boardId, update) =>
+        full ? Promise.reject(new Error('disk is full')) : append(boardId, update);
+    }
+    const client = clientDoc();
+    await expect(edit(a, client, 'unstored')).rejects.toThrow('could not be stored');
+    await nextTurn();
+    deliverAll();
+    expect(b.room.doc.getMap('m').get('unstored')).toBe('unstored');
+    expect(b.replica.unconfirmed).toBe(1);
+
+    // Node a lives on, retrying, and never confirms: b stores the update itself once it has
+    // waited long enough (a duplicate record at worst), rather than forgetting it.
+    now += 31_000;
+    b.replica.forgetStale();
+    expect(b.replica.unconfirmed).toBe(0);
+    const holder = Y.encodeStateVector(client.doc);
+    await expect(b.room.sync(holder)).rejects.toThrow(/disk is full/);
+
+    // Node a dies before storage works again; then it does. A join on b of the client that
+    // made the edit must not claim it until it is stored: storage holds it after the answer.
+    a.room.destroy();
+    await b.replica.nodeGone('a');
+    full = false;
+    await b.room.sync(holder);
+    expect(await storedContent(storage)).toEqual({ unstored: 'unstored' });
+  });
+
   it('skips an update that builds on something missed, and reads it from storage instead', async () => {
     const { a, b, deliverAll } = await twoNodes();
     const client = clientDoc();

@@ -17,7 +17,7 @@ import { type MessageNumbers, processMessageNumbers } from './MessageNumbers.js'
 import type { BoardMessage, CommitNotice } from './messages.js';
 import { NOTICE_HOLD_MS, type NoticeTimer, noticeTimer } from './noticeTimer.js';
 import { OwnMessages } from './OwnMessages.js';
-import { RemoteUpdates } from './RemoteUpdates.js';
+import { RemoteUpdates, type Unconfirmed } from './RemoteUpdates.js';
 
 /** What a replica needs from its board. */
 export interface ReplicaHost extends RepairHost {
@@ -33,7 +33,7 @@ export interface ReplicaHost extends RepairHost {
   requestCatchUp(): void;
 }
 
-/** Remote updates unconfirmed this long are forgotten: their node stores them, or is gone. */
+/** Remote updates unconfirmed this long are stored here too, and forgotten (`forgetStale`). */
 const FORGET_AFTER_MS = 30_000;
 
 export interface ReplicaMetrics {
@@ -270,8 +270,11 @@ export class BoardReplica {
    * until it is stored (it stores again what failed, before any join is answered). Adopting it
    * again at each notice while storage hangs or fails would append a copy each time.
    */
-  async adopt(nodeId?: string, below = Number.POSITIVE_INFINITY): Promise<void> {
-    const entries = this.#remote.unadopted(nodeId, below);
+  adopt(nodeId?: string, below = Number.POSITIVE_INFINITY): Promise<void> {
+    return this.#store(this.#remote.unadopted(nodeId, below));
+  }
+
+  async #store(entries: readonly Unconfirmed[]): Promise<void> {
     if (entries.length === 0) return;
     for (const entry of entries) entry.adopted = true;
     const parts = storableMerge(entries.map((e) => e.update));
@@ -288,9 +291,20 @@ export class BoardReplica {
     this.#remote.forgetNode(nodeId);
   }
 
-  /** Forgets remote updates unconfirmed for too long (their node is alive: it stores them). */
+  /**
+   * Stores, then forgets, remote updates their node has not confirmed for `FORGET_AFTER_MS`.
+   * Their node is alive (one that leaves or dies is `nodeGone`), but its notice was lost, or its
+   * storage keeps failing (a full disk): should it die before it stores them, no join here may
+   * claim them while they are only in memory. Storing them here costs a duplicate record at
+   * worst; if storage fails here too, the board's log keeps them and stores them again before
+   * any join is answered, as its own.
+   */
   forgetStale(): void {
-    this.#remote.forgetOlder(this.#clock.now() - FORGET_AFTER_MS);
+    const before = this.#clock.now() - FORGET_AFTER_MS;
+    const stale = this.#remote.unadopted().filter((entry) => entry.at < before);
+    // A failure is the log's to retry (it keeps what it could not store, and logs it).
+    this.#store(stale).catch(() => {});
+    this.#remote.forgetOlder(before);
   }
 
   close(): void {

@@ -5,7 +5,8 @@
  * duplicated, connections cut and clients rejoining on any node, boards unloaded and reloaded,
  * nodes crashing (kill -9) or leaving (SIGTERM) and replaced by new ones, nodes' storage going
  * down and coming back (appends failing, some after they committed), nodes cut off from Redis
- * and coming back, stored records damaged (a bad disk: they no longer read back). Each seeded
+ * and coming back, stored records damaged (a bad disk: they no longer read back), remote updates
+ * left unconfirmed past the nodes' patience (a sweep after half a minute). Each seeded
  * run ends with the strictest convergence check: every client, every live node's document and
  * the stored board.
  */
@@ -13,6 +14,7 @@
 import { skipFreeParts } from '@drawbridge/protocol';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { systemClock } from '../clock.js';
 import { MemoryStorage } from '../storage/MemoryStorage.js';
 import { expectConverged } from '../testing/convergence.js';
 import { FuzzNetwork } from './testing/FuzzNetwork.js';
@@ -90,6 +92,9 @@ async function run(seed: number, steps: number) {
   );
   // Commit notices wait for an update to ride on until the schedule ends their hold.
   const notices = new HeldNotices();
+  // The nodes' cluster clock: a step may move it on by half a minute before a node's sweep.
+  let skew = 0;
+  const clock = { now: () => systemClock.now() + skew };
   let made = 0;
   /** Every node made, crashed ones included: their timers are stopped when the run ends. */
   const everyNode: FuzzNode[] = [];
@@ -105,6 +110,7 @@ async function run(seed: number, steps: number) {
       () => clients,
       notices.timer,
       committedAnyway,
+      clock,
     );
     everyNode.push(node);
     return node;
@@ -175,6 +181,11 @@ async function run(seed: number, steps: number) {
       // A node loses Redis, or gets it back (and catches up every board it holds).
       const { bus } = rng.pick(nodes);
       bus.down = !bus.down;
+    } else if (roll < 0.983) {
+      // Half a minute passes, and a node's periodic sweep deals with the remote updates whose
+      // node has not confirmed them since (lost notices, or that node's storage is down).
+      skew += 31_000;
+      rng.pick(nodes).cluster.sweep();
     } else {
       for (let i = rng.int(3); i >= 0; i--) await turn();
     }

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_LIMITS, scanUpdate, withoutPending } from '@drawbridge/protocol';
 import * as Y from 'yjs';
-import { systemClock } from '../../clock.js';
+import { type Clock, systemClock } from '../../clock.js';
 import { silentLogger } from '../../logger.js';
 import type { SyncState } from '../../rooms/BoardRoom.js';
 import type { RelaySink } from '../../rooms/Outbox.js';
@@ -172,11 +172,13 @@ export function createNode(
   clients: () => FuzzClient[],
   noticeTimer: NoticeTimer,
   committedAnyway: () => boolean = () => false,
+  /** The cluster side's clock (how long remote updates have waited for their notice). */
+  clock: Clock = systemClock,
 ): FuzzNode {
   const outage = new Outage();
   const storage = outage.wrap(handle, committedAnyway);
   const bus = network.bus(id);
-  const cluster = new ClusterNode({ bus, clock: systemClock, logger: silentLogger, noticeTimer });
+  const cluster = new ClusterNode({ bus, clock, logger: silentLogger, noticeTimer });
   const node: FuzzNode = {
     id,
     bus,

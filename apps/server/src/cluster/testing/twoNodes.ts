@@ -1,4 +1,4 @@
-import { systemClock } from '../../clock.js';
+import { type Clock, systemClock } from '../../clock.js';
 import { silentLogger } from '../../logger.js';
 import { BoardRoom } from '../../rooms/BoardRoom.js';
 import type { BoardRoomDeps } from '../../rooms/BoardRoomDeps.js';
@@ -14,7 +14,11 @@ import { HeldNotices } from './HeldNotices.js';
  * Two nodes holding board `b` over one shared storage; their bus messages wait in `network`.
  * Commit notices are held until the test fires them (`notices`), or not at all with `null`.
  */
-export async function twoNodes(timer?: NoticeTimer | null, busyHoldMs = 0) {
+export async function twoNodes(
+  timer?: NoticeTimer | null,
+  busyHoldMs = 0,
+  clock: Clock = systemClock,
+) {
   const network = new FuzzNetwork();
   const storage = new MemoryStorage(true);
   const notices = new HeldNotices();
@@ -29,7 +33,7 @@ export async function twoNodes(timer?: NoticeTimer | null, busyHoldMs = 0) {
     const replica = new BoardReplica({
       host: room,
       bus,
-      clock: systemClock,
+      clock,
       logger: silentLogger,
       noticeTimer: timer === undefined ? notices.timer : timer,
       busyHoldMs,
@@ -41,7 +45,9 @@ export async function twoNodes(timer?: NoticeTimer | null, busyHoldMs = 0) {
     return { room, replica };
   };
   const a = await make('a', storage);
-  const b = await make('b', storage.sharedHandle());
+  /** Node b's handle on the shared storage (node a's is `storage`). */
+  const bStorage = storage.sharedHandle();
+  const b = await make('b', bStorage);
   /** Delivers queued messages in order; those `filter` refuses are dropped, or kept with `keep`. */
   const deliverAll = (filter: (type: string) => boolean = () => true, keep = false) => {
     const queued = network.inFlight.length;
@@ -51,5 +57,5 @@ export async function twoNodes(timer?: NoticeTimer | null, busyHoldMs = 0) {
       else network.deliver(at, wanted ? 'deliver' : 'drop');
     }
   };
-  return { storage, network, notices, a, b, deliverAll, make };
+  return { storage, bStorage, network, notices, a, b, deliverAll, make };
 }
