@@ -5,9 +5,7 @@
  * full serves everything acked; once space is freed, the clients' refused edits land by
  * themselves, and storage holds exactly the board everyone has, intact.
  */
-import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { ErrorCode } from '@drawbridge/protocol';
 import Database from 'better-sqlite3';
@@ -23,31 +21,7 @@ import {
   whenSaved,
 } from './utils/peers.js';
 import { killAllServers, type SpawnedServer, spawnServer } from './utils/process.js';
-
-/** A tmpfs of `size` mounted on a new temp dir, or null where this process may not mount. */
-function mountTmpfs(size: string): string | null {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'drawbridge-full-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'ignore' });
-    return dir;
-  } catch {
-    rmSync(dir, { recursive: true, force: true });
-    return null;
-  }
-}
-
-/** Writes `file` until the disk it is on is full. */
-function fillUp(file: string): void {
-  const fd = openSync(file, 'w');
-  const chunk = Buffer.alloc(16 * 1024);
-  try {
-    for (;;) writeSync(fd, chunk);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
-  } finally {
-    closeSync(fd);
-  }
-}
+import { canMountTmpfs, fillUp, mountTmpfs, resizeTmpfs, unmountTmpfs } from './utils/tmpfs.js';
 
 /**
  * A server's log while the disk was full stays readable: its failures are logged once per
@@ -73,13 +47,7 @@ function expectQuietLog(server: SpawnedServer, board: string, elapsedMs: number)
   }
 }
 
-function unmount(dir: string): void {
-  execFileSync('umount', [dir]);
-  rmSync(dir, { recursive: true, force: true });
-}
-
-const probe = mountTmpfs('1M');
-if (probe) unmount(probe);
+const mountable = canMountTmpfs();
 
 const ENV = {
   // Compactions run while the disk fills too.
@@ -96,7 +64,7 @@ afterEach(async () => {
   destroyAll(peers);
   peers = [];
   await killAllServers();
-  if (dir) unmount(dir);
+  if (dir) unmountTmpfs(dir);
   dir = null;
 });
 
@@ -106,7 +74,7 @@ const peer = (server: SpawnedServer, board: string) => {
   return p;
 };
 
-describe.skipIf(probe === null)('a full disk (tmpfs; needs root to mount)', () => {
+describe.skipIf(!mountable)('a full disk (tmpfs; needs root to mount)', () => {
   it('refuses edits with a retryable error, loses nothing, and stores them once space is freed', async () => {
     dir = mountTmpfs('3M')!;
     const startedAt = performance.now();
@@ -169,7 +137,7 @@ describe.skipIf(probe === null)('a full disk (tmpfs; needs root to mount)', () =
 
     // Space freed: the writer's refused edits land without anyone resending them by hand.
     rmSync(path.join(dir, 'filler'));
-    execFileSync('mount', ['-o', 'remount,size=64M', dir]);
+    resizeTmpfs(dir, '64M');
     await Promise.all([writer, reader, late, other].map(whenSaved));
     expect(writer.provider.state.error).toBeNull();
     await expectConverged([writer.doc, reader.doc, late.doc]);

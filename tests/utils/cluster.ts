@@ -3,7 +3,7 @@
  * (`apps/server/src/main.ts`) sharing them. Nodes can be killed, stopped and started again.
  */
 import { rmSync } from 'node:fs';
-import { type PostgresServer, startPostgres } from './postgres.js';
+import { type PostgresServer, type StartPostgresOptions, startPostgres } from './postgres.js';
 import { killAllServers, type SpawnedServer, spawnServer } from './process.js';
 import { type RedisServer, startRedis } from './redis.js';
 import { tempDir } from './server.js';
@@ -16,6 +16,8 @@ export interface ClusterOptions {
   nodeEnv?: (index: number) => Record<string, string>;
   /** Run the built bundle rather than the sources (see `spawnServer`). */
   bundle?: boolean;
+  /** How its PostgreSQL is made (on a small disk, say). */
+  postgres?: StartPostgresOptions;
 }
 
 export interface TestCluster {
@@ -39,7 +41,7 @@ const BASE_ENV = {
 };
 
 export async function startCluster(options: ClusterOptions = {}): Promise<TestCluster> {
-  const [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
+  const [pg, redis] = await Promise.all([startPostgres(options.postgres), startRedis()]);
   const dataDir = tempDir('drawbridge-cluster-');
   const count = options.nodes ?? 3;
   const nodes: (SpawnedServer | undefined)[] = Array.from({ length: count }, () => undefined);

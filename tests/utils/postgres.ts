@@ -59,6 +59,10 @@ export interface StartPostgresOptions {
   database?: string;
   /** Extra `-c name=value` server settings. */
   settings?: Record<string, string>;
+  /** Where its temp dir (data dir and socket) goes: a small disk, say (default: the OS's). */
+  parentDir?: string;
+  /** Extra `initdb` arguments (`--wal-segsize=1`, say). */
+  initdbArgs?: string[];
 }
 
 /** The newest installed PostgreSQL's bin dir. */
@@ -109,7 +113,7 @@ const DEFAULT_SETTINGS: Record<string, string> = {
 export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresServer> {
   const bin = postgresBinDir();
   const user = serverUser();
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'drawbridge-pg-'));
+  const dir = mkdtempSync(path.join(options.parentDir ?? os.tmpdir(), 'drawbridge-pg-'));
   const dataDir = path.join(dir, 'data');
   const socketDir = path.join(dir, 'sock');
   mkdirSync(socketDir);
@@ -135,6 +139,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
         '--encoding=UTF8',
         '--no-locale',
         '--no-sync',
+        ...(options.initdbArgs ?? []),
       ],
       asServer,
     );
