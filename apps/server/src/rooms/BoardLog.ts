@@ -114,6 +114,11 @@ export class BoardLog {
     return this.#head > this.#appliedThrough;
   }
 
+  /** True while the doc holds updates whose append failed and that are not stored since. */
+  get holdsUnstored(): boolean {
+    return this.#unstored.length > 0 || this.#retry !== null;
+  }
+
   /** Approximate stored size: snapshot plus the records after it. */
   get bytes(): number {
     return this.#snapshotBytes + this.#recordBytes;

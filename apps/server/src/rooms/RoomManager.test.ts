@@ -43,6 +43,45 @@ describe('RoomManager', () => {
     await rooms.close();
   });
 
+  it('keeps a board holding edits storage refused loaded until they are stored, however idle or pressed', async () => {
+    // The idle delay and the room's retries on a clock of the test's.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const storage = new MemoryStorage();
+      const append = storage.append.bind(storage);
+      let full = true;
+      storage.append = (boardId, update) =>
+        full ? Promise.reject(new Error('disk is full')) : append(boardId, update);
+      const rooms = manager(storage);
+      const room = await rooms.acquire('x');
+      room.addMember('m');
+      const client = clientDoc();
+      client.doc.getMap('m').set('refused', true);
+      const update = client.updates[0]!;
+      await expect(room.applyUpdate(update, scanUpdate(update), 'm').durable).rejects.toMatchObject(
+        { code: ErrorCode.STORAGE_ERROR },
+      );
+      // Its member leaves (the tab closed). Idle, and unloaded for memory: still loaded, since
+      // the edit is nowhere else here, and the room keeps trying to store it.
+      room.removeMember('m');
+      rooms.releaseIfIdle('x');
+      await rooms.unloadIdle();
+      await vi.advanceTimersByTimeAsync(2000); // the idle delay many times over, and retries
+      expect(rooms.get('x')).toBe(room);
+      expect(room.log.holdsUnstored).toBe(true);
+      // Stored by the room's own retry, then unloaded once idle.
+      full = false;
+      await vi.advanceTimersByTimeAsync(2000);
+      expect(room.log.holdsUnstored).toBe(false);
+      expect(rooms.size).toBe(0);
+      const again = await rooms.acquire('x');
+      expect(again.doc.getMap('m').get('refused')).toBe(true);
+      await rooms.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('a join during the idle delay keeps the board loaded', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {

@@ -132,7 +132,10 @@ export class RoomManager {
     if (!room || room.memberCount > 0 || this.#idleTimers.has(boardId) || this.#closed) return;
     const timer = setTimeout(() => {
       this.#idleTimers.delete(boardId);
-      if (room.memberCount === 0 && this.#rooms.get(boardId) === room) void this.#unload(room);
+      if (room.memberCount > 0 || this.#rooms.get(boardId) !== room) return;
+      // Edits storage refused are nowhere else on this node: kept, and retried, until stored.
+      if (room.log.holdsUnstored) this.releaseIfIdle(boardId);
+      else void this.#unload(room);
     }, this.options.idleUnloadMs);
     timer.unref();
     this.#idleTimers.set(boardId, timer);
@@ -193,7 +196,7 @@ export class RoomManager {
     const unloads: Promise<void>[] = [];
     for (const boardId of [...this.#idleTimers.keys()]) {
       const room = this.#rooms.get(boardId);
-      if (!room || room.memberCount > 0) continue;
+      if (!room || room.memberCount > 0 || room.log.holdsUnstored) continue;
       this.#cancelIdle(boardId);
       unloads.push(this.#unload(room));
     }
