@@ -149,6 +149,14 @@ export class RoomManager {
     this.#idleTimers.clear();
     await Promise.allSettled([...this.#loading.values()]);
     await Promise.allSettled([...this.#unloading.values()]);
+    for (const room of this.#rooms.values()) {
+      if (room.log.holdsUnstored) {
+        this.#logger.warn(
+          { boardId: room.boardId },
+          'stopping with edits storage refused: only the clients that hold them can resend them',
+        );
+      }
+    }
     await Promise.allSettled([...this.#rooms.values()].map((room) => this.#unload(room)));
   }
 
