@@ -2,6 +2,7 @@ import { ErrorCode, scanUpdate } from '@drawbridge/protocol';
 import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { MemoryStorage } from '../storage/MemoryStorage.js';
+import { recordingLogger } from '../testing/logLines.js';
 import { RoomManager } from './RoomManager.js';
 import { clientDoc, roomDeps } from './testing/roomKit.js';
 
@@ -80,6 +81,23 @@ describe('RoomManager', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('says which boards it stops with while they hold edits storage refused', async () => {
+    const storage = new MemoryStorage();
+    storage.append = () => Promise.reject(new Error('disk is full'));
+    const { logger, lines } = recordingLogger();
+    const rooms = new RoomManager({ ...roomDeps(storage), logger, idleUnloadMs: 10 });
+    const [refusing, quiet] = await Promise.all([rooms.acquire('x'), rooms.acquire('y')]);
+    refusing.addMember('m');
+    quiet.addMember('m');
+    const client = clientDoc();
+    client.doc.getMap('m').set('refused', true);
+    const update = client.updates[0]!;
+    await expect(refusing.applyUpdate(update, scanUpdate(update), 'm').durable).rejects.toThrow();
+    await rooms.close();
+    const stopping = lines.filter((l) => l.msg?.startsWith('stopping with edits storage refused'));
+    expect(stopping.map((l) => l.boardId)).toEqual(['x']);
   });
 
   it('a join during the idle delay keeps the board loaded', async () => {
