@@ -1,3 +1,4 @@
+import { ErrorCode } from '@drawbridge/protocol';
 import type { ConnectionMonitor, ConnectionView } from '../collab/ConnectionMonitor.js';
 import { useEmitter } from './hooks.js';
 
@@ -10,6 +11,19 @@ export function statusText(
   const { status, unsaved } = view;
   if (readonly && status === 'live') {
     return { label: 'Live', detail: 'Connected: changes others make appear as they happen.' };
+  }
+  // Connected, but the server cannot store changes now (a full disk, its database down): it
+  // refuses them until it can, and this client tries again by itself.
+  if (
+    view.error?.code === ErrorCode.STORAGE_ERROR &&
+    (status === 'live' || status === 'connecting')
+  ) {
+    return {
+      label: unsaved > 0 ? `Not saved · ${plural(unsaved, 'change')}` : 'Waiting for the server…',
+      detail:
+        'The server cannot save changes right now. Yours are kept on this device and saved as ' +
+        'soon as it can.',
+    };
   }
   switch (status) {
     case 'live':
