@@ -3,7 +3,8 @@
  * test; root only, skipped otherwise). Unlike an outage, PostgreSQL still answers: reads work,
  * and every write that needs space fails ("could not extend file": SQLSTATE 53100). Edits are
  * refused with a retryable error and never acked unstored; the nodes serve on; new tabs on any
- * node open the board, refused edits included; a node killed while
+ * node open the board, refused edits included; a board whose tab closed with an edit refused
+ * stays loaded, not unloaded when idle; a node killed while
  * holding unstored edits loses none of them; once space is freed, every refused edit lands by
  * itself, and storage holds exactly the board everyone has.
  */
@@ -57,7 +58,8 @@ describe.skipIf(!mountable)(
       const disk = dir;
       const c = await startCluster({
         nodes: 2,
-        env: { ADMIN_TOKEN, COMPACT_EVERY: '20' },
+        // Idle boards unload soon: one holding refused edits must not.
+        env: { ADMIN_TOKEN, COMPACT_EVERY: '20', IDLE_UNLOAD_MS: '200' },
         postgres: {
           parentDir: disk,
           // Small WAL segments, recycled rather than created once the disk is full: PostgreSQL
@@ -67,6 +69,12 @@ describe.skipIf(!mountable)(
         },
       });
       cluster = c;
+      const loadedOn = async (node: number, boardId: string) => {
+        const res = await fetch(`${c.url(node)}/api/boards/${boardId}/status`, {
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        });
+        return ((await res.json()) as { loaded: boolean }).loaded;
+      };
       const peer = (node: number, boardId: string, doc?: Parameters<typeof connectPeer>[2]) => {
         const created = connectPeer(c.url(node), boardId, doc ?? {});
         peers.push(created);
@@ -135,6 +143,22 @@ describe.skipIf(!mountable)(
         expect(late.doc.getMap('shapes').has(`s${acked}`)).toBe(true);
       }
 
+      // A tab on node 2 edits another board, refused, and closes. Its edit is then nowhere else
+      // on that node: the board stays loaded while an idle board closed after it unloads.
+      const closer = peer(1, 'closed');
+      await whenLive(closer);
+      closer.doc.getMap('shapes').set('left', bulky(-1));
+      await closer.provider.when((s) => s.error?.code === ErrorCode.STORAGE_ERROR);
+      closer.provider.destroy();
+      const sentinel = peer(1, 'sentinel');
+      await whenLive(sentinel);
+      sentinel.provider.destroy();
+      await vi.waitFor(async () => expect(await loadedOn(1, 'sentinel')).toBe(false), {
+        timeout: 10_000,
+        interval: 50,
+      });
+      expect(await loadedOn(1, 'closed')).toBe(true);
+
       // Node 1, whose member made the unstored edits, dies. Its writer moves to node 2, still
       // holding them unsaved: node 2 has them too (from the bus), but cannot store them either,
       // so its join is refused. Node 1 comes back on its port; its other clients return to it.
@@ -168,6 +192,9 @@ describe.skipIf(!mountable)(
       await c.start(0);
       const stored = await fetchBoard(c.url(0), 'full');
       expect(documentVersion(stored)).toBe(version);
+      // The closed tab's edit too, stored by node 2 on its own once space was freed.
+      const closed = await fetchBoard(c.url(0), 'closed');
+      expect(closed.getMap('shapes').has('left')).toBe(true);
       expect(c.pg.pid).toBe(pgPid);
     }, 180_000);
   },
