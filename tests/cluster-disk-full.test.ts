@@ -4,9 +4,9 @@
  * and every write that needs space fails ("could not extend file": SQLSTATE 53100). Edits are
  * refused with a retryable error and never acked unstored; the nodes serve on; new tabs on any
  * node open the board, refused edits included; a board whose tab closed with an edit refused
- * stays loaded, not unloaded when idle; a node killed while
- * holding unstored edits loses none of them; once space is freed, every refused edit lands by
- * itself, and storage holds exactly the board everyone has.
+ * stays loaded, not unloaded when idle; a node killed while holding unstored edits loses none
+ * of them; once space is freed, every refused edit lands by itself, and storage holds exactly
+ * the board everyone has.
  */
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
