@@ -1,17 +1,35 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { MemoryStorage } from '../storage/MemoryStorage.js';
 import { recordingLogger } from '../testing/logLines.js';
 import { BoardLog } from './BoardLog.js';
 
-/** Storage whose appends fail while `failing`. */
+/** Storage whose appends fail while `failing`, or wait while `held` (then settle as told). */
 class FlakyStorage extends MemoryStorage {
   failing = false;
+  attempts = 0;
+  held: { settle: (fail: boolean) => void }[] | null = null;
   override append(boardId: string, update: Uint8Array): Promise<number> {
+    this.attempts++;
+    const held = this.held;
+    if (held) {
+      return new Promise((resolve, reject) =>
+        held.push({
+          settle: (fail) =>
+            fail
+              ? reject(new Error('database or disk is full'))
+              : super.append(boardId, update).then(resolve, reject),
+        }),
+      );
+    }
     if (this.failing) return Promise.reject(new Error('database or disk is full'));
     return super.append(boardId, update);
   }
 }
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 /** `count` Yjs updates of one client, in order. */
 function edits(count: number): Uint8Array[] {
@@ -24,6 +42,7 @@ function edits(count: number): Uint8Array[] {
 
 describe('BoardLog, while appends fail', () => {
   it('logs the first failure of an outage and its recovery, with the count, not each failure', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
     const storage = new FlakyStorage();
     const { logger, lines } = recordingLogger();
     const log = new BoardLog('b', await storage.load('b'), { storage, logger, compactEvery: 1000 });
@@ -44,6 +63,7 @@ describe('BoardLog, while appends fail', () => {
     });
 
     storage.failing = false;
+    await vi.advanceTimersByTimeAsync(500); // the retry stores them
     await log.durable();
     expect(recoveredLines()).toHaveLength(1);
     expect(recoveredLines()[0]).toMatchObject({ boardId: 'b', failedAppends: 25 });
@@ -54,8 +74,78 @@ describe('BoardLog, while appends fail', () => {
     await expect(log.append(later)).rejects.toThrow(/disk is full/);
     expect(failedLines()).toHaveLength(2);
     storage.failing = false;
+    await vi.advanceTimersByTimeAsync(500);
     await log.durable();
     expect(recoveredLines()[1]).toMatchObject({ failedAppends: 1 });
+    log.close();
+  });
+
+  it('retries on one timer however many appends failed', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const storage = new FlakyStorage();
+    const { logger } = recordingLogger();
+    const log = new BoardLog('b', await storage.load('b'), { storage, logger, compactEvery: 1000 });
+    storage.failing = true;
+    const appends = edits(25).map((update) => log.append(update));
+    for (const append of appends) await expect(append).rejects.toThrow(/disk is full/);
+    expect(storage.attempts).toBe(25);
+    // Two seconds of a full disk: one retry every 500 ms, not one per failed append.
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(storage.attempts).toBe(25 + 4);
+    // A join tries once more; then the timer goes on as before.
+    await expect(log.durable()).rejects.toThrow(/disk is full/);
+    expect(storage.attempts).toBe(30);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(storage.attempts).toBe(31);
+    // Once the disk has room, the timer stores everything, and stops.
+    storage.failing = false;
+    await vi.advanceTimersByTimeAsync(500);
+    expect(log.holdsUnstored).toBe(false);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(storage.attempts).toBe(32);
+    await log.durable();
+    log.close();
+  });
+
+  it('answers a join only once a retry in flight has stored what it carries', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const storage = new FlakyStorage();
+    const log = new BoardLog('b', await storage.load('b'), {
+      storage,
+      logger: recordingLogger().logger,
+      compactEvery: 1000,
+    });
+    const [first, second] = edits(2);
+    storage.failing = true;
+    await expect(log.append(first!)).rejects.toThrow(/disk is full/);
+    // The retry starts and hangs (a slow disk).
+    storage.held = [];
+    await vi.advanceTimersByTimeAsync(500);
+    expect(storage.held).toHaveLength(1);
+    let answered: 'stored' | 'refused' | null = null;
+    log.durable().then(
+      () => (answered = 'stored'),
+      () => (answered = 'refused'),
+    );
+    await vi.advanceTimersByTimeAsync(100);
+    expect(answered).toBeNull();
+    // The retry fails: so does the join.
+    storage.held.splice(0)[0]!.settle(true);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(answered).toBe('refused');
+    // The next retry hangs too; meanwhile another append fails.
+    await vi.advanceTimersByTimeAsync(500);
+    const hung = storage.held.splice(0)[0]!;
+    storage.held = null;
+    await expect(log.append(second!)).rejects.toThrow(/disk is full/);
+    // The hung retry then succeeds: the later failure still gets a retry, and everything lands.
+    storage.failing = false;
+    hung.settle(false);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(log.holdsUnstored).toBe(false);
+    const stored = new Y.Doc();
+    for (const update of (await storage.load('b')).updates) Y.applyUpdate(stored, update);
+    expect(stored.getMap('m').toJSON()).toEqual({ k0: 0, k1: 1 });
     log.close();
   });
 });

@@ -66,6 +66,8 @@ export class BoardLog {
   /** Appends that failed since everything was last stored: only the first is logged. */
   #failedAppends = 0;
   #retry: Promise<void> | null = null;
+  /** The one timer of the next retry, while updates wait to be stored. */
+  #retryTimer: NodeJS.Timeout | null = null;
   /** Told when every update whose append failed so far is stored (`onRecovered`). */
   #recovered: (() => void) | null = null;
   /** Told when a read skipped damaged records (`onDamaged`). */
@@ -228,7 +230,8 @@ export class BoardLog {
    */
   async durable(): Promise<void> {
     await this.flush();
-    if (this.#unstored.length > 0) await this.#storeUnstored();
+    // A retry in flight carries updates that are not stored yet: wait for it too.
+    while (this.holdsUnstored) await this.#storeUnstored();
   }
 
   /** Compacts now (when the log holds at least two records); one compaction at a time. */
@@ -247,6 +250,8 @@ export class BoardLog {
     this.#closed = true;
     if (this.#quietTimer) clearTimeout(this.#quietTimer);
     this.#quietTimer = null;
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
   }
 
   /** Tells the node's memory budget what this log's size changed by. */
@@ -303,12 +308,19 @@ export class BoardLog {
     return this.#retry;
   }
 
+  /** Retries every `RETRY_MS` on one timer, however many appends failed, until all is stored. */
   #scheduleRetry(): void {
-    const timer = setTimeout(() => {
-      if (this.#closed || this.#unstored.length === 0) return;
-      this.#storeUnstored().catch(() => this.#scheduleRetry());
+    if (this.#retryTimer || this.#closed) return;
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      if (this.#closed || !this.holdsUnstored) return;
+      // Waits for a join's attempt in flight, if any; again while anything is left.
+      this.#storeUnstored().then(
+        () => this.holdsUnstored && this.#scheduleRetry(),
+        () => this.#scheduleRetry(),
+      );
     }, RETRY_MS);
-    timer.unref();
+    this.#retryTimer.unref();
   }
 
   /**
