@@ -18,6 +18,7 @@ import { startCluster, type TestCluster } from './utils/cluster.js';
 import {
   connectPeer,
   destroyAll,
+  editUntilRefused,
   expectConverged,
   type Peer,
   whenLive,
@@ -102,14 +103,7 @@ describe.skipIf(!mountable)(
       // The disk fills up (a filler takes all but `LEFT_BYTES`). Edit until one is refused:
       // everything before it was acked, so it is stored.
       fillUp(path.join(disk, 'filler'), LEFT_BYTES);
-      let acked = 1;
-      for (; acked < 1000; acked++) {
-        shapes.set(`s${acked}`, bulky(acked));
-        const state = await writer.provider.when(
-          (s) => (s.status === 'live' && s.unsaved === 0) || s.error !== null,
-        );
-        if (state.error) break;
-      }
+      const acked = await editUntilRefused(writer, bulky, 1);
       expect(writer.provider.state.error?.code).toBe(ErrorCode.STORAGE_ERROR);
       expect(acked).toBeGreaterThan(5);
       // More edits while it is full: refused and kept by the client, as the first one.

@@ -15,6 +15,7 @@ import { documentVersion } from '../apps/server/src/rooms/documentVersion.js';
 import {
   connectPeer,
   destroyAll,
+  editUntilRefused,
   expectConverged,
   type Peer,
   whenLive,
@@ -86,14 +87,7 @@ describe.skipIf(!mountable)('a full disk (tmpfs; needs root to mount)', () => {
     const shapes = writer.doc.getMap('shapes');
 
     // Edit until the server refuses one: everything before it was acked, so it is stored.
-    let acked = 0;
-    for (; acked < 1000; acked++) {
-      shapes.set(`s${acked}`, bulky(acked));
-      const state = await writer.provider.when(
-        (s) => (s.status === 'live' && s.unsaved === 0) || s.error !== null,
-      );
-      if (state.error) break;
-    }
+    const acked = await editUntilRefused(writer, bulky);
     expect(writer.provider.state.error?.code).toBe(ErrorCode.STORAGE_ERROR);
     expect(acked).toBeGreaterThan(10);
     // More edits while it is full: refused and kept by the client, as the first one.

@@ -33,6 +33,27 @@ export const whenLive = (peer: Peer) => peer.provider.when((s) => s.status === '
 export const whenSaved = (peer: Peer) =>
   peer.provider.when((s) => s.status === 'live' && s.unsaved === 0);
 
+/**
+ * Adds shape `s<i>` (`shape(i)`) for i = `from`, `from + 1`, ..., each once the one before is
+ * saved, until the server refuses one (a full disk): resolves with the refused one's index.
+ * Every shape before it was acked, so it is stored.
+ */
+export async function editUntilRefused(
+  peer: Peer,
+  shape: (i: number) => unknown,
+  from = 0,
+): Promise<number> {
+  const shapes = peer.doc.getMap('shapes');
+  for (let i = from; i < from + 1000; i++) {
+    shapes.set(`s${i}`, shape(i));
+    const state = await peer.provider.when(
+      (s) => (s.status === 'live' && s.unsaved === 0) || s.error !== null,
+    );
+    if (state.error) return i;
+  }
+  throw new Error('the server stored 1,000 shapes without refusing one');
+}
+
 export const stateVector = (doc: Y.Doc): string =>
   Buffer.from(Y.encodeStateVector(doc)).toString('base64');
 

@@ -263,12 +263,9 @@ export class BoardReplica {
 
   /**
    * Stores every remote update applied here that its node has not confirmed stored (only
-   * `nodeId`'s when given, and then only its messages numbered below `below` when given). Called
-   * before a join is answered. Throws if storage fails.
-   *
-   * An update is adopted once: from the moment it is handed to the board's log, the log keeps it
-   * until it is stored (it stores again what failed, before any join is answered). Adopting it
-   * again at each notice while storage hangs or fails would append a copy each time.
+   * `nodeId`'s when given, and then only its messages numbered below `below`), before a join is
+   * answered; throws if storage fails. An update is adopted once: the log keeps what it is handed
+   * until it is stored, so adopting again at each notice while storage fails would add copies.
    */
   adopt(nodeId?: string, below = Number.POSITIVE_INFINITY): Promise<void> {
     return this.#store(this.#remote.unadopted(nodeId, below));
@@ -292,18 +289,14 @@ export class BoardReplica {
   }
 
   /**
-   * Stores, then forgets, remote updates their node has not confirmed for `FORGET_AFTER_MS`.
-   * Their node is alive (one that leaves or dies is `nodeGone`), but its notice was lost, or its
-   * storage keeps failing (a full disk): should it die before it stores them, no join here may
-   * claim them while they are only in memory. Storing them here costs a duplicate record at
-   * worst; if storage fails here too, the board's log keeps them and stores them again before
-   * any join is answered, as its own.
+   * Stores, then forgets, remote updates unconfirmed for `FORGET_AFTER_MS`. Their node lives (one
+   * that left or died is `nodeGone`) but lost its notice, or cannot store (a full disk) and may
+   * die before it does: no join here may claim them meanwhile. A duplicate record at worst; a
+   * failure is the log's to retry (it keeps what it could not store).
    */
   forgetStale(): void {
     const before = this.#clock.now() - FORGET_AFTER_MS;
-    const stale = this.#remote.unadopted().filter((entry) => entry.at < before);
-    // A failure is the log's to retry (it keeps what it could not store, and logs it).
-    this.#store(stale).catch(() => {});
+    this.#store(this.#remote.unadopted().filter((entry) => entry.at < before)).catch(() => {});
     this.#remote.forgetOlder(before);
   }
 
