@@ -26,7 +26,7 @@ export function createLogger(
 
 export const silentLogger: Logger = pino({ level: 'silent' });
 
-/** Errors whose causes pino's serializer walks, at most (a cycle is cut there). */
+/** Causes `messageWithCauses` follows, at most (a cycle of causes ends there). */
 const MAX_CAUSES = 8;
 
 /**

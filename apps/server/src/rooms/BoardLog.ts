@@ -294,7 +294,7 @@ export class BoardLog {
         this.#unstored.unshift(...failed);
         throw failure;
       }
-      // Others that failed while these were stored wait for their own retry.
+      // Others that failed while these were stored wait for the retry timer's next turn.
       if (this.#unstored.length > 0) return;
       this.deps.logger.info(
         { boardId: this.boardId, records: parts.length, failedAppends: this.#failedAppends },
