@@ -54,6 +54,15 @@ const storedContent = async (storage: MemoryStorage) => {
   return doc.getMap('m').toJSON();
 };
 
+/** The storage handles refuse appends with `message` while `refusing()` (reads still work). */
+function refuseAppends(handles: MemoryStorage[], refusing: () => boolean, message: string): void {
+  for (const handle of handles) {
+    const append = handle.append.bind(handle);
+    handle.append = (boardId, update) =>
+      refusing() ? Promise.reject(new Error(message)) : append(boardId, update);
+  }
+}
+
 /** Process 1 of node a publishes an edit (`orphan`) and dies before its append commits. */
 function publishAndDie(a: { replica: BoardReplica }, deliverAll: () => void): void {
   const client = clientDoc();
@@ -113,10 +122,8 @@ describe('BoardReplica', () => {
   it('confirms its messages again once what storage refused is stored', async () => {
     const { a, b, storage, deliverAll } = await twoNodes(null);
     // Node a's storage refuses appends for a while (PostgreSQL down).
-    const append = storage.append.bind(storage);
     let down = true;
-    storage.append = (boardId, update) =>
-      down ? Promise.reject(new Error('storage is down')) : append(boardId, update);
+    refuseAppends([storage], () => down, 'storage is down');
     const client = clientDoc();
     await expect(edit(a, client, 'refused')).rejects.toThrow('could not be stored');
     await nextTurn();
@@ -139,11 +146,7 @@ describe('BoardReplica', () => {
     const { a, b, storage, bStorage, deliverAll } = await twoNodes(null, 0, { now: () => now });
     // The shared storage refuses every write (PostgreSQL's disk is full); reads still work.
     let full = true;
-    for (const handle of [storage, bStorage]) {
-      const append = handle.append.bind(handle);
-      handle.append = (boardId, update) =>
-        full ? Promise.reject(new Error('disk is full')) : append(boardId, update);
-    }
+    refuseAppends([storage, bStorage], () => full, 'disk is full');
     const client = clientDoc();
     await expect(edit(a, client, 'unstored')).rejects.toThrow('could not be stored');
     await nextTurn();
