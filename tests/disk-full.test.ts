@@ -1,9 +1,10 @@
 /**
  * The server's disk fills up under a real SQLite file (its data dir on a small tmpfs, mounted for
  * the test; root only, skipped otherwise): edits are refused with a retryable error, never acked
- * unstored; the process, its other boards and new tabs go on; a restart while the disk is still
- * full serves everything acked; once space is freed, the clients' refused edits land by
- * themselves, and storage holds exactly the board everyone has, intact.
+ * unstored; their writers stay on the board, live, their edits unsaved; the process, its other
+ * boards and new tabs go on; a restart while the disk is still full serves everything acked;
+ * once space is freed, the clients' refused edits land by themselves, and storage holds exactly
+ * the board everyone has, intact.
  */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
@@ -17,6 +18,7 @@ import {
   destroyAll,
   editUntilRefused,
   expectConverged,
+  expectLiveUnsaved,
   type Peer,
   whenLive,
   whenSaved,
@@ -90,9 +92,15 @@ describe.skipIf(!mountable)('a full disk (tmpfs; needs root to mount)', () => {
     const acked = await editUntilRefused(writer, bulky);
     expect(writer.provider.state.error?.code).toBe(ErrorCode.STORAGE_ERROR);
     expect(acked).toBeGreaterThan(10);
-    // More edits while it is full: refused and kept by the client, as the first one.
+    // More edits while it is full: refused and kept by the client, as the first one. The writer
+    // stays on the board (its rejoin is answered, saying the board holds unstored edits): the
+    // reader sees its edits as they are made, and it sees the reader's.
     for (let i = 1; i <= 5; i++) shapes.set(`s${acked + i}`, bulky(acked + i));
     expect(writer.provider.state.unsaved).toBeGreaterThan(0);
+    await expectLiveUnsaved(writer, reader, 'full');
+    expect(writer.provider.state.error?.code).toBe(ErrorCode.STORAGE_ERROR);
+    for (let i = 0; i <= acked + 5; i++)
+      expect(reader.doc.getMap('shapes').has(`s${i}`)).toBe(true);
 
     // The process serves on: health, another board's edits reach its members, new joins.
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
@@ -103,9 +111,8 @@ describe.skipIf(!mountable)('a full disk (tmpfs; needs root to mount)', () => {
 
     // The writer's laptop closes; kill -9 and a restart, and the disk fills up again (what the
     // restart freed, a filler takes). Back online, the writer resends what was refused, refused
-    // again: from then on the board holds edits it could not store, so a join of a client that
-    // may hold them is refused (its answer would tell it they need no resending). A new tab
-    // holds nothing: it opens the board, refused edits included.
+    // again: from then on the board holds edits it could not store, and says so in every join
+    // answer. The writer stays on, live; a new tab opens the board, refused edits included.
     writer.provider.socket.disconnect();
     await server.kill('SIGKILL');
     expectQuietLog(server, 'full', performance.now() - startedAt);
@@ -127,7 +134,8 @@ describe.skipIf(!mountable)('a full disk (tmpfs; needs root to mount)', () => {
       interval: 50,
     });
     for (let i = 0; i <= acked + 5; i++) expect(late.doc.getMap('shapes').has(`s${i}`)).toBe(true);
-    expect(writer.provider.state.unsaved).toBeGreaterThan(0);
+    await expectLiveUnsaved(writer, late, 'restarted');
+    expect(writer.provider.state.error?.code).toBe(ErrorCode.STORAGE_ERROR);
 
     // Space freed: the writer's refused edits land without anyone resending them by hand.
     rmSync(path.join(dir, 'filler'));

@@ -54,6 +54,27 @@ export async function editUntilRefused(
   throw new Error('the server stored 1,000 shapes without refusing one');
 }
 
+/**
+ * `a` and `b` edit the board while its server cannot store: each sees the other's edit, and `a`
+ * stays on the board, live, its edits unsaved.
+ */
+export async function expectLiveUnsaved(a: Peer, b: Peer, tag: string): Promise<void> {
+  a.doc.getMap('shapes').set(`${tag}-a`, { x: 1 });
+  b.doc.getMap('shapes').set(`${tag}-b`, { x: 2 });
+  await vi.waitFor(
+    () => {
+      expect(b.doc.getMap('shapes').has(`${tag}-a`)).toBe(true);
+      expect(a.doc.getMap('shapes').has(`${tag}-b`)).toBe(true);
+    },
+    { timeout: 10_000, interval: 20 },
+  );
+  await vi.waitFor(() => expect(a.provider.state.status).toBe('live'), {
+    timeout: 10_000,
+    interval: 20,
+  });
+  expect(a.provider.state.unsaved).toBeGreaterThan(0);
+}
+
 export const stateVector = (doc: Y.Doc): string =>
   Buffer.from(Y.encodeStateVector(doc)).toString('base64');
 

@@ -23,6 +23,7 @@ import { ConnectJoin } from './ConnectJoin.js';
 import { carriesNews, joinDiff } from './joinDiff.js';
 import { PresenceLink } from './PresenceLink.js';
 import { type ProviderState, ProviderStates, type StateListener } from './ProviderStates.js';
+import { StorageOutage } from './StorageOutage.js';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -82,6 +83,10 @@ export class BoardProvider {
   readonly #connectJoin: ConnectJoin;
   readonly #presence: PresenceLink;
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** While the server cannot store, this stays on (`acceptUnstored`) and checks back later. */
+  readonly #outage = new StorageOutage(() => {
+    if (this.socket.connected && !this.#destroyed) void this.#join();
+  });
   #destroyed = false;
 
   constructor(options: BoardProviderOptions) {
@@ -145,6 +150,7 @@ export class BoardProvider {
     if (this.#destroyed) return;
     this.#destroyed = true;
     if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    this.#outage.cancel();
     this.#connectJoin.cancel();
     this.doc.off('update', this.#onDocUpdate);
     this.#presence.detach();
@@ -192,6 +198,7 @@ export class BoardProvider {
       protocol: PROTOCOL_VERSION,
       stateVector: Y.encodeStateVector(this.doc),
       ...(this.#token ? { token: this.#token } : {}),
+      acceptUnstored: true,
     };
   }
 
@@ -211,6 +218,7 @@ export class BoardProvider {
     this.#joined = false;
     this.#joinGeneration++;
     this.#connectJoin.cancel();
+    this.#outage.cancel();
     // Others' states would go stale while we cannot hear their removals.
     this.#presence.forgetOthers();
     if (this.#states.current.status !== 'failed') this.#states.set({ status: 'offline' });
@@ -251,6 +259,7 @@ export class BoardProvider {
         message: 'malformed join answer',
       });
     }
+    const held = !this.#outage.confirmed && this.doc.store.clients.size > 0;
     Y.applyUpdate(this.doc, update, this);
     this.#presence.apply(awareness);
     if (this.#beforeJoin) {
@@ -264,18 +273,23 @@ export class BoardProvider {
     const diff = joinDiff(this.doc, serverState);
     // The server refuses a viewer's changes; there is nothing a viewer can save.
     const news = result.role !== 'viewer' && carriesNews(diff, update);
-    // Content the doc held before this provider saw it (e.g. restored from IndexedDB) is unsaved
-    // too until the server acks it: counted before the state says live, never shown saved.
-    if (news && this.#unsaved() === 0) this.#localSeq++;
+    // The server may hold changes it cannot store: what it answered is not saved, ours neither.
+    const unstored = result.unstored === true;
+    // Content the doc held before the server confirmed any stored (e.g. restored from IndexedDB)
+    // is unsaved too until it does: counted before the state says live, never shown saved.
+    const unconfirmed = unstored && held && result.role !== 'viewer';
+    if ((news || unconfirmed) && this.#unsaved() === 0) this.#localSeq++;
     this.#states.set({
       status: 'live',
       synced: true,
       role: result.role,
-      error: null,
+      error: this.#outage.answered(unstored, this.#unsaved() > 0),
       unsaved: this.#unsaved(),
     });
     if (news) this.#send(diff, this.#localSeq);
-    else if (result.role !== 'viewer' && this.#unsaved() > 0) this.#markSaved(this.#localSeq);
+    else if (!this.#outage.failing && result.role !== 'viewer' && this.#unsaved() > 0) {
+      this.#markSaved(this.#localSeq);
+    }
     this.#presence.announce();
   }
 
@@ -308,7 +322,7 @@ export class BoardProvider {
    */
   #handleUpdateError(error: ErrorPayload): void {
     this.#states.set({ error });
-    if (isRetryable(error.code)) this.#rejoinLater();
+    if (!this.#outage.refused(error) && isRetryable(error.code)) this.#rejoinLater();
   }
 
   #rejoinLater(): void {
@@ -334,6 +348,10 @@ export class BoardProvider {
   }
 
   #markSaved(upTo: number): void {
+    // The server stored it and everything this client sent before (PROTOCOL.md §4.2).
+    this.#outage.stored();
+    if (this.#states.current.error?.code === ErrorCode.STORAGE_ERROR)
+      this.#states.set({ error: null });
     if (upTo <= this.#ackedSeq) return;
     this.#ackedSeq = upTo;
     this.#states.set({ unsaved: this.#unsaved() });

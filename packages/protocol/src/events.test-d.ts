@@ -115,6 +115,7 @@ describe('event maps', () => {
       protocol: number;
       stateVector: Uint8Array;
       token?: string;
+      acceptUnstored?: boolean;
     }>();
   });
 

@@ -15,6 +15,11 @@ export interface JoinRequest {
   /** The client's Yjs state vector (`Y.encodeStateVector(doc)`); empty document: `[0]`. */
   stateVector: Uint8Array;
   token?: string;
+  /**
+   * The client can stay on the board while it cannot store changes (PROTOCOL.md §4.1): the join
+   * is then answered with `unstored: true` instead of refused with `STORAGE_ERROR`.
+   */
+  acceptUnstored?: boolean;
 }
 
 export interface JoinResult {
@@ -25,6 +30,12 @@ export interface JoinResult {
   stateVector: Uint8Array;
   /** Every current awareness state of the board (y-protocols awareness encoding). */
   awareness: Uint8Array;
+  /**
+   * Present when the board holds changes storage refused (a full disk): `update` and
+   * `stateVector` then describe what it holds in memory, and the client's unsaved changes are
+   * not saved by this join (PROTOCOL.md §4.1).
+   */
+  unstored?: true;
 }
 
 export interface LeaveRequest {

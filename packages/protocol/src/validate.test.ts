@@ -139,6 +139,17 @@ describe('validateJoinRequest', () => {
     expect(Object.keys(value).sort()).toEqual(['boardId', 'protocol', 'state', 'stateVector']);
   });
 
+  it('keeps acceptUnstored only when true; false and nil count as absent', () => {
+    expect(
+      expectOk(validateJoinRequest({ ...good, acceptUnstored: true }, DEFAULT_LIMITS))
+        .acceptUnstored,
+    ).toBe(true);
+    for (const acceptUnstored of [false, null, undefined]) {
+      const value = expectOk(validateJoinRequest({ ...good, acceptUnstored }, DEFAULT_LIMITS));
+      expect('acceptUnstored' in value).toBe(false);
+    }
+  });
+
   it('refuses non-object payloads with BAD_REQUEST', () => {
     for (const [, input] of NON_OBJECTS) {
       expectError(validateJoinRequest(input, DEFAULT_LIMITS), ErrorCode.BAD_REQUEST);
@@ -159,6 +170,8 @@ describe('validateJoinRequest', () => {
       { ...good, stateVector: new Uint16Array([0]) },
       { ...good, token: 5 },
       { ...good, token: { value: 'x' } },
+      { ...good, acceptUnstored: 1 },
+      { ...good, acceptUnstored: 'true' },
     ];
     for (const input of cases) {
       expectError(validateJoinRequest(input, DEFAULT_LIMITS), ErrorCode.BAD_REQUEST);

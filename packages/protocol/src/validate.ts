@@ -96,6 +96,14 @@ export function validateJoinRequest(input: unknown, limits: Limits): Validation<
       return invalid(ErrorCode.PAYLOAD_TOO_LARGE, 'token is too long');
     }
   }
+  const acceptUnstored = input.acceptUnstored;
+  if (
+    acceptUnstored !== undefined &&
+    acceptUnstored !== null &&
+    typeof acceptUnstored !== 'boolean'
+  ) {
+    return invalid(ErrorCode.BAD_REQUEST, 'acceptUnstored must be a boolean');
+  }
   const bytes = checkBytes(input.stateVector, 'stateVector', limits.maxStateVectorBytes);
   if (!bytes.ok) return bytes;
   const state = scan(bytes.value, 'stateVector', scanStateVector);
@@ -108,6 +116,7 @@ export function validateJoinRequest(input: unknown, limits: Limits): Validation<
       stateVector: bytes.value,
       state: state.value,
       ...(typeof token === 'string' ? { token } : {}),
+      ...(acceptUnstored === true ? { acceptUnstored } : {}),
     },
   };
 }

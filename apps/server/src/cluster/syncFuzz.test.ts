@@ -87,8 +87,9 @@ async function run(seed: number, steps: number) {
   const rng = random(seed);
   const network = new FuzzNetwork();
   const storage = new MemoryStorage(true);
+  // Half of them join as BoardProvider does, staying on while storage refuses writes.
   const clients = ['a', 'b', 'c', 'd', 'e', 'f'].map(
-    (name) => new FuzzClient(name, 1 + rng.int(2 ** 31)),
+    (name, i) => new FuzzClient(name, 1 + rng.int(2 ** 31), i % 2 === 1),
   );
   // Commit notices wait for an update to ride on until the schedule ends their hold.
   const notices = new HeldNotices();

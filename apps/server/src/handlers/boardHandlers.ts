@@ -7,6 +7,7 @@ import {
 } from '@drawbridge/protocol';
 import type { Grant } from '../auth/BoardAccess.js';
 import type { BoardRoom } from '../rooms/BoardRoom.js';
+import { storageError } from '../rooms/storageError.js';
 import {
   type AnyAck,
   boardIdOf,
@@ -59,7 +60,7 @@ export async function joinBoard(
 ): Promise<void> {
   const valid = validateJoinRequest(input, deps.limits);
   if (!valid.ok) return reportError(deps, socket, ack, valid.error, boardIdOf(input));
-  const { boardId, stateVector } = valid.value;
+  const { boardId, stateVector, acceptUnstored } = valid.value;
   const boards = socket.data.boards;
   try {
     if (!boards.has(boardId) && boards.size >= deps.limits.maxBoardsPerSocket) {
@@ -75,9 +76,7 @@ export async function joinBoard(
     const grant = await deps.authorize({ boardId, token });
     const room = await deps.rooms.acquire(boardId).catch((error: unknown) => {
       if (error instanceof ProtocolError) throw error;
-      throw new ProtocolError(ErrorCode.STORAGE_ERROR, 'the board could not be loaded', {
-        cause: error,
-      });
+      return storageError('the board could not be loaded', error);
     });
     if (socket.disconnected) {
       deps.rooms.releaseIfIdle(boardId);
@@ -95,11 +94,9 @@ export async function joinBoard(
     assertStillMember(deps, socket, boardId, grant, room);
     boards.set(boardId, confirmed);
     await socket.join(boardRoom(boardId));
-    const state = await room.sync(stateVector).catch((error: unknown) => {
+    const state = await room.sync(stateVector, acceptUnstored).catch((error: unknown) => {
       leaveBoard(deps, socket, boardId);
-      throw new ProtocolError(ErrorCode.STORAGE_ERROR, 'the board could not be stored', {
-        cause: error,
-      });
+      return storageError('the board could not be stored', error);
     });
     if (socket.disconnected) return; // the disconnect handler has cleaned up
     // Many large answers at once go out over several turns, not in one long burst.

@@ -31,6 +31,25 @@ class CountingLoader extends BoardLoader {
   }
 }
 
+/** `storage`, whose appends are refused while `refuse()` (asked once per append) says so. */
+function refusingAppends(storage: MemoryStorage, refuse: () => boolean): Storage {
+  return {
+    shared: false,
+    links: storage.links,
+    boards: storage.boards,
+    assets: storage.assets,
+    versions: storage.versions,
+    load: (id) => storage.load(id),
+    readSince: (id, seq) => storage.readSince(id, seq),
+    headSeqs: (ids) => storage.headSeqs(ids),
+    append: (id, u) => (refuse() ? Promise.reject(new Error('disk full')) : storage.append(id, u)),
+    compact: (id, options) => storage.compact(id, options),
+    flush: () => storage.flush(),
+    ping: () => storage.ping(),
+    close: () => storage.close(),
+  };
+}
+
 const apply = (room: BoardRoom, update: Uint8Array, member = 'm1') =>
   room.applyUpdate(update, scanUpdate(update), member);
 
@@ -306,21 +325,7 @@ describe('BoardRoom', () => {
   it('answers STORAGE_ERROR when an append fails, and stores it before a join of a client that may hold it answers', async () => {
     const storage = new MemoryStorage();
     let failing = true;
-    const flaky: Storage = {
-      shared: false,
-      links: storage.links,
-      boards: storage.boards,
-      assets: storage.assets,
-      versions: storage.versions,
-      load: (id) => storage.load(id),
-      readSince: (id, seq) => storage.readSince(id, seq),
-      headSeqs: (ids) => storage.headSeqs(ids),
-      append: (id, u) => (failing ? Promise.reject(new Error('disk full')) : storage.append(id, u)),
-      compact: (id, options) => storage.compact(id, options),
-      flush: () => storage.flush(),
-      ping: () => storage.ping(),
-      close: () => storage.close(),
-    };
+    const flaky = refusingAppends(storage, () => failing);
     const room = await BoardRoom.load('b', roomDeps(flaky));
     room.addMember('m1');
     const client = clientDoc();
@@ -332,13 +337,21 @@ describe('BoardRoom', () => {
     // the client that holds it (rejoining) that it need not resend it.
     const holder = Y.encodeStateVector(client.doc);
     await expect(room.sync(holder)).rejects.toThrow(/disk full/);
+    // Unless the client accepts an answer that says so (PROTOCOL.md §4.1): it stays on the board,
+    // and keeps its change unsaved.
+    const live = await room.sync(holder, true);
+    expect(live.unstored).toBe(true);
+    expect(live.stateVector).toEqual(holder);
     // A client that holds nothing has nothing to resend: it is answered, change included (a new
     // tab still opens a board whose disk is full).
     const fresh = new Y.Doc();
-    Y.applyUpdate(fresh, (await room.sync(new Uint8Array([0]))).update);
+    const empty = await room.sync(new Uint8Array([0]));
+    expect(empty.unstored).toBe(true);
+    Y.applyUpdate(fresh, empty.update);
     expect(fresh.getMap('m').get('lost?')).toBe(true);
     failing = false;
     const state = await room.sync(holder);
+    expect('unstored' in state).toBe(false);
     const joined = new Y.Doc();
     Y.applyUpdate(joined, client.updates[0]!);
     Y.applyUpdate(joined, state.update);
@@ -346,6 +359,33 @@ describe('BoardRoom', () => {
     expect(Y.encodeStateVector(joined)).toEqual(state.stateVector);
     const reloaded = await BoardRoom.load('b', roomDeps(storage));
     expect(reloaded.doc.getMap('m').get('lost?')).toBe(true);
+  });
+
+  it('acks an update only once what was refused before it is stored too', async () => {
+    const storage = new MemoryStorage();
+    let appends = 0;
+    // The first append is refused, the second stored, the third (the retry of the first) refused.
+    const flaky = refusingAppends(storage, () => [1, 3].includes(++appends));
+    const room = await BoardRoom.load('b', roomDeps(flaky));
+    room.addMember('m1');
+    const client = clientDoc();
+    const shapes = client.doc.getMap('m');
+    shapes.set('first', 1);
+    shapes.set('second', 2);
+    await expect(apply(room, client.updates[0]!).durable).rejects.toMatchObject({
+      code: ErrorCode.STORAGE_ERROR,
+    });
+    // Stored, but its ack would tell the client that the first is stored too: refused as well.
+    await expect(apply(room, client.updates[1]!).durable).rejects.toMatchObject({
+      code: ErrorCode.STORAGE_ERROR,
+    });
+    expect(appends).toBe(3);
+    expect((await storage.load('b')).updates).toHaveLength(1);
+    // Once storage works, an ack covers both.
+    shapes.set('third', 3);
+    await apply(room, client.updates[2]!).durable;
+    const reloaded = await BoardRoom.load('b', roomDeps(storage));
+    expect(reloaded.doc.getMap('m').toJSON()).toEqual({ first: 1, second: 2, third: 3 });
   });
 
   it("answers a joiner with nothing from a large board's kept encoding, brought up to date in the loader's worker", async () => {

@@ -1,9 +1,7 @@
 import {
   type AwarenessEntry,
-  ErrorCode,
   findMissingDependency,
   holdsPending,
-  ProtocolError,
   type ScannedUpdate,
 } from '@drawbridge/protocol';
 import * as Y from 'yjs';
@@ -22,19 +20,17 @@ import { restoreBoard } from './loading/restoreBoard.js';
 import { Outbox } from './Outbox.js';
 import { bringsNothingNew } from './redundantUpdate.js';
 import { StoredDamage } from './StoredDamage.js';
+import type { SyncState } from './SyncState.js';
+import { updateNotStored } from './storageError.js';
 import { type Applied, UpdateIntake } from './UpdateIntake.js';
-
-export interface SyncState {
-  update: Uint8Array;
-  stateVector: Uint8Array;
-  awareness: Uint8Array;
-}
 
 /** What a change integrated, and the message it travels to the other nodes in (if any). */
 interface Integrated {
   relay: Uint8Array;
   msg: number | undefined;
 }
+
+type Source = 'member' | 'server' | 'storage' | 'remote';
 
 /**
  * One board in memory on this node: its Y.Doc, its members and their awareness, its stored log
@@ -181,12 +177,12 @@ export class BoardRoom {
   }
 
   /**
-   * What a joining client with `stateVector` lacks, the board's state vector and awareness,
-   * once everything the board holds is stored (unless the client holds nothing: it has nothing
-   * it could be told not to resend, so a new tab still opens a board on a full disk) and, with
-   * shared storage, once the board holds everything stored anywhere before this call.
+   * What a joining client with `stateVector` lacks, the board's state vector and awareness, once
+   * all the board holds is stored and (shared storage) it holds all stored anywhere before this
+   * call. If storage refuses some, the answer says `unstored`, for a client that `acceptUnstored`
+   * (PROTOCOL.md §4.1) or holds nothing (a new tab opens a board on a full disk).
    */
-  async sync(stateVector: Uint8Array): Promise<SyncState> {
+  async sync(stateVector: Uint8Array, acceptUnstored = false): Promise<SyncState> {
     if (this.#loading) {
       const cold = await this.#coldAnswer?.catch(() => null);
       // Everything in it is stored, and nothing else is in the board yet.
@@ -195,17 +191,21 @@ export class BoardRoom {
       if (whole && this.#loading) return { ...cold, awareness: this.registry.encodeAll() };
       await this.whenReady();
     }
-    await this.durable().catch((error: unknown) => {
-      if (Y.decodeStateVector(stateVector).size > 0) throw error;
-    });
+    const stored = await this.durable().then(
+      () => true,
+      (error: unknown) => {
+        if (!acceptUnstored && Y.decodeStateVector(stateVector).size > 0) throw error;
+        return false;
+      },
+    );
     if (this.deps.storage.shared) await this.#catchUp.now();
     // Pending relays first, so a member never receives a change after a join answer that has it.
     this.#outbox.flush();
-    // A joiner with nothing, or lacking much, gets the whole board: kept encoded, and large ones
-    // brought up to date off the event loop. What changes meanwhile reaches it as relays. Not
-    // the generation the kept encoding also carries: it is not for the wire.
+    // A joiner with nothing, or lacking much, gets the whole board, kept encoded (large ones are
+    // brought up to date off the event loop); what changes meanwhile reaches it as relays.
     const { update, stateVector: boardVector } = await this.#fullState.for(stateVector);
-    return { update, stateVector: boardVector, awareness: this.registry.encodeAll() };
+    const answer = { update, stateVector: boardVector, awareness: this.registry.encodeAll() };
+    return stored ? answer : { ...answer, unstored: true };
   }
 
   /** Removes a member and its awareness states; the others are told. */
@@ -250,17 +250,19 @@ export class BoardRoom {
     return this.#store(integrated);
   }
 
-  /** Stores an update the doc integrated (published to the other nodes as `msg`), as `durable`. */
+  /**
+   * Stores an update the doc integrated (published as `msg`), as `durable`. Its ack says what its
+   * client sent before is stored too (PROTOCOL.md §4.2): updates refused earlier are stored first.
+   */
   #store({ relay, msg }: Integrated): Promise<void> {
     return this.log.append(relay).then(
       (seq) => {
         if (msg !== undefined) this.#replica?.committed(msg, seq);
+        if (this.log.holdsUnstored) return this.log.durable().catch(updateNotStored);
       },
       (error: unknown) => {
         if (msg !== undefined) this.#replica?.failed(msg);
-        throw new ProtocolError(ErrorCode.STORAGE_ERROR, 'the update could not be stored', {
-          cause: error,
-        });
+        return updateNotStored(error);
       },
     );
   }
@@ -316,8 +318,7 @@ export class BoardRoom {
 
   /**
    * Resolves once everything the doc holds is stored (its own appends, and remote changes never
-   * confirmed stored, which it stores itself); throws if it cannot be. A join awaits this: the
-   * state vector it answers with tells the client what it need not resend.
+   * confirmed stored, which it stores itself); throws if it cannot be. Joins await it (`sync`).
    */
   async durable(): Promise<void> {
     // Remote changes first: the log then waits for them too, and for any adoption in flight.
@@ -328,10 +329,7 @@ export class BoardRoom {
   /** Flushes, compacts when the log has grown, and releases memory. The room is unusable after. */
   async unload(): Promise<void> {
     // Never filled: nothing in memory that storage lacks.
-    if (this.#loading && !this.#filling) {
-      this.destroy();
-      return;
-    }
+    if (this.#loading && !this.#filling) return this.destroy();
     await this.whenReady();
     this.#outbox.flush();
     this.#replica?.flush();
@@ -357,7 +355,7 @@ export class BoardRoom {
     update: Uint8Array,
     scan: ScannedUpdate,
     memberId: string | null,
-    source: 'member' | 'server' | 'storage' | 'remote',
+    source: Source,
   ): Integrated | null {
     const { apply, whole } = this.#capture.applier(update, scan, memberId ?? source);
     return this.#integrate(apply, memberId, source, whole ? scan : undefined);
@@ -371,7 +369,7 @@ export class BoardRoom {
   #integrate(
     apply: () => void,
     memberId: string | null,
-    source: 'member' | 'server' | 'storage' | 'remote' = 'member',
+    source: Source = 'member',
     /** The scan of the update when what `apply` integrated is that update as it came. */
     scan?: ScannedUpdate,
   ): Integrated | null {

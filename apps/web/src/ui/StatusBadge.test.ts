@@ -13,13 +13,15 @@ const storageError = { code: ErrorCode.STORAGE_ERROR, message: 'the update could
 
 describe('statusText', () => {
   it('tells a refusal to store apart from a connection problem', () => {
-    // The update was refused; the client rejoins, refused too while it holds unstored edits.
+    // The update was refused; the client stays on the board, live (or is rejoining, to check).
     for (const status of ['live', 'connecting'] as const) {
       expect(statusText(view(status, 3, storageError))).toEqual({
         label: 'Not saved · 3 changes',
         detail: expect.stringMatching(/server cannot save changes right now/),
       });
     }
+    expect(statusText(view('live', 3, storageError)).detail).toMatch(/still sees your edits live/);
+    expect(statusText(view('connecting', 3, storageError)).detail).not.toMatch(/live/);
     expect(statusText(view('connecting', 0, storageError)).label).toBe('Waiting for the server…');
     // Offline wins: the network is the problem then.
     expect(statusText(view('offline', 1, storageError)).label).toBe('Offline · 1 unsaved change');

@@ -13,7 +13,8 @@ export function statusText(
     return { label: 'Live', detail: 'Connected: changes others make appear as they happen.' };
   }
   // Connected, but the server cannot store changes now (a full disk, its database down): it
-  // refuses them until it can, and this client tries again by itself.
+  // refuses them until it can, and this client tries again by itself. Live, the others still
+  // see every edit as it happens.
   if (
     view.error?.code === ErrorCode.STORAGE_ERROR &&
     (status === 'live' || status === 'connecting')
@@ -21,8 +22,9 @@ export function statusText(
     return {
       label: unsaved > 0 ? `Not saved · ${plural(unsaved, 'change')}` : 'Waiting for the server…',
       detail:
-        'The server cannot save changes right now. Yours are kept on this device and saved as ' +
-        'soon as it can.',
+        'The server cannot save changes right now. ' +
+        (status === 'live' ? 'Everyone still sees your edits live. ' : '') +
+        'Yours are kept on this device and saved as soon as it can.',
     };
   }
   switch (status) {

@@ -7,9 +7,9 @@ import { DEFAULT_LIMITS, scanUpdate, withoutPending } from '@drawbridge/protocol
 import * as Y from 'yjs';
 import { type Clock, systemClock } from '../../clock.js';
 import { silentLogger } from '../../logger.js';
-import type { SyncState } from '../../rooms/BoardRoom.js';
 import type { RelaySink } from '../../rooms/Outbox.js';
 import { RoomManager } from '../../rooms/RoomManager.js';
+import type { SyncState } from '../../rooms/SyncState.js';
 import type { MemoryStorage } from '../../storage/MemoryStorage.js';
 import { ClusterNode } from '../ClusterNode.js';
 import type { NoticeTimer } from '../noticeTimer.js';
@@ -40,10 +40,14 @@ export class FuzzClient {
   toClient: Uint8Array[] = [];
   #connections = 0;
 
-  /** `clientId`: the doc's Yjs client id (from the run's seed, so a run replays exactly). */
+  /**
+   * `clientId`: the doc's Yjs client id (from the run's seed, so a run replays exactly).
+   * `acceptUnstored`: its joins accept an answer while storage refuses (as `BoardProvider`'s).
+   */
   constructor(
     readonly name: string,
     clientId?: number,
+    readonly acceptUnstored = false,
   ) {
     if (clientId !== undefined) this.doc.clientID = clientId;
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
@@ -65,7 +69,7 @@ export class FuzzClient {
     try {
       const room = await node.rooms.acquire(BOARD);
       room.addMember(memberId);
-      state = await room.sync(Y.encodeStateVector(this.doc));
+      state = await room.sync(Y.encodeStateVector(this.doc), this.acceptUnstored);
     } catch (error) {
       if (!node.gone && !causedByOutage(error)) throw error;
       if (this.memberId === memberId) this.cut(); // it retries later

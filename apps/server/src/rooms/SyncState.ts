@@ -1,0 +1,8 @@
+/** A join's answer from a board (`BoardRoom.sync`), as PROTOCOL.md §4.1 puts it on the wire. */
+export interface SyncState {
+  update: Uint8Array;
+  stateVector: Uint8Array;
+  awareness: Uint8Array;
+  /** The board holds changes storage refused: the answer covers them, storage does not. */
+  unstored?: true;
+}
