@@ -110,8 +110,18 @@ export async function saveArtifactsAndClose(
   await Promise.allSettled(users.map((user) => user.context.close()));
 }
 
-/** Registers the hooks of an end-to-end file; call once at the top of the file. */
-export function useE2E(file: string, options: { env?: Record<string, string> } = {}): E2E {
+/**
+ * Registers the hooks of an end-to-end file; call once at the top of the file. `dataDir` makes
+ * the server's data directory (a fresh temporary one by default) and `removeDataDir` removes it.
+ */
+export function useE2E(
+  file: string,
+  options: {
+    env?: Record<string, string>;
+    dataDir?: () => string;
+    removeDataDir?: (dir: string) => void;
+  } = {},
+): E2E {
   let server: SpawnedServer | undefined;
   let browser: Browser | undefined;
   let dataDir: string | undefined;
@@ -141,7 +151,7 @@ export function useE2E(file: string, options: { env?: Record<string, string> } =
   beforeAll(async () => {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'drawbridge-e2e-'));
+    dataDir = options.dataDir?.() ?? mkdtempSync(path.join(os.tmpdir(), 'drawbridge-e2e-'));
     // Both at once; whichever started is kept for afterAll even if the other failed.
     const [spawned, launched] = await Promise.allSettled([start(), launchChromium()]);
     if (spawned.status === 'fulfilled') server = spawned.value;
@@ -165,7 +175,8 @@ export function useE2E(file: string, options: { env?: Record<string, string> } =
     // SIGTERM by the child's own pid; the server flushes and exits.
     if (server) await server.kill('SIGTERM');
     writeFileSync(path.join(dir, 'server.log'), `${serverLogs.join('\n')}\n`);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    if (dataDir && options.removeDataDir) options.removeDataDir(dataDir);
+    else if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   return {
