@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import { MemoryStorage } from '../storage/MemoryStorage.js';
 import { recordingLogger } from '../testing/logLines.js';
 import { BoardLog } from './BoardLog.js';
+import { BoardMemory } from './BoardMemory.js';
 
 /** Storage whose appends fail while `failing`, or wait while `held` (then settle as told). */
 class FlakyStorage extends MemoryStorage {
@@ -105,6 +106,43 @@ describe('BoardLog, while appends fail', () => {
     expect(storage.attempts).toBe(32);
     await log.durable();
     log.close();
+  });
+
+  it('counts what waits to be stored in the board and the memory budget, once stored too', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const storage = new FlakyStorage();
+    const memory = new BoardMemory(1 << 30);
+    const { logger } = recordingLogger();
+    const log = new BoardLog('b', await storage.load('b'), {
+      storage,
+      logger,
+      compactEvery: 1000,
+      memory,
+    });
+    const updates = edits(12);
+    const size = (some: Uint8Array[]) => some.reduce((sum, u) => sum + u.byteLength, 0);
+    await log.append(updates[0]!);
+    const stored = log.bytes;
+    expect(stored).toBe(updates[0]!.byteLength);
+    // While the disk is full, the board grows by what it holds unstored, as the node's memory
+    // does: a board kept live meanwhile meets its size limit and the budget as before.
+    storage.failing = true;
+    for (const update of updates.slice(1)) await expect(log.append(update)).rejects.toThrow();
+    expect(log.bytes).toBe(stored + size(updates.slice(1)));
+    expect(memory.used).toBe(log.bytes);
+    // Retries (merged into one record) change nothing while they fail.
+    await vi.advanceTimersByTimeAsync(1000);
+    const merged = log.bytes;
+    expect(merged).toBeGreaterThan(stored);
+    expect(merged).toBeLessThanOrEqual(stored + size(updates.slice(1)));
+    // Stored: counted once, as records.
+    storage.failing = false;
+    await log.durable();
+    expect(log.bytes).toBe(merged);
+    expect(memory.used).toBe(merged);
+    expect(log.recordsSinceSnapshot).toBe(2);
+    log.close();
+    expect(memory.used).toBe(0);
   });
 
   it('answers a join only once a retry in flight has stored what it carries', async () => {

@@ -22,6 +22,9 @@ export interface BoardLogDeps {
   memory?: BoardMemory | null;
 }
 
+const byteSum = (updates: readonly Uint8Array[]): number =>
+  updates.reduce((sum, update) => sum + update.byteLength, 0);
+
 /** How long to wait before retrying updates whose append failed. */
 const RETRY_MS = 500;
 
@@ -63,6 +66,8 @@ export class BoardLog {
   #snapshotBytes: number;
   readonly #inFlight = new Set<Promise<unknown>>();
   #unstored: Uint8Array[] = [];
+  /** Bytes of `#unstored` and of a retry in flight: part of the board's size until stored. */
+  #unstoredBytes = 0;
   /** Appends that failed since everything was last stored: only the first is logged. */
   #failedAppends = 0;
   #retry: Promise<void> | null = null;
@@ -121,9 +126,9 @@ export class BoardLog {
     return this.#unstored.length > 0 || this.#retry !== null;
   }
 
-  /** Approximate stored size: snapshot plus the records after it. */
+  /** Approximate size: snapshot, the records after it, and what waits to be stored. */
   get bytes(): number {
-    return this.#snapshotBytes + this.#recordBytes;
+    return this.#snapshotBytes + this.#recordBytes + this.#unstoredBytes;
   }
 
   /** Records known to follow the snapshot. */
@@ -143,6 +148,8 @@ export class BoardLog {
         // The update lives in the doc and at the peers, but not in storage: keep it and store
         // it again as soon as storage works, before any join is answered.
         this.#unstored.push(update);
+        this.#unstoredBytes += update.byteLength;
+        this.#report();
         // The next ones are counted, and logged with the recovery.
         if (this.#failedAppends++ === 0) {
           this.deps.logger.error({ boardId: this.boardId, err: error }, 'append failed');
@@ -277,6 +284,7 @@ export class BoardLog {
   #storeUnstored(): Promise<void> {
     this.#retry ??= (async () => {
       const parts = storableMerge(this.#unstored);
+      this.#unstoredBytes += byteSum(parts) - byteSum(this.#unstored);
       this.#unstored = [];
       const results = await Promise.allSettled(
         parts.map(async (part) => this.deps.storage.append(this.boardId, part)),
@@ -284,8 +292,10 @@ export class BoardLog {
       const failed: Uint8Array[] = [];
       let failure: unknown = null;
       results.forEach((result, i) => {
-        if (result.status === 'fulfilled') this.markApplied(result.value, parts[i]!.byteLength);
-        else {
+        if (result.status === 'fulfilled') {
+          this.#unstoredBytes -= parts[i]!.byteLength;
+          this.markApplied(result.value, parts[i]!.byteLength);
+        } else {
           failed.push(parts[i]!);
           failure ??= result.reason;
         }
