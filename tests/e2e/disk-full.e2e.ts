@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { connectPeer, type Peer } from '../utils/peers.js';
 import { canMountTmpfs, mountTmpfs, resizeTmpfs, unmountTmpfs } from '../utils/tmpfs.js';
-import { expectConverged, RECONNECT_MS, type User } from './utils/app.js';
+import { expectConverged, RECONNECT_MS, report, type User } from './utils/app.js';
 import { useE2E } from './utils/session.js';
 
 const mountable = canMountTmpfs();
@@ -81,7 +81,9 @@ describe.skipIf(!mountable)('a full disk (tmpfs; needs root to mount)', () => {
 
       // Space freed: both say everything is saved, without anyone doing anything.
       resizeTmpfs(disk!, '64M');
+      const freedAt = Date.now();
       await Promise.all([a.waitForSaved(RECONNECT_MS), b.waitForSaved(RECONNECT_MS)]);
+      report('disk freed', { bothSavedMs: Date.now() - freedAt });
       expect(await badge(a)).toBe('All changes saved');
       const agreed = await expectConverged(a, b);
       const ids = [first.id, byA.id, byB.id, again.id];
