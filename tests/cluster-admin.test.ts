@@ -4,7 +4,9 @@
  * re-reads revocations only every 10 minutes, so nothing else could have removed them); a
  * revocation whose push was lost still refuses the link everywhere (it is in the database) and
  * removes the sockets already using it at node 1's next sweep; the boards list counts members on
- * every node; a deletion removes members on every node.
+ * every node; a deletion removes members on every node. While PostgreSQL is stopped, members
+ * with links keep drawing together (their resyncs cannot re-read revocations, and keep the
+ * grant they joined with), and a new connection waits.
  */
 import { ErrorCode } from '@drawbridge/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -177,5 +179,39 @@ describe('cluster administration', () => {
     expect([ErrorCode.BOARD_DELETED, ErrorCode.LINK_REVOKED]).toContain(
       !refused.ok && refused.error.code,
     );
+  });
+
+  it('PostgreSQL stopped: members with links keep drawing together; a new connection waits for it', async () => {
+    const boardId = newBoard();
+    const link = await api(0).mint(boardId, 'editor');
+    const [a, b] = [peer(0, boardId, link.token), peer(1, boardId, link.token)];
+    a.doc.getMap('shapes').set('before', 1);
+    await Promise.all([a, b].map(whenSaved));
+    await cluster.pg.stop();
+    try {
+      // Each one's first edit is refused; its resync cannot read the link's revocations, and
+      // keeps the grant it joined with: both stay live, drawing together.
+      a.doc.getMap('shapes').set('a', 1);
+      b.doc.getMap('shapes').set('b', 1);
+      for (const p of [a, b])
+        await p.provider.when((s) => s.error?.code === ErrorCode.STORAGE_ERROR);
+      a.doc.getMap('shapes').set('a2', 2);
+      b.doc.getMap('shapes').set('b2', 2);
+      await expectConverged([a.doc, b.doc]);
+      for (const p of [a, b]) {
+        expect(p.provider.state.status).toBe('live');
+        expect(p.provider.state.unsaved).toBeGreaterThan(0);
+      }
+      // A new connection with the same link is not a member: it waits for the database.
+      const refused = await joinRaw(await raw(1), boardId, undefined, link.token);
+      expect(refused.ok).toBe(false);
+    } finally {
+      await cluster.pg.restart();
+    }
+    await Promise.all([a, b].map((p) => whenSaved(p)));
+    const late = peer(1, boardId, link.token);
+    await whenSaved(late);
+    await expectConverged([a.doc, b.doc, late.doc]);
+    expect([...late.doc.getMap('shapes').keys()].sort()).toEqual(['a', 'a2', 'b', 'b2', 'before']);
   });
 });

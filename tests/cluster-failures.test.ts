@@ -393,7 +393,7 @@ describe('cluster failures', () => {
     report({ test: 'redis hung', hungMs });
   });
 
-  it('PostgreSQL stopped during edits: nothing is acked while it is down, nothing is lost, edits land after', async () => {
+  it('PostgreSQL stopped during edits: nothing is acked while it is down, editors keep drawing together, nothing is lost, edits land after', async () => {
     const boardId = newBoard();
     const clients = await editorsOnEveryNode(boardId);
     const ackedBefore = new Set(clients[0]!.doc.getMap('shapes').keys());
@@ -413,6 +413,15 @@ describe('cluster failures', () => {
       }
     });
     for (const node of cluster.nodes) expect(node?.child.exitCode).toBeNull();
+    // Yet they keep drawing together, on three nodes: each one's rejoin on its connection is
+    // answered from its node's memory, saying it is not stored (PROTOCOL.md §4.1), not refused.
+    for (const p of clients) addShape(p, 'live');
+    await expectConverged(clients.map((p) => p.doc));
+    for (const p of clients) {
+      expect(p.provider.state.status).toBe('live');
+      expect(p.provider.state.unsaved).toBeGreaterThan(0);
+    }
+    expect(writer.acked.size).toBe(0);
 
     await cluster.pg.restart();
     const back = Date.now();
@@ -425,7 +434,7 @@ describe('cluster failures', () => {
     );
     const final = new Set(clients[0]!.doc.getMap('shapes').keys());
     expect([...ackedBefore].filter((key) => !final.has(key))).toEqual([]);
-    expect(final.size).toBe(7); // 3 before, 3 during the outage, 1 from the raw writer
+    expect(final.size).toBe(10); // 3 before, 6 during the outage, 1 from the raw writer
     report({ test: 'postgres outage', landedMs: Date.now() - back });
   });
 });

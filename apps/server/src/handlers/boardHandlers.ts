@@ -83,21 +83,29 @@ export async function joinBoard(
       return;
     }
     // A member from here on, so the board cannot be unloaded while this join waits, and a
-    // revocation pushed from now on finds the socket.
+    // revocation pushed from now on finds the socket. One already on it resyncs.
+    const member = room.hasMember(socket.id);
+    const previous = boards.get(boardId);
     room.addMember(socket.id);
     boards.set(boardId, grant);
     socket.data.removed?.delete(boardId);
     const confirmed = await deps.confirm(grant).catch((error: unknown) => {
+      // Storage cannot be read (a revocation can be neither written nor read): a member that
+      // resyncs with the link it was confirmed with stays on until it can (PROTOCOL.md §4.1).
+      const resync = member && acceptUnstored && previous && sameLink(previous, grant);
+      if (resync && !(error instanceof ProtocolError)) return previous;
       if (boards.get(boardId) === grant) leaveBoard(deps, socket, boardId);
       throw error;
     });
     assertStillMember(deps, socket, boardId, grant, room);
     boards.set(boardId, confirmed);
     await socket.join(boardRoom(boardId));
-    const state = await room.sync(stateVector, acceptUnstored).catch((error: unknown) => {
-      leaveBoard(deps, socket, boardId);
-      return storageError('the board could not be stored', error);
-    });
+    const state = await room
+      .sync(stateVector, { acceptUnstored, member })
+      .catch((error: unknown) => {
+        leaveBoard(deps, socket, boardId);
+        return storageError('the board could not be stored', error);
+      });
     if (socket.disconnected) return; // the disconnect handler has cleaned up
     // Many large answers at once go out over several turns, not in one long burst.
     await deps.joinAnswers.take(state.update.byteLength);
@@ -125,6 +133,13 @@ function onLeave(deps: HandlerDeps, socket: DrawbridgeSocket, args: unknown[]): 
   }
   leaveBoard(deps, socket, valid.value.boardId);
   if (isAck(ack)) ack({ ok: true });
+}
+
+/** Whether two grants are the same link's (or both of an open board) with the same role. */
+function sameLink(a: Grant, b: Grant): boolean {
+  if (a.role !== b.role) return false;
+  if (!a.link || !b.link) return a.link === b.link;
+  return a.link.id === b.link.id && a.link.scope === b.link.scope;
 }
 
 /** The handshake's `auth.token`, held to the same length limit as a join's. */

@@ -339,7 +339,7 @@ describe('BoardRoom', () => {
     await expect(room.sync(holder)).rejects.toThrow(/disk full/);
     // Unless the client accepts an answer that says so (PROTOCOL.md §4.1): it stays on the board,
     // and keeps its change unsaved.
-    const live = await room.sync(holder, true);
+    const live = await room.sync(holder, { acceptUnstored: true });
     expect(live.unstored).toBe(true);
     expect(live.stateVector).toEqual(holder);
     // A client that holds nothing has nothing to resend: it is answered, change included (a new
@@ -386,6 +386,37 @@ describe('BoardRoom', () => {
     await apply(room, client.updates[2]!).durable;
     const reloaded = await BoardRoom.load('b', roomDeps(storage));
     expect(reloaded.doc.getMap('m').toJSON()).toEqual({ first: 1, second: 2, third: 3 });
+  });
+
+  it("answers a member's resync from memory, unstored, while storage cannot be read; other joins wait for it", async () => {
+    const storage = new MemoryStorage(true);
+    let down = false;
+    // Shared storage (PostgreSQL, say): a join reads what other nodes stored.
+    const flaky: Storage = {
+      ...refusingAppends(storage, () => down),
+      shared: true,
+      readSince: (id, seq) =>
+        down ? Promise.reject(new Error('connection refused')) : storage.readSince(id, seq),
+    };
+    const room = await BoardRoom.load('b', roomDeps(flaky));
+    room.addMember('m1');
+    const client = clientDoc();
+    client.doc.getMap('m').set('a', 1);
+    await apply(room, client.updates[0]!).durable;
+    down = true;
+    const held = Y.encodeStateVector(client.doc);
+    // A new joiner must get what other nodes stored, so it waits for storage, as does a member
+    // that does not accept an unstored answer.
+    await expect(room.sync(held, { acceptUnstored: true })).rejects.toThrow(/connection refused/);
+    await expect(room.sync(held, { member: true })).rejects.toThrow(/connection refused/);
+    // A member resyncing (its update was refused) has had every relay: refusing it would only
+    // take it off the board.
+    const answer = await room.sync(held, { acceptUnstored: true, member: true });
+    expect(answer.unstored).toBe(true);
+    expect(answer.stateVector).toEqual(held);
+    down = false;
+    const back = await room.sync(held, { acceptUnstored: true, member: true });
+    expect('unstored' in back).toBe(false);
   });
 
   it("answers a joiner with nothing from a large board's kept encoding, brought up to date in the loader's worker", async () => {

@@ -20,7 +20,7 @@ import { restoreBoard } from './loading/restoreBoard.js';
 import { Outbox } from './Outbox.js';
 import { bringsNothingNew } from './redundantUpdate.js';
 import { StoredDamage } from './StoredDamage.js';
-import type { SyncState } from './SyncState.js';
+import type { SyncOptions, SyncState } from './SyncState.js';
 import { updateNotStored } from './storageError.js';
 import { type Applied, UpdateIntake } from './UpdateIntake.js';
 
@@ -163,11 +163,6 @@ export class BoardRoom {
     return this.registry.memberCount;
   }
 
-  /** Approximate stored size: snapshot plus appended records since. */
-  get bytes(): number {
-    return this.log.bytes;
-  }
-
   hasMember(memberId: string): boolean {
     return this.registry.hasMember(memberId);
   }
@@ -179,10 +174,10 @@ export class BoardRoom {
   /**
    * What a joining client with `stateVector` lacks, the board's state vector and awareness, once
    * all the board holds is stored and (shared storage) it holds all stored anywhere before this
-   * call. If storage refuses some, the answer says `unstored`, for a client that `acceptUnstored`
-   * (PROTOCOL.md §4.1) or holds nothing (a new tab opens a board on a full disk).
+   * call. Else the answer says `unstored` (PROTOCOL.md §4.1), if the client accepts it or holds
+   * nothing (a new tab on a full disk), or, for a failed read, if a member accepts it.
    */
-  async sync(stateVector: Uint8Array, acceptUnstored = false): Promise<SyncState> {
+  async sync(stateVector: Uint8Array, options: SyncOptions = {}): Promise<SyncState> {
     if (this.#loading) {
       const cold = await this.#coldAnswer?.catch(() => null);
       // Everything in it is stored, and nothing else is in the board yet.
@@ -191,14 +186,20 @@ export class BoardRoom {
       if (whole && this.#loading) return { ...cold, awareness: this.registry.encodeAll() };
       await this.whenReady();
     }
-    const stored = await this.durable().then(
+    const { acceptUnstored, member } = options;
+    let stored = await this.durable().then(
       () => true,
       (error: unknown) => {
         if (!acceptUnstored && Y.decodeStateVector(stateVector).size > 0) throw error;
         return false;
       },
     );
-    if (this.deps.storage.shared) await this.#catchUp.now();
+    if (this.deps.storage.shared) {
+      await this.#catchUp.now().catch((error: unknown) => {
+        if (!(acceptUnstored && member)) throw error;
+        stored = false;
+      });
+    }
     // Pending relays first, so a member never receives a change after a join answer that has it.
     this.#outbox.flush();
     // A joiner with nothing, or lacking much, gets the whole board, kept encoded (large ones are

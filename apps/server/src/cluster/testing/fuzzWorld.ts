@@ -69,7 +69,9 @@ export class FuzzClient {
     try {
       const room = await node.rooms.acquire(BOARD);
       room.addMember(memberId);
-      state = await room.sync(Y.encodeStateVector(this.doc), this.acceptUnstored);
+      state = await room.sync(Y.encodeStateVector(this.doc), {
+        acceptUnstored: this.acceptUnstored,
+      });
     } catch (error) {
       if (!node.gone && !causedByOutage(error)) throw error;
       if (this.memberId === memberId) this.cut(); // it retries later

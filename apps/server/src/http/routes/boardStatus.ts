@@ -31,7 +31,7 @@ export function boardStatusRoutes(deps: BoardStatusDeps): Hono<HttpEnv> {
         members: room.memberCount,
         appliedThrough: room.log.appliedThrough,
         head: room.log.head,
-        bytes: room.bytes,
+        bytes: room.log.bytes,
       },
       200,
       noStore,

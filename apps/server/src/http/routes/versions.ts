@@ -116,7 +116,7 @@ export function versionRoutes(deps: VersionDeps): Hono<HttpEnv> {
     try {
       // On top of everything stored anywhere, not only what this node has seen.
       await room.catchUpNow();
-      if (room.bytes + version.state.byteLength > deps.limits.maxBoardBytes) {
+      if (room.log.bytes + version.state.byteLength > deps.limits.maxBoardBytes) {
         throw new HttpError(
           413,
           HttpErrorCode.PAYLOAD_TOO_LARGE,
