@@ -90,8 +90,9 @@ export async function joinBoard(
     boards.set(boardId, grant);
     socket.data.removed?.delete(boardId);
     const confirmed = await deps.confirm(grant).catch((error: unknown) => {
-      // Storage cannot be read (a revocation can be neither written nor read): a member that
-      // resyncs with the link it was confirmed with stays on until it can (PROTOCOL.md §4.1).
+      // Revocations cannot be read now: a member that resyncs with the link it was confirmed
+      // with keeps that grant until they can (a revocation meanwhile reaches it by its push,
+      // else at its first resync after; PROTOCOL.md §4.1).
       const resync = member && acceptUnstored && previous && sameLink(previous, grant);
       if (resync && !(error instanceof ProtocolError)) return previous;
       if (boards.get(boardId) === grant) leaveBoard(deps, socket, boardId);
