@@ -55,11 +55,17 @@ describe('StorageOutage', () => {
     expect(refused).toHaveLength(1);
   });
 
-  it('leaves other refusals, and refusals while storage works, to the provider', () => {
+  it('checks after the first refusal too, and leaves other refusals to the provider', () => {
+    vi.useFakeTimers();
+    const first = checksOver(1500, (outage) => {
+      expect(outage.failing).toBe(false);
+      expect(outage.refused(storageError)).toBe(true);
+    });
+    expect(first).toHaveLength(1);
     const outage = new StorageOutage(() => {});
-    expect(outage.refused(storageError)).toBe(false);
-    outage.answered(true, false);
     expect(outage.refused({ code: ErrorCode.RATE_LIMITED, message: 'slow down' })).toBe(false);
+    outage.answered(true, false);
+    expect(outage.refused({ code: ErrorCode.MISSING_DEPENDENCIES, message: 'x' })).toBe(false);
     outage.cancel();
   });
 

@@ -49,11 +49,12 @@ export class StorageOutage {
   }
 
   /**
-   * An update was refused: true when that is this outage (`STORAGE_ERROR` while the server
-   * cannot store, the change held live and relayed, PROTOCOL.md §4.2), and a check is due.
+   * An update was refused: true when storage refused it (`STORAGE_ERROR`: the server holds the
+   * change live and relayed it, PROTOCOL.md §4.2), and a check is due. The provider stays on:
+   * the check's answer says whether the server can store now, or holds what it cannot.
    */
   refused(error: ErrorPayload): boolean {
-    if (error.code !== ErrorCode.STORAGE_ERROR || !this.#failing) return false;
+    if (error.code !== ErrorCode.STORAGE_ERROR) return false;
     this.#checkLater();
     return true;
   }
