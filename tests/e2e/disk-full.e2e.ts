@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
-import { connectPeer, type Peer } from '../utils/peers.js';
+import { connectPeer, editUntilRefused, type Peer, whenLive } from '../utils/peers.js';
 import { canMountTmpfs, mountTmpfs, resizeTmpfs, unmountTmpfs } from '../utils/tmpfs.js';
 import { expectConverged, RECONNECT_MS, report, type User } from './utils/app.js';
 import { useE2E } from './utils/session.js';
@@ -33,16 +33,9 @@ const e2e = useE2E('disk-full', {
  */
 async function fillTheDisk(boardId: string): Promise<Peer> {
   const script = connectPeer(e2e.url, boardId);
-  await script.provider.when((s) => s.status === 'live');
-  const bulk = script.doc.getMap('bulk');
-  for (let i = 0; i < 1000; i++) {
-    bulk.set(`b${i}`, randomBytes(15_000).toString('base64'));
-    const state = await script.provider.when(
-      (s) => (s.status === 'live' && s.unsaved === 0) || s.error !== null,
-    );
-    if (state.error) return script;
-  }
-  throw new Error('the server stored 1,000 values on a 3 MB disk');
+  await whenLive(script);
+  await editUntilRefused(script, () => randomBytes(15_000).toString('base64'), 0, 'bulk');
+  return script;
 }
 
 /** The words the status badge shows. */

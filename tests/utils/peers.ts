@@ -36,14 +36,15 @@ export const whenSaved = (peer: Peer) =>
 /**
  * Adds shape `s<i>` (`shape(i)`) for i = `from`, `from + 1`, ..., each once the one before is
  * saved, until the server refuses one (a full disk): resolves with the refused one's index.
- * Every shape before it was acked, so it is stored.
+ * Every shape before it was acked, so it is stored. `map` names the root map written to.
  */
 export async function editUntilRefused(
   peer: Peer,
   shape: (i: number) => unknown,
   from = 0,
+  map = 'shapes',
 ): Promise<number> {
-  const shapes = peer.doc.getMap('shapes');
+  const shapes = peer.doc.getMap(map);
   for (let i = from; i < from + 1000; i++) {
     shapes.set(`s${i}`, shape(i));
     const state = await peer.provider.when(
