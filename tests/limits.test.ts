@@ -3,7 +3,7 @@
  * limit end to end — refusal with BOARD_TOO_LARGE, reads still served, and a provider whose
  * offline changes do not fit reports the error once instead of resending in a loop.
  */
-import { DEFAULT_LIMITS, ErrorCode, type Limits } from '@drawbridge/protocol';
+import { ACK_TIMEOUT_MS, DEFAULT_LIMITS, ErrorCode, type Limits } from '@drawbridge/protocol';
 import { ConfigError, checkLimits, createServer, loadConfig } from '@drawbridge/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
@@ -39,6 +39,18 @@ describe('configuration', () => {
     expect(equal.limits.maxBoardBytes).toBe(1000);
   });
 
+  it("refuses a STORAGE_WAIT_MS that is not shorter than the clients' ack timeout", () => {
+    // A client that hears nothing for ACK_TIMEOUT_MS rejoins: the server must answer before.
+    expect(DEFAULT_LIMITS.storageWaitMs).toBeLessThan(ACK_TIMEOUT_MS);
+    for (const wait of [ACK_TIMEOUT_MS, ACK_TIMEOUT_MS + 1]) {
+      const limits: Limits = { ...DEFAULT_LIMITS, storageWaitMs: wait };
+      expect(() => checkLimits(limits)).toThrow(/STORAGE_WAIT_MS/);
+      expect(() => loadConfig({ STORAGE_WAIT_MS: String(wait) })).toThrow(ConfigError);
+    }
+    expect(() => loadConfig({ STORAGE_WAIT_MS: '99' })).toThrow(ConfigError);
+    expect(loadConfig({ STORAGE_WAIT_MS: '1000' }).limits.storageWaitMs).toBe(1000);
+  });
+
   it('refuses limits and integers that are not positive safe integers', () => {
     for (const value of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53]) {
       for (const key of Object.keys(DEFAULT_LIMITS) as (keyof Limits)[]) {
@@ -52,6 +64,7 @@ describe('configuration', () => {
       'MAX_AWARENESS_BYTES',
       'MAX_BOARDS_PER_SOCKET',
       'MAX_MESSAGES_PER_SECOND',
+      'STORAGE_WAIT_MS',
     ];
     const bad = [
       'abc',

@@ -3,7 +3,12 @@
  * checks the environment. Only `main.ts` calls `loadConfig`; tests build options directly.
  */
 import path from 'node:path';
-import { DEFAULT_IMAGE_LIMITS, DEFAULT_LIMITS, type Limits } from '@drawbridge/protocol';
+import {
+  ACK_TIMEOUT_MS,
+  DEFAULT_IMAGE_LIMITS,
+  DEFAULT_LIMITS,
+  type Limits,
+} from '@drawbridge/protocol';
 import { DEFAULT_LISTEN_BACKLOG } from './http/listenBacklog.js';
 import type { RetentionPolicy } from './storage/VersionStore.js';
 
@@ -154,6 +159,12 @@ export function checkLimits(limits: Limits): Limits {
       `MAX_MESSAGE_BYTES (${limits.maxMessageBytes}) must be >= MAX_BOARD_BYTES (${limits.maxBoardBytes})`,
     );
   }
+  // A client waits ACK_TIMEOUT_MS for an answer: the server answers before, storage or not.
+  if (limits.storageWaitMs >= ACK_TIMEOUT_MS) {
+    throw new ConfigError(
+      `STORAGE_WAIT_MS (${limits.storageWaitMs}) must be < ${ACK_TIMEOUT_MS}, the clients' ack timeout`,
+    );
+  }
   return limits;
 }
 
@@ -180,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): ServerC
     maxAwarenessClientsPerSocket: DEFAULT_LIMITS.maxAwarenessClientsPerSocket,
     maxStateVectorBytes: DEFAULT_LIMITS.maxStateVectorBytes,
     maxTokenLength: DEFAULT_LIMITS.maxTokenLength,
+    storageWaitMs: int(env, 'STORAGE_WAIT_MS', DEFAULT_LIMITS.storageWaitMs, 100),
   });
   return {
     port: int(env, 'PORT', 3000, 0, 65_535),

@@ -2,7 +2,6 @@ import {
   ACK_TIMEOUT_MS,
   type AckResult,
   type BoardJoined,
-  type ClientToServerEvents,
   type ConnectAuth,
   type DocUpdate,
   ErrorCode,
@@ -13,50 +12,20 @@ import {
   PROTOCOL_VERSION,
   parser,
   REMOVAL_CODES,
-  type ServerToClientEvents,
   toBytes,
 } from '@drawbridge/protocol';
-import { io, type Socket } from 'socket.io-client';
+import { io } from 'socket.io-client';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import type { BoardProviderOptions, ClientSocket } from './BoardProviderOptions.js';
 import { ConnectJoin } from './ConnectJoin.js';
 import { carriesNews, joinDiff } from './joinDiff.js';
 import { PresenceLink } from './PresenceLink.js';
 import { type ProviderState, ProviderStates, type StateListener } from './ProviderStates.js';
 import { StorageOutage } from './StorageOutage.js';
 
-export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
+export type { BoardProviderOptions, ClientSocket } from './BoardProviderOptions.js';
 export type { ConnectionStatus, ProviderState } from './ProviderStates.js';
-
-export interface BoardProviderOptions {
-  boardId: string;
-  doc: Y.Doc;
-  /** Server URL; omit to use the page's origin. Ignored when `socket` is given. */
-  url?: string;
-  /** Share one socket between providers (one socket may join several boards). */
-  socket?: ClientSocket;
-  awareness?: Awareness;
-  token?: string;
-  ackTimeoutMs?: number;
-  /** Socket.IO transports; default websocket first, then long-polling when WebSocket fails. */
-  transports?: ('websocket' | 'polling')[];
-  /**
-   * Origins of updates that are not new local edits (e.g. the IndexedDB persistence loading a
-   * stored copy): sent like any other when live, but not counted as unsaved changes.
-   */
-  untrackedOrigins?: unknown[];
-  /** Reconnect backoff (Socket.IO's jittered exponential backoff). */
-  reconnectionDelay?: number;
-  reconnectionDelayMax?: number;
-  /**
-   * Awaited in every join (the first and each rejoin), after the server's answer is applied and
-   * before the local changes it lacks are sent: work that must reach the server before the
-   * changes that depend on it, such as uploading images added offline before the shapes that
-   * show them. A failure does not stop the join. Bound its duration yourself.
-   */
-  beforeJoin?: () => Promise<void>;
-}
 
 /**
  * Binds a Y.Doc and its awareness to one board on a Drawbridge server, following PROTOCOL.md:
@@ -85,7 +54,7 @@ export class BoardProvider {
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
   /** While the server cannot store, this stays on (`acceptUnstored`) and checks back later. */
   readonly #outage = new StorageOutage(() => {
-    if (this.socket.connected && !this.#destroyed) void this.#join();
+    if (this.socket.connected && !this.#destroyed) void this.#join(true);
   });
   #destroyed = false;
 
@@ -232,9 +201,14 @@ export class BoardProvider {
     return generation;
   }
 
-  async #join(): Promise<void> {
+  /**
+   * Joins, or rejoins. A `check` of storage from a joined provider keeps it on the board, live
+   * and sending, while the server takes its time (up to its `storageWaitMs`) to answer.
+   */
+  async #join(check = false): Promise<void> {
     if (this.#destroyed || this.#states.current.status === 'failed') return;
-    const generation = this.#startJoin();
+    const generation = check && this.#joined ? this.#joinGeneration : this.#startJoin();
+    const sentUpTo = this.#localSeq;
     let result: AckResult<JoinResult>;
     try {
       result = await this.socket
@@ -244,11 +218,18 @@ export class BoardProvider {
       return this.#retryLater(generation);
     }
     if (generation !== this.#joinGeneration || this.#destroyed) return;
-    await this.#answered(result, generation);
+    await this.#answered(result, generation, sentUpTo);
   }
 
-  /** A join's answer (its ack, or `board:joined`): steps 2-4 of PROTOCOL.md §5. */
-  async #answered(result: AckResult<JoinResult>, generation: number): Promise<void> {
+  /**
+   * A join's answer (its ack, or `board:joined`): steps 2-4 of PROTOCOL.md §5. A stored answer
+   * saves the changes sent before the join (`sentUpTo`); later ones wait for their own acks.
+   */
+  async #answered(
+    result: AckResult<JoinResult>,
+    generation: number,
+    sentUpTo = this.#localSeq,
+  ): Promise<void> {
     if (!result.ok) return this.#handleJoinError(result.error);
     const update = toBytes(result.update);
     const awareness = toBytes(result.awareness);
@@ -288,7 +269,7 @@ export class BoardProvider {
     });
     if (news) this.#send(diff, this.#localSeq);
     else if (!this.#outage.failing && result.role !== 'viewer' && this.#unsaved() > 0) {
-      this.#markSaved(this.#localSeq);
+      this.#markSaved(sentUpTo);
     }
     this.#presence.announce();
   }

@@ -29,6 +29,12 @@ export const DEFAULT_LIMITS = {
   maxStateVectorBytes: 64 * 1024,
   /** Longest token (characters) in a `board:join`. */
   maxTokenLength: 4096,
+  /**
+   * Longest time (ms) a join's answer or an update's ack waits on storage. Past it, an update is
+   * answered `STORAGE_ERROR` (not stored yet) and a join `unstored` or `STORAGE_ERROR` (§4):
+   * a client hears from a server whose storage hangs before its `ACK_TIMEOUT_MS`.
+   */
+  storageWaitMs: 4000,
 } as const;
 
 export type Limits = { -readonly [K in keyof typeof DEFAULT_LIMITS]: number };

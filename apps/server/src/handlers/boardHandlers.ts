@@ -6,6 +6,7 @@ import {
   validateLeaveRequest,
 } from '@drawbridge/protocol';
 import type { Grant } from '../auth/BoardAccess.js';
+import { Deadline } from '../flow/Deadline.js';
 import type { BoardRoom } from '../rooms/BoardRoom.js';
 import { storageError } from '../rooms/storageError.js';
 import {
@@ -89,20 +90,24 @@ export async function joinBoard(
     room.addMember(socket.id);
     boards.set(boardId, grant);
     socket.data.removed?.delete(boardId);
-    const confirmed = await deps.confirm(grant).catch((error: unknown) => {
+    // Storage gets one wait for the whole join: its answer comes before the client's timeout.
+    const deadline = new Deadline(deps.limits.storageWaitMs);
+    const checked = deadline.within(deps.confirm(grant), 'storage did not answer');
+    const confirmed = await checked.catch((error: unknown) => {
       // Revocations cannot be read now: a member that resyncs with the link it was confirmed
       // with keeps that grant until they can (a revocation meanwhile reaches it by its push,
       // else at its first resync after; PROTOCOL.md §4.1).
       const resync = member && acceptUnstored && previous && sameLink(previous, grant);
       if (resync && !(error instanceof ProtocolError)) return previous;
       if (boards.get(boardId) === grant) leaveBoard(deps, socket, boardId);
-      throw error;
+      if (error instanceof ProtocolError) throw error;
+      return storageError('the link could not be checked', error);
     });
     assertStillMember(deps, socket, boardId, grant, room);
     boards.set(boardId, confirmed);
     await socket.join(boardRoom(boardId));
     const state = await room
-      .sync(stateVector, { acceptUnstored, member })
+      .sync(stateVector, { acceptUnstored, member, deadline })
       .catch((error: unknown) => {
         leaveBoard(deps, socket, boardId);
         return storageError('the board could not be stored', error);

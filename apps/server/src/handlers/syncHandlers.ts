@@ -5,6 +5,7 @@ import {
   scanDocUpdate,
   validateDocUpdateEnvelope,
 } from '@drawbridge/protocol';
+import { storedWithin } from '../rooms/storageError.js';
 import {
   boardIdOf,
   type DrawbridgeSocket,
@@ -63,7 +64,7 @@ async function onDocUpdate(
       ? room.applyUpdate(update, scanned.value, socket.id)
       : // The message is ours: its bytes may move to the loader's worker instead of a copy.
         await room.intake.applyLarge(update, socket.id, true);
-    await applied.durable;
+    await storedWithin(applied.durable, deps.limits.storageWaitMs);
     if (isAck(ack)) ack({ ok: true });
   } catch (error) {
     const payload = toErrorPayload(deps, error, { boardId, socket: socket.id });

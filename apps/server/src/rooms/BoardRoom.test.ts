@@ -2,6 +2,7 @@ import { ErrorCode, ProtocolError, scanAwarenessUpdate, scanUpdate } from '@draw
 import { describe, expect, it, vi } from 'vitest';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import { Deadline } from '../flow/Deadline.js';
 import { silentLogger } from '../logger.js';
 import { MemoryStorage } from '../storage/MemoryStorage.js';
 import type { Storage } from '../storage/Storage.js';
@@ -11,6 +12,7 @@ import { COMPACT_BACKLOG } from './BoardLog.js';
 import { BoardRoom } from './BoardRoom.js';
 import { BoardLoader } from './loading/BoardLoader.js';
 import { sliceUpdate } from './loading/sliceDocument.js';
+import { storedWithin } from './storageError.js';
 import { clientDoc, nextTurn, recordingSink, roomDeps } from './testing/roomKit.js';
 
 /**
@@ -417,6 +419,60 @@ describe('BoardRoom', () => {
     down = false;
     const back = await room.sync(held, { acceptUnstored: true, member: true });
     expect('unstored' in back).toBe(false);
+  });
+
+  it('answers joins by their deadline while storage hangs; the update goes on and is stored once it answers', async () => {
+    const storage = new MemoryStorage(true);
+    // Shared storage that hangs (PostgreSQL stopped: connections open, no answers) until released.
+    let gate: Promise<void> | null = null;
+    let release = () => {};
+    const held = <T>(call: () => Promise<T>) => (gate ? gate.then(call) : call());
+    const hanging: Storage = {
+      ...refusingAppends(storage, () => false),
+      shared: true,
+      append: (id, u) => held(() => storage.append(id, u)),
+      readSince: (id, seq) => held(() => storage.readSince(id, seq)),
+    };
+    const room = await BoardRoom.load('b', roomDeps(hanging));
+    room.addMember('m1');
+    const client = clientDoc();
+    const shapes = client.doc.getMap('m');
+    shapes.set('a', 1);
+    await apply(room, client.updates[0]!).durable;
+    gate = new Promise((resolve) => {
+      release = resolve;
+    });
+    shapes.set('b', 2);
+    const durable = apply(room, client.updates[1]!).durable;
+    await expect(storedWithin(durable, 20)).rejects.toMatchObject({
+      code: ErrorCode.STORAGE_ERROR,
+      message: 'the update is not stored yet',
+    });
+    const vector = Y.encodeStateVector(client.doc);
+    const soon = () => new Deadline(30);
+    // A member that accepts it is answered from memory, unstored, by the deadline.
+    const answer = await room.sync(vector, {
+      acceptUnstored: true,
+      member: true,
+      deadline: soon(),
+    });
+    expect(answer.unstored).toBe(true);
+    expect(answer.stateVector).toEqual(vector);
+    // Other joins are refused by then instead of waiting on storage (the handler answers them
+    // STORAGE_ERROR, retryable).
+    await expect(room.sync(vector, { member: true, deadline: soon() })).rejects.toThrow(
+      /storage did not answer within/,
+    );
+    await expect(
+      room.sync(new Uint8Array([0]), { acceptUnstored: true, deadline: soon() }),
+    ).rejects.toThrow(/storage did not answer within/);
+    release();
+    gate = null;
+    await durable;
+    const back = await room.sync(vector, { acceptUnstored: true, member: true, deadline: soon() });
+    expect('unstored' in back).toBe(false);
+    const reloaded = await BoardRoom.load('b', roomDeps(storage));
+    expect(reloaded.doc.getMap('m').toJSON()).toEqual({ a: 1, b: 2 });
   });
 
   it("answers a joiner with nothing from a large board's kept encoding, brought up to date in the loader's worker", async () => {

@@ -34,9 +34,8 @@ type Source = 'member' | 'server' | 'storage' | 'remote';
 
 /**
  * One board in memory on this node: its Y.Doc, its members and their awareness, its stored log
- * (`BoardLog`) and, in a cluster, its link to the other nodes holding it (`BoardReplica`). It
- * knows nothing about sockets: members are ids, and output goes to a `RelaySink`, batched per
- * batch of handlers by its `Outbox`.
+ * (`BoardLog`) and, in a cluster, its link to the other nodes holding it (`BoardReplica`).
+ * Members are ids, not sockets: its `Outbox` batches their output to a `RelaySink`.
  */
 export class BoardRoom {
   readonly doc: Y.Doc;
@@ -174,8 +173,9 @@ export class BoardRoom {
   /**
    * What a joining client with `stateVector` lacks, the board's state vector and awareness, once
    * all the board holds is stored and (shared storage) it holds all stored anywhere before this
-   * call. Else the answer says `unstored` (PROTOCOL.md §4.1), if the client accepts it or holds
-   * nothing (a new tab on a full disk), or, for a failed read, if a member accepts it.
+   * call. Else (storage failed, or had not answered by `options.deadline`) it says `unstored`
+   * (PROTOCOL.md §4.1) for a client that accepts it or holds nothing, or, when a read failed,
+   * for a member that accepts it.
    */
   async sync(stateVector: Uint8Array, options: SyncOptions = {}): Promise<SyncState> {
     if (this.#loading) {
@@ -186,8 +186,9 @@ export class BoardRoom {
       if (whole && this.#loading) return { ...cold, awareness: this.registry.encodeAll() };
       await this.whenReady();
     }
-    const { acceptUnstored, member } = options;
-    let stored = await this.durable().then(
+    const { acceptUnstored, member, deadline } = options;
+    const wait = (p: Promise<void>) => deadline?.within(p, 'storage did not answer') ?? p;
+    let stored = await wait(this.durable()).then(
       () => true,
       (error: unknown) => {
         if (!acceptUnstored && Y.decodeStateVector(stateVector).size > 0) throw error;
@@ -195,7 +196,7 @@ export class BoardRoom {
       },
     );
     if (this.deps.storage.shared) {
-      await this.#catchUp.now().catch((error: unknown) => {
+      await wait(this.#catchUp.now()).catch((error: unknown) => {
         if (!(acceptUnstored && member)) throw error;
         stored = false;
       });
