@@ -4,7 +4,7 @@
  * schedule cuts their connections, takes them offline and back, moves them to other nodes,
  * kills (-9) or stops (SIGTERM) the servers and restarts them on the same port, and stalls them
  * (SIGSTOP) and resumes them; in the cluster, Redis dies and comes back too, and PostgreSQL
- * crashes or shuts down and comes back.
+ * crashes, shuts down or hangs (SIGSTOP) and comes back.
  * Tabs close once saved (a new client takes their place): what they held, only the servers keep.
  * The sync fuzz (`apps/server/src/cluster/syncFuzz.test.ts`) replays such schedules exactly, in
  * one process, with a model of the client; this runs the real client, Socket.IO and processes,
@@ -40,10 +40,15 @@ const ENV = {
   // Compactions interleave with the edits and the failures.
   COMPACT_EVERY: '40',
   GAP_CHECK_MS: '500',
+  // A SIGTERM while PostgreSQL hangs gives up on its flush after this (25 s by default).
+  SHUTDOWN_TIMEOUT_MS: '5000',
 };
 const BOARD = 'chaos';
 const STEPS = 360;
 const CLIENTS = 5;
+
+/** How PostgreSQL fails: SIGKILL, a clean stop, or SIGSTOP (a hang: it answers nothing). */
+type PostgresFailure = 'crash' | 'stop' | 'hang';
 
 /** The servers under test: one, or a cluster; started again on the same port after a failure. */
 interface Servers {
@@ -59,7 +64,7 @@ interface Servers {
    * Crashes the cluster's PostgreSQL (-9) or shuts it down (fast: sessions cut), or starts it
    * again on the same data; absent on a single node.
    */
-  postgres?: { down: boolean; toggle(crash: boolean): Promise<void> };
+  postgres?: { down: boolean; toggle(how: PostgresFailure): Promise<void> };
   destroy(): Promise<void>;
 }
 
@@ -96,12 +101,16 @@ async function threeNodes(): Promise<Servers> {
       redis.down = !redis.down;
     },
   };
+  let hung = false;
   const postgres = {
     down: false,
-    async toggle(crash: boolean) {
-      if (postgres.down) await cluster.pg.restart();
-      else if (crash) await cluster.pg.kill('SIGKILL');
+    async toggle(how: PostgresFailure) {
+      if (hung) cluster.pg.resume();
+      else if (postgres.down) await cluster.pg.restart();
+      else if (how === 'crash') await cluster.pg.kill('SIGKILL');
+      else if (how === 'hang') cluster.pg.pause();
       else await cluster.pg.stop();
+      hung = !postgres.down && how === 'hang';
       postgres.down = !postgres.down;
     },
   };
@@ -298,10 +307,12 @@ async function run(seed: number, start: () => Promise<Servers>): Promise<Record<
       await s.redis.toggle();
       count(s.redis.down ? 'redis killed' : 'redis back');
     } else if (roll < 0.85 && s.postgres) {
-      // While PostgreSQL is down nothing is acked: clients keep their edits unsaved.
-      const crash = rng.next() < 0.5;
-      await s.postgres.toggle(crash);
-      count(s.postgres.down ? (crash ? 'postgres killed' : 'postgres stopped') : 'postgres back');
+      // While PostgreSQL is down nothing is acked: clients keep their edits unsaved. A hung one
+      // (SIGSTOP: connections open, no answers) is answered for after STORAGE_WAIT_MS.
+      const how: PostgresFailure = rng.next() < 0.5 ? 'crash' : rng.next() < 0.5 ? 'hang' : 'stop';
+      await s.postgres.toggle(how);
+      const verb = { crash: 'killed', hang: 'hung', stop: 'stopped' }[how];
+      count(s.postgres.down ? `postgres ${verb}` : 'postgres back');
     } else if (roll < 0.86) {
       // A paste of hundreds of shapes: one update large enough for the server's worker path.
       paste(client.doc, `${client.name}-${step}`, 600 + rng.int(600), rng);
@@ -358,7 +369,7 @@ async function heal(
   closed: { name: string; update: Uint8Array }[],
 ): Promise<void> {
   if (s.redis?.down) await s.redis.toggle();
-  if (s.postgres?.down) await s.postgres.toggle(false);
+  if (s.postgres?.down) await s.postgres.toggle('stop');
   for (let i = 0; i < s.count; i++) if (!running(s, i)) await s.restart(i);
   for (const client of clients) if (client.offline) client.peer.provider.socket.connect();
   const docs = clients.map((c) => c.doc);
