@@ -2,7 +2,8 @@
  * PostgreSQL hangs (SIGSTOP: connections open, no answers) under two real nodes. Nothing can be
  * stored, yet nobody waits on it past `STORAGE_WAIT_MS`: updates are answered "not stored yet",
  * editors stay live and keep drawing together past their ack timeout, a new tab hears a
- * retryable error instead of nothing; once PostgreSQL answers, everything lands.
+ * retryable error instead of nothing (on a board its node holds or must load); once PostgreSQL
+ * answers, everything lands.
  */
 import { ErrorCode } from '@drawbridge/protocol';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
@@ -114,12 +115,21 @@ it('PostgreSQL hangs: updates are answered "not stored yet", editors stay live t
   const late = peer(1, boardId, offline);
   await late.provider.when((s) => s.error?.code === ErrorCode.STORAGE_ERROR);
   const refusedMs = Date.now() - joinedAt;
+  expect(refusedMs).toBeLessThan(ACK_TIMEOUT_MS);
   expect(late.provider.state.status).not.toBe('live');
+  // So does one opening a board its node has not loaded: the load waits on PostgreSQL too.
+  const openedAt = Date.now();
+  const elsewhere = peer(0, `${boardId}-elsewhere`);
+  await elsewhere.provider.when((s) => s.error?.code === ErrorCode.STORAGE_ERROR);
+  // Not PostgreSQL's query timeout (30 s) ending the load: the node's own wait.
+  expect(Date.now() - openedAt).toBeLessThan(ACK_TIMEOUT_MS);
+  expect(elsewhere.provider.state.status).not.toBe('live');
   for (const node of cluster.nodes) expect(node?.child.exitCode).toBeNull();
 
   cluster.pg.resume();
   const back = Date.now();
   await Promise.all([a, b, late].map(whenSaved));
+  await whenLive(elsewhere);
   const landedMs = Date.now() - back;
   // Stored, not only held: a node that starts now loads it from PostgreSQL.
   const fresh = await cluster.start(2);

@@ -22,6 +22,10 @@ import {
 } from './context.js';
 import { leaveBoard, notJoined } from './membership.js';
 
+/** Why a wait on storage ended at the join's deadline. */
+const WAITED = 'storage did not answer';
+const ignore = () => undefined;
+
 /**
  * `board:join` and `board:leave`, and leaving every board on disconnect: listeners shared by
  * every socket.
@@ -75,8 +79,13 @@ export async function joinBoard(
     }
     const token = valid.value.token ?? handshakeToken(socket, deps.limits.maxTokenLength);
     const grant = await deps.authorize({ boardId, token });
-    const room = await deps.rooms.acquire(boardId).catch((error: unknown) => {
+    // Storage gets one wait for the whole join: its answer comes before the client's timeout.
+    const deadline = new Deadline(deps.limits.storageWaitMs);
+    const acquiring = deps.rooms.acquire(boardId);
+    const room = await deadline.within(acquiring, WAITED).catch((error: unknown) => {
       if (error instanceof ProtocolError) throw error;
+      // A load that ends after this join gave up on it holds a board nobody joined.
+      acquiring.then(() => deps.rooms.releaseIfIdle(boardId), ignore);
       return storageError('the board could not be loaded', error);
     });
     if (socket.disconnected) {
@@ -90,10 +99,7 @@ export async function joinBoard(
     room.addMember(socket.id);
     boards.set(boardId, grant);
     socket.data.removed?.delete(boardId);
-    // Storage gets one wait for the whole join: its answer comes before the client's timeout.
-    const deadline = new Deadline(deps.limits.storageWaitMs);
-    const checked = deadline.within(deps.confirm(grant), 'storage did not answer');
-    const confirmed = await checked.catch((error: unknown) => {
+    const confirmed = await deadline.within(deps.confirm(grant), WAITED).catch((error: unknown) => {
       // Revocations cannot be read now: a member that resyncs with the link it was confirmed
       // with keeps that grant until they can (a revocation meanwhile reaches it by its push,
       // else at its first resync after; PROTOCOL.md §4.1).
