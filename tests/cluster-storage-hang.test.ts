@@ -48,7 +48,7 @@ const peer = (node: number, boardId: string, doc?: Y.Doc) => {
   return p;
 };
 
-const shapes = (p: Peer | Y.Doc) => ('doc' in p ? p.doc : p).getMap('shapes');
+const shapes = (p: Peer) => p.doc.getMap('shapes');
 let count = 0;
 const addShape = (p: Peer, tag: string) => {
   const key = `${tag}-${++count}`;

@@ -8,7 +8,7 @@ import {
 import type { Grant } from '../auth/BoardAccess.js';
 import { Deadline } from '../flow/Deadline.js';
 import type { BoardRoom } from '../rooms/BoardRoom.js';
-import { storageError } from '../rooms/storageError.js';
+import { NO_ANSWER, storageError } from '../rooms/storageError.js';
 import {
   type AnyAck,
   boardIdOf,
@@ -22,8 +22,6 @@ import {
 } from './context.js';
 import { leaveBoard, notJoined } from './membership.js';
 
-/** Why a wait on storage ended at the join's deadline. */
-const WAITED = 'storage did not answer';
 const ignore = () => undefined;
 
 /**
@@ -82,7 +80,7 @@ export async function joinBoard(
     // Storage gets one wait for the whole join: its answer comes before the client's timeout.
     const deadline = new Deadline(deps.limits.storageWaitMs);
     const acquiring = deps.rooms.acquire(boardId);
-    const room = await deadline.within(acquiring, WAITED).catch((error: unknown) => {
+    const room = await deadline.within(acquiring, NO_ANSWER).catch((error: unknown) => {
       if (error instanceof ProtocolError) throw error;
       // A load that ends after this join gave up on it holds a board nobody joined.
       acquiring.then(() => deps.rooms.releaseIfIdle(boardId), ignore);
@@ -99,16 +97,18 @@ export async function joinBoard(
     room.addMember(socket.id);
     boards.set(boardId, grant);
     socket.data.removed?.delete(boardId);
-    const confirmed = await deadline.within(deps.confirm(grant), WAITED).catch((error: unknown) => {
-      // Revocations cannot be read now: a member that resyncs with the link it was confirmed
-      // with keeps that grant until they can (a revocation meanwhile reaches it by its push,
-      // else at its first resync after; PROTOCOL.md §4.1).
-      const resync = member && acceptUnstored && previous && sameLink(previous, grant);
-      if (resync && !(error instanceof ProtocolError)) return previous;
-      if (boards.get(boardId) === grant) leaveBoard(deps, socket, boardId);
-      if (error instanceof ProtocolError) throw error;
-      return storageError('the link could not be checked', error);
-    });
+    const confirmed = await deadline
+      .within(deps.confirm(grant), NO_ANSWER)
+      .catch((error: unknown) => {
+        // Revocations cannot be read now: a member that resyncs with the link it was confirmed
+        // with keeps that grant until they can (a revocation meanwhile reaches it by its push,
+        // else at its first resync after; PROTOCOL.md §4.1).
+        const resync = member && acceptUnstored && previous && sameLink(previous, grant);
+        if (resync && !(error instanceof ProtocolError)) return previous;
+        if (boards.get(boardId) === grant) leaveBoard(deps, socket, boardId);
+        if (error instanceof ProtocolError) throw error;
+        return storageError('the link could not be checked', error);
+      });
     assertStillMember(deps, socket, boardId, grant, room);
     boards.set(boardId, confirmed);
     await socket.join(boardRoom(boardId));

@@ -21,7 +21,7 @@ import { Outbox } from './Outbox.js';
 import { bringsNothingNew } from './redundantUpdate.js';
 import { StoredDamage } from './StoredDamage.js';
 import type { SyncOptions, SyncState } from './SyncState.js';
-import { updateNotStored } from './storageError.js';
+import { NO_ANSWER, updateNotStored } from './storageError.js';
 import { type Applied, UpdateIntake } from './UpdateIntake.js';
 
 /** What a change integrated, and the message it travels to the other nodes in (if any). */
@@ -187,7 +187,7 @@ export class BoardRoom {
       await this.whenReady();
     }
     const { acceptUnstored, member, deadline } = options;
-    const wait = (p: Promise<void>) => deadline?.within(p, 'storage did not answer') ?? p;
+    const wait = (p: Promise<void>) => deadline?.within(p, NO_ANSWER) ?? p;
     let stored = await wait(this.durable()).then(
       () => true,
       (error: unknown) => {

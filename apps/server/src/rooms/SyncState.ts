@@ -1,3 +1,5 @@
+import type { Deadline } from '../flow/Deadline.js';
+
 /** A join's answer from a board (`BoardRoom.sync`), as PROTOCOL.md §4.1 puts it on the wire. */
 export interface SyncState {
   update: Uint8Array;
@@ -6,8 +8,6 @@ export interface SyncState {
   /** The board holds changes storage refused: the answer covers them, storage does not. */
   unstored?: true;
 }
-
-import type { Deadline } from '../flow/Deadline.js';
 
 /** What a joiner accepts when storage does not back the answer (PROTOCOL.md §4.1). */
 export interface SyncOptions {

@@ -1,6 +1,9 @@
 import { ErrorCode, ProtocolError } from '@drawbridge/protocol';
 import { withTimeout } from '../withTimeout.js';
 
+/** Why a wait on storage was given up (`withTimeout`'s `what`). */
+export const NO_ANSWER = 'storage did not answer';
+
 /** Throws the retryable `STORAGE_ERROR` a client is answered with, `cause` kept for the log. */
 export function storageError(message: string, cause: unknown): never {
   throw new ProtocolError(ErrorCode.STORAGE_ERROR, message, { cause });
@@ -20,7 +23,7 @@ export function storedWithin(durable: Promise<void>, ms: number): Promise<void> 
     if (error instanceof ProtocolError) throw error;
     return updateNotStored(error);
   });
-  return withTimeout(stored, ms, 'storage did not answer').catch((error: unknown) => {
+  return withTimeout(stored, ms, NO_ANSWER).catch((error: unknown) => {
     if (error instanceof ProtocolError) throw error;
     return storageError('the update is not stored yet', error);
   });
