@@ -8,7 +8,8 @@
  * and coming back, stored records damaged (a bad disk: they no longer read back), remote updates
  * left unconfirmed past the nodes' patience (a sweep after half a minute). Each seeded
  * run ends with the strictest convergence check: every client, every live node's document and
- * the stored board.
+ * the stored board. Along the way, each time a client is told its content is stored (an ack, a
+ * join answered without `unstored`), storage must hold it at that moment (`StoredClaims`).
  */
 
 import { skipFreeParts } from '@drawbridge/protocol';
@@ -28,6 +29,7 @@ import {
   leave,
 } from './testing/fuzzWorld.js';
 import { HeldNotices } from './testing/HeldNotices.js';
+import { StoredClaims } from './testing/StoredClaims.js';
 
 /** mulberry32: small, seeded, reproducible. */
 function random(seed: number) {
@@ -123,6 +125,13 @@ async function run(seed: number, steps: number) {
   };
   const background: Promise<unknown>[] = [];
   let damaged = false;
+  // What clients are told is stored must be stored when they are told (until a record is
+  // damaged: storage then lacks what it once held).
+  const claims = new StoredClaims(
+    () => storage.storedNow(BOARD),
+    () => !damaged,
+  );
+  for (const client of clients) client.claims = claims;
   const failures: unknown[] = [];
   // Failures an outage caused are expected (clients retry); any other fails the run.
   const track = (work: Promise<unknown>) =>
@@ -233,6 +242,7 @@ async function run(seed: number, steps: number) {
       doc.getText('text');
     }
     expect(failures).toEqual([]);
+    expect(claims.wrong).toEqual([]);
     expectConverged(docs, [...clients.map((c) => c.name), ...nodes.map((n) => n.id), 'storage']);
   };
   // With records damaged, storage lacks their content while the nodes hold it in memory.

@@ -26,7 +26,7 @@ export function deletedRanges(deletes: readonly DeleteRange[]): DeletedRanges {
 }
 
 /** True when `ranges` hold every clock of `range`. */
-function covered(ranges: DeletedRanges, { client, clock, len }: DeleteRange): boolean {
+export function covered(ranges: DeletedRanges, { client, clock, len }: DeleteRange): boolean {
   if (len === 0) return true;
   const list = ranges.get(client);
   if (!list) return false;

@@ -162,6 +162,18 @@ export class MemoryStorage implements Storage {
     await this.#queue.close();
   }
 
+  /**
+   * What a load would read now, without waiting for appends in flight: the snapshot and every
+   * readable record. For tests that check what storage holds at one exact moment.
+   */
+  storedNow(boardId: string): Uint8Array[] {
+    const board = this.#boards.get(boardId);
+    if (board === undefined) return [];
+    const through = board.snapshot?.throughSeq ?? 0;
+    const records = board.updates.filter((r) => r.seq > through && !r.corrupt);
+    return [...(board.snapshot ? [board.snapshot.data] : []), ...records.map((r) => r.data)];
+  }
+
   /** Stored records of a board, mirroring `SqliteStorage.stats`. */
   async stats(boardId: string): Promise<{ updates: number; snapshots: number }> {
     const board = this.#boards.get(boardId);

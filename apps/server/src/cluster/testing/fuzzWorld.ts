@@ -14,6 +14,7 @@ import type { MemoryStorage } from '../../storage/MemoryStorage.js';
 import { ClusterNode } from '../ClusterNode.js';
 import type { NoticeTimer } from '../noticeTimer.js';
 import type { FuzzBus, FuzzNetwork } from './FuzzNetwork.js';
+import { claimOf, type StoredClaims } from './StoredClaims.js';
 
 export const BOARD = 'fuzz';
 const NEVER = 2 ** 30;
@@ -38,6 +39,10 @@ export class FuzzClient {
   toServer: Uint8Array[] = [];
   /** Server -> client relays, in order, until the connection is cut. */
   toClient: Uint8Array[] = [];
+  /** Where what this client is told is stored gets checked (none: unchecked). */
+  claims: StoredClaims | null = null;
+  /** What this connection sent that an ack covers (PROTOCOL.md §4.2), in order. */
+  #sent: Uint8Array[] = [];
   #connections = 0;
 
   /**
@@ -78,6 +83,14 @@ export class FuzzClient {
       return;
     }
     if (this.memberId !== memberId || node.gone) return; // cut while joining
+    if (!state.unstored) {
+      // Stored, the answer says: so is this client's own content its state vector covers.
+      const own = this.doc.clientID;
+      const served = Y.decodeStateVector(state.stateVector).get(own) ?? 0;
+      const len = Math.min(served, Y.getState(this.doc.store, own));
+      const structs = len > 0 ? [{ client: own, clock: 0, len }] : [];
+      this.claims?.check(`${this.name} join on ${node.id}`, { structs, deletes: [] });
+    }
     Y.applyUpdate(this.doc, state.update, 'server');
     this.joined = true;
     // As BoardProvider's join diff: without what the doc holds pending.
@@ -101,19 +114,36 @@ export class FuzzClient {
     this.memberId = '';
     this.toServer = [];
     this.toClient = [];
+    this.#sent = [];
   }
 
   /** Delivers the oldest client message to the server; a refusal means a rejoin is needed. */
   async sendOne(): Promise<'sent' | 'refused' | 'none'> {
     const update = this.toServer.shift();
-    const room = this.node?.rooms.get(BOARD);
-    if (!update || !room || !this.joined || this.node?.gone) return 'none';
+    const node = this.node;
+    const room = node?.rooms.get(BOARD);
+    if (!update || !node || !room || !this.joined || node.gone) return 'none';
+    const memberId = this.memberId;
+    let durable: Promise<void>;
     try {
-      await room.applyUpdate(update, scanUpdate(update), this.memberId).durable;
-      return 'sent';
+      durable = room.applyUpdate(update, scanUpdate(update), memberId).durable;
+    } catch {
+      return 'refused'; // not applied: no later ack covers it
+    }
+    this.#sent.push(update);
+    const covers = [...this.#sent];
+    try {
+      await durable;
     } catch {
       return 'refused';
     }
+    // The ack reaches the client on the same connection only. It says this update and every
+    // one the connection sent before are stored.
+    if (this.memberId === memberId && !node.gone) {
+      for (const sent of covers)
+        this.claims?.check(`${this.name} ack on ${node.id}`, claimOf(sent));
+    }
+    return 'sent';
   }
 
   receiveOne(): void {
