@@ -119,6 +119,25 @@ describe('BoardReplica', () => {
     expect(await storedContent(storage)).toEqual({ orphan: true, second: 2 });
   });
 
+  it('stores a message of a node that arrives after that node was declared gone, before a join may claim it', async () => {
+    const { a, b, storage, deliverAll } = await twoNodes();
+    const client = clientDoc();
+    client.doc.getMap('m').set('late', true);
+    // Node a publishes, then is declared gone (a stall past its silence, or its goodbye on a
+    // channel ahead of the board's) before b has its message; its append never commits.
+    a.replica.published(client.updates[0]!);
+    a.replica.flush();
+    const gone = b.replica.nodeGone('a');
+    deliverAll();
+    await gone;
+    expect(b.room.doc.getMap('m').get('late')).toBe(true);
+    expect(b.replica.unconfirmed).toBe(1);
+    // The answer's state vector covers the edit: storage holds it before the join is answered.
+    const answer = await b.room.sync(Y.encodeStateVector(client.doc));
+    expect('unstored' in answer).toBe(false);
+    expect(await storedContent(storage)).toEqual({ late: true });
+  });
+
   it('confirms its messages again once what storage refused is stored', async () => {
     const { a, b, storage, deliverAll } = await twoNodes(null);
     // Node a's storage refuses appends for a while (PostgreSQL down).

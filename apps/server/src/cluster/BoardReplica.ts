@@ -281,11 +281,15 @@ export class BoardReplica {
     this.#holdNotice();
   }
 
-  /** `nodeId` left or died: store what it never confirmed, then forget it. */
+  /**
+   * `nodeId` left or died: store what it never confirmed, then forget what was stored. One of its
+   * messages may still arrive after this (a bus channel behind the one that said it was gone, a
+   * node that stalled past its silence): it stays unconfirmed, so a join here stores it first.
+   */
   async nodeGone(nodeId: string): Promise<void> {
     // On failure the board's log keeps what it could not store, and stores it again.
     await this.adopt(nodeId);
-    this.#remote.forgetNode(nodeId);
+    this.#remote.forgetAdopted(nodeId);
   }
 
   /**

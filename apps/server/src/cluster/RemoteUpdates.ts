@@ -53,8 +53,12 @@ export class RemoteUpdates {
     if (entries.size === 0) this.#byNode.delete(node);
   }
 
-  forgetNode(node: string): void {
-    this.#byNode.delete(node);
+  /** Forgets `node`'s entries adopted here; those that came after stay until adopted. */
+  forgetAdopted(node: string): void {
+    const entries = this.#byNode.get(node);
+    if (!entries) return;
+    for (const [msg, entry] of entries) if (entry.adopted) entries.delete(msg);
+    if (entries.size === 0) this.#byNode.delete(node);
   }
 
   /** Forgets entries applied before `before` (clock ms). */
