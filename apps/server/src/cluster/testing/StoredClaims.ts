@@ -1,4 +1,5 @@
 import { type DeleteRange, scanUpdate, skipFreeParts } from '@drawbridge/protocol';
+import * as Y from 'yjs';
 import { covered, type DeletedRanges, deletedRanges } from '../../rooms/addsNothing.js';
 
 /** What a client was told is stored: structs (as clock ranges) and deletions. */
@@ -44,6 +45,10 @@ export class StoredClaims {
     this.checked++;
     const structs: DeleteRange[] = [];
     const deletes: DeleteRange[] = [];
+    // Deletions a record states, and those no record states: an item added to a map or shape
+    // that another record deleted is deleted where it is applied (so a client's delete set
+    // holds it), and by the stored board when it is rebuilt.
+    const rebuilt = new Y.Doc();
     for (const record of this.read()) {
       for (const part of skipFreeParts(record)) {
         const scan = scanUpdate(part);
@@ -51,7 +56,11 @@ export class StoredClaims {
           structs.push({ client, clock: start, len: end - start });
         }
         deletes.push(...scan.deletes);
+        Y.applyUpdate(rebuilt, part);
       }
+    }
+    for (const [client, items] of Y.createDeleteSetFromStructStore(rebuilt.store).clients) {
+      for (const { clock, len } of items) deletes.push({ client, clock, len });
     }
     const missing = (held: DeletedRanges, ranges: DeleteRange[]) =>
       ranges.filter((range) => !covered(held, range));
