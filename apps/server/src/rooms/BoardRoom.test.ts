@@ -475,6 +475,48 @@ describe('BoardRoom', () => {
     expect(reloaded.doc.getMap('m').toJSON()).toEqual({ a: 1, b: 2 });
   });
 
+  it('stores a change that reached the board while a join waited before answering with it', async () => {
+    const storage = new MemoryStorage(true);
+    // Shared storage (a join reads what other nodes stored), whose reads and appends wait for
+    // their release once `holding`.
+    let holding = false;
+    const gates: (() => void)[] = [];
+    const held = <T>(call: () => Promise<T>) =>
+      holding ? new Promise<void>((resolve) => gates.push(resolve)).then(call) : call();
+    const gated: Storage = {
+      ...refusingAppends(storage, () => false),
+      shared: true,
+      append: (id, u) => held(() => storage.append(id, u)),
+      readSince: (id, seq) => held(() => storage.readSince(id, seq)),
+    };
+    const room = await BoardRoom.load('b', roomDeps(gated));
+    room.addMember('m1');
+    const writer = clientDoc();
+    writer.doc.getMap('m').set('first', 1);
+    await apply(room, writer.updates[0]!).durable;
+    holding = true;
+    let answered = false;
+    const joining = room.sync(new Uint8Array([0])).then((state) => {
+      answered = true;
+      return state;
+    });
+    // The join reads what other nodes stored; meanwhile a member's change comes.
+    await vi.waitFor(() => expect(gates).toHaveLength(1));
+    writer.doc.getMap('m').set('second', 2);
+    const second = apply(room, writer.updates[1]!).durable;
+    await vi.waitFor(() => expect(gates).toHaveLength(2));
+    gates[0]!(); // the read ends: the answer is made, holding the change, which is not stored
+    for (let i = 0; i < 5; i++) await nextTurn();
+    expect(answered).toBe(false);
+    gates[1]!();
+    const state = await joining;
+    await second;
+    const joiner = new Y.Doc();
+    Y.applyUpdate(joiner, state.update);
+    expect(joiner.getMap('m').toJSON()).toEqual({ first: 1, second: 2 });
+    expect('unstored' in state).toBe(false);
+  });
+
   it("answers a joiner with nothing from a large board's kept encoding, brought up to date in the loader's worker", async () => {
     const storage = new MemoryStorage();
     const big = clientDoc();

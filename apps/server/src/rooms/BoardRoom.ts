@@ -187,16 +187,14 @@ export class BoardRoom {
       await this.whenReady();
     }
     const { acceptUnstored, member, deadline } = options;
-    const wait = (p: Promise<void>) => deadline?.within(p, NO_ANSWER) ?? p;
-    let stored = await wait(this.durable()).then(
-      () => true,
-      (error: unknown) => {
-        if (!acceptUnstored && Y.decodeStateVector(stateVector).size > 0) throw error;
-        return false;
-      },
-    );
+    const bounded = (p: Promise<void>) => deadline?.within(p, NO_ANSWER) ?? p;
+    const refused = (error: unknown) => {
+      if (!acceptUnstored && Y.decodeStateVector(stateVector).size > 0) throw error;
+      return false;
+    };
+    let stored = await bounded(this.durable()).then(() => true, refused);
     if (this.deps.storage.shared) {
-      await wait(this.#catchUp.now()).catch((error: unknown) => {
+      await bounded(this.#catchUp.now()).catch((error: unknown) => {
         if (!(acceptUnstored && member)) throw error;
         stored = false;
       });
@@ -206,6 +204,8 @@ export class BoardRoom {
     // A joiner with nothing, or lacking much, gets the whole board, kept encoded (large ones are
     // brought up to date off the event loop); what changes meanwhile reaches it as relays.
     const { update, stateVector: boardVector } = await this.#fullState.for(stateVector);
+    // Changes that came while the join waited are in the answer too: stored before it goes.
+    if (stored) stored = await bounded(this.durable()).then(() => true, refused);
     const answer = { update, stateVector: boardVector, awareness: this.registry.encodeAll() };
     return stored ? answer : { ...answer, unstored: true };
   }

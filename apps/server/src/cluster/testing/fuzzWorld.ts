@@ -84,11 +84,10 @@ export class FuzzClient {
     }
     if (this.memberId !== memberId || node.gone) return; // cut while joining
     if (!state.unstored) {
-      // Stored, the answer says: so is this client's own content its state vector covers.
-      const own = this.doc.clientID;
-      const served = Y.decodeStateVector(state.stateVector).get(own) ?? 0;
-      const len = Math.min(served, Y.getState(this.doc.store, own));
-      const structs = len > 0 ? [{ client: own, clock: 0, len }] : [];
+      // Stored, the answer says: everything its state vector covers (PROTOCOL.md §4.1).
+      const structs = [...Y.decodeStateVector(state.stateVector)]
+        .filter(([, len]) => len > 0)
+        .map(([client, len]) => ({ client, clock: 0, len }));
       this.claims?.check(`${this.name} join on ${node.id}`, { structs, deletes: [] });
     }
     Y.applyUpdate(this.doc, state.update, 'server');
