@@ -51,11 +51,9 @@ export class StoredClaims {
     const rebuilt = new Y.Doc();
     for (const record of this.read()) {
       for (const part of skipFreeParts(record)) {
-        const scan = scanUpdate(part);
-        for (const { client, start, end } of scan.structs) {
-          structs.push({ client, clock: start, len: end - start });
-        }
-        deletes.push(...scan.deletes);
+        const held = claimOf(part);
+        structs.push(...held.structs);
+        deletes.push(...held.deletes);
         Y.applyUpdate(rebuilt, part);
       }
     }
