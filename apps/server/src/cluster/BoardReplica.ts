@@ -130,9 +130,8 @@ export class BoardReplica {
   // ---- out ----
 
   /**
-   * A member's change this node integrated; returns the message it travels in. `scan`, when
-   * given, is the update's own scan: the message's updates are then joined without decoding
-   * them (`concatUpdates`).
+   * A member's change this node integrated; returns the message it travels in. With `scan` (its
+   * own), the message's updates are joined without decoding them (`concatUpdates`).
    */
   published(update: Uint8Array, scan?: ScannedUpdate): number {
     const msg = this.#own.add();
@@ -282,12 +281,11 @@ export class BoardReplica {
   }
 
   /**
-   * `nodeId` left or died: store what it never confirmed, then forget what was stored. One of its
-   * messages may still arrive after this (a bus channel behind the one that said it was gone, a
-   * node that stalled past its silence): it stays unconfirmed, so a join here stores it first.
+   * `nodeId` left or died: store what it never confirmed (on failure the log keeps it, and
+   * retries), then forget what was stored. A message of it that arrives later (a stall past its
+   * silence) stays unconfirmed, so a join here stores it first.
    */
   async nodeGone(nodeId: string): Promise<void> {
-    // On failure the board's log keeps what it could not store, and stores it again.
     await this.adopt(nodeId);
     this.#remote.forgetAdopted(nodeId);
   }
