@@ -138,6 +138,25 @@ describe('BoardReplica', () => {
     expect(await storedContent(storage)).toEqual({ late: true });
   });
 
+  it("acks a client's resend that carries another node's unconfirmed update only once that is stored", async () => {
+    const { a, b, storage, deliverAll } = await twoNodes(null);
+    // Node a cannot store (its connection to PostgreSQL is down); node b can.
+    let down = true;
+    refuseAppends([storage], () => down, 'storage is down');
+    const client = clientDoc();
+    await expect(edit(a, client, 'first')).rejects.toThrow('could not be stored');
+    await nextTurn();
+    deliverAll();
+    expect(b.replica.unconfirmed).toBe(1);
+    // The client moves to node b and sends all it holds: b had the first edit, not the second.
+    client.doc.getMap('m').set('second', 2);
+    const resend = Y.encodeStateAsUpdate(client.doc);
+    await b.room.applyUpdate(resend, scanUpdate(resend), 'b-member').durable;
+    // Its ack says both are stored: they are, though node a never stored the first.
+    expect(await storedContent(storage)).toEqual({ first: 'first', second: 2 });
+    down = false;
+  });
+
   it('confirms its messages again once what storage refused is stored', async () => {
     const { a, b, storage, deliverAll } = await twoNodes(null);
     // Node a's storage refuses appends for a while (PostgreSQL down).

@@ -24,10 +24,11 @@ import type { SyncOptions, SyncState } from './SyncState.js';
 import { NO_ANSWER, updateNotStored } from './storageError.js';
 import { type Applied, UpdateIntake } from './UpdateIntake.js';
 
-/** What a change integrated, and the message it travels to the other nodes in (if any). */
+/** What a change integrated, its message to the other nodes (if any), whether all of it was new. */
 interface Integrated {
   relay: Uint8Array;
   msg: number | undefined;
+  whole: boolean;
 }
 
 type Source = 'member' | 'server' | 'storage' | 'remote';
@@ -237,10 +238,7 @@ export class BoardRoom {
     return { integrated: true, durable: this.#store(integrated) };
   }
 
-  /**
-   * One slice of a large update (see `UpdateIntake`), with its scan, as the member's change:
-   * stored, or null.
-   */
+  /** One slice of a large update (`UpdateIntake`), with its scan, as the member's change. */
   applySlice(
     slice: Uint8Array,
     scan: ScannedUpdate,
@@ -254,13 +252,14 @@ export class BoardRoom {
 
   /**
    * Stores an update the doc integrated (published as `msg`), as `durable`. Its ack says what its
-   * client sent before is stored too (PROTOCOL.md §4.2): updates refused earlier are stored first.
+   * client sent before is stored too (PROTOCOL.md §4.2): updates refused earlier are stored first,
+   * and what it carried that the doc held already (maybe another node's, unconfirmed) as well.
    */
-  #store({ relay, msg }: Integrated): Promise<void> {
+  #store({ relay, msg, whole }: Integrated): Promise<void> {
     return this.log.append(relay).then(
       (seq) => {
         if (msg !== undefined) this.#replica?.committed(msg, seq);
-        if (this.log.holdsUnstored) return this.log.durable().catch(updateNotStored);
+        if (!whole || this.log.holdsUnstored) return this.durable().catch(updateNotStored);
       },
       (error: unknown) => {
         if (msg !== undefined) this.#replica?.failed(msg);
@@ -389,7 +388,7 @@ export class BoardRoom {
     const msg = own ? this.#replica?.published(relay, scan) : undefined;
     // Pending content this change let the board integrate is new to its sender too (FullState).
     this.#outbox.doc(relay, hadPending ? null : memberId, scan);
-    return { relay, msg };
+    return { relay, msg, whole: scan !== undefined };
   }
 
   #awarenessChanged(clientIds: number[], origin: string | null, local: boolean): number {
