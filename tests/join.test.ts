@@ -1,7 +1,8 @@
-import { parser } from '@drawbridge/protocol';
+import { ErrorCode, parser } from '@drawbridge/protocol';
 import { io } from 'socket.io-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
+import { SqliteStorage } from '../apps/server/src/storage/SqliteStorage.js';
 import {
   connectPeer,
   destroyAll,
@@ -10,7 +11,16 @@ import {
   whenLive,
   whenSaved,
 } from './utils/peers.js';
-import { startServer, type TestServer } from './utils/server.js';
+import { dbFile, startServer, type TestServer, tempDir } from './utils/server.js';
+
+/** Real SQLite storage whose loads fail while `failing` (a disk that cannot be read). */
+class UnreadableStorage extends SqliteStorage {
+  failing = true;
+  override load(boardId: string) {
+    if (this.failing) return Promise.reject(new Error('disk I/O error (test)'));
+    return super.load(boardId);
+  }
+}
 
 describe('joining', () => {
   let server: TestServer;
@@ -87,4 +97,34 @@ describe('joining', () => {
     await expectConverged([doc, other.doc]);
     expect(other.doc.getMap('shapes').get('made-before-connecting')).toEqual({ x: 5 });
   });
+
+  it('a join refused again and again is retried less and less often, and gets in once it can', async () => {
+    const storage = new UnreadableStorage({ file: dbFile(tempDir()) });
+    server = await startServer({ storage });
+    const peer = connectPeer(server.url, 'unreadable');
+    peers.push(peer);
+    const joins: number[] = [];
+    peer.provider.socket.onAnyOutgoing((event) => {
+      if (event === 'board:join') joins.push(performance.now());
+    });
+    const refused = await peer.provider.when((s) => s.error !== null);
+    expect(refused.error?.code).toBe(ErrorCode.STORAGE_ERROR);
+    await vi.waitFor(() => expect(joins.length).toBeGreaterThanOrEqual(4), {
+      timeout: 20_000,
+      interval: 50,
+    });
+    // Retries about 1 s, 2 s, then 4 s apart (half to one and a half times that): never less.
+    const gaps = joins.slice(1, 4).map((t, i) => t - joins[i]!);
+    gaps.forEach((gap, i) => expect(gap).toBeGreaterThanOrEqual(2 ** i * 1000 * 0.5 - 5));
+    expect(peer.provider.state.status).not.toBe('live');
+
+    storage.failing = false;
+    peer.doc.getMap('shapes').set('kept', { x: 1 });
+    await whenSaved(peer);
+    const other = connectPeer(server.url, 'unreadable');
+    peers.push(other);
+    await whenLive(other);
+    await expectConverged([peer.doc, other.doc]);
+    expect(other.doc.getMap('shapes').get('kept')).toEqual({ x: 1 });
+  }, 30_000);
 });

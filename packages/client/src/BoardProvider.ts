@@ -19,6 +19,7 @@ import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { BoardProviderOptions, ClientSocket } from './BoardProviderOptions.js';
 import { ConnectJoin } from './ConnectJoin.js';
+import { JoinRetry } from './JoinRetry.js';
 import { carriesNews, joinDiff } from './joinDiff.js';
 import { PresenceLink } from './PresenceLink.js';
 import { type ProviderState, ProviderStates, type StateListener } from './ProviderStates.js';
@@ -51,7 +52,9 @@ export class BoardProvider {
   #joinGeneration = 0;
   readonly #connectJoin: ConnectJoin;
   readonly #presence: PresenceLink;
-  #retryTimer: ReturnType<typeof setTimeout> | null = null;
+  readonly #retry = new JoinRetry(() => {
+    if (this.socket.connected) void this.#join();
+  });
   /** While the server cannot store, this stays on (`acceptUnstored`) and checks back later. */
   readonly #outage = new StorageOutage(() => {
     if (this.socket.connected && !this.#destroyed) void this.#join(true);
@@ -118,7 +121,7 @@ export class BoardProvider {
   destroy(): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
-    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    this.#retry.cancel();
     this.#outage.cancel();
     this.#connectJoin.cancel();
     this.doc.off('update', this.#onDocUpdate);
@@ -231,6 +234,7 @@ export class BoardProvider {
     sentUpTo = this.#localSeq,
   ): Promise<void> {
     if (!result.ok) return this.#handleJoinError(result.error);
+    this.#retry.joined();
     const update = toBytes(result.update);
     const awareness = toBytes(result.awareness);
     const serverState = toBytes(result.stateVector);
@@ -277,14 +281,7 @@ export class BoardProvider {
   #retryLater(generation: number): void {
     if (generation !== this.#joinGeneration || this.#destroyed) return;
     if (!this.socket.connected) return; // the reconnect will rejoin
-    if (this.#retryTimer) return;
-    this.#retryTimer = setTimeout(
-      () => {
-        this.#retryTimer = null;
-        if (this.socket.connected) void this.#join();
-      },
-      500 + Math.random() * 1000,
-    );
+    this.#retry.later();
   }
 
   /** A refused join: retry what may pass later; give up (no reconnect loop) on the rest. */
