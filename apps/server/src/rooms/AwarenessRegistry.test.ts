@@ -1,8 +1,8 @@
 import { ErrorCode, scanAwarenessUpdate } from '@drawbridge/protocol';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { AwarenessRegistry } from './AwarenessRegistry.js';
+import { AwarenessRegistry, FORGET_GONE_MS } from './AwarenessRegistry.js';
 
 /** A client's awareness, its own state set `changes` times. */
 function client(state: Record<string, unknown>, changes = 1) {
@@ -131,6 +131,47 @@ describe('AwarenessRegistry', () => {
     board.removeMember('conn-1');
     expect(board.dropNode('node-2')).toEqual([bob.id]);
     expect(board.awareness.getStates().has(bob.id)).toBe(false);
+  });
+  describe('clocks of clients that left', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('are forgotten once gone long enough, so a long-lived board does not keep one per tab ever opened', () => {
+      vi.useFakeTimers();
+      const board = registry();
+      const join = (memberId: string, ada = client({ name: memberId })) => {
+        board.addMember(memberId);
+        const update = ada.update();
+        board.applyLocal(update, scanAwarenessUpdate(update), memberId);
+        return ada;
+      };
+      join('stays');
+      for (let i = 0; i < 200; i++) {
+        join(`tab-${i}`);
+        board.removeMember(`tab-${i}`);
+      }
+      // Recently gone: their clocks still guard against late messages (and the board's own).
+      expect(board.clocksKept).toBe(202);
+
+      vi.setSystemTime(Date.now() + FORGET_GONE_MS + 1000);
+      const back = join('tab-back');
+      board.removeMember('tab-back');
+      // The member still here keeps its clock, and so does the one just gone; every id long gone
+      // is forgotten.
+      expect(board.clocksKept).toBe(3);
+      expect(board.encodeAll()).toEqual(board.encode([...board.awareness.getStates().keys()]));
+
+      // One of them comes back at the clock it left with: taken as new, and shown to others.
+      const other = viewer();
+      board.addMember('tab-again');
+      const again = back.update();
+      const changed = board.applyLocal(again, scanAwarenessUpdate(again), 'tab-again');
+      expect(changed).toEqual([back.id]);
+      other.take(board.encode(changed));
+      expect(other.has(back.id)).toBe(true);
+      board.destroy();
+    });
   });
 });
 

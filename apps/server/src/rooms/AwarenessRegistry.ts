@@ -13,6 +13,13 @@ const remoteOwner = (nodeId: string) => `node:${nodeId}`;
 const REMOTE_PREFIX = 'node:';
 /** Longest name credited in a version. */
 const MAX_NAME = 64;
+/**
+ * How long the clock of a client id that left is kept: far longer than any message of it may
+ * be late, or its own renewal (15 s) takes to show it again if it comes back at that clock.
+ */
+export const FORGET_GONE_MS = 10 * 60_000;
+/** How often, at most, the clocks of ids gone that long are looked for (on a removal). */
+const FORGET_EVERY_MS = 60_000;
 
 type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
 
@@ -36,6 +43,8 @@ export class AwarenessRegistry {
    * owned it: applied once that node lets it go (`#claimWaiting`).
    */
   readonly #waiting = new Map<number, { memberId: string; entry: AwarenessEntry }>();
+  /** When `#forgetGone` may look again. */
+  #nextForget = 0;
 
   constructor(
     doc: Y.Doc,
@@ -53,6 +62,7 @@ export class AwarenessRegistry {
       for (const id of removed) this.#release(id);
       changed(removed, null);
       this.#claimWaiting();
+      this.#forgetGone();
     });
   }
 
@@ -83,9 +93,13 @@ export class AwarenessRegistry {
     return this.#members.size;
   }
 
-  /** The current states (or removals) of `clientIds`, encoded. */
+  /** The current states (or removals) of `clientIds`, encoded; ids long forgotten are left out. */
   encode(clientIds: readonly number[]): Uint8Array {
-    return encodeAwarenessUpdate(this.awareness, [...clientIds]);
+    const { meta } = this.awareness;
+    return encodeAwarenessUpdate(
+      this.awareness,
+      clientIds.filter((id) => meta.has(id)),
+    );
   }
 
   /** Every state, encoded: what a joining member receives. */
@@ -221,6 +235,7 @@ export class AwarenessRegistry {
     this.#members.delete(memberId);
     for (const [id, waiting] of this.#waiting)
       if (waiting.memberId === memberId) this.#waiting.delete(id);
+    this.#forgetGone();
     if (!owned) return [];
     return this.#remove([...owned]);
   }
@@ -231,7 +246,31 @@ export class AwarenessRegistry {
     const ids = [...this.#owners].filter(([, o]) => o === owner).map(([id]) => id);
     const removed = this.#remove(ids);
     this.#claimWaiting();
+    this.#forgetGone();
     return removed;
+  }
+
+  /** How many client ids the board keeps a clock for (those present, and those gone lately). */
+  get clocksKept(): number {
+    return this.awareness.meta.size;
+  }
+
+  /**
+   * Forgets the clocks of client ids gone (no state, no owner) for `FORGET_GONE_MS`. y-protocols
+   * keeps a clock for every id it ever saw, and walks them all every 3 s: on a board that stays
+   * open for weeks, one for every tab ever opened on it. One that comes back after that is
+   * taken as new here; a member that still holds its old clock shows it from its next renewal.
+   */
+  #forgetGone(now = Date.now()): void {
+    if (now < this.#nextForget) return;
+    this.#nextForget = now + FORGET_EVERY_MS;
+    const { meta, states, clientID: own } = this.awareness;
+    for (const [id, { lastUpdated }] of meta) {
+      if (id === own || states.has(id) || this.#owners.has(id)) continue;
+      if (now - lastUpdated < FORGET_GONE_MS) continue;
+      meta.delete(id);
+      this.#offsets.delete(id);
+    }
   }
 
   destroy(): void {
