@@ -13,6 +13,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { STORAGE_ERROR_LOG_EVERY_MS } from '../apps/server/src/handlers/StorageErrorLog.js';
 import { documentVersion } from '../apps/server/src/rooms/documentVersion.js';
+import { scrapeMetric } from './utils/metrics.js';
 import {
   connectPeer,
   destroyAll,
@@ -71,6 +72,9 @@ afterEach(async () => {
   dir = null;
 });
 
+const unstored = (url: string, kind: 'boards' | 'bytes') =>
+  scrapeMetric(url, `drawbridge_unstored{kind="${kind}"}`);
+
 const peer = (server: SpawnedServer, board: string) => {
   const p = connectPeer(server.url, board);
   peers.push(p);
@@ -104,6 +108,9 @@ describe.skipIf(!mountable)('a full disk (tmpfs; needs root to mount)', () => {
 
     // The process serves on: health, another board's edits reach its members, new joins.
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    // Operators see what it holds unstored: one board, the refused edits' bytes (20 KB each).
+    expect(await unstored(server.url, 'boards')).toBe(1);
+    expect(await unstored(server.url, 'bytes')).toBeGreaterThan(5 * 20_000);
     const otherReader = peer(server, 'other');
     await whenLive(otherReader);
     other.doc.getMap('shapes').set('small', { x: 1 });
@@ -142,6 +149,8 @@ describe.skipIf(!mountable)('a full disk (tmpfs; needs root to mount)', () => {
     resizeTmpfs(dir, '64M');
     await Promise.all([writer, reader, late, other].map(whenSaved));
     expect(writer.provider.state.error).toBeNull();
+    expect(await unstored(restarted.url, 'boards')).toBe(0);
+    expect(await unstored(restarted.url, 'bytes')).toBe(0);
     await expectConverged([writer.doc, reader.doc, late.doc]);
     await expectConverged([other.doc, otherReader.doc]);
     const version = documentVersion(writer.doc);

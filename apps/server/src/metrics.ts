@@ -27,6 +27,19 @@ export class Metrics {
       this.boardsLoadedBytes.set({ kind: 'budget' }, memory.budget);
     },
   });
+  #unstored: (() => { boards: number; bytes: number }) | null = null;
+  readonly unstored = new Gauge({
+    name: 'drawbridge_unstored',
+    help: 'Edits this node holds live that storage has not stored yet (a full disk, storage down): the boards holding any, and their bytes',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+    collect: () => {
+      const unstored = this.#unstored?.();
+      if (!unstored) return;
+      this.unstored.set({ kind: 'boards' }, unstored.boards);
+      this.unstored.set({ kind: 'bytes' }, unstored.bytes);
+    },
+  });
   /**
    * Inbound messages and bytes, counted in plain numbers (`countIn`) and handed to their counters
    * when those collect (a scrape): prom-client's `inc` hashes and validates labels on every call,
@@ -163,6 +176,11 @@ export class Metrics {
   /** Reports the loaded boards' size and budget (`BoardMemory`) at every scrape. */
   trackBoardMemory(memory: { readonly used: number; readonly budget: number }): void {
     this.#boardMemory = memory;
+  }
+
+  /** Reports what the loaded boards hold unstored (`RoomManager.unstored`) at every scrape. */
+  trackUnstored(unstored: () => { boards: number; bytes: number }): void {
+    this.#unstored = unstored;
   }
 
   /** One inbound message of `event` (its payload's bytes, once validated: `countBytesIn`). */

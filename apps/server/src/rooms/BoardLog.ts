@@ -22,8 +22,7 @@ export interface BoardLogDeps {
   memory?: BoardMemory | null;
 }
 
-const byteSum = (updates: readonly Uint8Array[]): number =>
-  updates.reduce((sum, update) => sum + update.byteLength, 0);
+const byteSum = (updates: readonly Uint8Array[]) => updates.reduce((n, u) => n + u.byteLength, 0);
 
 /** How long to wait before retrying updates whose append failed. */
 const RETRY_MS = 500;
@@ -50,9 +49,8 @@ export const COMPACT_BACKLOG = 32;
  * applied: `appliedThrough` is the highest seq such that every record up to it is in the doc.
  * Anything above it that exists in storage (`head`) is a gap, repaired by `catchUp`.
  *
- * It also keeps what this node integrated but could not store (`#unstored`): `durable()` does
- * not resolve until that is stored, so a join never answers with a state vector covering
- * content only in memory.
+ * It also keeps what this node integrated but could not store (`#unstored`): `durable()` waits
+ * until that is stored, so no join answers with a state vector covering content only in memory.
  */
 export class BoardLog {
   #appliedThrough: number;
@@ -131,6 +129,11 @@ export class BoardLog {
     return this.#snapshotBytes + this.#recordBytes + this.#unstoredBytes;
   }
 
+  /** Bytes of what waits to be stored (`/metrics`). */
+  get unstoredBytes(): number {
+    return this.#unstoredBytes;
+  }
+
   /** Records known to follow the snapshot. */
   get recordsSinceSnapshot(): number {
     return this.#records.length;
@@ -162,10 +165,7 @@ export class BoardLog {
     return write;
   }
 
-  /**
-   * `listener` is told each time every update whose append had failed is stored (as records of
-   * their own), and no other has failed since.
-   */
+  /** `listener` is told each time every update whose append failed is stored (no new failure). */
   onRecovered(listener: () => void): void {
     this.#recovered = listener;
   }

@@ -59,6 +59,18 @@ export class RoomManager {
     return [...this.#rooms.values()];
   }
 
+  /** The loaded boards holding edits storage has not stored yet, and those edits' bytes. */
+  unstored(): { boards: number; bytes: number } {
+    let boards = 0;
+    let bytes = 0;
+    for (const room of this.#rooms.values()) {
+      if (!room.log.holdsUnstored) continue;
+      boards++;
+      bytes += room.log.unstoredBytes;
+    }
+    return { boards, bytes };
+  }
+
   get(boardId: string): BoardRoom | undefined {
     return this.#rooms.get(boardId);
   }
