@@ -1,5 +1,6 @@
 import {
   type ClientToServerEvents,
+  GoneClocks,
   type ServerToClientEvents,
   toBytes,
 } from '@drawbridge/protocol';
@@ -20,6 +21,8 @@ type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
  * provider), so they are never sent back.
  */
 export class PresenceLink {
+  readonly #gone: GoneClocks;
+
   constructor(
     private readonly boardId: string,
     private readonly awareness: Awareness,
@@ -27,6 +30,7 @@ export class PresenceLink {
     private readonly origin: unknown,
     private readonly isJoined: () => boolean,
   ) {
+    this.#gone = new GoneClocks(awareness);
     awareness.on('update', this.#onLocal);
     socket.on('awareness:update', this.#onRemote);
   }
@@ -89,5 +93,7 @@ export class PresenceLink {
     if (message?.boardId !== this.boardId) return;
     const update = toBytes(message.update);
     if (update) applyAwarenessUpdate(this.awareness, update, this.origin);
+    // A tab left open on a busy board would keep the clock of every client that came by.
+    this.#gone.sweep();
   };
 }

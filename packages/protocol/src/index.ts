@@ -35,6 +35,7 @@ export {
   ServerEvent,
   type ServerToClientEvents,
 } from './events.js';
+export { type AwarenessClocks, FORGET_GONE_MS, GoneClocks } from './GoneClocks.js';
 export { type HttpErrorBody, HttpErrorCode, readHttpError } from './http.js';
 export {
   DEFAULT_IMAGE_LIMITS,

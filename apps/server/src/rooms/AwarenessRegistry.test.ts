@@ -1,8 +1,8 @@
-import { ErrorCode, scanAwarenessUpdate } from '@drawbridge/protocol';
+import { ErrorCode, FORGET_GONE_MS, scanAwarenessUpdate } from '@drawbridge/protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { AwarenessRegistry, FORGET_GONE_MS } from './AwarenessRegistry.js';
+import { AwarenessRegistry } from './AwarenessRegistry.js';
 
 /** A client's awareness, its own state set `changes` times. */
 function client(state: Record<string, unknown>, changes = 1) {

@@ -1,4 +1,4 @@
-import { type AwarenessEntry, ErrorCode, ProtocolError } from '@drawbridge/protocol';
+import { type AwarenessEntry, ErrorCode, GoneClocks, ProtocolError } from '@drawbridge/protocol';
 import * as encoding from 'lib0/encoding';
 import {
   Awareness,
@@ -13,13 +13,6 @@ const remoteOwner = (nodeId: string) => `node:${nodeId}`;
 const REMOTE_PREFIX = 'node:';
 /** Longest name credited in a version. */
 const MAX_NAME = 64;
-/**
- * How long the clock of a client id that left is kept: far longer than any message of it may
- * be late, or its own renewal (15 s) takes to show it again if it comes back at that clock.
- */
-export const FORGET_GONE_MS = 10 * 60_000;
-/** How often, at most, the clocks of ids gone that long are looked for (on a removal). */
-const FORGET_EVERY_MS = 60_000;
 
 type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
 
@@ -43,8 +36,8 @@ export class AwarenessRegistry {
    * owned it: applied once that node lets it go (`#claimWaiting`).
    */
   readonly #waiting = new Map<number, { memberId: string; entry: AwarenessEntry }>();
-  /** When `#forgetGone` may look again. */
-  #nextForget = 0;
+  /** Forgets the clocks of ids gone 10 minutes (no state, no owner), looking on removals. */
+  readonly #gone: GoneClocks;
 
   constructor(
     doc: Y.Doc,
@@ -57,6 +50,7 @@ export class AwarenessRegistry {
   ) {
     this.awareness = new Awareness(doc);
     this.awareness.setLocalState(null);
+    this.#gone = new GoneClocks(this.awareness, (id) => this.#owners.has(id));
     this.awareness.on('update', ({ removed }: AwarenessChange, origin: unknown) => {
       if (origin !== 'timeout' || removed.length === 0) return;
       for (const id of removed) this.#release(id);
@@ -255,22 +249,9 @@ export class AwarenessRegistry {
     return this.awareness.meta.size;
   }
 
-  /**
-   * Forgets the clocks of client ids gone (no state, no owner) for `FORGET_GONE_MS`. y-protocols
-   * keeps a clock for every id it ever saw, and walks them all every 3 s: on a board that stays
-   * open for weeks, one for every tab ever opened on it. One that comes back after that is
-   * taken as new here; a member that still holds its old clock shows it from its next renewal.
-   */
-  #forgetGone(now = Date.now()): void {
-    if (now < this.#nextForget) return;
-    this.#nextForget = now + FORGET_EVERY_MS;
-    const { meta, states, clientID: own } = this.awareness;
-    for (const [id, { lastUpdated }] of meta) {
-      if (id === own || states.has(id) || this.#owners.has(id)) continue;
-      if (now - lastUpdated < FORGET_GONE_MS) continue;
-      meta.delete(id);
-      this.#offsets.delete(id);
-    }
+  /** Forgets the clocks of ids long gone, if it is time to look (`GoneClocks`). */
+  #forgetGone(): void {
+    for (const id of this.#gone.sweep()) this.#offsets.delete(id);
   }
 
   destroy(): void {
