@@ -225,6 +225,7 @@ export function createServer(options: CreateServerOptions): DrawbridgeHttpServer
     onDamageRepair: (step) => metrics.damageRepairs.inc({ step }),
   });
   metrics.trackUnstored(() => rooms.unstored());
+  metrics.trackStorageWaiting(options.storage);
 
   // The name of a board as it unloads, for the operators' list of boards not loaded anywhere.
   const namesPending = new Set<Promise<void>>();

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { collectProcessMetrics } from './processMetrics.js';
+import type { StorageWaiting } from './storage/GroupCommitQueue.js';
 
 /** The server's Prometheus metrics, on a registry of its own (never the global one). */
 export class Metrics {
@@ -39,6 +40,20 @@ export class Metrics {
       this.unstored.set({ kind: 'boards' }, unstored.boards);
       this.unstored.set({ kind: 'bytes' }, unstored.bytes);
     },
+  });
+  #storage: { waiting?(): StorageWaiting } | null = null;
+  readonly storageWaiting = new Gauge({
+    name: 'drawbridge_storage_waiting',
+    help: 'Appends not stored yet (queued, or in the commit in flight): records and bytes',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+    collect: () => this.#collectWaiting(),
+  });
+  readonly storageCommitAge = new Gauge({
+    name: 'drawbridge_storage_commit_age_seconds',
+    help: 'How long the commit in flight has run (0 when none): it grows while storage hangs',
+    registers: [this.registry],
+    collect: () => this.#collectWaiting(),
   });
   /**
    * Inbound messages and bytes, counted in plain numbers (`countIn`) and handed to their counters
@@ -176,6 +191,19 @@ export class Metrics {
   /** Reports the loaded boards' size and budget (`BoardMemory`) at every scrape. */
   trackBoardMemory(memory: { readonly used: number; readonly budget: number }): void {
     this.#boardMemory = memory;
+  }
+
+  /** Reports what waits to be stored (`Storage.waiting`, when it tells) at every scrape. */
+  trackStorageWaiting(storage: { waiting?(): StorageWaiting }): void {
+    this.#storage = storage;
+  }
+
+  #collectWaiting(): void {
+    const waiting = this.#storage?.waiting?.();
+    if (!waiting) return;
+    this.storageWaiting.set({ kind: 'records' }, waiting.records);
+    this.storageWaiting.set({ kind: 'bytes' }, waiting.bytes);
+    this.storageCommitAge.set(waiting.commitMs / 1000);
   }
 
   /** Reports what the loaded boards hold unstored (`RoomManager.unstored`) at every scrape. */

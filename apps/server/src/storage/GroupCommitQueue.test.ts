@@ -67,4 +67,38 @@ describe('GroupCommitQueue', () => {
     expect(await Promise.all([first, ...rest])).toEqual([1, 2, 3]);
     expect(batches).toEqual([['a'], ['b', 'c']]);
   });
+  it('tells what waits to be stored, and how long the commit in flight has run', async () => {
+    /** Commits in flight, each answered by the test (a storage that does not answer by itself). */
+    const commits: (() => void)[] = [];
+    let began: () => void = () => {};
+    const queue = new GroupCommitQueue({
+      commit: (batch) =>
+        new Promise((resolve) => {
+          commits.push(() => resolve(batch.map((_, i) => i + 1)));
+          began();
+        }),
+    });
+    const commitBegins = () =>
+      new Promise<void>((resolve) => {
+        began = resolve;
+      });
+    expect(queue.waiting()).toEqual({ records: 0, bytes: 0, commitMs: 0 });
+    const firstBegins = commitBegins();
+    const first = queue.enqueue('board', bytes);
+    // Queued, no commit yet.
+    expect(queue.waiting()).toEqual({ records: 1, bytes: 3, commitMs: 0 });
+    await firstBegins;
+    const second = queue.enqueue('board', new Uint8Array(10));
+    const hung = queue.waiting(performance.now() + 5000);
+    expect(hung).toMatchObject({ records: 2, bytes: 13 });
+    expect(hung.commitMs).toBeGreaterThanOrEqual(5000);
+    const secondBegins = commitBegins();
+    commits.shift()!();
+    await first;
+    await secondBegins;
+    expect(queue.waiting()).toMatchObject({ records: 1, bytes: 10 });
+    commits.shift()!();
+    await second;
+    expect(queue.waiting()).toEqual({ records: 0, bytes: 0, commitMs: 0 });
+  });
 });

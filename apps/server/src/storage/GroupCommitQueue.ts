@@ -47,6 +47,14 @@ export function receivedBatch({ boardIds, packed }: MovedBatch): QueuedAppend[] 
   }));
 }
 
+/** Appends not stored yet (`GroupCommitQueue.waiting`). */
+export interface StorageWaiting {
+  records: number;
+  bytes: number;
+  /** How long the commit in flight has run, in ms (0 when none). */
+  commitMs: number;
+}
+
 /** Commits a batch in one transaction; resolves with each append's seq, in batch order. */
 export type CommitBatch = (batch: readonly QueuedAppend[]) => Promise<number[]>;
 
@@ -83,6 +91,8 @@ export class GroupCommitQueue {
   readonly #maxBytes: number;
   #queue: Pending[] = [];
   #inFlight = false;
+  /** The commit in flight: its records, bytes, and when it began (`waiting`). */
+  #batch = { records: 0, bytes: 0, since: 0 };
   #scheduled = false;
   #boundary: BatchBoundary = nextTurnBoundary;
   /** Settles (never rejects) once the most recently enqueued append has settled. */
@@ -108,6 +118,20 @@ export class GroupCommitQueue {
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /**
+   * What waits to be stored: appends queued or in the commit in flight (records, bytes), and
+   * how long that commit has run (0 when none): it grows while storage does not answer.
+   */
+  waiting(now = performance.now()): StorageWaiting {
+    let bytes = this.#inFlight ? this.#batch.bytes : 0;
+    for (const pending of this.#queue) bytes += pending.data.byteLength;
+    return {
+      records: this.#queue.length + (this.#inFlight ? this.#batch.records : 0),
+      bytes,
+      commitMs: this.#inFlight ? now - this.#batch.since : 0,
+    };
   }
 
   /** Queues a copy of `update`; resolves with its seq once committed. */
@@ -159,6 +183,7 @@ export class GroupCommitQueue {
       this.#inFlight = true;
       // Counted before the commit: a backend may move the bytes elsewhere.
       const bytes = batch.reduce((sum, pending) => sum + pending.data.byteLength, 0);
+      this.#batch = { records: batch.length, bytes, since: performance.now() };
       const started = process.hrtime.bigint();
       try {
         const seqs = await this.#commit(batch);

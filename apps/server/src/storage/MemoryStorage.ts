@@ -1,5 +1,5 @@
 import type { BatchBoundary } from '../flow/batchBoundary.js';
-import { GroupCommitQueue, type QueuedAppend } from './GroupCommitQueue.js';
+import { GroupCommitQueue, type QueuedAppend, type StorageWaiting } from './GroupCommitQueue.js';
 import { MemoryAssets } from './memory/MemoryAssets.js';
 import {
   type BoardRecords,
@@ -65,6 +65,10 @@ export class MemoryStorage implements Storage {
 
   commitBoundary(boundary: BatchBoundary): void {
     this.#queue.useBoundary(boundary);
+  }
+
+  waiting(): StorageWaiting {
+    return this.#queue.waiting();
   }
 
   load(boardId: string): Promise<StoredBoard> {

@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { BatchBoundary } from '../flow/batchBoundary.js';
 import { type Logger, silentLogger } from '../logger.js';
 import type { BoardCatalog, LinkStore } from './Catalog.js';
-import { type CommitInfo, GroupCommitQueue } from './GroupCommitQueue.js';
+import { type CommitInfo, GroupCommitQueue, type StorageWaiting } from './GroupCommitQueue.js';
 import type { AppendStats } from './postgres/appendBatch.js';
 import * as catalog from './postgres/catalog.js';
 import { storageError } from './postgres/connection.js';
@@ -221,6 +221,10 @@ export class PostgresStorage implements Storage {
 
   commitBoundary(boundary: BatchBoundary): void {
     this.#queue.useBoundary(boundary);
+  }
+
+  waiting(): StorageWaiting {
+    return this.#queue.waiting();
   }
 
   load(boardId: string): Promise<StoredBoard> {

@@ -9,6 +9,7 @@ import {
   GroupCommitQueue,
   movableBatch,
   type QueuedAppend,
+  type StorageWaiting,
 } from './GroupCommitQueue.js';
 import type { RecordKind } from './records.js';
 import { SnapshotBuilder } from './SnapshotBuilder.js';
@@ -137,6 +138,10 @@ export class SqliteStorage implements Storage {
 
   commitBoundary(boundary: BatchBoundary): void {
     this.#queue.useBoundary(boundary);
+  }
+
+  waiting(): StorageWaiting {
+    return this.#queue.waiting();
   }
 
   async load(boardId: string): Promise<StoredBoard> {

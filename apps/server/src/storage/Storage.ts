@@ -1,6 +1,7 @@
 import type { BatchBoundary } from '../flow/batchBoundary.js';
 import type { AssetStore } from './AssetStore.js';
 import type { BoardCatalog, LinkStore } from './Catalog.js';
+import type { StorageWaiting } from './GroupCommitQueue.js';
 import type { VersionStore } from './VersionStore.js';
 
 /**
@@ -84,6 +85,8 @@ export interface Storage {
    * handlers' slice); without it, a backend commits what was appended in one event-loop turn.
    */
   commitBoundary?(boundary: BatchBoundary): void;
+  /** Appends not stored yet, and how long the commit in flight has run (metrics). */
+  waiting?(): StorageWaiting;
   compact(boardId: string, options?: CompactOptions): Promise<CompactionResult>;
   /** Resolves once every append issued before the call is settled (committed or failed). */
   flush(): Promise<void>;
