@@ -11,6 +11,7 @@ import { kernelBacklogCap } from './http/listenBacklog.js';
 import { createLogger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { createCluster, createStorage } from './services.js';
+import { exitAnyway } from './workers/exitAnyway.js';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
         { signal, timeoutMs: config.shutdownTimeoutMs },
         'shutdown timed out: storage did not answer; edits not stored yet were never acked, and their clients resend them on reconnecting',
       );
-      process.exit(1);
+      void exitAnyway(1);
     }, config.shutdownTimeoutMs);
     try {
       await server.close();

@@ -17,6 +17,33 @@ export interface RpcWorkerOptions {
   name?: string;
 }
 
+/** Every worker thread this process runs (`stopAllWorkers`). */
+const running = new Set<Worker>();
+
+/** Counts `worker` among the threads `stopAllWorkers` stops, until it exits. */
+export function trackWorker(worker: Worker): void {
+  running.add(worker);
+  worker.once('exit', () => running.delete(worker));
+}
+
+/**
+ * Stops every worker thread: true once all have ended, false if one has not within `waitMs`. A
+ * thread blocked in a system call (SQLite writing to a disk that hangs) cannot stop until the
+ * call returns, and `process.exit` waits for it (`exitAnyway`).
+ */
+export async function stopAllWorkers(waitMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), waitMs);
+  });
+  const stopped = Promise.all([...running].map((worker) => worker.terminate())).then(() => true);
+  try {
+    return await Promise.race([stopped, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 interface Pending {
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
@@ -76,6 +103,7 @@ export class RpcWorker {
       ...(this.#options.name ? { name: this.#options.name } : {}),
     });
     worker.unref();
+    trackWorker(worker);
     worker.on('message', (message: RpcResponse | unknown) => {
       if (isRpcEvent(message)) {
         this.#options.onEvent?.(message.event, message.payload);
