@@ -1,7 +1,7 @@
 // The tests use real parts: a headless Chromium (end-to-end), and for the cluster tests their own
-// redis-server, PostgreSQL and nginx processes, plus openssl for TLS certificates and sqlite3
-// for the documented backup. Find them, or install Debian's packages when running as root on a
-// machine with apt; otherwise say how.
+// redis-server, PostgreSQL and nginx processes, plus openssl for TLS certificates, sqlite3 for
+// the documented backup, and fusepy for a FUSE disk that hangs. Find them, or install Debian's
+// packages when running as root on a machine with apt; otherwise say how.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 
@@ -42,6 +42,11 @@ const tools = [
     what: 'sqlite3 (the online backup the README documents)',
     found: () => onPath('sqlite3'),
     package: 'sqlite3',
+  },
+  {
+    what: "fusepy for Debian's python3 (a disk that hangs, as a FUSE mount, in tests)",
+    found: () => existsSync('/usr/lib/python3/dist-packages/fusepy.py'),
+    package: 'python3-fusepy',
   },
   {
     what: 'openssl (TLS certificates in tests)',
