@@ -6,7 +6,7 @@
  * answers, everything lands.
  */
 import { ErrorCode } from '@drawbridge/protocol';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { startCluster, type TestCluster } from './utils/cluster.js';
 import {
@@ -17,7 +17,8 @@ import {
   whenLive,
   whenSaved,
 } from './utils/peers.js';
-import { connectRaw, joinRaw, type RawSocket, sendUpdate } from './utils/rawClient.js';
+import { connectRaw, joinRaw, type RawSocket } from './utils/rawClient.js';
+import { drawTogetherUntil, expectNotStoredYet } from './utils/storageHang.js';
 
 /** The clients' ack timeout here, and the nodes' wait on storage: the first must not matter. */
 const ACK_TIMEOUT_MS = 3000;
@@ -75,33 +76,17 @@ it('PostgreSQL hangs: updates are answered "not stored yet", editors stay live t
   cluster.pg.pause();
 
   // An update is answered within the nodes' wait, neither acked nor left unanswered.
-  let update: Uint8Array | null = null;
-  rawDoc.once('update', (u: Uint8Array) => {
-    update = u;
-  });
-  rawDoc.getMap('shapes').set('raw', { kind: 'rect' });
-  const sentAt = Date.now();
-  const ack = await sendUpdate(raw, boardId, update!);
-  const answeredMs = Date.now() - sentAt;
-  expect(ack).toMatchObject({
-    ok: false,
-    error: { code: ErrorCode.STORAGE_ERROR, message: 'the update is not stored yet' },
-  });
+  const answeredMs = await expectNotStoredYet(raw, boardId, rawDoc);
   expect(answeredMs).toBeLessThan(ACK_TIMEOUT_MS);
 
   // The editors keep drawing together, on two nodes, well past their ack timeout: each storage
   // check is answered from memory, unstored, and they never leave the board.
-  let rounds = 0;
-  while (Date.now() - hungAt < ACK_TIMEOUT_MS + 2 * STORAGE_WAIT_MS) {
-    const keys = [addShape(a, 'hung'), addShape(b, 'hung')];
-    await vi.waitFor(
-      () => {
-        for (const p of [a, b]) for (const key of keys) expect(shapes(p).has(key)).toBe(true);
-      },
-      { timeout: 5000, interval: 20 },
-    );
-    rounds++;
-  }
+  const rounds = await drawTogetherUntil(
+    a,
+    b,
+    hungAt + ACK_TIMEOUT_MS + 2 * STORAGE_WAIT_MS,
+    addShape,
+  );
   for (const p of [a, b]) {
     expect(p.provider.state.error?.code).toBe(ErrorCode.STORAGE_ERROR);
     expect(p.provider.state.unsaved).toBeGreaterThan(0);

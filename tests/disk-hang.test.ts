@@ -20,8 +20,9 @@ import {
   whenSaved,
 } from './utils/peers.js';
 import { killAllServers, type SpawnedServer, spawnServer } from './utils/process.js';
-import { connectRaw, joinRaw, type RawSocket, sendUpdate } from './utils/rawClient.js';
+import { connectRaw, joinRaw, type RawSocket } from './utils/rawClient.js';
 import { canStallDisk, mountStallingFs, type StallingFs } from './utils/stallingFs.js';
+import { drawTogetherUntil, expectNotStoredYet } from './utils/storageHang.js';
 
 /** The clients' ack timeout here, and the server's wait on storage: the first must not matter. */
 const ACK_TIMEOUT_MS = 3000;
@@ -84,31 +85,15 @@ it.skipIf(!canStallDisk())(
     disk.stall();
 
     // An update is answered within the server's wait: the write is stuck in the disk.
-    let update: Uint8Array | null = null;
-    rawDoc.once('update', (u: Uint8Array) => {
-      update = u;
-    });
-    rawDoc.getMap('shapes').set('raw', { kind: 'rect' });
-    const sentAt = Date.now();
-    const ack = await sendUpdate(raw, 'hang', update!);
-    const answeredMs = Date.now() - sentAt;
-    expect(ack).toMatchObject({
-      ok: false,
-      error: { code: ErrorCode.STORAGE_ERROR, message: 'the update is not stored yet' },
-    });
+    const answeredMs = await expectNotStoredYet(raw, 'hang', rawDoc);
 
     // The editors keep drawing together well past their ack timeout, never off the board.
-    let rounds = 0;
-    while (Date.now() - hungAt < ACK_TIMEOUT_MS + 2 * STORAGE_WAIT_MS) {
-      const keys = [addShape(a, 'hung'), addShape(b, 'hung')];
-      await vi.waitFor(
-        () => {
-          for (const p of [a, b]) for (const key of keys) expect(shapes(p).has(key)).toBe(true);
-        },
-        { timeout: 5000, interval: 20 },
-      );
-      rounds++;
-    }
+    const rounds = await drawTogetherUntil(
+      a,
+      b,
+      hungAt + ACK_TIMEOUT_MS + 2 * STORAGE_WAIT_MS,
+      addShape,
+    );
     for (const p of [a, b]) {
       expect(p.provider.state.error?.code).toBe(ErrorCode.STORAGE_ERROR);
       expect(p.provider.state.unsaved).toBeGreaterThan(0);

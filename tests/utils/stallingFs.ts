@@ -46,7 +46,7 @@ export async function mountStallingFs(): Promise<StallingFs> {
   const backing = path.join(root, 'backing');
   const dir = path.join(root, 'mount');
   execFileSync('mkdir', [backing, dir]);
-  const fs: ChildProcess = spawn(PYTHON, [SCRIPT, backing, dir], {
+  const fs: ChildProcess = spawn(PYTHON, ['-B', SCRIPT, backing, dir], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const errors: string[] = [];
