@@ -82,7 +82,7 @@ it.skipIf(!canStallDisk())(
     const shown: string[] = [];
     for (const p of [a, b]) p.provider.subscribe((s) => shown.push(s.status));
     const hungAt = Date.now();
-    disk.stall();
+    await disk.stall();
 
     // An update is answered within the server's wait: the write is stuck in the disk.
     const answeredMs = await expectNotStoredYet(raw, 'hang', rawDoc);
@@ -119,7 +119,7 @@ it.skipIf(!canStallDisk())(
     // instead of waiting on the disk. It kills itself (`exitAnyway`: its SQLite thread, stuck in
     // the disk, cannot stop), but the kernel ends a process only once every file it had open on
     // the mount is closed, which waits for the disk too: it is gone once the disk answers.
-    disk.stall();
+    await disk.stall();
     const unsavedKey = addShape(a, 'sigterm');
     await vi.waitFor(() => expect(shapes(b).has(unsavedKey)).toBe(true), {
       timeout: 5000,
@@ -136,6 +136,8 @@ it.skipIf(!canStallDisk())(
     // Exit 1 if its threads stopped within `exitAnyway`'s wait, else its own SIGKILL.
     const ended = await exit;
     expect(ended.code === 1 || ended.signal === 'SIGKILL').toBe(true);
+    // Its workers were stopped to exit, not dead: none was restarted.
+    expect(server.logs.filter((l) => l.includes('worker died'))).toEqual([]);
 
     // A restarted server has every saved edit, and the editor's unsaved one lands when it
     // reconnects.

@@ -6,7 +6,7 @@
  * process had already taken would wait unkillable. Root only.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,8 +17,8 @@ const SCRIPT = fileURLToPath(new URL('./stallingfs.py', import.meta.url));
 export interface StallingFs {
   /** The mount: a directory whose operations stall on demand. */
   dir: string;
-  /** From now on, every operation on `dir` waits. */
-  stall(): boolean;
+  /** Resolves once every operation on `dir` waits (every thread of the FUSE process stopped). */
+  stall(): Promise<void>;
   /** Operations go on. */
   resume(): boolean;
   /** Resumes, unmounts, and removes everything. */
@@ -41,6 +41,17 @@ const mounted = (dir: string) =>
     .split('\n')
     .some((line) => line.split(' ')[1] === dir);
 
+/** True when every thread of process `pid` is stopped (state `T` in its `stat`). */
+const stopped = (pid: number) =>
+  readdirSync(`/proc/${pid}/task`).every((tid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2).startsWith('T');
+    } catch {
+      return true; // gone
+    }
+  });
+
 export async function mountStallingFs(): Promise<StallingFs> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'drawbridge-stall-'));
   const backing = path.join(root, 'backing');
@@ -62,7 +73,15 @@ export async function mountStallingFs(): Promise<StallingFs> {
   const resume = () => fs.exitCode === null && fs.kill('SIGCONT');
   return {
     dir,
-    stall: () => fs.kill('SIGSTOP'),
+    async stall() {
+      fs.kill('SIGSTOP');
+      // The signal stops each thread as it next runs: wait until all have.
+      const deadline = Date.now() + 10_000;
+      while (!stopped(fs.pid!)) {
+        if (Date.now() > deadline) throw new Error('stallingfs did not stop');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    },
     resume,
     async destroy() {
       resume();

@@ -19,6 +19,8 @@ export interface RpcWorkerOptions {
 
 /** Every worker thread this process runs (`stopAllWorkers`). */
 const running = new Set<Worker>();
+/** Set once the process stops its workers to exit: a worker that ends is not a death then. */
+let exiting = false;
 
 /** Counts `worker` among the threads `stopAllWorkers` stops, until it exits. */
 export function trackWorker(worker: Worker): void {
@@ -36,6 +38,7 @@ export async function stopAllWorkers(waitMs: number): Promise<boolean> {
   const late = new Promise<false>((resolve) => {
     timer = setTimeout(() => resolve(false), waitMs);
   });
+  exiting = true;
   const stopped = Promise.all([...running].map((worker) => worker.terminate())).then(() => true);
   try {
     return await Promise.race([stopped, late]);
@@ -121,7 +124,7 @@ export class RpcWorker {
       if (this.#worker !== worker) return;
       this.#worker = null;
       this.#failAll(error);
-      if (!this.#terminated) this.#options.onExit?.(error);
+      if (!this.#terminated && !exiting) this.#options.onExit?.(error);
     };
     worker.on('error', (error) => died(error));
     worker.on('exit', (code) => died(new Error(`${this.#label()} exited with code ${code}`)));
