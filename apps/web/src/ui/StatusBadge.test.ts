@@ -36,5 +36,16 @@ describe('statusText', () => {
       message: 'awareness client 1 belongs to another connection',
     };
     expect(statusText(view('live', 0, forbidden)).label).toBe('All changes saved');
+    expect(statusText(view('connecting', 0)).detail).toBe('Connecting to the server.');
+    // A refusal left from before (not about joining) says nothing about this join.
+    expect(statusText(view('connecting', 0, forbidden)).detail).toBe('Connecting to the server.');
+  });
+
+  it('says why a join is being tried again', () => {
+    const busy = { code: ErrorCode.RATE_LIMITED, message: 'too many messages' };
+    expect(statusText(view('connecting', 1, busy))).toEqual({
+      label: 'Connecting… · 1 unsaved change',
+      detail: 'The server did not open the board yet (too many messages). Trying again by itself.',
+    });
   });
 });

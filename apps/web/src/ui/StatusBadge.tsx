@@ -1,4 +1,4 @@
-import { ErrorCode } from '@drawbridge/protocol';
+import { ErrorCode, isRetryable } from '@drawbridge/protocol';
 import type { ConnectionMonitor, ConnectionView } from '../collab/ConnectionMonitor.js';
 import { useEmitter } from './hooks.js';
 
@@ -49,7 +49,12 @@ export function statusText(
     default:
       return {
         label: unsaved > 0 ? `Connecting… · ${plural(unsaved, 'unsaved change')}` : 'Connecting…',
-        detail: 'Connecting to the server.',
+        // A join refused for now (the server busy, shutting down, ...): it is tried again by
+        // itself, less often each time (`JoinRetry`).
+        detail:
+          view.error && isRetryable(view.error.code)
+            ? `The server did not open the board yet (${view.error.message}). Trying again by itself.`
+            : 'Connecting to the server.',
       };
   }
 }
