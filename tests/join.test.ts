@@ -120,6 +120,19 @@ describe('joining', () => {
     }
     expect(peer.provider.state.status).not.toBe('live');
 
+    // A new connection starts the count again: after its join is refused, the next try comes
+    // within the first backoff (1.5 s at most), not after the fifth (4 s at least).
+    const socket = peer.provider.socket;
+    socket.disconnect();
+    const reconnectedAt = performance.now();
+    const before = joins.length;
+    socket.connect();
+    await vi.waitFor(() => expect(joins.length).toBeGreaterThan(before), {
+      timeout: 20_000,
+      interval: 20,
+    });
+    expect(joins[before]! - reconnectedAt).toBeLessThan(3500);
+
     storage.failing = false;
     peer.doc.getMap('shapes').set('kept', { x: 1 });
     await whenSaved(peer);

@@ -191,6 +191,7 @@ export class BoardProvider {
     this.#joinGeneration++;
     this.#connectJoin.cancel();
     this.#outage.cancel();
+    this.#retry.reset();
     // Others' states would go stale while we cannot hear their removals.
     this.#presence.forgetOthers();
     if (this.#states.current.status !== 'failed') this.#states.set({ status: 'offline' });
@@ -234,7 +235,7 @@ export class BoardProvider {
     sentUpTo = this.#localSeq,
   ): Promise<void> {
     if (!result.ok) return this.#handleJoinError(result.error);
-    this.#retry.joined();
+    this.#retry.reset();
     const update = toBytes(result.update);
     const awareness = toBytes(result.awareness);
     const serverState = toBytes(result.stateVector);

@@ -44,7 +44,7 @@ describe('JoinRetry', () => {
     expect(retries).toBe(5);
     retry.later();
     expect(retry.pending).toBe(true);
-    retry.joined();
+    retry.reset();
     expect(retry.pending).toBe(false);
     vi.advanceTimersByTime(3 * MAX_RETRY_MS);
     expect(retries).toBe(5);

@@ -9,8 +9,8 @@ export const MAX_RETRY_MS = 8000;
  * cured by the rejoin wants; each retry that fails again waits twice as long, up to
  * `MAX_RETRY_MS`, so a server that refuses every join for a while (an outage, a full memory
  * budget) is not asked by every open tab once a second. Waits are jittered (half to one and a
- * half times), so tabs refused together do not come back together. A join that is answered
- * starts the count again.
+ * half times), so tabs refused together do not come back together. A join that is answered, or
+ * a new connection, starts the count again.
  */
 export class JoinRetry {
   #failures = 0;
@@ -37,8 +37,11 @@ export class JoinRetry {
     );
   }
 
-  /** A join was answered: the next refusal is retried soon again; a retry due is not needed. */
-  joined(): void {
+  /**
+   * A join was answered, or the connection went (its reconnect joins at once): the next refusal
+   * is retried soon again, and a retry due is not needed.
+   */
+  reset(): void {
     this.#failures = 0;
     this.cancel();
   }
