@@ -102,6 +102,12 @@ it.skipIf(!canStallDisk())(
     // The process answers: health, and metrics saying that a commit has hung since the disk
     // did, with every edit since waiting behind it.
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    // Readiness pings storage, which does not answer: not ready, said in bounded time.
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { checks: Record<string, string> }).checks.storage).not.toBe(
+      'ok',
+    );
     const commitAge = await scrapeMetric(server.url, 'drawbridge_storage_commit_age_seconds');
     expect(commitAge).toBeGreaterThanOrEqual((ACK_TIMEOUT_MS + 2 * STORAGE_WAIT_MS) / 1000 - 1);
     expect(await waiting(server, 'records')).toBeGreaterThanOrEqual(2 * rounds);
@@ -111,6 +117,7 @@ it.skipIf(!canStallDisk())(
     await Promise.all([a, b].map(whenSaved));
     const landedMs = Date.now() - back;
     expect(await waiting(server, 'records')).toBe(0);
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
     expect(await scrapeMetric(server.url, 'drawbridge_storage_commit_age_seconds')).toBe(0);
     await expectConverged([a.doc, b.doc]);
     expect(shapes(a).has('raw')).toBe(true);
