@@ -109,19 +109,21 @@ describe('joining', () => {
     });
     const refused = await peer.provider.when((s) => s.error !== null);
     expect(refused.error?.code).toBe(ErrorCode.STORAGE_ERROR);
-    await vi.waitFor(() => expect(joins.length).toBeGreaterThanOrEqual(4), {
+    // The first join rode in the CONNECT (an owned socket, PROTOCOL.md §2.3); its retries are
+    // sent as `board:join`, about 1 s, 2 s, then 4 s after each refusal (half to one and a half
+    // times that): the second and third are never less than 1 s and 2 s apart.
+    await vi.waitFor(() => expect(joins.length).toBeGreaterThanOrEqual(3), {
       timeout: 20_000,
       interval: 50,
     });
-    // Retries about 1 s, 2 s, then 4 s apart (half to one and a half times that): never less.
-    const gaps = joins.slice(1, 4).map((t, i) => t - joins[i]!);
+    const gaps = joins.slice(1, 3).map((t, i) => t - joins[i]!);
     for (const [i, gap] of gaps.entries()) {
-      expect(gap).toBeGreaterThanOrEqual(2 ** i * 1000 * 0.5 - 5);
+      expect(gap).toBeGreaterThanOrEqual(2 ** i * 1000 - 5);
     }
     expect(peer.provider.state.status).not.toBe('live');
 
     // A new connection starts the count again: after its join is refused, the next try comes
-    // within the first backoff (1.5 s at most), not after the fifth (4 s at least).
+    // within the first backoff (1.5 s at most), not the fourth (4 s at least).
     const socket = peer.provider.socket;
     socket.disconnect();
     const reconnectedAt = performance.now();
@@ -141,5 +143,5 @@ describe('joining', () => {
     await whenLive(other);
     await expectConverged([peer.doc, other.doc]);
     expect(other.doc.getMap('shapes').get('kept')).toEqual({ x: 1 });
-  }, 30_000);
+  }, 60_000);
 });
