@@ -3,13 +3,12 @@
  * real processes) against real servers: links minted, listed and revoked, one minted offline
  * revoked with --all, and a board moved between two servers by export and import.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { ErrorCode } from '@drawbridge/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TokenService } from '../apps/server/src/auth/TokenService.js';
+import { runCli } from './utils/cli.js';
 import {
   connectPeer,
   destroyAll,
@@ -18,33 +17,13 @@ import {
   whenLive,
   whenSaved,
 } from './utils/peers.js';
-import { repoRoot } from './utils/process.js';
 import { startServer, type TestServer, tempDir } from './utils/server.js';
 
 const ADMIN = 'cli-test-admin-token-0123456789abcdefgh';
 const SECRET = 'cli-test-secret-0123456789abcdefghijkl';
 
-const run = promisify(execFile);
-
-/** Runs a CLI to its end (never blocking this process: the server under test runs here). */
-async function cli(
-  script: 'board' | 'boardLink',
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const file = path.join('apps/server/src/cli', `${script}.ts`);
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', file, ...args], {
-      cwd: repoRoot,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      timeout: 30_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-  }
-}
+const cli = (script: 'board' | 'boardLink', args: string[], env: Record<string, string>) =>
+  runCli(script, args, env);
 
 describe('command-line tools', () => {
   let servers: TestServer[] = [];

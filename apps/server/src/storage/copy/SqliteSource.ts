@@ -1,0 +1,151 @@
+import { existsSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { MIGRATIONS } from '../sqlite/schema.js';
+import { CopyError } from './CopyError.js';
+import type { CopiedTable } from './copiedTables.js';
+
+/** A page of rows: values in the table's `columns` order, and the bytes of its data column. */
+export interface SourcePage {
+  rows: unknown[][];
+  bytes: number;
+}
+
+/** Rows per page, and the bytes a page stops at (one larger row still makes a page). */
+const PAGE_ROWS = 1000;
+const PAGE_BYTES = 32 * 1024 * 1024;
+/** The size of one part (snapshots', images' and versions' parts are all this size). */
+const PART_BYTES = 256 * 1024;
+
+/**
+ * A Drawbridge SQLite file, read for a copy: opened read-only, at this version's schema, and
+ * read in one transaction, so the copy is the database as it was at one moment (a server still
+ * writing to it would go on past that moment: stop it first). Values kept in parts are joined
+ * back; a row whose parts are not all there, or whose data is not bytes (a damaged file), is
+ * copied as it reads and named in `damaged`: its checksum then fails where it is copied to,
+ * and the server there skips it as this one did.
+ */
+export class SqliteSource {
+  readonly #db: Database.Database;
+  readonly damaged: string[] = [];
+
+  constructor(readonly file: string) {
+    if (!existsSync(file)) throw new CopyError(`${file} does not exist`);
+    try {
+      this.#db = new Database(file, { readonly: true, fileMustExist: true });
+      this.#db.pragma('busy_timeout = 5000');
+    } catch (error) {
+      throw new CopyError(`cannot open ${file}: ${(error as Error).message}`, { cause: error });
+    }
+    const version = this.#db.pragma('user_version', { simple: true }) as number;
+    if (version !== MIGRATIONS.length) {
+      this.#db.close();
+      throw new CopyError(
+        version < MIGRATIONS.length
+          ? `${file} has schema version ${version}, older than this version's ${MIGRATIONS.length}: start this version of Drawbridge on it once (that upgrades it), stop it, and copy again`
+          : `${file} has schema version ${version}, newer than this version's ${MIGRATIONS.length}: copy it with the version of Drawbridge that wrote it`,
+      );
+    }
+    // One read transaction for the whole copy; the first read fixes what it sees.
+    this.#db.exec('BEGIN');
+    this.#db.prepare('SELECT count(*) FROM boards').pluck().get();
+  }
+
+  /** Rows in the table now (in this read transaction): the copy's count is checked with it. */
+  count(table: CopiedTable): number {
+    return this.#db.prepare(`SELECT count(*) FROM ${table.name}`).pluck().get() as number;
+  }
+
+  /** The table's rows in key order, a bounded page at a time. */
+  *pages(table: CopiedTable): Generator<SourcePage> {
+    const columns = [...table.columns, ...(table.parts ? ['parts', 'token'] : [])];
+    const select = (after: boolean) =>
+      this.#db
+        .prepare(
+          `SELECT ${columns.join(', ')} FROM ${table.name}
+           ${after ? `WHERE (${table.key.join(', ')}) > (${table.key.map(() => '?').join(', ')})` : ''}
+           ORDER BY ${table.key.join(', ')} LIMIT ${PAGE_ROWS}`,
+        )
+        .raw();
+    const first = select(false);
+    const next = select(true);
+    const keyAt = table.key.map((k) => columns.indexOf(k));
+    const dataAt = table.data ? columns.indexOf(table.data) : -1;
+    const partsAt = columns.indexOf('parts');
+    let last: unknown[] | null = null;
+    for (;;) {
+      const rows: unknown[][] = [];
+      let bytes = 0;
+      const iterator = (last ? next.iterate(...last) : first.iterate()) as Iterable<unknown[]>;
+      for (const row of iterator) {
+        rows.push(row);
+        if (dataAt >= 0) bytes += byteLength(row[dataAt]);
+        if (partsAt >= 0) bytes += (row[partsAt] as number) * PART_BYTES;
+        // Breaking off closes the statement; the next page starts after the last row taken.
+        if (bytes >= PAGE_BYTES) break;
+      }
+      if (rows.length === 0) return;
+      last = keyAt.map((i) => rows[rows.length - 1]![i]);
+      if (table.parts) bytes = this.#joinParts(table, rows, columns);
+      if (dataAt >= 0) this.#asBytes(table, rows, dataAt);
+      yield { rows: rows.map((row) => row.slice(0, table.columns.length)), bytes };
+    }
+  }
+
+  close(): void {
+    if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
+    this.#db.close();
+  }
+
+  /** Puts each row's parts, joined, in its data column; returns the page's data bytes. */
+  #joinParts(table: CopiedTable, rows: unknown[][], columns: string[]): number {
+    const { parts } = table;
+    const dataAt = columns.indexOf(table.data!);
+    const partsAt = columns.indexOf('parts');
+    const tokenAt = columns.indexOf('token');
+    const boardAt = columns.indexOf('board_id');
+    const select = this.#db
+      .prepare(
+        `SELECT data FROM ${parts!.table}
+         WHERE ${parts!.byBoard ? 'board_id = ? AND ' : ''}token = ? ORDER BY idx`,
+      )
+      .pluck();
+    let bytes = 0;
+    for (const row of rows) {
+      const expected = row[partsAt] as number;
+      if (expected > 0) {
+        const token = row[tokenAt];
+        const found = (
+          parts!.byBoard ? select.all(row[boardAt], token) : select.all(token)
+        ) as unknown[];
+        if (found.length !== expected) {
+          this.damaged.push(
+            `${table.name} ${describe(table, row, columns)}: ${found.length} of ${expected} parts`,
+          );
+        }
+        row[dataAt] = Buffer.concat(found.map(toBuffer));
+      }
+      bytes += byteLength(row[dataAt]);
+    }
+    return bytes;
+  }
+
+  /** Data that is not bytes (NULL or text in a damaged file) is copied as the bytes it reads as. */
+  #asBytes(table: CopiedTable, rows: unknown[][], dataAt: number): void {
+    for (const row of rows) {
+      if (row[dataAt] instanceof Uint8Array) continue;
+      this.damaged.push(`${table.name} ${describe(table, row, table.columns)}: data is not bytes`);
+      row[dataAt] = toBuffer(row[dataAt]);
+    }
+  }
+}
+
+const toBuffer = (value: unknown): Buffer =>
+  value instanceof Uint8Array
+    ? Buffer.from(value.buffer, value.byteOffset, value.byteLength)
+    : Buffer.from(value === null || value === undefined ? '' : String(value));
+
+const byteLength = (value: unknown): number =>
+  value instanceof Uint8Array ? value.byteLength : toBuffer(value).byteLength;
+
+const describe = (table: CopiedTable, row: unknown[], columns: readonly string[]): string =>
+  table.key.map((k) => `${k}=${String(row[columns.indexOf(k)])}`).join(' ');
