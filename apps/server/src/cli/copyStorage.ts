@@ -7,7 +7,7 @@
  * Stop the node first. The database must be empty (or not have Drawbridge's tables yet); the
  * copy is one transaction, checked table by table before it commits.
  */
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CopyError } from '../storage/copy/CopyError.js';
@@ -55,11 +55,7 @@ async function main(): Promise<void> {
   const to = values.to ?? process.env.DATABASE_URL;
   if (!to) throw new UsageError('give the PostgreSQL database: --to, or DATABASE_URL');
   console.log(`copying ${from} to ${redacted(to)}`);
-  if (existsSync(`${from}-wal`)) {
-    console.log(
-      `  ${path.basename(from)}-wal exists: if a server still runs on this file, stop it first (what it writes from now on is not copied)`,
-    );
-  }
+
   try {
     const report = await copySqliteToPostgres({
       from,
