@@ -166,6 +166,18 @@ describe('SqliteStorage', () => {
     });
   });
 
+  it('leaves the file standing alone once closed: no write-ahead log beside it', async () => {
+    storage = new SqliteStorage({ file });
+    await storage.append('b', Uint8Array.of(1));
+    await storage.load('b');
+    expect(fs.existsSync(`${file}-wal`)).toBe(true);
+    await storage.close();
+    expect(fs.existsSync(`${file}-wal`)).toBe(false);
+    expect(fs.existsSync(`${file}-shm`)).toBe(false);
+    storage = new SqliteStorage({ file });
+    expect((await storage.load('b')).updates).toEqual([Uint8Array.of(1)]);
+  });
+
   it('migrates a file of schema version 1: its boards keep their records and are listed', async () => {
     // Written as a version-1 server would: no updated_at, no name, no links.
     withConnection(file, (db) => {

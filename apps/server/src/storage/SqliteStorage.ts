@@ -233,7 +233,10 @@ export class SqliteStorage implements Storage {
     await this.#strays.close();
     await this.#queue.close();
     try {
-      await Promise.all([this.#worker.call('close'), this.#reader.call('close')]);
+      // The writer last: the last connection to close copies the WAL into the database and
+      // deletes it, which a read-only one cannot do. A stopped node's file then stands alone.
+      await this.#reader.call('close');
+      await this.#worker.call('close');
     } finally {
       await Promise.all([this.#worker.terminate(), this.#reader.terminate()]);
       await this.#builder.close();
