@@ -1,31 +1,34 @@
 /**
- * `pnpm copy-storage`: moves a single node's data to PostgreSQL, to run it as a cluster.
+ * `pnpm copy-storage`: moves a server's data between a single node's SQLite file and a cluster's
+ * PostgreSQL database, either way.
  *
- *   pnpm copy-storage [--from <file or data dir>] [--to <postgresql url>]
+ *   pnpm copy-storage [--from <sqlite file or data dir | postgresql url>] [--to <the other>]
  *
  * `--from` defaults to `DATA_DIR/drawbridge.sqlite` (DATA_DIR: ./data), `--to` to DATABASE_URL.
- * Stop the node first. The database must be empty (or not have Drawbridge's tables yet); the
- * copy is one transaction, checked table by table before it commits.
+ * An existing directory stands for the `drawbridge.sqlite` in it. Stop the servers first. The
+ * target must hold no Drawbridge data (a new SQLite file; an empty database); the copy is one
+ * transaction, checked table by table before it commits.
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CopyError } from '../storage/copy/CopyError.js';
-import { copySqliteToPostgres, redacted } from '../storage/copy/copySqliteToPostgres.js';
+import { copyStorage, isPostgresUrl, redacted } from '../storage/copy/copyStorage.js';
 import { CliError, runCli, UsageError } from './adminClient.js';
 
 const USAGE = `usage:
   pnpm copy-storage [--from <sqlite file or data dir>] [--to <postgresql url>]
+  pnpm copy-storage --from <postgresql url> --to <new sqlite file or data dir>
 defaults: --from $DATA_DIR/drawbridge.sqlite (DATA_DIR: ./data), --to $DATABASE_URL`;
 
 const SQLITE_FILE = 'drawbridge.sqlite';
 
-function sourceFile(from: string | undefined): string {
-  const given = from ?? path.join(process.env.DATA_DIR ?? 'data', SQLITE_FILE);
+/** A SQLite side: the file given, or the one in the directory given. */
+function sqliteFile(given: string): string {
   try {
     return statSync(given).isDirectory() ? path.join(given, SQLITE_FILE) : given;
   } catch {
-    return given; // the copy says it does not exist
+    return given; // a file to read (the copy says it does not exist) or to make
   }
 }
 
@@ -51,23 +54,26 @@ async function main(): Promise<void> {
     return;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected ${positionals.join(' ')}`);
-  const from = sourceFile(values.from);
-  const to = values.to ?? process.env.DATABASE_URL;
-  if (!to) throw new UsageError('give the PostgreSQL database: --to, or DATABASE_URL');
-  console.log(`copying ${from} to ${redacted(to)}`);
+  const side = (where: string) => (isPostgresUrl(where) ? where : sqliteFile(where));
+  const from = side(values.from ?? path.join(process.env.DATA_DIR ?? 'data', SQLITE_FILE));
+  const toGiven = values.to ?? process.env.DATABASE_URL;
+  if (!toGiven) throw new UsageError('give where to copy to: --to, or DATABASE_URL');
+  const to = side(toGiven);
+  const shown = (where: string) => (isPostgresUrl(where) ? redacted(where) : where);
+  console.log(`copying ${shown(from)} to ${shown(to)}`);
 
   try {
-    const report = await copySqliteToPostgres({
+    const report = await copyStorage({
       from,
       to,
       onTable: (table, { rows, bytes }) =>
         console.log(`  ${table}: ${rows} rows${bytes > 0 ? `, ${size(bytes)}` : ''}`),
     });
-    for (const line of report.damaged.slice(0, 20)) console.log(`  damaged in the file: ${line}`);
+    for (const line of report.damaged.slice(0, 20)) console.log(`  damaged at the source: ${line}`);
     if (report.damaged.length > 20) console.log(`  ... ${report.damaged.length - 20} more`);
     const boards = report.tables.boards?.rows ?? 0;
     console.log(
-      `copied ${boards} boards in ${(report.ms / 1000).toFixed(1)} s; every table's rows and bytes in PostgreSQL match the file`,
+      `copied ${boards} boards in ${(report.ms / 1000).toFixed(1)} s; every table's rows and bytes match the source's`,
     );
   } catch (error) {
     if (error instanceof CopyError) throw new CliError(error.message);

@@ -2,12 +2,7 @@ import type pg from 'pg';
 import { MIGRATION_LOCK } from '../postgres/schema.js';
 import { CopyError } from './CopyError.js';
 import type { CopiedTable } from './copiedTables.js';
-
-/** What a table holds: its rows, and the bytes of its data column. */
-export interface TableTally {
-  rows: number;
-  bytes: number;
-}
+import type { CopyTarget, TableTally } from './copyTypes.js';
 
 /**
  * The PostgreSQL database a copy writes to, in one transaction on one connection: a copy that
@@ -15,7 +10,7 @@ export interface TableTally {
  * lock, so a node starting meanwhile waits in its migration until the copy has committed. The
  * database must hold no Drawbridge data: a copy never merges into boards already there.
  */
-export class PostgresTarget {
+export class PostgresTarget implements CopyTarget {
   readonly #client: pg.PoolClient;
 
   private constructor(client: pg.PoolClient) {

@@ -3,16 +3,8 @@ import Database from 'better-sqlite3';
 import { MIGRATIONS } from '../sqlite/schema.js';
 import { CopyError } from './CopyError.js';
 import type { CopiedTable } from './copiedTables.js';
+import { type CopySource, PAGE_BYTES, PAGE_ROWS, type SourcePage } from './copyTypes.js';
 
-/** A page of rows: values in the table's `columns` order, and the bytes of its data column. */
-export interface SourcePage {
-  rows: unknown[][];
-  bytes: number;
-}
-
-/** Rows per page, and the bytes a page stops at (one larger row still makes a page). */
-const PAGE_ROWS = 1000;
-const PAGE_BYTES = 32 * 1024 * 1024;
 /** The size of one part (snapshots', images' and versions' parts are all this size). */
 const PART_BYTES = 256 * 1024;
 
@@ -24,7 +16,7 @@ const PART_BYTES = 256 * 1024;
  * copied as it reads and named in `damaged`: its checksum then fails where it is copied to,
  * and the server there skips it as this one did.
  */
-export class SqliteSource {
+export class SqliteSource implements CopySource {
   readonly #db: Database.Database;
   readonly damaged: string[] = [];
 

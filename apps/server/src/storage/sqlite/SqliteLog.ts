@@ -214,7 +214,8 @@ export class SqliteLog {
   }
 }
 
-function migrate(db: Database.Database, file: string): void {
+/** Brings `file` to this version's schema (a new file: creates it); refuses a newer one. */
+export function migrate(db: Database.Database, file: string): void {
   // Read the version inside the write transaction so two processes opening a fresh file cannot
   // both run the same migration.
   db.transaction(() => {
