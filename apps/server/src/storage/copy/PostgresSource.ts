@@ -1,8 +1,9 @@
 import pg from 'pg';
 import { MIGRATIONS } from '../postgres/schema.js';
-import { CopyError } from './CopyError.js';
+import { CopyError, schemaVersionError } from './CopyError.js';
 import type { CopiedTable } from './copiedTables.js';
 import { type CopySource, PAGE_BYTES, PAGE_ROWS, type SourcePage } from './copyTypes.js';
+import { rollBackAndRelease } from './PostgresTarget.js';
 
 /** bigint columns as numbers (every one Drawbridge stores is far below 2^53), bytea as Buffers. */
 const types = {
@@ -40,11 +41,7 @@ export class PostgresSource implements CopySource {
       );
       const version = rows[0]!.version;
       if (version !== MIGRATIONS.length) {
-        throw new CopyError(
-          version < MIGRATIONS.length
-            ? `the database has schema version ${version}, older than this version's ${MIGRATIONS.length}: start this version of Drawbridge on it once (that upgrades it), stop it, and copy again`
-            : `the database has schema version ${version}, newer than this version's ${MIGRATIONS.length}: copy it with the version of Drawbridge that wrote it`,
-        );
+        throw schemaVersionError('the database', version, MIGRATIONS.length);
       }
       return source;
     } catch (error) {
@@ -93,12 +90,7 @@ export class PostgresSource implements CopySource {
   }
 
   async close(): Promise<void> {
-    try {
-      await this.#client.query('ROLLBACK');
-      this.#client.release();
-    } catch (error) {
-      this.#client.release(error as Error);
-    }
+    await rollBackAndRelease(this.#client);
   }
 
   async #query(text: string, values: unknown[]): Promise<unknown[][]> {

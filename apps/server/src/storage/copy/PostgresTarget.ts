@@ -83,13 +83,17 @@ export class PostgresTarget implements CopyTarget {
     }
   }
 
-  /** Rolls back (or drops the connection, which rolls back too). */
   async abort(): Promise<void> {
-    try {
-      await this.#client.query('ROLLBACK');
-      this.#client.release();
-    } catch (error) {
-      this.#client.release(error as Error);
-    }
+    await rollBackAndRelease(this.#client);
+  }
+}
+
+/** Ends the client's transaction and gives it back (or drops it, which rolls back too). */
+export async function rollBackAndRelease(client: pg.PoolClient): Promise<void> {
+  try {
+    await client.query('ROLLBACK');
+    client.release();
+  } catch (error) {
+    client.release(error as Error);
   }
 }

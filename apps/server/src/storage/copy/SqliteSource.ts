@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from '../sqlite/schema.js';
-import { CopyError } from './CopyError.js';
+import { CopyError, schemaVersionError } from './CopyError.js';
 import type { CopiedTable } from './copiedTables.js';
 import { type CopySource, PAGE_BYTES, PAGE_ROWS, type SourcePage } from './copyTypes.js';
 
@@ -31,11 +31,7 @@ export class SqliteSource implements CopySource {
     const version = this.#db.pragma('user_version', { simple: true }) as number;
     if (version !== MIGRATIONS.length) {
       this.#db.close();
-      throw new CopyError(
-        version < MIGRATIONS.length
-          ? `${file} has schema version ${version}, older than this version's ${MIGRATIONS.length}: start this version of Drawbridge on it once (that upgrades it), stop it, and copy again`
-          : `${file} has schema version ${version}, newer than this version's ${MIGRATIONS.length}: copy it with the version of Drawbridge that wrote it`,
-      );
+      throw schemaVersionError(file, version, MIGRATIONS.length);
     }
     // One read transaction for the whole copy; the first read fixes what it sees.
     this.#db.exec('BEGIN');
