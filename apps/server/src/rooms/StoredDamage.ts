@@ -18,7 +18,7 @@ const NOTHING = new Uint8Array([0]);
 /** Periodic checks in a row, from the second after a request, at which it is asked again. */
 const REPAIR_RETRIES = 3;
 /** After the retries, requests at checks numbered by a power of two up to this, then every this. */
-const LATE_EVERY = 64;
+export const LATE_EVERY = 64;
 
 /** A periodic check at which an open request is asked again (see `StoredDamage`). */
 function asksAt(check: number): boolean {
