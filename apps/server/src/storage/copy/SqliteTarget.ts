@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from '../sqlite/SqliteLog.js';
@@ -8,7 +8,7 @@ import type { CopyTarget, TableTally } from './copyTypes.js';
 
 /**
  * A new SQLite file a copy writes to, for a single node. It is written as `<file>.partial`, in
- * one transaction, and renamed into place once committed: a copy that fails or is interrupted
+ * one transaction, and moved into place once committed (never over a file made meanwhile): a copy that fails or is interrupted
  * leaves no file that a node could open as the whole board set. Large values go in one row each
  * (`parts` 0), which the node reads as it reads any row. An existing file is never written to:
  * a copy never merges boards.
@@ -68,7 +68,16 @@ export class SqliteTarget implements CopyTarget {
     this.#db.exec('COMMIT');
     // The only connection closes last: the WAL is folded in and removed, the file stands alone.
     this.#db.close();
-    renameSync(this.#partial, this.file);
+    // Linked, not renamed: a file made meanwhile (a server started on the directory) stays.
+    try {
+      linkSync(this.#partial, this.file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      throw new CopyError(
+        `${this.file} appeared during the copy (a server started on it?): stop it, remove the file, and copy again`,
+      );
+    }
+    rmSync(this.#partial);
   }
 
   async abort(): Promise<void> {
