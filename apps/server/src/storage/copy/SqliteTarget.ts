@@ -8,10 +8,10 @@ import type { CopyTarget, TableTally } from './copyTypes.js';
 
 /**
  * A new SQLite file a copy writes to, for a single node. It is written as `<file>.partial`, in
- * one transaction, and moved into place once committed (never over a file made meanwhile): a copy that fails or is interrupted
- * leaves no file that a node could open as the whole board set. Large values go in one row each
- * (`parts` 0), which the node reads as it reads any row. An existing file is never written to:
- * a copy never merges boards.
+ * one transaction, and moved into place once committed, never over a file made meanwhile: a
+ * copy that fails or is interrupted leaves no file that a node could open as the whole board
+ * set. Large values go in one row each (`parts` 0), which the node reads as it reads any row.
+ * An existing file is never written to: a copy never merges boards.
  */
 export class SqliteTarget implements CopyTarget {
   readonly #db: Database.Database;
