@@ -7,6 +7,7 @@ import { ErrorCode, HttpErrorCode, readHttpError } from '@drawbridge/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TokenService } from '../apps/server/src/auth/TokenService.js';
 import { adminApi } from './utils/admin.js';
+import { scrapeMetric } from './utils/metrics.js';
 import { connectPeer, destroyAll, expectConverged, type Peer, whenLive } from './utils/peers.js';
 import { connectRaw, joinRaw, type RawSocket } from './utils/rawClient.js';
 import { startServer, type TestServer } from './utils/server.js';
@@ -164,9 +165,12 @@ describe('revoking links', () => {
       ok: false,
       error: { code: ErrorCode.LINK_REVOKED },
     });
+    // The revoked link was refused before its board was loaded for it.
+    expect(await scrapeMetric(server.url, 'drawbridge_boards_loaded')).toBe(0);
     expect(await joinRaw(socket, 'elsewhere', undefined, foreign.token)).toMatchObject({
       ok: true,
     });
+    expect(await scrapeMetric(server.url, 'drawbridge_boards_loaded')).toBe(1);
     const joined = await joinRaw(socket, 'old', undefined, keeper.token);
     expect(joined.ok && joined.role).toBe('editor');
   });

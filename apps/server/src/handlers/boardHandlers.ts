@@ -79,6 +79,9 @@ export async function joinBoard(
     const grant = await deps.authorize({ boardId, token });
     // Storage gets one wait for the whole join: its answer comes before the client's timeout.
     const deadline = new Deadline(deps.limits.storageWaitMs);
+    // A link is checked before its board is loaded for it, so a revoked one (a deleted board's
+    // included) loads nothing; it is checked again below, once the socket is a member.
+    if (grant.link && !deps.rooms.get(boardId)) await confirmBeforeLoad(deps, grant, deadline);
     const acquiring = deps.rooms.acquire(boardId);
     const room = await deadline.within(acquiring, NO_ANSWER).catch((error: unknown) => {
       if (error instanceof ProtocolError) throw error;
@@ -145,6 +148,14 @@ function onLeave(deps: HandlerDeps, socket: DrawbridgeSocket, args: unknown[]): 
   }
   leaveBoard(deps, socket, valid.value.boardId);
   if (isAck(ack)) ack({ ok: true });
+}
+
+/** The link's revocations, read before a join loads its board: throws when it is revoked. */
+async function confirmBeforeLoad(deps: HandlerDeps, grant: Grant, deadline: Deadline) {
+  await deadline.within(deps.confirm(grant), NO_ANSWER).catch((error: unknown) => {
+    if (error instanceof ProtocolError) throw error;
+    return storageError('the link could not be checked', error);
+  });
 }
 
 /** Whether two grants are the same link's (or both of an open board) with the same role. */
