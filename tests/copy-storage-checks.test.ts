@@ -15,6 +15,7 @@ import {
 } from '../apps/server/src/storage/copy/copiedTables.js';
 import { PostgresStorage } from '../apps/server/src/storage/PostgresStorage.js';
 import { SqliteStorage } from '../apps/server/src/storage/SqliteStorage.js';
+import { DataFileLock } from '../apps/server/src/storage/sqlite/DataFileLock.js';
 import { copyStorage, postgresRows, sqliteRows } from './utils/copyStorage.js';
 import { startPostgres } from './utils/postgres.js';
 import { dbFile, tempDir } from './utils/server.js';
@@ -105,6 +106,14 @@ describe('pnpm copy-storage: what it checks first', () => {
     expect(intoExisting.code).toBe(1);
     expect(intoExisting.stderr).toContain('drawbridge.sqlite exists: copy into a new file');
     expect(sqliteRows(dbFile(dataDir))).toMatchObject({ boards: 1, updates: 1 });
+    // Nor into a directory a server is starting on (it holds the file's lock before the file).
+    const heldDir = tempDir('drawbridge-copy-held-');
+    const held = DataFileLock.take(dbFile(heldDir));
+    const intoHeld = await copyStorage(['--from', url, '--to', heldDir]);
+    held.release();
+    expect(intoHeld.code).toBe(1);
+    expect(intoHeld.stderr).toContain('is in use by a running Drawbridge server');
+    expect(readdirSync(heldDir)).toEqual(['drawbridge.sqlite.lock']);
     const newDir = tempDir('drawbridge-copy-new-');
     const fromEmpty = await copyStorage(['--from', fresh, '--to', newDir]);
     expect(fromEmpty.stderr).toContain('the database holds no Drawbridge data');

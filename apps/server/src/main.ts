@@ -11,6 +11,7 @@ import { kernelBacklogCap } from './http/listenBacklog.js';
 import { createLogger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { createCluster, createStorage } from './services.js';
+import { DataFileInUseError } from './storage/sqlite/DataFileLock.js';
 import { exitAnyway } from './workers/exitAnyway.js';
 
 async function main(): Promise<void> {
@@ -28,7 +29,11 @@ async function main(): Promise<void> {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const staticDir = config.staticDir ?? path.resolve(here, '../../web/dist');
   const metrics = new Metrics({ gcDurations: config.metricsGcDurations });
-  const storage = await createStorage(config, logger, metrics);
+  const storage = await createStorage(config, logger, metrics).catch((error: unknown) => {
+    if (!(error instanceof DataFileInUseError)) throw error;
+    console.error(`drawbridge: ${error.message}`);
+    return process.exit(2);
+  });
   const cluster = await createCluster(config, logger, metrics);
   const server = createServer({
     storage,

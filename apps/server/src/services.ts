@@ -40,6 +40,7 @@ export async function createStorage(
     ...common,
     file: path.join(config.dataDir, 'drawbridge.sqlite'),
     synchronous: config.sqliteSynchronous,
+    exclusive: true,
   });
 }
 

@@ -15,6 +15,7 @@ import type { RecordKind } from './records.js';
 import { SnapshotBuilder } from './SnapshotBuilder.js';
 import type { CompactionResult, CompactOptions, Storage, StoredBoard } from './Storage.js';
 import { sqliteBoards, sqliteLinks } from './sqlite/catalogClient.js';
+import { DataFileLock } from './sqlite/DataFileLock.js';
 import { SqliteAssets } from './sqlite/SqliteAssets.js';
 import { type CompactionInput, SqliteLog } from './sqlite/SqliteLog.js';
 import { SqliteVersions } from './sqlite/SqliteVersions.js';
@@ -41,6 +42,12 @@ export interface SqliteStorageOptions {
    * NORMAL still survives a process crash but may lose the last commits on power loss.
    */
   synchronous?: 'FULL' | 'NORMAL';
+  /**
+   * Holds the file's lock (`DataFileLock`) from before it opens until `close`: throws
+   * `DataFileInUseError` when another process holds it. A server's storage does; tests that
+   * open one file twice on purpose (two writers) do not.
+   */
+  exclusive?: boolean;
 }
 
 /** `CompactionInput` as the storage worker sends it: the records packed into one buffer. */
@@ -72,14 +79,22 @@ export class SqliteStorage implements Storage {
   readonly #builder: SnapshotBuilder;
   readonly #strays: StrayPartSweep;
   readonly #logger: Logger;
+  readonly #lock: DataFileLock | null;
   #closed = false;
 
   constructor(options: SqliteStorageOptions) {
     this.#logger = (options.logger ?? silentLogger).child({ component: 'sqlite-storage' });
     const synchronous = options.synchronous ?? 'FULL';
+    this.#lock = options.exclusive ? DataFileLock.take(options.file) : null;
     // Open and migrate here, once, so a file we cannot use fails the constructor, not a
     // later call; the worker then opens a file that is known to be good.
-    const check = new SqliteLog({ file: options.file, synchronous });
+    let check: SqliteLog;
+    try {
+      check = new SqliteLog({ file: options.file, synchronous });
+    } catch (error) {
+      this.#lock?.release();
+      throw error;
+    }
     if (check.journalMode !== 'wal') {
       this.#logger.warn({ file: options.file, mode: check.journalMode }, 'WAL mode unavailable');
     }
@@ -240,6 +255,7 @@ export class SqliteStorage implements Storage {
     } finally {
       await Promise.all([this.#worker.terminate(), this.#reader.terminate()]);
       await this.#builder.close();
+      this.#lock?.release();
     }
   }
 

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { DataFileInUseError, DataFileLock } from '../sqlite/DataFileLock.js';
 import { MIGRATIONS } from '../sqlite/schema.js';
 import { CopyError, schemaVersionError } from './CopyError.js';
 import type { CopiedTable } from './copiedTables.js';
@@ -10,27 +11,31 @@ const PART_BYTES = 256 * 1024;
 
 /**
  * A Drawbridge SQLite file, read for a copy: opened read-only, at this version's schema, and
- * read in one transaction, so the copy is the database as it was at one moment (a server still
- * writing to it would go on past that moment: stop it first). Values kept in parts are joined
+ * read in one transaction, so the copy is the database as it was at one moment. A server still
+ * writing to it would go on past that moment, so the file's lock (`DataFileLock`) is held for
+ * the copy: a file a server holds is refused, and a server started meanwhile does not start. Values kept in parts are joined
  * back; a row whose parts are not all there, or whose data is not bytes (a damaged file), is
  * copied as it reads and named in `damaged`: its checksum then fails where it is copied to,
  * and the server there skips it as this one did.
  */
 export class SqliteSource implements CopySource {
   readonly #db: Database.Database;
+  readonly #lock: DataFileLock | null;
   readonly damaged: string[] = [];
 
   constructor(readonly file: string) {
     if (!existsSync(file)) throw new CopyError(`${file} does not exist`);
+    this.#lock = lockSource(file);
     try {
       this.#db = new Database(file, { readonly: true, fileMustExist: true });
       this.#db.pragma('busy_timeout = 5000');
     } catch (error) {
+      this.#lock?.release();
       throw new CopyError(`cannot open ${file}: ${(error as Error).message}`, { cause: error });
     }
     const version = this.#db.pragma('user_version', { simple: true }) as number;
     if (version !== MIGRATIONS.length) {
-      this.#db.close();
+      this.close();
       throw schemaVersionError(file, version, MIGRATIONS.length);
     }
     // One read transaction for the whole copy; the first read fixes what it sees.
@@ -80,8 +85,12 @@ export class SqliteSource implements CopySource {
   }
 
   close(): void {
-    if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
-    this.#db.close();
+    try {
+      if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
+      this.#db.close();
+    } finally {
+      this.#lock?.release();
+    }
   }
 
   /** Puts each row's parts, joined, in its data column; returns the page's data bytes. */
@@ -137,3 +146,19 @@ const byteLength = (value: unknown): number =>
 
 const describe = (table: CopiedTable, row: unknown[], columns: readonly string[]): string =>
   table.key.map((k) => `${k}=${String(row[columns.indexOf(k)])}`).join(' ');
+
+/**
+ * The source's lock: CopyError when a server holds it. A file whose lock cannot be made (a
+ * backup on read-only media) is read without it, as no server can be writing beside it.
+ */
+function lockSource(file: string): DataFileLock | null {
+  try {
+    return DataFileLock.take(file);
+  } catch (error) {
+    if (!(error instanceof DataFileInUseError)) return null;
+    throw new CopyError(
+      `${file} is in use by a running Drawbridge server (or another copy): stop it first, then copy`,
+      { cause: error },
+    );
+  }
+}

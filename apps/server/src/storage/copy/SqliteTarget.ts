@@ -1,6 +1,7 @@
 import { existsSync, linkSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { DataFileInUseError, DataFileLock } from '../sqlite/DataFileLock.js';
 import { migrate } from '../sqlite/SqliteLog.js';
 import { CopyError } from './CopyError.js';
 import type { CopiedTable } from './copiedTables.js';
@@ -11,18 +12,28 @@ import type { CopyTarget, TableTally } from './copyTypes.js';
  * one transaction, and moved into place once committed, never over a file made meanwhile: a
  * copy that fails or is interrupted leaves no file that a node could open as the whole board
  * set. Large values go in one row each (`parts` 0), which the node reads as it reads any row.
- * An existing file is never written to: a copy never merges boards.
+ * An existing file is never written to: a copy never merges boards. The file's lock
+ * (`DataFileLock`) is held for the copy, so a server started on the directory meanwhile does
+ * not start.
  */
 export class SqliteTarget implements CopyTarget {
   readonly #db: Database.Database;
   readonly #partial: string;
+  readonly #lock: DataFileLock;
 
   private constructor(
     readonly file: string,
     partial: string,
+    lock: DataFileLock,
   ) {
     this.#partial = partial;
-    this.#db = new Database(partial);
+    this.#lock = lock;
+    try {
+      this.#db = new Database(partial);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
   }
 
   static create(file: string): SqliteTarget {
@@ -30,9 +41,10 @@ export class SqliteTarget implements CopyTarget {
       throw new CopyError(`${file} exists: copy into a new file (a copy never merges boards)`);
     }
     mkdirSync(path.dirname(file), { recursive: true });
+    const lock = lockTarget(file);
     const partial = `${file}.partial`;
     removeDatabase(partial); // left by a copy that was interrupted
-    const target = new SqliteTarget(file, partial);
+    const target = new SqliteTarget(file, partial, lock);
     try {
       target.#db.pragma('journal_mode = WAL');
       target.#db.pragma('synchronous = FULL');
@@ -78,6 +90,7 @@ export class SqliteTarget implements CopyTarget {
       );
     }
     rmSync(this.#partial);
+    this.#lock.release();
   }
 
   async abort(): Promise<void> {
@@ -92,6 +105,20 @@ export class SqliteTarget implements CopyTarget {
       // closed already
     }
     removeDatabase(this.#partial);
+    this.#lock.release();
+  }
+}
+
+/** The target's lock: CopyError when a server (or another copy) holds it. */
+function lockTarget(file: string): DataFileLock {
+  try {
+    return DataFileLock.take(file);
+  } catch (error) {
+    if (!(error instanceof DataFileInUseError)) throw error;
+    throw new CopyError(
+      `${file} is in use by a running Drawbridge server (or another copy): stop it first, then copy`,
+      { cause: error },
+    );
   }
 }
 
