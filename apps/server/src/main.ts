@@ -10,7 +10,7 @@ import { createServer } from './createServer.js';
 import { kernelBacklogCap } from './http/listenBacklog.js';
 import { createLogger } from './logger.js';
 import { Metrics } from './metrics.js';
-import { createCluster, createStorage } from './services.js';
+import { createCluster, createStorage, StorageStartError } from './services.js';
 import { DataFileInUseError } from './storage/sqlite/DataFileLock.js';
 import { exitAnyway } from './workers/exitAnyway.js';
 
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const staticDir = config.staticDir ?? path.resolve(here, '../../web/dist');
   const metrics = new Metrics({ gcDurations: config.metricsGcDurations });
   const storage = await createStorage(config, logger, metrics).catch((error: unknown) => {
-    if (!(error instanceof DataFileInUseError)) throw error;
+    if (!(error instanceof DataFileInUseError || error instanceof StorageStartError)) throw error;
     console.error(`drawbridge: ${error.message}`);
     return process.exit(2);
   });

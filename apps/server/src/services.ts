@@ -13,6 +13,7 @@ import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { SqliteStorage } from './storage/SqliteStorage.js';
 import type { Storage } from './storage/Storage.js';
+import { DataFileInUseError } from './storage/sqlite/DataFileLock.js';
 
 export async function createStorage(
   config: ServerConfig,
@@ -36,12 +37,33 @@ export async function createStorage(
       onLockContended: () => metrics.lockContended.inc(),
     });
   }
-  return new SqliteStorage({
-    ...common,
-    file: path.join(config.dataDir, 'drawbridge.sqlite'),
-    synchronous: config.sqliteSynchronous,
-    exclusive: true,
-  });
+  const file = path.join(config.dataDir, 'drawbridge.sqlite');
+  try {
+    return new SqliteStorage({
+      ...common,
+      file,
+      synchronous: config.sqliteSynchronous,
+      exclusive: true,
+    });
+  } catch (error) {
+    if (error instanceof DataFileInUseError) throw error;
+    throw new StorageStartError(file, error);
+  }
+}
+
+/**
+ * The SQLite file cannot be used (the directory is not writable, the file is not a Drawbridge
+ * database or is newer than this version): what the operator fixes, in one line.
+ */
+export class StorageStartError extends Error {
+  override readonly name = 'StorageStartError';
+
+  constructor(file: string, cause: unknown) {
+    const { code, message } = cause as { code?: unknown; message?: unknown };
+    super(`cannot use ${file}: ${String(message)}${typeof code === 'string' ? ` (${code})` : ''}`, {
+      cause,
+    });
+  }
 }
 
 /**

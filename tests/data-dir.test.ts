@@ -1,10 +1,15 @@
 /**
- * One server per SQLite data directory, with real server processes: a second server started on
- * a directory a server is using refuses to start, with a message that says why, and the first
- * goes on serving; `pnpm copy-storage` refuses to copy a file a server is using; a server killed
- * with SIGKILL leaves no stale lock behind. Two servers on one file would each keep their own
- * copy of every board and drift apart without a word.
+ * What a server does with its SQLite data directory at start, with real server processes. One
+ * server per directory: a second server started on a directory a server is using refuses to
+ * start, with a message that says why, and the first goes on serving; `pnpm copy-storage`
+ * refuses to copy a file a server is using; a server killed with SIGKILL leaves no stale lock
+ * behind. Two servers on one file would each keep their own copy of every board and drift apart
+ * without a word. A file it cannot use is refused in one line, and left as it was.
  */
+
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { copyStorage } from './utils/copyStorage.js';
 import {
@@ -18,7 +23,7 @@ import {
 import { killAllServers, spawnServer } from './utils/process.js';
 import { dbFile, tempDir } from './utils/server.js';
 
-describe('one server per data directory', () => {
+describe('a server and its data directory', () => {
   let peers: Peer[] = [];
   afterEach(async () => {
     destroyAll(peers);
@@ -70,5 +75,33 @@ describe('one server per data directory', () => {
     const later = await copyStorage(['--from', dataDir, '--to', 'postgresql://127.0.0.1:9/none']);
     expect(later.code).toBe(1);
     expect(later.stderr).toContain('PostgreSQL at postgresql://127.0.0.1:9/none');
+  });
+
+  it('refuses a file it cannot use in one line (exit code 2), and leaves it as it was', async () => {
+    const refusal = (dataDir: string) =>
+      spawnServer({ dataDir }).then(
+        () => 'started',
+        (error: Error) => error.message,
+      );
+    const garbled = tempDir('drawbridge-garbled-');
+    const noise = randomBytes(8192);
+    writeFileSync(dbFile(garbled), noise);
+    const notADatabase = await refusal(garbled);
+    expect(notADatabase).toMatch(/exited \(code 2, signal null\) before listening/);
+    expect(notADatabase).toContain(
+      `drawbridge: cannot use ${dbFile(garbled)}: file is not a database (SQLITE_NOTADB)`,
+    );
+    expect(readFileSync(dbFile(garbled)).equals(noise)).toBe(true);
+
+    const newer = tempDir('drawbridge-newer-');
+    const db = new Database(dbFile(newer));
+    db.pragma('journal_mode = WAL'); // as every file a server made
+    db.pragma('user_version = 99');
+    db.close();
+    const before = readFileSync(dbFile(newer));
+    const fromTheFuture = await refusal(newer);
+    expect(fromTheFuture).toMatch(/exited \(code 2, signal null\) before listening/);
+    expect(fromTheFuture).toMatch(/has schema version 99; this server supports up to \d+/);
+    expect(readFileSync(dbFile(newer)).equals(before)).toBe(true);
   });
 });
