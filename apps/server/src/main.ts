@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TokenService } from './auth/TokenService.js';
+import { NodeIdInUseError } from './cluster/NodeIdClaim.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createServer } from './createServer.js';
 import { kernelBacklogCap } from './http/listenBacklog.js';
@@ -34,7 +35,11 @@ async function main(): Promise<void> {
     console.error(`drawbridge: ${error.message}`);
     return process.exit(2);
   });
-  const cluster = await createCluster(config, logger, metrics);
+  const cluster = await createCluster(config, logger, metrics).catch((error: unknown) => {
+    if (!(error instanceof NodeIdInUseError)) throw error;
+    console.error(`drawbridge: ${error.message}`);
+    return process.exit(2);
+  });
   const server = createServer({
     storage,
     logger,

@@ -179,6 +179,11 @@ export class Metrics {
     help: "Other nodes whose AUTH_SECRET, ADMIN_TOKEN or PUBLIC_URL differs from this node's",
     registers: [this.registry],
   });
+  readonly nodeIdConflict = new Gauge({
+    name: 'drawbridge_cluster_node_id_conflict',
+    help: "1 while another live node holds this node's NODE_ID (see NodeIdClaim), else 0",
+    registers: [this.registry],
+  });
 
   /** `gcDurations`: also a histogram of garbage collections, at a cost (`processMetrics.ts`). */
   constructor(options: { gcDurations?: boolean } = {}) {

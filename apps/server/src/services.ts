@@ -93,8 +93,17 @@ export async function createCluster(
       metrics.clusterBytes.inc({ direction }, bytes);
     },
     onPublishLatency: (seconds) => metrics.redisPublishSeconds.observe(seconds),
+    onNodeIdLost: (lost) => metrics.nodeIdConflict.set(lost ? 1 : 0),
     ...(config.testDropBus.length > 0 ? { dropInbound: testDrops(config.testDropBus) } : {}),
   });
+  // A NODE_ID set by hand may be set twice (one environment for several replicas); a random one
+  // is this process's alone.
+  if (config.nodeId) {
+    await bus.claimNodeId().catch(async (error: unknown) => {
+      await bus.close();
+      throw error;
+    });
+  }
   if (config.testDropBus.length > 0) {
     logger.warn({ types: config.testDropBus }, 'test hook: dropping inbound bus messages');
   }

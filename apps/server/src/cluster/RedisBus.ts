@@ -10,6 +10,7 @@ import {
   type NodeMessage,
   senderOf,
 } from './messages.js';
+import { NodeIdClaim, NodeIdInUseError } from './NodeIdClaim.js';
 import { REDIS_SOCKET_TIMEOUT_MS } from './redisTimeout.js';
 
 export interface RedisBusOptions {
@@ -25,6 +26,8 @@ export interface RedisBusOptions {
    * lost them. Never set outside tests.
    */
   dropInbound?: (message: BoardMessage) => boolean;
+  /** Told when another live process takes this node's id, or lets it go (see `NodeIdClaim`). */
+  onNodeIdLost?: (lost: boolean) => void;
 }
 
 const boardChannel = (boardId: string) => `drawbridge:board:{${boardId}}`;
@@ -63,6 +66,7 @@ export class RedisBus implements ClusterBus {
   /** Publishes not yet answered: `close` lets them out first (the `bye` among them). */
   readonly #inFlight = new Set<Promise<unknown>>();
   readonly #subscriberPing: NodeJS.Timeout;
+  readonly #claim: NodeIdClaim;
   #everReady = false;
   /** Every held board's channel is subscribed on the current connection of `#sub`. */
   #resubscribed = false;
@@ -109,6 +113,11 @@ export class RedisBus implements ClusterBus {
       connectionName: `drawbridge-nodes-${options.nodeId}`,
     });
     this.#clients = [this.#pub, this.#sub, this.#nodes];
+    this.#claim = new NodeIdClaim(this.#pub, {
+      nodeId: options.nodeId,
+      logger: options.logger,
+      ...(options.onNodeIdLost ? { onLost: options.onNodeIdLost } : {}),
+    });
     for (const client of this.#clients) {
       client.on('error', (error: Error) => {
         if (!this.#closed) options.logger.warn({ err: error.message }, 'redis connection error');
@@ -179,7 +188,16 @@ export class RedisBus implements ClusterBus {
     this.#reconnectHandlers.push(handler);
   }
 
+  /**
+   * Claims this node's id for this process (`NodeIdClaim`): throws `NodeIdInUseError` while
+   * another live node uses it. Call once, before the node serves.
+   */
+  claimNodeId(): Promise<void> {
+    return this.#claim.acquire();
+  }
+
   async ping(): Promise<void> {
+    if (this.#claim.lost) throw new NodeIdInUseError(this.nodeId);
     if (!this.connected) {
       const statuses = this.#clients.map((client) => client.status);
       throw new Error(`redis is ${statuses.join('/')}`);
@@ -189,9 +207,11 @@ export class RedisBus implements ClusterBus {
 
   async close(): Promise<void> {
     clearInterval(this.#subscriberPing);
-    // The last publishes (the `bye` among them) are answered before QUIT closes the connection.
-    // A Redis that answers none of them in time is hung: no QUIT then, just the disconnect.
-    const answered = await this.#answer(Promise.allSettled([...this.#inFlight]), 'PUBLISH').then(
+    // The last publishes (the `bye` among them) and the release of this node's id are answered
+    // before QUIT closes the connection. A Redis that answers none of them in time is hung: no
+    // QUIT then, just the disconnect.
+    const last = [...this.#inFlight, this.#claim.release()];
+    const answered = await this.#answer(Promise.allSettled(last), 'PUBLISH').then(
       () => true,
       () => false,
     );

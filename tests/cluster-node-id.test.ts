@@ -1,0 +1,104 @@
+/**
+ * One live process per NODE_ID, with real nodes, Redis and PostgreSQL. Two nodes under one id
+ * would drop each other's messages as their own: a node started under an id a live node holds
+ * refuses to start (exit code 2, saying why), and the holder is not disturbed; a node stopped
+ * with SIGTERM frees its id at once, one killed with SIGKILL within seconds. A holder that hung
+ * (SIGSTOP) long enough for its claim to lapse, and came back to find a new process under its
+ * id, is reported: its /readyz turns 503 and its metric 1 until the id is its own again.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { nodeMetric, startCluster, type TestCluster } from './utils/cluster.js';
+import { connectPeer, destroyAll, expectConverged, type Peer, whenLive } from './utils/peers.js';
+import { type SpawnedServer, spawnServer } from './utils/process.js';
+import { tempDir } from './utils/server.js';
+
+let cluster: TestCluster;
+beforeAll(async () => {
+  cluster = await startCluster({ nodes: 2 });
+}, 60_000);
+afterAll(async () => {
+  await cluster?.destroy();
+});
+
+/** Another process under node 1's id, on the cluster's Redis and PostgreSQL. */
+const twin = (): Promise<SpawnedServer> =>
+  spawnServer({
+    dataDir: tempDir('drawbridge-twin-'),
+    env: {
+      DATABASE_URL: cluster.pg.url,
+      REDIS_URL: cluster.redis.url,
+      NODE_ID: 'node-1',
+      GAP_CHECK_MS: '500',
+    },
+  });
+
+const readiness = async (url: string) => {
+  const response = await fetch(`${url}/readyz`);
+  return { status: response.status, body: (await response.json()) as { checks: object } };
+};
+
+describe('NODE_ID', () => {
+  it('a second live process under one NODE_ID refuses to start; the holder carries on', async () => {
+    const refused = await twin().then(
+      () => null,
+      (error: Error) => error.message,
+    );
+    expect(refused).toMatch(/exited \(code 2, signal null\) before listening/);
+    expect(refused).toContain('drawbridge: NODE_ID node-1 is in use by another live node');
+    expect(refused).toContain('Give every node its own NODE_ID');
+
+    expect((await readiness(cluster.url(0))).status).toBe(200);
+    expect(await nodeMetric(cluster.url(0), 'drawbridge_cluster_node_id_conflict')).toBe(0);
+    const peers: Peer[] = [connectPeer(cluster.url(0), 'ids'), connectPeer(cluster.url(1), 'ids')];
+    try {
+      await Promise.all(peers.map(whenLive));
+      peers[0]!.doc.getMap('shapes').set('from-node-1', 1);
+      peers[1]!.doc.getMap('shapes').set('from-node-2', 2);
+      await expectConverged(peers.map((p) => p.doc));
+    } finally {
+      destroyAll(peers);
+    }
+  });
+
+  it('is freed by SIGTERM at once and by SIGKILL once its claim lapses', async () => {
+    await cluster.nodes[0]!.kill('SIGTERM');
+    const afterStop = await twin();
+    expect((await readiness(afterStop.url)).status).toBe(200);
+    await afterStop.kill('SIGKILL');
+    const afterKill = await twin();
+    expect((await readiness(afterKill.url)).status).toBe(200);
+    await afterKill.kill('SIGTERM');
+    await cluster.start(0);
+  });
+
+  it('a holder that comes back from a hang to find its id taken says so until it is free', async () => {
+    const holder = cluster.nodes[0]!;
+    process.kill(holder.pid, 'SIGSTOP');
+    let taker: SpawnedServer;
+    try {
+      // It starts once the hung holder's claim has lapsed.
+      taker = await twin();
+    } finally {
+      process.kill(holder.pid, 'SIGCONT');
+    }
+    await vi.waitFor(
+      async () => {
+        const { status, body } = await readiness(holder.url);
+        expect(status).toBe(503);
+        expect(JSON.stringify(body.checks)).toContain('NODE_ID node-1 is in use');
+      },
+      { timeout: 10_000, interval: 200 },
+    );
+    expect(await nodeMetric(holder.url, 'drawbridge_cluster_node_id_conflict')).toBe(1);
+    expect(holder.logs.join('\n')).toContain('NODE_ID node-1 is in use by another live node');
+
+    await taker.kill('SIGTERM');
+    await vi.waitFor(
+      async () => {
+        expect((await readiness(holder.url)).status).toBe(200);
+        expect(await nodeMetric(holder.url, 'drawbridge_cluster_node_id_conflict')).toBe(0);
+      },
+      { timeout: 10_000, interval: 200 },
+    );
+  });
+});
