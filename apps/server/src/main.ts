@@ -12,6 +12,7 @@ import { kernelBacklogCap } from './http/listenBacklog.js';
 import { createLogger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { createCluster, createStorage, StorageStartError } from './services.js';
+import { DatabaseInUseError } from './storage/postgres/DatabaseInUseError.js';
 import { DataFileInUseError } from './storage/sqlite/DataFileLock.js';
 import { exitAnyway } from './workers/exitAnyway.js';
 
@@ -30,16 +31,10 @@ async function main(): Promise<void> {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const staticDir = config.staticDir ?? path.resolve(here, '../../web/dist');
   const metrics = new Metrics({ gcDurations: config.metricsGcDurations });
-  const storage = await createStorage(config, logger, metrics).catch((error: unknown) => {
-    if (!(error instanceof DataFileInUseError || error instanceof StorageStartError)) throw error;
-    console.error(`drawbridge: ${error.message}`);
-    return process.exit(2);
-  });
-  const cluster = await createCluster(config, logger, metrics).catch((error: unknown) => {
-    if (!(error instanceof NodeIdInUseError)) throw error;
-    console.error(`drawbridge: ${error.message}`);
-    return process.exit(2);
-  });
+  const storage = await createStorage(config, logger, metrics).catch(
+    refuseStart(DataFileInUseError, StorageStartError, DatabaseInUseError),
+  );
+  const cluster = await createCluster(config, logger, metrics).catch(refuseStart(NodeIdInUseError));
   const server = createServer({
     storage,
     logger,
@@ -121,6 +116,15 @@ async function main(): Promise<void> {
     },
     `Drawbridge listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${address.port}`,
   );
+}
+
+/** A start refused for a reason the operator fixes: said in one line, exit code 2. */
+function refuseStart(...kinds: (abstract new (...args: never[]) => Error)[]) {
+  return (error: unknown): never => {
+    if (!kinds.some((kind) => error instanceof kind)) throw error;
+    console.error(`drawbridge: ${(error as Error).message}`);
+    return process.exit(2);
+  };
 }
 
 main().catch((error: unknown) => {

@@ -29,9 +29,20 @@ export async function createStorage(
     onCorrupt: () => metrics.corruptRecords.inc(),
   };
   if (config.databaseUrl) {
-    const { PostgresStorage } = await import('./storage/PostgresStorage.js');
+    const [{ PostgresStorage }, { DeploymentLock }] = await Promise.all([
+      import('./storage/PostgresStorage.js'),
+      import('./storage/postgres/DeploymentLock.js'),
+    ]);
+    // Nodes on one database are all a cluster's (REDIS_URL) or one lone node.
+    const deployment = new DeploymentLock(
+      config.databaseUrl,
+      config.redisUrl ? 'cluster' : 'single',
+      common.logger,
+    );
+    await deployment.take();
     return new PostgresStorage({
       ...common,
+      deployment,
       connectionString: config.databaseUrl,
       onQuery: (op, seconds) => metrics.storageQuerySeconds.observe({ op }, seconds),
       onLockContended: () => metrics.lockContended.inc(),

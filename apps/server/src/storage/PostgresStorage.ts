@@ -58,6 +58,11 @@ export interface PostgresStorageOptions {
    * anyway, and a client that resends them adds duplicates that Yjs ignores.
    */
   queryTimeoutMs?: number;
+  /**
+   * The deployment's lock on the database (`DeploymentLock`), taken by the caller: checked by
+   * `ping` (readiness), released by `close`.
+   */
+  deployment?: { assertHeld(): void; release(): Promise<void> };
 }
 
 /**
@@ -283,6 +288,7 @@ export class PostgresStorage implements Storage {
     this.#assertOpen();
     await this.#track(
       this.#timed('ping', 'pinging', async () => {
+        this.#options.deployment?.assertHeld();
         await this.#ready();
         await this.#pool.query('SELECT 1');
       }),
@@ -296,6 +302,7 @@ export class PostgresStorage implements Storage {
     await Promise.allSettled([...this.#running]);
     await Promise.allSettled([this.#writer.close(), this.#compactor.close(), this.#reader.close()]);
     await this.#pool.end();
+    await this.#options.deployment?.release();
   }
 
   /**

@@ -1,10 +1,17 @@
 /**
- * One live process per NODE_ID, with real nodes, Redis and PostgreSQL. Two nodes under one id
+ * Nodes set up wrong refuse to start, with real nodes, Redis and PostgreSQL.
+ *
+ * One live process per NODE_ID. Two nodes under one id
  * would drop each other's messages as their own: a node started under an id a live node holds
  * refuses to start (exit code 2, saying why), and the holder is not disturbed; a node stopped
  * with SIGTERM frees its id at once, one killed with SIGKILL within seconds. A holder that hung
  * (SIGSTOP) long enough for its claim to lapse, and came back to find a new process under its
  * id, is reported: its /readyz turns 503 and its metric 1 until the id is its own again.
+ *
+ * Nodes on one database all have REDIS_URL, or there is one node alone on it: a node without
+ * REDIS_URL would keep its own copy of each board, behind the others' edits and blind to their
+ * cursors. A node without it on a cluster's database, a second lone node, and a cluster node on
+ * a lone node's database all refuse to start.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { nodeMetric, startCluster, type TestCluster } from './utils/cluster.js';
@@ -100,5 +107,62 @@ describe('NODE_ID', () => {
       },
       { timeout: 10_000, interval: 200 },
     );
+  });
+});
+
+describe('REDIS_URL on a shared database', () => {
+  /** A node on `database`, in a cluster (REDIS_URL, NODE_ID) or alone; its start or refusal. */
+  const node = (database: string, clustered: boolean) =>
+    spawnServer({
+      dataDir: tempDir('drawbridge-deployment-'),
+      env: {
+        DATABASE_URL: database,
+        ...(clustered ? { REDIS_URL: cluster.redis.url, NODE_ID: 'node-9' } : {}),
+      },
+    });
+  const refusal = (started: Promise<SpawnedServer>) =>
+    started.then(
+      () => 'started',
+      (error: Error) => error.message,
+    );
+
+  it("a node without REDIS_URL does not start on a cluster's database, nor a second one alone", async () => {
+    const alone = await refusal(node(cluster.pg.url, false));
+    expect(alone).toMatch(/exited \(code 2, signal null\) before listening/);
+    expect(alone).toContain(
+      'drawbridge: the database of DATABASE_URL is in use by other Drawbridge nodes',
+    );
+    expect((await readiness(cluster.url(0))).status).toBe(200);
+
+    const lone = await cluster.pg.createDatabase('lone');
+    const first = await node(lone, false);
+    expect((await readiness(first.url)).status).toBe(200);
+    const second = await refusal(node(lone, false));
+    expect(second).toContain('is in use by other Drawbridge nodes');
+    const clustered = await refusal(node(lone, true));
+    expect(clustered).toMatch(/exited \(code 2, signal null\) before listening/);
+    expect(clustered).toContain('is in use by a Drawbridge node running without REDIS_URL');
+
+    // After PostgreSQL restarts, the lone node takes its lock again.
+    await cluster.pg.restart();
+    await vi.waitFor(
+      async () => {
+        const held = await cluster.pg.psql(
+          `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted
+           AND classid = ${0x64726177} AND objid = 1
+           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+          'lone',
+        );
+        expect(held.trim()).toBe('1');
+      },
+      { timeout: 15_000, interval: 200 },
+    );
+    expect(await refusal(node(lone, false))).toContain('is in use by other Drawbridge nodes');
+
+    // Stopped, the lone node lets the database go: a cluster's node starts on it.
+    await first.kill('SIGTERM');
+    const next = await node(lone, true);
+    expect((await readiness(next.url)).status).toBe(200);
+    await next.kill('SIGTERM');
   });
 });
