@@ -61,6 +61,7 @@ export class NodeIdClaim {
   readonly #key: string;
   readonly #token = randomBytes(8).toString('hex');
   readonly #ttlMs: number;
+  readonly #renewMs: number;
   #timer: NodeJS.Timeout | null = null;
   #lost = false;
   #loggedAt = Number.NEGATIVE_INFINITY;
@@ -70,6 +71,7 @@ export class NodeIdClaim {
     this.#options = options;
     this.#key = `drawbridge:node-id:{${options.nodeId}}`;
     this.#ttlMs = options.ttlMs ?? TTL_MS;
+    this.#renewMs = options.renewMs ?? RENEW_MS;
   }
 
   /** True while another process holds this node's id. */
@@ -84,7 +86,7 @@ export class NodeIdClaim {
    */
   async acquire(): Promise<void> {
     if (await this.#reachable()) {
-      const deadline = Date.now() + this.#ttlMs + (this.#options.renewMs ?? RENEW_MS);
+      const deadline = Date.now() + this.#ttlMs + this.#renewMs;
       for (;;) {
         const claimed = await this.#claim().catch(() => null);
         if (claimed !== false) break; // claimed, or Redis failed: the renewals go on with it
@@ -97,7 +99,7 @@ export class NodeIdClaim {
         'redis did not answer: NODE_ID is claimed once it does',
       );
     }
-    this.#timer = setInterval(() => void this.#renew(), this.#options.renewMs ?? RENEW_MS);
+    this.#timer = setInterval(() => void this.#renew(), this.#renewMs);
     this.#timer.unref();
   }
 

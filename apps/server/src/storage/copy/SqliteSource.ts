@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { DataFileInUseError, DataFileLock } from '../sqlite/DataFileLock.js';
 import { MIGRATIONS } from '../sqlite/schema.js';
-import { CopyError, schemaVersionError } from './CopyError.js';
+import { CopyError, fileInUseError, schemaVersionError } from './CopyError.js';
 import type { CopiedTable } from './copiedTables.js';
 import { type CopySource, PAGE_BYTES, PAGE_ROWS, type SourcePage } from './copyTypes.js';
 
@@ -156,9 +156,6 @@ function lockSource(file: string): DataFileLock | null {
     return DataFileLock.take(file);
   } catch (error) {
     if (!(error instanceof DataFileInUseError)) return null;
-    throw new CopyError(
-      `${file} is in use by a running Drawbridge server (or another copy): stop it first, then copy`,
-      { cause: error },
-    );
+    throw fileInUseError(file, error);
   }
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { DataFileInUseError, DataFileLock } from '../sqlite/DataFileLock.js';
 import { migrate } from '../sqlite/SqliteLog.js';
-import { CopyError } from './CopyError.js';
+import { CopyError, fileInUseError } from './CopyError.js';
 import type { CopiedTable } from './copiedTables.js';
 import type { CopyTarget, TableTally } from './copyTypes.js';
 
@@ -115,10 +115,7 @@ function lockTarget(file: string): DataFileLock {
     return DataFileLock.take(file);
   } catch (error) {
     if (!(error instanceof DataFileInUseError)) throw error;
-    throw new CopyError(
-      `${file} is in use by a running Drawbridge server (or another copy): stop it first, then copy`,
-      { cause: error },
-    );
+    throw fileInUseError(file, error);
   }
 }
 

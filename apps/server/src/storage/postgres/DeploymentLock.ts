@@ -86,8 +86,8 @@ export class DeploymentLock {
       return 'down';
     }
     if (this.#closed) {
-      await client.end().catch(() => undefined);
-      return 'held';
+      await client.end().catch(() => undefined); // released meanwhile: let it go
+      return 'down';
     }
     if (!locked) {
       await client.end().catch(() => undefined);

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStorage } from '../SqliteStorage.js';
 import { DataFileInUseError, DataFileLock } from './DataFileLock.js';
@@ -20,16 +20,15 @@ afterEach(() => {
 
 /** A process of its own that takes the lock, says so, and then waits to be killed. */
 function holder(file: string) {
+  const lockModule = new URL('./DataFileLock.ts', import.meta.url).href;
   const source = `
-    const Database = require('better-sqlite3');
-    const db = new Database(${JSON.stringify(`${file}.lock`)}, { timeout: 0 });
-    db.pragma('locking_mode = EXCLUSIVE');
-    db.exec('BEGIN EXCLUSIVE; COMMIT');
+    const { DataFileLock } = await import(${JSON.stringify(lockModule)});
+    DataFileLock.take(${JSON.stringify(file)});
     console.log('held');
     setInterval(() => {}, 1000);
   `;
-  const child = spawn(process.execPath, ['-e', source], {
-    cwd: path.dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json')),
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', source], {
+    cwd: path.dirname(fileURLToPath(import.meta.url)),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const held = new Promise<void>((resolve, reject) => {
