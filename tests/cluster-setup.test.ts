@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { nodeMetric, startCluster, type TestCluster } from './utils/cluster.js';
 import { connectPeer, destroyAll, expectConverged, type Peer, whenLive } from './utils/peers.js';
 import { type SpawnedServer, spawnServer } from './utils/process.js';
+import { startRedis } from './utils/redis.js';
 import { tempDir } from './utils/server.js';
 
 let cluster: TestCluster;
@@ -107,6 +108,41 @@ describe('NODE_ID', () => {
       },
       { timeout: 10_000, interval: 200 },
     );
+  });
+});
+
+describe('NODE_ID, with Redis down at start', () => {
+  it('a node started while Redis is down claims its id once Redis answers; a twin then is refused', async () => {
+    const redis = await startRedis();
+    await redis.stop();
+    const env = {
+      DATABASE_URL: cluster.pg.url,
+      REDIS_URL: redis.url,
+      NODE_ID: 'node-late',
+      GAP_CHECK_MS: '500',
+    };
+    try {
+      const early = await spawnServer({ dataDir: tempDir('drawbridge-early-'), env });
+      expect(early.logs.join('\n')).toContain(
+        'redis did not answer: NODE_ID is claimed once it does',
+      );
+      await redis.restart();
+      await vi.waitFor(
+        async () => {
+          expect((await readiness(early.url)).status).toBe(200);
+          expect(await redis.command('EXISTS', 'drawbridge:node-id:{node-late}')).toBe(':1');
+        },
+        { timeout: 15_000, interval: 200 },
+      );
+      const twinLate = await spawnServer({ dataDir: tempDir('drawbridge-twin-'), env }).then(
+        () => 'started',
+        (error: Error) => error.message,
+      );
+      expect(twinLate).toContain('drawbridge: NODE_ID node-late is in use by another live node');
+      await early.kill('SIGTERM');
+    } finally {
+      await redis.destroy();
+    }
   });
 });
 
