@@ -12,13 +12,19 @@
  * REDIS_URL would keep its own copy of each board, behind the others' edits and blind to their
  * cursors. A node without it on a cluster's database, a second lone node, and a cluster node on
  * a lone node's database all refuse to start.
+ *
+ * `pnpm copy-storage` holds its PostgreSQL side alone: it refuses a database nodes are running
+ * on, as source or target, and a node started on a database being copied refuses to start.
  */
+import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DatabaseCopyLock } from '../apps/server/src/storage/copy/DatabaseCopyLock.js';
 import { nodeMetric, startCluster, type TestCluster } from './utils/cluster.js';
+import { copyStorage, sqliteRows } from './utils/copyStorage.js';
 import { connectPeer, destroyAll, expectConverged, type Peer, whenLive } from './utils/peers.js';
 import { type SpawnedServer, spawnServer } from './utils/process.js';
 import { startRedis } from './utils/redis.js';
-import { tempDir } from './utils/server.js';
+import { dbFile, tempDir } from './utils/server.js';
 
 let cluster: TestCluster;
 beforeAll(async () => {
@@ -44,6 +50,26 @@ const readiness = async (url: string) => {
   const response = await fetch(`${url}/readyz`);
   return { status: response.status, body: (await response.json()) as { checks: object } };
 };
+
+/** A node on `database`, in a cluster (REDIS_URL, NODE_ID) or alone. */
+const node = (database: string, clustered: boolean) =>
+  spawnServer({
+    dataDir: tempDir('drawbridge-deployment-'),
+    env: {
+      DATABASE_URL: database,
+      ...(clustered ? { REDIS_URL: cluster.redis.url, NODE_ID: 'node-9' } : {}),
+    },
+  });
+
+/** Why a node refused to start ('started', stopped again, when it did not refuse). */
+const refusal = (started: Promise<SpawnedServer>) =>
+  started.then(
+    async (server) => {
+      await server.kill('SIGTERM');
+      return 'started';
+    },
+    (error: Error) => error.message,
+  );
 
 describe('NODE_ID', () => {
   it('a second live process under one NODE_ID refuses to start; the holder carries on', async () => {
@@ -147,21 +173,6 @@ describe('NODE_ID, with Redis down at start', () => {
 });
 
 describe('REDIS_URL on a shared database', () => {
-  /** A node on `database`, in a cluster (REDIS_URL, NODE_ID) or alone; its start or refusal. */
-  const node = (database: string, clustered: boolean) =>
-    spawnServer({
-      dataDir: tempDir('drawbridge-deployment-'),
-      env: {
-        DATABASE_URL: database,
-        ...(clustered ? { REDIS_URL: cluster.redis.url, NODE_ID: 'node-9' } : {}),
-      },
-    });
-  const refusal = (started: Promise<SpawnedServer>) =>
-    started.then(
-      () => 'started',
-      (error: Error) => error.message,
-    );
-
   it("a node without REDIS_URL does not start on a cluster's database, nor a second one alone", async () => {
     const alone = await refusal(node(cluster.pg.url, false));
     expect(alone).toMatch(/exited \(code 2, signal null\) before listening/);
@@ -200,5 +211,64 @@ describe('REDIS_URL on a shared database', () => {
     const next = await node(lone, true);
     expect((await readiness(next.url)).status).toBe(200);
     await next.kill('SIGTERM');
+  });
+});
+
+describe('pnpm copy-storage and running nodes', () => {
+  it('refuses a database nodes run on, either way, and nodes refuse to start on one it copies', async () => {
+    // The cluster's nodes run on its database: it is neither copied from nor into.
+    const out = tempDir('drawbridge-copy-out-');
+    const from = await copyStorage(['--from', cluster.pg.url, '--to', out]);
+    expect(from.code).toBe(1);
+    expect(from.stderr).toContain('the database is in use by running Drawbridge nodes');
+    expect(readdirSync(out)).toEqual([]);
+    const into = await copyStorage([
+      '--from',
+      tempDir('drawbridge-copy-in-'),
+      '--to',
+      cluster.pg.url,
+    ]);
+    expect(into.code).toBe(1);
+    expect(into.stderr).toContain('the database is in use by running Drawbridge nodes');
+    expect((await readiness(cluster.url(0))).status).toBe(200);
+
+    // While a copy holds a database, no node starts on it, nor another copy.
+    const copied = await cluster.pg.createDatabase('copied');
+    const copying = await DatabaseCopyLock.take(copied);
+    try {
+      for (const clustered of [true, false]) {
+        const refused = await refusal(node(copied, clustered));
+        expect(refused).toMatch(/exited \(code 2, signal null\) before listening/);
+        expect(refused).toContain(
+          'drawbridge: the database of DATABASE_URL is being copied by pnpm copy-storage',
+        );
+      }
+      const second = await copyStorage(['--from', copied, '--to', tempDir('drawbridge-copy-2-')]);
+      expect(second.stderr).toContain('the database is being copied by another copy-storage');
+    } finally {
+      await copying.release();
+    }
+
+    // Once the copy ends, a node starts; once the node stops, the copy goes ahead, edits and all.
+    const lone = await node(copied, false);
+    const peer = connectPeer(lone.url, 'copied-board');
+    try {
+      await whenLive(peer);
+      peer.doc.getMap('shapes').set('drawn', 1);
+      const whileLone = await copyStorage([
+        '--from',
+        copied,
+        '--to',
+        tempDir('drawbridge-copy-3-'),
+      ]);
+      expect(whileLone.stderr).toContain('the database is in use by running Drawbridge nodes');
+    } finally {
+      destroyAll([peer]);
+    }
+    await lone.kill('SIGTERM');
+    const last = tempDir('drawbridge-copy-4-');
+    const after = await copyStorage(['--from', copied, '--to', last]);
+    expect(after.code, after.stderr).toBe(0);
+    expect(sqliteRows(dbFile(last))).toMatchObject({ boards: 1, updates: 1 });
   });
 });

@@ -15,8 +15,8 @@ const types = {
 
 /**
  * A cluster's PostgreSQL database, read for a copy: in one read-only REPEATABLE READ
- * transaction, so the copy is the database as it was at one moment (nodes still writing go on
- * past that moment: stop them first). Pages are bounded by their data's bytes, which a first
+ * transaction, so the copy is the database as it was at one moment (no node runs on it
+ * meanwhile: `DatabaseCopyLock`). Pages are bounded by their data's bytes, which a first
  * query per page reads without the data.
  */
 export class PostgresSource implements CopySource {

@@ -6,9 +6,10 @@ import type { CopyTarget, TableTally } from './copyTypes.js';
 
 /**
  * The PostgreSQL database a copy writes to, in one transaction on one connection: a copy that
- * fails or is interrupted leaves nothing behind. The transaction holds the schema-migration
- * lock, so a node starting meanwhile waits in its migration until the copy has committed. The
- * database must hold no Drawbridge data: a copy never merges into boards already there.
+ * fails or is interrupted leaves nothing behind. Nodes starting meanwhile refuse to start
+ * (`DatabaseCopyLock`); the transaction also holds the schema-migration lock, so no migration
+ * runs under the copy. The database must hold no Drawbridge data: a copy never merges into
+ * boards already there.
  */
 export class PostgresTarget implements CopyTarget {
   readonly #client: pg.PoolClient;

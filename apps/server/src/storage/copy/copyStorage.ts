@@ -3,6 +3,7 @@ import { migrate } from '../postgres/schema.js';
 import { CopyError } from './CopyError.js';
 import { COPIED_TABLES, type CopiedTable } from './copiedTables.js';
 import type { CopySource, CopyTarget, TableTally } from './copyTypes.js';
+import { DatabaseCopyLock } from './DatabaseCopyLock.js';
 import { PostgresSource } from './PostgresSource.js';
 import { PostgresTarget } from './PostgresTarget.js';
 import { SqliteSource } from './SqliteSource.js';
@@ -31,8 +32,9 @@ export const isPostgresUrl = (where: string): boolean => /^postgres(ql)?:\/\//i.
  * revocations, images, versions, editors) between a single node's SQLite file and a cluster's
  * PostgreSQL database, either way: to grow a node into a cluster, or to bring a cluster's data
  * back to one node. The source is read in one transaction (the database at one moment: stop its
- * servers first); the target, which must hold no Drawbridge data, is written in one transaction,
- * committed only once every table's rows and bytes there equal the source's.
+ * servers first: the copy refuses a side that a server holds, and holds both sides against
+ * servers starting meanwhile); the target, which must hold no Drawbridge data, is written in one
+ * transaction, committed only once every table's rows and bytes there equal the source's.
  */
 export async function copyStorage(options: CopyOptions): Promise<CopyReport> {
   const started = performance.now();
@@ -57,7 +59,9 @@ export async function copyStorage(options: CopyOptions): Promise<CopyReport> {
     });
   };
   let source: CopySource | null = null;
+  let held: DatabaseCopyLock | null = null;
   try {
+    held = await DatabaseCopyLock.take(url).catch(reaching);
     source = toPostgres
       ? new SqliteSource(options.from)
       : await PostgresSource.open(pool).catch(reaching);
@@ -81,6 +85,7 @@ export async function copyStorage(options: CopyOptions): Promise<CopyReport> {
   } finally {
     await source?.close();
     await pool.end();
+    await held?.release();
   }
 }
 

@@ -1,9 +1,11 @@
 import pg from 'pg';
 import type { Logger } from '../../logger.js';
-import { DatabaseInUseError, type Deployment } from './DatabaseInUseError.js';
+import { type DatabaseHolder, DatabaseInUseError, type Deployment } from './DatabaseInUseError.js';
 
-/** The advisory lock's key: "draw", 1. */
-const KEY = [0x64726177, 1] as const;
+/** The deployment's advisory lock key: "draw", 1. `pnpm copy-storage` holds it alone too. */
+export const DEPLOYMENT_KEY = [0x64726177, 1] as const;
+/** Held by `pnpm copy-storage` for its whole copy (before `DEPLOYMENT_KEY`), to be named. */
+export const COPY_KEY = [0x64726177, 2] as const;
 const RETRY_MS = 1000;
 /** Conflicts found later are logged at most this often. */
 const LOG_EVERY_MS = 60_000;
@@ -15,14 +17,16 @@ const LOG_EVERY_MS = 60_000;
  * `REDIS_URL`, finds it taken and does not start. PostgreSQL frees the lock when the session
  * ends, however the node ends. A connection lost (PostgreSQL restarted) is made again and the
  * lock taken again; if another kind took it meanwhile, the conflict is logged and reported
- * (`assertHeld` throws, for the readiness check) until it is free again.
+ * (`assertHeld` throws, for the readiness check) until it is free again. `pnpm copy-storage`
+ * holds the lock alone for its whole copy, so no node starts on a database being copied.
  */
 export class DeploymentLock {
   readonly #url: string;
   readonly #deployment: Deployment;
   readonly #logger: Logger;
   #client: pg.Client | null = null;
-  #conflict = false;
+  /** Who holds the lock against this node, or null while it is this node's. */
+  #conflict: DatabaseHolder | null = null;
   #closed = false;
   #retry: NodeJS.Timeout | null = null;
   #loggedAt = Number.NEGATIVE_INFINITY;
@@ -44,13 +48,14 @@ export class DeploymentLock {
     const taken = await this.#attempt();
     this.#started = true;
     if (taken !== 'conflict') return;
+    const holder = this.#conflict ?? 'nodes';
     await this.release();
-    throw new DatabaseInUseError(this.#deployment);
+    throw new DatabaseInUseError(this.#deployment, holder);
   }
 
   /** Throws `DatabaseInUseError` while nodes of the other kind hold the lock (readiness). */
   assertHeld(): void {
-    if (this.#conflict) throw new DatabaseInUseError(this.#deployment);
+    if (this.#conflict) throw new DatabaseInUseError(this.#deployment, this.#conflict);
   }
 
   /** Lets the lock go (the node stops). */
@@ -72,14 +77,23 @@ export class DeploymentLock {
     client.on('error', () => this.#lost(client));
     client.on('end', () => this.#lost(client));
     let locked: boolean;
+    let holder: DatabaseHolder = 'nodes';
     try {
       await client.connect();
       const take =
         this.#deployment === 'cluster' ? 'pg_try_advisory_lock_shared' : 'pg_try_advisory_lock';
       const { rows } = await client.query<{ locked: boolean }>(`SELECT ${take}($1, $2) AS locked`, [
-        ...KEY,
+        ...DEPLOYMENT_KEY,
       ]);
       locked = rows[0]?.locked === true;
+      if (!locked) {
+        // A copy holds its own key for as long as it holds the deployment's: name it.
+        const copy = await client.query<{ free: boolean }>(
+          'SELECT pg_try_advisory_lock_shared($1, $2) AS free',
+          [...COPY_KEY],
+        );
+        if (copy.rows[0]?.free !== true) holder = 'copy';
+      }
     } catch {
       await client.end().catch(() => undefined);
       this.#later();
@@ -91,12 +105,12 @@ export class DeploymentLock {
     }
     if (!locked) {
       await client.end().catch(() => undefined);
-      this.#report(true);
+      this.#report(holder);
       this.#later();
       return 'conflict';
     }
     this.#client = client;
-    this.#report(false);
+    this.#report(null);
     return 'held';
   }
 
@@ -115,13 +129,13 @@ export class DeploymentLock {
     this.#retry.unref();
   }
 
-  #report(conflict: boolean): void {
+  #report(conflict: DatabaseHolder | null): void {
     const was = this.#conflict;
     this.#conflict = conflict;
     if (!conflict && was) this.#logger.info({}, "the database is this deployment's alone again");
     if (conflict && this.#started && Date.now() - this.#loggedAt >= LOG_EVERY_MS) {
       this.#loggedAt = Date.now();
-      this.#logger.error({}, new DatabaseInUseError(this.#deployment).message);
+      this.#logger.error({}, new DatabaseInUseError(this.#deployment, conflict).message);
     }
   }
 }
