@@ -4,8 +4,9 @@
  * most one periodic version per interval between them (the database arbitrates), and a restore
  * through a third node reaches everyone live.
  */
-import { BoardModel, type NewShape } from '@drawbridge/board';
+import { BoardModel } from '@drawbridge/board';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { rect } from '../packages/board/src/testing.js';
 import { SAMPLE_IMAGES } from '../packages/protocol/src/testing/sampleImages.js';
 import { startCluster, type TestCluster } from './utils/cluster.js';
 import {
@@ -34,18 +35,6 @@ afterEach(() => {
   destroyAll(peers);
   peers = [];
 });
-
-const rect = (x: number): NewShape =>
-  ({
-    type: 'rect',
-    x,
-    y: 0,
-    w: 10,
-    h: 10,
-    stroke: '#1e1e1e',
-    fill: 'none',
-    strokeWidth: 2,
-  }) as NewShape;
 
 async function join(node: number, boardId: string, name: string) {
   const peer = connectPeer(cluster.url(node), boardId);
@@ -90,14 +79,14 @@ describe('images and versions in a cluster', () => {
     const boardId = `versions-${process.pid}`;
     const ada = await join(0, boardId, 'Ada');
     const bo = await join(1, boardId, 'Bo');
-    const [first] = ada.model.addShapes([rect(0)]);
+    const [first] = ada.model.addShapes([rect(0, 0, 10, 10)]);
     await whenSaved(ada.peer);
     await expectConverged([ada.peer.doc, bo.peer.doc]);
 
     // Both keep editing through their own node for a few intervals.
     const until = Date.now() + INTERVAL_MS * 3.5;
     for (let i = 1; Date.now() < until; i++) {
-      (i % 2 ? ada : bo).model.addShape(rect(i * 20));
+      (i % 2 ? ada : bo).model.addShape(rect(i * 20, 0, 10, 10));
       await Promise.all([whenSaved(ada.peer), whenSaved(bo.peer)]);
     }
     await vi.waitFor(async () => expect((await versions(2, boardId)).length).toBeGreaterThan(1), {

@@ -16,6 +16,7 @@ import {
   SQLITE_PARTS_TABLES,
 } from '../apps/server/src/storage/copy/copiedTables.js';
 import { PostgresStorage } from '../apps/server/src/storage/PostgresStorage.js';
+import { rect } from '../packages/board/src/testing.js';
 import { noisyPng } from './e2e/utils/images.js';
 import { adminApi } from './utils/admin.js';
 import { copyStorage, postgresRows, sqliteRows } from './utils/copyStorage.js';
@@ -32,19 +33,6 @@ import { dbFile, startServer, type TestServer, tempDir } from './utils/server.js
 
 const SECRET = 'copy-storage-test-secret-0123456789abcdef';
 const ADMIN = 'copy-storage-test-admin-token-0123456789ab';
-
-const rect = (x: number, label: string): NewShape =>
-  ({
-    type: 'rect',
-    x,
-    y: 0,
-    w: 50,
-    h: 50,
-    stroke: '#1e1e1e',
-    fill: 'none',
-    strokeWidth: 2,
-    label,
-  }) as NewShape;
 
 interface Listed {
   versionId: number;
@@ -130,7 +118,7 @@ describe('pnpm copy-storage: a single node moves to PostgreSQL and back', () => 
     }
     // About 600 KB of labels that do not compress: a snapshot and a version of several parts.
     for (let i = 0; i < 60; i++) {
-      model.addShape(rect(i * 20, randomBytes(7500).toString('base64')));
+      model.addShape(rect(i * 20, 0, 50, 50, { label: randomBytes(7500).toString('base64') }));
       await whenSaved(ada);
     }
     // A board of one edit, whose editor stays on until the node stops: its record stays in the
@@ -139,10 +127,10 @@ describe('pnpm copy-storage: a single node moves to PostgreSQL and back', () => 
     const note = peer(single, 'note', noteLink.token, 'Cy');
     peers.splice(peers.indexOf(note), 1);
     await whenLive(note);
-    new BoardModel(note.doc).addShape(rect(0, 'one edit'));
+    new BoardModel(note.doc).addShape(rect(0, 0, 50, 50, { label: 'one edit' }));
     await whenSaved(note);
     const doomed = peer(single, 'doomed', doomedLink.token, 'Bo');
-    new BoardModel(doomed.doc).addShape(rect(0, 'doomed'));
+    new BoardModel(doomed.doc).addShape(rect(0, 0, 50, 50, { label: 'doomed' }));
     await whenSaved(doomed);
     await api.deleteBoard('doomed');
 
@@ -245,7 +233,7 @@ describe('pnpm copy-storage: a single node moves to PostgreSQL and back', () => 
     const back = await expectServes(node, expected, versions, singleBytes);
 
     // The node goes on from there: an edit is stored, and the next version gets a new id.
-    new BoardModel(back.doc).addShape(rect(0, 'after the move'));
+    new BoardModel(back.doc).addShape(rect(0, 0, 50, 50, { label: 'after the move' }));
     await whenSaved(back);
     destroyAll(peers.splice(0));
     let after: Listed[] = [];

@@ -4,13 +4,14 @@
  * are listed and served with the board's access rules, and a restore through the API reaches
  * every member live as a new change on top.
  */
-import { BoardModel, type NewShape, parseBoard } from '@drawbridge/board';
+import { BoardModel, parseBoard } from '@drawbridge/board';
 import { HttpErrorCode, readHttpError } from '@drawbridge/protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { TokenService } from '../apps/server/src/auth/TokenService.js';
 import { DEFAULT_VERSION_OPTIONS } from '../apps/server/src/config.js';
 import type { TakeResult } from '../apps/server/src/storage/VersionStore.js';
+import { rect } from '../packages/board/src/testing.js';
 import { SAMPLE_IMAGES } from '../packages/protocol/src/testing/sampleImages.js';
 import {
   connectPeer,
@@ -24,18 +25,6 @@ import { startServer, type TestServer } from './utils/server.js';
 
 const SECRET = 'versions-test-secret-0123456789abcdef';
 const tokens = new TokenService(SECRET);
-
-const rect = (x: number): NewShape =>
-  ({
-    type: 'rect',
-    x,
-    y: 0,
-    w: 50,
-    h: 50,
-    stroke: '#1e1e1e',
-    fill: 'none',
-    strokeWidth: 2,
-  }) as NewShape;
 
 interface Listed {
   versionId: number;
@@ -77,7 +66,7 @@ describe('version history', () => {
     });
     const ada = await join('hist', 'Ada');
     const grace = await join('hist', 'Grace');
-    ada.model.addShape(rect(0));
+    ada.model.addShape(rect(0, 0, 50, 50));
     grace.model.setName('Plans');
     await Promise.all([whenSaved(ada.peer), whenSaved(grace.peer)]);
     await expectConverged([ada.peer.doc, grace.peer.doc]);
@@ -91,7 +80,7 @@ describe('version history', () => {
     expect(periodic).toMatchObject({ reason: 'periodic', editors: ['Ada', 'Grace'] });
 
     // An edit, then everyone leaves: a version at once, crediting only who edited since.
-    ada.model.addShape(rect(100));
+    ada.model.addShape(rect(100, 0, 50, 50));
     await whenSaved(ada.peer);
     destroyAll(peers.splice(0));
     await vi.waitFor(async () => expect(await versions('hist')).toHaveLength(2), {
@@ -133,7 +122,7 @@ describe('version history', () => {
     const viewerToken = (await tokens.mint({ board: 'undo', role: 'viewer', ttlSeconds: 600 }))
       .token;
     const author = await join('undo', 'Ada', editorToken);
-    const [kept, doomed] = author.model.addShapes([rect(0), rect(100)]);
+    const [kept, doomed] = author.model.addShapes([rect(0, 0, 50, 50), rect(100, 0, 50, 50)]);
     await whenSaved(author.peer);
     destroyAll(peers.splice(0));
     await vi.waitFor(async () => expect(await versions('undo', viewerToken)).toHaveLength(1), {
@@ -146,7 +135,7 @@ describe('version history', () => {
     const b = await join('undo', 'Bo', viewerToken);
     await expectConverged([a.peer.doc, b.peer.doc]);
     a.model.deleteShapes([doomed!]);
-    a.model.addShape(rect(300));
+    a.model.addShape(rect(300, 0, 50, 50));
     await whenSaved(a.peer);
     await vi.waitFor(() => expect(b.model.getShape(doomed!)).toBeNull());
 
@@ -213,7 +202,7 @@ describe('version history', () => {
       body: Buffer.from(bytes),
     });
     const author = await join('doomed', 'Ada');
-    author.model.addShape(rect(0));
+    author.model.addShape(rect(0, 0, 50, 50));
     await whenSaved(author.peer);
     destroyAll(peers.splice(0));
     await vi.waitFor(async () => expect(await versions('doomed')).toHaveLength(1));
