@@ -73,6 +73,20 @@ function publishAndDie(a: { replica: BoardReplica }, deliverAll: () => void): vo
   deliverAll();
 }
 
+/**
+ * A client's first edit, made on node a, which cannot store it (its connection to PostgreSQL is
+ * down), and published to node b, which can: unconfirmed there.
+ */
+async function firstEditUnstoredOnA() {
+  const { a, b, storage, deliverAll } = await twoNodes(null);
+  refuseAppends([storage], () => true, 'storage is down');
+  const client = clientDoc();
+  await expect(edit(a, client, 'first')).rejects.toThrow('could not be stored');
+  await nextTurn();
+  deliverAll();
+  return { b, storage, client };
+}
+
 describe('BoardReplica', () => {
   it('applies a remote update at once, and counts its seqs applied once its node confirms them', async () => {
     const { a, b, network, deliverAll } = await twoNodes(null);
@@ -139,13 +153,7 @@ describe('BoardReplica', () => {
   });
 
   it("acks a client's resend that carries another node's unconfirmed update only once that is stored", async () => {
-    const { a, b, storage, deliverAll } = await twoNodes(null);
-    // Node a cannot store (its connection to PostgreSQL is down); node b can.
-    refuseAppends([storage], () => true, 'storage is down');
-    const client = clientDoc();
-    await expect(edit(a, client, 'first')).rejects.toThrow('could not be stored');
-    await nextTurn();
-    deliverAll();
+    const { b, storage, client } = await firstEditUnstoredOnA();
     expect(b.replica.unconfirmed).toBe(1);
     // The client moves to node b and sends all it holds: b had the first edit, not the second.
     client.doc.getMap('m').set('second', 2);
@@ -153,6 +161,25 @@ describe('BoardReplica', () => {
     await b.room.applyUpdate(resend, scanUpdate(resend), 'b-member').durable;
     // Its ack says both are stored: they are, though node a never stored the first.
     expect(await storedContent(storage)).toEqual({ first: 'first', second: 2 });
+  });
+
+  it("acks a client's next update only once its resend, with another node's update, is stored", async () => {
+    const { b, storage, client } = await firstEditUnstoredOnA();
+    // On node b, the resend (b stores the first edit for it) and at once a new edit, whose append
+    // commits with the resend's: its ack covers the resend too (PROTOCOL.md §4.2), so the first
+    // edit is stored by then as well.
+    client.doc.getMap('m').set('second', 2);
+    const resend = Y.encodeStateAsUpdate(client.doc);
+    const resent = b.room.applyUpdate(resend, scanUpdate(resend), 'b-member').durable;
+    client.doc.getMap('m').set('third', 3);
+    const next = client.updates.at(-1)!;
+    const acked = b.room.applyUpdate(next, scanUpdate(next), 'b-member').durable;
+    // What storage holds the moment the next update is acked.
+    const atAck = await acked.then(() => storage.storedNow('b'));
+    const stored = new Y.Doc();
+    for (const update of atAck) Y.applyUpdate(stored, update);
+    expect(stored.getMap('m').toJSON()).toEqual({ first: 'first', second: 2, third: 3 });
+    await resent;
   });
 
   it('confirms its messages again once what storage refused is stored', async () => {

@@ -253,10 +253,13 @@ export class BoardRoom {
   /**
    * Stores an update the doc integrated (published as `msg`), as `durable`. Its ack says what its
    * client sent before is stored too (PROTOCOL.md §4.2): updates refused earlier are stored first,
-   * and what it carried that the doc held already (maybe another node's, unconfirmed) as well.
+   * and what it carried that the doc held (another node's, unconfirmed) is adopted at once, so the
+   * client's next update, whose ack covers this one, is stored in the same commit or a later one.
    */
   #store({ relay, msg, whole }: Integrated): Promise<void> {
-    return this.log.append(relay).then(
+    const appended = this.log.append(relay);
+    if (!whole) this.#replica?.adopt().catch(() => {}); // a failure is the log's to keep
+    return appended.then(
       (seq) => {
         if (msg !== undefined) this.#replica?.committed(msg, seq);
         if (!whole || this.log.holdsUnstored) return this.durable().catch(updateNotStored);
