@@ -186,4 +186,30 @@ describe('BoardLog, while appends fail', () => {
     expect(stored.getMap('m').toJSON()).toEqual({ k0: 0, k1: 1 });
     log.close();
   });
+
+  it('answers a join once what was appended before it is stored, while appends go on coming', async () => {
+    const storage = new FlakyStorage();
+    const log = new BoardLog('b', await storage.load('b'), {
+      storage,
+      logger: recordingLogger().logger,
+      compactEvery: 1000,
+    });
+    const [first, second, third] = edits(3);
+    // A board edited without a pause: a commit is always in flight.
+    storage.held = [];
+    const appended = [log.append(first!)];
+    let answered = false;
+    const join = log.durable().then(() => (answered = true));
+    appended.push(log.append(second!));
+    storage.held.shift()!.settle(false);
+    appended.push(log.append(third!));
+    await appended[0];
+    for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(answered).toBe(true);
+    await join;
+    expect(storage.held).toHaveLength(2);
+    for (const held of storage.held.splice(0)) held.settle(false);
+    await Promise.all(appended);
+    log.close();
+  });
 });
