@@ -19,6 +19,7 @@
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DatabaseCopyLock } from '../apps/server/src/storage/copy/DatabaseCopyLock.js';
+import { SqliteStorage } from '../apps/server/src/storage/SqliteStorage.js';
 import { nodeMetric, startCluster, type TestCluster } from './utils/cluster.js';
 import { copyStorage, sqliteRows } from './utils/copyStorage.js';
 import { connectPeer, destroyAll, expectConverged, type Peer, whenLive } from './utils/peers.js';
@@ -222,12 +223,9 @@ describe('pnpm copy-storage and running nodes', () => {
     expect(from.code).toBe(1);
     expect(from.stderr).toContain('the database is in use by running Drawbridge nodes');
     expect(readdirSync(out)).toEqual([]);
-    const into = await copyStorage([
-      '--from',
-      tempDir('drawbridge-copy-in-'),
-      '--to',
-      cluster.pg.url,
-    ]);
+    const single = tempDir('drawbridge-copy-in-');
+    await new SqliteStorage({ file: dbFile(single) }).close();
+    const into = await copyStorage(['--from', single, '--to', cluster.pg.url]);
     expect(into.code).toBe(1);
     expect(into.stderr).toContain('the database is in use by running Drawbridge nodes');
     expect((await readiness(cluster.url(0))).status).toBe(200);

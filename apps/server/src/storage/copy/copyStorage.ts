@@ -61,10 +61,10 @@ export async function copyStorage(options: CopyOptions): Promise<CopyReport> {
   let source: CopySource | null = null;
   let held: DatabaseCopyLock | null = null;
   try {
+    // A SQLite source is checked (and locked) first: a running server there is the likelier miss.
+    if (toPostgres) source = new SqliteSource(options.from);
     held = await DatabaseCopyLock.take(url).catch(reaching);
-    source = toPostgres
-      ? new SqliteSource(options.from)
-      : await PostgresSource.open(pool).catch(reaching);
+    source ??= await PostgresSource.open(pool).catch(reaching);
     // A PostgreSQL target gets the schema its nodes would make, or check, at their start.
     if (toPostgres) await migrate(pool).catch(reaching);
     const target: CopyTarget = toPostgres
