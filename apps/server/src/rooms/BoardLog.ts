@@ -232,14 +232,12 @@ export class BoardLog {
   }
 
   /**
-   * Resolves once everything this node integrated is stored: appends in flight have settled and
-   * updates whose append failed have been stored since. Throws if storage still fails. Appends
-   * made after the call are not waited for: a board edited without a pause always has one in
-   * flight, and a join would wait for the pause.
+   * Resolves once what this node integrated before the call is stored (the appends then in
+   * flight, and updates whose append failed, retries in flight included); throws if storage still
+   * fails. Not later appends: a board edited without a pause always has one in flight.
    */
   async durable(): Promise<void> {
     await Promise.allSettled([...this.#inFlight]);
-    // A retry in flight carries updates that are not stored yet: wait for it too.
     while (this.holdsUnstored) await this.#storeUnstored();
   }
 

@@ -109,8 +109,7 @@ export class BoardRoom {
       room.#coldAnswer.catch(() => undefined);
     }
     room.#stored = stored;
-    // A board answered from storage is filled only when something needs its document: a
-    // board that is only looked at (joined, then left) never costs a decode on this thread.
+    // Filled only when something needs its document: a board only looked at is never decoded.
     if (!room.#coldAnswer) void room.whenReady();
     return room;
   }
@@ -142,8 +141,7 @@ export class BoardRoom {
       applyStored: (update, index) => this.#applyStored(update, index),
     });
     this.#capture.listen();
-    // A board applied here (small) is encoded here too: what changes from now on is kept, and a
-    // board that grows large later (a paste, a catch-up) is brought up to date off this thread.
+    // Small, so encoded here too: later changes are kept (grown large, updated off this thread).
     this.#fullState.loaded(state);
     this.#stored = null;
     this.#loading = false;
@@ -258,7 +256,7 @@ export class BoardRoom {
    */
   #store({ relay, msg, whole }: Integrated): Promise<void> {
     const appended = this.log.append(relay);
-    if (!whole) this.#replica?.adopt().catch(() => {}); // a failure is the log's to keep
+    if (!whole) this.#replica?.adopt().catch(() => {}); // a failed adoption is the log's to keep
     return appended.then(
       (seq) => {
         if (msg !== undefined) this.#replica?.committed(msg, seq);
