@@ -1,6 +1,7 @@
 // The tests use real parts: a headless Chromium (end-to-end), and for the cluster tests their own
 // redis-server, PostgreSQL and nginx processes, plus openssl for TLS certificates, sqlite3 for
-// the documented backup, and fusepy for a FUSE disk that hangs. Find them, or install Debian's
+// the documented backup, fusepy for a FUSE disk that hangs, and ss for the keepalive timer of
+// PostgreSQL's end of a lock's connection. Find them, or install Debian's
 // packages when running as root on a machine with apt; otherwise say how.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -52,6 +53,11 @@ const tools = [
     what: 'openssl (TLS certificates in tests)',
     found: () => onPath('openssl'),
     package: 'openssl',
+  },
+  {
+    what: "ss (a socket's keepalive timer, in tests)",
+    found: () => onPath('ss'),
+    package: 'iproute2',
   },
 ];
 

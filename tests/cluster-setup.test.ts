@@ -16,6 +16,7 @@
  * `pnpm copy-storage` holds its PostgreSQL side alone: it refuses a database nodes are running
  * on, as source or target, and a node started on a database being copied refuses to start.
  */
+import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DatabaseCopyLock } from '../apps/server/src/storage/copy/DatabaseCopyLock.js';
@@ -212,6 +213,57 @@ describe('REDIS_URL on a shared database', () => {
     const next = await node(lone, true);
     expect((await readiness(next.url)).status).toBe(200);
     await next.kill('SIGTERM');
+  });
+});
+
+describe("a lock's PostgreSQL session", () => {
+  /**
+   * Seconds until PostgreSQL next probes the peer of its connection from `clientPort` (`ss`
+   * prints the timer as 119min, 9.020ms for 9 s 20 ms, 12sec). Read again while the socket
+   * shows another timer (data in flight that waits for its ack).
+   */
+  const keepaliveSeconds = (clientPort: number): Promise<number> =>
+    vi.waitFor(
+      () => {
+        const out = execFileSync('ss', [
+          '-tno',
+          'state',
+          'established',
+          `( sport = :${cluster.pg.port} and dport = :${clientPort} )`,
+        ]).toString();
+        const timer = /timer:\(keepalive,(?:(\d+)min)?(?:(\d+)(?:sec|\.))?(?:(\d+)ms)?,/.exec(out);
+        if (!timer) throw new Error(`no keepalive timer for port ${clientPort}:\n${out}`);
+        const [, min, sec, ms] = timer.map(Number);
+        return (min || 0) * 60 + (sec || 0) + (ms || 0) / 1000;
+      },
+      { timeout: 5000, interval: 50 },
+    );
+  const clientPort = async (app: string, database: string) =>
+    Number(
+      await cluster.pg.psql(
+        `SELECT client_port FROM pg_stat_activity WHERE application_name = '${app}'
+         AND datname = '${database}' LIMIT 1`,
+      ),
+    );
+
+  it('is probed within seconds, so a host that vanished frees the lock within seconds', async () => {
+    const database = 'probed';
+    const url = await cluster.pg.createDatabase(database);
+    const lone = await node(url, false);
+    try {
+      // PostgreSQL probes the lock's peer after 10 s of silence (the system's default: 2 hours).
+      const port = await clientPort('drawbridge-deployment', database);
+      expect(await keepaliveSeconds(port)).toBeLessThanOrEqual(10);
+      const copying = await DatabaseCopyLock.take(await cluster.pg.createDatabase('probed-copy'));
+      try {
+        const copyPort = await clientPort('drawbridge-copy-lock', 'probed-copy');
+        expect(await keepaliveSeconds(copyPort)).toBeLessThanOrEqual(10);
+      } finally {
+        await copying.release();
+      }
+    } finally {
+      await lone.kill('SIGTERM');
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { COPY_KEY, DEPLOYMENT_KEY } from '../postgres/DeploymentLock.js';
+import { COPY_KEY, DEPLOYMENT_KEY, LOCK_SESSION_OPTIONS } from '../postgres/DeploymentLock.js';
 import { CopyError } from './CopyError.js';
 
 /**
@@ -24,6 +24,7 @@ export class DatabaseCopyLock {
       connectionString: url,
       application_name: 'drawbridge-copy-lock',
       connectionTimeoutMillis: 10_000,
+      options: LOCK_SESSION_OPTIONS,
     });
     client.on('error', () => undefined);
     await client.connect();
