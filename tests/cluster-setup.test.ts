@@ -23,7 +23,14 @@ import { DatabaseCopyLock } from '../apps/server/src/storage/copy/DatabaseCopyLo
 import { SqliteStorage } from '../apps/server/src/storage/SqliteStorage.js';
 import { nodeMetric, startCluster, type TestCluster } from './utils/cluster.js';
 import { copyStorage, sqliteRows } from './utils/copyStorage.js';
-import { connectPeer, destroyAll, expectConverged, type Peer, whenLive } from './utils/peers.js';
+import {
+  connectPeer,
+  destroyAll,
+  expectConverged,
+  type Peer,
+  whenLive,
+  whenSaved,
+} from './utils/peers.js';
 import { type SpawnedServer, spawnServer } from './utils/process.js';
 import { startRedis } from './utils/redis.js';
 import { dbFile, tempDir } from './utils/server.js';
@@ -246,7 +253,7 @@ describe("a lock's PostgreSQL session", () => {
       ),
     );
 
-  it('is probed within seconds, so a host that vanished frees the lock within seconds', async () => {
+  it('is probed within seconds, as every node session is: a host that vanished frees its locks within seconds', async () => {
     const database = 'probed';
     const url = await cluster.pg.createDatabase(database);
     const lone = await node(url, false);
@@ -254,6 +261,17 @@ describe("a lock's PostgreSQL session", () => {
       // PostgreSQL probes the lock's peer after 10 s of silence (the system's default: 2 hours).
       const port = await clientPort('drawbridge-deployment', database);
       expect(await keepaliveSeconds(port)).toBeLessThanOrEqual(10);
+      // So is the writer's, whose transactions hold a board's row until they end.
+      const peer = connectPeer(lone.url, 'probed-board');
+      try {
+        await whenLive(peer);
+        peer.doc.getMap('shapes').set('drawn', 1);
+        await whenSaved(peer);
+        const writer = await clientPort('drawbridge-writer', database);
+        expect(await keepaliveSeconds(writer)).toBeLessThanOrEqual(10);
+      } finally {
+        destroyAll([peer]);
+      }
       const copying = await DatabaseCopyLock.take(await cluster.pg.createDatabase('probed-copy'));
       try {
         const copyPort = await clientPort('drawbridge-copy-lock', 'probed-copy');

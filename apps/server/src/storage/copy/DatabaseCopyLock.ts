@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { COPY_KEY, DEPLOYMENT_KEY, LOCK_SESSION_OPTIONS } from '../postgres/DeploymentLock.js';
+import { PROBED_SESSION_OPTIONS } from '../postgres/connection.js';
+import { COPY_KEY, DEPLOYMENT_KEY } from '../postgres/DeploymentLock.js';
 import { CopyError } from './CopyError.js';
 
 /**
@@ -24,7 +25,7 @@ export class DatabaseCopyLock {
       connectionString: url,
       application_name: 'drawbridge-copy-lock',
       connectionTimeoutMillis: 10_000,
-      options: LOCK_SESSION_OPTIONS,
+      options: PROBED_SESSION_OPTIONS,
     });
     client.on('error', () => undefined);
     await client.connect();

@@ -1,21 +1,12 @@
 import pg from 'pg';
 import type { Logger } from '../../logger.js';
+import { PROBED_SESSION_OPTIONS } from './connection.js';
 import { type DatabaseHolder, DatabaseInUseError, type Deployment } from './DatabaseInUseError.js';
 
 /** The deployment's advisory lock key: "draw", 1. `pnpm copy-storage` holds it alone too. */
 export const DEPLOYMENT_KEY = [0x64726177, 1] as const;
 /** Held by `pnpm copy-storage` for its whole copy (before `DEPLOYMENT_KEY`), to be named. */
 export const COPY_KEY = [0x64726177, 2] as const;
-/**
- * For a session holding one of these locks: PostgreSQL probes its peer after 10 s of silence,
- * then every 5 s, and ends it after 3 unanswered probes. A process that ends, however it ends,
- * closes its connection and frees its locks at once; but one on a host that vanished (power
- * lost, a network cut) never does, and by the system's defaults PostgreSQL would notice only
- * after two hours: no lone node, no copy, could start on the database meanwhile. (A hung process
- * on a live host still answers the probes, through its kernel, and keeps its locks.)
- */
-export const LOCK_SESSION_OPTIONS =
-  '-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3';
 const RETRY_MS = 1000;
 /** Conflicts found later are logged at most this often. */
 const LOG_EVERY_MS = 60_000;
@@ -83,7 +74,7 @@ export class DeploymentLock {
       application_name: 'drawbridge-deployment',
       connectionTimeoutMillis: 5000,
       keepAlive: true,
-      options: LOCK_SESSION_OPTIONS,
+      options: PROBED_SESSION_OPTIONS,
     });
     client.on('error', () => this.#lost(client));
     client.on('end', () => this.#lost(client));
