@@ -5,7 +5,7 @@ import type { BoardCatalog, LinkStore } from './Catalog.js';
 import { type CommitInfo, GroupCommitQueue, type StorageWaiting } from './GroupCommitQueue.js';
 import type { AppendStats } from './postgres/appendBatch.js';
 import * as catalog from './postgres/catalog.js';
-import { PROBED_SESSION_OPTIONS, storageError } from './postgres/connection.js';
+import { probePeers, storageError } from './postgres/connection.js';
 import { PostgresAssets } from './postgres/PostgresAssets.js';
 import { PostgresVersions } from './postgres/PostgresVersions.js';
 import { PostgresWorker, type PostgresWorkerRole } from './postgres/PostgresWorker.js';
@@ -123,8 +123,8 @@ export class PostgresStorage implements Storage {
       query_timeout: options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
       keepAlive: true,
       application_name: 'drawbridge',
-      options: PROBED_SESSION_OPTIONS,
     });
+    probePeers(this.#pool);
     // An idle connection that PostgreSQL closes (restart, failover) is reported here; unheard,
     // the 'error' event would crash the process. The pool drops it and opens a new one later.
     this.#pool.on('error', (error) =>

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { PROBED_SESSION_OPTIONS } from '../postgres/connection.js';
+import { PROBE_PEER_SQL } from '../postgres/connection.js';
 import { COPY_KEY, DEPLOYMENT_KEY } from '../postgres/DeploymentLock.js';
 import { CopyError } from './CopyError.js';
 
@@ -25,10 +25,10 @@ export class DatabaseCopyLock {
       connectionString: url,
       application_name: 'drawbridge-copy-lock',
       connectionTimeoutMillis: 10_000,
-      options: PROBED_SESSION_OPTIONS,
     });
     client.on('error', () => undefined);
     await client.connect();
+    await client.query(PROBE_PEER_SQL).catch(() => undefined);
     const lock = new DatabaseCopyLock(client);
     try {
       const copying = await lock.#try(COPY_KEY);

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Logger } from '../../logger.js';
-import { PROBED_SESSION_OPTIONS } from './connection.js';
+import { PROBE_PEER_SQL } from './connection.js';
 import { type DatabaseHolder, DatabaseInUseError, type Deployment } from './DatabaseInUseError.js';
 
 /** The deployment's advisory lock key: "draw", 1. `pnpm copy-storage` holds it alone too. */
@@ -74,7 +74,6 @@ export class DeploymentLock {
       application_name: 'drawbridge-deployment',
       connectionTimeoutMillis: 5000,
       keepAlive: true,
-      options: PROBED_SESSION_OPTIONS,
     });
     client.on('error', () => this.#lost(client));
     client.on('end', () => this.#lost(client));
@@ -82,6 +81,7 @@ export class DeploymentLock {
     let holder: DatabaseHolder = 'nodes';
     try {
       await client.connect();
+      await client.query(PROBE_PEER_SQL).catch(() => undefined);
       const take =
         this.#deployment === 'cluster' ? 'pg_try_advisory_lock_shared' : 'pg_try_advisory_lock';
       const { rows } = await client.query<{ locked: boolean }>(`SELECT ${take}($1, $2) AS locked`, [

@@ -1,17 +1,25 @@
 import type pg from 'pg';
 
 /**
- * Every session a node (or a copy) opens: PostgreSQL probes its peer after 10 s of silence, then
- * every 5 s, and ends it after 3 unanswered probes. A process that ends, however it ends, closes
- * its connections, and PostgreSQL rolls back what they had open and frees their locks at once;
- * but a process on a host that vanished (power lost, a network cut) never does, and by the
- * system's defaults PostgreSQL would notice only after two hours: meanwhile a transaction it had
- * open would keep its board's row locked (every other node's appends to that board waiting), and
- * its deployment lock would keep a lone node, or a copy, from starting. (A hung process on a live
- * host still answers the probes, through its kernel.)
+ * Run on every session a node (or a copy) opens: PostgreSQL probes its peer after 10 s of
+ * silence, then every 5 s, and ends it after 3 unanswered probes. A process that ends, however it
+ * ends, closes its connections, and PostgreSQL rolls back what they had open and frees their
+ * locks at once; but a process on a host that vanished (power lost, a network cut) never does,
+ * and by the system's defaults PostgreSQL would notice only after two hours: meanwhile a
+ * transaction it had open would keep its board's row locked (every other node's appends to that
+ * board waiting), and its deployment lock would keep a lone node, or a copy, from starting. (A
+ * hung process on a live host still answers the probes, through its kernel.) Set once connected,
+ * not as a startup option, which a PgBouncer in front of PostgreSQL refuses by default.
  */
-export const PROBED_SESSION_OPTIONS =
-  '-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3';
+export const PROBE_PEER_SQL =
+  'SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3';
+
+/** Sets `PROBE_PEER_SQL` on each connection `pool` makes, before its first query. */
+export function probePeers(pool: pg.Pool): void {
+  pool.on('connect', (client) => {
+    client.query(PROBE_PEER_SQL).catch(() => undefined);
+  });
+}
 
 /** Why a PostgreSQL call failed, in the terms a caller acts on. */
 export const PostgresErrorCode = {

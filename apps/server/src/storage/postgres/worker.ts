@@ -19,7 +19,7 @@ import { buildVersion } from '../versionSnapshot.js';
 import type { AssetPutJob, AssetReadJob, SentAsset } from './AssetBytes.js';
 import { type AppendStats, appendBatch } from './appendBatch.js';
 import { compactBoard } from './compactBoard.js';
-import { PROBED_SESSION_OPTIONS } from './connection.js';
+import { probePeers } from './connection.js';
 import { PostgresAssets } from './PostgresAssets.js';
 import {
   type AppendJob,
@@ -46,8 +46,8 @@ const pool = new pg.Pool({
   query_timeout: options.queryTimeoutMs,
   keepAlive: true,
   application_name: POSTGRES_WORKER_APPLICATION_NAMES[options.role],
-  options: PROBED_SESSION_OPTIONS,
 });
+probePeers(pool);
 // An idle connection that PostgreSQL closes is dropped by the pool; unheard, it would end the thread.
 pool.on('error', () => undefined);
 
